@@ -1,0 +1,90 @@
+import type { Register } from '@derbes/register';
+import type { RecordProcessing } from './processing-record.command';
+import type { Violation } from './processing-record.events';
+import type { SubjectState } from './subject-state';
+
+export interface ComplianceContext {
+  /** The owner's register in force at the record's `occurredAt`, if any. */
+  readonly register: Register | undefined;
+  /** Countries deemed to protect personal data adequately (Art. 16); configuration, not law in code. */
+  readonly adequateCountries: ReadonlySet<string>;
+}
+
+/**
+ * What the approved list and the subject's history say against a record. Pure: every rule reads only its
+ * arguments. A non-empty result does not reject the record: it is stored and flagged.
+ */
+export function findViolations(command: RecordProcessing, state: SubjectState, context: ComplianceContext): Violation[] {
+  const violations: Violation[] = [];
+  const { register } = context;
+
+  if (!register) {
+    violations.push({
+      code: 'no-register-in-force',
+      detail: `no approved list of personal data was in force on ${command.occurredAt}`,
+    });
+  } else {
+    const purpose = register.purposes.find((p) => p.code === command.purpose.code);
+    if (!purpose) {
+      violations.push({
+        code: 'purpose-not-in-register',
+        detail: `purpose ${command.purpose.code} is not in ${register.id} v${register.version}`,
+      });
+    }
+    for (const ref of command.categories) {
+      const category = register.categories.find((c) => c.number === ref.number);
+      if (!category) {
+        violations.push({
+          code: 'category-not-in-register',
+          category: ref.number,
+          detail: `category ${ref.number} (${ref.slug}) is not in ${register.id} v${register.version}`,
+        });
+      } else if (purpose && category.purposes && !category.purposes.includes(purpose.code)) {
+        violations.push({
+          code: 'purpose-not-approved-for-category',
+          category: ref.number,
+          detail: `purpose ${purpose.code} is not approved for category ${ref.number} (${ref.slug})`,
+        });
+      }
+    }
+  }
+
+  for (const ref of command.categories) {
+    const held = state.categories.get(ref.number);
+    if (!held) continue;
+    if (held.destroyedAt) {
+      violations.push({
+        code: 'category-destroyed',
+        category: ref.number,
+        detail: `${command.operation} of category ${ref.number} (${ref.slug}), destroyed at ${held.destroyedAt}`,
+      });
+    }
+    if (held.depersonalizedAt) {
+      violations.push({
+        code: 'category-depersonalized',
+        category: ref.number,
+        detail: `${command.operation} of category ${ref.number} (${ref.slug}), depersonalized at ${held.depersonalizedAt}`,
+      });
+    }
+    // Blocking suspends processing; lifting the block, blocking again and destroying (Art. 25) stay allowed.
+    const allowedWhileBlocked = command.operation === 'unblock' || command.operation === 'block' || command.operation === 'destroy';
+    if (held.blockedAt && !allowedWhileBlocked) {
+      violations.push({
+        code: 'blocked-data-processed',
+        category: ref.number,
+        detail: `${command.operation} of category ${ref.number} (${ref.slug}), blocked since ${held.blockedAt}`,
+      });
+    }
+  }
+
+  if (command.operation === 'transfer' && command.recipient && command.recipient.country !== 'KZ') {
+    const adequate = context.adequateCountries.has(command.recipient.country);
+    if (!adequate && !command.transferGround) {
+      violations.push({
+        code: 'cross-border-without-ground',
+        detail: `transfer to ${command.recipient.country} without consent or treaty reference, and ${command.recipient.country} is not listed as adequate`,
+      });
+    }
+  }
+  return violations;
+}

@@ -1,0 +1,79 @@
+import { checkIin, containsIin, iinCheckDigit } from './iin';
+
+/** Builds a valid IIN from a birth date, century-and-sex digit and serial, as the algorithm prescribes. */
+function makeIin(yymmdd: string, centuryDigit: number, serial: string): string | null {
+  const prefix = `${yymmdd}${centuryDigit}${serial}`;
+  const check = iinCheckDigit(Array.from(prefix, Number));
+  return check === null ? null : `${prefix}${check}`;
+}
+
+describe('IIN', () => {
+  it.each([
+    ['791028302728', '1979-10-28', 'male'],
+    ['061211600012', '2006-12-11', 'female'],
+  ])('accepts %s (born %s, %s)', (iin, birthDate, sex) => {
+    expect(checkIin(iin)).toEqual({ valid: true, birthDate, sex });
+  });
+
+  it('needs the second weight pass for 061211600012', () => {
+    const digits = Array.from('06121160001', Number);
+    const first = digits.reduce((s, d, i) => s + d * (i + 1), 0) % 11;
+    expect(first).toBe(10);
+    expect(iinCheckDigit(digits)).toBe(2);
+  });
+
+  it.each([
+    ['010101600586', 'check-digit', 'check digit (digit 12) is 6, expected'],
+    ['821214240092', 'never-issued', 'never issued'],
+    ['123456789012', 'century-digit', 'digit 7 (century and sex) must be 1 to 6, got 7'],
+    ['791028002728', 'century-digit', 'got 0'],
+    ['79102830272', 'format', 'exactly 12 digits'],
+    ['7910283027281', 'format', 'exactly 12 digits'],
+    ['79102830272a', 'format', 'exactly 12 digits'],
+    [' 791028302728', 'format', 'exactly 12 digits'],
+    ['790230300000', 'birth-date', '1979-02-30'],
+    ['791328300000', 'birth-date', 'not a real date'],
+    ['791000300000', 'birth-date', 'not a real date'],
+  ])('rejects %s by rule %s', (iin, rule, reason) => {
+    const result = checkIin(iin);
+    expect(result.valid).toBe(false);
+    if (result.valid) return;
+    expect(result.rule).toBe(rule);
+    expect(result.reason).toContain(reason);
+  });
+
+  it('knows leap days: 29 Feb 2000 exists, 29 Feb 1900 does not', () => {
+    const leap = makeIin('000229', 6, '0001');
+    const notLeap = makeIin('000229', 4, '0001');
+    expect(leap && checkIin(leap).valid).toBe(true);
+    expect(notLeap && checkIin(notLeap)).toMatchObject({ valid: false, rule: 'birth-date' });
+  });
+
+  it('rejects every single-digit change of a valid check digit', () => {
+    const valid = '791028302728';
+    for (let d = 0; d <= 9; d++) {
+      if (d === 8) continue;
+      expect(checkIin(valid.slice(0, 11) + d)).toMatchObject({ valid: false, rule: 'check-digit' });
+    }
+  });
+
+  it('accepts generated numbers across centuries and sexes', () => {
+    let built = 0;
+    for (const [date, digit] of [['850115', 3], ['991231', 4], ['200229', 5], ['240101', 6], ['650505', 1], ['700707', 2]] as const) {
+      for (let serial = 0; serial < 50; serial++) {
+        const iin = makeIin(date, digit, String(serial).padStart(4, '0'));
+        if (iin === null) continue;
+        built++;
+        expect(checkIin(iin)).toMatchObject({ valid: true, sex: digit % 2 ? 'male' : 'female' });
+      }
+    }
+    expect(built).toBeGreaterThan(250);
+  });
+
+  it('finds an IIN hidden in free text but not other numbers', () => {
+    expect(containsIin('called 791028302728 about the file')).toBe(true);
+    expect(containsIin('doc no. 0791028302728x')).toBe(true);
+    expect(containsIin('order 010101600586 (not valid)')).toBe(false);
+    expect(containsIin('phone +7 701 123 45 67')).toBe(false);
+  });
+});

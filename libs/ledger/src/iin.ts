@@ -1,0 +1,84 @@
+/**
+ * The Kazakhstan individual identification number (ИИН / ЖСН): YYMMDD, a century-and-sex digit, four serial digits
+ * and a check digit computed in two weighted passes mod 11 (Government Decree No. 406 of 22 May 2007).
+ */
+
+export type IinRule = 'format' | 'century-digit' | 'birth-date' | 'never-issued' | 'check-digit';
+
+export type IinCheck =
+  | { readonly valid: true; readonly birthDate: string; readonly sex: 'male' | 'female' }
+  | { readonly valid: false; readonly rule: IinRule; readonly reason: string };
+
+const FIRST_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const SECOND_WEIGHTS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
+const CENTURY_BY_DIGIT: Record<number, number> = { 1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000 };
+
+function weightedMod11(digits: readonly number[], weights: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < 11; i++) sum += (digits[i] as number) * (weights[i] as number);
+  return sum % 11;
+}
+
+/** The check digit of an 11-digit prefix, or null when both passes give 10 (such a number is never issued). */
+export function iinCheckDigit(digits: readonly number[]): number | null {
+  const first = weightedMod11(digits, FIRST_WEIGHTS);
+  if (first !== 10) return first;
+  const second = weightedMod11(digits, SECOND_WEIGHTS);
+  return second === 10 ? null : second;
+}
+
+/** Checks an IIN and says which rule failed. */
+export function checkIin(iin: string): IinCheck {
+  if (!/^\d{12}$/.test(iin)) {
+    return { valid: false, rule: 'format', reason: 'must be exactly 12 digits' };
+  }
+  const digits = Array.from(iin, (c) => c.charCodeAt(0) - 48);
+  const centuryDigit = digits[6] as number;
+  const century = CENTURY_BY_DIGIT[centuryDigit];
+  if (century === undefined) {
+    return {
+      valid: false,
+      rule: 'century-digit',
+      reason: `digit 7 (century and sex) must be 1 to 6, got ${centuryDigit}`,
+    };
+  }
+  const year = century + Number(iin.slice(0, 2));
+  const month = Number(iin.slice(2, 4));
+  const day = Number(iin.slice(4, 6));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (month < 1 || month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return {
+      valid: false,
+      rule: 'birth-date',
+      reason: `digits 1-6 with the century of digit 7 are not a real date (${year}-${iin.slice(2, 4)}-${iin.slice(4, 6)})`,
+    };
+  }
+  const expected = iinCheckDigit(digits);
+  if (expected === null) {
+    return { valid: false, rule: 'never-issued', reason: 'both check-digit passes give 10: such a number is never issued' };
+  }
+  if (expected !== digits[11]) {
+    return { valid: false, rule: 'check-digit', reason: `check digit (digit 12) is ${digits[11]}, expected ${expected}` };
+  }
+  return {
+    valid: true,
+    birthDate: date.toISOString().slice(0, 10),
+    sex: centuryDigit % 2 === 1 ? 'male' : 'female',
+  };
+}
+
+export function isValidIin(iin: string): boolean {
+  return checkIin(iin).valid;
+}
+
+/** True when free text contains a run of 12 digits that is a valid IIN: such text must not enter the ledger. */
+export function containsIin(text: string): boolean {
+  const runs = text.match(/\d{12,}/g);
+  if (!runs) return false;
+  for (const run of runs) {
+    for (let i = 0; i + 12 <= run.length; i++) {
+      if (isValidIin(run.slice(i, i + 12))) return true;
+    }
+  }
+  return false;
+}

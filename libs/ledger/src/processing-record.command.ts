@@ -1,0 +1,20 @@
+import type { Actor, CategoryRef, Operation, SourceKind, TransferGroundKind } from './processing-record.events';
+
+/**
+ * A processing record after validation: IIN already turned into the subject's pseudonym, categories and purpose
+ * resolved to canonical codes, `occurredAt` normalised to UTC. Whether the register allows it is for the decider.
+ */
+export interface RecordProcessing {
+  readonly recordId: string;
+  readonly subjectId: string;
+  readonly operation: Operation;
+  readonly categories: readonly CategoryRef[];
+  readonly purpose: { readonly code: string; readonly slug: string };
+  readonly actor: Actor;
+  readonly system: string;
+  readonly occurredAt: string;
+  readonly source: { readonly kind: SourceKind; readonly name?: string } | null;
+  readonly recipient: { readonly name: string; readonly country: string } | null;
+  readonly transferGround: { readonly kind: TransferGroundKind; readonly reference: string } | null;
+  readonly note: string | null;
+}

@@ -1,0 +1,151 @@
+import type { Register } from '@derbes/register';
+import type { RecordProcessing } from './processing-record.command';
+import { decide, type DecideContext } from './processing-record.decider';
+import type { ProcessingRecorded, ViolationCode } from './processing-record.events';
+import { evolve, initialSubjectState, type SubjectState } from './subject-state';
+
+const names = (en: string) => ({ kk: en, ru: en, en });
+
+/** A small register: categories 1, 2 and 28; purposes P01 and P07; category 28 approved only for P07. */
+const register = {
+  id: 'test-list',
+  version: 1,
+  owner: 'test',
+  purposes: [
+    { code: 'P01', slug: 'staffing', clause: 1, names: names('staffing'), legalActs: ['L1'] },
+    { code: 'P07', slug: 'investigations', clause: 5, names: names('investigations'), legalActs: ['L1', 'L3'] },
+  ],
+  categories: [
+    { number: 1, slug: 'full-name', names: names('name'), subFields: [], tier: 'O', sensitive: false },
+    { number: 2, slug: 'iin', names: names('iin'), subFields: [], tier: 'R', sensitive: false },
+    { number: 28, slug: 'medical-results', names: names('medical'), subFields: [], tier: 'S', sensitive: true, purposes: ['P07'] },
+  ],
+  legalActs: [
+    { code: 'L1', titles: names('Labour Code'), kind: names('code'), date: null, number: null, registrationNumber: null },
+    { code: 'L3', titles: names('Decree'), kind: names('decree'), date: null, number: null, registrationNumber: null },
+  ],
+  order: { number: 'T-1' },
+} as unknown as Register;
+
+const context: DecideContext = { register, adequateCountries: new Set(['BY']) };
+
+let seq = 0;
+function record(overrides: Partial<RecordProcessing> = {}): RecordProcessing {
+  seq++;
+  return {
+    recordId: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    subjectId: 'a'.repeat(64),
+    operation: 'access',
+    categories: [{ number: 1, slug: 'full-name' }],
+    purpose: { code: 'P01', slug: 'staffing' },
+    actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' },
+    system: 'hr-portal',
+    occurredAt: '2026-11-20T09:30:00.000Z',
+    source: null,
+    recipient: null,
+    transferGround: null,
+    note: null,
+    ...overrides,
+  };
+}
+
+/** given: the records already in the stream; when: a new record; then: the codes it is flagged with. */
+function given(...history: RecordProcessing[]) {
+  let state: SubjectState = initialSubjectState;
+  for (const past of history) {
+    for (const event of decide(past, state, context)) state = evolve(state, event);
+  }
+  return {
+    when(command: RecordProcessing, ctx: DecideContext = context) {
+      const events = decide(command, state, ctx);
+      return {
+        events,
+        thenViolations(...codes: ViolationCode[]) {
+          expect(events).toHaveLength(1);
+          expect((events[0] as ProcessingRecorded).data.violations.map((v) => v.code)).toEqual(codes);
+        },
+      };
+    },
+  };
+}
+
+const cat28 = [{ number: 28, slug: 'medical-results' }];
+const cat1 = [{ number: 1, slug: 'full-name' }];
+
+describe('processing record decider', () => {
+  it('records an allowed record with its legal basis and no violations', () => {
+    const { events } = given().when(record({ operation: 'collect', source: { kind: 'subject' } }));
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'ProcessingRecorded',
+        data: expect.objectContaining({
+          operation: 'collect',
+          purpose: { code: 'P01', slug: 'staffing', clause: 1 },
+          register: { id: 'test-list', version: 1, order: 'T-1' },
+          legalBasis: [{ code: 'L1', title: 'Labour Code' }],
+          crossBorder: false,
+          violations: [],
+        }),
+      }),
+    ]);
+  });
+
+  it('flags, and still records, a record when no register is in force', () => {
+    const { events } = given().when(record(), { register: undefined, adequateCountries: new Set() });
+    expect(events[0]?.data.register).toBeNull();
+    expect(events[0]?.data.legalBasis).toEqual([]);
+    expect(events[0]?.data.purpose.clause).toBeNull();
+    given().when(record(), { register: undefined, adequateCountries: new Set() }).thenViolations('no-register-in-force');
+  });
+
+  it('flags a category that the register in force does not list', () => {
+    given().when(record({ categories: [{ number: 30, slug: 'pension' }] })).thenViolations('category-not-in-register');
+  });
+
+  it('flags a purpose not in the register, and one not approved for the category', () => {
+    given().when(record({ purpose: { code: 'P12', slug: 'awards' } })).thenViolations('purpose-not-in-register');
+    given().when(record({ categories: cat28 })).thenViolations('purpose-not-approved-for-category');
+    given().when(record({ categories: cat28, purpose: { code: 'P07', slug: 'investigations' } })).thenViolations();
+  });
+
+  it('flags any operation on destroyed data, including a second destroy and a new collect', () => {
+    const destroyed = record({ operation: 'destroy' });
+    given(destroyed).when(record({ operation: 'access' })).thenViolations('category-destroyed');
+    given(destroyed).when(record({ operation: 'destroy' })).thenViolations('category-destroyed');
+    given(destroyed).when(record({ operation: 'collect', source: { kind: 'subject' } })).thenViolations('category-destroyed');
+    given(destroyed).when(record({ categories: [{ number: 2, slug: 'iin' }] })).thenViolations();
+  });
+
+  it('flags any operation on depersonalized data', () => {
+    given(record({ operation: 'depersonalize' })).when(record({ operation: 'change' })).thenViolations('category-depersonalized');
+  });
+
+  it('flags processing of blocked data until it is unblocked', () => {
+    const block = record({ operation: 'block' });
+    given(block).when(record({ operation: 'access' })).thenViolations('blocked-data-processed');
+    given(block).when(record({ operation: 'change' })).thenViolations('blocked-data-processed');
+    given(block).when(record({ operation: 'unblock' })).thenViolations();
+    given(block).when(record({ operation: 'destroy' })).thenViolations();
+    given(block, record({ operation: 'unblock' })).when(record({ operation: 'access' })).thenViolations();
+    given(block).when(record({ categories: [{ number: 2, slug: 'iin' }] })).thenViolations();
+  });
+
+  it('flags a transfer abroad without a ground unless the country is listed as adequate', () => {
+    const abroad = (country: string, ground: RecordProcessing['transferGround'] = null) =>
+      record({ operation: 'transfer', recipient: { name: 'Agency', country }, transferGround: ground });
+    given().when(abroad('DE')).thenViolations('cross-border-without-ground');
+    given().when(abroad('DE', { kind: 'consent', reference: 'C-2026-11' })).thenViolations();
+    given().when(abroad('DE', { kind: 'treaty', reference: 'CIS 1993' })).thenViolations();
+    given().when(abroad('BY')).thenViolations();
+    given().when(abroad('KZ')).thenViolations();
+    expect(given().when(abroad('DE')).events[0]?.data.crossBorder).toBe(true);
+    expect(given().when(abroad('KZ')).events[0]?.data.crossBorder).toBe(false);
+  });
+
+  it('reports every reason of a record that breaks several rules', () => {
+    const history = [record({ operation: 'destroy', categories: cat28, purpose: { code: 'P07', slug: 'investigations' } })];
+    given(...history)
+      .when(record({ operation: 'transfer', categories: [...cat1, ...cat28], recipient: { name: 'X', country: 'US' } }))
+      .thenViolations('purpose-not-approved-for-category', 'category-destroyed', 'cross-border-without-ground');
+  });
+});

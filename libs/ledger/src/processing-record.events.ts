@@ -1,0 +1,95 @@
+/**
+ * Events of a subject's stream about the processing of their personal data. JSON-only data; immutable once
+ * appended. A change of shape adds a schema version and an upcaster; stored events are never rewritten.
+ */
+
+export const OPERATIONS = [
+  'collect',
+  'access',
+  'change',
+  'transfer',
+  'block',
+  'unblock',
+  'depersonalize',
+  'destroy',
+] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** Where collected data came from. */
+export const SOURCE_KINDS = ['subject', 'state-database', 'third-party'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** Grounds for a transfer abroad besides an adequate country (Law 94-V, Art. 16). */
+export const TRANSFER_GROUND_KINDS = ['consent', 'treaty'] as const;
+export type TransferGroundKind = (typeof TRANSFER_GROUND_KINDS)[number];
+
+export const VIOLATION_CODES = [
+  'no-register-in-force',
+  'category-not-in-register',
+  'purpose-not-in-register',
+  'purpose-not-approved-for-category',
+  'category-destroyed',
+  'category-depersonalized',
+  'blocked-data-processed',
+  'cross-border-without-ground',
+] as const;
+export type ViolationCode = (typeof VIOLATION_CODES)[number];
+
+export interface Violation {
+  readonly code: ViolationCode;
+  /** The category concerned, where the rule is about one. */
+  readonly category?: number;
+  readonly detail: string;
+}
+
+export interface CategoryRef {
+  readonly number: number;
+  readonly slug: string;
+}
+
+export interface Actor {
+  readonly id: string;
+  readonly role: string;
+  readonly unit: string;
+}
+
+export interface ProcessingRecordedData {
+  readonly recordId: string;
+  readonly subjectId: string;
+  readonly operation: Operation;
+  readonly categories: readonly CategoryRef[];
+  readonly purpose: { readonly code: string; readonly slug: string; readonly clause: number | null };
+  /** The register in force at `occurredAt`, or null when there was none. */
+  readonly register: { readonly id: string; readonly version: number; readonly order: string } | null;
+  /** Legal acts grounding the purpose, resolved from the register in force (codes and titles as of that register). */
+  readonly legalBasis: readonly { readonly code: string; readonly title: string }[];
+  readonly actor: Actor;
+  readonly system: string;
+  readonly occurredAt: string;
+  readonly source: { readonly kind: SourceKind; readonly name?: string } | null;
+  readonly recipient: { readonly name: string; readonly country: string } | null;
+  readonly crossBorder: boolean;
+  readonly transferGround: { readonly kind: TransferGroundKind; readonly reference: string } | null;
+  readonly note: string | null;
+  readonly violations: readonly Violation[];
+}
+
+export const PROCESSING_RECORDED = 'ProcessingRecorded' as const;
+export const PROCESSING_RECORDED_SCHEMA_VERSION = 1;
+
+export interface ProcessingRecorded {
+  readonly type: typeof PROCESSING_RECORDED;
+  readonly data: ProcessingRecordedData;
+}
+
+/** Every event of a subject's stream. */
+export type SubjectEvent = ProcessingRecorded;
+
+/** Metadata stored beside each event. */
+export interface EventMetadata {
+  readonly schemaVersion: number;
+  readonly recordedAt: string;
+  readonly correlationId: string;
+  /** SHA-256 of the normalised record: a repeated recordId with another body is told apart by it. */
+  readonly requestHash: string;
+}

@@ -1,0 +1,40 @@
+import {
+  PROCESSING_RECORDED,
+  PROCESSING_RECORDED_SCHEMA_VERSION,
+  type ProcessingRecordedData,
+  type SubjectEvent,
+} from './processing-record.events';
+
+/**
+ * Reads a stored event of a subject's stream into the current shape. Stored events are never rewritten: when a
+ * shape changes, the new schema version gets an upcaster here from the version before it.
+ */
+type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
+
+/** UPCASTERS[type][v] turns version v into version v + 1. Empty while every event is at version 1. */
+const UPCASTERS: Record<string, Record<number, Upcaster>> = { [PROCESSING_RECORDED]: {} };
+const CURRENT_VERSION: Record<string, number> = { [PROCESSING_RECORDED]: PROCESSING_RECORDED_SCHEMA_VERSION };
+
+export class UnreadableEventError extends Error {
+  override readonly name = 'UnreadableEventError';
+}
+
+/** The event in its current shape, or null for types this stream does not know (written by a later feature). */
+export function upcastSubjectEvent(type: string, data: object, metadata: { schemaVersion?: unknown }): SubjectEvent | null {
+  const current = CURRENT_VERSION[type];
+  if (current === undefined) return null;
+  const version = metadata.schemaVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new UnreadableEventError(`${type} without a valid schemaVersion`);
+  }
+  if (version > current) {
+    throw new UnreadableEventError(`${type} v${version} is newer than this build reads (v${current})`);
+  }
+  let upgraded = data as Record<string, unknown>;
+  for (let v = version; v < current; v++) {
+    const step = UPCASTERS[type]?.[v];
+    if (!step) throw new UnreadableEventError(`no upcaster for ${type} v${v}`);
+    upgraded = step(upgraded);
+  }
+  return { type: PROCESSING_RECORDED, data: upgraded as unknown as ProcessingRecordedData };
+}
