@@ -1,0 +1,93 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/** The validated configuration. Read once at start-up from the environment; nothing else reads process.env. */
+export interface LedgerConfig {
+  /** Where the embedded store, keys and read models live. DERBES_DATA_DIR, default ./data. */
+  readonly dataDir: string;
+  /** The event store: a SQLite file path, or ':memory:'. DERBES_EVENT_STORE, default <dataDir>/events.db. */
+  readonly eventStore: string;
+  /** DERBES_HOST, default 127.0.0.1 (the API has no authentication yet). */
+  readonly host: string;
+  /** PORT or DERBES_PORT, default 3000. */
+  readonly port: number;
+  /** HMAC key for subject pseudonyms (DERBES_PSEUDONYM_KEY, hex or base64, >= 32 bytes); null: the key file. */
+  readonly pseudonymKey: Buffer | null;
+  /** Extra registers (DERBES_REGISTERS_FILE): other orders, other bodies, corrected versions. */
+  readonly registersFile: string | null;
+  /** Whose register a record is checked against (DERBES_OWNER, default mineco). */
+  readonly owner: string;
+  /** Countries deemed adequate for transfers abroad (DERBES_ADEQUATE_COUNTRIES, comma list of ISO codes). */
+  readonly adequateCountries: ReadonlySet<string>;
+  /** How far in the future `occurredAt` may be (DERBES_CLOCK_SKEW_SECONDS, default 300). */
+  readonly clockSkewSeconds: number;
+  /** Largest accepted request body in bytes (DERBES_BODY_LIMIT_BYTES, default 4 MiB). */
+  readonly bodyLimitBytes: number;
+  /** Kazakhstan's UTC offset for calendar days (DERBES_UTC_OFFSET_MINUTES, default 300 = UTC+5). */
+  readonly utcOffsetMinutes: number;
+  /** Nest log levels (DERBES_LOG_LEVEL: error, warn, log, debug; default log). */
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly variable: string, reason: string) {
+    super(`configuration: ${variable}: ${reason}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function key(env: Env, name: string): Buffer | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  const bytes = /^[0-9a-fA-F]+$/.test(raw) && raw.length % 2 === 0 ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (bytes.length < 32) throw new ConfigError(name, `must be at least 32 bytes (64 hex characters), got ${bytes.length}`);
+  return bytes;
+}
+
+function countries(env: Env, name: string): Set<string> {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return new Set();
+  const codes = raw.split(',').map((c) => c.trim().toUpperCase());
+  for (const code of codes) {
+    if (!/^[A-Z]{2}$/.test(code)) throw new ConfigError(name, `"${code}" is not a two-letter ISO 3166-1 country code`);
+  }
+  return new Set(codes);
+}
+
+/** Builds the configuration from an environment; throws ConfigError naming the bad variable. */
+export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig {
+  const dataDir = resolve(cwd, env.DERBES_DATA_DIR || 'data');
+  const store = env.DERBES_EVENT_STORE || resolve(dataDir, 'events.db');
+  if (store !== ':memory:' && /^[a-z+]+:\/\//.test(store)) {
+    throw new ConfigError('DERBES_EVENT_STORE', `"${store}": only a SQLite file path or :memory: is supported by this build`);
+  }
+  const logLevel = env.DERBES_LOG_LEVEL || 'log';
+  if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) {
+    throw new ConfigError('DERBES_LOG_LEVEL', `must be one of error, warn, log, debug, got "${logLevel}"`);
+  }
+  const registersFile = env.DERBES_REGISTERS_FILE || null;
+  return {
+    dataDir,
+    eventStore: store === ':memory:' || isAbsolute(store) ? store : resolve(cwd, store),
+    host: env.DERBES_HOST || '127.0.0.1',
+    port: integer(env, env.DERBES_PORT !== undefined ? 'DERBES_PORT' : 'PORT', 3000, 0, 65535),
+    pseudonymKey: key(env, 'DERBES_PSEUDONYM_KEY'),
+    registersFile: registersFile ? resolve(cwd, registersFile) : null,
+    owner: env.DERBES_OWNER || 'mineco',
+    adequateCountries: countries(env, 'DERBES_ADEQUATE_COUNTRIES'),
+    clockSkewSeconds: integer(env, 'DERBES_CLOCK_SKEW_SECONDS', 300, 0, 86400),
+    bodyLimitBytes: integer(env, 'DERBES_BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    utcOffsetMinutes: integer(env, 'DERBES_UTC_OFFSET_MINUTES', 300, 0, 840),
+    logLevel: logLevel as LedgerConfig['logLevel'],
+  };
+}

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '@nestjs/common';
+
+/**
+ * The configured pseudonym key, or the one kept in the data directory, created on first start. Losing this file
+ * makes every subject unfindable by IIN: it belongs in the backup, and in production in configuration.
+ */
+export function resolvePseudonymKey(configured: Buffer | null, dataDir: string, logger: Pick<Logger, 'warn'>): Buffer {
+  if (configured) return configured;
+  const path = join(dataDir, 'pseudonym.key');
+  if (existsSync(path)) {
+    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
+    if (key.length < 32) throw new Error(`${path}: the pseudonym key must be at least 32 bytes of hex`);
+    return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(path, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  logger.warn(`created a new pseudonym key in ${path}: back it up, or set DERBES_PSEUDONYM_KEY`);
+  return key;
+}

@@ -1,0 +1,11 @@
+import type { FactoryProvider } from '@nestjs/common';
+import { EVENT_STORE, SqliteEventStore, type EventStore } from '@derbes/event-store';
+import { LEDGER_CONFIG } from './config/config.tokens';
+import type { LedgerConfig } from './config/ledger-config';
+
+/** The one place that chooses the event-store adapter. */
+export const eventStoreProvider: FactoryProvider<EventStore> = {
+  provide: EVENT_STORE,
+  inject: [LEDGER_CONFIG],
+  useFactory: (config: LedgerConfig) => SqliteEventStore.open(config.eventStore),
+};

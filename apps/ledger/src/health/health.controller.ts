@@ -1,0 +1,31 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { EVENT_STORE, type EventStore } from '@derbes/event-store';
+import { RegisterCatalog } from '@derbes/register';
+import { Clock } from '../clock';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly catalog: RegisterCatalog,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'The ledger answers and its store can be read' })
+  async health() {
+    const lastPosition = await this.store.lastPosition();
+    const register = this.catalog.inForce(this.config.owner, this.clock.now());
+    return {
+      status: 'ok',
+      store: { kind: this.config.eventStore === ':memory:' ? 'sqlite-memory' : 'sqlite', lastPosition },
+      register: register ? { id: register.id, version: register.version } : null,
+      time: this.clock.now().toISOString(),
+    };
+  }
+}

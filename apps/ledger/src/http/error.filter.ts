@@ -1,0 +1,94 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { StoreUnavailableError } from '@derbes/event-store';
+import { LedgerError, type FieldError, type LedgerErrorCode } from '../ledger-errors';
+
+const STATUS: Record<LedgerErrorCode, number> = {
+  invalid_request: HttpStatus.BAD_REQUEST,
+  record_id_conflict: HttpStatus.CONFLICT,
+  subject_not_found: HttpStatus.NOT_FOUND,
+  no_register_in_force: HttpStatus.NOT_FOUND,
+  concurrency_exhausted: HttpStatus.SERVICE_UNAVAILABLE,
+  store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** The one error shape of the API (documented in the README): never a stack trace, always a code and a message. */
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly error: string;
+  readonly code: string;
+  readonly message: string;
+  readonly errors: readonly FieldError[];
+  readonly correlationId: string;
+}
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const body = toErrorBody(exception, String(request.id));
+    sendError(reply, body, exception, request, this.logger);
+  }
+}
+
+/** Sends the error shape; logs server-side failures by route only (never the URL or body, which may hold an IIN). */
+export function sendError(reply: FastifyReply, body: ErrorBody, exception: unknown, request: FastifyRequest, logger: Logger): void {
+  if (body.statusCode >= 500) {
+    const what = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+    logger.error(`${request.method} ${request.routeOptions?.url ?? '?'} failed: ${what}`);
+  }
+  if (body.statusCode === 503) void reply.header('retry-after', '1');
+  void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
+/** Maps anything thrown to the error shape. */
+export function toErrorBody(exception: unknown, correlationId: string): ErrorBody {
+  if (exception instanceof LedgerError) {
+    const statusCode = STATUS[exception.code];
+    return { statusCode, error: reason(statusCode), code: exception.code, message: exception.message, errors: exception.errors, correlationId };
+  }
+  if (exception instanceof StoreUnavailableError) {
+    return { statusCode: 503, error: reason(503), code: 'store_unavailable', message: 'the event store cannot take writes now; nothing was recorded', errors: [], correlationId };
+  }
+  const statusCode = statusOf(exception);
+  if (statusCode >= 500) {
+    return { statusCode: 500, error: reason(500), code: 'internal_error', message: 'internal error; nothing was recorded unless a 2xx answer says so', errors: [], correlationId };
+  }
+  // A 404's default message repeats the URL, which must not be echoed (it might hold what a client misplaced there).
+  const message = statusCode === 404 ? 'no such route' : exception instanceof HttpException ? httpMessage(exception) : (exception as Error).message;
+  return { statusCode, error: reason(statusCode), code: HTTP_CODES[statusCode] ?? 'client_error', message, errors: [], correlationId };
+}
+
+/** Fastify's own errors (bad JSON, body too large, wrong content type) carry a statusCode. */
+function statusOf(exception: unknown): number {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const status = (exception as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+function httpMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+}
+
+function reason(status: number): string {
+  const names: Record<number, string> = {
+    400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large',
+    415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  };
+  return names[status] ?? 'Error';
+}

@@ -1,0 +1,104 @@
+import type { RegisterCatalog } from '@derbes/register';
+import { checkIin, containsIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
+import type { FieldError } from '../ledger-errors';
+import type { ProcessingRecordDto } from './processing-record.dto';
+
+export interface NormalizeContext {
+  readonly catalog: RegisterCatalog;
+  readonly owner: string;
+  readonly pseudonymizer: SubjectPseudonymizer;
+  readonly now: Date;
+  readonly clockSkewSeconds: number;
+}
+
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Processing before this is surely a typo: the personal-data law itself dates from 2013. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+
+/** True for an assigned ISO 3166-1 region code (Intl answers unknown codes with the code itself). */
+function isKnownCountry(code: string): boolean {
+  return regionNames.of(code) !== code;
+}
+
+/** Parses an ISO 8601 instant strictly: a real calendar date, hours and minutes in range, an explicit zone. */
+export function parseInstant(text: string): Date | null {
+  const m = ISO_INSTANT.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s] = m.map((x) => (x === undefined ? undefined : Number(x)));
+  const day = new Date(Date.UTC(y as number, (mo as number) - 1, d as number));
+  if (day.getUTCMonth() !== (mo as number) - 1 || day.getUTCDate() !== d) return null;
+  if ((h as number) > 23 || (mi as number) > 59 || (s ?? 0) > 59) return null;
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/**
+ * Checks what class-validator cannot (the IIN's rules, codes against the registers, dates against the clock,
+ * which fields go with which operation) and builds the command. Returns every problem, not just the first.
+ */
+export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext, prefix = ''): RecordProcessing | FieldError[] {
+  const errors: FieldError[] = [];
+  const fail = (field: string, reason: string) => errors.push({ field: prefix + field, reason });
+
+  const iin = checkIin(dto.subject.iin);
+  if (!iin.valid) fail('subject.iin', `${iin.reason} (rule: ${iin.rule})`);
+
+  const categories: CategoryRef[] = [];
+  dto.categories.forEach((input, i) => {
+    const ref = ctx.catalog.resolveCategory(ctx.owner, input);
+    if (!ref) return fail(`categories[${i}]`, `unknown category ${JSON.stringify(input)}: use the order's number or its code`);
+    if (categories.some((c) => c.number === ref.number)) return fail(`categories[${i}]`, `category ${ref.number} is listed twice`);
+    categories.push(ref);
+  });
+  categories.sort((a, b) => a.number - b.number);
+
+  const purpose = ctx.catalog.resolvePurpose(ctx.owner, dto.purpose);
+  if (!purpose) fail('purpose', `unknown purpose ${JSON.stringify(dto.purpose)}: use a code such as P01 or its slug`);
+
+  const occurredAt = parseInstant(dto.occurredAt);
+  if (!occurredAt) {
+    fail('occurredAt', 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-20T09:30:00Z');
+  } else if (occurredAt.getTime() > ctx.now.getTime() + ctx.clockSkewSeconds * 1000) {
+    fail('occurredAt', `is in the future (more than ${ctx.clockSkewSeconds} s after the ledger's clock, ${ctx.now.toISOString()})`);
+  } else if (occurredAt.getTime() < EARLIEST) {
+    fail('occurredAt', 'is before 2000-01-01');
+  }
+
+  const op = dto.operation;
+  if (op === 'collect' && !dto.source) fail('source', 'is required with operation collect');
+  if (op !== 'collect' && dto.source) fail('source', `is only allowed with operation collect, not ${op}`);
+  if (op === 'transfer' && !dto.recipient) fail('recipient', 'is required with operation transfer');
+  if (op !== 'transfer' && dto.recipient) fail('recipient', `is only allowed with operation transfer, not ${op}`);
+  if (op !== 'transfer' && dto.transferGround) fail('transferGround', `is only allowed with operation transfer, not ${op}`);
+  if (dto.recipient && !isKnownCountry(dto.recipient.country)) fail('recipient.country', `${dto.recipient.country} is not an ISO 3166-1 country code`);
+
+  const texts: [string, string | undefined][] = [
+    ['note', dto.note],
+    ['source.name', dto.source?.name],
+    ['recipient.name', dto.recipient?.name],
+    ['transferGround.reference', dto.transferGround?.reference],
+    ['actor.id', dto.actor.id],
+    ['actor.role', dto.actor.role],
+    ['actor.unit', dto.actor.unit],
+  ];
+  for (const [field, text] of texts) {
+    if (text !== undefined && containsIin(text)) fail(field, 'must not contain an IIN: the subject is named only by subject.iin');
+  }
+
+  if (errors.length > 0 || !iin.valid || !purpose || !occurredAt) return errors;
+  return {
+    recordId: dto.recordId.toLowerCase(),
+    subjectId: ctx.pseudonymizer.subjectId(dto.subject.iin),
+    operation: op,
+    categories,
+    purpose,
+    actor: { id: dto.actor.id, role: dto.actor.role, unit: dto.actor.unit },
+    system: dto.system,
+    occurredAt: occurredAt.toISOString(),
+    source: dto.source ? { kind: dto.source.kind, ...(dto.source.name !== undefined ? { name: dto.source.name } : {}) } : null,
+    recipient: dto.recipient ? { name: dto.recipient.name, country: dto.recipient.country } : null,
+    transferGround: dto.transferGround ? { kind: dto.transferGround.kind, reference: dto.transferGround.reference } : null,
+    note: dto.note ?? null,
+  };
+}

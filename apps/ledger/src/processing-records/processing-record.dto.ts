@@ -1,0 +1,143 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import { OPERATIONS, SOURCE_KINDS, TRANSFER_GROUND_KINDS, type Operation, type SourceKind, type TransferGroundKind } from '@derbes/ledger';
+
+/** An identifier written by a system: letters, digits and a few separators, no spaces or control characters. */
+const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
+/** Free text: anything printable, no control characters except tab and newline. */
+const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
+
+/** A category as the order numbers it (1-30) or by its code ("medical-results"). */
+function IsCategoryRef(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCategoryRef',
+      validator: {
+        validate: (v: unknown) =>
+          (typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 1000) ||
+          (typeof v === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(v)),
+        defaultMessage: () => 'each value in categories must be a category number (whole number) or a category code',
+      },
+    },
+    options,
+  );
+}
+
+export class SubjectRefDto {
+  @ApiProperty({ description: "The subject's IIN (12 digits, as a string). Only its keyed pseudonym is stored.", example: '791028302728' })
+  @IsString()
+  iin: string;
+}
+
+export class ActorDto {
+  @ApiProperty({ example: 'hr-17' }) @IsString() @Length(1, 100) @Matches(CODE, { message: 'id must be a code: letters, digits and . _ : @ / -' })
+  id: string;
+
+  @ApiProperty({ example: 'hr-specialist' }) @IsString() @Length(1, 100) @Matches(CODE, { message: 'role must be a code: letters, digits and . _ : @ / -' })
+  role: string;
+
+  @ApiProperty({ example: 'personnel-management' }) @IsString() @Length(1, 200) @Matches(CODE, { message: 'unit must be a code: letters, digits and . _ : @ / -' })
+  unit: string;
+}
+
+export class SourceDto {
+  @ApiProperty({ enum: SOURCE_KINDS }) @IsIn(SOURCE_KINDS)
+  kind: SourceKind;
+
+  @ApiPropertyOptional({ description: 'Which state database or third party', example: 'State database "Individuals"' })
+  @IsOptional() @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters' })
+  name?: string;
+}
+
+export class RecipientDto {
+  @ApiProperty({ example: 'Unified accumulative pension fund' })
+  @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters' })
+  name: string;
+
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2; any other than KZ makes the transfer cross-border', example: 'KZ' })
+  @IsString() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals, e.g. KZ' })
+  country: string;
+}
+
+export class TransferGroundDto {
+  @ApiProperty({ enum: TRANSFER_GROUND_KINDS, description: 'Ground for a transfer abroad (Law 94-V, Art. 16)' })
+  @IsIn(TRANSFER_GROUND_KINDS)
+  kind: TransferGroundKind;
+
+  @ApiProperty({ description: 'Consent id or treaty reference', example: 'consent 2026-118' })
+  @IsString() @Length(1, 300) @Matches(TEXT, { message: 'reference must not contain control characters' })
+  reference: string;
+}
+
+export class ProcessingRecordDto {
+  @ApiProperty({ format: 'uuid', description: 'Chosen by the client; sending it again returns the first result' })
+  @IsUUID('all')
+  recordId: string;
+
+  @ApiProperty({ enum: OPERATIONS }) @IsIn(OPERATIONS)
+  operation: Operation;
+
+  @ApiProperty({ type: SubjectRefDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => SubjectRefDto)
+  subject: SubjectRefDto;
+
+  @ApiProperty({ description: "Order numbers (1-30) or codes", example: [1, 2, 'medical-results'], type: 'array', items: { oneOf: [{ type: 'integer' }, { type: 'string' }] } })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsCategoryRef({ each: true })
+  categories: (number | string)[];
+
+  @ApiProperty({ description: 'Purpose code P01-P12 or its slug', example: 'P01' })
+  @IsString() @Length(1, 100)
+  purpose: string;
+
+  @ApiProperty({ type: ActorDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => ActorDto)
+  actor: ActorDto;
+
+  @ApiProperty({ description: 'The reporting source system', example: 'hr-portal' })
+  @IsString() @Length(1, 64) @Matches(/^[a-z0-9][a-z0-9._-]*$/, { message: 'system must be a lowercase code: a-z, 0-9, . _ -' })
+  system: string;
+
+  @ApiProperty({ description: 'When the processing happened, ISO 8601 with a time zone', example: '2026-11-20T09:30:00Z' })
+  @IsString() @MaxLength(40)
+  occurredAt: string;
+
+  @ApiPropertyOptional({ type: SourceDto, description: 'Required with collect, not allowed otherwise' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => SourceDto)
+  source?: SourceDto;
+
+  @ApiPropertyOptional({ type: RecipientDto, description: 'Required with transfer, not allowed otherwise' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RecipientDto)
+  recipient?: RecipientDto;
+
+  @ApiPropertyOptional({ type: TransferGroundDto, description: 'Only with transfer' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => TransferGroundDto)
+  transferGround?: TransferGroundDto;
+
+  @ApiPropertyOptional({ description: 'Free text; must not contain an IIN', example: 'competition file' })
+  @IsOptional() @IsString() @MaxLength(2000) @Matches(TEXT, { message: 'note must not contain control characters' })
+  note?: string;
+}
+
+export const MAX_BATCH = 1000;
+
+export class ProcessingRecordBatchDto {
+  @ApiProperty({ type: [ProcessingRecordDto], description: `1 to ${MAX_BATCH} records, validated as a whole` })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH, { message: `records must hold at most ${MAX_BATCH} records` })
+  @ValidateNested({ each: true }) @Type(() => ProcessingRecordDto)
+  records: ProcessingRecordDto[];
+}

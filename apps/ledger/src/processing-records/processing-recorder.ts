@@ -1,0 +1,170 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  DuplicateEventIdError,
+  EVENT_STORE,
+  NO_STREAM,
+  WrongExpectedVersionError,
+  type AppendOperation,
+  type EventStore,
+  type RecordedEvent,
+} from '@derbes/event-store';
+import {
+  PROCESSING_RECORDED_SCHEMA_VERSION,
+  decide,
+  evolve,
+  recordHash,
+  subjectStreamId,
+  type EventMetadata,
+  type ProcessingRecordedData,
+  type RecordProcessing,
+  type Violation,
+} from '@derbes/ledger';
+import { RegisterCatalog } from '@derbes/register';
+import { Clock } from '../clock';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
+import { LedgerError } from '../ledger-errors';
+import { SubjectStateCache, type LoadedSubject } from './subject-state.cache';
+
+/** What the ledger answers for one record. */
+export interface RecordOutcome {
+  readonly recordId: string;
+  /** created: appended now; duplicate: the recordId was already recorded with the same content. */
+  readonly status: 'created' | 'duplicate';
+  readonly subjectId: string;
+  readonly eventId: string;
+  readonly streamRevision: number;
+  readonly position: number;
+  readonly recordedAt: string;
+  readonly violations: readonly Violation[];
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Load -> decide -> append for a batch of records (one record is a batch of one). A batch is one append: all of it
+ * is stored or none. A concurrent writer makes the append fail on its expected revision; the batch is then decided
+ * again on fresh state, a bounded number of times, so that no record is lost or doubled.
+ */
+@Injectable()
+export class ProcessingRecorder {
+  private readonly logger = new Logger('recorder');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly cache: SubjectStateCache,
+    private readonly catalog: RegisterCatalog,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(commands: readonly RecordProcessing[], correlationId: string): Promise<RecordOutcome[]> {
+    const hashes = commands.map(recordHash);
+    const firstIndex = sameRecordIndexes(commands, hashes);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(commands, hashes, firstIndex, correlationId);
+      } catch (error) {
+        const retriable = error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError;
+        if (!retriable) throw error;
+        if (error instanceof WrongExpectedVersionError) this.cache.forget(error.streamId);
+        if (attempt >= MAX_ATTEMPTS) {
+          this.logger.warn(`gave up after ${attempt} concurrent-write conflicts`);
+          throw new LedgerError('concurrency_exhausted', `too many concurrent writes to the same subjects; nothing was recorded, retry with the same recordIds`);
+        }
+      }
+    }
+  }
+
+  private async attempt(
+    commands: readonly RecordProcessing[],
+    hashes: readonly string[],
+    firstIndex: readonly number[],
+    correlationId: string,
+  ): Promise<RecordOutcome[]> {
+    const outcomes: (RecordOutcome | undefined)[] = new Array(commands.length);
+    const toWrite: number[] = [];
+    for (let i = 0; i < commands.length; i++) {
+      if (firstIndex[i] !== i) continue;
+      const command = commands[i] as RecordProcessing;
+      const stored = await this.store.readEventById(command.recordId);
+      if (!stored) {
+        toWrite.push(i);
+      } else if (stored.metadata.requestHash !== hashes[i]) {
+        throw recordIdConflict(command.recordId, commands.length > 1 ? i : undefined);
+      } else {
+        outcomes[i] = outcomeOf(stored, 'duplicate');
+      }
+    }
+
+    const recordedAt = this.clock.now().toISOString();
+    const subjects = new Map<string, LoadedSubject>();
+    const operations: AppendOperation[] = [];
+    for (const i of toWrite) {
+      const command = commands[i] as RecordProcessing;
+      const streamId = subjectStreamId(command.subjectId);
+      const subject = subjects.get(streamId) ?? (await this.cache.load(streamId));
+      const register = this.catalog.inForce(this.config.owner, new Date(command.occurredAt));
+      const events = decide(command, subject.state, { register, adequateCountries: this.config.adequateCountries });
+      const metadata: EventMetadata = { schemaVersion: PROCESSING_RECORDED_SCHEMA_VERSION, recordedAt, correlationId, requestHash: hashes[i] as string };
+      operations.push({
+        streamId,
+        expectedRevision: subject.revision < 0 ? NO_STREAM : subject.revision,
+        events: events.map((e) => ({ id: e.data.recordId, type: e.type, data: e.data as never, metadata: metadata as never })),
+      });
+      subjects.set(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state) });
+    }
+
+    if (operations.length > 0) {
+      const results = operations.length === 1
+        ? [await this.store.appendToStream(operations[0]!.streamId, operations[0]!.events, operations[0]!.expectedRevision)]
+        : await this.store.appendMany(operations);
+      toWrite.forEach((i, k) => {
+        const appended = results[k]!.events[0]!;
+        const data = operations[k]!.events[0]!.data as unknown as ProcessingRecordedData;
+        outcomes[i] = {
+          recordId: data.recordId, status: 'created', subjectId: data.subjectId, eventId: appended.id,
+          streamRevision: appended.revision, position: appended.position, recordedAt, violations: data.violations,
+        };
+      });
+      for (const [streamId, subject] of subjects) this.cache.remember(streamId, subject);
+    }
+    // A record repeated inside the batch answers like its first occurrence, as a duplicate.
+    return commands.map((_, i) => {
+      const first = outcomes[firstIndex[i] as number] as RecordOutcome;
+      return firstIndex[i] === i ? first : { ...first, status: 'duplicate' };
+    });
+  }
+}
+
+/** For each record, the index of the first record in the batch with its recordId; a differing repeat is a 409. */
+function sameRecordIndexes(commands: readonly RecordProcessing[], hashes: readonly string[]): number[] {
+  const seen = new Map<string, number>();
+  return commands.map((command, i) => {
+    const first = seen.get(command.recordId);
+    if (first === undefined) {
+      seen.set(command.recordId, i);
+      return i;
+    }
+    if (hashes[first] !== hashes[i]) throw recordIdConflict(command.recordId, i, first);
+    return first;
+  });
+}
+
+function recordIdConflict(recordId: string, index?: number, firstIndex?: number): LedgerError {
+  const where = index === undefined ? '' : `records[${index}].`;
+  const reason = firstIndex === undefined
+    ? 'was already recorded with a different body'
+    : `repeats records[${firstIndex}].recordId with a different body`;
+  return new LedgerError('record_id_conflict', `recordId ${recordId} ${reason}`, [
+    { field: `${where}recordId`, reason, ...(index === undefined ? {} : { index }) },
+  ]);
+}
+
+function outcomeOf(stored: RecordedEvent, status: RecordOutcome['status']): RecordOutcome {
+  const data = stored.data as unknown as ProcessingRecordedData;
+  return {
+    recordId: data.recordId, status, subjectId: data.subjectId, eventId: stored.id, streamRevision: stored.revision,
+    position: stored.position, recordedAt: String(stored.metadata.recordedAt), violations: data.violations,
+  };
+}

@@ -1,0 +1,73 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SubjectPseudonymizer, type RecordProcessing } from '@derbes/ledger';
+import { RegisterCatalog } from '@derbes/register';
+import { Clock } from '../clock';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
+import { LedgerError, type FieldError } from '../ledger-errors';
+import { normalizeRecord, type NormalizeContext } from './normalize-record';
+import { ProcessingRecordBatchDto, ProcessingRecordDto } from './processing-record.dto';
+import { BatchOutcomeDto, RecordOutcomeDto } from './record-outcome.dto';
+import { RecordProcessingCommand } from './record-processing.command';
+import type { RecordOutcome } from './processing-recorder';
+
+@ApiTags('processing records')
+@Controller('v1/processing-records')
+export class ProcessingRecordsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly catalog: RegisterCatalog,
+    private readonly clock: Clock,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly pseudonymizer: SubjectPseudonymizer,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: RecordOutcomeDto, description: 'Recorded now' })
+  @ApiOkResponse({ type: RecordOutcomeDto, description: 'This recordId was already recorded with the same content' })
+  @ApiBadRequestResponse({ description: 'Malformed; nothing written' })
+  @ApiConflictResponse({ description: 'This recordId was recorded with a different content' })
+  async recordOne(@Body() dto: ProcessingRecordDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RecordOutcome> {
+    const command = normalizeRecord(dto, this.context());
+    if (Array.isArray(command)) throw LedgerError.invalid(command);
+    const [outcome] = await this.commands.execute(new RecordProcessingCommand([command], String(req.id)));
+    if (outcome!.status === 'duplicate') void reply.status(200);
+    return outcome!;
+  }
+
+  @Post('batch')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: BatchOutcomeDto, description: 'At least one record was recorded now' })
+  @ApiOkResponse({ type: BatchOutcomeDto, description: 'Every record was already recorded' })
+  @ApiBadRequestResponse({ description: 'A record is malformed (its index is named); nothing written' })
+  @ApiConflictResponse({ description: 'A recordId was recorded with a different content; nothing written' })
+  async recordBatch(@Body() dto: ProcessingRecordBatchDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ results: RecordOutcome[]; created: number; duplicates: number }> {
+    const context = this.context();
+    const records: RecordProcessing[] = [];
+    const errors: FieldError[] = [];
+    dto.records.forEach((record, index) => {
+      const command = normalizeRecord(record, context, `records[${index}].`);
+      if (Array.isArray(command)) errors.push(...command.map((e) => ({ ...e, index })));
+      else records.push(command);
+    });
+    if (errors.length > 0) throw LedgerError.invalid(errors);
+    const results = await this.commands.execute(new RecordProcessingCommand(records, String(req.id)));
+    const created = results.filter((r) => r.status === 'created').length;
+    if (created === 0) void reply.status(200);
+    return { results, created, duplicates: results.length - created };
+  }
+
+  private context(): NormalizeContext {
+    return {
+      catalog: this.catalog,
+      owner: this.config.owner,
+      pseudonymizer: this.pseudonymizer,
+      now: this.clock.now(),
+      clockSkewSeconds: this.config.clockSkewSeconds,
+    };
+  }
+}

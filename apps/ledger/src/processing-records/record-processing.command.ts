@@ -1,0 +1,22 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { RecordProcessing } from '@derbes/ledger';
+import { ProcessingRecorder, type RecordOutcome } from './processing-recorder';
+
+/** Record one or more validated processing records, atomically. */
+export class RecordProcessingCommand extends Command<RecordOutcome[]> {
+  constructor(
+    readonly records: readonly RecordProcessing[],
+    readonly correlationId: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RecordProcessingCommand)
+export class RecordProcessingHandler implements ICommandHandler<RecordProcessingCommand> {
+  constructor(private readonly recorder: ProcessingRecorder) {}
+
+  execute(command: RecordProcessingCommand): Promise<RecordOutcome[]> {
+    return this.recorder.record(command.records, command.correlationId);
+  }
+}

@@ -1,0 +1,200 @@
+import request from 'supertest';
+import { aRecord, IIN, OTHER_IIN, startTestApp, uuid, type TestApp } from './support/test-app';
+
+describe('POST /v1/processing-records', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const post = (body: unknown) => request(t.server).post('/v1/processing-records').send(body as object);
+
+  it('records the wire example as an event in the subject stream (201)', async () => {
+    const record = aRecord();
+    const res = await post(record).expect(201);
+    expect(res.body).toEqual({
+      recordId: record.recordId,
+      status: 'created',
+      subjectId: expect.stringMatching(/^[0-9a-f]{64}$/),
+      eventId: record.recordId,
+      streamRevision: 0,
+      position: 1,
+      recordedAt: '2026-11-25T12:00:00.000Z',
+      violations: [],
+    });
+    expect(res.headers['x-correlation-id']).toBeTruthy();
+    const [event] = await t.store.readAll();
+    expect(event).toMatchObject({
+      streamId: `subject-${res.body.subjectId}`,
+      type: 'ProcessingRecorded',
+      data: {
+        operation: 'collect',
+        categories: [{ number: 1, slug: 'full-name' }, { number: 2, slug: 'iin' }, { number: 28, slug: 'medical-results' }],
+        purpose: { code: 'P01', clause: 1 },
+        register: { id: 'mineco-328-O', version: 1, order: '328-Ө' },
+        actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' },
+        system: 'hr-portal',
+        occurredAt: '2026-11-20T09:30:00.000Z',
+        source: { kind: 'subject' },
+        note: 'competition file',
+      },
+      metadata: { schemaVersion: 1, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: res.headers['x-correlation-id'] },
+    });
+    expect((event?.data.legalBasis as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it('answers a repeated recordId with the first result (200) and appends nothing', async () => {
+    const record = aRecord();
+    const first = await post(record).expect(201);
+    const again = await post(record).expect(200);
+    expect(again.body).toEqual({ ...first.body, status: 'duplicate' });
+    // Same meaning, other spelling: slugs for numbers, P01's slug, a shifted time zone.
+    const respelled = { ...record, categories: ['medical-results', 'full-name', 2], occurredAt: '2026-11-20T14:30:00+05:00' };
+    await post(respelled).expect(200);
+    expect(await t.store.lastPosition()).toBe(1);
+  });
+
+  it('refuses the same recordId with a different body (409) and writes nothing', async () => {
+    const record = aRecord();
+    await post(record).expect(201);
+    const res = await post({ ...record, purpose: 'P02' }).expect(409);
+    expect(res.body).toMatchObject({ statusCode: 409, code: 'record_id_conflict', errors: [{ field: 'recordId' }] });
+    expect(await t.store.lastPosition()).toBe(1);
+  });
+
+  it('keeps and flags records the approved list does not allow', async () => {
+    const before = await post(aRecord({ occurredAt: '2025-06-01T10:00:00Z' })).expect(201);
+    expect(before.body.violations).toEqual([expect.objectContaining({ code: 'no-register-in-force' })]);
+
+    const abroad = await post(aRecord({ operation: 'transfer', source: undefined, recipient: { name: 'Agency', country: 'DE' } })).expect(201);
+    expect(abroad.body.violations.map((v: { code: string }) => v.code)).toEqual(['cross-border-without-ground']);
+
+    const grounded = aRecord({ operation: 'transfer', source: undefined, recipient: { name: 'Agency', country: 'DE' }, transferGround: { kind: 'consent', reference: 'C-17' } });
+    expect((await post(grounded).expect(201)).body.violations).toEqual([]);
+
+    await post(aRecord({ operation: 'destroy', source: undefined, categories: [28] })).expect(201);
+    const after = await post(aRecord({ operation: 'access', source: undefined, categories: [1, 28] })).expect(201);
+    expect(after.body.violations).toEqual([expect.objectContaining({ code: 'category-destroyed', category: 28 })]);
+
+    await post(aRecord({ operation: 'block', source: undefined, categories: [1] })).expect(201);
+    const blocked = await post(aRecord({ operation: 'change', source: undefined, categories: [1] })).expect(201);
+    expect(blocked.body.violations).toEqual([expect.objectContaining({ code: 'blocked-data-processed', category: 1 })]);
+    expect(await t.store.lastPosition()).toBe(7);
+  });
+
+  it('treats a transfer to a configured adequate country as grounded', async () => {
+    await t.close();
+    t = await startTestApp({ DERBES_ADEQUATE_COUNTRIES: 'BY, ru' });
+    const res = await post(aRecord({ operation: 'transfer', source: undefined, recipient: { name: 'Agency', country: 'RU' } })).expect(201);
+    expect(res.body.violations).toEqual([]);
+  });
+
+  describe('rejects malformed records with 400, the field and the reason, and writes nothing', () => {
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      ['a wrong check digit', { subject: { iin: '791028302729' } }, 'subject.iin', 'rule: check-digit'],
+      ['an impossible birth date', { subject: { iin: '790230300000' } }, 'subject.iin', 'rule: birth-date'],
+      ['a century digit 0', { subject: { iin: '791028002728' } }, 'subject.iin', 'rule: century-digit'],
+      ['eleven digits', { subject: { iin: '79102830272' } }, 'subject.iin', 'rule: format'],
+      ['a number IIN', { subject: { iin: 791028302728 } }, 'subject.iin', 'must be a string'],
+      ['a never-issued IIN', { subject: { iin: '821214240092' } }, 'subject.iin', 'never issued'],
+      ['an unknown operation', { operation: 'sell' }, 'operation', 'must be one of'],
+      ['an unknown category number', { categories: [1, 31] }, 'categories[1]', 'unknown category 31'],
+      ['an unknown category code', { categories: ['shoe-size'] }, 'categories[0]', 'unknown category "shoe-size"'],
+      ['a category as a numeric string', { categories: ['1'] }, 'categories[0]', 'unknown category "1"'],
+      ['a repeated category', { categories: [1, 'full-name'] }, 'categories[1]', 'listed twice'],
+      ['no categories', { categories: [] }, 'categories', 'at least 1'],
+      ['a missing purpose', { purpose: undefined }, 'purpose', 'must be a string'],
+      ['an unknown purpose', { purpose: 'P13' }, 'purpose', 'unknown purpose "P13"'],
+      ['an unknown field', { colour: 'red' }, 'colour', 'is not a known field'],
+      ['an unknown nested field', { actor: { id: 'a', role: 'b', unit: 'c', name: 'Aigerim' } }, 'actor.name', 'is not a known field'],
+      ['a missing actor', { actor: undefined }, 'actor', 'should not be null or undefined'],
+      ['a bad recordId', { recordId: 'not-a-uuid' }, 'recordId', 'must be a UUID'],
+      ['a date without a zone', { occurredAt: '2026-11-20T09:30:00' }, 'occurredAt', 'with a time zone'],
+      ['a date that does not exist', { occurredAt: '2026-02-30T09:30:00Z' }, 'occurredAt', 'ISO 8601'],
+      ['a date in the future', { occurredAt: '2026-11-25T12:06:00Z' }, 'occurredAt', 'in the future'],
+      ['a date long ago', { occurredAt: '1899-01-01T00:00:00Z' }, 'occurredAt', 'before 2000-01-01'],
+      ['collect without a source', { source: undefined }, 'source', 'required with operation collect'],
+      ['a source on access', { operation: 'access' }, 'source', 'only allowed with operation collect'],
+      ['transfer without a recipient', { operation: 'transfer', source: undefined }, 'recipient', 'required with operation transfer'],
+      ['a recipient on collect', { recipient: { name: 'X', country: 'KZ' } }, 'recipient', 'only allowed with operation transfer'],
+      ['an unknown country', { operation: 'transfer', source: undefined, recipient: { name: 'X', country: 'XX' } }, 'recipient.country', 'not an ISO 3166-1'],
+      ['a lowercase country', { operation: 'transfer', source: undefined, recipient: { name: 'X', country: 'kz' } }, 'recipient.country', 'ISO 3166-1 alpha-2'],
+      ['an unknown source kind', { source: { kind: 'rumour' } }, 'source.kind', 'must be one of'],
+      ['an IIN in the note', { note: `call about ${OTHER_IIN}` }, 'note', 'must not contain an IIN'],
+      ['a control character in the note', { note: 'a\u0000b' }, 'note', 'control characters'],
+      ['a system with spaces', { system: 'hr portal' }, 'system', 'lowercase code'],
+    ];
+    it.each(cases)('%s', async (_name, overrides, field, reason) => {
+      const res = await post(aRecord(overrides)).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'invalid_request', correlationId: expect.any(String) });
+      expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, reason: expect.stringContaining(reason) })]));
+      expect(res.body.message).toContain(res.body.errors[0].field);
+      expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
+      expect(await t.store.lastPosition()).toBe(0);
+    });
+
+    it('lists every problem of a record, not just the first', async () => {
+      const res = await post(aRecord({ subject: { iin: '1' }, purpose: 'P99', categories: [99] })).expect(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['categories[0]', 'purpose', 'subject.iin']);
+    });
+
+    it('answers invalid JSON, a wrong content type, a __proto__ key and a huge body in the same shape', async () => {
+      const bad = await request(t.server).post('/v1/processing-records').set('content-type', 'application/json').send('{"recordId": ').expect(400);
+      expect(bad.body).toMatchObject({ statusCode: 400, code: 'invalid_request', correlationId: expect.any(String) });
+      const proto = await request(t.server).post('/v1/processing-records').set('content-type', 'application/json')
+        .send(JSON.stringify(aRecord()).replace('{', '{"__proto__":{"admin":true},')).expect(400);
+      expect(proto.body.code).toBe('invalid_request');
+      const text = await request(t.server).post('/v1/processing-records').set('content-type', 'text/plain').send('hello').expect(415);
+      expect(text.body).toMatchObject({ statusCode: 415, code: 'unsupported_media_type' });
+      const huge = await post(aRecord({ note: 'x'.repeat(5 * 1024 * 1024) })).expect(413);
+      expect(huge.body).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
+      const array = await post([aRecord()]).expect(400);
+      expect(array.body.code).toBe('invalid_request');
+      expect(await t.store.lastPosition()).toBe(0);
+    });
+  });
+
+  it('never stores the raw IIN anywhere in the log', async () => {
+    await post(aRecord()).expect(201);
+    await post(aRecord({ subject: { iin: OTHER_IIN } })).expect(201);
+    const all = JSON.stringify(await t.store.readAll());
+    expect(all).not.toContain(IIN);
+    expect(all).not.toContain(OTHER_IIN);
+  });
+
+  it('keeps every one of many concurrent records about one subject, each once', async () => {
+    const records = Array.from({ length: 40 }, () => aRecord({ operation: 'access', source: undefined, categories: [1] }));
+    const responses = await Promise.all(records.map((r) => post(r)));
+    expect(responses.map((r) => r.status)).toEqual(records.map(() => 201));
+    const revisions = responses.map((r) => r.body.streamRevision).sort((a: number, b: number) => a - b);
+    expect(revisions).toEqual(records.map((_, i) => i));
+    const stored = await t.store.readAll();
+    expect(stored.map((e) => e.id).sort()).toEqual(records.map((r) => r.recordId).sort());
+    // Repeating them all at once doubles nothing.
+    const again = await Promise.all(records.map((r) => post(r)));
+    expect(again.map((r) => r.status)).toEqual(records.map(() => 200));
+    expect(await t.store.lastPosition()).toBe(40);
+  });
+
+  it('answers unknown routes in the error shape', async () => {
+    const res = await request(t.server).get('/v1/nothing-here').expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, code: 'not_found' });
+  });
+
+  it('uses a well-formed client correlation id and makes one up otherwise', async () => {
+    const given = await post(aRecord()).set('x-correlation-id', 'payroll-batch-17').expect(201);
+    expect(given.headers['x-correlation-id']).toBe('payroll-batch-17');
+    const odd = await post(aRecord()).set('x-correlation-id', 'bad id with spaces').expect(201);
+    expect(odd.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('takes a record with no optional fields', async () => {
+    const res = await post(aRecord({ operation: 'access', source: undefined, note: undefined, recordId: uuid() })).expect(201);
+    expect(res.body.violations).toEqual([]);
+    const [event] = await t.store.readAll();
+    expect(event?.data).toMatchObject({ source: null, recipient: null, transferGround: null, note: null, crossBorder: false });
+  });
+});

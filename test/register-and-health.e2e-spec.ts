@@ -1,0 +1,53 @@
+import request from 'supertest';
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('register, health and docs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('GET /v1/register lists the versions with their effective periods', async () => {
+    const res = await request(t.server).get('/v1/register').expect(200);
+    expect(res.body.owner).toBe('mineco');
+    expect(res.body.registers).toEqual([
+      expect.objectContaining({
+        id: 'mineco-328-O', version: 1, owner: 'mineco', order: { number: '328-Ө', date: '2025-12-04' },
+        publication: expect.objectContaining({ date: null, known: false }),
+        effective: { from: '2025-12-14', fromBasis: 'provisional', to: null },
+        categories: 30, purposes: 12, inForceNow: true,
+      }),
+    ]);
+  });
+
+  it('GET /v1/register/current gives the register in force in full, or 404 before it', async () => {
+    const res = await request(t.server).get('/v1/register/current').expect(200);
+    expect(res.body.categories).toHaveLength(30);
+    expect(res.body.categories[27]).toMatchObject({ number: 28, slug: 'medical-results', sensitive: true });
+    expect(res.body.responsibleOfficial.name.kk).toContain('Қазақбайұлы');
+    const before = await request(t.server).get('/v1/register/current').query({ at: '2025-12-13T18:59:59Z' }).expect(404);
+    expect(before.body.code).toBe('no_register_in_force');
+    await request(t.server).get('/v1/register/current').query({ at: '2025-12-13T19:00:00Z' }).expect(200);
+    const bad = await request(t.server).get('/v1/register/current').query({ at: 'soon' }).expect(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'at' })]);
+  });
+
+  it('GET /health reports the store position', async () => {
+    const res = await request(t.server).get('/health').expect(200);
+    expect(res.body).toMatchObject({ status: 'ok', store: { kind: 'sqlite-memory', lastPosition: 0 }, register: { id: 'mineco-328-O', version: 1 } });
+  });
+
+  it('serves the OpenAPI document and page at /docs', async () => {
+    const json = await request(t.server).get('/docs-json').expect(200);
+    expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining([
+      '/v1/processing-records', '/v1/processing-records/batch', '/v1/subjects/lookup', '/v1/subjects/{subjectId}/events',
+      '/v1/register', '/v1/register/current', '/health',
+    ]));
+    expect(json.body.components.schemas.ProcessingRecordDto.required).toEqual(expect.arrayContaining(['recordId', 'operation', 'subject', 'categories', 'purpose']));
+    const page = await request(t.server).get('/docs').redirects(1).expect(200);
+    expect(page.text).toContain('swagger');
+  });
+});
