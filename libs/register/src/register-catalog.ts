@@ -1,0 +1,234 @@
+import { calendarDayAt } from './iso-date';
+import type { Register } from './register.model';
+import { RegisterSchemaError } from './register-schema-error';
+
+/** Kazakhstan has been on a single time zone, UTC+5, since 1 March 2024. */
+export const KZ_UTC_OFFSET_MINUTES = 300;
+
+const CATALOG_SOURCE = 'register catalog';
+
+export interface RegisterCatalogOptions {
+  /** Offset from UTC, in minutes, of the calendar in which effective periods are written. Default 300 (UTC+5). */
+  readonly utcOffsetMinutes?: number;
+}
+
+/** A category as the order numbers it, with its stable slug. */
+export interface CategoryRef {
+  readonly number: number;
+  readonly slug: string;
+}
+
+/** A purpose by its code, with its stable slug. */
+export interface PurposeRef {
+  readonly code: string;
+  readonly slug: string;
+}
+
+interface OwnerIndex {
+  /** Sorted by effective.from; periods do not overlap. */
+  readonly versions: readonly Register[];
+  readonly categoryByNumber: Map<number, CategoryRef>;
+  readonly categoryBySlug: Map<string, CategoryRef>;
+  readonly purposeByCode: Map<string, PurposeRef>;
+  readonly purposeBySlug: Map<string, PurposeRef>;
+}
+
+const fail = (field: string, reason: string): never => {
+  throw new RegisterSchemaError(CATALOG_SOURCE, field, reason);
+};
+
+interface Entry {
+  readonly register: Register;
+  readonly position: number;
+}
+
+const idVersion = (r: Register): string => `${r.id}\u0000${r.version}`;
+const period = (r: Register): string => `${r.effective.from}..${r.effective.to ?? 'open'}`;
+const label = (r: Register): string => `${r.id} v${r.version}`;
+
+/**
+ * The registers known to the service, every version of every owner, indexed for the ingest path: which version is in
+ * force on a day, and what a category number/slug or purpose code/slug means for an owner.
+ */
+export class RegisterCatalog {
+  private readonly sorted: readonly Register[];
+  private readonly byOwner = new Map<string, OwnerIndex>();
+  private readonly utcOffsetMinutes: number;
+
+  /**
+   * Throws `RegisterSchemaError` (source 'register catalog', field `registers[i]...`, `i` being the index in
+   * `registers`) when an (id, version) pair repeats, an id changes owner, two versions of an owner overlap in
+   * effective period, or a category number/slug or purpose code/slug means different things in two versions.
+   */
+  constructor(registers: readonly Register[], options: RegisterCatalogOptions = {}) {
+    const offset = options.utcOffsetMinutes ?? KZ_UTC_OFFSET_MINUTES;
+    if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) {
+      throw new RangeError(`utcOffsetMinutes must be an integer between -840 and 840, got ${offset}`);
+    }
+    this.utcOffsetMinutes = offset;
+
+    // Positions in `registers` name the culprit in errors; the same object may be given twice.
+    const entries = registers.map((register, position) => ({ register, position }));
+    const field = (e: Entry, rest = ''): string => `registers[${e.position}]${rest}`;
+
+    const seenVersions = new Map<string, Entry>();
+    const firstOfId = new Map<string, Entry>();
+    for (const e of entries) {
+      const { register: r } = e;
+      const dup = seenVersions.get(idVersion(r));
+      if (dup) fail(field(e), `duplicates ${field(dup)}: id ${JSON.stringify(r.id)} version ${r.version} is given twice`);
+      seenVersions.set(idVersion(r), e);
+      const sameId = firstOfId.get(r.id);
+      if (sameId && sameId.register.owner !== r.owner) {
+        fail(
+          field(e, '.owner'),
+          `is ${JSON.stringify(r.owner)} but ${label(sameId.register)} has owner ${JSON.stringify(sameId.register.owner)}; all versions of an id share one owner`,
+        );
+      }
+      if (!sameId) firstOfId.set(r.id, e);
+    }
+
+    const grouped = new Map<string, Entry[]>();
+    for (const e of entries) {
+      const list = grouped.get(e.register.owner);
+      if (list) list.push(e);
+      else grouped.set(e.register.owner, [e]);
+    }
+
+    for (const [owner, list] of grouped) {
+      list.sort((a, b) => byFrom(a.register, b.register));
+      for (let i = 1; i < list.length; i++) {
+        const prev = list[i - 1]!.register;
+        const cur = list[i]!;
+        // Sorted by start, periods are pairwise disjoint iff each one ends before the next begins.
+        if (prev.effective.to === null || prev.effective.to >= cur.register.effective.from) {
+          fail(
+            field(cur, '.effective'),
+            `period ${period(cur.register)} overlaps ${label(prev)} (${period(prev)}) of owner ${JSON.stringify(owner)}`,
+          );
+        }
+      }
+      this.byOwner.set(owner, indexOwner(list, field));
+    }
+
+    this.sorted = Object.freeze(
+      [...registers].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : byFrom(a, b))),
+    );
+  }
+
+  /**
+   * A catalog of `builtIn` with `extra` applied: a register in `extra` with the id and version of a built-in one
+   * replaces it (how an operator corrects, say, the publication date); the others are added. Throws
+   * `RegisterSchemaError` as the constructor does, and when `extra` repeats an id and version.
+   */
+  static withOverrides(
+    builtIn: readonly Register[],
+    extra: readonly Register[],
+    options: RegisterCatalogOptions = {},
+  ): RegisterCatalog {
+    const replacements = new Map<string, Register>();
+    extra.forEach((r, i) => {
+      // Otherwise the later of two corrections would win silently.
+      if (replacements.has(idVersion(r))) fail(`extra[${i}]`, `id ${JSON.stringify(r.id)} version ${r.version} is given twice`);
+      replacements.set(idVersion(r), r);
+    });
+    const builtInKeys = new Set(builtIn.map(idVersion));
+    const merged = [
+      ...builtIn.map((r) => replacements.get(idVersion(r)) ?? r),
+      ...extra.filter((r) => !builtInKeys.has(idVersion(r))),
+    ];
+    return new RegisterCatalog(merged, options);
+  }
+
+  /** Every register, sorted by owner, then by effective.from. */
+  all(): readonly Register[] {
+    return this.sorted;
+  }
+
+  /** Owner codes, sorted. */
+  owners(): string[] {
+    return [...this.byOwner.keys()].sort();
+  }
+
+  /**
+   * The owner's register in force at `at`: `at` is taken as a calendar day at the catalog's UTC offset, and the
+   * version whose [from, to] holds that day is returned. Throws RangeError on an invalid Date.
+   */
+  inForce(owner: string, at: Date): Register | undefined {
+    const versions = this.byOwner.get(owner)?.versions;
+    if (!versions) return undefined;
+    const day = calendarDayAt(at, this.utcOffsetMinutes);
+    // An owner has a handful of versions at most: a scan beats any index here.
+    return versions.find((r) => r.effective.from <= day && (r.effective.to === null || day <= r.effective.to));
+  }
+
+  /** The owner's register in force now. */
+  current(owner: string, now: Date = new Date()): Register | undefined {
+    return this.inForce(owner, now);
+  }
+
+  /**
+   * A category given by the order's number (an integer) or by its slug, known to any version of the owner's
+   * register. Whether it is in force on a given day is a separate question (see `inForce`).
+   */
+  resolveCategory(owner: string, input: number | string): CategoryRef | undefined {
+    const index = this.byOwner.get(owner);
+    if (!index) return undefined;
+    return typeof input === 'number' ? index.categoryByNumber.get(input) : index.categoryBySlug.get(input);
+  }
+
+  /** A purpose given by its code ("P01", case-sensitive) or its slug, known to any version of the owner's register. */
+  resolvePurpose(owner: string, input: string): PurposeRef | undefined {
+    const index = this.byOwner.get(owner);
+    if (!index) return undefined;
+    return index.purposeByCode.get(input) ?? index.purposeBySlug.get(input);
+  }
+}
+
+function byFrom(a: Register, b: Register): number {
+  if (a.effective.from !== b.effective.from) return a.effective.from < b.effective.from ? -1 : 1;
+  return a.version - b.version;
+}
+
+function indexOwner(entries: readonly Entry[], field: (e: Entry, rest?: string) => string): OwnerIndex {
+  const index: OwnerIndex = {
+    versions: entries.map((e) => e.register),
+    categoryByNumber: new Map(),
+    categoryBySlug: new Map(),
+    purposeByCode: new Map(),
+    purposeBySlug: new Map(),
+  };
+  for (const e of entries) {
+    const r = e.register;
+    r.categories.forEach((c, i) => {
+      const at = field(e, `.categories[${i}]`);
+      const byNumber = index.categoryByNumber.get(c.number);
+      const bySlug = index.categoryBySlug.get(c.slug);
+      // A number or slug that changed meaning between versions would make old records ambiguous.
+      if (byNumber && byNumber.slug !== c.slug) {
+        fail(`${at}.slug`, `is ${JSON.stringify(c.slug)} but category ${c.number} is ${JSON.stringify(byNumber.slug)} in another version`);
+      }
+      if (bySlug && bySlug.number !== c.number) {
+        fail(`${at}.number`, `is ${c.number} but slug ${JSON.stringify(c.slug)} is category ${bySlug.number} in another version`);
+      }
+      const ref = byNumber ?? Object.freeze({ number: c.number, slug: c.slug });
+      index.categoryByNumber.set(c.number, ref);
+      index.categoryBySlug.set(c.slug, ref);
+    });
+    r.purposes.forEach((p, i) => {
+      const at = field(e, `.purposes[${i}]`);
+      const byCode = index.purposeByCode.get(p.code);
+      const bySlug = index.purposeBySlug.get(p.slug);
+      if (byCode && byCode.slug !== p.slug) {
+        fail(`${at}.slug`, `is ${JSON.stringify(p.slug)} but purpose ${p.code} is ${JSON.stringify(byCode.slug)} in another version`);
+      }
+      if (bySlug && bySlug.code !== p.code) {
+        fail(`${at}.code`, `is ${p.code} but slug ${JSON.stringify(p.slug)} is purpose ${bySlug.code} in another version`);
+      }
+      const ref = byCode ?? Object.freeze({ code: p.code, slug: p.slug });
+      index.purposeByCode.set(p.code, ref);
+      index.purposeBySlug.set(p.slug, ref);
+    });
+  }
+  return index;
+}
