@@ -17,12 +17,27 @@ import { RegisterController } from './register/register.controller';
 import { ListSubjectEventsHandler } from './subjects/subject-events.query';
 import { SubjectsController } from './subjects/subjects.controller';
 
+/** What start-up reads from files before the container is built, so that its errors surface plainly. */
+export interface StartupData {
+  readonly catalog: RegisterCatalog;
+  readonly pseudonymizer: SubjectPseudonymizer;
+}
+
+/** Loads the registers (built-in and DERBES_REGISTERS_FILE) and the pseudonym key; throws naming what is wrong. */
+export function loadStartupData(config: LedgerConfig): StartupData {
+  const extra = config.registersFile ? loadRegistersFile(config.registersFile) : [];
+  return {
+    catalog: RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: config.utcOffsetMinutes }),
+    pseudonymizer: new SubjectPseudonymizer(resolvePseudonymKey(config.pseudonymKey, config.dataDir, new Logger('config'))),
+  };
+}
+
 /** The composition root. Built from an already validated configuration, so tests pass their own. */
 @Module({})
 export class AppModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  static register(config: LedgerConfig, clock: Clock = new Clock()): DynamicModule {
+  static register(config: LedgerConfig, clock: Clock, loaded: StartupData): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -30,17 +45,8 @@ export class AppModule implements OnApplicationShutdown {
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
-        {
-          provide: RegisterCatalog,
-          useFactory: () => {
-            const extra = config.registersFile ? loadRegistersFile(config.registersFile) : [];
-            return RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: config.utcOffsetMinutes });
-          },
-        },
-        {
-          provide: SubjectPseudonymizer,
-          useFactory: () => new SubjectPseudonymizer(resolvePseudonymKey(config.pseudonymKey, config.dataDir, new Logger('config'))),
-        },
+        { provide: RegisterCatalog, useValue: loaded.catalog },
+        { provide: SubjectPseudonymizer, useValue: loaded.pseudonymizer },
         eventStoreProvider,
         SubjectStateCache,
         ProcessingRecorder,

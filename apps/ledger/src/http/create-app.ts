@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppModule } from '../app.module';
+import { AppModule, loadStartupData } from '../app.module';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
 import { ErrorFilter } from './error.filter';
@@ -25,6 +25,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
  * ingest target), the one error shape for every failure including Fastify's own, and OpenAPI at /docs.
  */
 export async function createApp(config: LedgerConfig, clock: Clock = new Clock()): Promise<NestFastifyApplication> {
+  const startup = loadStartupData(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     logger: false,
@@ -36,9 +37,10 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
       return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock, startup), adapter, {
     logger: LEVELS[config.logLevel],
     bufferLogs: false,
+    abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only: anything else is a 415, not a string that fails validation.

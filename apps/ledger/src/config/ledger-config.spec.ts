@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './ledger-config';
+import { resolvePseudonymKey } from './pseudonym-key';
+
+describe('loadConfig', () => {
+  it('defaults to ./data, port 3000, the embedded store and owner mineco', () => {
+    const config = loadConfig({}, '/srv/derbes');
+    expect(config).toMatchObject({
+      dataDir: '/srv/derbes/data', eventStore: '/srv/derbes/data/events.db', host: '127.0.0.1', port: 3000,
+      pseudonymKey: null, registersFile: null, owner: 'mineco', clockSkewSeconds: 300, utcOffsetMinutes: 300,
+    });
+    expect([...config.adequateCountries]).toEqual([]);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      DERBES_DATA_DIR: '/var/lib/derbes', DERBES_EVENT_STORE: ':memory:', PORT: '8080', DERBES_HOST: '0.0.0.0',
+      DERBES_PSEUDONYM_KEY: '00'.repeat(32), DERBES_REGISTERS_FILE: 'extra.json', DERBES_ADEQUATE_COUNTRIES: 'by, ru',
+      DERBES_CLOCK_SKEW_SECONDS: '60', DERBES_LOG_LEVEL: 'warn',
+    }, '/srv');
+    expect(config).toMatchObject({ dataDir: '/var/lib/derbes', eventStore: ':memory:', port: 8080, host: '0.0.0.0', registersFile: '/srv/extra.json', clockSkewSeconds: 60, logLevel: 'warn' });
+    expect(config.pseudonymKey?.length).toBe(32);
+    expect([...config.adequateCountries]).toEqual(['BY', 'RU']);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT', 'whole number'],
+    [{ DERBES_PORT: '70000' }, 'DERBES_PORT', 'between 0 and 65535'],
+    [{ DERBES_PSEUDONYM_KEY: 'abcd' }, 'DERBES_PSEUDONYM_KEY', 'at least 32 bytes'],
+    [{ DERBES_ADEQUATE_COUNTRIES: 'BY,Belarus' }, 'DERBES_ADEQUATE_COUNTRIES', '"BELARUS" is not a two-letter'],
+    [{ DERBES_LOG_LEVEL: 'loud' }, 'DERBES_LOG_LEVEL', 'must be one of'],
+    [{ DERBES_EVENT_STORE: 'esdb://localhost:2113?tls=false' }, 'DERBES_EVENT_STORE', 'only a SQLite file path'],
+  ])('refuses %j naming %s', (env, variable, reason) => {
+    const attempt = () => loadConfig(env);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(`configuration: ${variable}: `);
+    expect(attempt).toThrow(reason);
+  });
+});
+
+describe('resolvePseudonymKey', () => {
+  const quiet = { warn: jest.fn() };
+
+  it('creates a key file once, warns, and reads the same key afterwards', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'derbes-key-')), 'nested');
+    const first = resolvePseudonymKey(null, dir, quiet);
+    expect(first.length).toBe(32);
+    expect(quiet.warn).toHaveBeenCalledWith(expect.stringContaining('created a new pseudonym key'));
+    expect(statSync(join(dir, 'pseudonym.key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'pseudonym.key'), 'utf8').trim()).toBe(first.toString('hex'));
+    quiet.warn.mockClear();
+    expect(resolvePseudonymKey(null, dir, quiet).equals(first)).toBe(true);
+    expect(quiet.warn).not.toHaveBeenCalled();
+  });
+
+  it('prefers the configured key and touches no file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-key-'));
+    const key = Buffer.alloc(32, 3);
+    expect(resolvePseudonymKey(key, dir, quiet)).toBe(key);
+    expect(() => statSync(join(dir, 'pseudonym.key'))).toThrow();
+  });
+});

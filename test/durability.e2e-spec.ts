@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { ORDER_328_O } from '@derbes/register';
+import { aRecord, IIN, startTestApp } from './support/test-app';
+
+describe('the ledger on a SQLite file', () => {
+  it('keeps every record across a restart, finds the subject again, and keeps idempotency', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-file-'));
+    const env = { DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db') };
+    const records = [aRecord(), aRecord({ operation: 'destroy', source: undefined, categories: [28] })];
+
+    const first = await startTestApp(env);
+    const batch = await request(first.server).post('/v1/processing-records/batch').send({ records }).expect(201);
+    await first.close();
+
+    const second = await startTestApp(env);
+    try {
+      const { subjectId } = (await request(second.server).post('/v1/subjects/lookup').send({ iin: IIN }).expect(200)).body;
+      expect(subjectId).toBe(batch.body.results[0].subjectId);
+      const events = await request(second.server).get(`/v1/subjects/${subjectId}/events`).expect(200);
+      expect(events.body.items.map((e: { eventId: string }) => e.eventId)).toEqual(records.map((r) => r.recordId));
+      await request(second.server).post('/v1/processing-records').send(records[0]).expect(200);
+      // The state survives too: the destroyed category is still destroyed after the restart.
+      const later = await request(second.server).post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined, categories: [28] })).expect(201);
+      expect(later.body.violations).toEqual([expect.objectContaining({ code: 'category-destroyed' })]);
+      expect(later.body.streamRevision).toBe(2);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('extra registers from DERBES_REGISTERS_FILE', () => {
+  const writeRegisters = (value: unknown) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'derbes-reg-')), 'registers.json');
+    writeFileSync(file, JSON.stringify(value));
+    return file;
+  };
+
+  it('replaces a built-in version: a known publication date moves the effective date', async () => {
+    const corrected = {
+      ...ORDER_328_O,
+      publication: { date: '2025-12-20', known: true, note: 'published on Adilet' },
+      effective: { from: '2025-12-30', fromBasis: 'publication+10d', to: null },
+    };
+    const t = await startTestApp({ DERBES_REGISTERS_FILE: writeRegisters([corrected]) });
+    try {
+      const list = await request(t.server).get('/v1/register').expect(200);
+      expect(list.body.registers).toEqual([expect.objectContaining({ effective: corrected.effective, publication: corrected.publication })]);
+      const early = await request(t.server).post('/v1/processing-records').send(aRecord({ occurredAt: '2025-12-20T10:00:00Z' })).expect(201);
+      expect(early.body.violations).toEqual([expect.objectContaining({ code: 'no-register-in-force' })]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses to start on a register with a bad field, naming the file and the field', async () => {
+    const broken = { ...ORDER_328_O, id: 'other-list', categories: ORDER_328_O.categories.map((c, i) => (i === 4 ? { ...c, names: { ...c.names, kk: '' } } : c)) };
+    const file = writeRegisters([broken]);
+    await expect(startTestApp({ DERBES_REGISTERS_FILE: file })).rejects.toThrow(`${file}: [0].categories[4].names.kk`);
+  });
+});
