@@ -1,0 +1,4 @@
+export * from './event-store.port';
+export * from './errors';
+export { SqliteEventStore } from './sqlite/sqlite-event-store';
+export type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
