@@ -82,7 +82,7 @@ describe('processing record decider', () => {
           operation: 'collect',
           purpose: { code: 'P01', slug: 'staffing', clause: 1 },
           register: { id: 'test-list', version: 1, order: 'T-1' },
-          legalBasis: [{ code: 'L1', title: 'Labour Code' }],
+          legalBasis: ['L1'],
           crossBorder: false,
           violations: [],
         }),

@@ -16,10 +16,7 @@ export interface DecideContext {
 export function decide(command: RecordProcessing, state: SubjectState, context: DecideContext): ProcessingRecorded[] {
   const { register } = context;
   const purpose = register?.purposes.find((p) => p.code === command.purpose.code);
-  const legalBasis = (purpose?.legalActs ?? []).map((code) => {
-    const act = register?.legalActs.find((a) => a.code === code);
-    return { code, title: act ? act.titles.kk : code };
-  });
+  const legalBasis = purpose?.legalActs ?? [];
   const crossBorder = command.operation === 'transfer' && !!command.recipient && command.recipient.country !== 'KZ';
   return [
     {

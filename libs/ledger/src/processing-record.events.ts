@@ -61,8 +61,8 @@ export interface ProcessingRecordedData {
   readonly purpose: { readonly code: string; readonly slug: string; readonly clause: number | null };
   /** The register in force at `occurredAt`, or null when there was none. */
   readonly register: { readonly id: string; readonly version: number; readonly order: string } | null;
-  /** Legal acts grounding the purpose, resolved from the register in force (codes and titles as of that register). */
-  readonly legalBasis: readonly { readonly code: string; readonly title: string }[];
+  /** Codes of the legal acts grounding the purpose in the register named by `register` (titles are there). */
+  readonly legalBasis: readonly string[];
   readonly actor: Actor;
   readonly system: string;
   readonly occurredAt: string;

@@ -135,9 +135,9 @@ export class ProcessingRecordDto {
 
 export const MAX_BATCH = 1000;
 
+/** The batch envelope. Its records are validated one by one as ProcessingRecordDto (record-dto.validation.ts). */
 export class ProcessingRecordBatchDto {
   @ApiProperty({ type: [ProcessingRecordDto], description: `1 to ${MAX_BATCH} records, validated as a whole` })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_BATCH, { message: `records must hold at most ${MAX_BATCH} records` })
-  @ValidateNested({ each: true }) @Type(() => ProcessingRecordDto)
   records: ProcessingRecordDto[];
 }

@@ -5,6 +5,7 @@ import {
   NO_STREAM,
   WrongExpectedVersionError,
   type AppendOperation,
+  type AppendResult,
   type EventStore,
   type RecordedEvent,
 } from '@derbes/event-store';
@@ -61,49 +62,69 @@ export class ProcessingRecorder {
   async record(commands: readonly RecordProcessing[], correlationId: string): Promise<RecordOutcome[]> {
     const hashes = commands.map(recordHash);
     const firstIndex = sameRecordIndexes(commands, hashes);
+    // Records found already stored, by index. Looked up only after the store refused a repeated id: the unique
+    // index on event ids is the check, so a record seen for the first time costs no extra read.
+    const stored = new Map<number, RecordOutcome>();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(commands, hashes, firstIndex, correlationId);
+        return await this.write(commands, hashes, firstIndex, stored, correlationId);
       } catch (error) {
-        const retriable = error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError;
-        if (!retriable) throw error;
-        if (error instanceof WrongExpectedVersionError) this.cache.forget(error.streamId);
+        if (error instanceof DuplicateEventIdError) {
+          await this.findStored(commands, hashes, firstIndex, stored);
+        } else if (!(error instanceof WrongExpectedVersionError)) {
+          throw error;
+        }
         if (attempt >= MAX_ATTEMPTS) {
           this.logger.warn(`gave up after ${attempt} concurrent-write conflicts`);
-          throw new LedgerError('concurrency_exhausted', `too many concurrent writes to the same subjects; nothing was recorded, retry with the same recordIds`);
+          throw new LedgerError('concurrency_exhausted', 'too many concurrent writes to the same subjects; nothing was recorded, retry with the same recordIds');
         }
       }
     }
   }
 
-  private async attempt(
+  /** Marks the records whose recordId is stored: the same content is a duplicate, another content a conflict. */
+  private async findStored(
     commands: readonly RecordProcessing[],
     hashes: readonly string[],
     firstIndex: readonly number[],
+    stored: Map<number, RecordOutcome>,
+  ): Promise<void> {
+    for (let i = 0; i < commands.length; i++) {
+      if (firstIndex[i] !== i || stored.has(i)) continue;
+      const command = commands[i] as RecordProcessing;
+      const event = await this.store.readEventById(command.recordId);
+      if (!event) continue;
+      if (event.metadata.requestHash !== hashes[i]) throw recordIdConflict(command.recordId, commands.length > 1 ? i : undefined);
+      stored.set(i, outcomeOf(event, 'duplicate'));
+    }
+  }
+
+  /** Decides every record not yet stored on its subject's current state and appends them all in one append. */
+  private async write(
+    commands: readonly RecordProcessing[],
+    hashes: readonly string[],
+    firstIndex: readonly number[],
+    stored: ReadonlyMap<number, RecordOutcome>,
     correlationId: string,
   ): Promise<RecordOutcome[]> {
-    const outcomes: (RecordOutcome | undefined)[] = new Array(commands.length);
     const toWrite: number[] = [];
-    for (let i = 0; i < commands.length; i++) {
-      if (firstIndex[i] !== i) continue;
-      const command = commands[i] as RecordProcessing;
-      const stored = await this.store.readEventById(command.recordId);
-      if (!stored) {
-        toWrite.push(i);
-      } else if (stored.metadata.requestHash !== hashes[i]) {
-        throw recordIdConflict(command.recordId, commands.length > 1 ? i : undefined);
-      } else {
-        outcomes[i] = outcomeOf(stored, 'duplicate');
-      }
-    }
+    for (let i = 0; i < commands.length; i++) if (firstIndex[i] === i && !stored.has(i)) toWrite.push(i);
 
+    // Load first (this awaits), then decide and publish the new states with no await in between: a request that
+    // runs meanwhile on the same subjects decides on top of these records and queues its append behind them, so
+    // in-process writers never conflict. If this append fails, its states are forgotten and the other fails too.
+    const loaded = new Map<string, LoadedSubject>();
+    for (const i of toWrite) {
+      const streamId = subjectStreamId((commands[i] as RecordProcessing).subjectId);
+      if (!loaded.has(streamId)) loaded.set(streamId, await this.cache.load(streamId));
+    }
     const recordedAt = this.clock.now().toISOString();
     const subjects = new Map<string, LoadedSubject>();
     const operations: AppendOperation[] = [];
     for (const i of toWrite) {
       const command = commands[i] as RecordProcessing;
       const streamId = subjectStreamId(command.subjectId);
-      const subject = subjects.get(streamId) ?? (await this.cache.load(streamId));
+      const subject = subjects.get(streamId) ?? this.cache.peek(streamId) ?? (loaded.get(streamId) as LoadedSubject);
       const register = this.catalog.inForce(this.config.owner, new Date(command.occurredAt));
       const events = decide(command, subject.state, { register, adequateCountries: this.config.adequateCountries });
       const metadata: EventMetadata = { schemaVersion: PROCESSING_RECORDED_SCHEMA_VERSION, recordedAt, correlationId, requestHash: hashes[i] as string };
@@ -114,24 +135,31 @@ export class ProcessingRecorder {
       });
       subjects.set(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state) });
     }
+    for (const [streamId, subject] of subjects) this.cache.remember(streamId, subject);
 
+    const outcomes = new Map(stored);
     if (operations.length > 0) {
-      const results = operations.length === 1
-        ? [await this.store.appendToStream(operations[0]!.streamId, operations[0]!.events, operations[0]!.expectedRevision)]
-        : await this.store.appendMany(operations);
+      let results: AppendResult[];
+      try {
+        results = operations.length === 1
+          ? [await this.store.appendToStream(operations[0]!.streamId, operations[0]!.events, operations[0]!.expectedRevision)]
+          : await this.store.appendMany(operations);
+      } catch (error) {
+        for (const streamId of subjects.keys()) this.cache.forget(streamId);
+        throw error;
+      }
       toWrite.forEach((i, k) => {
         const appended = results[k]!.events[0]!;
         const data = operations[k]!.events[0]!.data as unknown as ProcessingRecordedData;
-        outcomes[i] = {
+        outcomes.set(i, {
           recordId: data.recordId, status: 'created', subjectId: data.subjectId, eventId: appended.id,
           streamRevision: appended.revision, position: appended.position, recordedAt, violations: data.violations,
-        };
+        });
       });
-      for (const [streamId, subject] of subjects) this.cache.remember(streamId, subject);
     }
     // A record repeated inside the batch answers like its first occurrence, as a duplicate.
     return commands.map((_, i) => {
-      const first = outcomes[firstIndex[i] as number] as RecordOutcome;
+      const first = outcomes.get(firstIndex[i] as number) as RecordOutcome;
       return firstIndex[i] === i ? first : { ...first, status: 'duplicate' };
     });
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SubjectPseudonymizer, type RecordProcessing } from '@derbes/ledger';
 import { RegisterCatalog } from '@derbes/register';
@@ -10,6 +10,7 @@ import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError, type FieldError } from '../ledger-errors';
 import { normalizeRecord, type NormalizeContext } from './normalize-record';
 import { ProcessingRecordBatchDto, ProcessingRecordDto } from './processing-record.dto';
+import { validateBatchBody, validateRecordBody } from './record-dto.validation';
 import { BatchOutcomeDto, RecordOutcomeDto } from './record-outcome.dto';
 import { RecordProcessingCommand } from './record-processing.command';
 import type { RecordOutcome } from './processing-recorder';
@@ -31,8 +32,9 @@ export class ProcessingRecordsController {
   @ApiOkResponse({ type: RecordOutcomeDto, description: 'This recordId was already recorded with the same content' })
   @ApiBadRequestResponse({ description: 'Malformed; nothing written' })
   @ApiConflictResponse({ description: 'This recordId was recorded with a different content' })
-  async recordOne(@Body() dto: ProcessingRecordDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RecordOutcome> {
-    const command = normalizeRecord(dto, this.context());
+  @ApiBody({ type: ProcessingRecordDto })
+  async recordOne(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RecordOutcome> {
+    const command = normalizeRecord(validateRecordBody(body), this.context());
     if (Array.isArray(command)) throw LedgerError.invalid(command);
     const [outcome] = await this.commands.execute(new RecordProcessingCommand([command], String(req.id)));
     if (outcome!.status === 'duplicate') void reply.status(200);
@@ -45,7 +47,9 @@ export class ProcessingRecordsController {
   @ApiOkResponse({ type: BatchOutcomeDto, description: 'Every record was already recorded' })
   @ApiBadRequestResponse({ description: 'A record is malformed (its index is named); nothing written' })
   @ApiConflictResponse({ description: 'A recordId was recorded with a different content; nothing written' })
-  async recordBatch(@Body() dto: ProcessingRecordBatchDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ results: RecordOutcome[]; created: number; duplicates: number }> {
+  @ApiBody({ type: ProcessingRecordBatchDto })
+  async recordBatch(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ results: RecordOutcome[]; created: number; duplicates: number }> {
+    const dto = validateBatchBody(body);
     const context = this.context();
     const records: RecordProcessing[] = [];
     const errors: FieldError[] = [];

@@ -11,8 +11,9 @@ export interface LoadedSubject {
 const CAPACITY = 100_000;
 
 /**
- * Keeps recently used subjects' states so that a record does not re-read its whole stream. A stale entry is
- * harmless: the append's expected revision catches it, and the recorder forgets the entry and retries.
+ * Keeps recently used subjects' states so that a record does not re-read its whole stream. The recorder puts a
+ * state here as soon as it has decided, before the append commits, and forgets it if the append fails. A stale
+ * entry is harmless: the append's expected revision catches it, and the retry reloads from the store.
  */
 @Injectable()
 export class SubjectStateCache {
@@ -37,6 +38,11 @@ export class SubjectStateCache {
     const loaded = { revision: events.length > 0 ? (events[events.length - 1]?.revision ?? -1) : -1, state };
     this.remember(streamId, loaded);
     return loaded;
+  }
+
+  /** The cached state, if any, without reading the store. */
+  peek(streamId: string): LoadedSubject | undefined {
+    return this.entries.get(streamId);
   }
 
   /** Keeps a newer state; never replaces an entry with an older revision. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../errors';
 
-/** One queued request: `apply` runs in its own savepoint (unless it needs none); it settles after the group's commit. */
+/** One queued request: `apply` runs in its own savepoint unless it undoes itself; it settles after the group's commit. */
 interface Task<C> {
   readonly apply: (context: C) => unknown;
   readonly savepoint: boolean;
@@ -53,8 +53,8 @@ export class AppendQueue<C> {
 
   /**
    * Queues a request for the next group; resolves with what `apply` returned once that group has committed.
-   * `savepoint: false` is for a request that fails before its first write or with its only write, which SQLite
-   * already undoes by itself (a failed statement is rolled back); it saves two statements per request.
+   * `savepoint: false` is for a request that leaves nothing behind when it throws (it undoes its own writes), which
+   * saves two statements, about a tenth of a small append's cost.
    */
   enqueue<T>(apply: (context: C) => T, savepoint = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {

@@ -13,15 +13,26 @@ interface EventRow {
   created: string;
 }
 
-const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, created';
+const COLUMNS = 'e.position, e.event_id, s.name AS stream_id, e.revision, e.type, e.data, e.metadata, e.created';
+const FROM = 'events e JOIN streams s ON s.id = e.stream';
+
+/** A stream's integer key and last revision. */
+export interface StreamRow {
+  id: number;
+  revision: number;
+}
 
 /** Every statement the store runs, prepared once per connection. */
 export interface EventStatements {
-  /** The stream's last revision; served by the UNIQUE(stream_id, revision) index. */
-  readonly head: Database.Statement<[string], number>;
-  readonly insert: Database.Statement<[string, string, number, string, string, string, string]>;
-  /** stream id, from revision, limit (-1: all). */
-  readonly readStream: Database.Statement<[string, number, number], EventRow>;
+  /** The stream's key and last revision, or undefined for a stream never written. */
+  readonly stream: Database.Statement<[string], StreamRow>;
+  readonly createStream: Database.Statement<[string]>;
+  readonly dropStream: Database.Statement<[number]>;
+  readonly setRevision: Database.Statement<[number, number]>;
+  /** event id, stream key, revision, type, data, metadata, created. */
+  readonly insert: Database.Statement<[string, number, number, string, string, string, string]>;
+  /** stream key, from revision, limit (-1: all); the name is known to the caller. */
+  readonly readStream: Database.Statement<[number, number, number], Omit<EventRow, 'stream_id'>>;
   /** after position, limit (-1: all). */
   readonly readAll: Database.Statement<[number, number], EventRow>;
   readonly readById: Database.Statement<[string], EventRow>;
@@ -30,25 +41,27 @@ export interface EventStatements {
 
 export function prepareEventStatements(db: Database.Database): EventStatements {
   return {
-    head: db.prepare<[string], number>(
-      'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').pluck(),
+    stream: db.prepare<[string], StreamRow>('SELECT id, revision FROM streams WHERE name = ?'),
+    createStream: db.prepare<[string]>('INSERT INTO streams(name, revision) VALUES (?, -1)'),
+    dropStream: db.prepare<[number]>('DELETE FROM streams WHERE id = ?'),
+    setRevision: db.prepare<[number, number]>('UPDATE streams SET revision = ? WHERE id = ?'),
     // position is left out so that SQLite assigns max(rowid)+1 (see the schema).
-    insert: db.prepare<[string, string, number, string, string, string, string]>(
-      'INSERT INTO events(event_id, stream_id, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    readStream: db.prepare<[string, number, number], EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`),
+    insert: db.prepare<[string, number, number, string, string, string, string]>(
+      'INSERT INTO events(event_id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    readStream: db.prepare<[number, number, number], Omit<EventRow, 'stream_id'>>(
+      'SELECT position, event_id, revision, type, data, metadata, created FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?'),
     readAll: db.prepare<[number, number], EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
-    readById: db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = ?`),
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE e.position > ? ORDER BY e.position LIMIT ?`),
+    readById: db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE e.event_id = ?`),
     lastPosition: db.prepare<[], number>('SELECT coalesce(max(position), 0) FROM events').pluck(),
   };
 }
 
-export function toRecordedEvent(row: EventRow): RecordedEvent {
+export function toRecordedEvent(row: Omit<EventRow, 'stream_id'>, streamId: string): RecordedEvent {
   return {
     id: row.event_id,
     type: row.type,
-    streamId: row.stream_id,
+    streamId,
     revision: row.revision,
     position: row.position,
     data: JSON.parse(row.data) as JsonObject,
@@ -58,7 +71,7 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 /**
- * True for the UNIQUE violation on event_id (not the one on stream_id, revision, which would be a bug here).
+ * True for the UNIQUE violation on event_id (not the one on stream, revision, which would be a bug here).
  * Checked by code, not `instanceof`: the native addon throws the SqliteError class registered last, which is not
  * the one this module sees when the module is loaded more than once (as jest does per test file).
  */

@@ -105,6 +105,15 @@ describe.each([
       expect((await store.readAll()).map((e) => [e.id, e.position])).toEqual([['taken', 1], ['b0', 2], ['d0', 3]]);
     });
 
+    it('leaves no trace of a new stream whose only event was refused', async () => {
+      await store.appendToStream('a', [event('taken')], ANY);
+      await expect(store.appendToStream('fresh', [event('taken')], NO_STREAM)).rejects.toBeInstanceOf(DuplicateEventIdError);
+      const connection = (store as unknown as { db: { prepare(sql: string): { get(name: string): unknown } } }).db;
+      expect(connection.prepare('SELECT id FROM streams WHERE name = ?').get('fresh')).toBeUndefined();
+      const result = await store.appendToStream('fresh', [event('f0')], NO_STREAM);
+      expect(result).toMatchObject({ nextExpectedRevision: 0, events: [{ id: 'f0', revision: 0, position: 2 }] });
+    });
+
     it('applies requests in arrival order, each seeing the ones before it', async () => {
       const [first, second, third] = await Promise.allSettled([
         store.appendToStream('s', [event()], NO_STREAM),

@@ -8,7 +8,7 @@ import { checkExpectedRevision, isValidExpectedRevision } from '../expected-revi
 import { SqliteAllSubscription, type SubscriptionSource } from './all-subscription';
 import { AppendQueue } from './append-queue';
 import { CommitSignal } from './commit-signal';
-import { type EventStatements, isDuplicateEventId, prepareEventStatements, toRecordedEvent } from './event-statements';
+import { type EventStatements, type StreamRow, isDuplicateEventId, prepareEventStatements, toRecordedEvent } from './event-statements';
 import { openEventDatabase } from './sqlite-schema';
 
 export interface SqliteEventStoreOptions {
@@ -70,7 +70,7 @@ export class SqliteEventStore implements EventStore {
   async appendToStream(streamId: string, events: readonly EventData[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     const operation = prepareOperation({ streamId, events, expectedRevision });
-    // One event: the expectation check precedes any write and a failed INSERT undoes itself, so no savepoint.
+    // One event undoes itself on failure (see applyOperation), so it needs no savepoint.
     return this.queue.enqueue((group) => this.applyOperation(operation, group, undefined), events.length > 1);
   }
 
@@ -79,16 +79,19 @@ export class SqliteEventStore implements EventStore {
     const prepared = operations.map(prepareOperation);
     if (prepared.length === 0) return [];
     return this.queue.enqueue((group) => {
-      // Heads this request already moved: the index lookup would see them too, the map only saves the query.
-      const heads = new Map<string, number>();
+      // Streams this request already moved: the query would see them too, the map only saves it.
+      const heads = new Map<string, StreamRow>();
       return prepared.map((operation) => this.applyOperation(operation, group, heads));
     });
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const rows = this.statements.readStream.all(streamId, options.fromRevision ?? 0, limit(options.maxCount));
-    return rows.map(toRecordedEvent);
+    // A stream never written is answered from the small streams table alone: the common case for a new subject.
+    const stream = this.statements.stream.get(streamId);
+    if (stream === undefined) return [];
+    const rows = this.statements.readStream.all(stream.id, options.fromRevision ?? 0, limit(options.maxCount));
+    return rows.map((row) => toRecordedEvent(row, streamId));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -99,7 +102,7 @@ export class SqliteEventStore implements EventStore {
   async readEventById(eventId: string): Promise<RecordedEvent | undefined> {
     this.assertOpen();
     const row = this.statements.readById.get(eventId);
-    return row === undefined ? undefined : toRecordedEvent(row);
+    return row === undefined ? undefined : toRecordedEvent(row, row.stream_id);
   }
 
   async lastPosition(): Promise<number> {
@@ -123,10 +126,13 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
-  private applyOperation(operation: PreparedOperation, group: GroupContext, heads: Map<string, number> | undefined): AppendResult {
+  private applyOperation(operation: PreparedOperation, group: GroupContext, heads: Map<string, StreamRow> | undefined): AppendResult {
     const { streamId, events, payloads } = operation;
-    let revision = heads?.get(streamId) ?? this.statements.head.get(streamId) ?? -1;
+    const known = heads?.get(streamId) ?? this.statements.stream.get(streamId);
+    let revision = known?.revision ?? -1;
     checkExpectedRevision(streamId, operation.expectedRevision, revision);
+    if (events.length === 0) return { nextExpectedRevision: revision, events: [] };
+    const key = known?.id ?? Number(this.statements.createStream.run(streamId).lastInsertRowid);
     const appended = new Array<AppendResult['events'][number]>(events.length);
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
@@ -134,21 +140,23 @@ export class SqliteEventStore implements EventStore {
       let position: number | bigint;
       try {
         position = this.statements.insert.run(
-          event.id, streamId, revision, event.type, payloads[2 * i]!, payloads[2 * i + 1]!, group.created,
+          event.id, key, revision, event.type, payloads[2 * i]!, payloads[2 * i + 1]!, group.created,
         ).lastInsertRowid;
       } catch (error) {
-        // The savepoint around this request undoes its earlier inserts, so nothing partial is stored.
+        // A savepoint undoes the request's earlier writes; a single-event append has none but a new stream row.
+        if (i === 0 && known === undefined) this.statements.dropStream.run(key);
         if (isDuplicateEventId(error)) throw new DuplicateEventIdError(event.id);
         throw error;
       }
       appended[i] = { id: event.id, revision, position: Number(position) };
     }
-    heads?.set(streamId, revision);
+    this.statements.setRevision.run(revision, key);
+    heads?.set(streamId, { id: key, revision });
     return { nextExpectedRevision: revision, events: appended };
   }
 
   private readAllNow(after: number, maxCount: number): RecordedEvent[] {
-    return this.statements.readAll.all(after, maxCount).map(toRecordedEvent);
+    return this.statements.readAll.all(after, maxCount).map((row) => toRecordedEvent(row, row.stream_id));
   }
 
   private assertOpen(): void {

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench`: every figure beside the ceiling measured in the same run on the same disk, so that a slower
+ * machine shows as a lower ceiling, not as a failed target. Prints Markdown for BENCHMARKS.md.
+ */
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fsyncRate, rawInsertRate } from './raw-ceiling';
+import { batchedAppends, concurrentAppends, sampleEvent, sequentialAppends } from './store-bench';
+import { ingest, startServer } from './http-bench';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const STREAMS = 10_000;
+const root = resolve(__dirname, '../..');
+mkdirSync(join(root, 'data'), { recursive: true });
+const work = mkdtempSync(join(root, 'data', 'bench-'));
+let fileNo = 0;
+const freshFile = () => join(work, `db-${++fileNo}.sqlite`);
+
+const rows: string[] = [];
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (a: number, b: number) => `${Math.round((100 * a) / b)}%`;
+function row(what: string, value: number, ceilingName: string, ceiling: number, target: string, met: boolean | null) {
+  const line = `| ${what} | ${fmt(value)} | ${ceilingName}: ${fmt(ceiling)} | ${pct(value, ceiling)} | ${target} | ${met === null ? '' : met ? 'met' : 'MISSED'} |`;
+  rows.push(line);
+  console.log(line);
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`# Derbes benchmark, ${new Date().toISOString()}`);
+  console.log(`${cpus().length} x ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, data on ${work}; ${SECONDS} s per case\n`);
+  console.log('| measure | per second | ceiling measured in this run | of ceiling | target | |');
+  console.log('|---|---|---|---|---|---|');
+
+  const fsyncs = fsyncRate(work, 2);
+  rows.push(`| disk: fsync of a 4 KiB overwrite | ${fmt(fsyncs)} | | | | |`);
+  console.log(rows[rows.length - 1]);
+  // The rows' JSON is made once: the ceiling measures SQLite and the disk, not serialisation.
+  const template = sampleEvent(0, STREAMS).event;
+  const data = JSON.stringify(template.data);
+  const metadata = JSON.stringify(template.metadata);
+  const raw = (perTx: number) => rawInsertRate(freshFile(), (i) => {
+    const { streamId, event } = sampleEvent(i, STREAMS);
+    return { id: event.id, stream: streamId, data, metadata };
+  }, perTx, SECONDS);
+  const raw1 = raw(1);
+  const raw100 = raw(100);
+  const raw1000 = raw(1000);
+  rows.push(`| raw better-sqlite3 inserts, FULL, 1 / 100 / 1000 rows per tx | ${fmt(raw1)} / ${fmt(raw100)} / ${fmt(raw1000)} | | | | |`);
+  console.log(rows[rows.length - 1]);
+
+  row('store: one event per append, awaited one by one', await sequentialAppends(freshFile(), SECONDS, STREAMS), 'raw 1 row/tx', raw1, '', null);
+  row('store: one event per append, 64 in flight (group commit)', await concurrentAppends(freshFile(), SECONDS, STREAMS, 64), 'raw 1 row/tx', raw1, '', null);
+  row('store: batches of 100 events (appendMany)', await batchedAppends(freshFile(), SECONDS, STREAMS, 100), 'raw 100 rows/tx', raw100, '', null);
+  row('store: batches of 1000 events (appendMany)', await batchedAppends(freshFile(), SECONDS, STREAMS, 1000), 'raw 1000 rows/tx', raw1000, '', null);
+
+  const server = await startServer(root, join(work, 'http-data'), 30_000 + Math.floor(Math.random() * 20_000));
+  try {
+    await ingest(server.url, { batchSize: 1, connections: 32, seconds: 2, run: 1 });
+    const single = await ingest(server.url, { batchSize: 1, connections: 32, seconds: SECONDS * 2, run: 2 });
+    row(`HTTP: POST /v1/processing-records, 32 connections (p50 ${single.latencyP50} ms, p99 ${single.latencyP99} ms, non-2xx ${single.non2xx})`,
+      single.recordsPerSecond, 'raw 1 row/tx', raw1, '>= 3,000/s', single.recordsPerSecond >= 3000 && single.non2xx === 0);
+    await ingest(server.url, { batchSize: 1000, connections: 2, seconds: 2, run: 3 });
+    const batch = await ingest(server.url, { batchSize: 1000, connections: 2, seconds: SECONDS * 2, run: 4 });
+    row(`HTTP: POST /v1/processing-records/batch of 1000, 2 connections (p50 ${batch.latencyP50} ms, non-2xx ${batch.non2xx})`,
+      batch.recordsPerSecond, 'raw 1000 rows/tx', raw1000, '>= 20,000/s and >= 40% of raw',
+      batch.recordsPerSecond >= 20_000 && batch.recordsPerSecond >= 0.4 * raw1000 && batch.non2xx === 0);
+  } finally {
+    await server.stop();
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(work, { recursive: true, force: true }));
