@@ -57,9 +57,9 @@ async function main(): Promise<void> {
 
   const server = await startServer(root, join(work, 'http-data'), 30_000 + Math.floor(Math.random() * 20_000));
   try {
-    await ingest(server.url, { batchSize: 1, connections: 32, seconds: 2, run: 1 });
-    const single = await ingest(server.url, { batchSize: 1, connections: 32, seconds: SECONDS * 2, run: 2 });
-    row(`HTTP: POST /v1/processing-records, 32 connections (p50 ${single.latencyP50} ms, p99 ${single.latencyP99} ms, non-2xx ${single.non2xx})`,
+    await ingest(server.url, { batchSize: 1, connections: 64, seconds: 2, run: 1 });
+    const single = await ingest(server.url, { batchSize: 1, connections: 64, seconds: SECONDS * 2, run: 2 });
+    row(`HTTP: POST /v1/processing-records, 64 connections (p50 ${single.latencyP50} ms, p99 ${single.latencyP99} ms, non-2xx ${single.non2xx})`,
       single.recordsPerSecond, 'raw 1 row/tx', raw1, '>= 3,000/s', single.recordsPerSecond >= 3000 && single.non2xx === 0);
     await ingest(server.url, { batchSize: 1000, connections: 2, seconds: 2, run: 3 });
     const batch = await ingest(server.url, { batchSize: 1000, connections: 2, seconds: SECONDS * 2, run: 4 });

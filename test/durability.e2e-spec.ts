@@ -56,6 +56,19 @@ describe('extra registers from DERBES_REGISTERS_FILE', () => {
     }
   });
 
+  it('checks purposes per category where a register restricts them', async () => {
+    const restricted = { ...ORDER_328_O, categories: ORDER_328_O.categories.map((c) => (c.number === 28 ? { ...c, purposes: ['P07'] } : c)) };
+    const t = await startTestApp({ DERBES_REGISTERS_FILE: writeRegisters([restricted]) });
+    try {
+      const flagged = await request(t.server).post('/v1/processing-records').send(aRecord({ categories: [1, 28], purpose: 'P01' })).expect(201);
+      expect(flagged.body.violations).toEqual([expect.objectContaining({ code: 'purpose-not-approved-for-category', category: 28 })]);
+      const allowed = await request(t.server).post('/v1/processing-records').send(aRecord({ categories: [28], purpose: 'P07' })).expect(201);
+      expect(allowed.body.violations).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('refuses to start on a register with a bad field, naming the file and the field', async () => {
     const broken = { ...ORDER_328_O, id: 'other-list', categories: ORDER_328_O.categories.map((c, i) => (i === 4 ? { ...c, names: { ...c.names, kk: '' } } : c)) };
     const file = writeRegisters([broken]);
