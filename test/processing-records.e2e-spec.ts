@@ -179,6 +179,14 @@ describe('POST /v1/processing-records', () => {
     expect(await t.store.lastPosition()).toBe(40);
   });
 
+  it('answers 503 when the store cannot take writes, and keeps answering', async () => {
+    await t.store.close();
+    const res = await post(aRecord()).expect(503);
+    expect(res.body).toMatchObject({ statusCode: 503, code: 'store_unavailable', message: expect.stringContaining('nothing was recorded') });
+    expect(res.headers['retry-after']).toBe('1');
+    await request(t.server).get('/v1/register/current').expect(200);
+  });
+
   it('answers unknown routes in the error shape', async () => {
     const res = await request(t.server).get('/v1/nothing-here').expect(404);
     expect(res.body).toMatchObject({ statusCode: 404, code: 'not_found' });
