@@ -14,6 +14,7 @@ module.exports = {
     '^@derbes/register$': '<rootDir>/libs/register/src/index.ts',
     '^@derbes/ledger$': '<rootDir>/libs/ledger/src/index.ts',
     '^@derbes/event-store$': '<rootDir>/libs/event-store/src/index.ts',
+    '^@derbes/projections$': '<rootDir>/libs/projections/src/index.ts',
   },
   testTimeout: 30000,
 };

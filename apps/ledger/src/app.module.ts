@@ -1,6 +1,7 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
+import { ProjectionRunner } from '@derbes/projections';
 import { SubjectPseudonymizer } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
 import { Clock } from './clock';
@@ -8,6 +9,7 @@ import { LEDGER_CONFIG } from './config/config.tokens';
 import type { LedgerConfig } from './config/ledger-config';
 import { resolvePseudonymKey } from './config/pseudonym-key';
 import { eventStoreProvider } from './event-store.provider';
+import { projectionRunnerProvider } from './projections.provider';
 import { HealthController } from './health/health.controller';
 import { ProcessingRecorder } from './processing-records/processing-recorder';
 import { ProcessingRecordsController } from './processing-records/processing-records.controller';
@@ -35,7 +37,10 @@ export function loadStartupData(config: LedgerConfig): StartupData {
 /** The composition root. Built from an already validated configuration, so tests pass their own. */
 @Module({})
 export class AppModule implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly projections: ProjectionRunner,
+  ) {}
 
   static register(config: LedgerConfig, clock: Clock, loaded: StartupData): DynamicModule {
     return {
@@ -48,6 +53,7 @@ export class AppModule implements OnApplicationShutdown {
         { provide: RegisterCatalog, useValue: loaded.catalog },
         { provide: SubjectPseudonymizer, useValue: loaded.pseudonymizer },
         eventStoreProvider,
+        projectionRunnerProvider,
         SubjectStateCache,
         ProcessingRecorder,
         RecordProcessingHandler,
@@ -57,6 +63,7 @@ export class AppModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.projections.stop();
     await this.store.close();
   }
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
+import { ProjectionRunner } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
@@ -14,10 +15,11 @@ export class HealthController {
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly catalog: RegisterCatalog,
     private readonly clock: Clock,
+    private readonly projections: ProjectionRunner,
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'The ledger answers and its store can be read' })
+  @ApiOkResponse({ description: 'The ledger answers and its store can be read; projections with their lag behind the log' })
   async health() {
     const lastPosition = await this.store.lastPosition();
     const register = this.catalog.inForce(this.config.owner, this.clock.now());
@@ -25,6 +27,7 @@ export class HealthController {
       status: 'ok',
       store: { kind: this.config.eventStore === ':memory:' ? 'sqlite-memory' : 'sqlite', lastPosition },
       register: register ? { id: register.id, version: register.version } : null,
+      projections: await this.projections.status(),
       time: this.clock.now().toISOString(),
     };
   }

@@ -1,0 +1,157 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ANY, SqliteEventStore, type RecordedEvent } from '@derbes/event-store';
+import type { Projection, ReadModelTables } from './projection';
+import { ProjectionNotReadyError, ProjectionRunner } from './projection-runner';
+import { openReadModelDatabase } from './read-model-database';
+
+/** Counts events per stream; version 2 counts each event twice, so a rebuild shows in the numbers. */
+function counting(version = 1, failAt?: number): Projection {
+  return {
+    name: 'stream-counts',
+    version,
+    setup: (t: ReadModelTables) => t.db.exec(`CREATE TABLE ${t.table('counts')}(stream TEXT PRIMARY KEY, n INTEGER NOT NULL)`),
+    apply: (t: ReadModelTables, event: RecordedEvent) => {
+      if (event.position === failAt) throw new Error('cannot read this event');
+      t.db.prepare(`INSERT INTO ${t.table('counts')}(stream, n) VALUES (?, ?) ON CONFLICT(stream) DO UPDATE SET n = n + excluded.n`)
+        .run(event.streamId, version);
+    },
+  };
+}
+
+function counts(runner: ProjectionRunner): Record<string, number> {
+  const t = runner.tables('stream-counts');
+  const rows = t.db.prepare<[], { stream: string; n: number }>(`SELECT stream, n FROM ${t.table('counts')} ORDER BY stream`).all();
+  return Object.fromEntries(rows.map((r) => [r.stream, r.n]));
+}
+
+let id = 0;
+async function append(store: SqliteEventStore, stream: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await store.appendToStream(stream, [{ id: `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`, type: 'Counted', data: {}, metadata: {} }], ANY);
+  }
+}
+
+async function caughtUp(runner: ProjectionRunner, store: SqliteEventStore): Promise<void> {
+  expect(await runner.waitFor('stream-counts', await store.lastPosition(), 5000)).toBe(true);
+}
+
+describe('ProjectionRunner', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'derbes-projections-'));
+    store = SqliteEventStore.open(join(dir, 'events.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('makes the first generation active at once on an empty log, then follows live events', async () => {
+    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [counting()]);
+    runner.start();
+    expect(await runner.waitFor('stream-counts', 0, 1000)).toBe(true);
+    expect(counts(runner)).toEqual({});
+    await append(store, 'a', 3);
+    await append(store, 'b', 2);
+    await caughtUp(runner, store);
+    expect(counts(runner)).toEqual({ a: 3, b: 2 });
+    const [status] = await runner.status();
+    expect(status).toMatchObject({ name: 'stream-counts', version: 1, active: { position: 5 }, building: null, logPosition: 5, lag: 0, error: null });
+    await runner.stop();
+  });
+
+  it('catches up on stored events in batches and answers queries only once it has a generation', async () => {
+    await append(store, 'a', 1500);
+    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [counting()]);
+    runner.start();
+    expect(() => runner.tables('stream-counts')).toThrow(ProjectionNotReadyError);
+    await caughtUp(runner, store);
+    expect(counts(runner)).toEqual({ a: 1500 });
+    await runner.stop();
+  });
+
+  it('applies every event exactly once across a restart, resuming from its checkpoint', async () => {
+    const file = join(dir, 'read-models.db');
+    const first = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
+    first.start();
+    await append(store, 'a', 100);
+    await caughtUp(first, store);
+    await first.stop();
+    await append(store, 'a', 50);
+    await append(store, 'b', 7);
+    const second = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
+    second.start();
+    expect(second.position('stream-counts')).toBe(100);
+    await caughtUp(second, store);
+    expect(counts(second)).toEqual({ a: 150, b: 7 });
+    await second.stop();
+  });
+
+  it('stops on an event it cannot apply, keeps the batch out whole, and resumes there once fixed', async () => {
+    const file = join(dir, 'read-models.db');
+    await append(store, 'a', 10);
+    const broken = new ProjectionRunner(store, openReadModelDatabase(file), [counting(1, 5)]);
+    broken.start();
+    for (let i = 0; i < 50 && (await broken.status())[0]?.error === null; i++) await new Promise((r) => setTimeout(r, 10));
+    const [status] = await broken.status();
+    expect(status?.error).toContain('cannot read this event');
+    // The first generation never became active: none of the failing batch was kept.
+    expect(() => broken.tables('stream-counts')).toThrow(ProjectionNotReadyError);
+    await broken.stop();
+
+    const fixed = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
+    fixed.start();
+    await caughtUp(fixed, store);
+    expect(counts(fixed)).toEqual({ a: 10 });
+    await fixed.stop();
+  });
+
+  it('rebuilds a new version into fresh tables while queries read the old ones, then swaps', async () => {
+    const file = join(dir, 'read-models.db');
+    const v1 = new ProjectionRunner(store, openReadModelDatabase(file), [counting(1)]);
+    v1.start();
+    await append(store, 'a', 2000);
+    await caughtUp(v1, store);
+    await v1.stop();
+
+    const v2 = new ProjectionRunner(store, openReadModelDatabase(file), [counting(2)]);
+    v2.start();
+    const swapped = v2.rebuild('stream-counts');
+    // Until the new generation has caught up, queries read generation 1 with version 1's numbers.
+    expect(counts(v2)).toEqual({ a: 2000 });
+    expect((await v2.status())[0]).toMatchObject({ active: { generation: 1, version: 1 }, building: { generation: 2 } });
+    await swapped;
+    expect(counts(v2)).toEqual({ a: 4000 });
+    const [status] = await v2.status();
+    expect(status).toMatchObject({ active: { generation: 2, version: 2, position: 2000 }, building: null });
+    const db = v2.tables('stream-counts').db;
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'stream_counts_g1_%'").all()).toEqual([]);
+    await v2.stop();
+  });
+
+  it('rebuilds the same version on demand and keeps serving meanwhile', async () => {
+    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [counting()]);
+    runner.start();
+    await append(store, 'a', 300);
+    await caughtUp(runner, store);
+    const rebuilt = runner.rebuild('stream-counts');
+    await append(store, 'b', 5);
+    await rebuilt;
+    await caughtUp(runner, store);
+    expect(counts(runner)).toEqual({ a: 300, b: 5 });
+    expect((await runner.status())[0]?.active?.generation).toBe(2);
+    await runner.stop();
+  });
+
+  it('waits for a position and gives up after the timeout', async () => {
+    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [counting()]);
+    runner.start();
+    const waiting = runner.waitFor('stream-counts', 3, 5000);
+    await append(store, 'a', 3);
+    expect(await waiting).toBe(true);
+    expect(await runner.waitFor('stream-counts', 99, 50)).toBe(false);
+    await runner.stop();
+  });
+});
