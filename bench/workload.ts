@@ -1,4 +1,4 @@
-import { iinCheckDigit } from '@derbes/ledger';
+import { buildIin } from '@derbes/ledger';
 
 /** A deterministic pseudo-random sequence, so that every run sends the same workload. */
 export function rng(seed: number): () => number {
@@ -22,9 +22,8 @@ export function employeeIins(count: number, seed = 1): string[] {
     const day = 1 + Math.floor(next() * 28);
     const centuryDigit = (year < 2000 ? 3 : 5) + Math.floor(next() * 2);
     const serial = String(Math.floor(next() * 10000)).padStart(4, '0');
-    const prefix = `${String(year % 100).padStart(2, '0')}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${centuryDigit}${serial}`;
-    const check = iinCheckDigit(Array.from(prefix, Number));
-    if (check !== null) out.add(prefix + check);
+    const iin = buildIin(`${String(year % 100).padStart(2, '0')}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`, centuryDigit, serial);
+    if (iin !== null) out.add(iin);
   }
   return [...out];
 }

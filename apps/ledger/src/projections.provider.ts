@@ -21,7 +21,7 @@ export const projectionRunnerProvider: FactoryProvider<ProjectionRunner> = {
   inject: [EVENT_STORE, LEDGER_CONFIG, Clock],
   useFactory: (store: EventStore, config: LedgerConfig, clock: Clock) => {
     const runner = new ProjectionRunner(store, openReadModelDatabase(readModelPath(config)), ledgerProjections(), () => clock.now());
-    runner.start();
+    if (config.runProjections) runner.start();
     return runner;
   },
 };

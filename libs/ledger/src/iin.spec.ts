@@ -1,11 +1,4 @@
-import { checkIin, containsIin, iinCheckDigit } from './iin';
-
-/** Builds a valid IIN from a birth date, century-and-sex digit and serial, as the algorithm prescribes. */
-function makeIin(yymmdd: string, centuryDigit: number, serial: string): string | null {
-  const prefix = `${yymmdd}${centuryDigit}${serial}`;
-  const check = iinCheckDigit(Array.from(prefix, Number));
-  return check === null ? null : `${prefix}${check}`;
-}
+import { buildIin as makeIin, checkIin, containsIin, iinCheckDigit } from './iin';
 
 describe('IIN', () => {
   it.each([
@@ -68,6 +61,12 @@ describe('IIN', () => {
       }
     }
     expect(built).toBeGreaterThan(250);
+  });
+
+  it('builds no IIN for a prefix whose check digit does not exist, and refuses a malformed prefix', () => {
+    expect(makeIin('821214', 2, '4009')).toBeNull();
+    expect(makeIin('791028', 3, '0272')).toBe('791028302728');
+    expect(() => makeIin('7910', 3, '0272')).toThrow(RangeError);
   });
 
   it('finds an IIN hidden in free text but not other numbers', () => {

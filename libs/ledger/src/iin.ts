@@ -27,6 +27,17 @@ export function iinCheckDigit(digits: readonly number[]): number | null {
   return second === 10 ? null : second;
 }
 
+/**
+ * A valid IIN from a birth date (YYMMDD), century-and-sex digit and four-digit serial, or null when that prefix can
+ * have no check digit. For test and demonstration data: real IINs come from the population register.
+ */
+export function buildIin(yymmdd: string, centuryDigit: number, serial: string): string | null {
+  const prefix = `${yymmdd}${centuryDigit}${serial}`;
+  if (!/^\d{11}$/.test(prefix)) throw new RangeError(`not an 11-digit IIN prefix: ${prefix}`);
+  const check = iinCheckDigit(Array.from(prefix, (c) => c.charCodeAt(0) - 48));
+  return check === null ? null : prefix + check;
+}
+
 /** Checks an IIN and says which rule failed. */
 export function checkIin(iin: string): IinCheck {
   if (!/^\d{12}$/.test(iin)) {

@@ -26,6 +26,11 @@ export interface LedgerConfig {
   readonly utcOffsetMinutes: number;
   /** Nest log levels (DERBES_LOG_LEVEL: error, warn, log, debug; default log). */
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /**
+   * Whether this process keeps the read models (DERBES_PROJECTIONS=on|off, default on). Exactly one process per
+   * data directory may: a second one (e.g. `derbes demo` beside a running server) writes events only.
+   */
+  readonly runProjections: boolean;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +81,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     throw new ConfigError('DERBES_LOG_LEVEL', `must be one of error, warn, log, debug, got "${logLevel}"`);
   }
   const registersFile = env.DERBES_REGISTERS_FILE || null;
+  const projections = env.DERBES_PROJECTIONS || 'on';
+  if (projections !== 'on' && projections !== 'off') {
+    throw new ConfigError('DERBES_PROJECTIONS', `must be on or off, got "${projections}"`);
+  }
   return {
     dataDir,
     eventStore: store === ':memory:' || isAbsolute(store) ? store : resolve(cwd, store),
@@ -89,5 +98,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     bodyLimitBytes: integer(env, 'DERBES_BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
     utcOffsetMinutes: integer(env, 'DERBES_UTC_OFFSET_MINUTES', 300, 0, 840),
     logLevel: logLevel as LedgerConfig['logLevel'],
+    runProjections: projections === 'on',
   };
 }

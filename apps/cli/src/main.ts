@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { loadConfig } from '../../ledger/src/config/ledger-config';
+import { serve } from '../../ledger/src/serve';
+import { runDemo } from './demo/demo.command';
+import { projectionsRebuild, projectionsStatus } from './projections.command';
+
+const USAGE = `usage: derbes <command>
+  serve                          start the ledger API (as npm start)
+  demo [--employees N] [--seed S] record a deterministic demo year (default 300 employees, seed 1)
+  projections status             where each read model stands
+  projections rebuild [name]     rebuild read models from the log (the server must be stopped)
+Configuration comes from the environment, as for the server (see README).`;
+
+class UsageError extends Error {}
+
+function option(args: string[], name: string, fallback: number, min: number, max: number): number {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const raw = args[i + 1];
+  if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new UsageError(`${name} takes a whole number from ${min} to ${max}`);
+  }
+  args.splice(i, 2);
+  return Number(raw);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  const config = loadConfig(process.env);
+  if (command === 'serve' && args.length === 0) return serve(config);
+  if (command === 'demo') {
+    const employees = option(args, '--employees', 300, 1, 100_000);
+    const seed = option(args, '--seed', 1, 0, 2 ** 31);
+    if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
+    const summary = await runDemo({ ...config, logLevel: 'error' }, { employees, seed });
+    const flagged = Object.entries(summary.violations).map(([code, n]) => `${code} ${n}`).join(', ') || 'none';
+    console.log(`demo: ${summary.employees} employees, ${summary.records} records (${summary.created} new, ${summary.duplicates} already there); flagged: ${flagged}`);
+    return;
+  }
+  if (command === 'projections' && args[0] === 'status' && args.length === 1) {
+    for (const line of await projectionsStatus({ ...config, logLevel: 'error' })) console.log(line);
+    return;
+  }
+  if (command === 'projections' && args[0] === 'rebuild' && args.length <= 2) {
+    for (const line of await projectionsRebuild({ ...config, logLevel: 'error' }, args[1])) console.log(line);
+    return;
+  }
+  throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`derbes: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ProjectionRunner, type ProjectionStatus } from '@derbes/projections';
+import { lockDataDir } from '../../ledger/src/config/data-dir-lock';
+import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
+import { createApp } from '../../ledger/src/http/create-app';
+import { ProgressLine } from './progress';
+
+function describe(s: ProjectionStatus): string {
+  const active = s.active ? `generation ${s.active.generation} (v${s.active.version}) at ${s.active.position}` : 'none yet';
+  const building = s.building ? `, rebuilding generation ${s.building.generation} at ${s.building.position}` : '';
+  const error = s.error ? `, STOPPED: ${s.error}` : '';
+  return `${s.name} v${s.version}: ${active}, log at ${s.logPosition}, lag ${s.lag}${building}${error}`;
+}
+
+async function withApp<T>(config: LedgerConfig, work: (runner: ProjectionRunner) => Promise<T>): Promise<T> {
+  const app: NestFastifyApplication = await createApp(config);
+  try {
+    return await work(app.get(ProjectionRunner));
+  } finally {
+    await app.close();
+  }
+}
+
+/** `derbes projections status`: where each projection stands. Safe beside a running server (it only reads). */
+export async function projectionsStatus(config: LedgerConfig): Promise<string[]> {
+  return withApp({ ...config, runProjections: false }, async (runner) => (await runner.status()).map(describe));
+}
+
+/**
+ * `derbes projections rebuild [name]`: replays the whole log into fresh tables and swaps them in. It keeps the read
+ * models itself, so the server must be stopped (the data directory's lock says whether one runs).
+ */
+export async function projectionsRebuild(config: LedgerConfig, name: string | undefined): Promise<string[]> {
+  const release = lockDataDir(config.dataDir);
+  try {
+    return await withApp({ ...config, runProjections: true }, async (runner) => {
+      const names = name ? [name] : (await runner.status()).map((s) => s.name);
+      const lines: string[] = [];
+      for (const projection of names) {
+        const progress = new ProgressLine(projection);
+        const done = runner.rebuild(projection);
+        const timer = setInterval(() => {
+          void runner.status().then((all) => {
+            const s = all.find((x) => x.name === projection);
+            if (s?.building) progress.update(s.building.position, s.logPosition);
+          });
+        }, 250);
+        try {
+          await done;
+        } finally {
+          clearInterval(timer);
+        }
+        const s = (await runner.status()).find((x) => x.name === projection);
+        if (s) progress.update(s.active?.position ?? 0, s.logPosition);
+        progress.finish();
+        lines.push(s ? describe(s) : projection);
+      }
+      return lines;
+    });
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,18 @@
+import { Logger } from '@nestjs/common';
+import { lockDataDir } from './config/data-dir-lock';
+import type { LedgerConfig } from './config/ledger-config';
+import { createApp } from './http/create-app';
+
+/** Starts the API on the configured host and port; `npm start` and `derbes serve` both come here. */
+export async function serve(config: LedgerConfig): Promise<void> {
+  const release = config.eventStore === ':memory:' || !config.runProjections ? () => undefined : lockDataDir(config.dataDir);
+  try {
+    const app = await createApp(config);
+    process.once('exit', release);
+    await app.listen({ port: config.port, host: config.host });
+    new Logger('ledger').log(`listening on http://${config.host}:${config.port} (store: ${config.eventStore}); OpenAPI at /docs`);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

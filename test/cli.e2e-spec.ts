@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoRecords } from '../apps/cli/src/demo/demo-dataset';
+import { runDemo } from '../apps/cli/src/demo/demo.command';
+import { projectionsRebuild, projectionsStatus } from '../apps/cli/src/projections.command';
+import { formatSeconds } from '../apps/cli/src/progress';
+import { lockDataDir } from '../apps/ledger/src/config/data-dir-lock';
+import { loadConfig } from '../apps/ledger/src/config/ledger-config';
+import { TEST_KEY_HEX } from './support/test-app';
+
+function configFor(dir: string) {
+  return loadConfig({ DERBES_DATA_DIR: dir, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX, DERBES_LOG_LEVEL: 'error' });
+}
+
+describe('derbes demo', () => {
+  it('is deterministic: the same seed gives the same records, another seed others', () => {
+    const a = demoRecords({ employees: 30, seed: 1 });
+    expect(demoRecords({ employees: 30, seed: 1 })).toEqual(a);
+    expect(demoRecords({ employees: 30, seed: 2 })).not.toEqual(a);
+    expect(new Set(a.map((r) => r.recordId)).size).toBe(a.length);
+    expect(a.every((r) => Date.parse(r.occurredAt as string) < Date.parse('2026-11-21T00:00:00Z'))).toBe(true);
+  });
+
+  it('records a year of processing with a few violations, and adds nothing when run again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-demo-'));
+    const first = await runDemo(configFor(dir), { employees: 60, seed: 7 });
+    expect(first.records).toBeGreaterThan(60 * 15);
+    expect(first).toMatchObject({ employees: 60, created: first.records, duplicates: 0 });
+    expect(Object.keys(first.violations).sort()).toEqual(['blocked-data-processed', 'category-destroyed', 'cross-border-without-ground', 'no-register-in-force']);
+    const again = await runDemo(configFor(dir), { employees: 60, seed: 7 });
+    expect(again).toMatchObject({ created: 0, duplicates: first.records, violations: first.violations });
+  });
+});
+
+describe('derbes projections', () => {
+  it('rebuilds every read model from the log and reports where each stands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await runDemo(configFor(dir), { employees: 10, seed: 3 });
+    const rebuilt = await projectionsRebuild(configFor(dir), undefined);
+    const status = await projectionsStatus(configFor(dir));
+    expect(status).toEqual(rebuilt);
+    for (const line of status) expect(line).toMatch(/generation \d+ \(v\d+\) at \d+, log at \d+, lag 0/);
+  });
+
+  it('refuses to rebuild while another live process holds the data directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    const other = spawn('sleep', ['10']);
+    try {
+      writeFileSync(join(dir, 'ledger.pid'), `${other.pid}\n`);
+      await expect(projectionsRebuild(configFor(dir), undefined)).rejects.toThrow(`another ledger process (pid ${other.pid})`);
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('takes over a lock left by a process that is gone, and releases its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    writeFileSync(join(dir, 'ledger.pid'), '999999\n');
+    const release = lockDataDir(dir);
+    release();
+    lockDataDir(dir)();
+  });
+
+  it('names an unknown projection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await expect(projectionsRebuild(configFor(dir), 'no-such-model')).rejects.toThrow('no projection named no-such-model');
+  });
+
+  it('formats the time left', () => {
+    expect(formatSeconds(4.4)).toBe('4s');
+    expect(formatSeconds(125)).toBe('2m05s');
+  });
+});
