@@ -145,6 +145,22 @@ describe('ProjectionRunner', () => {
     await runner.stop();
   });
 
+  it('lets a second process read the read models as they stand without applying anything', async () => {
+    const file = join(dir, 'read-models.db');
+    const keeper = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
+    keeper.start();
+    await append(store, 'a', 4);
+    await caughtUp(keeper, store);
+    const reader = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
+    reader.attach();
+    expect(counts(reader)).toEqual({ a: 4 });
+    await keeper.stop();
+    await append(store, 'a', 2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(counts(reader)).toEqual({ a: 4 });
+    expect((await reader.status())[0]).toMatchObject({ active: { position: 4 }, logPosition: 6, lag: 2 });
+  });
+
   it('waits for a position and gives up after the timeout', async () => {
     const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [counting()]);
     runner.start();

@@ -66,9 +66,7 @@ export class ProjectionRunner {
   /** Resumes every projection from its checkpoint, or starts building those with a new version (or none yet). */
   start(): void {
     for (const slot of this.slots.values()) {
-      const rows = this.db
-        .prepare<[string], GenerationRow>('SELECT name, generation, version, position, state FROM projection_generations WHERE name = ? ORDER BY generation')
-        .all(slot.projection.name);
+      const rows = this.generations(slot.projection.name);
       const active = rows.find((r) => r.state === 'active');
       for (const row of rows.filter((r) => r.state === 'building')) this.discard(row);
       if (active) {
@@ -79,13 +77,21 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * Reads the read models as they stand, without following the log: for a process that must not keep them (a
+   * second process on the same data directory), so that status and queries still work there.
+   */
+  attach(): void {
+    for (const slot of this.slots.values()) {
+      const active = this.generations(slot.projection.name).find((r) => r.state === 'active');
+      if (active) slot.active = this.follower(active, false);
+    }
+  }
+
   /** Rebuilds a projection from the start of the log; resolves once the new generation has been swapped in. */
   rebuild(name: string): Promise<void> {
     const slot = this.slot(name);
-    if (!slot.building) {
-      const rows = this.db.prepare<[string], GenerationRow>('SELECT name, generation, version, position, state FROM projection_generations WHERE name = ?').all(name);
-      this.beginBuild(slot, rows);
-    }
+    if (!slot.building) this.beginBuild(slot, this.generations(name));
     return new Promise((resolve) => {
       const previous = slot.rebuilt;
       slot.rebuilt = () => {
@@ -152,6 +158,12 @@ export class ProjectionRunner {
     const slot = this.slots.get(name);
     if (!slot) throw new Error(`no projection named ${name}`);
     return slot;
+  }
+
+  private generations(name: string): GenerationRow[] {
+    return this.db
+      .prepare<[string], GenerationRow>('SELECT name, generation, version, position, state FROM projection_generations WHERE name = ? ORDER BY generation')
+      .all(name);
   }
 
   private follower(row: GenerationRow, follows: boolean): Follower {
