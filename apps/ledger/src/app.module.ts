@@ -18,6 +18,18 @@ import { SubjectStateCache } from './processing-records/subject-state.cache';
 import { RegisterController } from './register/register.controller';
 import { ListSubjectEventsHandler } from './subjects/subject-events.query';
 import { SubjectsController } from './subjects/subjects.controller';
+import { SubjectHistoryController } from './subjects/subject-history.controller';
+import { SubjectHistoryHandler } from './subjects/subject-history.query';
+import { SummaryController } from './reports/summary.controller';
+import { SummaryReportHandler } from './reports/summary.query';
+import { TransfersController } from './reports/transfers.controller';
+import { TransfersReportHandler } from './reports/transfers.query';
+import { SubjectInventoryController } from './subjects/subject-inventory.controller';
+import { SubjectInventoryHandler } from './subjects/subject-inventory.query';
+import { ViolationsController } from './reports/violations.controller';
+import { ViolationsReportHandler } from './reports/violations-report.query';
+import { ActorActivityController } from './reports/actor-activity.controller';
+import { ActorActivityReportHandler } from './reports/actor-activity.query';
 
 /** What start-up reads from files before the container is built, so that its errors surface plainly. */
 export interface StartupData {
@@ -46,7 +58,8 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ProcessingRecordsController, SubjectsController, RegisterController, HealthController],
+      controllers: [ProcessingRecordsController, SubjectsController, RegisterController, HealthController, SummaryController, TransfersController,
+        SubjectInventoryController, ViolationsController, ActorActivityController, SubjectHistoryController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
@@ -58,6 +71,12 @@ export class AppModule implements OnApplicationShutdown {
         ProcessingRecorder,
         RecordProcessingHandler,
         ListSubjectEventsHandler,
+        SubjectHistoryHandler,
+        SummaryReportHandler,
+        TransfersReportHandler,
+        SubjectInventoryHandler,
+        ViolationsReportHandler,
+        ActorActivityReportHandler,
       ],
     };
   }

@@ -12,7 +12,9 @@ export type LedgerErrorCode =
   | 'subject_not_found'
   | 'no_register_in_force'
   | 'concurrency_exhausted'
-  | 'store_unavailable';
+  | 'store_unavailable'
+  | 'projection_behind'
+  | 'projection_building';
 
 /**
  * The errors the ledger reports to clients: a small union of codes, mapped to HTTP statuses in one place

@@ -1,14 +1,33 @@
 import { dirname, join } from 'node:path';
 import type { FactoryProvider } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
-import { ProjectionRunner, openReadModelDatabase, type Projection } from '@derbes/projections';
+import {
+  ProjectionRunner,
+  actorActivityProjection,
+  openReadModelDatabase,
+  processingSummaryProjection,
+  sensitiveCategoriesOf,
+  subjectHistoryProjection,
+  subjectInventoryProjection,
+  transfersProjection,
+  violationsProjection,
+  type Projection,
+} from '@derbes/projections';
+import { RegisterCatalog } from '@derbes/register';
 import { Clock } from './clock';
 import { LEDGER_CONFIG } from './config/config.tokens';
 import type { LedgerConfig } from './config/ledger-config';
 
-/** Every projection the ledger runs. */
-export function ledgerProjections(): Projection[] {
-  return [];
+/** Every projection the ledger runs; some read the registers (which categories are sensitive) and the calendar's offset. */
+export function ledgerProjections(catalog: RegisterCatalog, config: LedgerConfig): Projection[] {
+  return [
+    subjectHistoryProjection,
+    subjectInventoryProjection,
+    processingSummaryProjection,
+    violationsProjection,
+    transfersProjection,
+    actorActivityProjection({ isSensitive: sensitiveCategoriesOf(catalog, config.owner), utcOffsetMinutes: config.utcOffsetMinutes }),
+  ];
 }
 
 /** Read models live in a SQLite file beside the event store (in memory when the store is). */
@@ -18,10 +37,11 @@ export function readModelPath(config: LedgerConfig): string {
 
 export const projectionRunnerProvider: FactoryProvider<ProjectionRunner> = {
   provide: ProjectionRunner,
-  inject: [EVENT_STORE, LEDGER_CONFIG, Clock],
-  useFactory: (store: EventStore, config: LedgerConfig, clock: Clock) => {
-    const runner = new ProjectionRunner(store, openReadModelDatabase(readModelPath(config)), ledgerProjections(), () => clock.now());
+  inject: [EVENT_STORE, LEDGER_CONFIG, Clock, RegisterCatalog],
+  useFactory: (store: EventStore, config: LedgerConfig, clock: Clock, catalog: RegisterCatalog) => {
+    const runner = new ProjectionRunner(store, openReadModelDatabase(readModelPath(config)), ledgerProjections(catalog, config), () => clock.now());
     if (config.runProjections) runner.start();
+    else runner.attach();
     return runner;
   },
 };

@@ -1,3 +1,34 @@
 export * from './projection';
 export * from './projection-runner';
 export { openReadModelDatabase } from './read-model-database';
+export { PROCESSING_SUMMARY, processingSummaryProjection } from './processing-summary/processing-summary.projection';
+export * from './processing-summary/processing-summary.queries';
+export { TRANSFERS, transfersProjection } from './transfers/transfers.projection';
+export * from './transfers/transfers.queries';
+export { decodeTransfersCursor, type TransfersCursorKey } from './transfers/transfers-cursor';
+export { SUBJECT_INVENTORY, subjectInventoryProjection } from './subject-inventory/subject-inventory.projection';
+export * from './subject-inventory/subject-inventory.queries';
+export { VIOLATIONS, violationsProjection } from './violations/violations.projection';
+export * from './violations/violations.queries';
+export { decodeViolationsCursor, type ViolationsCursorKey } from './violations/violations-cursor';
+export { ACTOR_ACTIVITY, actorActivityProjection, type ActorActivityOptions } from './actor-activity/actor-activity.projection';
+export { actorActivitySummaries, unusualActivityIn, type ActorActivityScope, type ActorActivitySummary } from './actor-activity/actor-activity.queries';
+export {
+  UNUSUAL_ACTIVITY_RULE,
+  findUnusualActivity,
+  type DailyCounts,
+  type UnusualActivity,
+  type UnusualActivityRule,
+  type UnusualKind,
+} from './actor-activity/unusual-activity';
+export { sensitiveCategoriesOf, type IsSensitiveCategory } from './actor-activity/sensitive-categories';
+export { daysInPeriod, isCalendarDay } from './actor-activity/calendar-day';
+export { SUBJECT_HISTORY, subjectHistoryProjection } from './subject-history/subject-history.projection';
+export {
+  subjectHasHistory,
+  subjectHistoryPage,
+  type SubjectHistoryEntry,
+  type SubjectHistoryFilter,
+  type SubjectHistoryPage,
+} from './subject-history/subject-history.queries';
+export { decodeHistoryCursor, type SubjectHistoryCursorKey } from './subject-history/subject-history-cursor';

@@ -42,7 +42,7 @@ interface Entry {
   readonly position: number;
 }
 
-const idVersion = (r: Register): string => `${r.id}\u0000${r.version}`;
+const idVersion = (r: Pick<Register, 'id' | 'version'>): string => `${r.id}\u0000${r.version}`;
 const period = (r: Register): string => `${r.effective.from}..${r.effective.to ?? 'open'}`;
 const label = (r: Register): string => `${r.id} v${r.version}`;
 
@@ -53,6 +53,7 @@ const label = (r: Register): string => `${r.id} v${r.version}`;
 export class RegisterCatalog {
   private readonly sorted: readonly Register[];
   private readonly byOwner = new Map<string, OwnerIndex>();
+  private readonly byIdAndVersion = new Map<string, Register>();
   private readonly utcOffsetMinutes: number;
 
   /**
@@ -114,6 +115,7 @@ export class RegisterCatalog {
     this.sorted = Object.freeze(
       [...registers].sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : byFrom(a, b))),
     );
+    for (const r of registers) this.byIdAndVersion.set(idVersion(r), r);
   }
 
   /**
@@ -143,6 +145,11 @@ export class RegisterCatalog {
   /** Every register, sorted by owner, then by effective.from. */
   all(): readonly Register[] {
     return this.sorted;
+  }
+
+  /** The register with this id and version (as an event records it), or undefined when it is not loaded. */
+  byIdVersion(id: string, version: number): Register | undefined {
+    return this.byIdAndVersion.get(idVersion({ id, version }));
   }
 
   /** Owner codes, sorted. */

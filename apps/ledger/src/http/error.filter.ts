@@ -10,6 +10,8 @@ const STATUS: Record<LedgerErrorCode, number> = {
   no_register_in_force: HttpStatus.NOT_FOUND,
   concurrency_exhausted: HttpStatus.SERVICE_UNAVAILABLE,
   store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  projection_behind: HttpStatus.CONFLICT,
+  projection_building: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** The one error shape of the API (documented in the README): never a stack trace, always a code and a message. */

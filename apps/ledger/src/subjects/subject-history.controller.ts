@@ -1,0 +1,53 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiServiceUnavailableResponse, ApiTags,
+} from '@nestjs/swagger';
+import { decodeHistoryCursor } from '@derbes/projections';
+import { RegisterCatalog } from '@derbes/register';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
+import { LedgerError } from '../ledger-errors';
+import { SubjectHistoryDto, SubjectHistoryQueryDto } from './subject-history.dto';
+import { SubjectHistoryQuery } from './subject-history.query';
+import { SubjectQueryParams } from './subject-query.params';
+
+@ApiTags('subjects')
+@Controller('v1/subjects')
+export class SubjectHistoryController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly catalog: RegisterCatalog,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  @Get(':subjectId/history')
+  @ApiParam({ name: 'subjectId', description: 'From POST /v1/subjects/lookup' })
+  @ApiOkResponse({ type: SubjectHistoryDto, description: "The subject's records, newest first, one page, with names in the language asked for" })
+  @ApiBadRequestResponse({ description: 'A malformed parameter; every bad field is named' })
+  @ApiNotFoundResponse({ description: 'The ledger holds nothing about this subject (subject_not_found)' })
+  @ApiConflictResponse({ description: 'projection_behind: the history has not reached `position` within 2 s; retry' })
+  @ApiServiceUnavailableResponse({ description: 'projection_building: the history is being built for the first time; retry' })
+  async history(@Param('subjectId') subjectId: string, @Query() query: SubjectHistoryQueryDto): Promise<SubjectHistoryDto> {
+    const history = await this.queries.execute(this.toQuery(subjectId, query));
+    if (!history) throw new LedgerError('subject_not_found', 'the ledger holds no records about this subject');
+    return history;
+  }
+
+  private toQuery(subjectId: string, query: SubjectHistoryQueryDto): SubjectHistoryQuery {
+    const params = new SubjectQueryParams(this.catalog, this.config.owner);
+    params.subjectId(subjectId);
+    const category = params.category(query.category);
+    const purpose = params.purpose(query.purpose);
+    const { from, to } = params.period(query.from, query.to);
+    const limit = params.limit(query.limit);
+    if (query.cursor !== undefined && !decodeHistoryCursor(query.cursor)) params.fail('cursor', 'is not a cursor this API returned');
+    params.check();
+    const filter = {
+      operation: query.operation, category, purpose, actorId: query.actor, unit: query.unit, system: query.system,
+      from: from?.toISOString(), to: to?.toISOString(), violationsOnly: query.violations === 'true',
+    };
+    const position = query.position === undefined ? undefined : Number(query.position);
+    return new SubjectHistoryQuery(subjectId, filter, query.cursor ?? null, limit, query.lang ?? 'kk', position);
+  }
+}

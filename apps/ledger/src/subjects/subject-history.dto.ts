@@ -1,0 +1,114 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { OPERATIONS, SOURCE_KINDS, type Operation } from '@derbes/ledger';
+import { LANGS, type Lang } from '@derbes/register';
+import { ViolationDto } from '../processing-records/record-outcome.dto';
+
+/** The code shapes a record accepts for actor.id, actor.unit and system (processing-record.dto.ts). */
+const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
+const SYSTEM = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** Query parameters of GET /v1/subjects/{subjectId}/history; all strings as they come from the URL. */
+export class SubjectHistoryQueryDto {
+  @ApiPropertyOptional({ enum: LANGS, description: "Language of category and purpose names (default kk, the order's language)" })
+  @IsOptional() @IsIn(LANGS)
+  lang?: Lang;
+
+  @ApiPropertyOptional({ enum: OPERATIONS }) @IsOptional() @IsIn(OPERATIONS)
+  operation?: Operation;
+
+  @ApiPropertyOptional({ description: 'Category number or code' }) @IsOptional() @IsString() @MaxLength(64)
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Purpose code or slug' }) @IsOptional() @IsString() @MaxLength(100)
+  purpose?: string;
+
+  @ApiPropertyOptional({ description: 'Actor id', example: 'hr-17' })
+  @IsOptional() @IsString() @Length(1, 100) @Matches(CODE, { message: 'actor must be a code: letters, digits and . _ : @ / -' })
+  actor?: string;
+
+  @ApiPropertyOptional({ description: "The actor's unit", example: 'personnel-management' })
+  @IsOptional() @IsString() @Length(1, 200) @Matches(CODE, { message: 'unit must be a code: letters, digits and . _ : @ / -' })
+  unit?: string;
+
+  @ApiPropertyOptional({ description: 'The reporting system', example: 'hr-portal' })
+  @IsOptional() @IsString() @Length(1, 64) @Matches(SYSTEM, { message: 'system must be a lowercase code: a-z, 0-9, . _ -' })
+  system?: string;
+
+  @ApiPropertyOptional({ description: 'occurredAt at or after this ISO 8601 instant' }) @IsOptional() @IsString() @MaxLength(40)
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'occurredAt at or before this ISO 8601 instant' }) @IsOptional() @IsString() @MaxLength(40)
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only records the approved list flagged' })
+  @IsOptional() @IsIn(['true', 'false'])
+  violations?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'Page size, 1 to 500 (default 100)' })
+  @IsOptional() @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 500' })
+  limit?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Position of your last write: the answer waits (up to 2 s) until the history includes it, else 409 projection_behind' })
+  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'position must be a whole number' })
+  position?: string;
+}
+
+export class HistoryCategoryDto {
+  @ApiProperty({ description: "The order's category number" }) number: number;
+  @ApiProperty({ description: 'The category code (slug)', example: 'medical-results' }) code: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Name in the language asked for, from the register version the record was checked against' })
+  name: string | null;
+}
+
+export class HistoryPurposeDto {
+  @ApiProperty({ example: 'P01' }) code: string;
+  @ApiProperty({ type: Number, nullable: true, description: "The order's purpose clause; null when no register was in force" }) clause: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Name in the language asked for' }) name: string | null;
+}
+
+export class HistoryActorDto {
+  @ApiProperty() id: string;
+  @ApiProperty() role: string;
+  @ApiProperty() unit: string;
+}
+
+export class HistorySourceDto {
+  @ApiProperty({ enum: SOURCE_KINDS }) kind: string;
+  @ApiPropertyOptional() name?: string;
+}
+
+export class HistoryRecipientDto {
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2' }) country: string;
+}
+
+export class SubjectHistoryEntryDto {
+  @ApiProperty({ format: 'uuid' }) eventId: string;
+  @ApiProperty({ description: 'Position in the global log' }) position: number;
+  @ApiProperty({ description: "0-based revision in the subject's stream" }) revision: number;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt: string;
+  @ApiProperty({ enum: OPERATIONS }) operation: string;
+  @ApiProperty({ type: [HistoryCategoryDto] }) categories: HistoryCategoryDto[];
+  @ApiProperty({ type: HistoryPurposeDto }) purpose: HistoryPurposeDto;
+  @ApiProperty({ type: HistoryActorDto }) actor: HistoryActorDto;
+  @ApiProperty() system: string;
+  @ApiProperty({ type: HistorySourceDto, nullable: true, description: 'Where collected data came from (collect only)' }) source: HistorySourceDto | null;
+  @ApiProperty({ type: HistoryRecipientDto, nullable: true, description: 'Who received it (transfer only)' }) recipient: HistoryRecipientDto | null;
+  @ApiProperty() crossBorder: boolean;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: [ViolationDto], description: 'Empty when the approved list allowed the record' }) violations: ViolationDto[];
+  @ApiProperty() correlationId: string;
+}
+
+export class SubjectHistoryDto {
+  @ApiProperty() subjectId: string;
+  @ApiProperty({ enum: LANGS }) lang: string;
+  @ApiProperty({ type: [SubjectHistoryEntryDto], description: 'Newest first (occurredAt, then position)' }) items: SubjectHistoryEntryDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({ description: 'Position in the log the history reflects' }) position: number;
+}

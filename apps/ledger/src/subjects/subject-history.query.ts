@@ -1,0 +1,81 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import {
+  ProjectionRunner, SUBJECT_HISTORY, subjectHasHistory, subjectHistoryPage, type SubjectHistoryEntry, type SubjectHistoryFilter,
+} from '@derbes/projections';
+import { RegisterCatalog, type Lang } from '@derbes/register';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
+import { readModel } from '../reports/read-model';
+import { registerNames, type RegisterNames } from '../reports/register-names';
+import type { SubjectHistoryDto, SubjectHistoryEntryDto } from './subject-history.dto';
+
+/** One page of a subject's history, newest first; null when the ledger holds nothing about the subject. */
+export class SubjectHistoryQuery extends Query<SubjectHistoryDto | null> {
+  constructor(
+    readonly subjectId: string,
+    readonly filter: SubjectHistoryFilter,
+    /** nextCursor of the previous page, already checked to be one. */
+    readonly cursor: string | null,
+    readonly limit: number,
+    readonly lang: Lang,
+    /** The position of the client's last write, to read it back. */
+    readonly position: number | undefined,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(SubjectHistoryQuery)
+export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery> {
+  constructor(
+    private readonly projections: ProjectionRunner,
+    private readonly catalog: RegisterCatalog,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  async execute(query: SubjectHistoryQuery): Promise<SubjectHistoryDto | null> {
+    const tables = await readModel(this.projections, SUBJECT_HISTORY, query.position);
+    // Read synchronously after the wait, so the position is exactly what the rows reflect.
+    const position = this.projections.position(SUBJECT_HISTORY);
+    const page = subjectHistoryPage(tables, query.subjectId, query.filter, query.cursor, query.limit);
+    if (page.items.length === 0 && !subjectHasHistory(tables, query.subjectId)) return null;
+    const ownerNames = registerNames(this.catalog, this.config.owner, query.lang);
+    return {
+      subjectId: query.subjectId,
+      lang: query.lang,
+      items: page.items.map((entry) => this.render(entry, query.lang, ownerNames)),
+      nextCursor: page.nextCursor,
+      position,
+    };
+  }
+
+  /**
+   * Names come from the register version the record was checked against, as the reader then saw them; from the
+   * owner's registers when none was in force, or when that version did not list the code.
+   */
+  private render(entry: SubjectHistoryEntry, lang: Lang, ownerNames: RegisterNames): SubjectHistoryEntryDto {
+    const { data } = entry;
+    const register = data.register ? this.catalog.byIdVersion(data.register.id, data.register.version) : undefined;
+    const categoryName = (n: number) => register?.categories.find((c) => c.number === n)?.names[lang] ?? ownerNames.category(n);
+    const purposeName = register?.purposes.find((p) => p.code === data.purpose.code)?.names[lang] ?? ownerNames.purpose(data.purpose.code);
+    return {
+      eventId: entry.eventId,
+      position: entry.position,
+      revision: entry.revision,
+      occurredAt: entry.occurredAt,
+      recordedAt: entry.recordedAt,
+      operation: data.operation,
+      categories: data.categories.map((c) => ({ number: c.number, code: c.slug, name: categoryName(c.number) })),
+      purpose: { code: data.purpose.code, clause: data.purpose.clause, name: purposeName },
+      actor: { id: data.actor.id, role: data.actor.role, unit: data.actor.unit },
+      system: data.system,
+      source: data.source,
+      recipient: data.recipient,
+      crossBorder: data.crossBorder,
+      note: data.note,
+      violations: data.violations.map((v) => ({ ...v })),
+      correlationId: entry.correlationId,
+    };
+  }
+}

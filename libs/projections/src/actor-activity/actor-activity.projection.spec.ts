@@ -1,0 +1,130 @@
+import type { RecordedEvent } from '@derbes/event-store';
+import { OPERATIONS, type Operation } from '@derbes/ledger';
+import { ORDER_328_O, RegisterCatalog } from '@derbes/register';
+import type { ReadModelTables } from '../projection';
+import { openReadModelDatabase } from '../read-model-database';
+import { actorActivityProjection } from './actor-activity.projection';
+import { actorActivitySummaries, unusualActivityIn } from './actor-activity.queries';
+import { sensitiveCategoriesOf } from './sensitive-categories';
+
+// A second owner whose register marks category 1 (full name) sensitive, to show that the event's register decides.
+const OTHER = { ...ORDER_328_O, id: 'other-1', owner: 'other', categories: ORDER_328_O.categories.map((c) => (c.number === 1 ? { ...c, sensitive: true } : c)) };
+const catalog = new RegisterCatalog([ORDER_328_O, OTHER]);
+const MINECO = { id: ORDER_328_O.id, version: ORDER_328_O.version, order: '328-Ө' };
+
+interface Spec {
+  readonly actor?: string;
+  readonly unit?: string;
+  readonly role?: string;
+  readonly subject?: string;
+  readonly operation?: Operation;
+  readonly categories?: readonly number[];
+  readonly occurredAt: string;
+  readonly register?: { id: string; version: number; order: string } | null;
+}
+
+const ops = (counts: Partial<Record<Operation, number>>) => ({ ...Object.fromEntries(OPERATIONS.map((op) => [op, 0])), ...counts });
+
+let position = 0;
+function recorded(spec: Spec): RecordedEvent {
+  position++;
+  return {
+    id: `4f7c0c1e-8a59-4d7e-9d0e-${String(position).padStart(12, '0')}`, type: 'ProcessingRecorded', streamId: `subject-${spec.subject ?? 's1'}`,
+    revision: 0, position, created: '2026-11-25T12:00:00.000Z',
+    metadata: { schemaVersion: 1, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: 'c', requestHash: 'x'.repeat(64) },
+    data: {
+      recordId: `r${position}`, subjectId: spec.subject ?? 's1', operation: spec.operation ?? 'access',
+      categories: (spec.categories ?? [1]).map((number) => ({ number, slug: ORDER_328_O.categories[number - 1]!.slug })),
+      purpose: { code: 'P01', slug: 'p01', clause: 1 }, register: spec.register === undefined ? MINECO : spec.register, legalBasis: [],
+      actor: { id: spec.actor ?? 'hr-1', role: spec.role ?? 'hr-specialist', unit: spec.unit ?? 'personnel' }, system: 'hr-portal',
+      occurredAt: spec.occurredAt, source: null, recipient: null, crossBorder: false, transferGround: null, note: null, violations: [],
+    },
+  } as unknown as RecordedEvent;
+}
+
+function readModel(): { tables: ReadModelTables; apply: (...specs: Spec[]) => void } {
+  const tables: ReadModelTables = { db: openReadModelDatabase(':memory:'), table: (n) => 'x_g1_' + n };
+  const projection = actorActivityProjection({ isSensitive: sensitiveCategoriesOf(catalog, 'mineco'), utcOffsetMinutes: 300 });
+  projection.setup(tables);
+  return { tables, apply: (...specs) => tables.db.transaction(() => specs.forEach((s) => projection.apply(tables, recorded(s))))() };
+}
+
+describe('actor-activity projection', () => {
+  it('counts records per operation, distinct subjects and sensitive accesses (a record once, its categories each)', () => {
+    const { tables, apply } = readModel();
+    apply(
+      { subject: 'a', operation: 'collect', categories: [1, 28, 27], occurredAt: '2026-11-20T04:00:00Z' },
+      { subject: 'a', operation: 'access', categories: [28], occurredAt: '2026-11-20T05:00:00Z' },
+      { subject: 'b', operation: 'access', categories: [1, 2], occurredAt: '2026-11-20T06:00:00Z' },
+      { subject: 'a', operation: 'change', categories: [25], occurredAt: '2026-11-21T06:00:00Z' },
+      { actor: 'hr-2', subject: 'c', categories: [16], occurredAt: '2026-11-21T06:00:00Z' },
+    );
+    expect(actorActivitySummaries(tables, { from: '2026-11-20', to: '2026-11-21' })).toEqual([
+      {
+        actorId: 'hr-1', role: 'hr-specialist', unit: 'personnel', subjects: 2, records: 4,
+        recordsByOperation: ops({ access: 2, change: 1, collect: 1 }),
+        sensitiveCategories: [{ number: 25, slug: 'family-status', records: 1 }, { number: 27, slug: 'disability', records: 1 }, { number: 28, slug: 'medical-results', records: 2 }],
+        sensitiveAccesses: 3,
+      },
+      expect.objectContaining({ actorId: 'hr-2', subjects: 1, sensitiveAccesses: 1, sensitiveCategories: [{ number: 16, slug: 'criminal-record', records: 1 }] }),
+    ]);
+    // Day by day, the same subject counts on each day it was touched.
+    expect(actorActivitySummaries(tables, { from: '2026-11-21', to: '2026-11-21', actorId: 'hr-1' })).toEqual([
+      expect.objectContaining({ subjects: 1, records: 1, recordsByOperation: ops({ change: 1 }) }),
+    ]);
+  });
+
+  it('counts days in Kazakhstan (UTC+5): 18:59:59Z is still the day, 19:00Z is the next', () => {
+    const { tables, apply } = readModel();
+    apply({ subject: 'a', occurredAt: '2026-11-19T18:59:59Z' }, { subject: 'b', occurredAt: '2026-11-19T19:00:00Z' }, { subject: 'c', occurredAt: '2026-11-20T00:30:00+05:00' });
+    expect(actorActivitySummaries(tables, { from: '2026-11-19', to: '2026-11-19' })).toEqual([expect.objectContaining({ subjects: 1 })]);
+    expect(actorActivitySummaries(tables, { from: '2026-11-20', to: '2026-11-20' })).toEqual([expect.objectContaining({ subjects: 2 })]);
+  });
+
+  it('reads sensitivity from the register recorded on the event, and from the owner when there was none', () => {
+    const { tables, apply } = readModel();
+    apply(
+      { actor: 'a', categories: [1], occurredAt: '2026-11-20T06:00:00Z' },
+      { actor: 'b', categories: [1], register: { id: 'other-1', version: 1, order: 'x' }, occurredAt: '2026-11-20T06:00:00Z' },
+      { actor: 'c', categories: [1, 5], register: null, occurredAt: '2026-11-20T06:00:00Z' },
+      { actor: 'd', categories: [5], register: { id: 'gone', version: 9, order: 'x' }, occurredAt: '2026-11-20T06:00:00Z' },
+    );
+    const sensitive = actorActivitySummaries(tables, { from: '2026-11-20', to: '2026-11-20' }).map((a) => [a.actorId, a.sensitiveCategories.map((c) => c.number)]);
+    expect(sensitive).toEqual([['a', []], ['b', [1]], ['c', [5]], ['d', [5]]]);
+  });
+
+  it("keeps the unit and role of the actor's latest record in time, whatever order records arrive in", () => {
+    const { tables, apply } = readModel();
+    apply(
+      { unit: 'archive', role: 'archivist', occurredAt: '2026-11-20T09:00:00Z' },
+      { unit: 'personnel', role: 'hr-specialist', occurredAt: '2026-11-20T04:00:00Z' },
+      { unit: 'personnel', occurredAt: '2026-11-18T04:00:00Z' },
+    );
+    expect(actorActivitySummaries(tables, { from: '2026-11-18', to: '2026-11-20' })).toEqual([expect.objectContaining({ unit: 'archive', role: 'archivist', records: 3 })]);
+    expect(actorActivitySummaries(tables, { from: '2026-11-18', to: '2026-11-20', unit: 'personnel' })).toEqual([expect.objectContaining({ unit: 'personnel', records: 1 })]);
+    expect(actorActivitySummaries(tables, { from: '2026-11-18', to: '2026-11-20', unit: 'finance' })).toEqual([]);
+  });
+
+  it('ignores events of other kinds', () => {
+    const { tables } = readModel();
+    const projection = actorActivityProjection({ isSensitive: () => true, utcOffsetMinutes: 300 });
+    projection.apply(tables, { ...recorded({ occurredAt: '2026-11-20T06:00:00Z' }), type: 'SomethingElse' });
+    expect(actorActivitySummaries(tables, { from: '2000-01-01', to: '2099-12-31' })).toEqual([]);
+  });
+
+  it('flags from the read model a spike above the own and the unit level, not a spike the unit shares', () => {
+    const { tables, apply } = readModel();
+    const day = (d: number) => `2026-11-${String(d).padStart(2, '0')}T05:00:00Z`;
+    const work = (actor: string, d: number, subjects: number, unit = 'personnel'): Spec[] =>
+      Array.from({ length: subjects }, (_, i) => ({ actor, unit, subject: `${actor}-${d}-${i}`, categories: [28], occurredAt: day(d) }));
+    for (let d = 1; d <= 19; d++) apply(...work('hr-1', d, 3), ...work('hr-2', d, 3), ...work('ops-1', d, 3, 'operations'), ...work('ops-2', d, 3, 'operations'));
+    apply(...work('hr-1', 20, 40), ...work('hr-2', 20, 3), ...work('ops-1', 20, 40, 'operations'), ...work('ops-2', 20, 40, 'operations'));
+    const flags = unusualActivityIn(tables, { from: '2026-11-20', to: '2026-11-20' });
+    expect(flags).toEqual([
+      expect.objectContaining({ actorId: 'hr-1', kind: 'subjects', count: 40, ownBaseline: 3, unitUsual: 3, unitSameDay: 3, unitBaseline: 3 }),
+      expect.objectContaining({ actorId: 'hr-1', kind: 'sensitive', count: 40, ownBaseline: 3, unitBaseline: 3 }),
+    ]);
+    expect(unusualActivityIn(tables, { from: '2026-11-20', to: '2026-11-20', unit: 'operations' })).toEqual([]);
+    expect(unusualActivityIn(tables, { from: '2026-11-19', to: '2026-11-19' })).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import type { RecordedEvent } from '@derbes/event-store';
+import { upcastSubjectEvent } from '@derbes/ledger';
+import { occurredAtOf } from '../event-values';
+import type { Projection, ReadModelTables } from '../projection';
+import { cachedStatement } from '../statement-cache';
+
+export const PROCESSING_SUMMARY = 'processing-summary';
+
+/** The columns a summary groups by besides the category and the calendar, the same in both fact tables. */
+const FACT_COLUMNS = `subject_key INTEGER NOT NULL,
+      operation TEXT NOT NULL,
+      purpose_code TEXT NOT NULL,
+      actor_id TEXT NOT NULL,
+      actor_unit TEXT NOT NULL,
+      system TEXT NOT NULL`;
+
+// Measured on 300,000 events: integer subject keys and times, and tables clustered by time, make a grouped count
+// over a period 3-4 times faster than text columns behind an index (COUNT(DISTINCT) and the range scan dominate).
+function createTables(tables: ReadModelTables): void {
+  tables.db.exec(`
+    CREATE TABLE "${tables.table('subjects')}" (
+      key INTEGER PRIMARY KEY,
+      subject_id TEXT NOT NULL UNIQUE
+    );
+    -- One row per event; occurred_ms is epoch milliseconds.
+    CREATE TABLE "${tables.table('events')}" (
+      occurred_ms INTEGER NOT NULL,
+      position INTEGER NOT NULL,
+      ${FACT_COLUMNS},
+      PRIMARY KEY (occurred_ms, position)
+    ) WITHOUT ROWID;
+    -- One row per (event, category): only a grouping by category reads this one.
+    CREATE TABLE "${tables.table('facts')}" (
+      occurred_ms INTEGER NOT NULL,
+      position INTEGER NOT NULL,
+      category INTEGER NOT NULL,
+      ${FACT_COLUMNS},
+      PRIMARY KEY (occurred_ms, position, category)
+    ) WITHOUT ROWID;
+  `);
+}
+
+function subjectKey(tables: ReadModelTables, subjectId: string): number {
+  const known = cachedStatement<{ key: number }>(tables, `SELECT key FROM "${tables.table('subjects')}" WHERE subject_id = @subjectId`).get({ subjectId });
+  if (known) return known.key;
+  const added = cachedStatement(tables, `INSERT INTO "${tables.table('subjects')}" (subject_id) VALUES (@subjectId)`).run({ subjectId });
+  return Number(added.lastInsertRowid);
+}
+
+function apply(tables: ReadModelTables, stored: RecordedEvent): void {
+  // Throws on a schema version this build cannot read: skipping it would make the counts quietly wrong.
+  const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
+  if (!event) return;
+  const { data } = event;
+  const { position } = stored;
+  const row = {
+    occurredMs: Date.parse(occurredAtOf(data.occurredAt, position)),
+    position,
+    subjectKey: subjectKey(tables, data.subjectId),
+    operation: data.operation,
+    purpose: data.purpose.code,
+    actorId: data.actor.id,
+    unit: data.actor.unit,
+    system: data.system,
+  };
+  const columns = 'occurred_ms, position, subject_key, operation, purpose_code, actor_id, actor_unit, system';
+  const values = '@occurredMs, @position, @subjectKey, @operation, @purpose, @actorId, @unit, @system';
+  cachedStatement(tables, `INSERT INTO "${tables.table('events')}" (${columns}) VALUES (${values})`).run(row);
+  const insertFact = cachedStatement(tables, `INSERT INTO "${tables.table('facts')}" (${columns}, category) VALUES (${values}, @category)`);
+  for (const category of data.categories) insertFact.run({ ...row, category: category.number });
+}
+
+/**
+ * The facts of every ProcessingRecorded event at the grain a summary groups by: one row per event (subject,
+ * occurredAt, operation, purpose, actor, unit, system) and one per (event, category), both ordered by time.
+ * Counts are made at query time: processing-summary.queries.ts.
+ */
+export const processingSummaryProjection: Projection = {
+  name: PROCESSING_SUMMARY,
+  version: 1,
+  setup: createTables,
+  apply,
+};

@@ -1,0 +1,94 @@
+import type { Operation } from '@derbes/ledger';
+
+/** What the inventory keeps of one category of one subject (timestamps are canonical UTC ISO text). */
+export interface CategoryInventoryState {
+  /** Whether the ledger knows the data to be held now; see `holdsAfter`. */
+  readonly held: boolean;
+  /** occurredAt and log position of the record that decided `held`. */
+  readonly heldBy: { readonly at: string; readonly position: number };
+  readonly firstProcessedAt: string;
+  readonly lastProcessedAt: string;
+  readonly lastChangedAt: string | null;
+  readonly blockedAt: string | null;
+  readonly destroyedAt: string | null;
+  readonly depersonalizedAt: string | null;
+}
+
+/**
+ * "Known to be held": every operation but destroy and depersonalize shows that the operator had the data when it
+ * happened (one cannot access, change, transfer or block what one does not hold; blocked data is still held, only
+ * its processing is suspended), while destroy and depersonalize end the holding of it as personal data.
+ */
+export function holdsAfter(operation: Operation): boolean {
+  switch (operation) {
+    case 'collect':
+    case 'access':
+    case 'change':
+    case 'transfer':
+    case 'block':
+    case 'unblock':
+      return true;
+    case 'destroy':
+    case 'depersonalize':
+      return false;
+    default: {
+      const unknown: never = operation;
+      throw new Error(`unknown operation ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * The category's inventory after one more record. `held` follows the record latest in time (occurredAt, then log
+ * position), so a late-reported access that happened before a destruction does not make destroyed data held again,
+ * while a record after it does (that record is flagged, and the inventory shows both). The blocked, destroyed and
+ * depersonalized marks follow the log order exactly as the decider's subject state does, so that they agree with
+ * the violations it flagged: a block keeps its first time, unblock and destroy clear it, destroy and depersonalize
+ * keep their first time.
+ */
+export function evolveCategoryInventory(
+  before: CategoryInventoryState | undefined,
+  operation: Operation,
+  at: string,
+  position: number,
+): CategoryInventoryState {
+  const base: CategoryInventoryState = before ?? {
+    held: holdsAfter(operation),
+    heldBy: { at, position },
+    firstProcessedAt: at,
+    lastProcessedAt: at,
+    lastChangedAt: null,
+    blockedAt: null,
+    destroyedAt: null,
+    depersonalizedAt: null,
+  };
+  // Log positions only grow, so an equal occurredAt goes to the record applied now.
+  const decides = at >= base.heldBy.at;
+  const next: CategoryInventoryState = {
+    ...base,
+    held: decides ? holdsAfter(operation) : base.held,
+    heldBy: decides ? { at, position } : base.heldBy,
+    firstProcessedAt: at < base.firstProcessedAt ? at : base.firstProcessedAt,
+    lastProcessedAt: at > base.lastProcessedAt ? at : base.lastProcessedAt,
+    lastChangedAt: operation === 'change' && (base.lastChangedAt === null || at > base.lastChangedAt) ? at : base.lastChangedAt,
+  };
+  switch (operation) {
+    case 'block':
+      return { ...next, blockedAt: next.blockedAt ?? at };
+    case 'unblock':
+      return { ...next, blockedAt: null };
+    case 'destroy':
+      return { ...next, destroyedAt: next.destroyedAt ?? at, blockedAt: null };
+    case 'depersonalize':
+      return { ...next, depersonalizedAt: next.depersonalizedAt ?? at };
+    case 'collect':
+    case 'access':
+    case 'change':
+    case 'transfer':
+      return next;
+    default: {
+      const unknown: never = operation;
+      throw new Error(`unknown operation ${String(unknown)}`);
+    }
+  }
+}

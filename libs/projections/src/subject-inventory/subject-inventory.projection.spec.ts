@@ -1,0 +1,106 @@
+import type { RecordedEvent } from '@derbes/event-store';
+import type { CategoryRef, Operation } from '@derbes/ledger';
+import type { ReadModelTables } from '../projection';
+import { openReadModelDatabase } from '../read-model-database';
+import { recorded, subject } from '../recorded-event.fixture';
+import { subjectInventoryProjection } from './subject-inventory.projection';
+import { subjectInventory, type InventoryCategory } from './subject-inventory.queries';
+
+const SUBJECT = subject('a');
+const OTHER = subject('b');
+const LISTED: CategoryRef[] = [1, 2, 28].map((number) => ({ number, slug: `category-${number}` }));
+
+type Overrides = Parameters<typeof recorded>[0];
+/** A record about category 1 of SUBJECT; a collect from the subject unless told otherwise. */
+const record = (operation: Operation, occurredAt: string, more: Overrides = {}): RecordedEvent =>
+  recorded({ operation, occurredAt, categories: [1], source: operation === 'collect' ? { kind: 'subject' } : null, ...more });
+
+describe('subject-inventory projection', () => {
+  let tables: ReadModelTables;
+  beforeEach(() => {
+    tables = { db: openReadModelDatabase(':memory:'), table: (n) => 'x_g1_' + n };
+    subjectInventoryProjection.setup(tables);
+  });
+  const given = (...events: RecordedEvent[]) => tables.db.transaction(() => events.forEach((e) => subjectInventoryProjection.apply(tables, e)))();
+  const inventory = (subjectId = SUBJECT) => subjectInventory(tables, subjectId, LISTED);
+  const category = (n: number): InventoryCategory => {
+    const found = inventory()?.find((c) => c.number === n);
+    if (!found) throw new Error(`no category ${n}`);
+    return found;
+  };
+
+  it('knows nothing about a subject without records, and lists unseen categories as not known', () => {
+    expect(inventory()).toBeNull();
+    given(record('collect', '2026-01-10T13:00:00+05:00'));
+    expect(inventory(OTHER)).toBeNull();
+    expect(inventory()?.map((c) => [c.number, c.known, c.held])).toEqual([[1, true, true], [2, false, false], [28, false, false]]);
+    expect(category(28)).toEqual({
+      number: 28, slug: 'category-28', known: false, held: false, sources: [], firstProcessedAt: null, lastProcessedAt: null,
+      lastChangedAt: null, recipients: [], blockedAt: null, destroyedAt: null, depersonalizedAt: null,
+    });
+  });
+
+  it('keeps first and last processing, last change, distinct sources and recipients', () => {
+    given(
+      record('collect', '2026-02-01T08:00:00Z', { source: { kind: 'subject' } }),
+      record('collect', '2026-01-01T08:00:00Z', { source: { kind: 'state-database', name: 'Individuals' } }),
+      record('collect', '2026-03-01T08:00:00Z', { source: { kind: 'subject' } }),
+      record('change', '2026-04-01T08:00:00Z'),
+      record('change', '2026-03-15T08:00:00Z'),
+      record('transfer', '2026-05-01T08:00:00Z', { recipient: { name: 'Pension fund', country: 'KZ' } }),
+      record('transfer', '2026-05-02T08:00:00Z', { recipient: { name: 'Pension fund', country: 'KZ' } }),
+      record('transfer', '2026-05-03T08:00:00Z', { recipient: { name: 'Pension fund', country: 'UZ' }, crossBorder: true }),
+      record('access', '2026-06-01T13:00:00+05:00'),
+    );
+    expect(category(1)).toEqual({
+      number: 1, slug: 'category-1', known: true, held: true,
+      sources: [{ kind: 'subject' }, { kind: 'state-database', name: 'Individuals' }],
+      firstProcessedAt: '2026-01-01T08:00:00.000Z', lastProcessedAt: '2026-06-01T08:00:00.000Z', lastChangedAt: '2026-04-01T08:00:00.000Z',
+      recipients: [{ name: 'Pension fund', country: 'KZ' }, { name: 'Pension fund', country: 'UZ' }],
+      blockedAt: null, destroyedAt: null, depersonalizedAt: null,
+    });
+  });
+
+  it('tracks each category of a record separately', () => {
+    given(record('collect', '2026-01-01T08:00:00Z', { categories: [1, 28] }), record('destroy', '2026-02-01T08:00:00Z', { categories: [28] }));
+    expect([category(1).held, category(28).held, category(28).destroyedAt]).toEqual([true, false, '2026-02-01T08:00:00.000Z']);
+    expect(category(1).destroyedAt).toBeNull();
+  });
+
+  it('marks blocking, and unblocking clears it; a second block keeps the first time', () => {
+    given(record('collect', '2026-01-01T08:00:00Z'), record('block', '2026-02-01T08:00:00Z'), record('block', '2026-02-05T08:00:00Z'));
+    expect(category(1)).toMatchObject({ held: true, blockedAt: '2026-02-01T08:00:00.000Z' });
+    given(record('unblock', '2026-03-01T08:00:00Z'));
+    expect(category(1)).toMatchObject({ held: true, blockedAt: null, lastProcessedAt: '2026-03-01T08:00:00.000Z' });
+  });
+
+  it('is no longer held after destruction (which lifts a block) or depersonalization', () => {
+    given(record('collect', '2026-01-01T08:00:00Z'), record('block', '2026-02-01T08:00:00Z'), record('destroy', '2026-03-01T08:00:00Z'));
+    expect(category(1)).toMatchObject({ held: false, blockedAt: null, destroyedAt: '2026-03-01T08:00:00.000Z' });
+    given(record('collect', '2026-01-01T08:00:00Z', { subjectId: OTHER }), record('depersonalize', '2026-02-01T08:00:00Z', { subjectId: OTHER }));
+    expect(subjectInventory(tables, OTHER, LISTED)?.[0]).toMatchObject({ held: false, depersonalizedAt: '2026-02-01T08:00:00.000Z', destroyedAt: null });
+  });
+
+  it('decides "held" by the latest record in time, not the latest reported', () => {
+    given(record('collect', '2026-01-01T08:00:00Z'), record('destroy', '2026-03-01T08:00:00Z'));
+    given(record('access', '2026-02-01T08:00:00Z'));
+    expect(category(1)).toMatchObject({ held: false, destroyedAt: '2026-03-01T08:00:00.000Z', lastProcessedAt: '2026-03-01T08:00:00.000Z' });
+    // A record after the destruction is evidence the data is held again (it is flagged; the mark stays).
+    given(record('collect', '2026-04-01T08:00:00Z'));
+    expect(category(1)).toMatchObject({ held: true, destroyedAt: '2026-03-01T08:00:00.000Z' });
+    // The same instant: the record applied later decides.
+    given(record('depersonalize', '2026-04-01T08:00:00Z'));
+    expect(category(1)).toMatchObject({ held: false, depersonalizedAt: '2026-04-01T08:00:00.000Z' });
+  });
+
+  it('lists categories the register lacks after the listed ones, and ignores other event types', () => {
+    given(record('collect', '2026-01-01T08:00:00Z', { categories: [31] }));
+    tables.db.transaction(() => subjectInventoryProjection.apply(tables, { ...record('collect', '2026-01-01T08:00:00Z', { categories: [2] }), type: 'SomethingElse' }))();
+    expect(inventory()?.map((c) => [c.number, c.slug, c.known])).toEqual([[1, 'category-1', false], [2, 'category-2', false], [28, 'category-28', false], [31, 'category-31', true]]);
+  });
+
+  it('refuses an event of a schema version it cannot read', () => {
+    const event = record('collect', '2026-01-01T08:00:00Z');
+    expect(() => subjectInventoryProjection.apply(tables, { ...event, metadata: { ...event.metadata, schemaVersion: 9 } })).toThrow(/newer/);
+  });
+});

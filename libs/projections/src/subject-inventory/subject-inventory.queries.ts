@@ -1,0 +1,74 @@
+import type { CategoryRef } from '@derbes/ledger';
+import type { ReadModelTables } from '../projection';
+import { cachedStatement } from '../statement-cache';
+import type { CategoryRow } from './subject-inventory.projection';
+
+/** What the ledger knows of one category of a subject's data. Timestamps are canonical UTC ISO text. */
+export interface InventoryCategory {
+  readonly number: number;
+  readonly slug: string;
+  /** Whether the ledger holds any record about this category of the subject. */
+  readonly known: boolean;
+  /** Known to be held now: the latest record in time is neither a destruction nor a depersonalization. */
+  readonly held: boolean;
+  /** Distinct sources of collect records, in the order they first appeared. */
+  readonly sources: readonly { readonly kind: string; readonly name?: string }[];
+  readonly firstProcessedAt: string | null;
+  readonly lastProcessedAt: string | null;
+  readonly lastChangedAt: string | null;
+  /** Distinct recipients of transfers, in the order they first appeared. */
+  readonly recipients: readonly { readonly name: string; readonly country: string }[];
+  readonly blockedAt: string | null;
+  readonly destroyedAt: string | null;
+  readonly depersonalizedAt: string | null;
+}
+
+function grouped<T extends { category: number }, U>(rows: readonly T[], map: (row: T) => U): Map<number, U[]> {
+  const out = new Map<number, U[]>();
+  for (const row of rows) {
+    const list = out.get(row.category);
+    if (list) list.push(map(row));
+    else out.set(row.category, [map(row)]);
+  }
+  return out;
+}
+
+function unknownCategory(ref: CategoryRef): InventoryCategory {
+  return {
+    number: ref.number, slug: ref.slug, known: false, held: false, sources: [], firstProcessedAt: null,
+    lastProcessedAt: null, lastChangedAt: null, recipients: [], blockedAt: null, destroyedAt: null, depersonalizedAt: null,
+  };
+}
+
+/**
+ * A subject's inventory: one entry per category of `listed` (the register's list, in its order), those the ledger
+ * has no record of shown as not known, followed by any category the ledger knows that `listed` lacks (recorded
+ * under another version of the register), by number. Null when the ledger knows nothing about the subject.
+ */
+export function subjectInventory(tables: ReadModelTables, subjectId: string, listed: readonly CategoryRef[]): InventoryCategory[] | null {
+  const t = (name: string) => `"${tables.table(name)}"`;
+  const params = { subjectId };
+  // Reads are synchronous and batches are applied synchronously too: the three reads see the same state.
+  const rows = cachedStatement<CategoryRow>(tables, `SELECT * FROM ${t('categories')} WHERE subject_id = @subjectId ORDER BY category`).all(params);
+  if (rows.length === 0) return null;
+  const sources = cachedStatement<{ category: number; kind: string; name: string }>(
+    tables, `SELECT category, kind, name FROM ${t('sources')} WHERE subject_id = @subjectId ORDER BY category, position, kind, name`,
+  ).all(params);
+  const recipients = cachedStatement<{ category: number; name: string; country: string }>(
+    tables, `SELECT category, name, country FROM ${t('recipients')} WHERE subject_id = @subjectId ORDER BY category, position, name, country`,
+  ).all(params);
+  const sourcesOf = grouped(sources, (r) => (r.name === '' ? { kind: r.kind } : { kind: r.kind, name: r.name }));
+  const recipientsOf = grouped(recipients, (r) => ({ name: r.name, country: r.country }));
+  const known = new Map<number, InventoryCategory>();
+  for (const row of rows) {
+    known.set(row.category, {
+      number: row.category, slug: row.slug, known: true, held: row.held === 1,
+      sources: sourcesOf.get(row.category) ?? [], firstProcessedAt: row.first_at, lastProcessedAt: row.last_at,
+      lastChangedAt: row.changed_at, recipients: recipientsOf.get(row.category) ?? [], blockedAt: row.blocked_at,
+      destroyedAt: row.destroyed_at, depersonalizedAt: row.depersonalized_at,
+    });
+  }
+  const listedNumbers = new Set(listed.map((c) => c.number));
+  const extra = [...known.values()].filter((c) => !listedNumbers.has(c.number));
+  return [...listed.map((ref) => known.get(ref.number) ?? unknownCategory(ref)), ...extra];
+}
