@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ORDER_328_O } from '@derbes/register';
-import { aRecord, IIN, OTHER_IIN, startTestApp, type TestApp } from './support/test-app';
+import { aRecord, IIN, OTHER_IIN, READER, startTestApp, type TestApp } from './support/test-app';
 
 interface Category {
   number: number;
@@ -43,7 +43,7 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
   });
 
   const inventory = (query: Record<string, string> = {}, id = subjectId) =>
-    request(t.server).get(`/v1/subjects/${id}/inventory`).query({ position: String(position), ...query });
+    request(t.server).get(`/v1/subjects/${id}/inventory`).set(READER).query({ position: String(position), ...query });
   const byNumber = (categories: Category[], n: number) => categories.find((c) => c.number === n) as Category;
 
   it("lists the register's 30 categories, those never processed as not known", async () => {
@@ -116,7 +116,7 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
   it('is documented in OpenAPI', async () => {
     const docs = (await request(t.server).get('/docs-json').expect(200)).body;
     const get = docs.paths['/v1/subjects/{subjectId}/inventory'].get;
-    expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['lang', 'position', 'subjectId']);
+    expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['lang', 'position', 'subjectId', 'x-actor-id', 'x-actor-role', 'x-actor-unit', 'x-purpose']);
     expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '404', '409', '503']);
     expect(Object.keys(docs.components.schemas.InventoryCategoryDto.properties)).toContain('held');
   });
@@ -127,7 +127,7 @@ describe('GET /v1/subjects/{subjectId}/inventory without read models', () => {
     const t = await startTestApp({ DERBES_PROJECTIONS: 'off' });
     try {
       const written = await request(t.server).post('/v1/processing-records').send(aRecord()).expect(201);
-      const res = await request(t.server).get(`/v1/subjects/${written.body.subjectId}/inventory`).expect(503);
+      const res = await request(t.server).get(`/v1/subjects/${written.body.subjectId}/inventory`).set(READER).expect(503);
       expect(res.body.code).toBe('projection_building');
       expect(res.headers['retry-after']).toBe('1');
     } finally {

@@ -58,6 +58,14 @@ export function uuid(): string {
   return `4f7c0c1e-8a59-4d7e-9d0e-${hex}`;
 }
 
+/** Who reads a subject's file in the tests, and why: every per-subject read is recorded in the subject's stream. */
+export const READER = {
+  'x-actor-id': 'hr-director',
+  'x-actor-role': 'responsible-official',
+  'x-actor-unit': 'personnel-management',
+  'x-purpose': 'OVERSIGHT',
+};
+
 export const IIN = '791028302728';
 export const OTHER_IIN = '061211600012';
 

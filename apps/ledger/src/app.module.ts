@@ -18,6 +18,7 @@ import { SubjectStateCache } from './processing-records/subject-state.cache';
 import { RegisterController } from './register/register.controller';
 import { ListSubjectEventsHandler } from './subjects/subject-events.query';
 import { SubjectsController } from './subjects/subjects.controller';
+import { ReaderAudit } from './subjects/reader-audit';
 import { SubjectHistoryController } from './subjects/subject-history.controller';
 import { SubjectHistoryHandler } from './subjects/subject-history.query';
 import { SummaryController } from './reports/summary.controller';
@@ -69,6 +70,7 @@ export class AppModule implements OnApplicationShutdown {
         projectionRunnerProvider,
         SubjectStateCache,
         ProcessingRecorder,
+        ReaderAudit,
         RecordProcessingHandler,
         ListSubjectEventsHandler,
         SubjectHistoryHandler,

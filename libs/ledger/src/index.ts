@@ -7,3 +7,4 @@ export * from './compliance-rules';
 export * from './subject-state';
 export * from './subject-event.upcast';
 export * from './request-hash';
+export * from './oversight-purpose';

@@ -142,6 +142,16 @@ describe('processing record decider', () => {
     expect(given().when(abroad('KZ')).events[0]?.data.crossBorder).toBe(false);
   });
 
+  it('leaves the state as it was when somebody reads the file', () => {
+    let state = initialSubjectState;
+    for (const event of decide(record({ operation: 'block' }), state, context)) state = evolve(state, event);
+    const read = { type: 'SubjectFileRead' as const, data: {
+      readId: 'r-1', subjectId: 'a'.repeat(64), view: 'GET /v1/subjects/{subjectId}/history', categories: cat1,
+      purpose: { code: 'OVERSIGHT', slug: 'oversight' }, actor: { id: 'hr-1', role: 'director', unit: 'hr' }, occurredAt: '2026-11-21T00:00:00.000Z',
+    } };
+    expect(evolve(state, read)).toBe(state);
+  });
+
   it('reports every reason of a record that breaks several rules', () => {
     const history = [record({ operation: 'destroy', categories: cat28, purpose: { code: 'P07', slug: 'investigations' } })];
     given(...history)

@@ -82,8 +82,34 @@ export interface ProcessingRecorded {
   readonly data: ProcessingRecordedData;
 }
 
+export const SUBJECT_FILE_READ = 'SubjectFileRead' as const;
+export const SUBJECT_FILE_READ_SCHEMA_VERSION = 1;
+
+/**
+ * Somebody read this subject's file through the ledger (their history, inventory or events): itself an access to
+ * personal data, recorded so that the subject sees who looked. It is not a processing record: it touches no
+ * category's data, so it is never flagged against blocked or destroyed data and leaves the inventory as it was.
+ */
+export interface SubjectFileReadData {
+  readonly readId: string;
+  readonly subjectId: string;
+  /** Which view was read, e.g. `GET /v1/subjects/{subjectId}/history`. */
+  readonly view: string;
+  /** The categories the answer mentioned. */
+  readonly categories: readonly CategoryRef[];
+  /** The purpose the reader stated: a register purpose, or OVERSIGHT. */
+  readonly purpose: { readonly code: string; readonly slug: string };
+  readonly actor: Actor;
+  readonly occurredAt: string;
+}
+
+export interface SubjectFileRead {
+  readonly type: typeof SUBJECT_FILE_READ;
+  readonly data: SubjectFileReadData;
+}
+
 /** Every event of a subject's stream. */
-export type SubjectEvent = ProcessingRecorded;
+export type SubjectEvent = ProcessingRecorded | SubjectFileRead;
 
 /** Metadata stored beside each event. */
 export interface EventMetadata {

@@ -1,7 +1,8 @@
 import {
   PROCESSING_RECORDED,
   PROCESSING_RECORDED_SCHEMA_VERSION,
-  type ProcessingRecordedData,
+  SUBJECT_FILE_READ,
+  SUBJECT_FILE_READ_SCHEMA_VERSION,
   type SubjectEvent,
 } from './processing-record.events';
 
@@ -12,8 +13,11 @@ import {
 type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
 /** UPCASTERS[type][v] turns version v into version v + 1. Empty while every event is at version 1. */
-const UPCASTERS: Record<string, Record<number, Upcaster>> = { [PROCESSING_RECORDED]: {} };
-const CURRENT_VERSION: Record<string, number> = { [PROCESSING_RECORDED]: PROCESSING_RECORDED_SCHEMA_VERSION };
+const UPCASTERS: Record<string, Record<number, Upcaster>> = { [PROCESSING_RECORDED]: {}, [SUBJECT_FILE_READ]: {} };
+const CURRENT_VERSION: Record<string, number> = {
+  [PROCESSING_RECORDED]: PROCESSING_RECORDED_SCHEMA_VERSION,
+  [SUBJECT_FILE_READ]: SUBJECT_FILE_READ_SCHEMA_VERSION,
+};
 
 export class UnreadableEventError extends Error {
   override readonly name = 'UnreadableEventError';
@@ -36,5 +40,5 @@ export function upcastSubjectEvent(type: string, data: object, metadata: { schem
     if (!step) throw new UnreadableEventError(`no upcaster for ${type} v${v}`);
     upgraded = step(upgraded);
   }
-  return { type: PROCESSING_RECORDED, data: upgraded as unknown as ProcessingRecordedData };
+  return { type, data: upgraded } as unknown as SubjectEvent;
 }

@@ -1,4 +1,4 @@
-import type { SubjectEvent } from './processing-record.events';
+import type { Operation, SubjectEvent } from './processing-record.events';
 
 /** What the ledger knows of one category of a subject's data, as far as the rules need it. */
 export interface CategoryState {
@@ -27,14 +27,16 @@ export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
       }
       return { categories };
     }
+    case 'SubjectFileRead':
+      return state;
     default: {
-      const unknown: never = event.type;
-      throw new Error(`unknown subject event ${String(unknown)}`);
+      const unknown: never = event;
+      throw new Error(`unknown subject event ${String((unknown as { type: string }).type)}`);
     }
   }
 }
 
-function nextCategoryState(before: CategoryState, operation: SubjectEvent['data']['operation'], at: string): CategoryState {
+function nextCategoryState(before: CategoryState, operation: Operation, at: string): CategoryState {
   switch (operation) {
     case 'block':
       return before.blockedAt ? before : { ...before, blockedAt: at };

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
-import { subjectStreamId, upcastSubjectEvent, type Operation, type ProcessingRecordedData } from '@derbes/ledger';
+import { subjectStreamId, upcastSubjectEvent, type Operation, type ProcessingRecordedData, type SubjectFileReadData } from '@derbes/ledger';
 
 export interface SubjectEventsFilter {
   readonly operation?: Operation;
@@ -12,7 +12,10 @@ export interface SubjectEventsFilter {
   readonly to?: number;
 }
 
-export interface SubjectEventEntry extends ProcessingRecordedData {
+/** A stored event of the subject's stream: a processing record, or a read of the file (type SubjectFileRead). */
+export type SubjectEventEntry = (ProcessingRecordedData | SubjectFileReadData) & EntryEnvelope;
+
+interface EntryEnvelope {
   readonly eventId: string;
   readonly type: string;
   readonly revision: number;
@@ -86,7 +89,7 @@ function toEntry(stored: RecordedEvent): SubjectEventEntry | null {
 }
 
 function matches(entry: SubjectEventEntry, f: SubjectEventsFilter): boolean {
-  if (f.operation && entry.operation !== f.operation) return false;
+  if (f.operation && !('operation' in entry && entry.operation === f.operation)) return false;
   if (f.category !== undefined && !entry.categories.some((c) => c.number === f.category)) return false;
   if (f.purpose && entry.purpose.code !== f.purpose) return false;
   const at = Date.parse(entry.occurredAt);

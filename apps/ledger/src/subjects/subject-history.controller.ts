@@ -1,8 +1,9 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiServiceUnavailableResponse, ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { decodeHistoryCursor } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
 import { LEDGER_CONFIG } from '../config/config.tokens';
@@ -10,6 +11,7 @@ import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError } from '../ledger-errors';
 import { SubjectHistoryDto, SubjectHistoryQueryDto } from './subject-history.dto';
 import { SubjectHistoryQuery } from './subject-history.query';
+import { ReaderAudit, ReaderHeaders } from './reader-audit';
 import { SubjectQueryParams } from './subject-query.params';
 
 @ApiTags('subjects')
@@ -19,6 +21,7 @@ export class SubjectHistoryController {
     private readonly queries: QueryBus,
     private readonly catalog: RegisterCatalog,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly audit: ReaderAudit,
   ) {}
 
   @Get(':subjectId/history')
@@ -28,9 +31,13 @@ export class SubjectHistoryController {
   @ApiNotFoundResponse({ description: 'The ledger holds nothing about this subject (subject_not_found)' })
   @ApiConflictResponse({ description: 'projection_behind: the history has not reached `position` within 2 s; retry' })
   @ApiServiceUnavailableResponse({ description: 'projection_building: the history is being built for the first time; retry' })
-  async history(@Param('subjectId') subjectId: string, @Query() query: SubjectHistoryQueryDto): Promise<SubjectHistoryDto> {
+  @ReaderHeaders()
+  async history(@Param('subjectId') subjectId: string, @Query() query: SubjectHistoryQueryDto, @Req() request: FastifyRequest): Promise<SubjectHistoryDto> {
+    const reader = this.audit.reader(request);
     const history = await this.queries.execute(this.toQuery(subjectId, query));
     if (!history) throw new LedgerError('subject_not_found', 'the ledger holds no records about this subject');
+    const shown = history.items.flatMap((item) => item.categories.map((c) => c.number));
+    await this.audit.recordRead(reader, subjectId, shown, 'GET /v1/subjects/{subjectId}/history', String(request.id));
     return history;
   }
 

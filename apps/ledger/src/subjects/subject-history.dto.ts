@@ -92,7 +92,7 @@ export class SubjectHistoryEntryDto {
   @ApiProperty({ description: "0-based revision in the subject's stream" }) revision: number;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiProperty({ format: 'date-time' }) recordedAt: string;
-  @ApiProperty({ enum: OPERATIONS }) operation: string;
+  @ApiProperty({ enum: [...OPERATIONS, 'read'], description: 'read: somebody read this file through the ledger' }) operation: string;
   @ApiProperty({ type: [HistoryCategoryDto] }) categories: HistoryCategoryDto[];
   @ApiProperty({ type: HistoryPurposeDto }) purpose: HistoryPurposeDto;
   @ApiProperty({ type: HistoryActorDto }) actor: HistoryActorDto;

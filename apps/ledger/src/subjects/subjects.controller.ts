@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import type { FastifyRequest } from 'fastify';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import { SubjectPseudonymizer, checkIin, subjectStreamId } from '@derbes/ledger';
@@ -10,6 +11,7 @@ import { LedgerError } from '../ledger-errors';
 import { SubjectEventsQueryDto } from './subject-events.dto';
 import { ListSubjectEventsQuery, decodeCursor, type SubjectEventsFilter, type SubjectEventsPage } from './subject-events.query';
 import { SubjectLookupDto, SubjectLookupResultDto } from './subject-lookup.dto';
+import { ReaderAudit, ReaderHeaders } from './reader-audit';
 import { SubjectQueryParams } from './subject-query.params';
 
 @ApiTags('subjects')
@@ -21,6 +23,7 @@ export class SubjectsController {
     private readonly catalog: RegisterCatalog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly audit: ReaderAudit,
   ) {}
 
   @Post('lookup')
@@ -39,7 +42,9 @@ export class SubjectsController {
   @ApiParam({ name: 'subjectId', description: 'From POST /v1/subjects/lookup' })
   @ApiOkResponse({ description: "The subject's events in stream order, one page" })
   @ApiNotFoundResponse({ description: 'The ledger holds nothing about this subject' })
-  async events(@Param('subjectId') subjectId: string, @Query() query: SubjectEventsQueryDto): Promise<SubjectEventsPage> {
+  @ReaderHeaders()
+  async events(@Param('subjectId') subjectId: string, @Query() query: SubjectEventsQueryDto, @Req() request: FastifyRequest): Promise<SubjectEventsPage> {
+    const reader = this.audit.reader(request);
     const params = new SubjectQueryParams(this.catalog, this.config.owner);
     params.subjectId(subjectId);
     const category = params.category(query.category);
@@ -53,6 +58,8 @@ export class SubjectsController {
 
     const page = await this.queries.execute(new ListSubjectEventsQuery(subjectId, filter, fromRevision as number, limit));
     if (!page) throw new LedgerError('subject_not_found', 'the ledger holds no events about this subject');
+    const shown = page.items.flatMap((item) => item.categories.map((c) => c.number));
+    await this.audit.recordRead(reader, subjectId, shown, 'GET /v1/subjects/{subjectId}/events', String(request.id));
     return page;
   }
 }

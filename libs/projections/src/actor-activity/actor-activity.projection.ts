@@ -99,7 +99,7 @@ function applyWith(options: ActorActivityOptions) {
   return (tables: ReadModelTables, stored: RecordedEvent): void => {
     // Throws on a schema version this build cannot read: skipping it would undercount an actor.
     const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
-    if (!event) return;
+    if (!event || event.type !== 'ProcessingRecorded') return;
     const { data } = event;
     const occurredAt = occurredAtOf(data.occurredAt, stored.position);
     const day = calendarDay(Date.parse(occurredAt), options.utcOffsetMinutes);

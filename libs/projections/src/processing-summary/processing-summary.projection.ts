@@ -50,7 +50,7 @@ function subjectKey(tables: ReadModelTables, subjectId: string): number {
 function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   // Throws on a schema version this build cannot read: skipping it would make the counts quietly wrong.
   const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
-  if (!event) return;
+  if (!event || event.type !== 'ProcessingRecorded') return;
   const { data } = event;
   const { position } = stored;
   const row = {

@@ -1,10 +1,27 @@
 import type { Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '@derbes/event-store';
-import { upcastSubjectEvent } from '@derbes/ledger';
+import { upcastSubjectEvent, type SubjectFileReadData } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
+import type { HistoryEntryData } from './subject-history.queries';
 
 export const SUBJECT_HISTORY = 'subject-history';
+
+/** The system a read of the file through the ledger is shown as coming from. */
+export const LEDGER_SYSTEM = 'derbes';
+
+/**
+ * A read of the file shown as a history entry: operation `read`, by the reader, for the purpose they stated, over
+ * the categories the answer mentioned. The shape is a processing record's, so that every entry renders alike.
+ */
+export function readAsEntry(read: SubjectFileReadData): HistoryEntryData {
+  return {
+    recordId: read.readId, subjectId: read.subjectId, operation: 'read', categories: read.categories,
+    purpose: { code: read.purpose.code, slug: read.purpose.slug, clause: null }, register: null, legalBasis: [],
+    actor: read.actor, system: LEDGER_SYSTEM, occurredAt: read.occurredAt, source: null, recipient: null,
+    crossBorder: false, transferGround: null, note: `read through ${read.view}`, violations: [],
+  };
+}
 
 /**
  * The columns a subject's history is filtered on; each gets an index led by the subject and ending in
@@ -96,7 +113,7 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   // Throws on a schema version this build cannot read: skipping it would leave a hole in a subject's history.
   const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
   if (!event) return;
-  const { data } = event;
+  const data: HistoryEntryData = event.type === 'ProcessingRecorded' ? event.data : readAsEntry(event.data);
   const { position } = stored;
   // Everything is read before anything is written, so that a malformed event names its fault and writes nothing.
   const occurredAt = occurredAtOf(data.occurredAt, position);
@@ -126,7 +143,7 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
 }
 
 /**
- * One row per ProcessingRecorded event, keyed by its global position, with the columns a subject's history is
+ * One row per ProcessingRecorded or SubjectFileRead event, keyed by its global position, with the columns a subject's history is
  * filtered on and the event's data as JSON to render the entry; (subject, category) rows for the category filter;
  * and the subjects, each with a small integer key. Queries: subject-history.queries.ts.
  */

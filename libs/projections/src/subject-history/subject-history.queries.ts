@@ -1,4 +1,7 @@
-import type { ProcessingRecordedData } from '@derbes/ledger';
+import type { Operation, ProcessingRecordedData } from '@derbes/ledger';
+
+/** An entry's data: a processing record's, or a read of the file in the same shape with operation `read`. */
+export type HistoryEntryData = Omit<ProcessingRecordedData, 'operation'> & { readonly operation: Operation | 'read' };
 import { canonicalInstant } from '../event-values';
 import type { ReadModelTables } from '../projection';
 import { cachedStatement } from '../statement-cache';
@@ -30,7 +33,7 @@ export interface SubjectHistoryEntry {
   readonly occurredAt: string;
   readonly recordedAt: string;
   readonly correlationId: string;
-  readonly data: ProcessingRecordedData;
+  readonly data: HistoryEntryData;
 }
 
 export interface SubjectHistoryPage {
@@ -138,6 +141,6 @@ function toEntry(row: Row): SubjectHistoryEntry {
     occurredAt: row.occurred_at,
     recordedAt: row.recorded_at,
     correlationId: row.correlation_id,
-    data: JSON.parse(row.data) as ProcessingRecordedData,
+    data: JSON.parse(row.data) as HistoryEntryData,
   };
 }

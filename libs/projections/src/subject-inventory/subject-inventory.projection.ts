@@ -76,7 +76,8 @@ function toState(row: CategoryRow): CategoryInventoryState {
 function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   // Throws on a schema version this build cannot read: skipping it would leave the inventory wrong without a sign.
   const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
-  if (!event) return;
+  // Reads of the file (SubjectFileRead) touch no category's data: the inventory stays as it was.
+  if (!event || event.type !== 'ProcessingRecorded') return;
   const { data } = event;
   const { position } = stored;
   const at = occurredAtOf(data.occurredAt, position);

@@ -41,7 +41,7 @@ function createTables(tables: ReadModelTables): void {
 function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   // Throws on a schema version this build cannot read: skipping it would hide a transfer.
   const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
-  if (!event || event.data.operation !== 'transfer') return;
+  if (!event || event.type !== 'ProcessingRecorded' || event.data.operation !== 'transfer') return;
   const { data } = event;
   const { position } = stored;
   if (!data.recipient) throw new TypeError(`event at position ${position}: a transfer without a recipient`);

@@ -41,7 +41,7 @@ function createTables(tables: ReadModelTables): void {
 function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   // Throws on a schema version this build cannot read: skipping it could hide a violation.
   const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
-  if (!event || event.data.violations.length === 0) return;
+  if (!event || event.type !== 'ProcessingRecorded' || event.data.violations.length === 0) return;
   const { data } = event;
   const occurredAt = occurredAtOf(data.occurredAt, stored.position);
   const insert = cachedStatement(
