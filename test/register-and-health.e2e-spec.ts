@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from './support/test-app';
+import { aRecord, startTestApp, type TestApp } from './support/test-app';
 
 describe('register, health and docs', () => {
   let t: TestApp;
@@ -38,6 +38,22 @@ describe('register, health and docs', () => {
   it('GET /health reports the store position', async () => {
     const res = await request(t.server).get('/health').expect(200);
     expect(res.body).toMatchObject({ status: 'ok', store: { kind: 'sqlite-memory', lastPosition: 0 }, register: { id: 'mineco-328-O', version: 1 } });
+  });
+
+  it('GET /health and GET /metrics show each projection and its lag behind the log', async () => {
+    const written = await request(t.server).post('/v1/processing-records').send(aRecord()).expect(201);
+    await request(t.server).get('/v1/reports/violations').query({ position: String(written.body.position) }).expect(200);
+    const health = await request(t.server).get('/health').expect(200);
+    expect(health.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(
+      ['actor-activity', 'processing-summary', 'subject-history', 'subject-inventory', 'transfers', 'violations']);
+    const violations = health.body.projections.find((p: { name: string }) => p.name === 'violations');
+    expect(violations).toMatchObject({ active: { position: written.body.position }, logPosition: written.body.position, lag: 0, error: null });
+    const metrics = await request(t.server).get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.text).toContain(`derbes_log_position ${written.body.position}\n`);
+    expect(metrics.text).toContain(`derbes_projection_position{projection="violations"} ${written.body.position}\n`);
+    expect(metrics.text).toContain('derbes_projection_lag{projection="violations"} 0\n');
+    expect(metrics.text).toMatch(/# TYPE derbes_projection_lag gauge/);
   });
 
   it('serves the OpenAPI document and page at /docs', async () => {

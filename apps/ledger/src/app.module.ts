@@ -11,6 +11,7 @@ import { resolvePseudonymKey } from './config/pseudonym-key';
 import { eventStoreProvider } from './event-store.provider';
 import { projectionRunnerProvider } from './projections.provider';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { ProcessingRecorder } from './processing-records/processing-recorder';
 import { ProcessingRecordsController } from './processing-records/processing-records.controller';
 import { RecordProcessingHandler } from './processing-records/record-processing.command';
@@ -59,7 +60,8 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ProcessingRecordsController, SubjectsController, RegisterController, HealthController, SummaryController, TransfersController,
+      controllers: [ProcessingRecordsController, SubjectsController, RegisterController, HealthController,
+        MetricsController, SummaryController, TransfersController,
         SubjectInventoryController, ViolationsController, ActorActivityController, SubjectHistoryController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
