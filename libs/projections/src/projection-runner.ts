@@ -217,8 +217,12 @@ export class ProjectionRunner {
       for await (const event of subscription) {
         pending.push(event);
         // Events of one catch-up page or one group commit arrive in the same turn: one transaction for all of them.
-        if (pending.length >= MAX_BATCH) flush();
-        else if (!scheduled) {
+        if (pending.length >= MAX_BATCH) {
+          flush();
+          // A catch-up reads page after page without waiting for I/O: give requests a turn between batches, or
+          // the API would stop answering until the whole log had been replayed.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        } else if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
         }
