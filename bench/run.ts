@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fsyncRate, rawInsertRate } from './raw-ceiling';
 import { batchedAppends, concurrentAppends, sampleEvent, sequentialAppends } from './store-bench';
 import { ingest, startServer } from './http-bench';
+import { projectionBenchmarks } from './projections-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STREAMS = 10_000;
@@ -69,6 +70,12 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
+
+  // Issue 3: read models (rebuild rate, history query latency, live lag); BENCH_EVENTS sets the ledger's size.
+  await projectionBenchmarks({ root, work, raw1000, emit: (line) => {
+    rows.push(line);
+    console.log(line);
+  } });
 }
 
 main()
