@@ -9,9 +9,10 @@ export interface HttpServer {
 }
 
 /** Starts the built ledger (dist/) as a child process on an empty data directory, as `npm start` would. */
-export async function startServer(root: string, dataDir: string, port: number): Promise<HttpServer> {
+/** `env` adds to the server's environment, e.g. DERBES_PROJECTIONS=off. */
+export async function startServer(root: string, dataDir: string, port: number, env: Record<string, string> = {}): Promise<HttpServer> {
   const child: ChildProcess = spawn(process.execPath, [join(root, 'dist/apps/ledger/src/main.js')], {
-    env: { ...process.env, DERBES_DATA_DIR: dataDir, DERBES_PORT: String(port), DERBES_LOG_LEVEL: 'error', NODE_ENV: 'production', DERBES_PSEUDONYM_KEY: 'cd'.repeat(32) },
+    env: { ...process.env, DERBES_DATA_DIR: dataDir, DERBES_PORT: String(port), DERBES_LOG_LEVEL: 'error', NODE_ENV: 'production', DERBES_PSEUDONYM_KEY: 'cd'.repeat(32), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

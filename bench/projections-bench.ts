@@ -449,15 +449,7 @@ const BATCH_SIZE = 100;
  * while the previous one is unanswered, so that a busy server shows as fewer answers, not as a slower clock).
  */
 async function pacedIngest(root: string, dataDir: string, projections: 'on' | 'off', run: number): Promise<PacedRun> {
-  const previous = process.env.DERBES_PROJECTIONS;
-  process.env.DERBES_PROJECTIONS = projections;
-  let server;
-  try {
-    server = await startServer(root, dataDir, 30_000 + Math.floor(Math.random() * 20_000));
-  } finally {
-    if (previous === undefined) delete process.env.DERBES_PROJECTIONS;
-    else process.env.DERBES_PROJECTIONS = previous;
-  }
+  const server = await startServer(root, dataDir, 30_000 + Math.floor(Math.random() * 20_000), { DERBES_PROJECTIONS: projections });
   try {
     await ingestAtRate(server.url, LAG_RATE, BATCH_SIZE, 2, run);
     await new Promise((r) => setTimeout(r, 1000));

@@ -40,7 +40,11 @@ interface Slot {
   rebuilt?: () => void;
 }
 
-const MAX_BATCH = 1000;
+/**
+ * Events per transaction during a catch-up. Larger batches write each touched index page once for many events (a
+ * rebuild ran 1.6 times faster at 5,000 than at 1,000); the runner yields to requests between batches.
+ */
+const MAX_BATCH = 5000;
 
 /**
  * Runs projections on catch-up subscriptions to the global log. Events are applied in batches (a page of the
