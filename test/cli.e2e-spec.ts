@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoRecords } from '../apps/cli/src/demo/demo-dataset';
 import { runDemo } from '../apps/cli/src/demo/demo.command';
-import { projectionsRebuild, projectionsStatus } from '../apps/cli/src/projections.command';
+import { projectionsRebuild, projectionsRun, projectionsStatus } from '../apps/cli/src/projections.command';
 import { formatSeconds } from '../apps/cli/src/progress';
 import { lockDataDir } from '../apps/ledger/src/config/data-dir-lock';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
@@ -42,6 +42,20 @@ describe('derbes projections', () => {
     const status = await projectionsStatus(configFor(dir));
     expect(status).toEqual(rebuilt);
     for (const line of status) expect(line).toMatch(/generation \d+ \(v\d+\) at \d+, log at \d+, lag 0/);
+  });
+
+  it('keeps the read models in a process of their own, which an API without projections reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await runDemo(configFor(dir), { employees: 5, seed: 4 });
+    let stop: () => void = () => undefined;
+    const running = projectionsRun(configFor(dir), new Promise<void>((resolve) => { stop = resolve; }));
+    expect(readFileSync(join(dir, 'ledger.pid'), 'utf8').trim()).toBe(String(process.pid));
+    for (let i = 0; i < 100 && !(await projectionsStatus(configFor(dir))).every((l) => l.includes('lag 0')); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await projectionsStatus(configFor(dir))).every((l) => l.includes('lag 0'))).toBe(true);
+    stop();
+    await running;
   });
 
   it('refuses to rebuild while another live process holds the data directory', async () => {

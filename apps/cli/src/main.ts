@@ -3,13 +3,14 @@ import 'reflect-metadata';
 import { loadConfig } from '../../ledger/src/config/ledger-config';
 import { serve } from '../../ledger/src/serve';
 import { runDemo } from './demo/demo.command';
-import { projectionsRebuild, projectionsStatus } from './projections.command';
+import { projectionsRebuild, projectionsRun, projectionsStatus } from './projections.command';
 
 const USAGE = `usage: derbes <command>
   serve                          start the ledger API (as npm start)
   demo [--employees N] [--seed S] record a deterministic demo year (default 300 employees, seed 1)
   projections status             where each read model stands
   projections rebuild [name]     rebuild read models from the log (the server must be stopped)
+  projections run                keep the read models in this process (for a server with DERBES_PROJECTIONS=off)
 Configuration comes from the environment, as for the server (see README).`;
 
 class UsageError extends Error {}
@@ -41,6 +42,14 @@ async function run(argv: string[]): Promise<void> {
   if (command === 'projections' && args[0] === 'status' && args.length === 1) {
     for (const line of await projectionsStatus({ ...config, logLevel: 'error' })) console.log(line);
     return;
+  }
+  if (command === 'projections' && args[0] === 'run' && args.length === 1) {
+    const stop = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    console.log('keeping the read models; stop with Ctrl-C');
+    return projectionsRun({ ...config, logLevel: 'error' }, stop);
   }
   if (command === 'projections' && args[0] === 'rebuild' && args.length <= 2) {
     for (const line of await projectionsRebuild({ ...config, logLevel: 'error' }, args[1])) console.log(line);

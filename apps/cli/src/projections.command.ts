@@ -61,3 +61,17 @@ export async function projectionsRebuild(config: LedgerConfig, name: string | un
     release();
   }
 }
+
+/**
+ * `derbes projections run`: keeps the read models in this process until `until` settles (the CLI: SIGINT or
+ * SIGTERM), for an API started with DERBES_PROJECTIONS=off, which then reads them as this process commits them.
+ */
+export async function projectionsRun(config: LedgerConfig, until: Promise<void>): Promise<void> {
+  const release = lockDataDir(config.dataDir);
+  process.once('exit', release);
+  try {
+    await withApp({ ...config, runProjections: true }, () => until);
+  } finally {
+    release();
+  }
+}

@@ -164,7 +164,7 @@ describe('ProjectionRunner', () => {
     await runner.stop();
   });
 
-  it('lets a second process read the read models as they stand without applying anything', async () => {
+  it('lets a second process read the read models another keeps, without applying anything itself', async () => {
     const file = join(dir, 'read-models.db');
     const keeper = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
     keeper.start();
@@ -173,11 +173,17 @@ describe('ProjectionRunner', () => {
     const reader = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
     reader.attach();
     expect(counts(reader)).toEqual({ a: 4 });
+    // The keeper goes on; the reader sees its progress, waits for positions, and follows a rebuild's swap.
+    await append(store, 'a', 2);
+    expect(await reader.waitFor('stream-counts', 6, 5000)).toBe(true);
+    expect(counts(reader)).toEqual({ a: 6 });
+    await keeper.rebuild('stream-counts');
+    expect((await reader.status())[0]).toMatchObject({ active: { generation: 2, position: 6 }, logPosition: 6, lag: 0 });
+    expect(counts(reader)).toEqual({ a: 6 });
     await keeper.stop();
     await append(store, 'a', 2);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(counts(reader)).toEqual({ a: 4 });
-    expect((await reader.status())[0]).toMatchObject({ active: { position: 4 }, logPosition: 6, lag: 2 });
+    expect(await reader.waitFor('stream-counts', 8, 100)).toBe(false);
+    expect((await reader.status())[0]).toMatchObject({ active: { position: 6 }, logPosition: 8, lag: 2 });
   });
 
   it('waits for a position and gives up after the timeout', async () => {

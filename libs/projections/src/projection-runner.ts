@@ -55,6 +55,8 @@ const MAX_BATCH = 5000;
 export class ProjectionRunner {
   private readonly slots = new Map<string, Slot>();
   private stopped = false;
+  /** Set by attach(): another process keeps the read models, so their state is read from the database each time. */
+  private attached = false;
 
   constructor(
     private readonly store: EventStore,
@@ -82,14 +84,12 @@ export class ProjectionRunner {
   }
 
   /**
-   * Reads the read models as they stand, without following the log: for a process that must not keep them (a
-   * second process on the same data directory), so that status and queries still work there.
+   * Reads the read models that another process keeps (`derbes projections run`, or a server), without following
+   * the log itself: queries, positions, waits and status read the current generation from the database each time.
    */
   attach(): void {
-    for (const slot of this.slots.values()) {
-      const active = this.generations(slot.projection.name).find((r) => r.state === 'active');
-      if (active) slot.active = this.follower(active, false);
-    }
+    this.attached = true;
+    for (const slot of this.slots.values()) this.refresh(slot);
   }
 
   /** Rebuilds a projection from the start of the log; resolves once the new generation has been swapped in. */
@@ -122,6 +122,7 @@ export class ProjectionRunner {
     const slot = this.slot(name);
     const reached = () => slot.active !== undefined && slot.active.row.position >= position;
     if (reached()) return Promise.resolve(true);
+    if (this.attached) return this.poll(slot, reached, timeoutMs);
     return new Promise((resolve) => {
       const check = () => {
         if (!reached()) return;
@@ -139,6 +140,7 @@ export class ProjectionRunner {
 
   async status(): Promise<ProjectionStatus[]> {
     const logPosition = await this.store.lastPosition();
+    if (this.attached) for (const slot of this.slots.values()) this.refresh(slot);
     return [...this.slots.values()].map((slot) => ({
       name: slot.projection.name,
       version: slot.projection.version,
@@ -161,7 +163,30 @@ export class ProjectionRunner {
   private slot(name: string): Slot {
     const slot = this.slots.get(name);
     if (!slot) throw new Error(`no projection named ${name}`);
+    if (this.attached) this.refresh(slot);
     return slot;
+  }
+
+  /** Re-reads the active generation that the keeping process last committed. */
+  private refresh(slot: Slot): void {
+    const row = this.generations(slot.projection.name).find((r) => r.state === 'active');
+    if (!row) slot.active = undefined;
+    else if (slot.active?.row.generation === row.generation) slot.active.row = row;
+    else slot.active = this.follower(row, false);
+  }
+
+  /** Another process moves the checkpoint: look again every 20 ms. */
+  private poll(slot: Slot, reached: () => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    return new Promise((resolve) => {
+      const timer = setInterval(() => {
+        this.refresh(slot);
+        if (reached() || Date.now() >= deadline) {
+          clearInterval(timer);
+          resolve(reached());
+        }
+      }, 20);
+    });
   }
 
   private generations(name: string): GenerationRow[] {
