@@ -1,27 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { OPERATIONS, SOURCE_KINDS, type Operation } from '@derbes/ledger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { OPERATIONS, SOURCE_KINDS } from '@derbes/ledger';
 import { LANGS, type Lang } from '@derbes/register';
 import { ViolationDto } from '../processing-records/record-outcome.dto';
+import { SubjectEventsQueryDto } from './subject-events.dto';
 
 /** The code shapes a record accepts for actor.id, actor.unit and system (processing-record.dto.ts). */
 const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 const SYSTEM = /^[a-z0-9][a-z0-9._-]*$/;
 
-/** Query parameters of GET /v1/subjects/{subjectId}/history; all strings as they come from the URL. */
-export class SubjectHistoryQueryDto {
+/**
+ * Query parameters of GET /v1/subjects/{subjectId}/history: those of /events (operation, category, purpose, from,
+ * to, limit, cursor) and more; all strings as they come from the URL.
+ */
+export class SubjectHistoryQueryDto extends SubjectEventsQueryDto {
   @ApiPropertyOptional({ enum: LANGS, description: "Language of category and purpose names (default kk, the order's language)" })
   @IsOptional() @IsIn(LANGS)
   lang?: Lang;
-
-  @ApiPropertyOptional({ enum: OPERATIONS }) @IsOptional() @IsIn(OPERATIONS)
-  operation?: Operation;
-
-  @ApiPropertyOptional({ description: 'Category number or code' }) @IsOptional() @IsString() @MaxLength(64)
-  category?: string;
-
-  @ApiPropertyOptional({ description: 'Purpose code or slug' }) @IsOptional() @IsString() @MaxLength(100)
-  purpose?: string;
 
   @ApiPropertyOptional({ description: 'Actor id', example: 'hr-17' })
   @IsOptional() @IsString() @Length(1, 100) @Matches(CODE, { message: 'actor must be a code: letters, digits and . _ : @ / -' })
@@ -35,22 +30,9 @@ export class SubjectHistoryQueryDto {
   @IsOptional() @IsString() @Length(1, 64) @Matches(SYSTEM, { message: 'system must be a lowercase code: a-z, 0-9, . _ -' })
   system?: string;
 
-  @ApiPropertyOptional({ description: 'occurredAt at or after this ISO 8601 instant' }) @IsOptional() @IsString() @MaxLength(40)
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'occurredAt at or before this ISO 8601 instant' }) @IsOptional() @IsString() @MaxLength(40)
-  to?: string;
-
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only records the approved list flagged' })
   @IsOptional() @IsIn(['true', 'false'])
   violations?: 'true' | 'false';
-
-  @ApiPropertyOptional({ description: 'Page size, 1 to 500 (default 100)' })
-  @IsOptional() @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 500' })
-  limit?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
 
   @ApiPropertyOptional({ description: 'Position of your last write: the answer waits (up to 2 s) until the history includes it, else 409 projection_behind' })
   @IsOptional() @Matches(/^\d{1,15}$/, { message: 'position must be a whole number' })
