@@ -200,6 +200,9 @@ export class LedgerGenerator {
       recipient,
       transferGround,
       note: this.next() < 0.3 ? this.pick(NOTES) : null,
+      embargoUntil: null,
+      subjectMask: null,
+      requestId: null,
     };
     const state = this.states.get(subjectId) ?? initialSubjectState;
     const register = this.catalog.inForce(this.register.owner, new Date(occurredAt));

@@ -41,7 +41,7 @@ describe('POST /v1/processing-records', () => {
         source: { kind: 'subject' },
         note: 'competition file',
       },
-      metadata: { schemaVersion: 1, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: res.headers['x-correlation-id'] },
+      metadata: { schemaVersion: 2, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: res.headers['x-correlation-id'] },
     });
     expect((event?.data.legalBasis as unknown[]).length).toBeGreaterThan(0);
   });

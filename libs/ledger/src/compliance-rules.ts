@@ -2,6 +2,7 @@ import type { Register } from '@derbes/register';
 import type { RecordProcessing } from './processing-record.command';
 import type { Violation } from './processing-record.events';
 import type { SubjectState } from './subject-state';
+import { isSubjectRightsRecord } from './subject-rights-purpose';
 
 export interface ComplianceContext {
   /** The owner's register in force at the record's `occurredAt`, if any. */
@@ -25,7 +26,7 @@ export function findViolations(command: RecordProcessing, state: SubjectState, c
     });
   } else {
     const purpose = register.purposes.find((p) => p.code === command.purpose.code);
-    if (!purpose) {
+    if (!purpose && !isSubjectRightsRecord(command)) {
       violations.push({
         code: 'purpose-not-in-register',
         detail: `purpose ${command.purpose.code} is not in ${register.id} v${register.version}`,

@@ -93,3 +93,8 @@ export function containsIin(text: string): boolean {
   }
   return false;
 }
+
+/** The IIN with all but its first and last digits hidden, e.g. `7**********8`: what a subject's report shows. */
+export function maskIin(iin: string): string {
+  return iin.length < 2 ? '*'.repeat(iin.length) : `${iin[0]}${'*'.repeat(iin.length - 2)}${iin[iin.length - 1]}`;
+}

@@ -8,3 +8,6 @@ export * from './subject-state';
 export * from './subject-event.upcast';
 export * from './request-hash';
 export * from './oversight-purpose';
+export * from './subject-rights-purpose';
+export * from './subject-requests/subject-request.events';
+export * from './subject-requests/subject-request.decider';

@@ -17,4 +17,10 @@ export interface RecordProcessing {
   readonly recipient: { readonly name: string; readonly country: string } | null;
   readonly transferGround: { readonly kind: TransferGroundKind; readonly reference: string } | null;
   readonly note: string | null;
+  /** Local date before which the subject's report does not show the record. */
+  readonly embargoUntil: string | null;
+  /** First and last digits of the IIN, e.g. 7**********8. */
+  readonly subjectMask: string | null;
+  /** Set by the ledger when it carries out a subject request. */
+  readonly requestId: string | null;
 }

@@ -45,6 +45,9 @@ function record(overrides: Partial<RecordProcessing> = {}): RecordProcessing {
     recipient: null,
     transferGround: null,
     note: null,
+    embargoUntil: null,
+    subjectMask: null,
+    requestId: null,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import type { Register } from '@derbes/register';
 import { findViolations } from './compliance-rules';
+import { SUBJECT_RIGHTS_PURPOSE, isSubjectRightsRecord } from './subject-rights-purpose';
 import type { RecordProcessing } from './processing-record.command';
 import { PROCESSING_RECORDED, type ProcessingRecorded } from './processing-record.events';
 import type { SubjectState } from './subject-state';
@@ -16,7 +17,7 @@ export interface DecideContext {
 export function decide(command: RecordProcessing, state: SubjectState, context: DecideContext): ProcessingRecorded[] {
   const { register } = context;
   const purpose = register?.purposes.find((p) => p.code === command.purpose.code);
-  const legalBasis = purpose?.legalActs ?? [];
+  const legalBasis = isSubjectRightsRecord(command) ? [...SUBJECT_RIGHTS_PURPOSE.legalBasis] : purpose?.legalActs ?? [];
   const crossBorder = command.operation === 'transfer' && !!command.recipient && command.recipient.country !== 'KZ';
   return [
     {
@@ -38,6 +39,9 @@ export function decide(command: RecordProcessing, state: SubjectState, context: 
         transferGround: command.transferGround,
         note: command.note,
         violations: findViolations(command, state, context),
+        embargoUntil: command.embargoUntil,
+        subjectMask: command.subjectMask,
+        requestId: command.requestId,
       },
     },
   ];

@@ -1,3 +1,5 @@
+import type { SubjectRequestEvent } from './subject-requests/subject-request.events';
+
 /**
  * Events of a subject's stream about the processing of their personal data. JSON-only data; immutable once
  * appended. A change of shape adds a schema version and an upcaster; stored events are never rewritten.
@@ -72,10 +74,17 @@ export interface ProcessingRecordedData {
   readonly transferGround: { readonly kind: TransferGroundKind; readonly reference: string } | null;
   readonly note: string | null;
   readonly violations: readonly Violation[];
+  /** v2: local date (YYYY-MM-DD) before which the subject's own report does not show the record (an investigation). */
+  readonly embargoUntil: string | null;
+  /** v2: the subject's IIN masked to its first and last digits, for their report; null in v1 events. */
+  readonly subjectMask: string | null;
+  /** v2: the subject request this record carries out (blocking, destruction...), or null. */
+  readonly requestId: string | null;
 }
 
 export const PROCESSING_RECORDED = 'ProcessingRecorded' as const;
-export const PROCESSING_RECORDED_SCHEMA_VERSION = 1;
+/** v1 had no embargoUntil, subjectMask or requestId (read as null). */
+export const PROCESSING_RECORDED_SCHEMA_VERSION = 2;
 
 export interface ProcessingRecorded {
   readonly type: typeof PROCESSING_RECORDED;
@@ -109,7 +118,7 @@ export interface SubjectFileRead {
 }
 
 /** Every event of a subject's stream. */
-export type SubjectEvent = ProcessingRecorded | SubjectFileRead;
+export type SubjectEvent = ProcessingRecorded | SubjectFileRead | SubjectRequestEvent;
 
 /** Metadata stored beside each event. */
 export interface EventMetadata {

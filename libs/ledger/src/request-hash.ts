@@ -19,6 +19,9 @@ export function recordHash(c: RecordProcessing): string {
     c.recipient ? [c.recipient.name, c.recipient.country] : null,
     c.transferGround ? [c.transferGround.kind, c.transferGround.reference] : null,
     c.note,
+    // Added with v2; left out when empty so that records stored before keep their fingerprint.
+    ...(c.embargoUntil === null ? [] : [c.embargoUntil]),
+    ...(c.requestId === null ? [] : [c.requestId]),
   ]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }

@@ -5,6 +5,7 @@ import {
   SUBJECT_FILE_READ_SCHEMA_VERSION,
   type SubjectEvent,
 } from './processing-record.events';
+import { SUBJECT_REQUEST_EVENT_TYPES, SUBJECT_REQUEST_SCHEMA_VERSION } from './subject-requests/subject-request.events';
 
 /**
  * Reads a stored event of a subject's stream into the current shape. Stored events are never rewritten: when a
@@ -12,11 +13,18 @@ import {
  */
 type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
-/** UPCASTERS[type][v] turns version v into version v + 1. Empty while every event is at version 1. */
-const UPCASTERS: Record<string, Record<number, Upcaster>> = { [PROCESSING_RECORDED]: {}, [SUBJECT_FILE_READ]: {} };
+/** UPCASTERS[type][v] turns version v into version v + 1. */
+const UPCASTERS: Record<string, Record<number, Upcaster>> = {
+  [PROCESSING_RECORDED]: {
+    // v2 added the embargo, the subject's masked IIN and the request a record carries out: none in v1.
+    1: (data) => ({ ...data, embargoUntil: null, subjectMask: null, requestId: null }),
+  },
+  [SUBJECT_FILE_READ]: {},
+};
 const CURRENT_VERSION: Record<string, number> = {
   [PROCESSING_RECORDED]: PROCESSING_RECORDED_SCHEMA_VERSION,
   [SUBJECT_FILE_READ]: SUBJECT_FILE_READ_SCHEMA_VERSION,
+  ...Object.fromEntries(SUBJECT_REQUEST_EVENT_TYPES.map((type) => [type, SUBJECT_REQUEST_SCHEMA_VERSION])),
 };
 
 export class UnreadableEventError extends Error {

@@ -1,4 +1,5 @@
-import type { Operation, SubjectEvent } from './processing-record.events';
+import type { CategoryRef, Operation, SubjectEvent } from './processing-record.events';
+import type { RequestDeadline, RequestKind } from './subject-requests/subject-request.events';
 
 /** What the ledger knows of one category of a subject's data, as far as the rules need it. */
 export interface CategoryState {
@@ -7,12 +8,24 @@ export interface CategoryState {
   readonly depersonalizedAt: string | null;
 }
 
-/** A subject's state for deciding on new records: per category, only categories the ledger has seen. */
-export interface SubjectState {
-  readonly categories: ReadonlyMap<number, CategoryState>;
+/** A request of the subject as far as deciding on it needs. */
+export interface RequestState {
+  readonly kind: RequestKind;
+  readonly status: 'open' | 'answered' | 'refused';
+  readonly receivedAt: string;
+  readonly subjectMask: string;
+  readonly categories: readonly CategoryRef[];
+  readonly deadline: RequestDeadline;
+  readonly closedAt: string | null;
 }
 
-export const initialSubjectState: SubjectState = { categories: new Map() };
+/** A subject's state for deciding on new records and requests: only categories the ledger has seen. */
+export interface SubjectState {
+  readonly categories: ReadonlyMap<number, CategoryState>;
+  readonly requests: ReadonlyMap<string, RequestState>;
+}
+
+export const initialSubjectState: SubjectState = { categories: new Map(), requests: new Map() };
 
 const FRESH: CategoryState = { blockedAt: null, destroyedAt: null, depersonalizedAt: null };
 
@@ -25,10 +38,21 @@ export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
         const before = categories.get(number) ?? FRESH;
         categories.set(number, nextCategoryState(before, operation, occurredAt));
       }
-      return { categories };
+      return { categories, requests: state.requests };
     }
     case 'SubjectFileRead':
       return state;
+    case 'SubjectRequestReceived': {
+      const { requestId, kind, receivedAt, subjectMask, categories, deadline } = event.data;
+      const request: RequestState = { kind, status: 'open', receivedAt, subjectMask, categories, deadline, closedAt: null };
+      return withRequest(state, requestId, request);
+    }
+    case 'SubjectRequestAnswered':
+      return updateRequest(state, event.data.requestId, (r) => ({ ...r, status: 'answered', closedAt: event.data.answeredAt }));
+    case 'SubjectRequestRefused':
+      return updateRequest(state, event.data.requestId, (r) => ({ ...r, status: 'refused', closedAt: event.data.refusedAt }));
+    case 'SubjectRequestRetimed':
+      return updateRequest(state, event.data.requestId, (r) => ({ ...r, deadline: event.data.deadline }));
     default: {
       const unknown: never = event;
       throw new Error(`unknown subject event ${String((unknown as { type: string }).type)}`);
@@ -56,4 +80,15 @@ function nextCategoryState(before: CategoryState, operation: Operation, at: stri
       throw new Error(`unknown operation ${String(unknown)}`);
     }
   }
+}
+
+function withRequest(state: SubjectState, requestId: string, request: RequestState): SubjectState {
+  const requests = new Map(state.requests);
+  requests.set(requestId, request);
+  return { categories: state.categories, requests };
+}
+
+function updateRequest(state: SubjectState, requestId: string, change: (r: RequestState) => RequestState): SubjectState {
+  const request = state.requests.get(requestId);
+  return request ? withRequest(state, requestId, change(request)) : state;
 }

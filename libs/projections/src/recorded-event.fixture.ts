@@ -27,6 +27,9 @@ export function recorded(overrides: Partial<Omit<ProcessingRecordedData, 'catego
     transferGround: null,
     note: null,
     violations: [],
+    embargoUntil: null,
+    subjectMask: null,
+    requestId: null,
     ...rest,
   };
   return {
@@ -36,7 +39,7 @@ export function recorded(overrides: Partial<Omit<ProcessingRecordedData, 'catego
     revision: 0,
     position,
     data: data as unknown as JsonObject,
-    metadata: { schemaVersion: 1, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: `c${position}`, requestHash: 'x'.repeat(64) },
+    metadata: { schemaVersion: 2, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: `c${position}`, requestHash: 'x'.repeat(64) },
     created: '2026-11-25T12:00:00.000Z',
   };
 }

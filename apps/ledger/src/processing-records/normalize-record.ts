@@ -1,5 +1,5 @@
 import type { RegisterCatalog } from '@derbes/register';
-import { checkIin, containsIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
+import { checkIin, containsIin, maskIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
 import type { FieldError } from '../ledger-errors';
 import type { ProcessingRecordDto } from './processing-record.dto';
 
@@ -65,6 +65,8 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     fail('occurredAt', 'is before 2000-01-01');
   }
 
+  if (dto.embargoUntil !== undefined && !isCalendarDate(dto.embargoUntil)) fail('embargoUntil', `${dto.embargoUntil} is not a calendar date`);
+
   const op = dto.operation;
   if (op === 'collect' && !dto.source) fail('source', 'is required with operation collect');
   if (op !== 'collect' && dto.source) fail('source', `is only allowed with operation collect, not ${op}`);
@@ -100,5 +102,13 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     recipient: dto.recipient ? { name: dto.recipient.name, country: dto.recipient.country } : null,
     transferGround: dto.transferGround ? { kind: dto.transferGround.kind, reference: dto.transferGround.reference } : null,
     note: dto.note ?? null,
+    embargoUntil: dto.embargoUntil ?? null,
+    subjectMask: maskIin(dto.subject.iin),
+    requestId: null,
   };
+}
+
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }

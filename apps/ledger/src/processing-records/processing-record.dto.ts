@@ -131,6 +131,13 @@ export class ProcessingRecordDto {
   @ApiPropertyOptional({ description: 'Free text; must not contain an IIN', example: 'competition file' })
   @IsOptional() @IsString() @MaxLength(2000) @Matches(TEXT, { message: 'note must not contain control characters' })
   note?: string;
+
+  @ApiPropertyOptional({
+    description: "A local date (YYYY-MM-DD): until then the subject's own access report does not show this record (an ongoing official investigation). Officials see it.",
+    example: '2027-03-01',
+  })
+  @IsOptional() @IsString() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'embargoUntil must be a date YYYY-MM-DD' })
+  embargoUntil?: string;
 }
 
 export const MAX_BATCH = 1000;

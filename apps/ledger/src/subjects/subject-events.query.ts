@@ -1,7 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
-import { subjectStreamId, upcastSubjectEvent, type Operation, type ProcessingRecordedData, type SubjectFileReadData } from '@derbes/ledger';
+import {
+  subjectStreamId,
+  upcastSubjectEvent,
+  type Operation,
+  type ProcessingRecordedData,
+  type SubjectFileReadData,
+  type SubjectRequestEvent,
+} from '@derbes/ledger';
 
 export interface SubjectEventsFilter {
   readonly operation?: Operation;
@@ -12,8 +19,8 @@ export interface SubjectEventsFilter {
   readonly to?: number;
 }
 
-/** A stored event of the subject's stream: a processing record, or a read of the file (type SubjectFileRead). */
-export type SubjectEventEntry = (ProcessingRecordedData | SubjectFileReadData) & EntryEnvelope;
+/** A stored event of the subject's stream: a processing record, a read of the file, or a step of a request. */
+export type SubjectEventEntry = (ProcessingRecordedData | SubjectFileReadData | SubjectRequestEvent['data']) & EntryEnvelope;
 
 interface EntryEnvelope {
   readonly eventId: string;
@@ -89,6 +96,8 @@ function toEntry(stored: RecordedEvent): SubjectEventEntry | null {
 }
 
 function matches(entry: SubjectEventEntry, f: SubjectEventsFilter): boolean {
+  // The filters are about processing; a request's steps show only in the unfiltered stream.
+  if (!('categories' in entry) || !('occurredAt' in entry)) return Object.values(f).every((v) => v === undefined);
   if (f.operation && !('operation' in entry && entry.operation === f.operation)) return false;
   if (f.category !== undefined && !entry.categories.some((c) => c.number === f.category)) return false;
   if (f.purpose && entry.purpose.code !== f.purpose) return false;

@@ -58,7 +58,7 @@ export class SubjectsController {
 
     const page = await this.queries.execute(new ListSubjectEventsQuery(subjectId, filter, fromRevision as number, limit));
     if (!page) throw new LedgerError('subject_not_found', 'the ledger holds no events about this subject');
-    const shown = page.items.flatMap((item) => item.categories.map((c) => c.number));
+    const shown = page.items.flatMap((item) => 'categories' in item ? item.categories.map((c) => c.number) : []);
     await this.audit.recordRead(reader, subjectId, shown, 'GET /v1/subjects/{subjectId}/events', String(request.id));
     return page;
   }

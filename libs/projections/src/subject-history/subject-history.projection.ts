@@ -20,6 +20,7 @@ export function readAsEntry(read: SubjectFileReadData): HistoryEntryData {
     purpose: { code: read.purpose.code, slug: read.purpose.slug, clause: null }, register: null, legalBasis: [],
     actor: read.actor, system: LEDGER_SYSTEM, occurredAt: read.occurredAt, source: null, recipient: null,
     crossBorder: false, transferGround: null, note: `read through ${read.view}`, violations: [],
+    embargoUntil: null, subjectMask: null, requestId: null,
   };
 }
 
@@ -112,7 +113,8 @@ function text(value: unknown, what: string, position: number): string {
 function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   // Throws on a schema version this build cannot read: skipping it would leave a hole in a subject's history.
   const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
-  if (!event) return;
+  // Requests are not processing of the data: they are in the request queue and the subject's report.
+  if (!event || (event.type !== 'ProcessingRecorded' && event.type !== 'SubjectFileRead')) return;
   const data: HistoryEntryData = event.type === 'ProcessingRecorded' ? event.data : readAsEntry(event.data);
   const { position } = stored;
   // Everything is read before anything is written, so that a malformed event names its fault and writes nothing.

@@ -1,0 +1,17 @@
+import type { RecordProcessing } from './processing-record.command';
+
+/**
+ * The purpose of processing that carries out a data subject's request: changing, blocking, unblocking or destroying
+ * their data because they asked (Law 94-V, Arts. 24-25). Not one of an order's purposes, so the ledger names it;
+ * only records the ledger makes itself for a request carry it, and only those are not flagged for it.
+ */
+export const SUBJECT_RIGHTS_PURPOSE = {
+  code: 'SUBJECT-RIGHTS',
+  slug: 'subject-rights',
+  /** Cited, not a register act code: the statute itself. */
+  legalBasis: ['LAW-94-V-ART-24-25'],
+} as const;
+
+export function isSubjectRightsRecord(command: Pick<RecordProcessing, 'purpose' | 'requestId'>): boolean {
+  return command.purpose.code === SUBJECT_RIGHTS_PURPOSE.code && command.requestId !== null;
+}
