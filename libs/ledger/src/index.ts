@@ -11,3 +11,7 @@ export * from './oversight-purpose';
 export * from './subject-rights-purpose';
 export * from './subject-requests/subject-request.events';
 export * from './subject-requests/subject-request.decider';
+export * from './calendar/calendar.model';
+export * from './calendar/calendar-data.check';
+export * from './calendar/calendar-file';
+export * from './calendar/working-day-calendar';

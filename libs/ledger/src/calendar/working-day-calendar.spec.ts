@@ -1,0 +1,99 @@
+import { WorkingDayCalendar, localDate } from './working-day-calendar';
+
+const kz = WorkingDayCalendar.builtIn();
+
+describe('WorkingDayCalendar.deadline on real Kazakhstan dates', () => {
+  it.each([
+    // Fri 20 Mar 2026, eve of Nauryz: 21-22 Mar weekend, 23 Mar Nauryz, 24-25 Mar moved for 21-22 Mar;
+    // day 1 = Thu 26 Mar.
+    ['2026-03-20', 1, '2026-03-26'],
+    // ... day 2 = Fri 27 Mar; 28-29 Mar weekend; day 3 = Mon 30 Mar.
+    ['2026-03-20', 3, '2026-03-30'],
+    // Received on the weekend itself, Sat 21 Mar 2026: 22 Sun, 23-25 off; day 1 = Thu 26 Mar.
+    ['2026-03-21', 1, '2026-03-26'],
+    // Fri 6 Mar 2026: 7-8 Mar weekend, Mon 9 Mar off for Sun 8 Mar; day 1 = Tue 10 Mar.
+    ['2026-03-06', 1, '2026-03-10'],
+    // ... day 2 = Wed 11 Mar, day 3 = Thu 12 Mar.
+    ['2026-03-06', 3, '2026-03-12'],
+    // Tue 30 Dec 2025: day 1 = Wed 31 Dec; 1-2 Jan New Year; 3-4 Jan weekend; day 2 = Mon 5 Jan; day 3 = Tue 6 Jan.
+    ['2025-12-30', 3, '2026-01-06'],
+    // Wed 31 Dec 2025: 1-2 Jan holidays, 3-4 weekend; day 1 = Mon 5 Jan, day 2 = Tue 6 Jan,
+    // Wed 7 Jan Orthodox Christmas, day 3 = Thu 8 Jan.
+    ['2025-12-31', 3, '2026-01-08'],
+    // Sun 5 Jan 2025 was worked (transfer to Fri 3 Jan), but day 1 comes after receipt: day 1 = Mon 6 Jan.
+    ['2025-01-05', 1, '2025-01-06'],
+    // Fri 3 Jan 2025 was off (transfer); Sat 4 Jan weekend; day 1 = Sun 5 Jan, a working Sunday.
+    ['2025-01-03', 1, '2025-01-05'],
+    // Sat 4 Jan 2025: day 1 = Sun 5 Jan (working), day 2 = Mon 6 Jan, Tue 7 Jan Christmas, day 3 = Wed 8 Jan.
+    ['2025-01-04', 3, '2025-01-08'],
+    // Tue 26 May 2026: Wed 27 May Kurban Ait; day 1 = Thu 28 May.
+    ['2026-05-26', 1, '2026-05-28'],
+    // Mon 25 May 2026: day 1 = Tue 26 May, Wed 27 May Kurban Ait, day 2 = Thu 28 May, day 3 = Fri 29 May.
+    ['2026-05-25', 3, '2026-05-29'],
+    // Fri 5 Jun 2025: Fri 6 Jun 2025 Kurban Ait; 7-8 Jun weekend; day 1 = Mon 9 Jun.
+    ['2025-06-05', 1, '2025-06-09'],
+  ])('received %s, %i working day(s) → %s', (receivedOn, n, expected) => {
+    expect(kz.deadline(receivedOn, n)).toEqual({ date: expected, workingDays: n, coverage: 'verified' });
+  });
+
+  it('does not move a religious day off a weekend: Kurban Ait ~Sun 16 May 2027 leaves Mon 17 May working', () => {
+    // Fri 14 May 2027: 15-16 May weekend; day 1 = Mon 17 May (no moved day off for Kurban Ait).
+    expect(kz.deadline('2027-05-14', 1)).toEqual({ date: '2027-05-17', workingDays: 1, coverage: 'projected' });
+  });
+
+  it('reports the weakest coverage of the years crossed: 2026 verified into 2027 projected', () => {
+    // Wed 30 Dec 2026: day 1 = Thu 31 Dec 2026; Fri 1 Jan 2027 New Year; 2-3 Jan weekend; Mon 4 Jan off for
+    // Sat 2 Jan; day 2 = Tue 5 Jan 2027; day 3 = Wed 6 Jan 2027.
+    expect(kz.deadline('2026-12-30', 3)).toEqual({ date: '2027-01-06', workingDays: 3, coverage: 'projected' });
+    // Only the counted days matter: Thu 31 Dec 2026 is day 1 and lies in verified 2026.
+    expect(kz.deadline('2026-12-30', 1).coverage).toBe('verified');
+  });
+
+  it('falls back to the five-day week for 2028 and says so', () => {
+    // Thu 30 Dec 2027: day 1 = Fri 31 Dec 2027; 1-2 Jan 2028 weekend; day 2 = Mon 3 Jan 2028 (no New Year
+    // day off is known for 2028); day 3 = Tue 4 Jan 2028.
+    expect(kz.deadline('2027-12-30', 3)).toEqual({ date: '2028-01-04', workingDays: 3, coverage: 'not-covered' });
+    expect(kz.coverage(2028)).toBe('not-covered');
+    expect(kz.coverage(2027)).toBe('projected');
+    expect(kz.coverage(2025)).toBe('verified');
+    expect(kz.isWorkingDay('2028-01-03')).toBe(true);
+    expect(kz.isWorkingDay('2028-01-08')).toBe(false);
+  });
+
+  it.each([0, -1, 1.5, NaN, Infinity])('rejects %p working days', (n) => {
+    expect(() => kz.deadline('2026-03-20', n)).toThrow(RangeError);
+  });
+
+  it('rejects a date that is not YYYY-MM-DD', () => {
+    expect(() => kz.deadline('2026-02-30', 1)).toThrow('"2026-02-30" is not a YYYY-MM-DD calendar date');
+    expect(() => kz.isWorkingDay('20.03.2026')).toThrow(RangeError);
+  });
+});
+
+describe('WorkingDayCalendar.workingDaysLate', () => {
+  it.each([
+    ['2026-03-30', '2026-03-27', 0], // early
+    ['2026-03-30', '2026-03-30', 0], // on the deadline day itself
+    ['2026-03-27', '2026-03-28', 1], // Sat after a Friday deadline: no working day passed, still late
+    ['2026-03-27', '2026-03-30', 1], // Mon 30 Mar
+    ['2026-03-27', '2026-03-31', 2], // Mon 30, Tue 31 Mar
+    ['2026-03-20', '2026-03-26', 1], // 21-22 weekend, 23-25 off, Thu 26 Mar
+    ['2025-12-31', '2026-01-08', 3], // Mon 5, Tue 6, (Christmas 7), Thu 8 Jan
+    ['2025-01-03', '2025-01-05', 1], // the working Sunday 5 Jan 2025
+  ])('deadline %s, answered %s → %i', (deadline, answeredOn, late) => {
+    expect(kz.workingDaysLate(deadline, answeredOn)).toBe(late);
+  });
+});
+
+describe('localDate', () => {
+  it('gives the Kazakhstan (UTC+5) date of an instant', () => {
+    expect(localDate(new Date('2026-03-20T18:59:59Z'), 300)).toBe('2026-03-20');
+    expect(localDate(new Date('2026-03-20T19:00:00Z'), 300)).toBe('2026-03-21');
+    expect(localDate(new Date('2026-03-20T00:30:00Z'), -60)).toBe('2026-03-19');
+  });
+
+  it('rejects an invalid instant or offset', () => {
+    expect(() => localDate(new Date('nope'), 300)).toThrow(RangeError);
+    expect(() => localDate(new Date(0), 300.5)).toThrow(RangeError);
+  });
+});

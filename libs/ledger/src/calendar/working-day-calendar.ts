@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import data from './kz-calendar.json';
+import { CalendarData, Coverage, YearStatus, isWorkingKind } from './calendar.model';
+import { checkCalendarData } from './calendar-data.check';
+import { formatDay, requireDayNumber, weekdayOf, yearOf } from './local-date';
+
+export { localDate } from './local-date';
+
+/** A statutory deadline: the whole local day `date` is the last day to act. */
+export interface Deadline {
+  readonly date: string;
+  readonly workingDays: number;
+  /** The weakest coverage among the years of the days counted: a deadline is only as sure as its worst year. */
+  readonly coverage: Coverage;
+}
+
+const STRENGTH: Record<Coverage, number> = { 'not-covered': 0, projected: 1, verified: 2 };
+
+/**
+ * Working days of Kazakhstan's five-day week, with the holidays and transfers of a {@link CalendarData}. All dates
+ * are local calendar dates `YYYY-MM-DD`; turn instants into them with `localDate`. Years absent from the data fall
+ * back to the plain five-day week and report `not-covered`.
+ */
+export class WorkingDayCalendar {
+  private static builtInCalendar: WorkingDayCalendar | undefined;
+
+  /** The data set's id and version (a merge has a version naming both inputs). */
+  readonly id: string;
+  readonly version: number | string;
+  /**
+   * SHA-256 (hex) of the effective data: weekend, each year's status and each listed day's date and kind, in a
+   * fixed order. Names, sources and file layout are left out, so the fingerprint changes exactly when a computed
+   * deadline or its coverage could.
+   */
+  readonly fingerprint: string;
+
+  private readonly weekend: ReadonlySet<number>;
+  /** Day number → whether that listed day is worked. */
+  private readonly exceptions = new Map<number, boolean>();
+  private readonly statuses = new Map<number, YearStatus>();
+
+  private constructor(calendar: CalendarData) {
+    this.id = calendar.id;
+    this.version = calendar.version;
+    this.weekend = new Set(calendar.weekend);
+    const canonical: unknown[] = [];
+    for (const year of [...calendar.years].sort((a, b) => a.year - b.year)) {
+      this.statuses.set(year.year, year.status);
+      const days = [...year.days].sort((a, b) => (a.date < b.date ? -1 : 1));
+      for (const day of days) this.exceptions.set(requireDayNumber(day.date, 'calendar day'), isWorkingKind(day.kind));
+      canonical.push([year.year, year.status, days.map((d) => [d.date, d.kind])]);
+    }
+    const weekend = [...this.weekend].sort((a, b) => a - b);
+    this.fingerprint = createHash('sha256').update(JSON.stringify([weekend, canonical])).digest('hex');
+  }
+
+  /** A calendar from data that passed `checkCalendarData` (or a merge of such data). */
+  static fromData(calendar: CalendarData): WorkingDayCalendar {
+    return new WorkingDayCalendar(calendar);
+  }
+
+  /** The calendar shipped with the ledger (`kz-calendar.json`), checked once on first use. */
+  static builtIn(): WorkingDayCalendar {
+    WorkingDayCalendar.builtInCalendar ??= new WorkingDayCalendar(checkCalendarData(data, 'kz-calendar.json'));
+    return WorkingDayCalendar.builtInCalendar;
+  }
+
+  /** Whether `date` (`YYYY-MM-DD`) is a working day. */
+  isWorkingDay(date: string): boolean {
+    return this.isWorking(requireDayNumber(date, 'isWorkingDay'));
+  }
+
+  /** How well the data covers `year`; `not-covered` means the plain five-day week is assumed. */
+  coverage(year: number): Coverage {
+    return this.statuses.get(year) ?? 'not-covered';
+  }
+
+  /**
+   * The deadline of "within `workingDays` working days of receipt": day 1 is the first working day after
+   * `receivedOn` (whether or not `receivedOn` is itself a working day), and the deadline is the last of them.
+   * @throws RangeError when `workingDays` is not a positive integer or `receivedOn` is not a date.
+   */
+  deadline(receivedOn: string, workingDays: number): Deadline {
+    if (!Number.isSafeInteger(workingDays) || workingDays < 1) {
+      throw new RangeError(`deadline: workingDays must be a positive integer, got ${workingDays}`);
+    }
+    let day = requireDayNumber(receivedOn, 'deadline receivedOn');
+    let coverage: Coverage = 'verified';
+    for (let counted = 0; counted < workingDays; ) {
+      day++;
+      const yearCoverage = this.coverage(yearOf(day));
+      if (STRENGTH[yearCoverage] < STRENGTH[coverage]) coverage = yearCoverage;
+      if (this.isWorking(day)) counted++;
+    }
+    return { date: formatDay(day), workingDays, coverage };
+  }
+
+  /**
+   * How many working days after `deadline` the answer on `answeredOn` came: 0 when on time, otherwise the working
+   * days in (deadline, answeredOn], but at least 1, since an answer on the weekend after a Friday deadline is late.
+   */
+  workingDaysLate(deadline: string, answeredOn: string): number {
+    const last = requireDayNumber(deadline, 'workingDaysLate deadline');
+    const answered = requireDayNumber(answeredOn, 'workingDaysLate answeredOn');
+    let late = 0;
+    for (let day = last + 1; day <= answered; day++) if (this.isWorking(day)) late++;
+    return answered > last ? Math.max(late, 1) : 0;
+  }
+
+  private isWorking(day: number): boolean {
+    return this.exceptions.get(day) ?? !this.weekend.has(weekdayOf(day));
+  }
+}
