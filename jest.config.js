@@ -15,6 +15,7 @@ module.exports = {
     '^@derbes/ledger$': '<rootDir>/libs/ledger/src/index.ts',
     '^@derbes/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@derbes/projections$': '<rootDir>/libs/projections/src/index.ts',
+    '^@derbes/reports$': '<rootDir>/libs/reports/src/index.ts',
   },
   testTimeout: 30000,
 };

@@ -11,3 +11,4 @@ export {
 } from './register-catalog';
 export { loadRegistersFile } from './register-file';
 export { BUILT_IN_REGISTERS, ORDER_328_O } from './builtin';
+export { retentionFor, type RetentionPeriod } from './retention';

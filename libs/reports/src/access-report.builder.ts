@@ -1,0 +1,202 @@
+import {
+  evolve,
+  initialSubjectState,
+  localDate,
+  type CategoryRef,
+  type ProcessingRecordedData,
+  type SubjectEvent,
+  type SubjectState,
+} from '@derbes/ledger';
+import { retentionFor, type RegisterCatalog, type Register } from '@derbes/register';
+import {
+  ACCESS_REPORT_SCHEMA,
+  ACCESS_REPORT_SCHEMA_VERSION,
+  type AccessReport,
+  type NamedCategory,
+  type NamedPurpose,
+  type ReportLanguage,
+} from './access-report.model';
+import { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';
+
+export interface AccessReportInput {
+  readonly subjectId: string;
+  /** The subject's events in stream order, in their current shape. */
+  readonly events: readonly SubjectEvent[];
+  readonly catalog: RegisterCatalog;
+  readonly owner: string;
+  readonly language: ReportLanguage;
+  readonly now: Date;
+  readonly utcOffsetMinutes: number;
+  /** Name the individuals who processed the data (configuration); otherwise unit and role only. */
+  readonly showActors: boolean;
+  /** Tell that withheld entries exist, and how many (configuration). */
+  readonly showWithheld: boolean;
+}
+
+type Category = AccessReport['categories'][number];
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The subject's access report from their own stream: one pass over their events, with what an embargo withholds
+ * left out until its date. Pure: everything it needs is in the input.
+ */
+export function buildAccessReport(input: AccessReportInput): AccessReport {
+  const { language: lang, catalog, owner } = input;
+  const today = localDate(input.now, input.utcOffsetMinutes);
+  const holderRegister = catalog.inForce(owner, input.now) ?? catalog.all().filter((r) => r.owner === owner).at(-1);
+  if (!holderRegister) throw new Error(`no register of owner ${owner}: the report cannot name the holder`);
+  const registerOf = (data: ProcessingRecordedData): Register =>
+    (data.register && catalog.byIdVersion(data.register.id, data.register.version)) || holderRegister;
+  const nameCategory = (ref: CategoryRef, register: Register): NamedCategory => ({
+    number: ref.number, slug: ref.slug, name: register.categories.find((c) => c.number === ref.number)?.names[lang] ?? ref.slug,
+  });
+  const namePurpose = (code: string, register: Register): NamedPurpose => ({
+    code, name: LEDGER_PURPOSE_NAMES[code]?.[lang] ?? register.purposes.find((p) => p.code === code)?.names[lang] ?? code,
+  });
+  const actorId = (id: string): string | null => (input.showActors ? id : null);
+
+  let state: SubjectState = initialSubjectState;
+  let withheld = 0;
+  let maskedIin: string | null = null;
+  const categories = new Map<number, Mutable<Category> & { purposeCodes: Set<string>; basisCodes: Set<string> }>();
+  const events: Mutable<AccessReport['events'][number]>[] = [];
+  const transfers: AccessReport['transfers'][number][] = [];
+  const violations: AccessReport['violations'][number][] = [];
+  const requests = new Map<string, Mutable<AccessReport['requests'][number]>>();
+
+  for (const event of input.events) {
+    switch (event.type) {
+      case 'ProcessingRecorded': {
+        const d = event.data;
+        maskedIin = d.subjectMask ?? maskedIin;
+        if (d.embargoUntil !== null && d.embargoUntil > today) {
+          withheld++;
+          continue;
+        }
+        state = evolve(state, event);
+        const register = registerOf(d);
+        const named = d.categories.map((c) => nameCategory(c, register));
+        const purpose = namePurpose(d.purpose.code, register);
+        for (const ref of d.categories) {
+          const entry = categories.get(ref.number) ?? newCategory(nameCategory(ref, register), d.occurredAt);
+          categories.set(ref.number, entry);
+          noteProcessing(entry, d);
+        }
+        events.push({
+          at: d.occurredAt, operation: d.operation, categories: named, purpose, unit: d.actor.unit, role: d.actor.role,
+          actorId: actorId(d.actor.id), system: d.system, requestId: d.requestId, violations: d.violations.map((v) => v.code),
+        });
+        if (d.operation === 'transfer' && d.recipient) {
+          transfers.push({
+            at: d.occurredAt, recipient: d.recipient.name, country: d.recipient.country, crossBorder: d.crossBorder,
+            categories: named, purpose, ground: d.transferGround ? { kind: d.transferGround.kind, reference: d.transferGround.reference } : null,
+          });
+        }
+        if (d.violations.length > 0) {
+          violations.push({ at: d.occurredAt, operation: d.operation, categories: named, codes: [...new Set(d.violations.map((v) => v.code))] });
+        }
+        break;
+      }
+      case 'SubjectFileRead': {
+        const d = event.data;
+        events.push({
+          at: d.occurredAt, operation: 'read', categories: d.categories.map((c) => nameCategory(c, holderRegister)),
+          purpose: namePurpose(d.purpose.code, holderRegister), unit: d.actor.unit, role: d.actor.role,
+          actorId: actorId(d.actor.id), system: null, requestId: null, violations: [],
+        });
+        break;
+      }
+      case 'SubjectRequestReceived': {
+        const d = event.data;
+        maskedIin = d.subjectMask;
+        requests.set(d.requestId, {
+          requestId: d.requestId, kind: d.kind, channel: d.channel, receivedAt: d.receivedAt, deadline: d.deadline.date,
+          status: 'open', closedAt: null, late: false, workingDaysLate: 0, reasons: [],
+        });
+        break;
+      }
+      case 'SubjectRequestRetimed': {
+        const request = requests.get(event.data.requestId);
+        if (request) request.deadline = event.data.deadline.date;
+        break;
+      }
+      case 'SubjectRequestAnswered':
+      case 'SubjectRequestRefused': {
+        const d = event.data;
+        const request = requests.get(d.requestId);
+        if (!request) break;
+        const refused = event.type === 'SubjectRequestRefused';
+        Object.assign(request, {
+          status: refused ? 'refused' : 'answered', closedAt: refused ? event.data.refusedAt : event.data.answeredAt,
+          late: d.late, workingDaysLate: d.workingDaysLate, reasons: refused ? event.data.reasons : [],
+        });
+        break;
+      }
+      default: {
+        const unknown: never = event;
+        throw new Error(`unknown subject event ${String((unknown as { type: string }).type)}`);
+      }
+    }
+  }
+
+  const byTime = <T extends { at: string }>(a: T, b: T): number => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
+  const retention = retentionFor(owner);
+  return {
+    schema: ACCESS_REPORT_SCHEMA,
+    schemaVersion: ACCESS_REPORT_SCHEMA_VERSION,
+    language: lang,
+    generatedAt: input.now.toISOString(),
+    utcOffsetMinutes: input.utcOffsetMinutes,
+    holder: {
+      body: holderRegister.order.issuingBody[lang],
+      responsibleOfficial: holderRegister.responsibleOfficial.position[lang],
+      order: { number: holderRegister.order.number, date: holderRegister.order.date, title: holderRegister.order.titles[lang] },
+    },
+    subject: { subjectId: input.subjectId, maskedIin },
+    categories: [...categories.values()].sort((a, b) => a.category.number - b.category.number).map(({ purposeCodes, basisCodes, ...entry }) => {
+      const held = state.categories.get(entry.category.number);
+      return {
+        ...entry,
+        purposes: [...purposeCodes].sort().map((code) => namePurpose(code, holderRegister)),
+        legalBases: [...basisCodes].sort().map((code) => ({
+          code, title: LEDGER_BASIS_TITLES[code]?.[lang] ?? holderRegister.legalActs.find((a) => a.code === code)?.titles[lang] ?? code,
+        })),
+        blockedAt: held?.blockedAt ?? null,
+        destroyedAt: held?.destroyedAt ?? null,
+        depersonalizedAt: held?.depersonalizedAt ?? null,
+      };
+    }),
+    events: events.sort(byTime),
+    transfers: transfers.sort(byTime),
+    retention: retention
+      ? { period: retention.period[lang], basis: retention.basis[lang], verified: retention.verified }
+      : { period: '', basis: '', verified: false },
+    requests: [...requests.values()].sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0)),
+    violations: violations.sort(byTime),
+    withheld: input.showWithheld ? { count: withheld } : null,
+  };
+}
+
+function newCategory(category: NamedCategory, at: string): Mutable<Category> & { purposeCodes: Set<string>; basisCodes: Set<string> } {
+  return {
+    category, held: true, sources: [], purposes: [], legalBases: [], firstCollectedAt: null, lastChangedAt: null,
+    lastProcessedAt: at, blockedAt: null, destroyedAt: null, depersonalizedAt: null, purposeCodes: new Set(), basisCodes: new Set(),
+  };
+}
+
+/** What one visible record tells about one category; `held` follows the latest record in time. */
+function noteProcessing(entry: Mutable<Category> & { purposeCodes: Set<string>; basisCodes: Set<string> }, d: ProcessingRecordedData): void {
+  entry.purposeCodes.add(d.purpose.code);
+  for (const code of d.legalBasis) entry.basisCodes.add(code);
+  if (d.operation === 'collect') {
+    if (entry.firstCollectedAt === null || d.occurredAt < entry.firstCollectedAt) entry.firstCollectedAt = d.occurredAt;
+    if (d.source && !entry.sources.some((s) => s.kind === d.source?.kind && s.name === (d.source.name ?? null))) {
+      entry.sources = [...entry.sources, { kind: d.source.kind, name: d.source.name ?? null }];
+    }
+  }
+  if (d.operation === 'change' && (entry.lastChangedAt === null || d.occurredAt > entry.lastChangedAt)) entry.lastChangedAt = d.occurredAt;
+  if (d.occurredAt >= entry.lastProcessedAt) {
+    entry.lastProcessedAt = d.occurredAt;
+    entry.held = d.operation !== 'destroy' && d.operation !== 'depersonalize';
+  }
+}

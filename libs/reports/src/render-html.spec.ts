@@ -1,0 +1,94 @@
+import { REPORT_LANGUAGES } from './access-report.model';
+import { escapeHtml, htmlCell, renderAccessReportHtml } from './render-html';
+import { REPORT_MESSAGES } from './report-messages';
+import { reportHeader, reportSections } from './report-rows';
+import { expectInOrder, reportWithEvents, sampleReport } from './spec-helpers';
+
+const HOSTILE = `<script>alert("x")</script> & 'Co' <img src=x onerror=alert(1)>`;
+
+/** Every cell in the document order the renderer uses: a table row's cells, or a record's label and value pairs. */
+function expectedCells(report: ReturnType<typeof sampleReport>): string[] {
+  return reportSections(report).flatMap((s) => {
+    if (s.layout === 'table') return s.rows.flatMap((row) => row.map((cell) => `>${htmlCell(cell)}</td>`));
+    const skip = s.layout === 'records' ? 1 : 0;
+    return s.rows.flatMap((row) => [
+      ...(skip ? [`<caption>${htmlCell(row[0] ?? '')}</caption>`] : []),
+      ...s.columns.slice(skip).map((label, i) => `<th scope="row">${htmlCell(label)}</th><td>${htmlCell(row[i + skip] ?? '')}</td>`),
+    ]);
+  });
+}
+
+describe('renderAccessReportHtml', () => {
+  it('is a complete HTML5 document in the report language, with no script and nothing external', () => {
+    const html = renderAccessReportHtml(sampleReport());
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="kk">\n<head>\n<meta charset="utf-8">')).toBe(true);
+    expect(html).toContain('<title>Дербес деректеріңізге қол жеткізу туралы есеп</title>');
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|<iframe|<img|\ssrc=|\shref=|url\(|@import|\son\w+=/i);
+    expect(html).toMatch(/@media print \{[^]*@page \{ size: A4/);
+  });
+
+  it('escapes every string from the report', () => {
+    const report = sampleReport();
+    report.transfers[1]!.recipient = HOSTILE;
+    report.events[0]!.unit = HOSTILE;
+    report.holder.body = HOSTILE;
+    report.requests[1]!.reasons = [HOSTILE];
+    const html = renderAccessReportHtml(report);
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39; &lt;img src=x onerror=alert(1)&gt;';
+    expect(escaped).toBe(escapeHtml(HOSTILE));
+    expect(html.split(escaped)).toHaveLength(5);
+  });
+
+  it('has its headings in order and real tables with captions and header scopes', () => {
+    const report = sampleReport();
+    const html = renderAccessReportHtml(report);
+    const headings = [...html.matchAll(/<h([1-6])[^>]*>([^<]*)<\/h\1>/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(headings).toEqual([
+      `1 ${REPORT_MESSAGES.kk.title}`,
+      ...reportSections(report).map((s) => `2 ${s.title}`),
+    ]);
+    const tables = html.split('<table').length - 1;
+    expect(tables).toBeGreaterThanOrEqual(10);
+    expect(html.split('<caption').length - 1).toBe(tables);
+    expect(html.match(/<th scope="col">/g)).toHaveLength(10 + 7 + 8 + 4);
+    expect(html).not.toMatch(/<th>/);
+  });
+
+  it('shows every entry of every section, in order', () => {
+    const report = sampleReport();
+    const html = renderAccessReportHtml(report);
+    expectInOrder(html, expectedCells(report));
+    const header = reportHeader(report);
+    expectInOrder(html, [header.title, header.lead, header.generatedAt, header.timeZone, ...header.notices].map(escapeHtml));
+  });
+
+  it('contains every event row of a long report', () => {
+    const report = reportWithEvents(300);
+    const html = renderAccessReportHtml(report);
+    expect(html.match(/<tr><td class="nowrap">2026 ж\. /g)).toHaveLength(300 + report.transfers.length + report.violations.length);
+    expectInOrder(html, expectedCells(report));
+  });
+
+  it('writes Kazakh letters as they are', () => {
+    const html = renderAccessReportHtml(sampleReport());
+    for (const letter of ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і']) expect(html).toContain(letter);
+    expect(html).toContain('Тегі, аты, әкесінің аты (ол болған кезде)');
+  });
+
+  it('renders in each language with its own headings, and "none" for an empty section', () => {
+    for (const language of REPORT_LANGUAGES) {
+      const html = renderAccessReportHtml({ ...sampleReport(), language, transfers: [] });
+      const m = REPORT_MESSAGES[language];
+      expect(html).toContain(`<html lang="${language}">`);
+      expect(html).toContain(`<h1>${escapeHtml(m.title)}</h1>`);
+      for (const key of ['section.holder', 'section.events', 'section.withheld'] as const) expect(html).toContain(`>${m[key]}</h2>`);
+      expect(html).toContain(`<h2 id="section-transfers">${m['section.transfers']}</h2>\n<p>${m['value.noEntries']}</p>`);
+      for (const other of REPORT_LANGUAGES.filter((l) => l !== language)) {
+        expect(html).not.toContain(REPORT_MESSAGES[other]['section.events']);
+      }
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import { EMPTY_CELL, reportHeader, reportSections, type ReportSection, type ReportSectionId } from './report-rows';
+import { FULL_NAME, sampleReport } from './spec-helpers';
+
+const section = (sections: ReportSection[], id: ReportSectionId): ReportSection => {
+  const found = sections.find((s) => s.id === id);
+  if (!found) throw new Error(`no section ${id}`);
+  return found;
+};
+
+describe('report sections', () => {
+  it('follows the model: nine sections in its order, one row per entry, one cell per column', () => {
+    const report = sampleReport();
+    const sections = reportSections(report);
+    expect(sections.map((s) => s.id)).toEqual([
+      'holder', 'subject', 'categories', 'events', 'transfers', 'retention', 'requests', 'violations', 'withheld',
+    ]);
+    expect(section(sections, 'categories').rows).toHaveLength(report.categories.length);
+    expect(section(sections, 'events').rows).toHaveLength(report.events.length);
+    expect(section(sections, 'transfers').rows).toHaveLength(report.transfers.length);
+    expect(section(sections, 'requests').rows).toHaveLength(report.requests.length);
+    expect(section(sections, 'violations').rows).toHaveLength(report.violations.length);
+    for (const s of sections) {
+      expect(s.widths).toHaveLength(s.columns.length);
+      expect(s.nowrap).toHaveLength(s.columns.length);
+      for (const row of s.rows) expect(row).toHaveLength(s.columns.length);
+    }
+  });
+
+  it('formats an event row in the report language', () => {
+    const [first, , transfer, , , block, , read] = section(reportSections(sampleReport()), 'events').rows;
+    expect(first).toEqual([
+      '2026 ж. 12 қаңтар, 09:15',
+      'Жинау',
+      '1, 2',
+      'Мемлекеттік органның кадр құрамын қалыптастыру және конкурстық іріктеуді ұйымдастыру (P01)',
+      'personnel-management',
+      'hr-chief-specialist',
+      'Көрсетілмейді',
+      '1c-hr',
+      EMPTY_CELL,
+      EMPTY_CELL,
+    ]);
+    expect(transfer?.[9]).toBe('Трансшекаралық беру негізсіз жүргізілді');
+    expect(block?.[8]).toBe('0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e');
+    expect(read?.slice(1, 3)).toEqual(['Мәліметтеріңізді қарау', EMPTY_CELL]);
+    expect(read?.[7]).toBe('Derbes журналы арқылы');
+  });
+
+  it('names a category by number where the data-held section lists it, by name where it does not', () => {
+    const report = sampleReport();
+    report.events[0]!.categories = [FULL_NAME, { number: 12, slug: 'education', name: 'Білімі туралы мәліметтер' }];
+    const cell = section(reportSections(report), 'events').rows[0]?.[2];
+    expect(cell).toBe('1\n12. Білімі туралы мәліметтер');
+    expect(section(reportSections(report), 'categories').rows.map((r) => r[0]?.split('.')[0])).toEqual(['1', '2', '4', '7']);
+  });
+
+  it('shows a late refusal with its delay and its reasons, and an open request without a closing time', () => {
+    const [open, refused] = section(reportSections({ ...sampleReport(), language: 'en' }), 'requests').rows;
+    expect(open?.slice(4, 7)).toEqual(['1 December 2026', 'Open', EMPTY_CELL]);
+    expect(refused?.slice(1, 8)).toEqual([
+      'Destruction',
+      'Post',
+      '1 October 2026, 09:00',
+      '8 October 2026',
+      'Refused,\nlate by 3 working days',
+      '13 October 2026, 15:00',
+      'Деректерді сақтау мерзімі әлі өтпеген\nЕңбек кодексі бойынша сақтау міндеті',
+    ]);
+  });
+
+  it('says "none" for an empty section and "not known" where the model has null', () => {
+    const report = { ...sampleReport(), language: 'ru' as const, transfers: [], withheld: null };
+    report.subject = { ...report.subject, maskedIin: null };
+    const sections = reportSections(report);
+    expect(section(sections, 'transfers')).toMatchObject({ rows: [], empty: 'Записей нет' });
+    expect(section(sections, 'withheld').rows).toEqual([['Неизвестно']]);
+    expect(section(sections, 'subject').rows[0]?.[1]).toBe('Неизвестно');
+    expect(reportHeader(report).notices).toEqual([]);
+  });
+
+  it('names a repeated violation code once, and says "not known" for a retention the holder has none for', () => {
+    const report = { ...sampleReport(), language: 'en' as const, retention: { period: '', basis: '', verified: false } };
+    report.events[4]!.violations = ['category-not-in-register', 'category-not-in-register', 'purpose-not-in-register'];
+    const sections = reportSections(report);
+    expect(section(sections, 'events').rows[4]?.[9]).toBe('Category not in the approved list\nPurpose not in the approved list');
+    expect(section(sections, 'retention').rows).toEqual([['Not known', 'Not known', 'No']]);
+  });
+
+  it('announces withheld entries under the title', () => {
+    expect(reportHeader(sampleReport()).notices).toEqual(['Ресми тергеуге байланысты уақытша көрсетілмейтін жазбалар бар: 2.']);
+    expect(section(reportSections(sampleReport()), 'withheld').rows).toEqual([['2']]);
+  });
+});

@@ -1,0 +1,218 @@
+import type { AccessReport, NamedCategory, NamedPurpose, ReportLanguage } from './access-report.model';
+import { formatDate, formatDateTime, formatUtcOffset } from './report-dates';
+import { codeLabel, formatMessage, REPORT_MESSAGES, type MessageKey } from './report-messages';
+
+export type ReportSectionId =
+  | 'holder'
+  | 'subject'
+  | 'categories'
+  | 'events'
+  | 'transfers'
+  | 'retention'
+  | 'requests'
+  | 'violations'
+  | 'withheld';
+
+/**
+ * One section of the report as display strings, the single source of what both renderers show.
+ * - `table`: one row per entry under the column heads.
+ * - `fields`: a single record; the columns are its labels, shown beside the values.
+ * - `records`: several records shown as `fields`, each titled by its first cell.
+ * A cell may hold several lines, separated by `\n`.
+ */
+export interface ReportSection {
+  readonly id: ReportSectionId;
+  readonly title: string;
+  readonly layout: 'table' | 'fields' | 'records';
+  readonly columns: readonly string[];
+  /** Relative column widths: a layout hint for tables, one per column. */
+  readonly widths: readonly number[];
+  /** Per column: whether its lines should not be wrapped (dates and times), a layout hint. */
+  readonly nowrap: readonly boolean[];
+  readonly rows: readonly (readonly string[])[];
+  /** What to show when there are no rows. */
+  readonly empty: string;
+}
+
+/** What comes before the sections: title, lead, when made, the time zone, and notices. */
+export interface ReportHeader {
+  readonly language: ReportLanguage;
+  readonly title: string;
+  readonly lead: string;
+  readonly generatedAt: string;
+  readonly timeZone: string;
+  readonly notices: readonly string[];
+}
+
+/** Columns of dates and times, kept on one line where the page allows. */
+const NOWRAP: ReadonlySet<MessageKey> = new Set<MessageKey>(['col.at', 'col.receivedAt', 'col.deadline', 'col.closedAt']);
+
+/** Shown in a table cell that has nothing in it; the same in every language. */
+export const EMPTY_CELL = '—';
+
+export function reportHeader(report: AccessReport): ReportHeader {
+  const lang = report.language;
+  const count = report.withheld?.count ?? 0;
+  return {
+    language: lang,
+    title: REPORT_MESSAGES[lang].title,
+    lead: REPORT_MESSAGES[lang].lead,
+    generatedAt: formatMessage(lang, 'generatedAt', { at: formatDateTime(report.generatedAt, lang, report.utcOffsetMinutes) }),
+    timeZone: formatMessage(lang, 'timeZone', { offset: formatUtcOffset(report.utcOffsetMinutes) }),
+    notices: count > 0 ? [formatMessage(lang, 'notice.withheld', { count })] : [],
+  };
+}
+
+/** The report's sections, in the order of the model, with every value formatted for the report's language. */
+export function reportSections(report: AccessReport): ReportSection[] {
+  const lang = report.language;
+  const m = REPORT_MESSAGES[lang];
+  const offset = report.utcOffsetMinutes;
+  const at = (iso: string): string => formatDateTime(iso, lang, offset);
+  const atOr = (iso: string | null, absent: string): string => (iso === null ? absent : at(iso));
+  const yesNo = (b: boolean): string => (b ? m['value.yes'] : m['value.no']);
+  const lines = (items: readonly string[], absent: string): string => (items.length === 0 ? absent : items.join('\n'));
+  const purpose = (p: NamedPurpose): string => `${p.name} (${p.code})`;
+  // Tables name categories by number, which the "data held" section titles; one it does not list keeps its name.
+  const listed = new Set(report.categories.map((c) => c.category.number));
+  const categories = (cs: readonly NamedCategory[]): string => {
+    if (cs.length === 0) return EMPTY_CELL;
+    if (cs.every((c) => listed.has(c.number))) return cs.map((c) => String(c.number)).join(', ');
+    return cs.map((c) => (listed.has(c.number) ? String(c.number) : `${c.number}. ${c.name}`)).join('\n');
+  };
+  // A rule broken for two categories of one record comes as the same code twice; the row names it once.
+  const violations = (codes: readonly string[]): string =>
+    lines([...new Set(codes)].map((c) => codeLabel(lang, 'violation', c)), EMPTY_CELL);
+  const known = (text: string): string => (text.trim() === '' ? m['value.notKnown'] : text);
+  const section = (
+    id: ReportSectionId,
+    layout: ReportSection['layout'],
+    columns: readonly (readonly [MessageKey, number])[],
+    rows: readonly (readonly string[])[],
+  ): ReportSection => ({
+    id,
+    title: m[`section.${id}`],
+    layout,
+    columns: columns.map(([key]) => m[key]),
+    widths: columns.map(([, width]) => width),
+    nowrap: columns.map(([key]) => NOWRAP.has(key)),
+    rows,
+    empty: m['value.noEntries'],
+  });
+
+  const { holder, subject, retention, withheld } = report;
+  return [
+    section(
+      'holder',
+      'fields',
+      [['field.body', 1], ['field.responsibleOfficial', 1], ['field.orderNumber', 1], ['field.orderDate', 1], ['field.orderTitle', 1]],
+      [[holder.body, holder.responsibleOfficial, holder.order.number, formatDate(holder.order.date, lang, offset), holder.order.title]],
+    ),
+    section(
+      'subject',
+      'fields',
+      [['field.subjectId', 1], ['field.maskedIin', 1]],
+      [[subject.subjectId, subject.maskedIin ?? m['value.notKnown']]],
+    ),
+    section(
+      'categories',
+      'records',
+      [
+        ['field.category', 1], ['field.held', 1], ['field.sources', 1], ['field.purposes', 1], ['field.legalBases', 1],
+        ['field.firstCollectedAt', 1], ['field.lastChangedAt', 1], ['field.lastProcessedAt', 1], ['field.blockedAt', 1],
+        ['field.destroyedAt', 1], ['field.depersonalizedAt', 1],
+      ],
+      report.categories.map((c) => [
+        `${c.category.number}. ${c.category.name}`,
+        yesNo(c.held),
+        lines(c.sources.map((s) => (s.name === null ? codeLabel(lang, 'source', s.kind) : `${codeLabel(lang, 'source', s.kind)}: ${s.name}`)), m['value.notKnown']),
+        lines(c.purposes.map(purpose), m['value.none']),
+        lines(c.legalBases.map((l) => `${l.title} (${l.code})`), m['value.none']),
+        atOr(c.firstCollectedAt, m['value.notKnown']),
+        atOr(c.lastChangedAt, m['value.none']),
+        at(c.lastProcessedAt),
+        atOr(c.blockedAt, m['value.no']),
+        atOr(c.destroyedAt, m['value.no']),
+        atOr(c.depersonalizedAt, m['value.no']),
+      ]),
+    ),
+    section(
+      'events',
+      'table',
+      [
+        ['col.at', 1.45], ['col.operation', 1.2], ['col.categories', 0.8], ['col.purpose', 2.4], ['col.unit', 1.5],
+        ['col.role', 1.3], ['col.individual', 1], ['col.system', 1], ['col.request', 1.4], ['col.violations', 1.6],
+      ],
+      report.events.map((e) => [
+        at(e.at),
+        codeLabel(lang, 'op', e.operation),
+        categories(e.categories),
+        purpose(e.purpose),
+        e.unit,
+        e.role,
+        e.actorId ?? m['value.individualNotShown'],
+        e.system ?? m['value.throughLedger'],
+        e.requestId ?? EMPTY_CELL,
+        violations(e.violations),
+      ]),
+    ),
+    section(
+      'transfers',
+      'table',
+      [
+        ['col.at', 1.45], ['col.recipient', 2], ['col.country', 0.7], ['col.crossBorder', 0.8], ['col.categories', 0.8],
+        ['col.purpose', 2.4], ['col.ground', 2],
+      ],
+      report.transfers.map((t) => [
+        at(t.at),
+        t.recipient,
+        t.country,
+        yesNo(t.crossBorder),
+        categories(t.categories),
+        purpose(t.purpose),
+        t.ground === null
+          ? t.crossBorder ? m['value.none'] : EMPTY_CELL
+          : `${codeLabel(lang, 'ground', t.ground.kind)}: ${t.ground.reference}`,
+      ]),
+    ),
+    section(
+      'retention',
+      'fields',
+      [['field.retentionPeriod', 1], ['field.retentionBasis', 1], ['field.retentionVerified', 1]],
+      [[known(retention.period), known(retention.basis), yesNo(retention.verified)]],
+    ),
+    section(
+      'requests',
+      'table',
+      [
+        ['col.requestId', 1.2], ['col.kind', 1.4], ['col.channel', 1], ['col.receivedAt', 1.45], ['col.deadline', 1.2],
+        ['col.status', 1.4], ['col.closedAt', 1.45], ['col.reasons', 2],
+      ],
+      report.requests.map((r) => {
+        const status = codeLabel(lang, 'status', r.status);
+        return [
+          r.requestId,
+          codeLabel(lang, 'request', r.kind),
+          codeLabel(lang, 'channel', r.channel),
+          at(r.receivedAt),
+          formatDate(r.deadline, lang, offset),
+          r.late ? `${status},\n${formatMessage(lang, 'status.late', { days: r.workingDaysLate })}` : status,
+          atOr(r.closedAt, EMPTY_CELL),
+          lines(r.reasons, EMPTY_CELL),
+        ];
+      }),
+    ),
+    section(
+      'violations',
+      'table',
+      [['col.at', 1.45], ['col.operation', 1.2], ['col.categories', 0.8], ['col.codes', 5]],
+      report.violations.map((v) => [at(v.at), codeLabel(lang, 'op', v.operation), categories(v.categories), violations(v.codes)]),
+    ),
+    section(
+      'withheld',
+      'fields',
+      [['field.withheldCount', 1]],
+      [[withheld === null ? m['value.notKnown'] : withheld.count === 0 ? m['value.none'] : String(withheld.count)]],
+    ),
+  ];
+}

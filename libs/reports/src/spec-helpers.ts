@@ -1,0 +1,270 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AccessReport, NamedCategory, NamedPurpose } from './access-report.model';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+export type ReportEvent = AccessReport['events'][number];
+
+export const FULL_NAME: NamedCategory = { number: 1, slug: 'full-name', name: 'Тегі, аты, әкесінің аты (ол болған кезде)' };
+export const IIN: NamedCategory = { number: 2, slug: 'iin', name: 'Жеке сәйкестендіру нөмірі (ЖСН)' };
+export const BIRTH: NamedCategory = { number: 4, slug: 'birth', name: 'Туу туралы мәліметтер: туған күні, туған жері' };
+export const IDENTITY_DOCUMENT: NamedCategory = {
+  number: 7,
+  slug: 'identity-document',
+  name: 'Жеке басын куәландыратын құжаттың деректері: құжаттың атауы; нөмірі; берілген күні; қолданылу мерзімі; құжатты берген орган',
+};
+
+export const PERSONNEL: NamedPurpose = { code: 'P02', name: 'Мемлекеттік қызметшілердің персоналын басқару' };
+export const SELECTION: NamedPurpose = {
+  code: 'P01',
+  name: 'Мемлекеттік органның кадр құрамын қалыптастыру және конкурстық іріктеуді ұйымдастыру',
+};
+export const OVERSIGHT: NamedPurpose = { code: 'OVERSIGHT', name: 'Дербес деректерді өңдеуді ішкі бақылау' };
+export const SUBJECT_RIGHTS: NamedPurpose = { code: 'SUBJECT-RIGHTS', name: 'Субъектінің сұрау салуын орындау' };
+
+// Unit, role, actor and system are the source systems' codes (the ledger accepts no names there).
+const UNIT = 'personnel-management';
+const REFUSED_REQUEST = '6f1d2c3b-8a9e-4f70-b1c2-d3e4f5a6b7c8';
+const ANSWERED_REQUEST = '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
+
+/** A realistic report in Kazakh: several categories, a read, a transfer abroad, a late refusal, violations, withheld. */
+export function sampleReport(): Mutable<AccessReport> {
+  return {
+    schema: 'derbes/access-report',
+    schemaVersion: 1,
+    language: 'kk',
+    generatedAt: '2026-11-25T09:30:00.000Z',
+    utcOffsetMinutes: 300,
+    holder: {
+      body: 'Қазақстан Республикасы Экология және табиғи ресурстар министрлігі',
+      responsibleOfficial: 'А. Қазақбайұлы, Персоналды басқару департаментінің директоры',
+      order: {
+        number: '328-Ө',
+        date: '2025-12-04',
+        title: 'Жүзеге асырылатын міндеттерді орындау үшін қажетті және жеткілікті дербес деректердің тізбесін бекіту туралы',
+      },
+    },
+    subject: { subjectId: '9d3b7f0c5a1e4d2b8c6f0a9e7d5b3c1f2e4a6c8b0d9f7e5a3c1b2d4f6e8a0c9b', maskedIin: '8**********4' },
+    categories: [
+      {
+        category: FULL_NAME,
+        held: true,
+        sources: [{ kind: 'subject', name: null }, { kind: 'state-database', name: 'Жеке тұлғалар мемлекеттік деректер қоры' }],
+        purposes: [SELECTION, PERSONNEL],
+        legalBases: [
+          { code: 'L1', title: 'Қазақстан Республикасының Еңбек кодексі' },
+          { code: 'L3', title: 'Мемлекеттік қызмет өткерудің кейбір мәселелері туралы' },
+        ],
+        firstCollectedAt: '2026-01-12T04:15:00.000Z',
+        lastChangedAt: '2026-03-02T06:40:00.000Z',
+        lastProcessedAt: '2026-11-20T10:05:00.000Z',
+        blockedAt: null,
+        destroyedAt: null,
+        depersonalizedAt: null,
+      },
+      {
+        category: IIN,
+        held: true,
+        sources: [{ kind: 'subject', name: null }],
+        purposes: [PERSONNEL],
+        legalBases: [{ code: 'L3', title: 'Мемлекеттік қызмет өткерудің кейбір мәселелері туралы' }],
+        firstCollectedAt: '2026-01-12T04:15:00.000Z',
+        lastChangedAt: null,
+        lastProcessedAt: '2026-09-01T03:00:00.000Z',
+        blockedAt: '2026-10-05T08:00:00.000Z',
+        destroyedAt: null,
+        depersonalizedAt: null,
+      },
+      {
+        category: BIRTH,
+        held: false,
+        sources: [{ kind: 'third-party', name: 'Гауһар Медикал ЖШС' }],
+        purposes: [PERSONNEL],
+        legalBases: [],
+        firstCollectedAt: null,
+        lastChangedAt: null,
+        lastProcessedAt: '2026-10-20T12:00:00.000Z',
+        blockedAt: null,
+        destroyedAt: '2026-10-20T12:00:00.000Z',
+        depersonalizedAt: null,
+      },
+      {
+        category: IDENTITY_DOCUMENT,
+        held: false,
+        sources: [],
+        purposes: [],
+        legalBases: [],
+        firstCollectedAt: '2026-02-01T05:00:00.000Z',
+        lastChangedAt: null,
+        lastProcessedAt: '2026-06-30T18:59:00.000Z',
+        blockedAt: null,
+        destroyedAt: null,
+        depersonalizedAt: '2026-06-30T18:59:00.000Z',
+      },
+    ],
+    events: [
+      event('2026-01-12T04:15:00.000Z', 'collect', [FULL_NAME, IIN], SELECTION, { role: 'hr-chief-specialist', system: '1c-hr' }),
+      event('2026-03-02T06:40:00.000Z', 'change', [FULL_NAME], PERSONNEL, { actorId: 'hr-17', system: '1c-hr' }),
+      event('2026-04-15T09:00:00.000Z', 'transfer', [FULL_NAME, BIRTH], PERSONNEL, {
+        system: 'doc-flow',
+        violations: ['cross-border-without-ground'],
+      }),
+      event('2026-06-30T18:59:00.000Z', 'depersonalize', [IDENTITY_DOCUMENT], PERSONNEL, {}),
+      event('2026-09-01T03:00:00.000Z', 'access', [IIN], { code: 'P09', name: 'Әскери есепті жүргізу' }, {
+        violations: ['purpose-not-in-register'],
+      }),
+      event('2026-10-05T08:00:00.000Z', 'block', [IIN], SUBJECT_RIGHTS, { requestId: ANSWERED_REQUEST }),
+      event('2026-10-20T12:00:00.000Z', 'destroy', [BIRTH], PERSONNEL, {}),
+      event('2026-11-20T10:05:00.000Z', 'read', [], OVERSIGHT, { unit: 'internal-control', role: 'auditor', actorId: 'ic-3', system: null }),
+    ],
+    transfers: [
+      {
+        at: '2026-02-10T07:00:00.000Z',
+        recipient: 'Қазақстан Республикасы Қаржы министрлігінің Мемлекеттік кірістер комитеті',
+        country: 'KZ',
+        crossBorder: false,
+        categories: [FULL_NAME, IIN],
+        purpose: PERSONNEL,
+        ground: null,
+      },
+      {
+        at: '2026-03-20T11:30:00.000Z',
+        recipient: 'Hochschule für Verwaltung Speyer',
+        country: 'DE',
+        crossBorder: true,
+        categories: [FULL_NAME],
+        purpose: SELECTION,
+        ground: { kind: 'consent', reference: 'Келісім № 14/2026, 2026-03-18' },
+      },
+      {
+        at: '2026-04-15T09:00:00.000Z',
+        recipient: 'Өзбекстан Республикасының Мемлекеттік қызметті дамыту агенттігі',
+        country: 'UZ',
+        crossBorder: true,
+        categories: [FULL_NAME, BIRTH],
+        purpose: PERSONNEL,
+        ground: null,
+      },
+    ],
+    retention: {
+      period: 'Жеке іс: мемлекеттік қызметтен шыққаннан кейін 75 жыл',
+      basis: 'Үлгілік құжаттар тізбесі, 2-тарау, 14-тармақ',
+      verified: true,
+    },
+    requests: [
+      {
+        requestId: 'c4a1e2b3-7d6f-4e5a-8b9c-0a1b2c3d4e5f',
+        kind: 'information',
+        channel: 'egov',
+        receivedAt: '2026-11-24T05:10:00.000Z',
+        deadline: '2026-12-01',
+        status: 'open',
+        closedAt: null,
+        late: false,
+        workingDaysLate: 0,
+        reasons: [],
+      },
+      {
+        requestId: REFUSED_REQUEST,
+        kind: 'destruction',
+        channel: 'post',
+        receivedAt: '2026-10-01T04:00:00.000Z',
+        deadline: '2026-10-08',
+        status: 'refused',
+        closedAt: '2026-10-13T10:00:00.000Z',
+        late: true,
+        workingDaysLate: 3,
+        reasons: ['Деректерді сақтау мерзімі әлі өтпеген', 'Еңбек кодексі бойынша сақтау міндеті'],
+      },
+      {
+        requestId: ANSWERED_REQUEST,
+        kind: 'blocking',
+        channel: 'in-person',
+        receivedAt: '2026-09-30T03:00:00.000Z',
+        deadline: '2026-10-07',
+        status: 'answered',
+        closedAt: '2026-10-05T08:00:00.000Z',
+        late: false,
+        workingDaysLate: 0,
+        reasons: [],
+      },
+    ],
+    violations: [
+      { at: '2026-04-15T09:00:00.000Z', operation: 'transfer', categories: [FULL_NAME, BIRTH], codes: ['cross-border-without-ground'] },
+      { at: '2026-09-01T03:00:00.000Z', operation: 'access', categories: [IIN], codes: ['purpose-not-in-register'] },
+    ],
+    withheld: { count: 2 },
+  };
+}
+
+function event(
+  at: string,
+  operation: ReportEvent['operation'],
+  categories: NamedCategory[],
+  purpose: NamedPurpose,
+  more: Partial<Mutable<ReportEvent>>,
+): Mutable<ReportEvent> {
+  return {
+    at,
+    operation,
+    categories,
+    purpose,
+    unit: UNIT,
+    role: 'hr-specialist',
+    actorId: null,
+    system: 'e-qyzmet',
+    requestId: null,
+    violations: [],
+    ...more,
+  };
+}
+
+const OPERATIONS: readonly ReportEvent['operation'][] = ['collect', 'access', 'change', 'read', 'transfer', 'access', 'block', 'unblock'];
+const CATEGORY_SETS: readonly NamedCategory[][] = [[FULL_NAME], [FULL_NAME, IIN], [IIN], [BIRTH, IDENTITY_DOCUMENT]];
+
+/** The sample report with `count` generated events, a minute and a half apart from 1 January 2026 (UTC). */
+export function reportWithEvents(count: number): Mutable<AccessReport> {
+  const report = sampleReport();
+  const start = Date.parse('2026-01-01T03:00:00.000Z');
+  report.events = Array.from({ length: count }, (_, i) =>
+    event(new Date(start + i * 90_000).toISOString(), OPERATIONS[i % OPERATIONS.length] ?? 'access', CATEGORY_SETS[i % 4] ?? [], i % 3 ? PERSONNEL : SELECTION, {
+      actorId: i % 5 === 0 ? `hr-${i % 17}` : null,
+      violations: i % 50 === 7 ? ['blocked-data-processed'] : [],
+    }),
+  );
+  return report;
+}
+
+/** Whether poppler's pdftotext can be run here (CI installs poppler-utils). */
+export function havePdftotext(): boolean {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a poppler tool (`pdftotext`, `pdffonts`, `pdfinfo`) on the PDF in a temp file and returns its output. */
+export function poppler(tool: string, pdf: Buffer, args: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'derbes-report-'));
+  try {
+    const file = join(dir, 'report.pdf');
+    writeFileSync(file, pdf);
+    return execFileSync(tool, [...args, file, ...(tool === 'pdftotext' ? ['-'] : [])], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Fails naming the first needle not found in `haystack` after the previous one. */
+export function expectInOrder(haystack: string, needles: readonly string[]): void {
+  let from = 0;
+  needles.forEach((needle, i) => {
+    const at = haystack.indexOf(needle, from);
+    if (at < 0) throw new Error(`#${i} not found in order: ${JSON.stringify(needle)}`);
+    from = at + needle.length;
+  });
+}
