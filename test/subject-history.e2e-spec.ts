@@ -70,7 +70,7 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
       categories: [{ number: 1, code: 'full-name', name: names(1).en }, { number: 30, code: 'pension', name: names(30).en }],
       purpose: { code: 'P11', clause: 7, name: ORDER_328_O.purposes.find((p) => p.code === 'P11')!.names.en },
       actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' }, system: 'hr-portal',
-      source: null, recipient: { name: 'Pension fund', country: 'KZ' }, crossBorder: false, note: 'competition file',
+      source: null, recipient: { name: 'Pension fund', country: 'KZ' }, crossBorder: false, note: 'competition file', embargoUntil: null, requestId: null,
       violations: [], correlationId: expect.any(String),
     });
     expect(items[0].violations).toEqual([expect.objectContaining({ code: 'category-destroyed', category: 28 })]);

@@ -4,6 +4,7 @@ import { loadConfig } from '../../ledger/src/config/ledger-config';
 import { serve } from '../../ledger/src/serve';
 import { runDemo } from './demo/demo.command';
 import { projectionsRebuild, projectionsRun, projectionsStatus } from './projections.command';
+import { ReportUsageError, checkReportOptions, defaultCliActor, subjectReport } from './report.command';
 
 const USAGE = `usage: derbes <command>
   serve                          start the ledger API (as npm start)
@@ -11,9 +12,33 @@ const USAGE = `usage: derbes <command>
   projections status             where each read model stands
   projections rebuild [name]     rebuild read models from the log (the server must be stopped)
   projections run                keep the read models in this process (for a server with DERBES_PROJECTIONS=off)
+  report subject --iin IIN|- --out FILE [--lang kk|ru|en] [--format json|html|pdf]
+                 [--actor ID] [--role ROLE] [--unit UNIT] [--purpose P]
+                                 write a subject's access report (default kk, pdf); the read is recorded
+                                 as by ACTOR (default cli:<user>, role operator, unit cli) for PURPOSE
+                                 (default OVERSIGHT). --iin - reads the IIN from stdin (keeps it out of
+                                 the shell history and the process list)
 Configuration comes from the environment, as for the server (see README).`;
 
 class UsageError extends Error {}
+
+function text(args: string[], name: string, fallback?: string): string {
+  const i = args.indexOf(name);
+  if (i < 0) {
+    if (fallback === undefined) throw new UsageError(`${name} is required`);
+    return fallback;
+  }
+  const raw = args[i + 1];
+  if (raw === undefined || (raw.startsWith('--') && raw !== '-')) throw new UsageError(`${name} takes a value`);
+  args.splice(i, 2);
+  return raw;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
 
 function option(args: string[], name: string, fallback: number, min: number, max: number): number {
   const i = args.indexOf(name);
@@ -55,11 +80,24 @@ async function run(argv: string[]): Promise<void> {
     for (const line of await projectionsRebuild({ ...config, logLevel: 'error' }, args[1])) console.log(line);
     return;
   }
+  if (command === 'report' && args[0] === 'subject') {
+    args.shift();
+    const iinArg = text(args, '--iin');
+    const out = text(args, '--out');
+    const { language, format } = checkReportOptions(text(args, '--lang', 'kk'), text(args, '--format', 'pdf'));
+    const fallback = defaultCliActor();
+    const actor = { id: text(args, '--actor', fallback.id), role: text(args, '--role', fallback.role), unit: text(args, '--unit', fallback.unit) };
+    const purpose = text(args, '--purpose', 'OVERSIGHT');
+    if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
+    const iin = iinArg === '-' ? await readStdin() : iinArg;
+    console.log(await subjectReport({ ...config, logLevel: 'error' }, { iin, language, format, out, actor, purpose }));
+    return;
+  }
   throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof ReportUsageError) {
     console.error(`${error.message}\n${USAGE}`);
     process.exit(2);
   }

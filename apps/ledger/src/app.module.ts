@@ -2,7 +2,7 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown 
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import { ProjectionRunner } from '@derbes/projections';
-import { SubjectPseudonymizer } from '@derbes/ledger';
+import { SubjectPseudonymizer, WorkingDayCalendar, loadCalendarFile, mergeCalendars } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
 import { Clock } from './clock';
 import { LEDGER_CONFIG } from './config/config.tokens';
@@ -32,11 +32,19 @@ import { ViolationsController } from './reports/violations.controller';
 import { ViolationsReportHandler } from './reports/violations-report.query';
 import { ActorActivityController } from './reports/actor-activity.controller';
 import { ActorActivityReportHandler } from './reports/actor-activity.query';
+import { AccessReportController } from './subjects/access-report.controller';
+import { AccessReports } from './subjects/access-reports';
+import { DeadlineRetimer } from './subject-requests/deadline-retimer';
+import { RequestQueueHandler } from './subject-requests/request-queue.query';
+import { SubjectRequestDesk } from './subject-requests/subject-request-desk';
+import { SubjectRequestsController } from './subject-requests/subject-requests.controller';
 
 /** What start-up reads from files before the container is built, so that its errors surface plainly. */
 export interface StartupData {
   readonly catalog: RegisterCatalog;
   readonly pseudonymizer: SubjectPseudonymizer;
+  /** The built-in working-day calendar with the operator's corrections (DERBES_CALENDAR_FILE) merged in. */
+  readonly calendar: WorkingDayCalendar;
 }
 
 /** Loads the registers (built-in and DERBES_REGISTERS_FILE) and the pseudonym key; throws naming what is wrong. */
@@ -45,6 +53,9 @@ export function loadStartupData(config: LedgerConfig): StartupData {
   return {
     catalog: RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: config.utcOffsetMinutes }),
     pseudonymizer: new SubjectPseudonymizer(resolvePseudonymKey(config.pseudonymKey, config.dataDir, new Logger('config'))),
+    calendar: config.calendarFile
+      ? WorkingDayCalendar.fromData(mergeCalendars(WorkingDayCalendar.builtInData(), loadCalendarFile(config.calendarFile)))
+      : WorkingDayCalendar.builtIn(),
   };
 }
 
@@ -62,12 +73,14 @@ export class AppModule implements OnApplicationShutdown {
       imports: [CqrsModule.forRoot()],
       controllers: [ProcessingRecordsController, SubjectsController, RegisterController, HealthController,
         MetricsController, SummaryController, TransfersController,
-        SubjectInventoryController, ViolationsController, ActorActivityController, SubjectHistoryController],
+        SubjectInventoryController, ViolationsController, ActorActivityController, SubjectHistoryController,
+        AccessReportController, SubjectRequestsController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
         { provide: RegisterCatalog, useValue: loaded.catalog },
         { provide: SubjectPseudonymizer, useValue: loaded.pseudonymizer },
+        { provide: WorkingDayCalendar, useValue: loaded.calendar },
         eventStoreProvider,
         projectionRunnerProvider,
         SubjectStateCache,
@@ -81,6 +94,10 @@ export class AppModule implements OnApplicationShutdown {
         SubjectInventoryHandler,
         ViolationsReportHandler,
         ActorActivityReportHandler,
+        AccessReports,
+        SubjectRequestDesk,
+        RequestQueueHandler,
+        DeadlineRetimer,
       ],
     };
   }

@@ -14,7 +14,10 @@ export type LedgerErrorCode =
   | 'concurrency_exhausted'
   | 'store_unavailable'
   | 'projection_behind'
-  | 'projection_building';
+  | 'projection_building'
+  | 'request_exists'
+  | 'request_not_found'
+  | 'request_closed';
 
 /**
  * The errors the ledger reports to clients: a small union of codes, mapped to HTTP statuses in one place

@@ -6,6 +6,7 @@ import {
   actorActivityProjection,
   openReadModelDatabase,
   processingSummaryProjection,
+  requestQueueProjection,
   sensitiveCategoriesOf,
   subjectHistoryProjection,
   subjectInventoryProjection,
@@ -27,6 +28,7 @@ export function ledgerProjections(catalog: RegisterCatalog, config: LedgerConfig
     violationsProjection,
     transfersProjection,
     actorActivityProjection({ isSensitive: sensitiveCategoriesOf(catalog, config.owner), utcOffsetMinutes: config.utcOffsetMinutes }),
+    requestQueueProjection,
   ];
 }
 

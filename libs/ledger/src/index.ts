@@ -15,3 +15,4 @@ export * from './calendar/calendar.model';
 export * from './calendar/calendar-data.check';
 export * from './calendar/calendar-file';
 export * from './calendar/working-day-calendar';
+export * from './derived-uuid';

@@ -32,3 +32,5 @@ export {
   type SubjectHistoryPage,
 } from './subject-history/subject-history.queries';
 export { decodeHistoryCursor, type SubjectHistoryCursorKey } from './subject-history/subject-history-cursor';
+export { REQUEST_QUEUE, requestQueueProjection } from './request-queue/request-queue.projection';
+export * from './request-queue/request-queue.queries';

@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     expect([...config.adequateCountries]).toEqual(['BY', 'RU']);
   });
 
+  it('keeps the statutory request deadlines unless configured, and report options off by default', () => {
+    expect(loadConfig({}).requestDeadlines).toEqual({ information: 3, change: 1, blocking: 1, unblocking: 1, destruction: 1, 'consent-withdrawal': 3 });
+    const config = loadConfig({
+      DERBES_REQUEST_DEADLINES: 'information:5, destruction:2', DERBES_REPORT_SHOW_ACTORS: 'on', DERBES_CALENDAR_FILE: 'cal.json',
+    }, '/srv');
+    expect(config.requestDeadlines).toMatchObject({ information: 5, destruction: 2, blocking: 1 });
+    expect(config).toMatchObject({ reportShowsActors: true, reportShowsWithheld: false, calendarFile: '/srv/cal.json' });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT', 'whole number'],
     [{ DERBES_PORT: '70000' }, 'DERBES_PORT', 'between 0 and 65535'],
@@ -32,6 +41,10 @@ describe('loadConfig', () => {
     [{ DERBES_ADEQUATE_COUNTRIES: 'BY,Belarus' }, 'DERBES_ADEQUATE_COUNTRIES', '"BELARUS" is not a two-letter'],
     [{ DERBES_LOG_LEVEL: 'loud' }, 'DERBES_LOG_LEVEL', 'must be one of'],
     [{ DERBES_EVENT_STORE: 'esdb://localhost:2113?tls=false' }, 'DERBES_EVENT_STORE', 'only a SQLite file path'],
+    [{ DERBES_REQUEST_DEADLINES: 'information=3' }, 'DERBES_REQUEST_DEADLINES', 'is not kind:days'],
+    [{ DERBES_REQUEST_DEADLINES: 'appeal:3' }, 'DERBES_REQUEST_DEADLINES', 'unknown request kind "appeal"'],
+    [{ DERBES_REQUEST_DEADLINES: 'blocking:0' }, 'DERBES_REQUEST_DEADLINES', 'between 1 and 60'],
+    [{ DERBES_REPORT_SHOW_ACTORS: 'yes' }, 'DERBES_REPORT_SHOW_ACTORS', 'must be on or off'],
   ])('refuses %j naming %s', (env, variable, reason) => {
     const attempt = () => loadConfig(env);
     expect(attempt).toThrow(ConfigError);

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { REQUEST_KINDS, type RequestKind } from '@derbes/ledger';
 
 /** The validated configuration. Read once at start-up from the environment; nothing else reads process.env. */
 export interface LedgerConfig {
@@ -31,7 +32,23 @@ export interface LedgerConfig {
    * data directory may: a second one (e.g. `derbes demo` beside a running server) writes events only.
    */
   readonly runProjections: boolean;
+  /** The operator's corrections of the working-day calendar (DERBES_CALENDAR_FILE): whole years replaced or added. */
+  readonly calendarFile: string | null;
+  /**
+   * Working days to answer each kind of subject request (DERBES_REQUEST_DEADLINES, e.g. `information:3,blocking:1`);
+   * kinds not named keep the statutory defaults of Law 94-V Art. 25 (3 to inform or refuse, 1 to act).
+   */
+  readonly requestDeadlines: Readonly<Record<RequestKind, number>>;
+  /** Whether a subject's report names the individuals who processed their data (DERBES_REPORT_SHOW_ACTORS, default off: unit and role only). */
+  readonly reportShowsActors: boolean;
+  /** Whether a subject's report says that withheld (embargoed) entries exist (DERBES_REPORT_SHOW_WITHHELD, default off). */
+  readonly reportShowsWithheld: boolean;
 }
+
+/** Law 94-V, Art. 25 para 2: 3 working days to inform (or refuse with reasons), 1 to change, block, unblock or destroy. */
+export const STATUTORY_DEADLINES: Readonly<Record<RequestKind, number>> = {
+  information: 3, change: 1, blocking: 1, unblocking: 1, destruction: 1, 'consent-withdrawal': 3,
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -69,6 +86,29 @@ function countries(env: Env, name: string): Set<string> {
   return new Set(codes);
 }
 
+function deadlines(env: Env, name: string): Record<RequestKind, number> {
+  const result: Record<RequestKind, number> = { ...STATUTORY_DEADLINES };
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return result;
+  for (const part of raw.split(',')) {
+    const m = /^\s*([a-z-]+)\s*:\s*(\d{1,3})\s*$/.exec(part);
+    if (!m) throw new ConfigError(name, `"${part}" is not kind:days, e.g. information:3`);
+    const kind = m[1] as RequestKind;
+    if (!REQUEST_KINDS.includes(kind)) throw new ConfigError(name, `unknown request kind "${m[1]}"; kinds: ${REQUEST_KINDS.join(', ')}`);
+    const days = Number(m[2]);
+    if (days < 1 || days > 60) throw new ConfigError(name, `${kind}: working days must be between 1 and 60, got ${days}`);
+    result[kind] = days;
+  }
+  return result;
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError(name, `must be on or off, got "${raw}"`);
+  return raw === 'on';
+}
+
 /** Builds the configuration from an environment; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig {
   const dataDir = resolve(cwd, env.DERBES_DATA_DIR || 'data');
@@ -99,5 +139,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     utcOffsetMinutes: integer(env, 'DERBES_UTC_OFFSET_MINUTES', 300, 0, 840),
     logLevel: logLevel as LedgerConfig['logLevel'],
     runProjections: projections === 'on',
+    calendarFile: env.DERBES_CALENDAR_FILE ? resolve(cwd, env.DERBES_CALENDAR_FILE) : null,
+    requestDeadlines: deadlines(env, 'DERBES_REQUEST_DEADLINES'),
+    reportShowsActors: onOff(env, 'DERBES_REPORT_SHOW_ACTORS', false),
+    reportShowsWithheld: onOff(env, 'DERBES_REPORT_SHOW_WITHHELD', false),
   };
 }

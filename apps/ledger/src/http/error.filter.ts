@@ -12,6 +12,9 @@ const STATUS: Record<LedgerErrorCode, number> = {
   store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   projection_behind: HttpStatus.CONFLICT,
   projection_building: HttpStatus.SERVICE_UNAVAILABLE,
+  request_exists: HttpStatus.CONFLICT,
+  request_not_found: HttpStatus.NOT_FOUND,
+  request_closed: HttpStatus.CONFLICT,
 };
 
 /** The one error shape of the API (documented in the README): never a stack trace, always a code and a message. */

@@ -1,4 +1,5 @@
 import type { Lang, RegisterCatalog } from '@derbes/register';
+import { LEDGER_PURPOSE_NAMES } from '@derbes/reports';
 
 /** Names of the owner's categories and purposes in one language, as the owner's latest register version gives them. */
 export interface RegisterNames {
@@ -20,6 +21,6 @@ export function registerNames(catalog: RegisterCatalog, owner: string, lang: Lan
   }
   return {
     category: (number) => categories.get(number) ?? null,
-    purpose: (code) => purposes.get(code) ?? null,
+    purpose: (code) => purposes.get(code) ?? LEDGER_PURPOSE_NAMES[code]?.[lang] ?? null,
   };
 }

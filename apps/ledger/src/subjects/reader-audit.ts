@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, applyDecorators } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { EVENT_STORE, NO_STREAM, WrongExpectedVersionError, type EventStore } from '@derbes/event-store';
+import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import {
   OVERSIGHT_PURPOSE,
   SUBJECT_FILE_READ,
   SUBJECT_FILE_READ_SCHEMA_VERSION,
-  evolve,
-  subjectStreamId,
   type Actor,
   type SubjectFileRead,
 } from '@derbes/ledger';
@@ -18,6 +16,7 @@ import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError, type FieldError } from '../ledger-errors';
 import { SubjectStateCache } from '../processing-records/subject-state.cache';
+import { appendToSubject } from './append-to-subject';
 
 /** Who reads a subject's file, and why. */
 export interface Reader {
@@ -27,7 +26,13 @@ export interface Reader {
 
 const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]{0,99}$/u;
 const ACTOR_HEADERS = [['x-actor-id', 'id'], ['x-actor-role', 'role'], ['x-actor-unit', 'unit']] as const;
-const MAX_ATTEMPTS = 5;
+
+/** Documents, on the OpenAPI page, the headers naming who acts (registering or answering a request). */
+export function ActorHeaders(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...ACTOR_HEADERS.map(([name, field]) => ApiHeader({ name, required: true, description: `The official's ${field} (until API keys name them)` })),
+  );
+}
 
 /** Documents, on the OpenAPI page, the headers every per-subject read needs. */
 export function ReaderHeaders(): MethodDecorator & ClassDecorator {
@@ -53,28 +58,34 @@ export class ReaderAudit {
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
+  /** Who acts, from the x-actor-* headers; throws a 400 naming each missing or malformed header. */
+  actor(request: FastifyRequest): Actor {
+    const errors = this.actorErrors(request);
+    if (errors.length > 0) throw LedgerError.invalid(errors);
+    return actorFrom(request);
+  }
+
   /** The reader from the request headers; throws a 400 naming each missing or malformed header. */
   reader(request: FastifyRequest): Reader {
-    const errors: FieldError[] = [];
-    const header = (name: string): string | undefined => {
-      const value = request.headers[name];
-      return typeof value === 'string' ? value : undefined;
-    };
-    const actor: Record<string, string> = {};
-    for (const [name, field] of ACTOR_HEADERS) {
-      const value = header(name);
-      if (value === undefined) errors.push({ field: name, reason: "is required: who reads this subject's data" });
-      else if (!CODE.test(value)) errors.push({ field: name, reason: 'must be a code: letters, digits and . _ : @ / -' });
-      else actor[field] = value;
-    }
-    const stated = header('x-purpose');
+    const errors = this.actorErrors(request);
+    const stated = header(request, 'x-purpose');
     const purpose = stated === undefined ? undefined
       : stated === OVERSIGHT_PURPOSE.code || stated === OVERSIGHT_PURPOSE.slug ? OVERSIGHT_PURPOSE
         : this.catalog.resolvePurpose(this.config.owner, stated);
     if (stated === undefined) errors.push({ field: 'x-purpose', reason: "is required: why this subject's data is read" });
     else if (!purpose) errors.push({ field: 'x-purpose', reason: `unknown purpose ${JSON.stringify(stated)}: a register purpose (e.g. P01) or OVERSIGHT` });
     if (errors.length > 0 || !purpose) throw LedgerError.invalid(errors);
-    return { actor: { id: actor.id as string, role: actor.role as string, unit: actor.unit as string }, purpose: { code: purpose.code, slug: purpose.slug } };
+    return { actor: actorFrom(request), purpose: { code: purpose.code, slug: purpose.slug } };
+  }
+
+  private actorErrors(request: FastifyRequest): FieldError[] {
+    const errors: FieldError[] = [];
+    for (const [name] of ACTOR_HEADERS) {
+      const value = header(request, name);
+      if (value === undefined) errors.push({ field: name, reason: "is required: who acts on this subject's data" });
+      else if (!CODE.test(value)) errors.push({ field: name, reason: 'must be a code: letters, digits and . _ : @ / -' });
+    }
+    return errors;
   }
 
   /** Appends the read to the subject's stream, behind whatever this process is appending there too. */
@@ -86,24 +97,21 @@ export class ReaderAudit {
       type: SUBJECT_FILE_READ,
       data: { readId: randomUUID(), subjectId, view, categories: refs, purpose: reader.purpose, actor: reader.actor, occurredAt: readAt },
     };
-    const streamId = subjectStreamId(subjectId);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const loaded = await this.cache.load(streamId);
-      const subject = this.cache.peek(streamId) ?? loaded;
-      this.cache.remember(streamId, { revision: subject.revision + 1, state: evolve(subject.state, event) });
-      try {
-        await this.store.appendToStream(streamId, [{
-          id: event.data.readId,
-          type: event.type,
-          data: event.data as never,
-          metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt: readAt, correlationId },
-        }], subject.revision < 0 ? NO_STREAM : subject.revision);
-        return;
-      } catch (error) {
-        this.cache.forget(streamId);
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-      }
-    }
-    throw new LedgerError('concurrency_exhausted', 'too many concurrent writes to this subject; the read was not recorded, so nothing is shown: retry');
+    await appendToSubject(this.store, this.cache, subjectId, () => [event], () => ({
+      id: event.data.readId,
+      type: event.type,
+      data: event.data as never,
+      metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt: readAt, correlationId },
+    }));
   }
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The actor from headers already checked. */
+function actorFrom(request: FastifyRequest): Actor {
+  return { id: header(request, 'x-actor-id') as string, role: header(request, 'x-actor-role') as string, unit: header(request, 'x-actor-unit') as string };
 }

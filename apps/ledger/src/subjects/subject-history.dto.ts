@@ -83,6 +83,8 @@ export class SubjectHistoryEntryDto {
   @ApiProperty({ type: HistoryRecipientDto, nullable: true, description: 'Who received it (transfer only)' }) recipient: HistoryRecipientDto | null;
   @ApiProperty() crossBorder: boolean;
   @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "Until this local date the subject's own report does not show the entry" }) embargoUntil: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The subject request this record carried out' }) requestId: string | null;
   @ApiProperty({ type: [ViolationDto], description: 'Empty when the approved list allowed the record' }) violations: ViolationDto[];
   @ApiProperty() correlationId: string;
 }

@@ -74,6 +74,8 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
       recipient: data.recipient,
       crossBorder: data.crossBorder,
       note: data.note,
+      embargoUntil: data.embargoUntil ?? null,
+      requestId: data.requestId ?? null,
       violations: data.violations.map((v) => ({ ...v })),
       correlationId: entry.correlationId,
     };

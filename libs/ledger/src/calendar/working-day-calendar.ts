@@ -60,6 +60,11 @@ export class WorkingDayCalendar {
   }
 
   /** The calendar shipped with the ledger (`kz-calendar.json`), checked once on first use. */
+  /** The data shipped with the ledger, checked: the base an operator's corrections are merged into. */
+  static builtInData(): CalendarData {
+    return checkCalendarData(data, 'kz-calendar.json');
+  }
+
   static builtIn(): WorkingDayCalendar {
     WorkingDayCalendar.builtInCalendar ??= new WorkingDayCalendar(checkCalendarData(data, 'kz-calendar.json'));
     return WorkingDayCalendar.builtInCalendar;

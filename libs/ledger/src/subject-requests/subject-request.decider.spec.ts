@@ -10,6 +10,7 @@ import {
   type ReceiveRequest,
 } from './subject-request.decider';
 import type { RequestDeadline } from './subject-request.events';
+import { derivedUuid } from '../derived-uuid';
 
 const official: Actor = { id: 'hr-director', role: 'responsible-official', unit: 'personnel-management' };
 const calendar = { id: 'kz-working-days', version: '1', fingerprint: 'f'.repeat(64) };
@@ -50,10 +51,11 @@ describe('subject request decider', () => {
     expect(events.map((e) => e.type)).toEqual(['ProcessingRecorded', 'SubjectRequestAnswered']);
     const record = events[0] as ProcessingRecorded;
     expect(record.data).toMatchObject({
-      recordId: 'q-1/block', operation: 'block', requestId: 'q-1', subjectMask: '7**********8',
+      recordId: derivedUuid('q-1/block'), operation: 'block', requestId: 'q-1', subjectMask: '7**********8',
       purpose: { code: 'SUBJECT-RIGHTS' }, categories: [{ number: 13 }], violations: [],
     });
-    expect(events[1]?.data).toMatchObject({ records: ['q-1/block'], late: false, workingDaysLate: 0, deadline: '2026-03-26' });
+    expect(record.data.recordId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(events[1]?.data).toMatchObject({ records: [record.data.recordId], late: false, workingDaysLate: 0, deadline: '2026-03-26' });
     const after = given(...decideReceive(receive(), initialSubjectState), ...events);
     expect(after.categories.get(13)?.blockedAt).toBe('2026-03-26T09:00:00.000Z');
     expect(after.requests.get('q-1')?.status).toBe('answered');

@@ -1,4 +1,5 @@
 import type { Actor, CategoryRef, Operation, ProcessingRecorded } from '../processing-record.events';
+import { derivedUuid } from '../derived-uuid';
 import { decide, type DecideContext } from '../processing-record.decider';
 import type { RequestState, SubjectState } from '../subject-state';
 import { SUBJECT_RIGHTS_PURPOSE } from '../subject-rights-purpose';
@@ -87,7 +88,7 @@ export function decideAnswer(
   const request = openRequest(state, command.requestId);
   const operation = OPERATION_OF[request.kind];
   const records = operation ? decide({
-    recordId: `${command.requestId}/${operation}`,
+    recordId: derivedUuid(`${command.requestId}/${operation}`),
     subjectId: command.subjectId,
     operation,
     categories: request.categories,

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin } from '@derbes/ledger';
+import { RegisterCatalog } from '@derbes/register';
+import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
+import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
+import { createApp } from '../../ledger/src/http/create-app';
+import { AccessReports, categoriesOf } from '../../ledger/src/subjects/access-reports';
+import { ReaderAudit } from '../../ledger/src/subjects/reader-audit';
+
+export interface SubjectReportOptions {
+  readonly iin: string;
+  readonly language: ReportLanguage;
+  readonly format: ReportFormat;
+  readonly out: string;
+  readonly actor: { readonly id: string; readonly role: string; readonly unit: string };
+  /** A purpose code or slug of the register, or OVERSIGHT. */
+  readonly purpose: string;
+}
+
+export class ReportUsageError extends Error {}
+
+/** The reader a CLI run is recorded as, unless flags name another. */
+export function defaultCliActor(): SubjectReportOptions['actor'] {
+  return { id: `cli:${userInfo().username}`, role: 'operator', unit: 'cli' };
+}
+
+export function checkReportOptions(language: string, format: string): { language: ReportLanguage; format: ReportFormat } {
+  if (!REPORT_LANGUAGES.includes(language as ReportLanguage)) throw new ReportUsageError(`--lang must be one of ${REPORT_LANGUAGES.join(', ')}`);
+  if (!REPORT_FORMATS.includes(format as ReportFormat)) throw new ReportUsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+  return { language: language as ReportLanguage, format: format as ReportFormat };
+}
+
+/**
+ * `derbes report subject`: writes a subject's access report to a file, and records the read in their stream as the
+ * API does. Safe beside a running server: it only appends, with the expected revision guarding the subject's stream.
+ */
+export async function subjectReport(config: LedgerConfig, options: SubjectReportOptions): Promise<string> {
+  const iin = checkIin(options.iin);
+  if (!iin.valid) throw new ReportUsageError(`--iin: ${iin.reason} (rule: ${iin.rule})`);
+  const app = await createApp({ ...config, runProjections: false });
+  try {
+    const catalog = app.get(RegisterCatalog);
+    const purpose = options.purpose === OVERSIGHT_PURPOSE.code ? OVERSIGHT_PURPOSE : catalog.resolvePurpose(config.owner, options.purpose);
+    if (!purpose) throw new ReportUsageError(`--purpose: unknown purpose ${JSON.stringify(options.purpose)}: a register purpose (e.g. P01) or OVERSIGHT`);
+    const subjectId = app.get(SubjectPseudonymizer).subjectId(options.iin);
+    const reports = app.get(AccessReports);
+    const report = await reports.build(subjectId, options.language);
+    if (!report) throw new ReportUsageError('the ledger holds nothing about this subject');
+    const rendered = await reports.render(report, options.format);
+    await app.get(ReaderAudit).recordRead(
+      { actor: options.actor, purpose: { code: purpose.code, slug: purpose.slug } }, subjectId, categoriesOf(report),
+      `derbes report subject (${options.language}, ${options.format})`, `cli-${randomUUID()}`,
+    );
+    writeFileSync(options.out, rendered.body);
+    return `wrote the ${options.language} access report (${options.format}, ${report.events.length} entries) of subject ${subjectId.slice(0, 12)}… to ${options.out}`;
+  } finally {
+    await app.close();
+  }
+}

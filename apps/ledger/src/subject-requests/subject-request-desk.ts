@@ -1,0 +1,236 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DuplicateEventIdError, EVENT_STORE, type EventData, type EventStore } from '@derbes/event-store';
+import {
+  PROCESSING_RECORDED_SCHEMA_VERSION,
+  SUBJECT_FILE_READ,
+  SUBJECT_FILE_READ_SCHEMA_VERSION,
+  SUBJECT_REQUEST_SCHEMA_VERSION,
+  SUBJECT_RIGHTS_PURPOSE,
+  SubjectPseudonymizer,
+  SubjectRequestError,
+  WorkingDayCalendar,
+  decideAnswer,
+  decideReceive,
+  decideRefuse,
+  decideRetime,
+  localDate,
+  maskIin,
+  type Actor,
+  type CategoryRef,
+  type RequestChannel,
+  type RequestDeadline,
+  type RequestKind,
+  type SubjectEvent,
+  type SubjectRequestReceivedData,
+} from '@derbes/ledger';
+import { RegisterCatalog } from '@derbes/register';
+import type { AccessReport, ReportLanguage } from '@derbes/reports';
+import { Clock } from '../clock';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
+import { LedgerError } from '../ledger-errors';
+import { SubjectStateCache } from '../processing-records/subject-state.cache';
+import { AccessReports } from '../subjects/access-reports';
+import { appendToSubject } from '../subjects/append-to-subject';
+
+export interface NewSubjectRequest {
+  readonly requestId: string | undefined;
+  readonly iin: string;
+  readonly kind: RequestKind;
+  readonly channel: RequestChannel;
+  readonly receivedAt: Date;
+  readonly categories: readonly CategoryRef[];
+  readonly detail: string | null;
+}
+
+/** What the API answers for a step of a request. */
+export interface RequestOutcome {
+  readonly requestId: string;
+  readonly subjectId: string;
+  readonly status: 'open' | 'answered' | 'refused';
+  /** created: written now; duplicate: the same request was already received. */
+  readonly result: 'created' | 'duplicate';
+  readonly deadline: RequestDeadline | string;
+  readonly late?: boolean;
+  readonly workingDaysLate?: number;
+  /** recordIds of the processing an answer carried out. */
+  readonly records?: readonly string[];
+  /** For an answered information request: the report given. */
+  readonly report?: AccessReport;
+  /** Global position of the last event written: pass as `position` to read it back from the queue. */
+  readonly position: number;
+}
+
+/**
+ * The official's desk for subjects' requests: receives them with their deadline on the working-day calendar,
+ * answers (carrying out what the request asks, in the same append) or refuses them, and re-times open ones when
+ * the calendar is corrected. Each step is load -> decide -> append on the subject's stream.
+ */
+@Injectable()
+export class SubjectRequestDesk {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly cache: SubjectStateCache,
+    private readonly catalog: RegisterCatalog,
+    private readonly clock: Clock,
+    private readonly calendar: WorkingDayCalendar,
+    private readonly pseudonymizer: SubjectPseudonymizer,
+    private readonly reports: AccessReports,
+  ) {}
+
+  /** The deadline of a request received at this instant with this many working days, on the current calendar. */
+  deadlineFor(receivedAt: Date, workingDays: number): RequestDeadline {
+    const { date, coverage } = this.calendar.deadline(localDate(receivedAt, this.config.utcOffsetMinutes), workingDays);
+    return {
+      date, workingDays, coverage,
+      calendar: { id: this.calendar.id, version: String(this.calendar.version), fingerprint: this.calendar.fingerprint },
+    };
+  }
+
+  async receive(input: NewSubjectRequest, registeredBy: Actor, correlationId: string): Promise<RequestOutcome> {
+    const subjectId = this.pseudonymizer.subjectId(input.iin);
+    const requestId = input.requestId ?? randomUUID();
+    const data: SubjectRequestReceivedData = {
+      requestId, subjectId, subjectMask: maskIin(input.iin), kind: input.kind, channel: input.channel,
+      receivedAt: input.receivedAt.toISOString(), registeredBy, categories: input.categories, detail: input.detail,
+      deadline: this.deadlineFor(input.receivedAt, this.config.requestDeadlines[input.kind]),
+    };
+    const fingerprint = receivedFingerprint(data);
+    try {
+      const written = await this.write(subjectId, (state) => decideReceive(data, state), correlationId, fingerprint);
+      return { requestId, subjectId, status: 'open', result: 'created', deadline: data.deadline, position: lastPosition(written) };
+    } catch (error) {
+      if (!(error instanceof DuplicateEventIdError) && !(error instanceof SubjectRequestError && error.code === 'request_exists')) throw error;
+      const stored = await this.store.readEventById(requestId);
+      if (stored?.type !== 'SubjectRequestReceived' || stored.metadata.requestHash !== fingerprint) {
+        throw new LedgerError('request_exists', `requestId ${requestId} was already used for another request`, [
+          { field: 'requestId', reason: 'was already used for another request' },
+        ]);
+      }
+      const earlier = stored.data as unknown as SubjectRequestReceivedData;
+      return { requestId, subjectId, status: 'open', result: 'duplicate', deadline: earlier.deadline, position: stored.position };
+    }
+  }
+
+  async answer(requestId: string, answeredBy: Actor, language: ReportLanguage, note: string | null, correlationId: string): Promise<RequestOutcome> {
+    const subjectId = await this.subjectOf(requestId);
+    const now = this.clock.now();
+    const answeredAt = now.toISOString();
+    const state = (await this.cache.load(`subject-${subjectId}`)).state;
+    const kind = state.requests.get(requestId)?.kind;
+    // An information request is answered with the report as of now; making it is itself a read of the file.
+    const report = kind === 'information' ? await this.reports.build(subjectId, language) : null;
+    const reportRead: SubjectEvent[] = report ? [{
+      type: SUBJECT_FILE_READ,
+      data: {
+        readId: randomUUID(), subjectId, view: `POST /v1/subject-requests/${requestId}/answer (access report, ${language})`,
+        categories: report.categories.map((c) => ({ number: c.category.number, slug: c.category.slug })),
+        purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug }, actor: answeredBy, occurredAt: answeredAt,
+      },
+    }] : [];
+    const digest = report ? { language, sha256: createHash('sha256').update(JSON.stringify(report)).digest('hex') } : null;
+    const written = await this.write(subjectId, (current) => [
+      ...reportRead,
+      ...decideAnswer({ requestId, subjectId, answeredAt, answeredBy, report: digest, note }, current, {
+        register: this.catalog.inForce(this.config.owner, now), adequateCountries: this.config.adequateCountries,
+        lateness: (deadline, on) => this.calendar.workingDaysLate(deadline, on), answeredOn: localDate(now, this.config.utcOffsetMinutes),
+      }),
+    ], correlationId);
+    const answered = written.events.at(-1);
+    if (answered?.type !== 'SubjectRequestAnswered') throw new Error('an answer must end with SubjectRequestAnswered');
+    return {
+      requestId, subjectId, status: 'answered', result: 'created', deadline: answered.data.deadline, late: answered.data.late,
+      workingDaysLate: answered.data.workingDaysLate, records: answered.data.records, ...(report ? { report } : {}),
+      position: lastPosition(written),
+    };
+  }
+
+  async refuse(requestId: string, refusedBy: Actor, reasons: readonly string[], correlationId: string): Promise<RequestOutcome> {
+    const subjectId = await this.subjectOf(requestId);
+    const now = this.clock.now();
+    const written = await this.write(subjectId, (state) => decideRefuse(
+      { requestId, subjectId, refusedAt: now.toISOString(), refusedBy, reasons }, state,
+      { lateness: (deadline, on) => this.calendar.workingDaysLate(deadline, on), refusedOn: localDate(now, this.config.utcOffsetMinutes) },
+    ), correlationId);
+    const refused = written.events[0];
+    if (refused?.type !== 'SubjectRequestRefused') throw new Error('a refusal must be SubjectRequestRefused');
+    return {
+      requestId, subjectId, status: 'refused', result: 'created', deadline: refused.data.deadline, late: refused.data.late,
+      workingDaysLate: refused.data.workingDaysLate, position: lastPosition(written),
+    };
+  }
+
+  /** Moves an open request's deadline to what the current calendar gives; false when it does not move. */
+  async retime(requestId: string, subjectId: string, receivedAt: string, workingDays: number, reason: string, correlationId: string): Promise<boolean> {
+    const deadline = this.deadlineFor(new Date(receivedAt), workingDays);
+    const retimedAt = this.clock.now().toISOString();
+    const written = await appendToSubject(this.store, this.cache, subjectId,
+      (state) => decideRetime(requestId, subjectId, deadline, retimedAt, reason, state), (e) => this.stored(e, correlationId, null));
+    return written !== null;
+  }
+
+  private async subjectOf(requestId: string): Promise<string> {
+    const stored = await this.store.readEventById(requestId);
+    if (stored?.type !== 'SubjectRequestReceived') throw new LedgerError('request_not_found', `no subject request ${requestId}`);
+    return (stored.data as unknown as SubjectRequestReceivedData).subjectId;
+  }
+
+  private async write(subjectId: string, decide: Parameters<typeof appendToSubject>[3], correlationId: string, fingerprint: string | null = null) {
+    try {
+      const written = await appendToSubject(this.store, this.cache, subjectId, decide, (e) => this.stored(e, correlationId, fingerprint));
+      if (!written) throw new Error('a request step must write an event');
+      return written;
+    } catch (error) {
+      if (error instanceof SubjectRequestError && error.code !== 'request_exists') throw toLedgerError(error);
+      throw error;
+    }
+  }
+
+  private stored(event: SubjectEvent, correlationId: string, fingerprint: string | null): EventData {
+    const recordedAt = this.clock.now().toISOString();
+    switch (event.type) {
+      case 'ProcessingRecorded':
+        return { id: event.data.recordId, type: event.type, data: event.data as never, metadata: {
+          schemaVersion: PROCESSING_RECORDED_SCHEMA_VERSION, recordedAt, correlationId,
+          requestHash: createHash('sha256').update(JSON.stringify(event.data)).digest('hex'),
+        } };
+      case 'SubjectFileRead':
+        return { id: event.data.readId, type: event.type, data: event.data as never, metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt, correlationId } };
+      default: {
+        const id = event.type === 'SubjectRequestReceived' ? event.data.requestId : randomUUID();
+        return { id, type: event.type, data: event.data as never, metadata: {
+          schemaVersion: SUBJECT_REQUEST_SCHEMA_VERSION, recordedAt, correlationId, ...(fingerprint ? { requestHash: fingerprint } : {}),
+        } };
+      }
+    }
+  }
+}
+
+/** What makes a repeated POST the same request: everything but when and by whom it was typed in. */
+function receivedFingerprint(d: SubjectRequestReceivedData): string {
+  const canonical = JSON.stringify([d.requestId, d.subjectId, d.kind, d.channel, d.receivedAt, d.categories.map((c) => c.number), d.detail]);
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+function lastPosition(written: { result: { events: ReadonlyArray<{ position: number }> } }): number {
+  return written.result.events.at(-1)?.position ?? 0;
+}
+
+function toLedgerError(error: SubjectRequestError): LedgerError {
+  switch (error.code) {
+    case 'request_not_found':
+      return new LedgerError('request_not_found', error.message);
+    case 'request_closed':
+    case 'request_exists':
+      return new LedgerError(error.code, error.message);
+    case 'categories_required':
+    case 'categories_not_allowed':
+      return LedgerError.invalid([{ field: error.field ?? 'categories', reason: error.message }]);
+    default: {
+      const unknown: never = error.code;
+      throw new Error(`unknown request error ${String(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { checkIin, containsIin, type CategoryRef } from '@derbes/ledger';
+import { isClosedRequestsCursor } from '@derbes/projections';
+import { RegisterCatalog } from '@derbes/register';
+import { Clock } from '../clock';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
+import { LedgerError, type FieldError } from '../ledger-errors';
+import { parseInstant } from '../processing-records/normalize-record';
+import { ActorHeaders, ReaderAudit } from '../subjects/reader-audit';
+import { RequestQueueQuery, type QueuePage } from './request-queue.query';
+import { SubjectRequestDesk, type RequestOutcome } from './subject-request-desk';
+import { AnswerSubjectRequestDto, NewSubjectRequestDto, RefuseSubjectRequestDto, SubjectRequestsQueryDto } from './subject-request.dto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@ApiTags('subject requests')
+@Controller('v1/subject-requests')
+export class SubjectRequestsController {
+  constructor(
+    private readonly desk: SubjectRequestDesk,
+    private readonly queries: QueryBus,
+    private readonly audit: ReaderAudit,
+    private readonly catalog: RegisterCatalog,
+    private readonly clock: Clock,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ActorHeaders()
+  @ApiOperation({ summary: "Registers a data subject's request; its deadline is computed on the working-day calendar" })
+  @ApiCreatedResponse({ description: 'Received now, with its deadline' })
+  @ApiOkResponse({ description: 'This requestId was already received with the same content' })
+  @ApiBadRequestResponse({ description: 'Malformed; every field is named; nothing written' })
+  @ApiConflictResponse({ description: 'request_exists: this requestId was used for another request' })
+  async receive(@Body() body: NewSubjectRequestDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RequestOutcome> {
+    const actor = this.audit.actor(req);
+    const errors: FieldError[] = [];
+    const iin = checkIin(body.subject.iin);
+    if (!iin.valid) errors.push({ field: 'subject.iin', reason: `${iin.reason} (rule: ${iin.rule})` });
+    const receivedAt = parseInstant(body.receivedAt);
+    const now = this.clock.now();
+    if (!receivedAt) errors.push({ field: 'receivedAt', reason: 'must be an ISO 8601 date-time with a time zone' });
+    else if (receivedAt.getTime() > now.getTime() + this.config.clockSkewSeconds * 1000) errors.push({ field: 'receivedAt', reason: `is in the future (the ledger's clock says ${now.toISOString()})` });
+    else if (receivedAt.getUTCFullYear() < 2013) errors.push({ field: 'receivedAt', reason: 'is before the personal-data law (2013)' });
+    const categories: CategoryRef[] = [];
+    (body.categories ?? []).forEach((input, i) => {
+      const ref = typeof input === 'number' || typeof input === 'string' ? this.catalog.resolveCategory(this.config.owner, input) : undefined;
+      if (!ref) errors.push({ field: `categories[${i}]`, reason: `unknown category ${JSON.stringify(input)}: use the order's number or its code` });
+      else if (categories.some((c) => c.number === ref.number)) errors.push({ field: `categories[${i}]`, reason: `category ${ref.number} is listed twice` });
+      else categories.push(ref);
+    });
+    if (body.detail !== undefined && containsIin(body.detail)) errors.push({ field: 'detail', reason: 'must not contain an IIN: the subject is named only by subject.iin' });
+    if (errors.length > 0 || !receivedAt) throw LedgerError.invalid(errors);
+    const outcome = await this.desk.receive({
+      requestId: body.requestId?.toLowerCase(), iin: body.subject.iin, kind: body.kind, channel: body.channel, receivedAt,
+      categories: categories.sort((a, b) => a.number - b.number), detail: body.detail ?? null,
+    }, actor, String(req.id));
+    if (outcome.result === 'duplicate') void reply.status(200);
+    return outcome;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The official's queue: open requests by deadline (due today, overdue in working days), or the history of closed ones" })
+  @ApiOkResponse({ description: 'One page; subjects named only by their pseudonym' })
+  @ApiBadRequestResponse({ description: 'A malformed filter' })
+  async queue(@Query() query: SubjectRequestsQueryDto): Promise<QueuePage> {
+    const status = query.status ?? 'open';
+    const errors: FieldError[] = [];
+    if (query.due !== undefined && status !== 'open') errors.push({ field: 'due', reason: 'only goes with status=open' });
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    if (limit < 1 || limit > 500) errors.push({ field: 'limit', reason: 'must be a whole number from 1 to 500' });
+    if (query.cursor !== undefined && (status === 'open' || !isClosedRequestsCursor(query.cursor))) errors.push({ field: 'cursor', reason: 'is not a cursor this listing returned' });
+    if (errors.length > 0) throw LedgerError.invalid(errors);
+    const position = query.position === undefined ? undefined : Number(query.position);
+    return this.queries.execute(new RequestQueueQuery(status, query.due, query.cursor ?? null, limit, position));
+  }
+
+  @Post(':requestId/answer')
+  @HttpCode(200)
+  @ActorHeaders()
+  @ApiOperation({ summary: 'Answers a request: an information request with the access report; change, blocking, unblocking and destruction by recording that processing' })
+  @ApiOkResponse({ description: 'Answered; late and workingDaysLate say whether it came after the deadline' })
+  @ApiNotFoundResponse({ description: 'request_not_found' })
+  @ApiConflictResponse({ description: 'request_closed: already answered or refused' })
+  async answer(@Param('requestId') requestId: string, @Body() body: AnswerSubjectRequestDto, @Req() req: FastifyRequest): Promise<RequestOutcome> {
+    checkRequestId(requestId);
+    const actor = this.audit.actor(req);
+    if (body.note !== undefined && containsIin(body.note)) throw LedgerError.invalid([{ field: 'note', reason: 'must not contain an IIN' }]);
+    return this.desk.answer(requestId.toLowerCase(), actor, body.language ?? 'kk', body.note ?? null, String(req.id));
+  }
+
+  @Post(':requestId/refuse')
+  @HttpCode(200)
+  @ActorHeaders()
+  @ApiOperation({ summary: 'Refuses a request with reasons (Art. 25: within the same deadline)' })
+  @ApiOkResponse({ description: 'Refused; late and workingDaysLate say whether it came after the deadline' })
+  @ApiNotFoundResponse({ description: 'request_not_found' })
+  @ApiConflictResponse({ description: 'request_closed: already answered or refused' })
+  async refuse(@Param('requestId') requestId: string, @Body() body: RefuseSubjectRequestDto, @Req() req: FastifyRequest): Promise<RequestOutcome> {
+    checkRequestId(requestId);
+    const actor = this.audit.actor(req);
+    const bad = body.reasons.findIndex((r) => r.trim() === '' || containsIin(r));
+    if (bad >= 0) throw LedgerError.invalid([{ field: `reasons[${bad}]`, reason: 'must be a reason in words, without an IIN' }]);
+    return this.desk.refuse(requestId.toLowerCase(), actor, body.reasons, String(req.id));
+  }
+}
+
+function checkRequestId(requestId: string): void {
+  if (!UUID.test(requestId)) throw LedgerError.invalid([{ field: 'requestId', reason: 'must be a UUID' }]);
+}

@@ -1,0 +1,56 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SUBJECT_ID_PATTERN } from '@derbes/ledger';
+import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
+import { LedgerError } from '../ledger-errors';
+import { AccessReports, categoriesOf } from './access-reports';
+import { ReaderAudit, ReaderHeaders } from './reader-audit';
+
+export class AccessReportQueryDto {
+  @ApiPropertyOptional({ enum: REPORT_LANGUAGES, default: 'kk' }) @IsOptional() @IsIn(REPORT_LANGUAGES)
+  lang?: ReportLanguage;
+
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' }) @IsOptional() @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
+}
+
+@ApiTags('subjects')
+@Controller('v1/subjects')
+export class AccessReportController {
+  constructor(
+    private readonly reports: AccessReports,
+    private readonly audit: ReaderAudit,
+  ) {}
+
+  @Get(':subjectId/access-report')
+  @ApiOperation({
+    summary: "The subject's access report (Law 94-V, Art. 24): what is held, why, from where, for how long, who processed it and who got it",
+    description: 'The same entries in JSON (schema: libs/reports/src/access-report.schema.json), HTML and PDF. Producing it is recorded as a read of the file.',
+  })
+  @ApiParam({ name: 'subjectId', description: 'From POST /v1/subjects/lookup' })
+  @ApiProduces('application/json', 'text/html', 'application/pdf')
+  @ApiOkResponse({ description: 'The report' })
+  @ApiBadRequestResponse({ description: 'A malformed subjectId, lang, format or reader header' })
+  @ApiNotFoundResponse({ description: 'The ledger holds nothing about this subject (subject_not_found)' })
+  @ReaderHeaders()
+  async report(
+    @Param('subjectId') subjectId: string, @Query() query: AccessReportQueryDto, @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | Buffer> {
+    const reader = this.audit.reader(request);
+    if (!SUBJECT_ID_PATTERN.test(subjectId)) {
+      throw LedgerError.invalid([{ field: 'subjectId', reason: 'must be 64 lowercase hex characters, from POST /v1/subjects/lookup' }]);
+    }
+    const language = query.lang ?? 'kk';
+    const format = query.format ?? 'json';
+    const report = await this.reports.build(subjectId, language);
+    if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about this subject');
+    const rendered = await this.reports.render(report, format);
+    await this.audit.recordRead(reader, subjectId, categoriesOf(report), `GET /v1/subjects/{subjectId}/access-report (${language}, ${format})`, String(request.id));
+    void reply.header('content-type', rendered.contentType);
+    if (format !== 'json') void reply.header('content-disposition', `inline; filename="access-report-${language}.${format}"`);
+    return rendered.body;
+  }
+}

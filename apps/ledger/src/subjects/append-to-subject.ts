@@ -1,0 +1,37 @@
+import { NO_STREAM, WrongExpectedVersionError, type AppendResult, type EventStore, type EventData } from '@derbes/event-store';
+import { evolve, subjectStreamId, type SubjectEvent, type SubjectState } from '@derbes/ledger';
+import { LedgerError } from '../ledger-errors';
+import type { SubjectStateCache } from '../processing-records/subject-state.cache';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Load -> decide -> append on one subject's stream, retried on a concurrent writer a bounded number of times. The
+ * decision is published to the cache before the append so that writers in this process queue behind it; it is
+ * forgotten if the append fails. `decide` may throw (a domain error) and then nothing is written. Returns null
+ * when the decision is to write nothing.
+ */
+export async function appendToSubject(
+  store: EventStore,
+  cache: SubjectStateCache,
+  subjectId: string,
+  decide: (state: SubjectState) => readonly SubjectEvent[],
+  toStored: (event: SubjectEvent) => EventData,
+): Promise<{ result: AppendResult; events: readonly SubjectEvent[] } | null> {
+  const streamId = subjectStreamId(subjectId);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const loaded = await cache.load(streamId);
+    const subject = cache.peek(streamId) ?? loaded;
+    const events = decide(subject.state);
+    if (events.length === 0) return null;
+    cache.remember(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state) });
+    try {
+      const result = await store.appendToStream(streamId, events.map(toStored), subject.revision < 0 ? NO_STREAM : subject.revision);
+      return { result, events };
+    } catch (error) {
+      cache.forget(streamId);
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+    }
+  }
+  throw new LedgerError('concurrency_exhausted', 'too many concurrent writes to this subject; nothing was written: retry');
+}

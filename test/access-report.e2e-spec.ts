@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import request from 'supertest';
+import { ACCESS_REPORT_JSON_SCHEMA } from '@derbes/reports';
+import { subjectReport } from '../apps/cli/src/report.command';
+import { loadConfig } from '../apps/ledger/src/config/ledger-config';
+import { pdfText } from './support/pdf-text';
+import { aRecord, IIN, READER, startTestApp, TEST_KEY_HEX, type TestApp } from './support/test-app';
+
+const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+/** A subject with a collection, a transfer abroad without ground (flagged), an embargoed access and a change. */
+async function seed(t: TestApp): Promise<string> {
+  const res = await request(t.server).post('/v1/processing-records/batch').send({ records: [
+    aRecord({ categories: [1, 13], source: { kind: 'state-database', name: 'ГБД ФЛ' }, occurredAt: '2026-02-01T09:00:00Z' }),
+    aRecord({ operation: 'transfer', source: undefined, categories: [1], purpose: 'P05', recipient: { name: 'Қазақстан банкі', country: 'TR' }, occurredAt: '2026-03-01T09:00:00Z' }),
+    aRecord({ operation: 'access', source: undefined, categories: [13], purpose: 'P03', embargoUntil: '2027-01-15', occurredAt: '2026-04-01T09:00:00Z', actor: { id: 'inspector-2', role: 'investigator', unit: 'internal-security' } }),
+    aRecord({ operation: 'change', source: undefined, categories: [1], occurredAt: '2026-05-01T09:00:00Z' }),
+  ] }).expect(201);
+  return res.body.results[0].subjectId;
+}
+
+describe('GET /v1/subjects/{subjectId}/access-report', () => {
+  let t: TestApp;
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('gives the JSON report, valid against its schema, with masked IIN and the embargoed entry left out', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    const res = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).expect(200);
+    expect(res.headers['content-type']).toContain('application/json');
+    const report = res.body;
+    const validate = new Ajv({ allErrors: true }).compile(ACCESS_REPORT_JSON_SCHEMA);
+    expect(validate.errors ?? validate(report)).toBe(true);
+    expect(report).toMatchObject({
+      language: 'kk', subject: { subjectId, maskedIin: '7**********8' },
+      holder: { order: { number: '328-Ө' } }, withheld: null, retention: { verified: false },
+    });
+    expect(report.events.map((e: { operation: string }) => e.operation)).toEqual(['collect', 'transfer', 'change']);
+    expect(report.events.every((e: { actorId: string | null }) => e.actorId === null)).toBe(true);
+    expect(report.transfers).toEqual([expect.objectContaining({ recipient: 'Қазақстан банкі', country: 'TR', crossBorder: true, ground: null })]);
+    expect(report.violations).toEqual([expect.objectContaining({ operation: 'transfer', codes: ['cross-border-without-ground'] })]);
+    const fullName = report.categories.find((c: { category: { number: number } }) => c.category.number === 1);
+    expect(fullName).toMatchObject({
+      held: true, sources: [{ kind: 'state-database', name: 'ГБД ФЛ' }], firstCollectedAt: '2026-02-01T09:00:00.000Z', lastChangedAt: '2026-05-01T09:00:00.000Z',
+    });
+    expect(JSON.stringify(report)).not.toContain(IIN);
+  });
+
+  it('shows withheld entries only as a count when configured, the entry itself once its date has passed, and names readers only when configured', async () => {
+    t = await startTestApp({ DERBES_REPORT_SHOW_WITHHELD: 'on', DERBES_REPORT_SHOW_ACTORS: 'on' });
+    const subjectId = await seed(t);
+    const before = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).expect(200);
+    expect(before.body.withheld).toEqual({ count: 1 });
+    expect(before.body.events[0].actorId).toBe('hr-17');
+    t.clock.at = new Date('2027-01-15T00:00:00+05:00');
+    const after = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200);
+    expect(after.body.withheld).toEqual({ count: 0 });
+    expect(after.body.events.map((e: { operation: string }) => e.operation)).toEqual(['collect', 'transfer', 'access', 'change', 'read']);
+    expect(after.body.events[2]).toMatchObject({ actorId: 'inspector-2', unit: 'internal-security', role: 'investigator' });
+  });
+
+  it('gives the same entries as HTML and PDF, with Kazakh letters, and no raw IIN in any of them', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    const html = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'html' }).expect(200);
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.text).toContain('<html lang="kk"');
+    const pdf = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'pdf', lang: 'kk' })
+      .buffer(true).parse(binary).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = pdfText(pdf.body as Buffer).replace(/\s+/g, ' ');
+    for (const letter of ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'і']) expect(text + html.text).toContain(letter);
+    for (const shared of ['7**********8', 'Қазақстан банкі', 'TR', '328-Ө']) {
+      expect(html.text).toContain(shared);
+      expect(text).toContain(shared);
+    }
+    for (const output of [html.text, text]) expect(output).not.toContain(IIN);
+  });
+
+  it('records each report as a read of the file, with the reader and the purpose', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set({ ...READER, 'x-purpose': 'P07' }).query({ format: 'html', lang: 'ru' }).expect(200);
+    const events = await t.store.readStream(`subject-${subjectId}`);
+    expect(events.at(-1)).toMatchObject({
+      type: 'SubjectFileRead',
+      data: { view: 'GET /v1/subjects/{subjectId}/access-report (ru, html)', purpose: { code: 'P07' }, actor: { id: 'hr-director' }, categories: [{ number: 1 }, { number: 13 }] },
+    });
+  });
+
+  it('refuses a bad language, format, subject or missing reader, and answers 404 for an unknown subject', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'de' }).expect(400)
+      .expect((r) => expect(r.body.errors).toEqual([expect.objectContaining({ field: 'lang' })]));
+    await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'docx' }).expect(400);
+    await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).expect(400);
+    await request(t.server).get('/v1/subjects/xyz/access-report').set(READER).expect(400);
+    await request(t.server).get(`/v1/subjects/${'0'.repeat(64)}/access-report`).set(READER).expect(404);
+  });
+});
+
+describe('derbes report subject', () => {
+  it('writes the report to a file and records the read as the CLI reader', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-report-'));
+    const config = loadConfig({ DERBES_DATA_DIR: dir, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX, DERBES_LOG_LEVEL: 'error' });
+    const t = await startTestApp({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db') });
+    let subjectId: string;
+    try {
+      subjectId = await seed(t);
+    } finally {
+      await t.close();
+    }
+    const out = join(dir, 'report.json');
+    const line = await subjectReport(config, {
+      iin: IIN, language: 'en', format: 'json', out, actor: { id: 'cli:auditor', role: 'operator', unit: 'cli' }, purpose: 'OVERSIGHT',
+    });
+    expect(line).toContain(out);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report).toMatchObject({ language: 'en', subject: { subjectId, maskedIin: '7**********8' } });
+    const again = await startTestApp({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db') });
+    try {
+      const events = await again.store.readStream(`subject-${subjectId}`);
+      expect(events.at(-1)?.data).toMatchObject({ view: 'derbes report subject (en, json)', actor: { id: 'cli:auditor' }, purpose: { code: 'OVERSIGHT' } });
+    } finally {
+      await again.close();
+    }
+    await expect(subjectReport(config, { iin: '791028302729', language: 'kk', format: 'pdf', out, actor: { id: 'a', role: 'b', unit: 'c' }, purpose: 'OVERSIGHT' }))
+      .rejects.toThrow('--iin');
+    await expect(subjectReport(config, { iin: '061211600012', language: 'kk', format: 'pdf', out, actor: { id: 'a', role: 'b', unit: 'c' }, purpose: 'OVERSIGHT' }))
+      .rejects.toThrow('holds nothing');
+  });
+});
