@@ -6,7 +6,8 @@
  *
  * Environment: BENCH_EVENTS (ledger size, default 1,000,000), BENCH_QUERIES (per history case, default 2,000),
  * BENCH_LAG_SECONDS (measured ingest, default 10), BENCH_LAG_RATE (records/s, default 5,000),
- * BENCH_PROJECTION_SECTIONS (comma list of `rebuild` (sections 1 and 2) and `lag` (section 3); default both).
+ * BENCH_PROJECTION_SECTIONS (comma list of `rebuild` (sections 1 and 2), `report` (issue 4's access report) and `lag`
+ * (section 3); default all), BENCH_REPORTS (runs per report case, default 100).
  *
  * Time: section 3 takes ~30 s. Sections 1 and 2 take generation + two rebuilds + ~30 s of queries: at 100,000
  * events ~1.5 min on the standard machine; at 1,000,000 and today's rebuild rates (2,400/s at 100,000 falling to
@@ -45,6 +46,7 @@ import { BUILT_IN_REGISTERS, RegisterCatalog, type Register } from '@derbes/regi
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { ledgerProjections } from '../apps/ledger/src/projections.provider';
 import { startServer } from './http-bench';
+import { reportLatency } from './report-bench';
 import { employeeIins, recordJson, rng } from './workload';
 
 export interface ProjectionBenchOptions {
@@ -62,7 +64,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 2_000);
 const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 10);
 const LAG_RATE = Number(process.env.BENCH_LAG_RATE ?? 5_000);
-const SECTIONS = new Set((process.env.BENCH_PROJECTION_SECTIONS ?? 'rebuild,lag').split(',').map((s) => s.trim()));
+const SECTIONS = new Set((process.env.BENCH_PROJECTION_SECTIONS ?? 'rebuild,report,lag').split(',').map((s) => s.trim()));
 const EMPLOYEES = 10_000;
 const HOT_EVENTS = 1_000;
 const BATCH = 1_000;
@@ -507,7 +509,7 @@ export async function projectionBenchmarks(options: ProjectionBenchOptions): Pro
   const { emit } = options;
   const dir = mkdtempSync(join(options.work, 'projections-'));
   try {
-    if (SECTIONS.has('rebuild')) await rebuildAndQuery(dir, options);
+    if (SECTIONS.has('rebuild') || SECTIONS.has('report')) await rebuildAndQuery(dir, options);
     if (SECTIONS.has('lag')) await liveLag(options.root, dir, emit);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -525,6 +527,8 @@ async function rebuildAndQuery(dir: string, options: ProjectionBenchOptions): Pr
 
   const store = SqliteEventStore.open(storeFile);
   try {
+    if (SECTIONS.has('report')) await reportLatency(store, generated.hotSubjectId, fmt(EVENTS), line, emit);
+    if (!SECTIONS.has('rebuild')) return;
     const rawRead = await rawReadRate(store);
     const ceiling = `raw read of the log (store.readAll, pages of 1,000, JSON parsed): ${fmt(rawRead)}`;
     const config = loadConfig({ DERBES_DATA_DIR: dir });
