@@ -1,16 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { createKey } from '../apps/cli/src/keys.command';
+import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { employeeIins, recordJson, rng } from './workload';
 
 export interface HttpServer {
   readonly url: string;
+  /** The authorization header of an emitter key for hr-portal, the workload's system. */
+  readonly authorization: string;
   stop(): Promise<void>;
 }
 
 /** Starts the built ledger (dist/) as a child process on an empty data directory, as `npm start` would. */
 /** `env` adds to the server's environment, e.g. DERBES_PROJECTIONS=off. */
 export async function startServer(root: string, dataDir: string, port: number, env: Record<string, string> = {}): Promise<HttpServer> {
+  // The key is made before the server starts, as an operator would with `derbes keys create`.
+  const keyEnv = { ...process.env, DERBES_DATA_DIR: dataDir, DERBES_PSEUDONYM_KEY: 'cd'.repeat(32), DERBES_LOG_LEVEL: 'error', ...env };
+  const lines = await createKey(loadConfig(keyEnv), { role: 'emitter', name: 'bench-hr-portal', system: 'hr-portal', grants: [] });
+  const authorization = `Bearer ${lines.at(-1)}`;
   const child: ChildProcess = spawn(process.execPath, [join(root, 'dist/apps/ledger/src/main.js')], {
     env: { ...process.env, DERBES_DATA_DIR: dataDir, DERBES_PORT: String(port), DERBES_LOG_LEVEL: 'error', NODE_ENV: 'production', DERBES_PSEUDONYM_KEY: 'cd'.repeat(32), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -28,6 +36,7 @@ export async function startServer(root: string, dataDir: string, port: number, e
   }
   return {
     url,
+    authorization,
     stop: () => new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
@@ -44,7 +53,7 @@ export interface IngestResult {
 }
 
 /** Drives POST /v1/processing-records (batchSize 1) or /batch with fresh records for `seconds`. */
-export async function ingest(url: string, options: { batchSize: number; connections: number; seconds: number; run: number }): Promise<IngestResult> {
+export async function ingest(url: string, authorization: string, options: { batchSize: number; connections: number; seconds: number; run: number }): Promise<IngestResult> {
   const iins = employeeIins(10_000);
   const next = rng(options.run);
   const occurredAt = new Date(Date.now() - 3600_000).toISOString();
@@ -60,7 +69,7 @@ export async function ingest(url: string, options: { batchSize: number; connecti
     connections: options.connections,
     duration: options.seconds,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization },
     requests: [{ method: 'POST', setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }) }],
   });
   return {

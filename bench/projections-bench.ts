@@ -409,7 +409,7 @@ async function sampleHealth(url: string): Promise<HealthSample | null> {
   }
 }
 
-async function ingestAtRate(url: string, rate: number, batchSize: number, seconds: number, run: number) {
+async function ingestAtRate(url: string, authorization: string, rate: number, batchSize: number, seconds: number, run: number) {
   const iins = employeeIins(EMPLOYEES);
   const next = rng(run);
   const occurredAt = new Date(Date.now() - 3600_000).toISOString();
@@ -427,7 +427,7 @@ async function ingestAtRate(url: string, rate: number, batchSize: number, second
     overallRate: requestsPerSecond,
     duration: seconds,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization },
     requests: [{ method: 'POST', setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }) }],
   };
   const result = await autocannon(options);
@@ -456,7 +456,7 @@ const BATCH_SIZE = 100;
 async function pacedIngest(root: string, dataDir: string, projections: 'on' | 'off', run: number): Promise<PacedRun> {
   const server = await startServer(root, dataDir, 30_000 + Math.floor(Math.random() * 20_000), { DERBES_PROJECTIONS: projections });
   try {
-    await ingestAtRate(server.url, LAG_RATE, BATCH_SIZE, 2, run);
+    await ingestAtRate(server.url, server.authorization, LAG_RATE, BATCH_SIZE, 2, run);
     await new Promise((r) => setTimeout(r, 1000));
     const samples: HealthSample[] = [];
     const pending: Array<Promise<void>> = [];
@@ -468,7 +468,7 @@ async function pacedIngest(root: string, dataDir: string, projections: 'on' | 'o
     }, 100);
     let ingest;
     try {
-      ingest = await ingestAtRate(server.url, LAG_RATE, BATCH_SIZE, LAG_SECONDS, run + 1);
+      ingest = await ingestAtRate(server.url, server.authorization, LAG_RATE, BATCH_SIZE, LAG_SECONDS, run + 1);
     } finally {
       clearInterval(ticker);
     }

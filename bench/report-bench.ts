@@ -39,6 +39,8 @@ export async function reportLatency(store: SqliteEventStore, subjectId: string, 
     return buildAccessReport({
       subjectId, events, catalog, owner: 'mineco', language: 'kk', now: new Date('2026-11-25T12:00:00Z'),
       utcOffsetMinutes: 300, showActors: false, showWithheld: false,
+      // The bench writes its events straight to the store, unsealed: plain texts open as themselves.
+      unseal: (_subjectId, _field, value) => value,
     });
   };
   const sample = await build();

@@ -62,12 +62,12 @@ async function main(): Promise<void> {
     const label = projections === 'off' ? 'read models off' : 'read models on (default)';
     const server = await startServer(root, join(work, `http-data-${projections}`), 30_000 + Math.floor(Math.random() * 20_000), { DERBES_PROJECTIONS: projections });
     try {
-      await ingest(server.url, { batchSize: 1, connections: 64, seconds: 2, run: 1 });
-      const single = await ingest(server.url, { batchSize: 1, connections: 64, seconds: SECONDS * 2, run: 2 });
+      await ingest(server.url, server.authorization, { batchSize: 1, connections: 64, seconds: 2, run: 1 });
+      const single = await ingest(server.url, server.authorization, { batchSize: 1, connections: 64, seconds: SECONDS * 2, run: 2 });
       row(`HTTP, ${label}: POST /v1/processing-records, 64 connections (p50 ${single.latencyP50} ms, p99 ${single.latencyP99} ms, non-2xx ${single.non2xx})`,
         single.recordsPerSecond, 'raw 1 row/tx', raw1, '>= 3,000/s', single.recordsPerSecond >= 3000 && single.non2xx === 0);
-      await ingest(server.url, { batchSize: 1000, connections: 2, seconds: 2, run: 3 });
-      const batch = await ingest(server.url, { batchSize: 1000, connections: 2, seconds: SECONDS * 2, run: 4 });
+      await ingest(server.url, server.authorization, { batchSize: 1000, connections: 2, seconds: 2, run: 3 });
+      const batch = await ingest(server.url, server.authorization, { batchSize: 1000, connections: 2, seconds: SECONDS * 2, run: 4 });
       row(`HTTP, ${label}: POST /v1/processing-records/batch of 1000, 2 connections (p50 ${batch.latencyP50} ms, non-2xx ${batch.non2xx})`,
         batch.recordsPerSecond, 'raw 1000 rows/tx', raw1000, '>= 20,000/s and >= 40% of raw',
         batch.recordsPerSecond >= 20_000 && batch.recordsPerSecond >= 0.4 * raw1000 && batch.non2xx === 0);

@@ -17,7 +17,7 @@ const binary = (res: request.Response, done: (error: Error | null, body: Buffer)
 
 /** A subject with a collection, a transfer abroad without ground (flagged), an embargoed access and a change. */
 async function seed(t: TestApp): Promise<string> {
-  const res = await request(t.server).post('/v1/processing-records/batch').send({ records: [
+  const res = await t.http.post('/v1/processing-records/batch').send({ records: [
     aRecord({ categories: [1, 13], source: { kind: 'state-database', name: 'ГБД ФЛ' }, occurredAt: '2026-02-01T09:00:00Z' }),
     aRecord({ operation: 'transfer', source: undefined, categories: [1], purpose: 'P05', recipient: { name: 'Қазақстан банкі', country: 'TR' }, occurredAt: '2026-03-01T09:00:00Z' }),
     aRecord({ operation: 'access', source: undefined, categories: [13], purpose: 'P03', embargoUntil: '2027-01-15', occurredAt: '2026-04-01T09:00:00Z', actor: { id: 'inspector-2', role: 'investigator', unit: 'internal-security' } }),
@@ -35,7 +35,7 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
   it('gives the JSON report, valid against its schema, with masked IIN and the embargoed entry left out', async () => {
     t = await startTestApp();
     const subjectId = await seed(t);
-    const res = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).expect(200);
+    const res = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).expect(200);
     expect(res.headers['content-type']).toContain('application/json');
     const report = res.body;
     const validate = new Ajv({ allErrors: true }).compile(ACCESS_REPORT_JSON_SCHEMA);
@@ -58,11 +58,11 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
   it('shows withheld entries only as a count when configured, the entry itself once its date has passed, and names readers only when configured', async () => {
     t = await startTestApp({ DERBES_REPORT_SHOW_WITHHELD: 'on', DERBES_REPORT_SHOW_ACTORS: 'on' });
     const subjectId = await seed(t);
-    const before = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).expect(200);
+    const before = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).expect(200);
     expect(before.body.withheld).toEqual({ count: 1 });
     expect(before.body.events[0].actorId).toBe('hr-17');
     t.clock.at = new Date('2027-01-15T00:00:00+05:00');
-    const after = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200);
+    const after = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200);
     expect(after.body.withheld).toEqual({ count: 0 });
     expect(after.body.events.map((e: { operation: string }) => e.operation)).toEqual(['collect', 'transfer', 'access', 'change', 'read']);
     expect(after.body.events[2]).toMatchObject({ actorId: 'inspector-2', unit: 'internal-security', role: 'investigator' });
@@ -71,10 +71,10 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
   it('gives the same entries as HTML and PDF, with Kazakh letters, and no raw IIN in any of them', async () => {
     t = await startTestApp();
     const subjectId = await seed(t);
-    const html = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'html' }).expect(200);
+    const html = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'html' }).expect(200);
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.text).toContain('<html lang="kk"');
-    const pdf = await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'pdf', lang: 'kk' })
+    const pdf = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'pdf', lang: 'kk' })
       .buffer(true).parse(binary).expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const text = pdfText(pdf.body as Buffer).replace(/\s+/g, ' ');
@@ -89,7 +89,7 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
   it('records each report as a read of the file, with the reader and the purpose', async () => {
     t = await startTestApp();
     const subjectId = await seed(t);
-    await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set({ ...READER, 'x-purpose': 'P07' }).query({ format: 'html', lang: 'ru' }).expect(200);
+    await t.http.get(`/v1/subjects/${subjectId}/access-report`).set({ ...READER, 'x-purpose': 'P07' }).query({ format: 'html', lang: 'ru' }).expect(200);
     const events = await t.store.readStream(`subject-${subjectId}`);
     expect(events.at(-1)).toMatchObject({
       type: 'SubjectFileRead',
@@ -100,12 +100,12 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
   it('refuses a bad language, format, subject or missing reader, and answers 404 for an unknown subject', async () => {
     t = await startTestApp();
     const subjectId = await seed(t);
-    await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'de' }).expect(400)
+    await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'de' }).expect(400)
       .expect((r) => expect(r.body.errors).toEqual([expect.objectContaining({ field: 'lang' })]));
-    await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'docx' }).expect(400);
-    await request(t.server).get(`/v1/subjects/${subjectId}/access-report`).expect(400);
-    await request(t.server).get('/v1/subjects/xyz/access-report').set(READER).expect(400);
-    await request(t.server).get(`/v1/subjects/${'0'.repeat(64)}/access-report`).set(READER).expect(404);
+    await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'docx' }).expect(400);
+    await t.http.get(`/v1/subjects/${subjectId}/access-report`).expect(400);
+    await t.http.get('/v1/subjects/xyz/access-report').set(READER).expect(400);
+    await t.http.get(`/v1/subjects/${'0'.repeat(64)}/access-report`).set(READER).expect(404);
   });
 });
 

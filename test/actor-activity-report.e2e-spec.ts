@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { buildIin } from '@derbes/ledger';
 import { ORDER_328_O } from '@derbes/register';
 import { aRecord, startTestApp, type TestApp } from './support/test-app';
@@ -24,14 +23,14 @@ describe('GET /v1/reports/actor-activity', () => {
     // Then hr-1 reads 25 people's medical results in a day; hr-2 works as usual, once just after midnight at UTC+5.
     IINS.slice(0, 25).forEach((iin) => records.push(access('hr-1', iin, '2026-11-24T06:00:00Z', [28, 1])));
     records.push(access('hr-2', IINS[1]!, '2026-11-23T19:30:00Z'), access('hr-2', IINS[2]!, '2026-11-24T10:00:00Z', ['address']));
-    const res = await request(t.server).post('/v1/processing-records/batch').send({ records }).expect(201);
+    const res = await t.http.post('/v1/processing-records/batch').send({ records }).expect(201);
     position = res.body.results[res.body.results.length - 1].position;
   });
   afterEach(async () => {
     await t.close();
   });
 
-  const report = (query: Record<string, string>) => request(t.server).get('/v1/reports/actor-activity').query(query);
+  const report = (query: Record<string, string>) => t.http.get('/v1/reports/actor-activity').query(query);
 
   it("reports each actor and flags the day far above their own and their unit's level, with the numbers", async () => {
     const res = await report({ from: '2026-11-10', to: '2026-11-24', position: String(position) }).expect(200);
@@ -101,7 +100,7 @@ describe('GET /v1/reports/actor-activity', () => {
   });
 
   it('is documented in OpenAPI', async () => {
-    const doc = (await request(t.server).get('/docs-json').expect(200)).body;
+    const doc = (await t.http.get('/docs-json').expect(200)).body;
     const get = doc.paths['/v1/reports/actor-activity'].get;
     expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['actor', 'from', 'lang', 'position', 'to', 'unit']);
     expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '409', '503']);
@@ -112,7 +111,7 @@ describe('GET /v1/reports/actor-activity while the read model is not built', () 
   it('answers 503 projection_building with Retry-After', async () => {
     const t = await startTestApp({ DERBES_PROJECTIONS: 'off' });
     try {
-      const res = await request(t.server).get('/v1/reports/actor-activity').query({ from: '2026-11-01', to: '2026-11-24' }).expect(503);
+      const res = await t.http.get('/v1/reports/actor-activity').query({ from: '2026-11-01', to: '2026-11-24' }).expect(503);
       expect(res.body.code).toBe('projection_building');
       expect(res.headers['retry-after']).toBe('1');
     } finally {

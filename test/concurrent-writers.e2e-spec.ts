@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { ANY, SqliteEventStore, type EventData, type ExpectedRevision } from '@derbes/event-store';
 import { aRecord, startTestApp, type TestApp } from './support/test-app';
 
@@ -19,18 +18,18 @@ describe('a writer outside this process', () => {
   });
 
   it('makes the append miss its expected revision; the record is decided again on fresh state and stored once', async () => {
-    const first = await request(t.server).post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined, categories: [28] })).expect(201);
-    const [stored] = await t.store.readAll();
+    const first = await t.http.post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined, categories: [28] })).expect(201);
+    const [stored] = await t.writtenEvents();
     // The other writer destroys category 28 behind this process's cached state.
     await foreignAppend(t, first.body.subjectId, {
       id: stored!.id, type: stored!.type, metadata: stored!.metadata,
       data: { ...stored!.data, operation: 'destroy' },
     });
-    const second = await request(t.server).post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined, categories: [28] })).expect(201);
+    const second = await t.http.post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined, categories: [28] })).expect(201);
     expect(second.body.streamRevision).toBe(2);
     // Decided on the reloaded state: the access to destroyed data is flagged.
     expect(second.body.violations).toEqual([expect.objectContaining({ code: 'category-destroyed', category: 28 })]);
-    expect(await t.store.lastPosition()).toBe(3);
+    expect(await t.written()).toBe(3);
   });
 });
 
@@ -38,8 +37,8 @@ describe('a subject that another writer keeps changing', () => {
   it('is retried a bounded number of times, then refused with 503 and nothing written', async () => {
     const t = await startTestApp();
     try {
-      const first = await request(t.server).post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined })).expect(201);
-      const [stored] = await t.store.readAll();
+      const first = await t.http.post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined })).expect(201);
+      const [stored] = await t.writtenEvents();
       const store = t.store as SqliteEventStore;
       const append = store.appendToStream.bind(store);
       let interference = 0;
@@ -52,7 +51,7 @@ describe('a subject that another writer keeps changing', () => {
         return append(streamId, events, expected);
       };
       const record = aRecord({ operation: 'access', source: undefined });
-      const res = await request(t.server).post('/v1/processing-records').send(record).expect(503);
+      const res = await t.http.post('/v1/processing-records').send(record).expect(503);
       expect(res.body).toMatchObject({ statusCode: 503, code: 'concurrency_exhausted' });
       expect(res.headers['retry-after']).toBe('1');
       expect(interference).toBe(5);

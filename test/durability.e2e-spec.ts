@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { ORDER_328_O } from '@derbes/register';
 import { aRecord, IIN, READER, startTestApp } from './support/test-app';
 
@@ -12,18 +11,18 @@ describe('the ledger on a SQLite file', () => {
     const records = [aRecord(), aRecord({ operation: 'destroy', source: undefined, categories: [28] })];
 
     const first = await startTestApp(env);
-    const batch = await request(first.server).post('/v1/processing-records/batch').send({ records }).expect(201);
+    const batch = await first.http.post('/v1/processing-records/batch').send({ records }).expect(201);
     await first.close();
 
     const second = await startTestApp(env);
     try {
-      const { subjectId } = (await request(second.server).post('/v1/subjects/lookup').send({ iin: IIN }).expect(200)).body;
+      const { subjectId } = (await second.http.post('/v1/subjects/lookup').send({ iin: IIN }).expect(200)).body;
       expect(subjectId).toBe(batch.body.results[0].subjectId);
-      const events = await request(second.server).get(`/v1/subjects/${subjectId}/events`).set(READER).expect(200);
+      const events = await second.http.get(`/v1/subjects/${subjectId}/events`).set(READER).expect(200);
       expect(events.body.items.map((e: { eventId: string }) => e.eventId)).toEqual(records.map((r) => r.recordId));
-      await request(second.server).post('/v1/processing-records').send(records[0]).expect(200);
+      await second.http.post('/v1/processing-records').send(records[0]).expect(200);
       // The state survives too: the destroyed category is still destroyed after the restart.
-      const later = await request(second.server).post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined, categories: [28] })).expect(201);
+      const later = await second.http.post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined, categories: [28] })).expect(201);
       expect(later.body.violations).toEqual([expect.objectContaining({ code: 'category-destroyed' })]);
       // Two records, the read of the events above (itself recorded), then this one.
       expect(later.body.streamRevision).toBe(3);
@@ -48,9 +47,9 @@ describe('extra registers from DERBES_REGISTERS_FILE', () => {
     };
     const t = await startTestApp({ DERBES_REGISTERS_FILE: writeRegisters([corrected]) });
     try {
-      const list = await request(t.server).get('/v1/register').expect(200);
+      const list = await t.http.get('/v1/register').expect(200);
       expect(list.body.registers).toEqual([expect.objectContaining({ effective: corrected.effective, publication: corrected.publication })]);
-      const early = await request(t.server).post('/v1/processing-records').send(aRecord({ occurredAt: '2025-12-20T10:00:00Z' })).expect(201);
+      const early = await t.http.post('/v1/processing-records').send(aRecord({ occurredAt: '2025-12-20T10:00:00Z' })).expect(201);
       expect(early.body.violations).toEqual([expect.objectContaining({ code: 'no-register-in-force' })]);
     } finally {
       await t.close();
@@ -61,9 +60,9 @@ describe('extra registers from DERBES_REGISTERS_FILE', () => {
     const restricted = { ...ORDER_328_O, categories: ORDER_328_O.categories.map((c) => (c.number === 28 ? { ...c, purposes: ['P07'] } : c)) };
     const t = await startTestApp({ DERBES_REGISTERS_FILE: writeRegisters([restricted]) });
     try {
-      const flagged = await request(t.server).post('/v1/processing-records').send(aRecord({ categories: [1, 28], purpose: 'P01' })).expect(201);
+      const flagged = await t.http.post('/v1/processing-records').send(aRecord({ categories: [1, 28], purpose: 'P01' })).expect(201);
       expect(flagged.body.violations).toEqual([expect.objectContaining({ code: 'purpose-not-approved-for-category', category: 28 })]);
-      const allowed = await request(t.server).post('/v1/processing-records').send(aRecord({ categories: [28], purpose: 'P07' })).expect(201);
+      const allowed = await t.http.post('/v1/processing-records').send(aRecord({ categories: [28], purpose: 'P07' })).expect(201);
       expect(allowed.body.violations).toEqual([]);
     } finally {
       await t.close();

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { aRecord, IIN, OTHER_IIN, startTestApp, type TestApp } from './support/test-app';
 
 describe('POST /v1/processing-records/batch', () => {
@@ -10,7 +9,7 @@ describe('POST /v1/processing-records/batch', () => {
     await t.close();
   });
 
-  const postBatch = (records: unknown) => request(t.server).post('/v1/processing-records/batch').send({ records });
+  const postBatch = (records: unknown) => t.http.post('/v1/processing-records/batch').send({ records });
 
   it('records a batch in order with consecutive positions (201)', async () => {
     const records = [aRecord(), aRecord({ subject: { iin: OTHER_IIN } }), aRecord({ operation: 'access', source: undefined })];
@@ -18,7 +17,7 @@ describe('POST /v1/processing-records/batch', () => {
     expect(res.body.created).toBe(3);
     expect(res.body.duplicates).toBe(0);
     expect(res.body.results.map((r: { recordId: string }) => r.recordId)).toEqual(records.map((r) => r.recordId));
-    expect(res.body.results.map((r: { position: number }) => r.position)).toEqual([1, 2, 3]);
+    expect(res.body.results.map((r: { position: number }) => r.position)).toEqual([t.base + 1, t.base + 2, t.base + 3]);
     // Two records about the same subject: revisions 0 and 1 of one stream.
     expect(res.body.results[0].subjectId).toBe(res.body.results[2].subjectId);
     expect([res.body.results[0].streamRevision, res.body.results[2].streamRevision]).toEqual([0, 1]);
@@ -40,7 +39,7 @@ describe('POST /v1/processing-records/batch', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ index: 2, field: 'records[2].subject.iin', reason: expect.stringContaining('check-digit') })]);
     const shape = await postBatch([aRecord(), { ...aRecord(), operation: 42 }]).expect(400);
     expect(shape.body.errors).toEqual([expect.objectContaining({ index: 1, field: 'records[1].operation' })]);
-    expect(await t.store.lastPosition()).toBe(0);
+    expect(await t.written()).toBe(0);
   });
 
   it('refuses an empty batch, a batch over 1,000 and a batch that is not an array', async () => {
@@ -48,14 +47,14 @@ describe('POST /v1/processing-records/batch', () => {
     const big = Array.from({ length: 1001 }, () => aRecord());
     expect((await postBatch(big).expect(400)).body.errors[0]).toMatchObject({ field: 'records', reason: expect.stringContaining('at most 1000') });
     expect((await postBatch('nope').expect(400)).body.code).toBe('invalid_request');
-    expect(await t.store.lastPosition()).toBe(0);
+    expect(await t.written()).toBe(0);
   });
 
   it('takes a full batch of 1,000', async () => {
     const records = Array.from({ length: 1000 }, (_, i) => aRecord({ operation: 'access', source: undefined, subject: { iin: i % 2 ? IIN : OTHER_IIN } }));
     const res = await postBatch(records).expect(201);
     expect(res.body.created).toBe(1000);
-    expect(await t.store.lastPosition()).toBe(1000);
+    expect(await t.written()).toBe(1000);
   });
 
   it('answers a fully repeated batch with 200 and a partly repeated one with 201, appending only the new', async () => {
@@ -66,18 +65,18 @@ describe('POST /v1/processing-records/batch', () => {
     expect(again.body.results.map((r: { position: number }) => r.position)).toEqual(created.body.results.map((r: { position: number }) => r.position));
     const mixed = await postBatch([first[0], aRecord()]).expect(201);
     expect(mixed.body.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'created']);
-    expect(await t.store.lastPosition()).toBe(3);
+    expect(await t.written()).toBe(3);
   });
 
   it('treats a record repeated inside one batch as one record, and a differing repeat as a conflict', async () => {
     const record = aRecord();
     const res = await postBatch([record, record]).expect(201);
     expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['created', 'duplicate']);
-    expect(await t.store.lastPosition()).toBe(1);
+    expect(await t.written()).toBe(1);
     const other = aRecord();
     const conflict = await postBatch([other, { ...other, purpose: 'P03' }]).expect(409);
     expect(conflict.body.errors).toEqual([expect.objectContaining({ index: 1, field: 'records[1].recordId' })]);
-    expect(await t.store.lastPosition()).toBe(1);
+    expect(await t.written()).toBe(1);
   });
 
   it('refuses a batch reusing a stored recordId with another body, writing none of it', async () => {
@@ -85,6 +84,6 @@ describe('POST /v1/processing-records/batch', () => {
     await postBatch([stored]).expect(201);
     const res = await postBatch([aRecord(), { ...stored, note: 'changed' }]).expect(409);
     expect(res.body).toMatchObject({ code: 'record_id_conflict', errors: [expect.objectContaining({ index: 1 })] });
-    expect(await t.store.lastPosition()).toBe(1);
+    expect(await t.written()).toBe(1);
   });
 });

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { aRecord, IIN, OTHER_IIN, startTestApp, uuid, type TestApp } from './support/test-app';
 
 describe('POST /v1/processing-records', () => {
@@ -10,7 +9,7 @@ describe('POST /v1/processing-records', () => {
     await t.close();
   });
 
-  const post = (body: unknown) => request(t.server).post('/v1/processing-records').send(body as object);
+  const post = (body: unknown) => t.http.post('/v1/processing-records').send(body as object);
 
   it('records the wire example as an event in the subject stream (201)', async () => {
     const record = aRecord();
@@ -21,12 +20,12 @@ describe('POST /v1/processing-records', () => {
       subjectId: expect.stringMatching(/^[0-9a-f]{64}$/),
       eventId: record.recordId,
       streamRevision: 0,
-      position: 1,
+      position: t.base + 1,
       recordedAt: '2026-11-25T12:00:00.000Z',
       violations: [],
     });
     expect(res.headers['x-correlation-id']).toBeTruthy();
-    const [event] = await t.store.readAll();
+    const [event] = await t.writtenEvents();
     expect(event).toMatchObject({
       streamId: `subject-${res.body.subjectId}`,
       type: 'ProcessingRecorded',
@@ -39,9 +38,10 @@ describe('POST /v1/processing-records', () => {
         system: 'hr-portal',
         occurredAt: '2026-11-20T09:30:00.000Z',
         source: { kind: 'subject' },
-        note: 'competition file',
+        // Sealed with the subject's data key (test/crypto-shredding.e2e-spec.ts).
+        note: expect.stringMatching(/^sealed:v1:1:/),
       },
-      metadata: { schemaVersion: 2, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: res.headers['x-correlation-id'] },
+      metadata: { schemaVersion: 3, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: res.headers['x-correlation-id'] },
     });
     expect((event?.data.legalBasis as unknown[]).length).toBeGreaterThan(0);
   });
@@ -54,7 +54,7 @@ describe('POST /v1/processing-records', () => {
     // Same meaning, other spelling: slugs for numbers, P01's slug, a shifted time zone.
     const respelled = { ...record, categories: ['medical-results', 'full-name', 2], occurredAt: '2026-11-20T14:30:00+05:00' };
     await post(respelled).expect(200);
-    expect(await t.store.lastPosition()).toBe(1);
+    expect(await t.written()).toBe(1);
   });
 
   it('refuses the same recordId with a different body (409) and writes nothing', async () => {
@@ -62,7 +62,7 @@ describe('POST /v1/processing-records', () => {
     await post(record).expect(201);
     const res = await post({ ...record, purpose: 'P02' }).expect(409);
     expect(res.body).toMatchObject({ statusCode: 409, code: 'record_id_conflict', errors: [{ field: 'recordId' }] });
-    expect(await t.store.lastPosition()).toBe(1);
+    expect(await t.written()).toBe(1);
   });
 
   it('keeps and flags records the approved list does not allow', async () => {
@@ -82,7 +82,7 @@ describe('POST /v1/processing-records', () => {
     await post(aRecord({ operation: 'block', source: undefined, categories: [1] })).expect(201);
     const blocked = await post(aRecord({ operation: 'change', source: undefined, categories: [1] })).expect(201);
     expect(blocked.body.violations).toEqual([expect.objectContaining({ code: 'blocked-data-processed', category: 1 })]);
-    expect(await t.store.lastPosition()).toBe(7);
+    expect(await t.written()).toBe(7);
   });
 
   it('treats a transfer to a configured adequate country as grounded', async () => {
@@ -133,7 +133,7 @@ describe('POST /v1/processing-records', () => {
       expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, reason: expect.stringContaining(reason) })]));
       expect(res.body.message).toContain(res.body.errors[0].field);
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
-      expect(await t.store.lastPosition()).toBe(0);
+      expect(await t.written()).toBe(0);
     });
 
     it('lists every problem of a record, not just the first', async () => {
@@ -142,25 +142,25 @@ describe('POST /v1/processing-records', () => {
     });
 
     it('answers invalid JSON, a wrong content type, a __proto__ key and a huge body in the same shape', async () => {
-      const bad = await request(t.server).post('/v1/processing-records').set('content-type', 'application/json').send('{"recordId": ').expect(400);
+      const bad = await t.http.post('/v1/processing-records').set('content-type', 'application/json').send('{"recordId": ').expect(400);
       expect(bad.body).toMatchObject({ statusCode: 400, code: 'invalid_request', correlationId: expect.any(String) });
-      const proto = await request(t.server).post('/v1/processing-records').set('content-type', 'application/json')
+      const proto = await t.http.post('/v1/processing-records').set('content-type', 'application/json')
         .send(JSON.stringify(aRecord()).replace('{', '{"__proto__":{"admin":true},')).expect(400);
       expect(proto.body.code).toBe('invalid_request');
-      const text = await request(t.server).post('/v1/processing-records').set('content-type', 'text/plain').send('hello').expect(415);
+      const text = await t.http.post('/v1/processing-records').set('content-type', 'text/plain').send('hello').expect(415);
       expect(text.body).toMatchObject({ statusCode: 415, code: 'unsupported_media_type' });
       const huge = await post(aRecord({ note: 'x'.repeat(5 * 1024 * 1024) })).expect(413);
       expect(huge.body).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
       const array = await post([aRecord()]).expect(400);
       expect(array.body.code).toBe('invalid_request');
-      expect(await t.store.lastPosition()).toBe(0);
+      expect(await t.written()).toBe(0);
     });
   });
 
   it('never stores the raw IIN anywhere in the log', async () => {
     await post(aRecord()).expect(201);
     await post(aRecord({ subject: { iin: OTHER_IIN } })).expect(201);
-    const all = JSON.stringify(await t.store.readAll());
+    const all = JSON.stringify(await t.writtenEvents());
     expect(all).not.toContain(IIN);
     expect(all).not.toContain(OTHER_IIN);
   });
@@ -171,12 +171,12 @@ describe('POST /v1/processing-records', () => {
     expect(responses.map((r) => r.status)).toEqual(records.map(() => 201));
     const revisions = responses.map((r) => r.body.streamRevision).sort((a: number, b: number) => a - b);
     expect(revisions).toEqual(records.map((_, i) => i));
-    const stored = await t.store.readAll();
+    const stored = await t.writtenEvents();
     expect(stored.map((e) => e.id).sort()).toEqual(records.map((r) => r.recordId).sort());
     // Repeating them all at once doubles nothing.
     const again = await Promise.all(records.map((r) => post(r)));
     expect(again.map((r) => r.status)).toEqual(records.map(() => 200));
-    expect(await t.store.lastPosition()).toBe(40);
+    expect(await t.written()).toBe(40);
   });
 
   it('answers 503 when the store cannot take writes, and keeps answering', async () => {
@@ -184,11 +184,11 @@ describe('POST /v1/processing-records', () => {
     const res = await post(aRecord()).expect(503);
     expect(res.body).toMatchObject({ statusCode: 503, code: 'store_unavailable', message: expect.stringContaining('nothing was recorded') });
     expect(res.headers['retry-after']).toBe('1');
-    await request(t.server).get('/v1/register/current').expect(200);
+    await t.http.get('/v1/register/current').expect(200);
   });
 
   it('answers unknown routes in the error shape', async () => {
-    const res = await request(t.server).get('/v1/nothing-here').expect(404);
+    const res = await t.http.get('/v1/nothing-here').expect(404);
     expect(res.body).toMatchObject({ statusCode: 404, code: 'not_found' });
   });
 
@@ -202,7 +202,7 @@ describe('POST /v1/processing-records', () => {
   it('takes a record with no optional fields', async () => {
     const res = await post(aRecord({ operation: 'access', source: undefined, note: undefined, recordId: uuid() })).expect(201);
     expect(res.body.violations).toEqual([]);
-    const [event] = await t.store.readAll();
+    const [event] = await t.writtenEvents();
     expect(event?.data).toMatchObject({ source: null, recipient: null, transferGround: null, note: null, crossBorder: false });
   });
 });

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { aRecord, startTestApp, type TestApp } from './support/test-app';
 
 describe('register, health and docs', () => {
@@ -11,7 +10,7 @@ describe('register, health and docs', () => {
   });
 
   it('GET /v1/register lists the versions with their effective periods', async () => {
-    const res = await request(t.server).get('/v1/register').expect(200);
+    const res = await t.http.get('/v1/register').expect(200);
     expect(res.body.owner).toBe('mineco');
     expect(res.body.registers).toEqual([
       expect.objectContaining({
@@ -24,31 +23,31 @@ describe('register, health and docs', () => {
   });
 
   it('GET /v1/register/current gives the register in force in full, or 404 before it', async () => {
-    const res = await request(t.server).get('/v1/register/current').expect(200);
+    const res = await t.http.get('/v1/register/current').expect(200);
     expect(res.body.categories).toHaveLength(30);
     expect(res.body.categories[27]).toMatchObject({ number: 28, slug: 'medical-results', sensitive: true });
     expect(res.body.responsibleOfficial.name.kk).toContain('Қазақбайұлы');
-    const before = await request(t.server).get('/v1/register/current').query({ at: '2025-12-13T18:59:59Z' }).expect(404);
+    const before = await t.http.get('/v1/register/current').query({ at: '2025-12-13T18:59:59Z' }).expect(404);
     expect(before.body.code).toBe('no_register_in_force');
-    await request(t.server).get('/v1/register/current').query({ at: '2025-12-13T19:00:00Z' }).expect(200);
-    const bad = await request(t.server).get('/v1/register/current').query({ at: 'soon' }).expect(400);
+    await t.http.get('/v1/register/current').query({ at: '2025-12-13T19:00:00Z' }).expect(200);
+    const bad = await t.http.get('/v1/register/current').query({ at: 'soon' }).expect(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'at' })]);
   });
 
   it('GET /health reports the store position', async () => {
-    const res = await request(t.server).get('/health').expect(200);
-    expect(res.body).toMatchObject({ status: 'ok', store: { kind: 'sqlite-memory', lastPosition: 0 }, register: { id: 'mineco-328-O', version: 1 } });
+    const res = await t.http.get('/health').expect(200);
+    expect(res.body).toMatchObject({ status: 'ok', store: { kind: 'sqlite-memory', lastPosition: t.base }, register: { id: 'mineco-328-O', version: 1 } });
   });
 
   it('GET /health and GET /metrics show each projection and its lag behind the log', async () => {
-    const written = await request(t.server).post('/v1/processing-records').send(aRecord()).expect(201);
-    await request(t.server).get('/v1/reports/violations').query({ position: String(written.body.position) }).expect(200);
-    const health = await request(t.server).get('/health').expect(200);
+    const written = await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+    await t.http.get('/v1/reports/violations').query({ position: String(written.body.position) }).expect(200);
+    const health = await t.http.get('/health').expect(200);
     expect(health.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(
       ['actor-activity', 'processing-summary', 'request-queue', 'subject-history', 'subject-inventory', 'transfers', 'violations']);
     const violations = health.body.projections.find((p: { name: string }) => p.name === 'violations');
     expect(violations).toMatchObject({ active: { position: written.body.position }, logPosition: written.body.position, lag: 0, error: null });
-    const metrics = await request(t.server).get('/metrics').expect(200);
+    const metrics = await t.http.get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.text).toContain(`derbes_log_position ${written.body.position}\n`);
     expect(metrics.text).toContain(`derbes_projection_position{projection="violations"} ${written.body.position}\n`);
@@ -57,13 +56,13 @@ describe('register, health and docs', () => {
   });
 
   it('serves the OpenAPI document and page at /docs', async () => {
-    const json = await request(t.server).get('/docs-json').expect(200);
+    const json = await t.http.get('/docs-json').expect(200);
     expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining([
       '/v1/processing-records', '/v1/processing-records/batch', '/v1/subjects/lookup', '/v1/subjects/{subjectId}/events',
       '/v1/register', '/v1/register/current', '/health',
     ]));
     expect(json.body.components.schemas.ProcessingRecordDto.required).toEqual(expect.arrayContaining(['recordId', 'operation', 'subject', 'categories', 'purpose']));
-    const page = await request(t.server).get('/docs').redirects(1).expect(200);
+    const page = await t.http.get('/docs').redirects(1).expect(200);
     expect(page.text).toContain('swagger');
   });
 });

@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { ProjectionNotReadyError, ProjectionRunner } from '@derbes/projections';
 import { ORDER_328_O } from '@derbes/register';
 import { aRecord, IIN, OTHER_IIN, READER, startTestApp, type TestApp } from './support/test-app';
@@ -27,12 +26,14 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
       op('destroy', [28], '2026-06-01T08:00:00Z'),
       op('access', [28], '2026-06-02T08:00:00Z'), // flagged: category-destroyed
     ];
-    const batch = await request(t.server).post('/v1/processing-records/batch')
-      .send({ records: [...records, aRecord({ subject: { iin: OTHER_IIN } })] }).expect(201);
+    // Each system reports with its own key: the erp record comes between two of hr-portal's, in plan order.
+    const batch = await t.http.post('/v1/processing-records').send(records[0]).expect(201).then((first) => ({ body: { results: [first.body] } }));
+    await t.http.post('/v1/processing-records').send(records[1]).expect(201);
+    await t.http.post('/v1/processing-records/batch').send({ records: [...records.slice(2), aRecord({ subject: { iin: OTHER_IIN } })] }).expect(201);
     ids.push(...records.map((r) => r.recordId as string));
     subjectId = batch.body.results[0].subjectId;
     const late = op('access', [2], '2026-04-01T08:00:00Z', { note: 'file check' });
-    const single = await request(t.server).post('/v1/processing-records').set('x-correlation-id', 'audit-42').send(late).expect(201);
+    const single = await t.http.post('/v1/processing-records').set('x-correlation-id', 'audit-42').send(late).expect(201);
     ids.push(late.recordId as string);
     position = single.body.position;
   });
@@ -45,7 +46,7 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
    * entry (test/reader-audit.e2e-spec.ts checks those); these checks look at the records the plan wrote.
    */
   const history = async (query: Record<string, string> = {}, id = subjectId, withPosition = true) => {
-    const res = await request(t.server).get(`/v1/subjects/${id}/history`).set(READER).query({ ...(withPosition ? { position: String(position) } : {}), ...query });
+    const res = await t.http.get(`/v1/subjects/${id}/history`).set(READER).query({ ...(withPosition ? { position: String(position) } : {}), ...query });
     expect(res.text).not.toContain(IIN);
     expect(res.text).not.toContain(OTHER_IIN);
     if (Array.isArray(res.body.items)) res.body.items = res.body.items.filter((e: { operation: string }) => e.operation !== 'read');
@@ -70,7 +71,7 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
       categories: [{ number: 1, code: 'full-name', name: names(1).en }, { number: 30, code: 'pension', name: names(30).en }],
       purpose: { code: 'P11', clause: 7, name: ORDER_328_O.purposes.find((p) => p.code === 'P11')!.names.en },
       actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' }, system: 'hr-portal',
-      source: null, recipient: { name: 'Pension fund', country: 'KZ' }, crossBorder: false, note: 'competition file', embargoUntil: null, requestId: null,
+      source: null, recipient: { name: 'Pension fund', country: 'KZ', kind: 'organization' }, crossBorder: false, note: 'competition file', embargoUntil: null, requestId: null,
       violations: [], correlationId: expect.any(String),
     });
     expect(items[0].violations).toEqual([expect.objectContaining({ code: 'category-destroyed', category: 28 })]);
@@ -116,7 +117,7 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
   });
 
   it('answers 404 for a subject it knows nothing about, and an empty page for a filter that matches nothing', async () => {
-    const unknown = (await request(t.server).post('/v1/subjects/lookup').send({ iin: '000229600014' }).expect(200)).body.subjectId;
+    const unknown = (await t.http.post('/v1/subjects/lookup').send({ iin: '000229600014' }).expect(200)).body.subjectId;
     const res = await history({}, unknown);
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ statusCode: 404, code: 'subject_not_found' });
@@ -188,9 +189,9 @@ describe('subject history across register versions', () => {
         op('access', [28], '2026-06-15T08:00:00Z'),
         op('access', [28], '2026-07-15T08:00:00Z'),
       ];
-      const batch = await request(t.server).post('/v1/processing-records/batch').send({ records }).expect(201);
+      const batch = await t.http.post('/v1/processing-records/batch').send({ records }).expect(201);
       const { subjectId, position } = batch.body.results[2];
-      const res = await request(t.server).get(`/v1/subjects/${subjectId}/history`).set(READER).query({ lang: 'en', position: String(position) }).expect(200);
+      const res = await t.http.get(`/v1/subjects/${subjectId}/history`).set(READER).query({ lang: 'en', position: String(position) }).expect(200);
       expect(res.body.items.map((e: { categories: { name: string }[] }) => e.categories[0]!.name)).toEqual([
         'Medical findings (v2)', names(28).en, 'Medical findings (v2)',
       ]);

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { ORDER_328_O } from '@derbes/register';
 import { aRecord, IIN, OTHER_IIN, READER, startTestApp, type TestApp } from './support/test-app';
 
@@ -20,7 +19,7 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
   let position: number;
   beforeAll(async () => {
     t = await startTestApp();
-    const res = await request(t.server).post('/v1/processing-records/batch').send({
+    const res = await t.http.post('/v1/processing-records/batch').send({
       records: [
         aRecord({ categories: [1, 2, 28], occurredAt: '2026-01-10T08:00:00Z' }),
         aRecord({ categories: [1], source: { kind: 'state-database', name: 'Individuals' }, occurredAt: '2026-01-11T08:00:00Z' }),
@@ -43,7 +42,7 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
   });
 
   const inventory = (query: Record<string, string> = {}, id = subjectId) =>
-    request(t.server).get(`/v1/subjects/${id}/inventory`).set(READER).query({ position: String(position), ...query });
+    t.http.get(`/v1/subjects/${id}/inventory`).set(READER).query({ position: String(position), ...query });
   const byNumber = (categories: Category[], n: number) => categories.find((c) => c.number === n) as Category;
 
   it("lists the register's 30 categories, those never processed as not known", async () => {
@@ -85,14 +84,14 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
 
   it('reads a later write back with its position', async () => {
     const later = op('access', [5], '2026-07-01T08:00:00Z', { subject: { iin: OTHER_IIN } });
-    const res = await request(t.server).post('/v1/processing-records').send(later).expect(201);
+    const res = await t.http.post('/v1/processing-records').send(later).expect(201);
     const body = (await inventory({ position: String(res.body.position) }, res.body.subjectId).expect(200)).body;
     expect(body.categories.filter((c: Category) => c.known).map((c: Category) => c.number)).toEqual([3, 5]);
     expect(byNumber(body.categories, 5)).toMatchObject({ held: true, firstProcessedAt: '2026-07-01T08:00:00.000Z', sources: [] });
   });
 
   it('answers 404 for a subject the ledger knows nothing about', async () => {
-    const unknown = (await request(t.server).post('/v1/subjects/lookup').send({ iin: '000229600014' }).expect(200)).body.subjectId;
+    const unknown = (await t.http.post('/v1/subjects/lookup').send({ iin: '000229600014' }).expect(200)).body.subjectId;
     expect((await inventory({}, unknown).expect(404)).body).toMatchObject({ statusCode: 404, code: 'subject_not_found' });
   });
 
@@ -114,9 +113,9 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
   });
 
   it('is documented in OpenAPI', async () => {
-    const docs = (await request(t.server).get('/docs-json').expect(200)).body;
+    const docs = (await t.http.get('/docs-json').expect(200)).body;
     const get = docs.paths['/v1/subjects/{subjectId}/inventory'].get;
-    expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['lang', 'position', 'subjectId', 'x-actor-id', 'x-actor-role', 'x-actor-unit', 'x-purpose']);
+    expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['lang', 'position', 'subjectId', 'x-purpose']);
     expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '404', '409', '503']);
     expect(Object.keys(docs.components.schemas.InventoryCategoryDto.properties)).toContain('held');
   });
@@ -126,8 +125,8 @@ describe('GET /v1/subjects/{subjectId}/inventory without read models', () => {
   it('answers 503 projection_building with Retry-After while the inventory has no generation', async () => {
     const t = await startTestApp({ DERBES_PROJECTIONS: 'off' });
     try {
-      const written = await request(t.server).post('/v1/processing-records').send(aRecord()).expect(201);
-      const res = await request(t.server).get(`/v1/subjects/${written.body.subjectId}/inventory`).set(READER).expect(503);
+      const written = await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+      const res = await t.http.get(`/v1/subjects/${written.body.subjectId}/inventory`).set(READER).expect(503);
       expect(res.body.code).toBe('projection_building');
       expect(res.headers['retry-after']).toBe('1');
     } finally {

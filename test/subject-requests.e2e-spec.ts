@@ -1,13 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { WorkingDayCalendar } from '@derbes/ledger';
 import { DeadlineRetimer } from '../apps/ledger/src/subject-requests/deadline-retimer';
 import { aRecord, IIN, READER, startTestApp, uuid, type TestApp } from './support/test-app';
 
-/** The official registering and answering requests; no stated purpose is needed to act on a request. */
-const OFFICIAL = { 'x-actor-id': 'hr-director', 'x-actor-role': 'responsible-official', 'x-actor-unit': 'personnel-management' };
 
 function aRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   // The test clock stands at Wed 25 Nov 2026, 17:00 in Astana.
@@ -26,17 +23,17 @@ describe('subject requests', () => {
   const eventsOf = async (subjectId: string) => t.store.readStream(`subject-${subjectId}`);
 
   it('receives a blocking request with its deadline, carries it out on answer, and closes it for good', async () => {
-    await request(t.server).post('/v1/processing-records').send(aRecord({ categories: [1, 13] })).expect(201);
+    await t.http.post('/v1/processing-records').send(aRecord({ categories: [1, 13] })).expect(201);
     // Received Tue 24 Nov; 1 working day: Wed 25 Nov.
-    const received = await request(t.server).post('/v1/subject-requests').set(OFFICIAL).send(aRequest()).expect(201);
+    const received = await t.http.post('/v1/subject-requests').send(aRequest()).expect(201);
     expect(received.body).toMatchObject({ status: 'open', result: 'created', deadline: { date: '2026-11-25', workingDays: 1, coverage: 'verified' } });
     const { requestId, subjectId } = received.body;
 
-    const queue = await request(t.server).get('/v1/subject-requests').query({ position: String(received.body.position) }).expect(200);
+    const queue = await t.http.get('/v1/subject-requests').query({ position: String(received.body.position) }).expect(200);
     expect(queue.body).toMatchObject({ today: '2026-11-25', status: 'open' });
     expect(queue.body.items).toEqual([expect.objectContaining({ requestId, kind: 'blocking', deadline: '2026-11-25', dueToday: true, overdue: false })]);
 
-    const answered = await request(t.server).post(`/v1/subject-requests/${requestId}/answer`).set(OFFICIAL).send({}).expect(200);
+    const answered = await t.http.post(`/v1/subject-requests/${requestId}/answer`).send({}).expect(200);
     expect(answered.body).toMatchObject({ status: 'answered', late: false, workingDaysLate: 0, records: [expect.any(String)] });
 
     const events = await eventsOf(subjectId);
@@ -48,32 +45,32 @@ describe('subject requests', () => {
     expect(JSON.stringify(events)).not.toContain(IIN);
 
     // The subject's history shows the block and the request that caused it.
-    const history = await request(t.server).get(`/v1/subjects/${subjectId}/history`).set(READER)
+    const history = await t.http.get(`/v1/subjects/${subjectId}/history`).set(READER)
       .query({ position: String(answered.body.position), operation: 'block' }).expect(200);
     expect(history.body.items).toEqual([expect.objectContaining({ operation: 'block', requestId })]);
 
-    await request(t.server).post(`/v1/subject-requests/${requestId}/answer`).set(OFFICIAL).send({}).expect(409)
+    await t.http.post(`/v1/subject-requests/${requestId}/answer`).send({}).expect(409)
       .expect((res) => expect(res.body.code).toBe('request_closed'));
-    await request(t.server).post(`/v1/subject-requests/${requestId}/refuse`).set(OFFICIAL).send({ reasons: ['late thought'] }).expect(409);
+    await t.http.post(`/v1/subject-requests/${requestId}/refuse`).send({ reasons: ['late thought'] }).expect(409);
 
-    const closed = await request(t.server).get('/v1/subject-requests').query({ status: 'answered', position: String(answered.body.position) }).expect(200);
+    const closed = await t.http.get('/v1/subject-requests').query({ status: 'answered', position: String(answered.body.position) }).expect(200);
     expect(closed.body.items).toEqual([expect.objectContaining({ requestId, status: 'answered', late: false })]);
   });
 
   it('answers an information request with the access report, late when after the deadline, and records the report as a read', async () => {
-    await request(t.server).post('/v1/processing-records').send(aRecord()).expect(201);
+    await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
     // Received Thu 19 Nov 2026; 3 working days: Fri 20, Mon 23, Tue 24. Today (Wed 25) is one working day late.
-    const received = await request(t.server).post('/v1/subject-requests').set(OFFICIAL)
+    const received = await t.http.post('/v1/subject-requests')
       .send(aRequest({ kind: 'information', categories: undefined, receivedAt: '2026-11-19T09:00:00+05:00', channel: 'egov' })).expect(201);
     expect(received.body.deadline.date).toBe('2026-11-24');
     const { requestId, subjectId, position } = received.body;
 
-    const overdue = await request(t.server).get('/v1/subject-requests').query({ due: 'overdue', position: String(position) }).expect(200);
+    const overdue = await t.http.get('/v1/subject-requests').query({ due: 'overdue', position: String(position) }).expect(200);
     expect(overdue.body.items).toEqual([expect.objectContaining({ requestId, overdue: true, workingDaysOverdue: 1, dueToday: false })]);
-    const dueToday = await request(t.server).get('/v1/subject-requests').query({ due: 'today' }).expect(200);
+    const dueToday = await t.http.get('/v1/subject-requests').query({ due: 'today' }).expect(200);
     expect(dueToday.body.items).toEqual([]);
 
-    const answered = await request(t.server).post(`/v1/subject-requests/${requestId}/answer`).set(OFFICIAL).send({ language: 'ru' }).expect(200);
+    const answered = await t.http.post(`/v1/subject-requests/${requestId}/answer`).send({ language: 'ru' }).expect(200);
     expect(answered.body).toMatchObject({ status: 'answered', late: true, workingDaysLate: 1, records: [] });
     expect(answered.body.report).toMatchObject({ language: 'ru', subject: { subjectId, maskedIin: '7**********8' } });
     expect(answered.body.report.requests).toEqual([expect.objectContaining({ requestId, kind: 'information', status: 'open' })]);
@@ -83,33 +80,33 @@ describe('subject requests', () => {
     expect(events[2]?.data).toMatchObject({ purpose: { code: 'SUBJECT-RIGHTS' }, categories: [{ number: 1 }, { number: 2 }, { number: 28 }] });
     expect(events[3]?.data).toMatchObject({ late: true, workingDaysLate: 1, report: { language: 'ru', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
 
-    const history = await request(t.server).get('/v1/subject-requests').query({ status: 'closed', position: String(answered.body.position) }).expect(200);
+    const history = await t.http.get('/v1/subject-requests').query({ status: 'closed', position: String(answered.body.position) }).expect(200);
     expect(history.body.items).toEqual([expect.objectContaining({ requestId, late: true, workingDaysLate: 1 })]);
   });
 
   it('refuses with reasons, never without, and records a late refusal as late', async () => {
-    const received = await request(t.server).post('/v1/subject-requests').set(OFFICIAL)
+    const received = await t.http.post('/v1/subject-requests')
       .send(aRequest({ kind: 'destruction', receivedAt: '2026-11-20T18:00:00+05:00' })).expect(201);
     // Received Fri 20 Nov; 1 working day: Mon 23 Nov. Today, Wed 25, is two working days late.
     expect(received.body.deadline.date).toBe('2026-11-23');
     const { requestId } = received.body;
-    await request(t.server).post(`/v1/subject-requests/${requestId}/refuse`).set(OFFICIAL).send({ reasons: [] }).expect(400)
+    await t.http.post(`/v1/subject-requests/${requestId}/refuse`).send({ reasons: [] }).expect(400)
       .expect((res) => expect(res.body.errors).toEqual([expect.objectContaining({ field: 'reasons' })]));
-    await request(t.server).post(`/v1/subject-requests/${requestId}/refuse`).set(OFFICIAL).send({ reasons: ['  '] }).expect(400)
+    await t.http.post(`/v1/subject-requests/${requestId}/refuse`).send({ reasons: ['  '] }).expect(400)
       .expect((res) => expect(res.body.errors).toEqual([expect.objectContaining({ field: 'reasons[0]' })]));
-    const refused = await request(t.server).post(`/v1/subject-requests/${requestId}/refuse`).set(OFFICIAL)
+    const refused = await t.http.post(`/v1/subject-requests/${requestId}/refuse`)
       .send({ reasons: ['the personnel file must be kept 75 years'] }).expect(200);
     expect(refused.body).toMatchObject({ status: 'refused', late: true, workingDaysLate: 2 });
-    const queue = await request(t.server).get('/v1/subject-requests').query({ status: 'refused', position: String(refused.body.position) }).expect(200);
+    const queue = await t.http.get('/v1/subject-requests').query({ status: 'refused', position: String(refused.body.position) }).expect(200);
     expect(queue.body.items).toEqual([expect.objectContaining({ requestId, reasons: ['the personnel file must be kept 75 years'], late: true })]);
   });
 
   it('takes a repeated requestId with the same content as a duplicate and with another as a conflict', async () => {
     const requestId = uuid();
-    const first = await request(t.server).post('/v1/subject-requests').set(OFFICIAL).send(aRequest({ requestId })).expect(201);
-    const again = await request(t.server).post('/v1/subject-requests').set(OFFICIAL).send(aRequest({ requestId })).expect(200);
+    const first = await t.http.post('/v1/subject-requests').send(aRequest({ requestId })).expect(201);
+    const again = await t.http.post('/v1/subject-requests').send(aRequest({ requestId })).expect(200);
     expect(again.body).toMatchObject({ requestId, result: 'duplicate', deadline: first.body.deadline, position: first.body.position });
-    await request(t.server).post('/v1/subject-requests').set(OFFICIAL).send(aRequest({ requestId, categories: [14] })).expect(409)
+    await t.http.post('/v1/subject-requests').send(aRequest({ requestId, categories: [14] })).expect(409)
       .expect((res) => expect(res.body).toMatchObject({ code: 'request_exists', errors: [{ field: 'requestId' }] }));
     expect(await t.store.lastPosition()).toBe(first.body.position);
   });
@@ -126,20 +123,19 @@ describe('subject requests', () => {
     [{ detail: `about ${IIN}` }, 'detail'],
     [{ surprise: 1 }, 'surprise'],
   ])('answers %j with a 400 naming %s and writes nothing', async (change, field) => {
-    const res = await request(t.server).post('/v1/subject-requests').set(OFFICIAL).send(aRequest(change)).expect(400);
+    const res = await t.http.post('/v1/subject-requests').send(aRequest(change)).expect(400);
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-    expect(await t.store.lastPosition()).toBe(0);
+    expect(await t.written()).toBe(0);
   });
 
-  it('needs the official named, a UUID for the request, and a request that exists', async () => {
-    const res = await request(t.server).post('/v1/subject-requests').send(aRequest()).expect(400);
-    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['x-actor-id', 'x-actor-role', 'x-actor-unit']);
-    await request(t.server).post('/v1/subject-requests/not-a-uuid/answer').set(OFFICIAL).send({}).expect(400)
+  it("needs the official's key, a UUID for the request, and a request that exists", async () => {
+    await t.as('auditor').post('/v1/subject-requests').send(aRequest()).expect(403);
+    await t.http.post('/v1/subject-requests/not-a-uuid/answer').send({}).expect(400)
       .expect((r) => expect(r.body.errors).toEqual([expect.objectContaining({ field: 'requestId' })]));
-    await request(t.server).post(`/v1/subject-requests/${uuid()}/answer`).set(OFFICIAL).send({}).expect(404)
+    await t.http.post(`/v1/subject-requests/${uuid()}/answer`).send({}).expect(404)
       .expect((r) => expect(r.body.code).toBe('request_not_found'));
-    await request(t.server).get('/v1/subject-requests').query({ status: 'answered', due: 'today' }).expect(400);
-    expect(await t.store.lastPosition()).toBe(0);
+    await t.http.get('/v1/subject-requests').query({ status: 'answered', due: 'today' }).expect(400);
+    expect(await t.written()).toBe(0);
   });
 });
 
@@ -148,10 +144,10 @@ describe('a corrected working-day calendar', () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-calendar-'));
     const env = { DERBES_EVENT_STORE: join(dir, 'events.db') };
     let t = await startTestApp(env);
-    const received = await request(t.server).post('/v1/subject-requests').set(OFFICIAL).send(aRequest()).expect(201);
-    const answeredToo = await request(t.server).post('/v1/subject-requests').set(OFFICIAL)
+    const received = await t.http.post('/v1/subject-requests').send(aRequest()).expect(201);
+    const answeredToo = await t.http.post('/v1/subject-requests')
       .send(aRequest({ kind: 'unblocking', receivedAt: '2026-11-23T10:00:00+05:00' })).expect(201);
-    await request(t.server).post(`/v1/subject-requests/${answeredToo.body.requestId}/answer`).set(OFFICIAL).send({}).expect(200);
+    await t.http.post(`/v1/subject-requests/${answeredToo.body.requestId}/answer`).send({}).expect(200);
     expect(received.body.deadline.date).toBe('2026-11-25');
     await t.close();
 
@@ -175,7 +171,7 @@ describe('a corrected working-day calendar', () => {
         requestId: received.body.requestId, previous: { date: '2026-11-25' }, deadline: { date: '2026-11-26', calendar: { version: expect.stringContaining('kz-2026-decree@2') } },
         reason: expect.stringContaining('calendar'),
       });
-      const queue = await request(t.server).get('/v1/subject-requests').query({ position: String(await t.store.lastPosition()) }).expect(200);
+      const queue = await t.http.get('/v1/subject-requests').query({ position: String(await t.written()) }).expect(200);
       expect(queue.body.items).toEqual([expect.objectContaining({ requestId: received.body.requestId, deadline: '2026-11-26', retimed: 1, dueToday: false })]);
       // Once moved, a restart with the same calendar moves nothing.
       await t.close();

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { aRecord, IIN, OTHER_IIN, READER, startTestApp, type TestApp } from './support/test-app';
 
 describe('subjects', () => {
@@ -10,8 +9,8 @@ describe('subjects', () => {
     await t.close();
   });
 
-  const post = (body: unknown) => request(t.server).post('/v1/processing-records').send(body as object).expect(201);
-  const lookup = (iin: unknown) => request(t.server).post('/v1/subjects/lookup').send({ iin });
+  const post = (body: unknown) => t.http.post('/v1/processing-records').send(body as object).expect(201);
+  const lookup = (iin: unknown) => t.http.post('/v1/subjects/lookup').send({ iin });
 
   describe('POST /v1/subjects/lookup', () => {
     it('gives the pseudonymous id the records were filed under', async () => {
@@ -26,8 +25,8 @@ describe('subjects', () => {
     it('rejects a bad IIN naming the rule, and a missing or extra field', async () => {
       const res = await lookup('791028302720').expect(400);
       expect(res.body.errors).toEqual([{ field: 'iin', reason: expect.stringContaining('rule: check-digit') }]);
-      expect((await request(t.server).post('/v1/subjects/lookup').send({}).expect(400)).body.errors[0].field).toBe('iin');
-      expect((await request(t.server).post('/v1/subjects/lookup').send({ iin: IIN, name: 'x' }).expect(400)).body.errors[0].field).toBe('name');
+      expect((await t.http.post('/v1/subjects/lookup').send({}).expect(400)).body.errors[0].field).toBe('iin');
+      expect((await t.http.post('/v1/subjects/lookup').send({ iin: IIN, name: 'x' }).expect(400)).body.errors[0].field).toBe('name');
     });
   });
 
@@ -53,7 +52,7 @@ describe('subjects', () => {
 
     /** Each read appends itself to the stream (test/reader-audit.e2e-spec.ts); these checks look at the plan's records. */
     const events = async (query: Record<string, string> = {}, id = subjectId, status = 200) => {
-      const res = await request(t.server).get(`/v1/subjects/${id}/events`).set(READER).query(query).expect(status);
+      const res = await t.http.get(`/v1/subjects/${id}/events`).set(READER).query(query).expect(status);
       if (Array.isArray(res.body.items)) res.body.items = res.body.items.filter((e: { type: string }) => e.type !== 'SubjectFileRead');
       return res;
     };
@@ -65,7 +64,7 @@ describe('subjects', () => {
       expect(res.body.items.map((e: { revision: number }) => e.revision)).toEqual([0, 1, 2, 3, 4]);
       expect(res.body.nextCursor).toBeNull();
       expect(res.body.items[0]).toMatchObject({
-        type: 'ProcessingRecorded', schemaVersion: 2, operation: 'collect', purpose: { code: 'P01' },
+        type: 'ProcessingRecorded', schemaVersion: 3, operation: 'collect', purpose: { code: 'P01' },
         recordedAt: '2026-11-25T12:00:00.000Z', occurredAt: '2026-01-10T08:00:00.000Z', violations: [],
       });
       expect(JSON.stringify(res.body)).not.toContain(IIN);
@@ -77,7 +76,7 @@ describe('subjects', () => {
       expect(await idsOf({ category: '1' })).toEqual([ids[0], ids[3], ids[4]]);
       expect(await idsOf({ category: 'family-status' })).toEqual([ids[2]]);
       expect(await idsOf({ purpose: 'P07' })).toEqual([ids[1]]);
-      const purposes = (await request(t.server).get('/v1/register/current').expect(200)).body.purposes;
+      const purposes = (await t.http.get('/v1/register/current').expect(200)).body.purposes;
       const p11 = purposes.find((p: { code: string }) => p.code === 'P11').slug;
       expect(await idsOf({ purpose: p11 })).toEqual([ids[4]]);
       expect(await idsOf({ from: '2026-02-10T08:00:00Z', to: '2026-04-10T08:00:00Z' })).toEqual([ids[1], ids[2], ids[3]]);

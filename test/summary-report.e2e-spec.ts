@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { ORDER_328_O } from '@derbes/register';
 import { aRecord, IIN, OTHER_IIN, startTestApp, type TestApp } from './support/test-app';
 
@@ -38,15 +37,15 @@ describe('GET /v1/reports/summary', () => {
       aRecord({ operation: 'access', source: undefined, categories: [1], occurredAt: '2026-03-02T08:00:00Z' }),
       aRecord({ occurredAt: '2025-06-01T00:00:00Z' }), // before the period
     ];
-    const res = await request(t.server).post('/v1/processing-records/batch').send({ records }).expect(201);
-    position = res.body.results[records.length - 1].position;
+    const res = { body: await t.recordAll(records) };
+    position = res.body.results[records.length - 1]!.position;
   });
   afterAll(async () => {
     await t.close();
   });
 
   const summary = (query: Record<string, string>) =>
-    request(t.server).get('/v1/reports/summary').query({ from: '2026-01-01', to: '2026-12-31', position: String(position), ...query });
+    t.http.get('/v1/reports/summary').query({ from: '2026-01-01', to: '2026-12-31', position: String(position), ...query });
 
   it('groups by category, operation and month, counting a record in each of its categories, with names', async () => {
     const res = await summary({ groupBy: 'category,operation,month', lang: 'en' }).expect(200);
@@ -166,12 +165,12 @@ describe('GET /v1/reports/summary', () => {
   });
 
   it('requires the period', async () => {
-    const res = await request(t.server).get('/v1/reports/summary').query({ groupBy: 'category' }).expect(400);
+    const res = await t.http.get('/v1/reports/summary').query({ groupBy: 'category' }).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['from', 'to']);
   });
 
   it('is documented in OpenAPI, CSV included', async () => {
-    const docs = (await request(t.server).get('/docs-json').expect(200)).body;
+    const docs = (await t.http.get('/docs-json').expect(200)).body;
     const get = docs.paths['/v1/reports/summary'].get;
     expect(get.parameters.map((p: { name: string }) => p.name)).toEqual(['from', 'to', 'groupBy', 'format', 'lang', 'position']);
     expect(Object.keys(get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
@@ -188,7 +187,7 @@ describe('GET /v1/reports/summary while the read model is not built', () => {
   it('answers 503 projection_building with Retry-After', async () => {
     const t = await startTestApp({ DERBES_PROJECTIONS: 'off' });
     try {
-      const res = await request(t.server).get('/v1/reports/summary').query({ from: '2026-01-01', to: '2026-01-31' }).expect(503);
+      const res = await t.http.get('/v1/reports/summary').query({ from: '2026-01-01', to: '2026-01-31' }).expect(503);
       expect(res.body.code).toBe('projection_building');
       expect(res.headers['retry-after']).toBe('1');
     } finally {

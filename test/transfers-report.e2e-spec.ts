@@ -20,7 +20,7 @@ describe('GET /v1/reports/transfers', () => {
       transfer({ name: 'Pension fund', country: 'KZ' }, '2025-06-01T08:00:00Z'), // before the period
       aRecord({ occurredAt: '2026-04-15T08:00:00Z' }), // not a transfer
     ];
-    const res = await request(t.server).post('/v1/processing-records/batch').send({ records }).expect(201);
+    const res = await t.http.post('/v1/processing-records/batch').send({ records }).expect(201);
     positions = res.body.results.map((r: { position: number }) => r.position);
     subjects = res.body.results.map((r: { subjectId: string }) => r.subjectId);
     last = positions[positions.length - 1]!;
@@ -30,7 +30,7 @@ describe('GET /v1/reports/transfers', () => {
   });
 
   const transfers = (query: Record<string, string> = {}) =>
-    request(t.server).get('/v1/reports/transfers').query({ from: '2026-01-01', to: '2026-12-31', position: String(last), ...query });
+    t.http.get('/v1/reports/transfers').query({ from: '2026-01-01', to: '2026-12-31', position: String(last), ...query });
   const positionsOf = async (query: Record<string, string>) =>
     (await transfers(query).expect(200)).body.items.map((i: { position: number }) => i.position);
 
@@ -46,7 +46,7 @@ describe('GET /v1/reports/transfers', () => {
     const lab = res.body.items[1];
     expect(lab).toEqual({
       position: p3, eventId: expect.any(String), subjectId: subjects[2], occurredAt: '2026-04-01T08:00:00.000Z',
-      recipient: { name: 'Lab GmbH', country: 'DE' }, crossBorder: true, transferGround: null,
+      recipient: { name: 'Lab GmbH', country: 'DE', kind: 'organization' }, crossBorder: true, transferGround: null,
       categories: [{ number: 28, name: ORDER_328_O.categories.find((c) => c.number === 28)!.names.en }],
       purpose: { code: 'P07', name: ORDER_328_O.purposes.find((p) => p.code === 'P07')!.names.en },
       actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' }, system: 'hr-portal',
@@ -68,7 +68,7 @@ describe('GET /v1/reports/transfers', () => {
     expect(await positionsOf({ from: '2025-01-01', to: '2026-02-28', recipient: 'Pension fund' })).toEqual([p1, positions[4]]);
     expect(await positionsOf({ from: '2026-03-01T08:00:00Z', to: '2026-04-01T08:00:00Z' })).toEqual([p3, p2]);
     const filtered = await transfers({ crossBorder: 'false', country: 'KZ' }).expect(200);
-    expect(filtered.body.totals).toEqual({ transfers: 2, crossBorder: 0, byCountry: { KZ: 2 }, byRecipient: { 'Pension fund': 1, 'Tax committee': 1 }, recipientsTruncated: false });
+    expect(filtered.body.totals).toEqual({ transfers: 2, crossBorder: 0, byCountry: { KZ: 2 }, byRecipient: { 'Pension fund': 1, 'Tax committee': 1 }, toPersons: 0, recipientsTruncated: false });
   });
 
   it('pages with a cursor, totals unchanged from page to page', async () => {

@@ -30,15 +30,15 @@ describe('GET /v1/reports/violations', () => {
       noRegister: aRecord({ subject: { iin: OTHER_IIN }, categories: [3], occurredAt: '2025-06-01T08:00:00Z', actor: ACCOUNTS, system: 'payroll' }),
     };
     for (const [name, record] of Object.entries(plan)) ids[name] = record.recordId as string;
-    const res = await request(t.server).post('/v1/processing-records/batch').send({ records: Object.values(plan) }).expect(201);
-    subjects = [res.body.results[0].subjectId, res.body.results.at(-1).subjectId];
-    position = res.body.results.at(-1).position;
+    const res = { body: await t.recordAll(Object.values(plan)) };
+    subjects = [res.body.results[0]!.subjectId, res.body.results.at(-1)!.subjectId];
+    position = res.body.results.at(-1)!.position;
   });
   afterAll(async () => {
     await t.close();
   });
 
-  const report = (query: Record<string, string> = {}) => request(t.server).get('/v1/reports/violations').query({ position: String(position), ...query });
+  const report = (query: Record<string, string> = {}) => t.http.get('/v1/reports/violations').query({ position: String(position), ...query });
   const keys = async (query: Record<string, string> = {}) =>
     (await report(query).expect(200)).body.items.map((i: Item) => `${Object.keys(ids).find((k) => ids[k] === i.recordId)}:${i.code}`);
   const ALL = [
@@ -106,7 +106,7 @@ describe('GET /v1/reports/violations', () => {
 
   it('includes a later flagged record when asked with its position', async () => {
     const later = op('access', [28], '2026-05-01T08:00:00Z', { actor: IT, system: 'erp' });
-    const res = await request(t.server).post('/v1/processing-records').send(later).expect(201);
+    const res = await t.http.post('/v1/processing-records').send(later).expect(201);
     const body = (await report({ position: String(res.body.position), from: '2026-05-01T00:00:00Z' }).expect(200)).body;
     expect(body.items.map((i: Item) => [i.recordId, i.code])).toEqual([[later.recordId, 'category-destroyed']]);
   });
@@ -136,7 +136,7 @@ describe('GET /v1/reports/violations', () => {
   });
 
   it('is documented in OpenAPI', async () => {
-    const docs = (await request(t.server).get('/docs-json').expect(200)).body;
+    const docs = (await t.http.get('/docs-json').expect(200)).body;
     const get = docs.paths['/v1/reports/violations'].get;
     expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['actor', 'code', 'cursor', 'from', 'limit', 'position', 'system', 'to', 'unit']);
     expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '409', '503']);
@@ -147,7 +147,7 @@ describe('GET /v1/reports/violations without read models', () => {
   it('answers 503 projection_building while the report has no generation', async () => {
     const t = await startTestApp({ DERBES_PROJECTIONS: 'off' });
     try {
-      const res = await request(t.server).get('/v1/reports/violations').expect(503);
+      const res = await t.http.get('/v1/reports/violations').expect(503);
       expect(res.body.code).toBe('projection_building');
     } finally {
       await t.close();

@@ -2,7 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { EVENT_STORE, type EventStore } from '@derbes/event-store';
+import request from 'supertest';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
+import { ApiKeys, type NewApiKey } from '../../apps/ledger/src/auth/api-keys';
+import type { Role } from '../../apps/ledger/src/auth/roles';
 import { Clock } from '../../apps/ledger/src/clock';
 import { loadConfig, type LedgerConfig } from '../../apps/ledger/src/config/ledger-config';
 import { createApp } from '../../apps/ledger/src/http/create-app';
@@ -19,13 +22,79 @@ export class FixedClock extends Clock {
 
 export const TEST_KEY_HEX = 'ab'.repeat(32);
 
+type Server = ReturnType<NestFastifyApplication['getHttpServer']>;
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** A supertest client whose every request carries an API key. */
+export type Client = Record<Method, (path: string) => request.Test>;
+
+/** The keys every test app has: who they name is what reads and writes are recorded as. */
+export const TEST_KEYS = {
+  official: { name: 'hr-director', role: 'official', unit: 'personnel-management', system: null, grants: [] },
+  auditor: { name: 'auditor-1', role: 'auditor', unit: 'internal-audit', system: null, grants: [] },
+  auditorWithGrant: { name: 'auditor-2', role: 'auditor', unit: 'internal-audit', system: null, grants: ['subject-data'] },
+  admin: { name: 'ops', role: 'admin', unit: 'it', system: null, grants: [] },
+} satisfies Record<string, NewApiKey & { role: Role }>;
+/** Systems with an emitter key in every test app. */
+export const TEST_SYSTEMS = ['hr-portal', 'erp', 'payroll'] as const;
+
 export interface TestApp {
   readonly app: NestFastifyApplication;
-  readonly server: ReturnType<NestFastifyApplication['getHttpServer']>;
+  readonly server: Server;
   readonly store: EventStore;
   readonly clock: FixedClock;
   readonly config: LedgerConfig;
+  /** Bearer tokens by TEST_KEYS name, and `emitter:<system>`. */
+  readonly tokens: Readonly<Record<string, string>>;
+  /**
+   * A client that sends each request with the key a real deployment would use: records with the emitter key of the
+   * record's system (hr-portal when it names none the test app knows), everything else as the official.
+   */
+  readonly http: Client;
+  /**
+   * Records a plan of records from several systems as each system would report them: consecutive records of one
+   * system as one batch with that system's emitter key, in plan order. Returns the results in plan order.
+   */
+  recordAll(records: readonly Record<string, unknown>[]): Promise<{ results: { subjectId: string; position: number; recordId: string; status: string }[] }>;
+  /** A client with one named key (`official`, `auditor`, `admin`, `emitter:payroll`...). */
+  as(key: string): Client;
+  /** The log position when the test began: the keys' administrative events come before it. */
+  readonly base: number;
+  /** How many events the test itself has written (the log's last position less `base`). */
+  written(): Promise<number>;
+  /** The events the test itself has written, in log order. */
+  writtenEvents(): Promise<RecordedEvent[]>;
   close(): Promise<void>;
+}
+
+const METHODS: readonly Method[] = ['get', 'post', 'put', 'patch', 'delete'];
+
+function client(server: Server, tokenFor: (method: Method, path: string) => string | undefined, emitterFor?: (body: unknown) => string | undefined): Client {
+  const make = (method: Method) => (path: string) => {
+    const test = request(server)[method](path);
+    const token = tokenFor(method, path);
+    if (token) void test.set('authorization', `Bearer ${token}`);
+    if (emitterFor && method === 'post' && path.startsWith('/v1/processing-records')) {
+      const send = test.send.bind(test);
+      test.send = ((body: unknown) => {
+        const emitter = emitterFor(body);
+        if (emitter) void test.set('authorization', `Bearer ${emitter}`);
+        return send(body as never);
+      }) as typeof test.send;
+    }
+    return test;
+  };
+  return Object.fromEntries(METHODS.map((m) => [m, make(m)])) as Client;
+}
+
+function systemOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as { system?: unknown; records?: unknown };
+  if (typeof b.system === 'string') return b.system;
+  if (Array.isArray(b.records) && typeof b.records[0] === 'object' && b.records[0] !== null) {
+    const first = (b.records[0] as { system?: unknown }).system;
+    return typeof first === 'string' ? first : undefined;
+  }
+  return undefined;
 }
 
 /** The real application on an in-memory (or given) SQLite store, with a fixed pseudonym key and clock. */
@@ -40,12 +109,48 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const clock = new FixedClock(new Date('2026-11-25T12:00:00Z'));
   const app = await createApp(config, clock);
+  const store = app.get<EventStore>(EVENT_STORE);
+  const keys = app.get(ApiKeys);
+  const tokens: Record<string, string> = {};
+  // A store that already has them (a restart on the same file) keeps its keys; new ones are added beside them.
+  for (const [name, key] of Object.entries(TEST_KEYS)) tokens[name] = (await keys.create(key, 'test')).token;
+  for (const system of TEST_SYSTEMS) {
+    tokens[`emitter:${system}`] = (await keys.create({ name: `${system}-service`, role: 'emitter', unit: system, system, grants: [] }, 'test')).token;
+  }
+  const server = app.getHttpServer();
+  const base = await store.lastPosition();
+  const routed = (method: Method, path: string) =>
+    method === 'post' && path.startsWith('/v1/processing-records') ? tokens['emitter:hr-portal'] : tokens.official;
   return {
     app,
-    server: app.getHttpServer(),
-    store: app.get<EventStore>(EVENT_STORE),
+    server,
+    store,
     clock,
     config,
+    tokens,
+    http: client(server, routed, (body) => tokens[`emitter:${systemOf(body)}`]),
+    as: (key: string) => {
+      const token = tokens[key];
+      if (!token) throw new Error(`no test key ${key}`);
+      return client(server, () => token);
+    },
+    recordAll: async (records) => {
+      const results: { subjectId: string; position: number; recordId: string; status: string }[] = [];
+      for (let i = 0; i < records.length;) {
+        const system = systemOf(records[i]);
+        let j = i;
+        while (j < records.length && systemOf(records[j]) === system) j++;
+        const token = tokens[`emitter:${system}`] ?? tokens['emitter:hr-portal'];
+        const res = await request(server).post('/v1/processing-records/batch').set('authorization', `Bearer ${token}`).send({ records: records.slice(i, j) });
+        if (res.status !== 201 && res.status !== 200) throw new Error(`recording records ${i}-${j - 1} answered ${res.status}: ${JSON.stringify(res.body)}`);
+        results.push(...res.body.results);
+        i = j;
+      }
+      return { results };
+    },
+    base,
+    written: async () => (await store.lastPosition()) - base,
+    writtenEvents: () => store.readAll({ after: base }),
     close: () => app.close(),
   };
 }
@@ -58,13 +163,8 @@ export function uuid(): string {
   return `4f7c0c1e-8a59-4d7e-9d0e-${hex}`;
 }
 
-/** Who reads a subject's file in the tests, and why: every per-subject read is recorded in the subject's stream. */
-export const READER = {
-  'x-actor-id': 'hr-director',
-  'x-actor-role': 'responsible-official',
-  'x-actor-unit': 'personnel-management',
-  'x-purpose': 'OVERSIGHT',
-};
+/** Why a subject's file is read in the tests (the reader is the key's holder): every such read is recorded. */
+export const READER = { 'x-purpose': 'OVERSIGHT' };
 
 export const IIN = '791028302728';
 export const OTHER_IIN = '061211600012';

@@ -1,4 +1,5 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import { ProjectionRunner } from '@derbes/projections';
@@ -38,6 +39,15 @@ import { DeadlineRetimer } from './subject-requests/deadline-retimer';
 import { RequestQueueHandler } from './subject-requests/request-queue.query';
 import { SubjectRequestDesk } from './subject-requests/subject-request-desk';
 import { SubjectRequestsController } from './subject-requests/subject-requests.controller';
+import { ApiKeys } from './auth/api-keys';
+import { AuthGuard } from './auth/auth.guard';
+import { KeysController } from './auth/keys.controller';
+import { SubjectLinks } from './auth/subject-links';
+import { SubjectLinksController } from './auth/subject-links.controller';
+import { dataKeyStoreProvider } from './data-keys/data-key-store.provider';
+import { SubjectSealer } from './data-keys/subject-sealer';
+import { SubjectShredder } from './data-keys/subject-shredder';
+import { SubjectShreddingController } from './data-keys/subject-shredding.controller';
 
 /** What start-up reads from files before the container is built, so that its errors surface plainly. */
 export interface StartupData {
@@ -74,7 +84,8 @@ export class AppModule implements OnApplicationShutdown {
       controllers: [ProcessingRecordsController, SubjectsController, RegisterController, HealthController,
         MetricsController, SummaryController, TransfersController,
         SubjectInventoryController, ViolationsController, ActorActivityController, SubjectHistoryController,
-        AccessReportController, SubjectRequestsController],
+        AccessReportController, SubjectRequestsController, KeysController, SubjectLinksController,
+        SubjectShreddingController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
@@ -98,6 +109,12 @@ export class AppModule implements OnApplicationShutdown {
         SubjectRequestDesk,
         RequestQueueHandler,
         DeadlineRetimer,
+        ApiKeys,
+        SubjectLinks,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        dataKeyStoreProvider,
+        SubjectSealer,
+        SubjectShredder,
       ],
     };
   }

@@ -17,7 +17,10 @@ export type LedgerErrorCode =
   | 'projection_building'
   | 'request_exists'
   | 'request_not_found'
-  | 'request_closed';
+  | 'request_closed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'rate_limited';
 
 /**
  * The errors the ledger reports to clients: a small union of codes, mapped to HTTP statuses in one place
@@ -29,6 +32,8 @@ export class LedgerError extends Error {
     readonly code: LedgerErrorCode,
     message: string,
     readonly errors: readonly FieldError[] = [],
+    /** For rate_limited: seconds until a retry may succeed (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

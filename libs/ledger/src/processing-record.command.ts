@@ -1,4 +1,4 @@
-import type { Actor, CategoryRef, Operation, SourceKind, TransferGroundKind } from './processing-record.events';
+import type { Actor, CategoryRef, Operation, RecipientKind, SourceKind, TransferGroundKind } from './processing-record.events';
 
 /**
  * A processing record after validation: IIN already turned into the subject's pseudonym, categories and purpose
@@ -14,7 +14,7 @@ export interface RecordProcessing {
   readonly system: string;
   readonly occurredAt: string;
   readonly source: { readonly kind: SourceKind; readonly name?: string } | null;
-  readonly recipient: { readonly name: string; readonly country: string } | null;
+  readonly recipient: { readonly name: string; readonly country: string; readonly kind?: RecipientKind } | null;
   readonly transferGround: { readonly kind: TransferGroundKind; readonly reference: string } | null;
   readonly note: string | null;
   /** Local date before which the subject's report does not show the record. */

@@ -21,6 +21,10 @@ export type Operation = (typeof OPERATIONS)[number];
 export const SOURCE_KINDS = ['subject', 'state-database', 'third-party'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
+/** Who received transferred data: a body or company, or a natural person (whose name is itself personal data). */
+export const RECIPIENT_KINDS = ['organization', 'person'] as const;
+export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
+
 /** Grounds for a transfer abroad besides an adequate country (Law 94-V, Art. 16). */
 export const TRANSFER_GROUND_KINDS = ['consent', 'treaty'] as const;
 export type TransferGroundKind = (typeof TRANSFER_GROUND_KINDS)[number];
@@ -55,6 +59,16 @@ export interface Actor {
   readonly unit: string;
 }
 
+/**
+ * Text that could identify a person beyond the pseudonym is stored sealed from v3 on: encrypted with the subject's
+ * data key, so that destroying the key (crypto-shredding) leaves the event readable as metadata and its text not at
+ * all. A sealed value is still a string and is recognised by this prefix (`sealed:v1:<keyVersion>:<base64url>`);
+ * anything else is plain text, as every such field of v1 and v2 events is. Sealed in ProcessingRecorded: `note`,
+ * `source.name` of a third party, `recipient.name` of a person, `transferGround.reference`; in the request events:
+ * `detail` (received) and `note` (answered). Only the ledger's application layer seals and opens them.
+ */
+export const SEALED_TEXT_PREFIX = 'sealed:';
+
 export interface ProcessingRecordedData {
   readonly recordId: string;
   readonly subjectId: string;
@@ -68,10 +82,14 @@ export interface ProcessingRecordedData {
   readonly actor: Actor;
   readonly system: string;
   readonly occurredAt: string;
+  /** `name` sealed (v3) when `kind` is third-party. */
   readonly source: { readonly kind: SourceKind; readonly name?: string } | null;
-  readonly recipient: { readonly name: string; readonly country: string } | null;
+  /** v3: `kind` (absent before: an organization); `name` sealed when the recipient is a person. */
+  readonly recipient: { readonly name: string; readonly country: string; readonly kind?: RecipientKind } | null;
   readonly crossBorder: boolean;
+  /** `reference` sealed (v3): consent and treaty documents name the person. */
   readonly transferGround: { readonly kind: TransferGroundKind; readonly reference: string } | null;
+  /** Sealed (v3). */
   readonly note: string | null;
   readonly violations: readonly Violation[];
   /** v2: local date (YYYY-MM-DD) before which the subject's own report does not show the record (an investigation). */
@@ -83,8 +101,11 @@ export interface ProcessingRecordedData {
 }
 
 export const PROCESSING_RECORDED = 'ProcessingRecorded' as const;
-/** v1 had no embargoUntil, subjectMask or requestId (read as null). */
-export const PROCESSING_RECORDED_SCHEMA_VERSION = 2;
+/**
+ * v1 had no embargoUntil, subjectMask or requestId (read as null). v3 seals the texts named at SEALED_TEXT_PREFIX
+ * and adds `recipient.kind`; v2 events keep their plain text and read as they are.
+ */
+export const PROCESSING_RECORDED_SCHEMA_VERSION = 3;
 
 export interface ProcessingRecorded {
   readonly type: typeof PROCESSING_RECORDED;
@@ -117,8 +138,29 @@ export interface SubjectFileRead {
   readonly data: SubjectFileReadData;
 }
 
+export const SUBJECT_DATA_KEY_DESTROYED = 'SubjectDataKeyDestroyed' as const;
+export const SUBJECT_DATA_KEY_DESTROYED_SCHEMA_VERSION = 1;
+
+/**
+ * The subject's data key was destroyed (Law 94-V, Art. 18: a destruction request answered, or the end of the storage
+ * period): every text sealed with it is unreadable from then on, while the events stay as metadata. A record that
+ * arrives later is new processing and is sealed with a fresh key.
+ */
+export interface SubjectDataKeyDestroyedData {
+  readonly subjectId: string;
+  readonly destroyedAt: string;
+  /** Why, in words (a destruction request's id, the storage period ended...); never names the person. */
+  readonly reason: string;
+  readonly by: Actor;
+}
+
+export interface SubjectDataKeyDestroyed {
+  readonly type: typeof SUBJECT_DATA_KEY_DESTROYED;
+  readonly data: SubjectDataKeyDestroyedData;
+}
+
 /** Every event of a subject's stream. */
-export type SubjectEvent = ProcessingRecorded | SubjectFileRead | SubjectRequestEvent;
+export type SubjectEvent = ProcessingRecorded | SubjectFileRead | SubjectRequestEvent | SubjectDataKeyDestroyed;
 
 /** Metadata stored beside each event. */
 export interface EventMetadata {

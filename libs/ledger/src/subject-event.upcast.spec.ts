@@ -3,24 +3,41 @@ import { UnreadableEventError, upcastSubjectEvent } from './subject-event.upcast
 describe('upcastSubjectEvent', () => {
   const v1 = { recordId: 'r1', subjectId: 's', operation: 'access', note: null };
 
-  it('reads a v1 ProcessingRecorded as v2: no embargo, no subject mask, no request', () => {
+  it('reads a v1 ProcessingRecorded as v3: no embargo, no subject mask, no request', () => {
     const event = upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 1 });
     expect(event).toEqual({ type: 'ProcessingRecorded', data: { ...v1, embargoUntil: null, subjectMask: null, requestId: null } });
   });
 
-  it('leaves a v2 event as stored', () => {
-    const v2 = { ...v1, embargoUntil: '2027-01-01', subjectMask: '7**********8', requestId: null };
+  it('leaves a v2 event as stored: its plain note and recipient without a kind stay as they are in v3', () => {
+    const v2 = {
+      ...v1, note: 'competition file', recipient: { name: 'Pension fund', country: 'KZ' },
+      embargoUntil: '2027-01-01', subjectMask: '7**********8', requestId: null,
+    };
     expect(upcastSubjectEvent('ProcessingRecorded', v2, { schemaVersion: 2 })?.data).toEqual(v2);
+    const v3 = { ...v2, note: 'sealed:v1:1:AAAA', recipient: { name: 'sealed:v1:1:BBBB', country: 'KZ', kind: 'person' } };
+    expect(upcastSubjectEvent('ProcessingRecorded', v3, { schemaVersion: 3 })?.data).toEqual(v3);
   });
 
-  it('reads the request events at v1 and ignores types it does not know', () => {
-    expect(upcastSubjectEvent('SubjectRequestReceived', { requestId: 'q' }, { schemaVersion: 1 })?.type).toBe('SubjectRequestReceived');
+  it('reads the request events at v1 with their plain text, received and answered at v2, and ignores types it does not know', () => {
+    expect(upcastSubjectEvent('SubjectRequestReceived', { requestId: 'q', detail: 'please' }, { schemaVersion: 1 })).toEqual({
+      type: 'SubjectRequestReceived', data: { requestId: 'q', detail: 'please' },
+    });
+    expect(upcastSubjectEvent('SubjectRequestAnswered', { requestId: 'q', note: 'sealed:v1:2:AAAA' }, { schemaVersion: 2 })?.data)
+      .toEqual({ requestId: 'q', note: 'sealed:v1:2:AAAA' });
+    expect(upcastSubjectEvent('SubjectRequestRefused', { requestId: 'q' }, { schemaVersion: 1 })?.type).toBe('SubjectRequestRefused');
     expect(upcastSubjectEvent('SomethingLater', {}, { schemaVersion: 1 })).toBeNull();
   });
 
+  it('reads SubjectDataKeyDestroyed v1', () => {
+    const data = { subjectId: 's', destroyedAt: '2026-11-25T12:00:00.000Z', reason: 'storage period ended', by: { id: 'a', role: 'official', unit: 'u' } };
+    expect(upcastSubjectEvent('SubjectDataKeyDestroyed', data, { schemaVersion: 1 })).toEqual({ type: 'SubjectDataKeyDestroyed', data });
+  });
+
   it('refuses versions it cannot read', () => {
-    expect(() => upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 3 })).toThrow(UnreadableEventError);
-    expect(() => upcastSubjectEvent('SubjectRequestAnswered', {}, { schemaVersion: 2 })).toThrow(/newer/);
+    expect(() => upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 4 })).toThrow(UnreadableEventError);
+    expect(() => upcastSubjectEvent('SubjectRequestAnswered', {}, { schemaVersion: 3 })).toThrow(/newer/);
+    expect(() => upcastSubjectEvent('SubjectRequestRefused', {}, { schemaVersion: 2 })).toThrow(/newer/);
+    expect(() => upcastSubjectEvent('SubjectDataKeyDestroyed', {}, { schemaVersion: 2 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('ProcessingRecorded', v1, {})).toThrow(/schemaVersion/);
   });
 });

@@ -1,11 +1,17 @@
 import {
   PROCESSING_RECORDED,
   PROCESSING_RECORDED_SCHEMA_VERSION,
+  SUBJECT_DATA_KEY_DESTROYED,
+  SUBJECT_DATA_KEY_DESTROYED_SCHEMA_VERSION,
   SUBJECT_FILE_READ,
   SUBJECT_FILE_READ_SCHEMA_VERSION,
   type SubjectEvent,
 } from './processing-record.events';
-import { SUBJECT_REQUEST_EVENT_TYPES, SUBJECT_REQUEST_SCHEMA_VERSION } from './subject-requests/subject-request.events';
+import {
+  SUBJECT_REQUEST_ANSWERED,
+  SUBJECT_REQUEST_RECEIVED,
+  SUBJECT_REQUEST_SCHEMA_VERSIONS,
+} from './subject-requests/subject-request.events';
 
 /**
  * Reads a stored event of a subject's stream into the current shape. Stored events are never rewritten: when a
@@ -13,18 +19,30 @@ import { SUBJECT_REQUEST_EVENT_TYPES, SUBJECT_REQUEST_SCHEMA_VERSION } from './s
  */
 type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 
+/**
+ * Sealing kept the shape: a sealed text is still a string, recognised by SEALED_TEXT_PREFIX, and a text of an
+ * earlier version stays plain. Such a step leaves the data as it is.
+ */
+const sameShape: Upcaster = (data) => data;
+
 /** UPCASTERS[type][v] turns version v into version v + 1. */
 const UPCASTERS: Record<string, Record<number, Upcaster>> = {
   [PROCESSING_RECORDED]: {
     // v2 added the embargo, the subject's masked IIN and the request a record carries out: none in v1.
     1: (data) => ({ ...data, embargoUntil: null, subjectMask: null, requestId: null }),
+    // v3 sealed the texts and added recipient.kind, whose absence means an organization.
+    2: sameShape,
   },
   [SUBJECT_FILE_READ]: {},
+  [SUBJECT_REQUEST_RECEIVED]: { 1: sameShape },
+  [SUBJECT_REQUEST_ANSWERED]: { 1: sameShape },
+  [SUBJECT_DATA_KEY_DESTROYED]: {},
 };
 const CURRENT_VERSION: Record<string, number> = {
   [PROCESSING_RECORDED]: PROCESSING_RECORDED_SCHEMA_VERSION,
   [SUBJECT_FILE_READ]: SUBJECT_FILE_READ_SCHEMA_VERSION,
-  ...Object.fromEntries(SUBJECT_REQUEST_EVENT_TYPES.map((type) => [type, SUBJECT_REQUEST_SCHEMA_VERSION])),
+  ...SUBJECT_REQUEST_SCHEMA_VERSIONS,
+  [SUBJECT_DATA_KEY_DESTROYED]: SUBJECT_DATA_KEY_DESTROYED_SCHEMA_VERSION,
 };
 
 export class UnreadableEventError extends Error {

@@ -15,6 +15,11 @@ export class SubjectPseudonymizer {
   subjectId(iin: string): string {
     return createHmac('sha256', this.key).update(iin, 'utf8').digest('hex');
   }
+
+  /** A key for another use (signing subjects' links), derived so that it can never be used as this one. */
+  derivedKey(label: string): Buffer {
+    return createHmac('sha256', this.key).update(`derbes derived key: ${label}`, 'utf8').digest();
+  }
 }
 
 /** The stream that holds one subject's events. */

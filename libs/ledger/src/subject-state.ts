@@ -53,6 +53,9 @@ export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
       return updateRequest(state, event.data.requestId, (r) => ({ ...r, status: 'refused', closedAt: event.data.refusedAt }));
     case 'SubjectRequestRetimed':
       return updateRequest(state, event.data.requestId, (r) => ({ ...r, deadline: event.data.deadline }));
+    case 'SubjectDataKeyDestroyed':
+      // Destroys texts, not data categories: which categories were destroyed is told by `destroy` records.
+      return state;
     default: {
       const unknown: never = event;
       throw new Error(`unknown subject event ${String((unknown as { type: string }).type)}`);

@@ -17,6 +17,17 @@ import {
   type ReportLanguage,
 } from './access-report.model';
 import { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';
+import { formatDate } from './report-dates';
+import { formatMessage } from './report-messages';
+
+/** The texts of a subject's events that the report shows and that may be sealed with their data key. */
+export type ReportSealedField = 'source.name' | 'recipient.name' | 'transferGround.reference';
+
+/**
+ * Opens a text of the subject's events: the text (a plain one comes back as it is), or when its key was destroyed
+ * (`destroyedOn` null: the key is not available at all). The report then says "destroyed on <date>" in its place.
+ */
+export type UnsealText = (subjectId: string, field: ReportSealedField, value: string) => string | { readonly destroyedOn: string | null };
 
 export interface AccessReportInput {
   readonly subjectId: string;
@@ -31,6 +42,8 @@ export interface AccessReportInput {
   readonly showActors: boolean;
   /** Tell that withheld entries exist, and how many (configuration). */
   readonly showWithheld: boolean;
+  /** Opens sealed texts (never stored opened: the report is built when asked). */
+  readonly unseal: UnsealText;
 }
 
 type Category = AccessReport['categories'][number];
@@ -54,6 +67,13 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
     code, name: LEDGER_PURPOSE_NAMES[code]?.[lang] ?? register.purposes.find((p) => p.code === code)?.names[lang] ?? code,
   });
   const actorId = (id: string): string | null => (input.showActors ? id : null);
+  const text = (field: ReportSealedField, value: string): string => {
+    const opened = input.unseal(input.subjectId, field, value);
+    if (typeof opened === 'string') return opened;
+    return opened.destroyedOn === null
+      ? formatMessage(lang, 'value.unreadable')
+      : formatMessage(lang, 'value.destroyedOn', { date: formatDate(opened.destroyedOn, lang, input.utcOffsetMinutes) });
+  };
 
   let state: SubjectState = initialSubjectState;
   let withheld = 0;
@@ -77,10 +97,11 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
         const register = registerOf(d);
         const named = d.categories.map((c) => nameCategory(c, register));
         const purpose = namePurpose(d.purpose.code, register);
+        const source = d.source && { kind: d.source.kind, name: d.source.name === undefined ? null : text('source.name', d.source.name) };
         for (const ref of d.categories) {
           const entry = categories.get(ref.number) ?? newCategory(nameCategory(ref, register), d.occurredAt);
           categories.set(ref.number, entry);
-          noteProcessing(entry, d);
+          noteProcessing(entry, d, source);
         }
         events.push({
           at: d.occurredAt, operation: d.operation, categories: named, purpose, unit: d.actor.unit, role: d.actor.role,
@@ -88,8 +109,9 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
         });
         if (d.operation === 'transfer' && d.recipient) {
           transfers.push({
-            at: d.occurredAt, recipient: d.recipient.name, country: d.recipient.country, crossBorder: d.crossBorder,
-            categories: named, purpose, ground: d.transferGround ? { kind: d.transferGround.kind, reference: d.transferGround.reference } : null,
+            at: d.occurredAt, recipient: text('recipient.name', d.recipient.name), country: d.recipient.country, crossBorder: d.crossBorder,
+            categories: named, purpose,
+            ground: d.transferGround ? { kind: d.transferGround.kind, reference: text('transferGround.reference', d.transferGround.reference) } : null,
           });
         }
         if (d.violations.length > 0) {
@@ -120,6 +142,9 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
         if (request) request.deadline = event.data.deadline.date;
         break;
       }
+      case 'SubjectDataKeyDestroyed':
+        // Shows where it matters: each text it made unreadable says "destroyed on <date>".
+        break;
       case 'SubjectRequestAnswered':
       case 'SubjectRequestRefused': {
         const d = event.data;
@@ -184,14 +209,21 @@ function newCategory(category: NamedCategory, at: string): Mutable<Category> & {
   };
 }
 
-/** What one visible record tells about one category; `held` follows the latest record in time. */
-function noteProcessing(entry: Mutable<Category> & { purposeCodes: Set<string>; basisCodes: Set<string> }, d: ProcessingRecordedData): void {
+/**
+ * What one visible record tells about one category; `held` follows the latest record in time. `source` is the
+ * record's source with its name opened, so that the same source named in two records is listed once.
+ */
+function noteProcessing(
+  entry: Mutable<Category> & { purposeCodes: Set<string>; basisCodes: Set<string> },
+  d: ProcessingRecordedData,
+  source: Category['sources'][number] | null,
+): void {
   entry.purposeCodes.add(d.purpose.code);
   for (const code of d.legalBasis) entry.basisCodes.add(code);
   if (d.operation === 'collect') {
     if (entry.firstCollectedAt === null || d.occurredAt < entry.firstCollectedAt) entry.firstCollectedAt = d.occurredAt;
-    if (d.source && !entry.sources.some((s) => s.kind === d.source?.kind && s.name === (d.source.name ?? null))) {
-      entry.sources = [...entry.sources, { kind: d.source.kind, name: d.source.name ?? null }];
+    if (source && !entry.sources.some((s) => s.kind === source.kind && s.name === source.name)) {
+      entry.sources = [...entry.sources, source];
     }
   }
   if (d.operation === 'change' && (entry.lastChangedAt === null || d.occurredAt > entry.lastChangedAt)) entry.lastChangedAt = d.occurredAt;

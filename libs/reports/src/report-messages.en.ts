@@ -121,6 +121,9 @@ export const EN = {
   'value.notKnown': 'Not known',
   'value.individualNotShown': 'Not shown',
   'value.throughLedger': 'Through the Derbes ledger',
+  // In place of a text whose key was destroyed (crypto-shredding): a recipient's or source's name, a reference.
+  'value.destroyedOn': 'destroyed on {date}',
+  'value.unreadable': 'unreadable (its key is not available)',
 } as const;
 
 export type MessageKey = keyof typeof EN;

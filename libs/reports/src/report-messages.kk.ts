@@ -120,4 +120,6 @@ export const KK: ReportMessages = {
   'value.notKnown': 'Белгісіз',
   'value.individualNotShown': 'Көрсетілмейді',
   'value.throughLedger': 'Derbes журналы арқылы',
+  'value.destroyedOn': 'жойылды: {date}',
+  'value.unreadable': 'оқылмайды (кілті қолжетімсіз)',
 };

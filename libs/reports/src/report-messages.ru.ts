@@ -119,4 +119,6 @@ export const RU: ReportMessages = {
   'value.notKnown': 'Неизвестно',
   'value.individualNotShown': 'Не указывается',
   'value.throughLedger': 'Через журнал Derbes',
+  'value.destroyedOn': 'уничтожено {date}',
+  'value.unreadable': 'нечитаемо (ключ недоступен)',
 };

@@ -1,4 +1,5 @@
 import type { LedgerConfig } from '../../../ledger/src/config/ledger-config';
+import { ApiKeys } from '../../../ledger/src/auth/api-keys';
 import { createApp } from '../../../ledger/src/http/create-app';
 import { ProgressLine } from '../progress';
 import { demoRecords, type DemoOptions } from './demo-dataset';
@@ -13,8 +14,9 @@ export interface DemoSummary {
 
 /**
  * `derbes demo`: records a deterministic year of personnel processing through the API itself (validation,
- * decisions, violations and all). Running it twice adds nothing. It writes events only, so it may run beside a
- * server, which then brings its read models up to date.
+ * decisions, violations and all), each system's records with an emitter key of that system, created for the run
+ * and revoked after it (both recorded in the administrative stream). Running it twice adds no records. It writes
+ * events only, so it may run beside a server, which then brings its read models up to date.
  */
 export async function runDemo(config: LedgerConfig, options: DemoOptions): Promise<DemoSummary> {
   const records = demoRecords(options);
@@ -24,22 +26,34 @@ export async function runDemo(config: LedgerConfig, options: DemoOptions): Promi
   let created = 0;
   let duplicates = 0;
   const violations: Record<string, number> = {};
+  const keys = app.get(ApiKeys);
+  const tokens = new Map<string, { token: string; keyId: string }>();
   try {
-    for (let i = 0; i < records.length; i += 1000) {
+    for (const system of new Set(records.map((r) => String(r.system)))) {
+      const { token, key } = await keys.create({ name: `demo-${system}`, role: 'emitter', unit: system, system, grants: [] }, 'derbes demo');
+      tokens.set(system, { token, keyId: key.keyId });
+    }
+    // Consecutive records of one system go as one batch (at most 1,000), so the log keeps the plan's order.
+    for (let i = 0; i < records.length;) {
+      const system = String(records[i]?.system);
+      let j = i;
+      while (j < records.length && j - i < 1000 && String(records[j]?.system) === system) j++;
       const res = await fastify.inject({
         method: 'POST', url: '/v1/processing-records/batch',
-        headers: { 'content-type': 'application/json', 'x-correlation-id': 'derbes-demo' },
-        payload: JSON.stringify({ records: records.slice(i, i + 1000) }),
+        headers: { 'content-type': 'application/json', 'x-correlation-id': 'derbes-demo', authorization: `Bearer ${tokens.get(system)?.token}` },
+        payload: JSON.stringify({ records: records.slice(i, j) }),
       });
-      if (res.statusCode >= 300) throw new Error(`the ledger refused demo records ${i}-${i + 999}: ${res.body}`);
+      if (res.statusCode >= 300) throw new Error(`the ledger refused demo records ${i}-${j - 1}: ${res.body}`);
       const body = res.json() as { created: number; duplicates: number; results: { violations: { code: string }[] }[] };
       created += body.created;
       duplicates += body.duplicates;
       for (const result of body.results) for (const v of result.violations) violations[v.code] = (violations[v.code] ?? 0) + 1;
-      progress.update(Math.min(i + 1000, records.length), records.length);
+      i = j;
+      progress.update(i, records.length);
     }
     progress.finish();
   } finally {
+    for (const { keyId } of tokens.values()) await keys.revoke(keyId, 'derbes demo', 'the demo run ended');
     await app.close();
   }
   return { employees: options.employees, records: records.length, created, duplicates, violations };

@@ -43,6 +43,8 @@ export interface LedgerConfig {
   readonly reportShowsActors: boolean;
   /** Whether a subject's report says that withheld (embargoed) entries exist (DERBES_REPORT_SHOW_WITHHELD, default off). */
   readonly reportShowsWithheld: boolean;
+  /** Requests a second per API key (or subject link), bursts up to twice that (DERBES_RATE_LIMIT, default 5000). */
+  readonly rateLimitPerSecond: number;
 }
 
 /** Law 94-V, Art. 25 para 2: 3 working days to inform (or refuse with reasons), 1 to change, block, unblock or destroy. */
@@ -143,5 +145,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     requestDeadlines: deadlines(env, 'DERBES_REQUEST_DEADLINES'),
     reportShowsActors: onOff(env, 'DERBES_REPORT_SHOW_ACTORS', false),
     reportShowsWithheld: onOff(env, 'DERBES_REPORT_SHOW_WITHHELD', false),
+    rateLimitPerSecond: integer(env, 'DERBES_RATE_LIMIT', 5000, 1, 1_000_000),
   };
 }

@@ -4,10 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { containsIin } from '@derbes/ledger';
 import { AppModule, loadStartupData } from '../app.module';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
 import { ErrorFilter } from './error.filter';
+import { frameworkError } from './framework-errors';
+import { useJsonBodyParser } from './json-body';
 import { createValidationPipe } from './validation';
 
 const LEVELS: Record<LedgerConfig['logLevel'], LogLevel[]> = {
@@ -17,7 +20,7 @@ const LEVELS: Record<LedgerConfig['logLevel'], LogLevel[]> = {
   debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
 
-/** A client may name its correlation id; anything else gets a fresh one. */
+/** A client may name its correlation id (stored with each event: never one holding an IIN); anything else gets a fresh one. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /**
@@ -34,8 +37,9 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
     onConstructorPoisoning: 'error',
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-correlation-id'];
-      return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+      return typeof given === 'string' && CORRELATION_ID.test(given) && !containsIin(given) ? given : randomUUID();
     },
+    frameworkErrors: frameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock, startup), adapter, {
     logger: LEVELS[config.logLevel],
@@ -45,6 +49,7 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only: anything else is a 415, not a string that fails validation.
   fastify.removeContentTypeParser('text/plain');
+  useJsonBodyParser(app, config.bodyLimitBytes);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-correlation-id', String(request.id));
   });
@@ -59,6 +64,8 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
       .setTitle('Derbes ledger API')
       .setDescription('Processing of personal data recorded as immutable events and checked against the approved list (Order 328-Ө).')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: `derbes keys create` (shown once)' })
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -15,6 +15,9 @@ const STATUS: Record<LedgerErrorCode, number> = {
   request_exists: HttpStatus.CONFLICT,
   request_not_found: HttpStatus.NOT_FOUND,
   request_closed: HttpStatus.CONFLICT,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /** The one error shape of the API (documented in the README): never a stack trace, always a code and a message. */
@@ -55,6 +58,8 @@ export function sendError(reply: FastifyReply, body: ErrorBody, exception: unkno
     logger.error(`${request.method} ${request.routeOptions?.url ?? '?'} failed: ${what}`);
   }
   if (body.statusCode === 503) void reply.header('retry-after', '1');
+  if (body.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="derbes"');
+  if (exception instanceof LedgerError && exception.retryAfterSeconds !== undefined) void reply.header('retry-after', String(exception.retryAfterSeconds));
   void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 

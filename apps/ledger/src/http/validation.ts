@@ -1,33 +1,61 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { LedgerError, type FieldError } from '../ledger-errors';
 
 const REASONS: Record<string, string> = {
   whitelistValidation: 'is not a known field',
   nestedValidation: 'must be an object',
+  unknownValue: 'must be an object of the shape documented for this field',
 };
 
 /** Flattens class-validator's tree into `path: reason` pairs, with array indexes as `[i]`. */
 export function flattenValidationErrors(errors: readonly ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const error of errors) {
-    const key = /^\d+$/.test(error.property) ? `[${error.property}]` : error.property;
-    const field = parent === '' ? key : key.startsWith('[') ? `${parent}${key}` : `${parent}.${key}`;
+    // An element that is no object of its class (e.g. `subject: [{...}]`) comes back without a property: it is the parent.
+    const property = error.property as string | undefined;
+    const key = property === undefined ? '' : /^\d+$/.test(property) ? `[${property}]` : property;
+    const field = key === '' ? parent || '(body)' : parent === '' ? key : key.startsWith('[') ? `${parent}${key}` : `${parent}.${key}`;
     for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
       const reason = REASONS[constraint] ?? message.replace(new RegExp(`^(each value in )?${error.property} `), '$1');
       out.push({ field, reason });
     }
     if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));
   }
-  const batchIndex = /^records\[(\d+)\]/;
-  return out.map((e) => {
-    const index = batchIndex.exec(e.field)?.[1];
-    return index === undefined ? e : { ...e, index: Number(index) };
-  });
+  return out.map(withRecordIndex);
+}
+
+/** A batch's errors name the index of their record (`records[2].subject.iin` -> index 2). */
+export function withRecordIndex(error: FieldError): FieldError {
+  const index = /^records\[(\d+)\]/.exec(error.field)?.[1];
+  return index === undefined ? error : { ...error, index: Number(index) };
+}
+
+/** `prototype` and Object.prototype's members (`__proto__`, constructor, toString, hasOwnProperty...). */
+const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/**
+ * Whether a key of a body or query is `prototype` or names a member of Object.prototype. Nest's ValidationPipe and
+ * class-transformer drop such keys silently and class-validator's whitelist takes some for known fields
+ * (`hasOwnProperty`), so they are refused up front as the unknown fields they are.
+ */
+export function isPrototypeKey(key: string): boolean {
+  return PROTOTYPE_KEYS.has(key);
+}
+
+/** The DTO pipe, refusing query parameters named like prototype keys (bodies: see json-body.ts). */
+class LedgerValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'query' && this.toValidate(metadata) && typeof value === 'object' && value !== null) {
+      const inherited = Object.keys(value).filter(isPrototypeKey);
+      if (inherited.length > 0) throw LedgerError.invalid(inherited.map((field) => ({ field, reason: 'is not a known field' })));
+    }
+    return super.transform(value, metadata);
+  }
 }
 
 /** Unknown fields are errors, types are checked, and nothing is coerced silently. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new LedgerValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ProjectionRunner } from '@derbes/projections';
+import { Allow } from '../auth/roles';
 
 /** `name="value"` with the value escaped as the Prometheus text format wants. */
 function label(name: string, value: string): string {
@@ -12,6 +13,7 @@ function label(name: string, value: string): string {
  * and its lag, so that a read model falling behind can raise an alert. Names no person.
  */
 @ApiTags('health')
+@Allow(['official', 'auditor', 'admin'])
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly projections: ProjectionRunner) {}

@@ -14,15 +14,20 @@ import {
   Matches,
   MaxLength,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
-import { OPERATIONS, SOURCE_KINDS, TRANSFER_GROUND_KINDS, type Operation, type SourceKind, type TransferGroundKind } from '@derbes/ledger';
+import {
+  OPERATIONS, RECIPIENT_KINDS, SOURCE_KINDS, TRANSFER_GROUND_KINDS, type Operation, type RecipientKind, type SourceKind, type TransferGroundKind,
+} from '@derbes/ledger';
 
 /** An identifier written by a system: letters, digits and a few separators, no spaces or control characters. */
 const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 /** Free text: anything printable, no control characters except tab and newline. */
 const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
+/** Optional free text: absent, or a string; null is refused (it is no text, and the IIN check of free text reads strings). */
+const OptionalText = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 /** A category as the order numbers it (1-30) or by its code ("medical-results"). */
 function IsCategoryRef(options?: ValidationOptions): PropertyDecorator {
@@ -62,7 +67,7 @@ export class SourceDto {
   kind: SourceKind;
 
   @ApiPropertyOptional({ description: 'Which state database or third party', example: 'State database "Individuals"' })
-  @IsOptional() @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters' })
+  @OptionalText() @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters' })
   name?: string;
 }
 
@@ -74,6 +79,12 @@ export class RecipientDto {
   @ApiProperty({ description: 'ISO 3166-1 alpha-2; any other than KZ makes the transfer cross-border', example: 'KZ' })
   @IsString() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code in capitals, e.g. KZ' })
   country: string;
+  @ApiPropertyOptional({
+    enum: RECIPIENT_KINDS, default: 'organization',
+    description: "A person's name is personal data: it is stored encrypted with the subject's data key and becomes unreadable when that key is destroyed",
+  })
+  @ValidateIf((_object: unknown, value: unknown) => value !== undefined) @IsIn(RECIPIENT_KINDS)
+  kind?: RecipientKind;
 }
 
 export class TransferGroundDto {
@@ -129,7 +140,7 @@ export class ProcessingRecordDto {
   transferGround?: TransferGroundDto;
 
   @ApiPropertyOptional({ description: 'Free text; must not contain an IIN', example: 'competition file' })
-  @IsOptional() @IsString() @MaxLength(2000) @Matches(TEXT, { message: 'note must not contain control characters' })
+  @OptionalText() @IsString() @MaxLength(2000) @Matches(TEXT, { message: 'note must not contain control characters' })
   note?: string;
 
   @ApiPropertyOptional({

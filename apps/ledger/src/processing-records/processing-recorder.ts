@@ -24,6 +24,7 @@ import { RegisterCatalog } from '@derbes/register';
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
+import { SubjectSealer, hasTextToSeal } from '../data-keys/subject-sealer';
 import { LedgerError } from '../ledger-errors';
 import { SubjectStateCache, type LoadedSubject } from './subject-state.cache';
 
@@ -57,6 +58,7 @@ export class ProcessingRecorder {
     private readonly cache: SubjectStateCache,
     private readonly catalog: RegisterCatalog,
     private readonly clock: Clock,
+    private readonly sealer: SubjectSealer,
   ) {}
 
   async record(commands: readonly RecordProcessing[], correlationId: string): Promise<RecordOutcome[]> {
@@ -113,11 +115,17 @@ export class ProcessingRecorder {
     // Load first (this awaits), then decide and publish the new states with no await in between: a request that
     // runs meanwhile on the same subjects decides on top of these records and queues its append behind them, so
     // in-process writers never conflict. If this append fails, its states are forgotten and the other fails too.
+    // The data keys too: sealing happens between deciding and appending, where nothing may await. They are asked
+    // for all at once, so that the keys of a batch's new subjects are created in one transaction.
     const loaded = new Map<string, LoadedSubject>();
+    const sealing = new Set<string>();
     for (const i of toWrite) {
-      const streamId = subjectStreamId((commands[i] as RecordProcessing).subjectId);
+      const command = commands[i] as RecordProcessing;
+      const streamId = subjectStreamId(command.subjectId);
       if (!loaded.has(streamId)) loaded.set(streamId, await this.cache.load(streamId));
+      if (hasTextToSeal(command)) sealing.add(command.subjectId);
     }
+    const keys = new Map(await Promise.all([...sealing].map(async (id) => [id, await this.sealer.keyToSeal(id, true)] as const)));
     const recordedAt = this.clock.now().toISOString();
     const subjects = new Map<string, LoadedSubject>();
     const operations: AppendOperation[] = [];
@@ -127,11 +135,14 @@ export class ProcessingRecorder {
       const subject = subjects.get(streamId) ?? this.cache.peek(streamId) ?? (loaded.get(streamId) as LoadedSubject);
       const register = this.catalog.inForce(this.config.owner, new Date(command.occurredAt));
       const events = decide(command, subject.state, { register, adequateCountries: this.config.adequateCountries });
+      // The hash is of the plain record (recordHash says why); what is stored is sealed after deciding, so the
+      // decider stays pure and the state never holds a sealed text.
       const metadata: EventMetadata = { schemaVersion: PROCESSING_RECORDED_SCHEMA_VERSION, recordedAt, correlationId, requestHash: hashes[i] as string };
+      const key = keys.get(command.subjectId) ?? null;
       operations.push({
         streamId,
         expectedRevision: subject.revision < 0 ? NO_STREAM : subject.revision,
-        events: events.map((e) => ({ id: e.data.recordId, type: e.type, data: e.data as never, metadata: metadata as never })),
+        events: events.map((e) => ({ id: e.data.recordId, type: e.type, data: this.sealer.seal(key, e).data as never, metadata: metadata as never })),
       });
       subjects.set(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state) });
     }

@@ -14,8 +14,10 @@ import { validateBatchBody, validateRecordBody } from './record-dto.validation';
 import { BatchOutcomeDto, RecordOutcomeDto } from './record-outcome.dto';
 import { RecordProcessingCommand } from './record-processing.command';
 import type { RecordOutcome } from './processing-recorder';
+import { Allow } from '../auth/roles';
 
 @ApiTags('processing records')
+@Allow(['emitter'])
 @Controller('v1/processing-records')
 export class ProcessingRecordsController {
   constructor(
@@ -36,6 +38,7 @@ export class ProcessingRecordsController {
   async recordOne(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RecordOutcome> {
     const command = normalizeRecord(validateRecordBody(body), this.context());
     if (Array.isArray(command)) throw LedgerError.invalid(command);
+    checkSystems([command], req);
     const [outcome] = await this.commands.execute(new RecordProcessingCommand([command], String(req.id)));
     if (outcome!.status === 'duplicate') void reply.status(200);
     return outcome!;
@@ -59,6 +62,7 @@ export class ProcessingRecordsController {
       else records.push(command);
     });
     if (errors.length > 0) throw LedgerError.invalid(errors);
+    checkSystems(records, req, 'records');
     const results = await this.commands.execute(new RecordProcessingCommand(records, String(req.id)));
     const created = results.filter((r) => r.status === 'created').length;
     if (created === 0) void reply.status(200);
@@ -74,4 +78,17 @@ export class ProcessingRecordsController {
       clockSkewSeconds: this.config.clockSkewSeconds,
     };
   }
+}
+
+/** An emitter records only as the one system its key is bound to: anything else is refused whole, nothing written. */
+function checkSystems(records: readonly RecordProcessing[], req: FastifyRequest, batch?: string): void {
+  const system = req.principal?.system;
+  const errors: FieldError[] = [];
+  records.forEach((record, index) => {
+    if (record.system !== system) {
+      const field = batch ? `${batch}[${index}].system` : 'system';
+      errors.push({ field, reason: `this key records only as system ${system ?? '(none)'}`, ...(batch ? { index } : {}) });
+    }
+  });
+  if (errors.length > 0) throw new LedgerError('forbidden', `${errors[0]?.field}: ${errors[0]?.reason}`, errors);
 }

@@ -6,6 +6,7 @@ import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError } from '../ledger-errors';
 import { parseInstant } from '../processing-records/normalize-record';
+import { Allow } from '../auth/roles';
 
 /** A register's identity and validity, without its contents. */
 export interface RegisterVersionSummary {
@@ -21,6 +22,7 @@ export interface RegisterVersionSummary {
 }
 
 @ApiTags('register')
+@Allow(['emitter', 'official', 'auditor', 'admin'])
 @Controller('v1/register')
 export class RegisterController {
   constructor(

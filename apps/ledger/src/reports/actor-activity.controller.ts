@@ -6,8 +6,10 @@ import { LedgerError, type FieldError } from '../ledger-errors';
 import { ActorActivityQueryDto, ActorActivityReportDto } from './actor-activity.dto';
 import { ActorActivityReportQuery } from './actor-activity.query';
 import { MAX_PERIOD_DAYS } from './report-period';
+import { Allow } from '../auth/roles';
 
 @ApiTags('reports')
+@Allow(['official', 'auditor'])
 @Controller('v1/reports')
 export class ActorActivityController {
   constructor(private readonly queries: QueryBus) {}

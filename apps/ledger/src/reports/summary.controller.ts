@@ -12,6 +12,7 @@ import { parseReportPeriod } from './report-period';
 import { summaryCsv } from './summary-csv';
 import { SummaryQueryDto, SummaryReportDto } from './summary.dto';
 import { SummaryReportQuery, type SummaryReport } from './summary.query';
+import { Allow } from '../auth/roles';
 
 function parseGroupBy(text: string | undefined, errors: FieldError[]): SummaryGroupKey[] {
   const keys: SummaryGroupKey[] = [];
@@ -27,6 +28,7 @@ function parseGroupBy(text: string | undefined, errors: FieldError[]): SummaryGr
 }
 
 @ApiTags('reports')
+@Allow(['official', 'auditor'])
 @Controller('v1/reports')
 export class SummaryController {
   constructor(

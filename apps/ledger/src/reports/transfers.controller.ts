@@ -8,8 +8,10 @@ import { LedgerError, type FieldError } from '../ledger-errors';
 import { parseReportPeriod } from './report-period';
 import { TransfersQueryDto, TransfersReportDto } from './transfers.dto';
 import { TransfersReportQuery, type TransfersReport } from './transfers.query';
+import { Allow } from '../auth/roles';
 
 @ApiTags('reports')
+@Allow(['official', 'auditor'])
 @Controller('v1/reports')
 export class TransfersController {
   constructor(

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { RECIPIENT_KINDS } from '@derbes/ledger';
 import { LANGS, type Lang } from '@derbes/register';
+import { SHREDDED_DESCRIPTION, ShreddedDto } from '../data-keys/shredded.dto';
 
 const PERIOD = 'ISO 8601 date-time with a time zone, or a date YYYY-MM-DD (a calendar day at UTC+5)';
 
@@ -22,7 +24,7 @@ export class TransfersQueryDto {
   @IsOptional() @Matches(/^[A-Za-z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code, e.g. KZ' })
   country?: string;
 
-  @ApiPropertyOptional({ description: "Recipient's name exactly as recorded (as in totals.byRecipient)" })
+  @ApiPropertyOptional({ description: "Recipient's name exactly as recorded (as in totals.byRecipient); persons' names are encrypted per subject and cannot be filtered on" })
   @IsOptional() @IsString() @MaxLength(300)
   recipient?: string;
 
@@ -44,13 +46,14 @@ export class TransfersQueryDto {
 }
 
 class TransferRecipientDto {
-  @ApiProperty() name: string;
+  @ApiProperty({ type: String, nullable: true, description: "null for a person once the subject's data key was destroyed" }) name: string | null;
   @ApiProperty({ description: 'ISO 3166-1 alpha-2' }) country: string;
+  @ApiProperty({ enum: RECIPIENT_KINDS }) kind: string;
 }
 
 class TransferItemGroundDto {
   @ApiProperty({ enum: ['consent', 'treaty'] }) kind: string;
-  @ApiProperty() reference: string;
+  @ApiProperty({ type: String, nullable: true, description: "null once the subject's data key was destroyed" }) reference: string | null;
 }
 
 class TransferCategoryDto {
@@ -82,13 +85,15 @@ export class TransferItemDto {
   @ApiProperty({ type: TransferActorDto }) actor: TransferActorDto;
   @ApiProperty() system: string;
   @ApiProperty({ type: [String], description: 'Violation codes; empty when the approved list allowed it' }) violations: string[];
+  @ApiPropertyOptional({ type: ShreddedDto, description: SHREDDED_DESCRIPTION }) shredded?: ShreddedDto;
 }
 
 class TransfersTotalsDto {
   @ApiProperty({ description: 'Transfers matching the filters (all pages)' }) transfers: number;
   @ApiProperty({ description: 'Of which abroad' }) crossBorder: number;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { KZ: 12, DE: 2 } }) byCountry: Record<string, number>;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'The 1,000 most frequent recipients' }) byRecipient: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'The 1,000 most frequent recipients that are organizations' }) byRecipient: Record<string, number>;
+  @ApiProperty({ description: "Transfers to persons: their names are encrypted with each subject's own key, so they are counted here and not by name" }) toPersons: number;
   @ApiProperty({ description: 'True when there were more than 1,000 recipients' }) recipientsTruncated: boolean;
 }
 

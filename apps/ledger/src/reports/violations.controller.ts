@@ -6,8 +6,10 @@ import { LedgerError, type FieldError } from '../ledger-errors';
 import { parseInstant } from '../processing-records/normalize-record';
 import { ViolationsQueryDto, ViolationsReportDto } from './violations.dto';
 import { ViolationsReportQuery } from './violations-report.query';
+import { Allow } from '../auth/roles';
 
 @ApiTags('reports')
+@Allow(['official', 'auditor'])
 @Controller('v1/reports')
 export class ViolationsController {
   constructor(private readonly queries: QueryBus) {}

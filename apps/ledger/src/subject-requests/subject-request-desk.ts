@@ -5,7 +5,7 @@ import {
   PROCESSING_RECORDED_SCHEMA_VERSION,
   SUBJECT_FILE_READ,
   SUBJECT_FILE_READ_SCHEMA_VERSION,
-  SUBJECT_REQUEST_SCHEMA_VERSION,
+  SUBJECT_REQUEST_SCHEMA_VERSIONS,
   SUBJECT_RIGHTS_PURPOSE,
   SubjectPseudonymizer,
   SubjectRequestError,
@@ -29,6 +29,9 @@ import type { AccessReport, ReportLanguage } from '@derbes/reports';
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
+import type { DataKey } from '../data-keys/data-key-store';
+import { SubjectSealer } from '../data-keys/subject-sealer';
+import { keyDestroyed, storedKeyDestroyed } from '../data-keys/subject-shredder';
 import { LedgerError } from '../ledger-errors';
 import { SubjectStateCache } from '../processing-records/subject-state.cache';
 import { AccessReports } from '../subjects/access-reports';
@@ -78,6 +81,7 @@ export class SubjectRequestDesk {
     private readonly calendar: WorkingDayCalendar,
     private readonly pseudonymizer: SubjectPseudonymizer,
     private readonly reports: AccessReports,
+    private readonly sealer: SubjectSealer,
   ) {}
 
   /** The deadline of a request received at this instant with this many working days, on the current calendar. */
@@ -98,8 +102,9 @@ export class SubjectRequestDesk {
       deadline: this.deadlineFor(input.receivedAt, this.config.requestDeadlines[input.kind]),
     };
     const fingerprint = receivedFingerprint(data);
+    const key = await this.sealer.keyToSeal(subjectId, data.detail !== null);
     try {
-      const written = await this.write(subjectId, (state) => decideReceive(data, state), correlationId, fingerprint);
+      const written = await this.write(subjectId, (state) => decideReceive(data, state), correlationId, fingerprint, key);
       return { requestId, subjectId, status: 'open', result: 'created', deadline: data.deadline, position: lastPosition(written) };
     } catch (error) {
       if (!(error instanceof DuplicateEventIdError) && !(error instanceof SubjectRequestError && error.code === 'request_exists')) throw error;
@@ -131,13 +136,20 @@ export class SubjectRequestDesk {
       },
     }] : [];
     const digest = report ? { language, sha256: createHash('sha256').update(JSON.stringify(report)).digest('hex') } : null;
-    const written = await this.write(subjectId, (current) => [
-      ...reportRead,
-      ...decideAnswer({ requestId, subjectId, answeredAt, answeredBy, report: digest, note }, current, {
+    const key = await this.sealer.keyToSeal(subjectId, note !== null);
+    const written = await this.write(subjectId, (current) => {
+      const carriedOut = decideAnswer({ requestId, subjectId, answeredAt, answeredBy, report: digest, note }, current, {
         register: this.catalog.inForce(this.config.owner, now), adequateCountries: this.config.adequateCountries,
         lateness: (deadline, on) => this.calendar.workingDaysLate(deadline, on), answeredOn: localDate(now, this.config.utcOffsetMinutes),
-      }),
-    ], correlationId);
+      });
+      // Destroying the data (Art. 18) destroys the subject's key too: recorded in the same append, just before the
+      // answer, and carried out once the append has succeeded. The key is the subject's, not a category's, so every
+      // sealed text of theirs goes, this answer's note included: erring towards destruction.
+      const shredding = current.requests.get(requestId)?.kind === 'destruction'
+        ? [keyDestroyed(subjectId, answeredAt, `destruction request ${requestId}`, answeredBy)] : [];
+      return [...reportRead, ...carriedOut.slice(0, -1), ...shredding, ...carriedOut.slice(-1)];
+    }, correlationId, null, key);
+    if (written.events.some((e) => e.type === 'SubjectDataKeyDestroyed')) await this.sealer.destroy(subjectId, now);
     const answered = written.events.at(-1);
     if (answered?.type !== 'SubjectRequestAnswered') throw new Error('an answer must end with SubjectRequestAnswered');
     return {
@@ -167,7 +179,7 @@ export class SubjectRequestDesk {
     const deadline = this.deadlineFor(new Date(receivedAt), workingDays);
     const retimedAt = this.clock.now().toISOString();
     const written = await appendToSubject(this.store, this.cache, subjectId,
-      (state) => decideRetime(requestId, subjectId, deadline, retimedAt, reason, state), (e) => this.stored(e, correlationId, null));
+      (state) => decideRetime(requestId, subjectId, deadline, retimedAt, reason, state), (e) => this.stored(e, correlationId, null, null));
     return written !== null;
   }
 
@@ -177,9 +189,12 @@ export class SubjectRequestDesk {
     return (stored.data as unknown as SubjectRequestReceivedData).subjectId;
   }
 
-  private async write(subjectId: string, decide: Parameters<typeof appendToSubject>[3], correlationId: string, fingerprint: string | null = null) {
+  private async write(
+    subjectId: string, decide: Parameters<typeof appendToSubject>[3], correlationId: string, fingerprint: string | null = null,
+    key: DataKey | null = null,
+  ) {
     try {
-      const written = await appendToSubject(this.store, this.cache, subjectId, decide, (e) => this.stored(e, correlationId, fingerprint));
+      const written = await appendToSubject(this.store, this.cache, subjectId, decide, (e) => this.stored(e, correlationId, fingerprint, key));
       if (!written) throw new Error('a request step must write an event');
       return written;
     } catch (error) {
@@ -188,27 +203,34 @@ export class SubjectRequestDesk {
     }
   }
 
-  private stored(event: SubjectEvent, correlationId: string, fingerprint: string | null): EventData {
+  /** The event as appended: its texts sealed with `key` (fetched before deciding), hashes taken over the plain text. */
+  private stored(event: SubjectEvent, correlationId: string, fingerprint: string | null, key: DataKey | null): EventData {
     const recordedAt = this.clock.now().toISOString();
+    const data = this.sealer.seal(key, event).data as never;
     switch (event.type) {
       case 'ProcessingRecorded':
-        return { id: event.data.recordId, type: event.type, data: event.data as never, metadata: {
+        return { id: event.data.recordId, type: event.type, data, metadata: {
           schemaVersion: PROCESSING_RECORDED_SCHEMA_VERSION, recordedAt, correlationId,
           requestHash: createHash('sha256').update(JSON.stringify(event.data)).digest('hex'),
         } };
       case 'SubjectFileRead':
-        return { id: event.data.readId, type: event.type, data: event.data as never, metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt, correlationId } };
+        return { id: event.data.readId, type: event.type, data, metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt, correlationId } };
+      case 'SubjectDataKeyDestroyed':
+        return storedKeyDestroyed(event, recordedAt, correlationId);
       default: {
         const id = event.type === 'SubjectRequestReceived' ? event.data.requestId : randomUUID();
-        return { id, type: event.type, data: event.data as never, metadata: {
-          schemaVersion: SUBJECT_REQUEST_SCHEMA_VERSION, recordedAt, correlationId, ...(fingerprint ? { requestHash: fingerprint } : {}),
+        return { id, type: event.type, data, metadata: {
+          schemaVersion: SUBJECT_REQUEST_SCHEMA_VERSIONS[event.type], recordedAt, correlationId, ...(fingerprint ? { requestHash: fingerprint } : {}),
         } };
       }
     }
   }
 }
 
-/** What makes a repeated POST the same request: everything but when and by whom it was typed in. */
+/**
+ * What makes a repeated POST the same request: everything but when and by whom it was typed in. Over the plain
+ * detail, as recordHash is over the plain record, and for the same reasons (request-hash.ts).
+ */
 function receivedFingerprint(d: SubjectRequestReceivedData): string {
   const canonical = JSON.stringify([d.requestId, d.subjectId, d.kind, d.channel, d.receivedAt, d.categories.map((c) => c.number), d.detail]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');

@@ -12,12 +12,15 @@ import {
   Length,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { REQUEST_CHANNELS, REQUEST_KINDS, type RequestChannel, type RequestKind } from '@derbes/ledger';
 import { REPORT_LANGUAGES, type ReportLanguage } from '@derbes/reports';
 
 const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
+/** Optional free text: absent, or a string; null is refused (the IIN check of free text reads strings). */
+const OptionalText = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 export class RequestSubjectDto {
   @ApiProperty({ example: '791028302728', description: "The subject's IIN: turned into their pseudonym at once, never stored" })
@@ -53,7 +56,7 @@ export class NewSubjectRequestDto {
   categories?: (number | string)[];
 
   @ApiPropertyOptional({ description: 'What the subject asks, in short; must not contain an IIN' })
-  @IsOptional() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'detail must not contain control characters' })
+  @OptionalText() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'detail must not contain control characters' })
   detail?: string;
 }
 
@@ -63,7 +66,7 @@ export class AnswerSubjectRequestDto {
   language?: ReportLanguage;
 
   @ApiPropertyOptional({ description: 'A note on the answer; must not contain an IIN' })
-  @IsOptional() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'note must not contain control characters' })
+  @OptionalText() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'note must not contain control characters' })
   note?: string;
 }
 

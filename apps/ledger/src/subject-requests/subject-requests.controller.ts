@@ -12,20 +12,21 @@ import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError, type FieldError } from '../ledger-errors';
 import { parseInstant } from '../processing-records/normalize-record';
-import { ActorHeaders, ReaderAudit } from '../subjects/reader-audit';
+import { actorOf } from '../auth/principal';
 import { RequestQueueQuery, type QueuePage } from './request-queue.query';
 import { SubjectRequestDesk, type RequestOutcome } from './subject-request-desk';
 import { AnswerSubjectRequestDto, NewSubjectRequestDto, RefuseSubjectRequestDto, SubjectRequestsQueryDto } from './subject-request.dto';
+import { Allow } from '../auth/roles';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ApiTags('subject requests')
+@Allow(['official'])
 @Controller('v1/subject-requests')
 export class SubjectRequestsController {
   constructor(
     private readonly desk: SubjectRequestDesk,
     private readonly queries: QueryBus,
-    private readonly audit: ReaderAudit,
     private readonly catalog: RegisterCatalog,
     private readonly clock: Clock,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
@@ -33,14 +34,13 @@ export class SubjectRequestsController {
 
   @Post()
   @HttpCode(201)
-  @ActorHeaders()
   @ApiOperation({ summary: "Registers a data subject's request; its deadline is computed on the working-day calendar" })
   @ApiCreatedResponse({ description: 'Received now, with its deadline' })
   @ApiOkResponse({ description: 'This requestId was already received with the same content' })
   @ApiBadRequestResponse({ description: 'Malformed; every field is named; nothing written' })
   @ApiConflictResponse({ description: 'request_exists: this requestId was used for another request' })
   async receive(@Body() body: NewSubjectRequestDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RequestOutcome> {
-    const actor = this.audit.actor(req);
+    const actor = actorOf(req);
     const errors: FieldError[] = [];
     const iin = checkIin(body.subject.iin);
     if (!iin.valid) errors.push({ field: 'subject.iin', reason: `${iin.reason} (rule: ${iin.rule})` });
@@ -67,6 +67,7 @@ export class SubjectRequestsController {
   }
 
   @Get()
+  @Allow(['official', 'auditor'])
   @ApiOperation({ summary: "The official's queue: open requests by deadline (due today, overdue in working days), or the history of closed ones" })
   @ApiOkResponse({ description: 'One page; subjects named only by their pseudonym' })
   @ApiBadRequestResponse({ description: 'A malformed filter' })
@@ -84,28 +85,26 @@ export class SubjectRequestsController {
 
   @Post(':requestId/answer')
   @HttpCode(200)
-  @ActorHeaders()
   @ApiOperation({ summary: 'Answers a request: an information request with the access report; change, blocking, unblocking and destruction by recording that processing' })
   @ApiOkResponse({ description: 'Answered; late and workingDaysLate say whether it came after the deadline' })
   @ApiNotFoundResponse({ description: 'request_not_found' })
   @ApiConflictResponse({ description: 'request_closed: already answered or refused' })
   async answer(@Param('requestId') requestId: string, @Body() body: AnswerSubjectRequestDto, @Req() req: FastifyRequest): Promise<RequestOutcome> {
     checkRequestId(requestId);
-    const actor = this.audit.actor(req);
+    const actor = actorOf(req);
     if (body.note !== undefined && containsIin(body.note)) throw LedgerError.invalid([{ field: 'note', reason: 'must not contain an IIN' }]);
     return this.desk.answer(requestId.toLowerCase(), actor, body.language ?? 'kk', body.note ?? null, String(req.id));
   }
 
   @Post(':requestId/refuse')
   @HttpCode(200)
-  @ActorHeaders()
   @ApiOperation({ summary: 'Refuses a request with reasons (Art. 25: within the same deadline)' })
   @ApiOkResponse({ description: 'Refused; late and workingDaysLate say whether it came after the deadline' })
   @ApiNotFoundResponse({ description: 'request_not_found' })
   @ApiConflictResponse({ description: 'request_closed: already answered or refused' })
   async refuse(@Param('requestId') requestId: string, @Body() body: RefuseSubjectRequestDto, @Req() req: FastifyRequest): Promise<RequestOutcome> {
     checkRequestId(requestId);
-    const actor = this.audit.actor(req);
+    const actor = actorOf(req);
     const bad = body.reasons.findIndex((r) => r.trim() === '' || containsIin(r));
     if (bad >= 0) throw LedgerError.invalid([{ field: `reasons[${bad}]`, reason: 'must be a reason in words, without an IIN' }]);
     return this.desk.refuse(requestId.toLowerCase(), actor, body.reasons, String(req.id));

@@ -7,6 +7,7 @@ import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguag
 import { LedgerError } from '../ledger-errors';
 import { AccessReports, categoriesOf } from './access-reports';
 import { ReaderAudit, ReaderHeaders } from './reader-audit';
+import { Allow } from '../auth/roles';
 
 export class AccessReportQueryDto {
   @ApiPropertyOptional({ enum: REPORT_LANGUAGES, default: 'kk' }) @IsOptional() @IsIn(REPORT_LANGUAGES)
@@ -17,6 +18,7 @@ export class AccessReportQueryDto {
 }
 
 @ApiTags('subjects')
+@Allow(['official', 'auditor'], { personal: true })
 @Controller('v1/subjects')
 export class AccessReportController {
   constructor(

@@ -13,6 +13,7 @@ import {
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
+import { SubjectSealer, textsOf } from '../data-keys/subject-sealer';
 
 export interface RenderedReport {
   readonly contentType: string;
@@ -33,9 +34,10 @@ export class AccessReports {
     private readonly catalog: RegisterCatalog,
     private readonly clock: Clock,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly sealer: SubjectSealer,
   ) {}
 
-  /** null when the ledger holds nothing about the subject. */
+  /** null when the ledger holds nothing about the subject. Sealed texts are opened for the report only. */
   async build(subjectId: string, language: ReportLanguage): Promise<AccessReport | null> {
     const stored = await this.store.readStream(subjectStreamId(subjectId));
     if (stored.length === 0) return null;
@@ -44,10 +46,11 @@ export class AccessReports {
       const event = upcastSubjectEvent(e.type, e.data, e.metadata);
       if (event) events.push(event);
     }
+    const opener = await this.sealer.opener(events.flatMap((event) => textsOf(event).map((text) => [subjectId, text] as const)));
     return buildAccessReport({
       subjectId, events, catalog: this.catalog, owner: this.config.owner, language, now: this.clock.now(),
       utcOffsetMinutes: this.config.utcOffsetMinutes, showActors: this.config.reportShowsActors,
-      showWithheld: this.config.reportShowsWithheld,
+      showWithheld: this.config.reportShowsWithheld, unseal: (id, field, value) => opener.open(id, field, value),
     });
   }
 

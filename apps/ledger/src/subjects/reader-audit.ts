@@ -14,7 +14,8 @@ import { RegisterCatalog } from '@derbes/register';
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
-import { LedgerError, type FieldError } from '../ledger-errors';
+import { LedgerError } from '../ledger-errors';
+import { actorOf } from '../auth/principal';
 import { SubjectStateCache } from '../processing-records/subject-state.cache';
 import { appendToSubject } from './append-to-subject';
 
@@ -24,29 +25,18 @@ export interface Reader {
   readonly purpose: { readonly code: string; readonly slug: string };
 }
 
-const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]{0,99}$/u;
-const ACTOR_HEADERS = [['x-actor-id', 'id'], ['x-actor-role', 'role'], ['x-actor-unit', 'unit']] as const;
-
-/** Documents, on the OpenAPI page, the headers naming who acts (registering or answering a request). */
-export function ActorHeaders(): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ...ACTOR_HEADERS.map(([name, field]) => ApiHeader({ name, required: true, description: `The official's ${field} (until API keys name them)` })),
-  );
-}
-
-/** Documents, on the OpenAPI page, the headers every per-subject read needs. */
+/** Documents, on the OpenAPI page, the header every per-subject read needs (the reader is the API key's holder). */
 export function ReaderHeaders(): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ...ACTOR_HEADERS.map(([name, field]) => ApiHeader({ name, required: true, description: `The reader's ${field} (until API keys name the reader)` })),
     ApiHeader({ name: 'x-purpose', required: true, description: 'Why the file is read: a purpose code or slug of the register, or OVERSIGHT (internal control, Art. 25 para 3)' }),
   );
 }
 
 /**
- * Reading a person's history, inventory or events is itself an access to their personal data. Each such read is
- * appended to the subject's stream (SubjectFileRead: the reader, the purpose they state, the view, the categories
- * the answer mentions) before the answer is given; if it cannot be stored, nothing is shown. Until API keys name
- * the reader (issue 5), the reader names themselves in the x-actor-* headers.
+ * Reading a person's history, inventory, events or report is itself an access to their personal data. Each such
+ * read is appended to the subject's stream (SubjectFileRead: the reader, who is the API key's holder, the purpose
+ * they state in x-purpose, the view, the categories the answer mentions) before the answer is given; if it cannot
+ * be stored, nothing is shown.
  */
 @Injectable()
 export class ReaderAudit {
@@ -58,34 +48,15 @@ export class ReaderAudit {
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
-  /** Who acts, from the x-actor-* headers; throws a 400 naming each missing or malformed header. */
-  actor(request: FastifyRequest): Actor {
-    const errors = this.actorErrors(request);
-    if (errors.length > 0) throw LedgerError.invalid(errors);
-    return actorFrom(request);
-  }
-
-  /** The reader from the request headers; throws a 400 naming each missing or malformed header. */
+  /** The reader: the key's holder, and the purpose stated in x-purpose; a 400 when the purpose is missing or unknown. */
   reader(request: FastifyRequest): Reader {
-    const errors = this.actorErrors(request);
     const stated = header(request, 'x-purpose');
     const purpose = stated === undefined ? undefined
       : stated === OVERSIGHT_PURPOSE.code || stated === OVERSIGHT_PURPOSE.slug ? OVERSIGHT_PURPOSE
         : this.catalog.resolvePurpose(this.config.owner, stated);
-    if (stated === undefined) errors.push({ field: 'x-purpose', reason: "is required: why this subject's data is read" });
-    else if (!purpose) errors.push({ field: 'x-purpose', reason: `unknown purpose ${JSON.stringify(stated)}: a register purpose (e.g. P01) or OVERSIGHT` });
-    if (errors.length > 0 || !purpose) throw LedgerError.invalid(errors);
-    return { actor: actorFrom(request), purpose: { code: purpose.code, slug: purpose.slug } };
-  }
-
-  private actorErrors(request: FastifyRequest): FieldError[] {
-    const errors: FieldError[] = [];
-    for (const [name] of ACTOR_HEADERS) {
-      const value = header(request, name);
-      if (value === undefined) errors.push({ field: name, reason: "is required: who acts on this subject's data" });
-      else if (!CODE.test(value)) errors.push({ field: name, reason: 'must be a code: letters, digits and . _ : @ / -' });
-    }
-    return errors;
+    if (stated === undefined) throw LedgerError.invalid([{ field: 'x-purpose', reason: "is required: why this subject's data is read" }]);
+    if (!purpose) throw LedgerError.invalid([{ field: 'x-purpose', reason: `unknown purpose ${JSON.stringify(stated)}: a register purpose (e.g. P01) or OVERSIGHT` }]);
+    return { actor: actorOf(request), purpose: { code: purpose.code, slug: purpose.slug } };
   }
 
   /** Appends the read to the subject's stream, behind whatever this process is appending there too. */
@@ -109,9 +80,4 @@ export class ReaderAudit {
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-/** The actor from headers already checked. */
-function actorFrom(request: FastifyRequest): Actor {
-  return { id: header(request, 'x-actor-id') as string, role: header(request, 'x-actor-role') as string, unit: header(request, 'x-actor-unit') as string };
 }

@@ -6,9 +6,16 @@ import {
   upcastSubjectEvent,
   type Operation,
   type ProcessingRecordedData,
+  type SubjectDataKeyDestroyedData,
+  type SubjectEvent,
   type SubjectFileReadData,
-  type SubjectRequestEvent,
+  type SubjectRequestAnsweredData,
+  type SubjectRequestReceivedData,
+  type SubjectRequestRefusedData,
+  type SubjectRequestRetimedData,
 } from '@derbes/ledger';
+import { EntryTexts, showRecordTexts, type ShownRecordTexts, type Shredded } from '../data-keys/shown-texts';
+import { SubjectSealer, textsOf, type TextOpener } from '../data-keys/subject-sealer';
 
 export interface SubjectEventsFilter {
   readonly operation?: Operation;
@@ -19,8 +26,19 @@ export interface SubjectEventsFilter {
   readonly to?: number;
 }
 
-/** A stored event of the subject's stream: a processing record, a read of the file, or a step of a request. */
-export type SubjectEventEntry = (ProcessingRecordedData | SubjectFileReadData | SubjectRequestEvent['data']) & EntryEnvelope;
+/**
+ * A stored event of the subject's stream: a processing record, a read of the file, a step of a request, or the
+ * destruction of the subject's data key; sealed texts opened, or null and named in `shredded` when they cannot be.
+ */
+export type SubjectEventEntry = (
+  | (Omit<ProcessingRecordedData, keyof ShownRecordTexts> & ShownRecordTexts)
+  | SubjectFileReadData
+  | (Omit<SubjectRequestReceivedData, 'detail'> & { readonly detail: string | null })
+  | SubjectRequestAnsweredData
+  | SubjectRequestRefusedData
+  | SubjectRequestRetimedData
+  | SubjectDataKeyDestroyedData
+) & EntryEnvelope & { readonly shredded?: Shredded };
 
 interface EntryEnvelope {
   readonly eventId: string;
@@ -53,37 +71,53 @@ export class ListSubjectEventsQuery extends Query<SubjectEventsPage | null> {
 
 const CHUNK = 500;
 
+interface Picked {
+  readonly stored: RecordedEvent;
+  readonly event: SubjectEvent;
+}
+
 @QueryHandler(ListSubjectEventsQuery)
 export class ListSubjectEventsHandler implements IQueryHandler<ListSubjectEventsQuery> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly sealer: SubjectSealer,
+  ) {}
 
   /** null when the ledger holds nothing about the subject. */
   async execute(query: ListSubjectEventsQuery): Promise<SubjectEventsPage | null> {
     const streamId = subjectStreamId(query.subjectId);
-    const items: SubjectEventEntry[] = [];
+    const picked: Picked[] = [];
     let revision = query.fromRevision;
-    for (;;) {
+    let nextCursor: string | null = null;
+    pages: for (;;) {
       const chunk = await this.store.readStream(streamId, { fromRevision: revision, maxCount: CHUNK });
-      if (chunk.length === 0 && revision === 0) return null;
+      // A cursor past the end of an unknown subject's stream must not make the subject exist (and its read be recorded).
+      if (chunk.length === 0 && revision === query.fromRevision && (revision === 0 || !(await this.hasEvents(streamId)))) return null;
       for (const stored of chunk) {
         revision = stored.revision + 1;
-        const entry = toEntry(stored);
-        if (entry && matches(entry, query.filter)) {
-          if (items.length === query.limit) {
-            return { subjectId: query.subjectId, items, nextCursor: encodeCursor(stored.revision) };
+        const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
+        if (event && matches(event, query.filter)) {
+          if (picked.length === query.limit) {
+            nextCursor = encodeCursor(stored.revision);
+            break pages;
           }
-          items.push(entry);
+          picked.push({ stored, event });
         }
       }
-      if (chunk.length < CHUNK) return { subjectId: query.subjectId, items, nextCursor: null };
+      if (chunk.length < CHUNK) break;
     }
+    // Only the page's texts are opened, with each key they need fetched once.
+    const opener = await this.sealer.opener(picked.flatMap(({ event }) => textsOf(event).map((text) => [event.data.subjectId, text] as const)));
+    return { subjectId: query.subjectId, items: picked.map((p) => toEntry(p, opener)), nextCursor };
+  }
+
+  private async hasEvents(streamId: string): Promise<boolean> {
+    return (await this.store.readStream(streamId, { maxCount: 1 })).length > 0;
   }
 }
 
-function toEntry(stored: RecordedEvent): SubjectEventEntry | null {
-  const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
-  if (!event) return null;
-  return {
+function toEntry({ stored, event }: Picked, opener: TextOpener): SubjectEventEntry {
+  const envelope: EntryEnvelope = {
     eventId: stored.id,
     type: event.type,
     revision: stored.revision,
@@ -91,12 +125,29 @@ function toEntry(stored: RecordedEvent): SubjectEventEntry | null {
     schemaVersion: Number(stored.metadata.schemaVersion),
     recordedAt: String(stored.metadata.recordedAt),
     correlationId: String(stored.metadata.correlationId),
-    ...event.data,
   };
+  const texts = new EntryTexts(opener, event.data.subjectId);
+  switch (event.type) {
+    case 'ProcessingRecorded': {
+      const shown = showRecordTexts(event.data, texts);
+      return { ...envelope, ...event.data, ...shown, ...texts.marker() };
+    }
+    case 'SubjectRequestReceived': {
+      const { detail } = event.data;
+      return { ...envelope, ...event.data, detail: detail === null ? null : texts.text('detail', detail), ...texts.marker() };
+    }
+    case 'SubjectRequestAnswered': {
+      const { note } = event.data;
+      return { ...envelope, ...event.data, note: note === null ? null : texts.text('note', note), ...texts.marker() };
+    }
+    default:
+      return { ...envelope, ...event.data };
+  }
 }
 
-function matches(entry: SubjectEventEntry, f: SubjectEventsFilter): boolean {
-  // The filters are about processing; a request's steps show only in the unfiltered stream.
+function matches(event: SubjectEvent, f: SubjectEventsFilter): boolean {
+  // The filters are about processing; a request's steps and a key's destruction show only in the unfiltered stream.
+  const entry = event.data;
   if (!('categories' in entry) || !('occurredAt' in entry)) return Object.values(f).every((v) => v === undefined);
   if (f.operation && !('operation' in entry && entry.operation === f.operation)) return false;
   if (f.category !== undefined && !entry.categories.some((c) => c.number === f.category)) return false;

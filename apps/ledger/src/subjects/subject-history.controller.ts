@@ -13,8 +13,10 @@ import { SubjectHistoryDto, SubjectHistoryQueryDto } from './subject-history.dto
 import { SubjectHistoryQuery } from './subject-history.query';
 import { ReaderAudit, ReaderHeaders } from './reader-audit';
 import { SubjectQueryParams } from './subject-query.params';
+import { Allow } from '../auth/roles';
 
 @ApiTags('subjects')
+@Allow(['official', 'auditor'], { personal: true })
 @Controller('v1/subjects')
 export class SubjectHistoryController {
   constructor(

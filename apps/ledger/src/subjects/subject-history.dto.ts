@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { OPERATIONS, SOURCE_KINDS } from '@derbes/ledger';
+import { OPERATIONS, RECIPIENT_KINDS, SOURCE_KINDS } from '@derbes/ledger';
 import { LANGS, type Lang } from '@derbes/register';
+import { SHREDDED_DESCRIPTION, ShreddedDto } from '../data-keys/shredded.dto';
 import { ViolationDto } from '../processing-records/record-outcome.dto';
 import { SubjectEventsQueryDto } from './subject-events.dto';
 
@@ -60,12 +61,15 @@ export class HistoryActorDto {
 
 export class HistorySourceDto {
   @ApiProperty({ enum: SOURCE_KINDS }) kind: string;
-  @ApiPropertyOptional() name?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "null when the subject's data key was destroyed (a third party's name is sealed)" })
+  name?: string | null;
 }
 
 export class HistoryRecipientDto {
-  @ApiProperty() name: string;
+  @ApiProperty({ type: String, nullable: true, description: "null when the subject's data key was destroyed (a person's name is sealed)" })
+  name: string | null;
   @ApiProperty({ description: 'ISO 3166-1 alpha-2' }) country: string;
+  @ApiProperty({ enum: RECIPIENT_KINDS, description: 'organization for records made before the kind was recorded' }) kind: string;
 }
 
 export class SubjectHistoryEntryDto {
@@ -82,11 +86,13 @@ export class SubjectHistoryEntryDto {
   @ApiProperty({ type: HistorySourceDto, nullable: true, description: 'Where collected data came from (collect only)' }) source: HistorySourceDto | null;
   @ApiProperty({ type: HistoryRecipientDto, nullable: true, description: 'Who received it (transfer only)' }) recipient: HistoryRecipientDto | null;
   @ApiProperty() crossBorder: boolean;
-  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "Free text; null when none, or when the subject's data key was destroyed (see shredded)" })
+  note: string | null;
   @ApiProperty({ type: String, nullable: true, description: "Until this local date the subject's own report does not show the entry" }) embargoUntil: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The subject request this record carried out' }) requestId: string | null;
   @ApiProperty({ type: [ViolationDto], description: 'Empty when the approved list allowed the record' }) violations: ViolationDto[];
   @ApiProperty() correlationId: string;
+  @ApiPropertyOptional({ type: ShreddedDto, description: SHREDDED_DESCRIPTION }) shredded?: ShreddedDto;
 }
 
 export class SubjectHistoryDto {

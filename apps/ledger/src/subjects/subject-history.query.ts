@@ -6,6 +6,8 @@ import {
 import { RegisterCatalog, type Lang } from '@derbes/register';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
+import { EntryTexts, showRecordTexts } from '../data-keys/shown-texts';
+import { SubjectSealer, type TextOpener } from '../data-keys/subject-sealer';
 import { readModel } from '../reports/read-model';
 import { registerNames, type RegisterNames } from '../reports/register-names';
 import type { SubjectHistoryDto, SubjectHistoryEntryDto } from './subject-history.dto';
@@ -32,6 +34,7 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
     private readonly projections: ProjectionRunner,
     private readonly catalog: RegisterCatalog,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly sealer: SubjectSealer,
   ) {}
 
   async execute(query: SubjectHistoryQuery): Promise<SubjectHistoryDto | null> {
@@ -41,10 +44,13 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
     const page = subjectHistoryPage(tables, query.subjectId, query.filter, query.cursor, query.limit);
     if (page.items.length === 0 && !subjectHasHistory(tables, query.subjectId)) return null;
     const ownerNames = registerNames(this.catalog, this.config.owner, query.lang);
+    // The read model holds texts sealed; the page's are opened here, for this answer only.
+    const opener = await this.sealer.opener(page.items.flatMap(({ data }) =>
+      [data.note, data.source?.name, data.recipient?.name].map((text) => [data.subjectId, text] as const)));
     return {
       subjectId: query.subjectId,
       lang: query.lang,
-      items: page.items.map((entry) => this.render(entry, query.lang, ownerNames)),
+      items: page.items.map((entry) => this.render(entry, query.lang, ownerNames, opener)),
       nextCursor: page.nextCursor,
       position,
     };
@@ -54,8 +60,11 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
    * Names come from the register version the record was checked against, as the reader then saw them; from the
    * owner's registers when none was in force, or when that version did not list the code.
    */
-  private render(entry: SubjectHistoryEntry, lang: Lang, ownerNames: RegisterNames): SubjectHistoryEntryDto {
+  private render(entry: SubjectHistoryEntry, lang: Lang, ownerNames: RegisterNames, opener: TextOpener): SubjectHistoryEntryDto {
     const { data } = entry;
+    const texts = new EntryTexts(opener, data.subjectId);
+    // The history does not show the transfer ground, so its reference is neither opened nor listed as unreadable.
+    const shown = showRecordTexts({ ...data, transferGround: null }, texts);
     const register = data.register ? this.catalog.byIdVersion(data.register.id, data.register.version) : undefined;
     const categoryName = (n: number) => register?.categories.find((c) => c.number === n)?.names[lang] ?? ownerNames.category(n);
     const purposeName = register?.purposes.find((p) => p.code === data.purpose.code)?.names[lang] ?? ownerNames.purpose(data.purpose.code);
@@ -70,14 +79,15 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
       purpose: { code: data.purpose.code, clause: data.purpose.clause, name: purposeName },
       actor: { id: data.actor.id, role: data.actor.role, unit: data.actor.unit },
       system: data.system,
-      source: data.source,
-      recipient: data.recipient,
+      source: shown.source,
+      recipient: shown.recipient && { ...shown.recipient, kind: shown.recipient.kind ?? 'organization' },
       crossBorder: data.crossBorder,
-      note: data.note,
+      note: shown.note,
       embargoUntil: data.embargoUntil ?? null,
       requestId: data.requestId ?? null,
       violations: data.violations.map((v) => ({ ...v })),
       correlationId: entry.correlationId,
+      ...texts.marker(),
     };
   }
 }

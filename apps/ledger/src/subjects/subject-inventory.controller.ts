@@ -9,8 +9,10 @@ import { LedgerError } from '../ledger-errors';
 import { SubjectInventoryDto, SubjectInventoryQueryDto } from './subject-inventory.dto';
 import { SubjectInventoryQuery } from './subject-inventory.query';
 import { ReaderAudit, ReaderHeaders } from './reader-audit';
+import { Allow } from '../auth/roles';
 
 @ApiTags('subjects')
+@Allow(['official', 'auditor'], { personal: true })
 @Controller('v1/subjects')
 export class SubjectInventoryController {
   constructor(

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { LANGS, type Lang } from '@derbes/register';
+import { SHREDDED_DESCRIPTION, ShreddedDto } from '../data-keys/shredded.dto';
 
 /** Query parameters of GET /v1/subjects/{subjectId}/inventory; all strings as they come from the URL. */
 export class SubjectInventoryQueryDto {
@@ -15,12 +16,15 @@ export class SubjectInventoryQueryDto {
 
 export class InventorySourceDto {
   @ApiProperty({ enum: ['subject', 'state-database', 'third-party'] }) kind: string;
-  @ApiPropertyOptional({ description: 'Which state database or third party, when the record named one' }) name?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "Which state database or third party, when the record named one; null once the subject's data key was destroyed" })
+  name?: string | null;
+  @ApiPropertyOptional({ type: ShreddedDto, description: SHREDDED_DESCRIPTION }) shredded?: ShreddedDto;
 }
 
 export class InventoryRecipientDto {
-  @ApiProperty() name: string;
+  @ApiProperty({ type: String, nullable: true, description: "null for a person once the subject's data key was destroyed" }) name: string | null;
   @ApiProperty({ description: 'ISO 3166-1 alpha-2' }) country: string;
+  @ApiPropertyOptional({ type: ShreddedDto, description: SHREDDED_DESCRIPTION }) shredded?: ShreddedDto;
 }
 
 export class InventoryCategoryDto {

@@ -1,13 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { ProjectionRunner, SUBJECT_INVENTORY, subjectInventory } from '@derbes/projections';
+import { ProjectionRunner, SUBJECT_INVENTORY, subjectInventory, type InventoryCategory } from '@derbes/projections';
 import { RegisterCatalog, type Lang } from '@derbes/register';
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
+import { EntryTexts } from '../data-keys/shown-texts';
+import { SubjectSealer, type TextOpener } from '../data-keys/subject-sealer';
 import { readModel } from '../reports/read-model';
 import { registerNames } from '../reports/register-names';
-import type { SubjectInventoryDto } from './subject-inventory.dto';
+import type { InventoryRecipientDto, InventorySourceDto, SubjectInventoryDto } from './subject-inventory.dto';
 
 /** What the ledger knows of each category of a subject's data; null when it knows nothing about the subject. */
 export class SubjectInventoryQuery extends Query<SubjectInventoryDto | null> {
@@ -28,6 +30,7 @@ export class SubjectInventoryHandler implements IQueryHandler<SubjectInventoryQu
     private readonly catalog: RegisterCatalog,
     private readonly clock: Clock,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly sealer: SubjectSealer,
   ) {}
 
   async execute(query: SubjectInventoryQuery): Promise<SubjectInventoryDto | null> {
@@ -37,13 +40,15 @@ export class SubjectInventoryHandler implements IQueryHandler<SubjectInventoryQu
     const categories = subjectInventory(tables, query.subjectId, this.listedCategories());
     if (!categories) return null;
     const names = registerNames(this.catalog, this.config.owner, query.lang);
+    const opener = await this.sealer.opener(categories.flatMap((c) =>
+      [...c.sources.map((s) => s.name), ...c.recipients.map((r) => r.name)].map((text) => [query.subjectId, text] as const)));
     return {
       subjectId: query.subjectId,
       lang: query.lang,
       categories: categories.map(({ slug, ...c }) => ({
         number: c.number, code: slug, name: names.category(c.number) ?? slug, known: c.known, held: c.held,
-        sources: c.sources.map((s) => ({ ...s })), firstProcessedAt: c.firstProcessedAt, lastProcessedAt: c.lastProcessedAt,
-        lastChangedAt: c.lastChangedAt, recipients: c.recipients.map((r) => ({ ...r })), blockedAt: c.blockedAt,
+        sources: shownSources(c, query.subjectId, opener), firstProcessedAt: c.firstProcessedAt, lastProcessedAt: c.lastProcessedAt,
+        lastChangedAt: c.lastChangedAt, recipients: shownRecipients(c, query.subjectId, opener), blockedAt: c.blockedAt,
         destroyedAt: c.destroyedAt, depersonalizedAt: c.depersonalizedAt,
       })),
       position,
@@ -55,4 +60,35 @@ export class SubjectInventoryHandler implements IQueryHandler<SubjectInventoryQu
     const register = this.catalog.inForce(this.config.owner, this.clock.now()) ?? this.catalog.all().filter((r) => r.owner === this.config.owner).at(-1);
     return register?.categories ?? [];
   }
+}
+
+/**
+ * The read model keeps sealed names, each sealed apart (a random IV each time), so one third party or person named
+ * in two records is two rows there: opened, they are listed once. Names that no longer open are each listed, as
+ * null with `shredded`: whether they were the same is no longer known.
+ */
+function distinct<T extends object>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if ('shredded' in item) return true;
+    const key = JSON.stringify(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function shownSources(c: Pick<InventoryCategory, 'sources'>, subjectId: string, opener: TextOpener): InventorySourceDto[] {
+  return distinct(c.sources.map((s): InventorySourceDto => {
+    if (s.name === undefined) return { kind: s.kind };
+    const texts = new EntryTexts(opener, subjectId);
+    return { kind: s.kind, name: texts.text('source.name', s.name, 'name'), ...texts.marker() };
+  }));
+}
+
+function shownRecipients(c: Pick<InventoryCategory, 'recipients'>, subjectId: string, opener: TextOpener): InventoryRecipientDto[] {
+  return distinct(c.recipients.map((r): InventoryRecipientDto => {
+    const texts = new EntryTexts(opener, subjectId);
+    return { name: texts.text('recipient.name', r.name, 'name'), country: r.country, ...texts.marker() };
+  }));
 }

@@ -13,8 +13,10 @@ import { ListSubjectEventsQuery, decodeCursor, type SubjectEventsFilter, type Su
 import { SubjectLookupDto, SubjectLookupResultDto } from './subject-lookup.dto';
 import { ReaderAudit, ReaderHeaders } from './reader-audit';
 import { SubjectQueryParams } from './subject-query.params';
+import { Allow } from '../auth/roles';
 
 @ApiTags('subjects')
+@Allow(['official', 'auditor'], { personal: true })
 @Controller('v1/subjects')
 export class SubjectsController {
   constructor(

@@ -34,6 +34,7 @@ export interface SubjectRequestReceivedData {
   readonly registeredBy: Actor;
   /** The categories a change, blocking, unblocking or destruction concerns; empty for the other kinds. */
   readonly categories: readonly CategoryRef[];
+  /** What the subject asks, in their words: sealed from v2 (SEALED_TEXT_PREFIX). */
   readonly detail: string | null;
   readonly deadline: RequestDeadline;
 }
@@ -54,6 +55,7 @@ export interface SubjectRequestAnsweredData extends Timeliness {
   readonly records: readonly string[];
   /** For an information request: the access report given, by language and the SHA-256 of its JSON. */
   readonly report: { readonly language: string; readonly sha256: string } | null;
+  /** Sealed from v2 (SEALED_TEXT_PREFIX). */
   readonly note: string | null;
 }
 
@@ -78,13 +80,23 @@ export const SUBJECT_REQUEST_RECEIVED = 'SubjectRequestReceived' as const;
 export const SUBJECT_REQUEST_ANSWERED = 'SubjectRequestAnswered' as const;
 export const SUBJECT_REQUEST_REFUSED = 'SubjectRequestRefused' as const;
 export const SUBJECT_REQUEST_RETIMED = 'SubjectRequestRetimed' as const;
-export const SUBJECT_REQUEST_SCHEMA_VERSION = 1;
 
 export type SubjectRequestEvent =
   | { readonly type: typeof SUBJECT_REQUEST_RECEIVED; readonly data: SubjectRequestReceivedData }
   | { readonly type: typeof SUBJECT_REQUEST_ANSWERED; readonly data: SubjectRequestAnsweredData }
   | { readonly type: typeof SUBJECT_REQUEST_REFUSED; readonly data: SubjectRequestRefusedData }
   | { readonly type: typeof SUBJECT_REQUEST_RETIMED; readonly data: SubjectRequestRetimedData };
+
+/**
+ * Schema version of each request event. v2 of received and answered seals `detail` and `note` (same shape: v1
+ * events keep their plain text and read as they are).
+ */
+export const SUBJECT_REQUEST_SCHEMA_VERSIONS: { readonly [T in SubjectRequestEvent['type']]: number } = {
+  [SUBJECT_REQUEST_RECEIVED]: 2,
+  [SUBJECT_REQUEST_ANSWERED]: 2,
+  [SUBJECT_REQUEST_REFUSED]: 1,
+  [SUBJECT_REQUEST_RETIMED]: 1,
+};
 
 export const SUBJECT_REQUEST_EVENT_TYPES: readonly string[] = [
   SUBJECT_REQUEST_RECEIVED, SUBJECT_REQUEST_ANSWERED, SUBJECT_REQUEST_REFUSED, SUBJECT_REQUEST_RETIMED,

@@ -124,7 +124,7 @@ describe('subject-history projection', () => {
   it('throws on an event it cannot read instead of skipping it', () => {
     const local = freshTables();
     const newer = recorded();
-    expect(() => subjectHistoryProjection.apply(local, { ...newer, metadata: { ...newer.metadata, schemaVersion: 3 } })).toThrow(UnreadableEventError);
+    expect(() => subjectHistoryProjection.apply(local, { ...newer, metadata: { ...newer.metadata, schemaVersion: 4 } })).toThrow(UnreadableEventError);
     expect(() => subjectHistoryProjection.apply(local, recorded({ occurredAt: 'yesterday' }))).toThrow(/occurredAt/);
     expect(() => subjectHistoryProjection.apply(local, { ...recorded(), metadata: { schemaVersion: 1 } })).toThrow(/recordedAt/);
   });

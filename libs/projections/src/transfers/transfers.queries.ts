@@ -1,3 +1,4 @@
+import { SEALED_TEXT_PREFIX } from '@derbes/ledger';
 import { canonicalInstant } from '../event-values';
 import type { ReadModelTables } from '../projection';
 import { cachedStatement } from '../statement-cache';
@@ -11,7 +12,7 @@ export interface TransfersFilter {
   readonly crossBorder?: boolean;
   /** ISO 3166-1 alpha-2 of the recipient. */
   readonly country?: string;
-  /** The recipient's name exactly as recorded. */
+  /** The recipient's name exactly as recorded (a person's name is sealed, so it never matches one). */
   readonly recipient?: string;
 }
 
@@ -46,8 +47,10 @@ export interface TransfersTotals {
   readonly crossBorder: number;
   /** Transfers per recipient country, by code. */
   readonly byCountry: Record<string, number>;
-  /** Transfers per recipient name, the most frequent first, at most `maxRecipients` of them. */
+  /** Transfers per recipient name, the most frequent first, at most `maxRecipients` of them; persons are not named. */
   readonly byRecipient: Record<string, number>;
+  /** Transfers to persons: their names are sealed with each subject's own key, so they are counted here and not by name. */
+  readonly toPersons: number;
   /** True when there were more recipients than `byRecipient` holds. */
   readonly recipientsTruncated: boolean;
 }
@@ -129,16 +132,18 @@ export function transfersTotals(tables: ReadModelTables, filter: TransfersFilter
   const params: Params = {};
   const conditions = where(filter, params);
   const from = `FROM "${tables.table('transfers')}" WHERE ${conditions}`;
-  const counts = cachedStatement<{ transfers: number; crossBorder: number | null }>(
+  // GLOB, unlike LIKE, is case-sensitive: an organization named "Sealed:..." is still an organization.
+  const sealed = { sealed: `${SEALED_TEXT_PREFIX}*` };
+  const counts = cachedStatement<{ transfers: number; crossBorder: number | null; toPersons: number | null }>(
     tables,
-    `SELECT COUNT(*) AS transfers, SUM(cross_border) AS crossBorder ${from}`,
-  ).get(params);
+    `SELECT COUNT(*) AS transfers, SUM(cross_border) AS crossBorder, SUM(recipient_name GLOB @sealed) AS toPersons ${from}`,
+  ).get({ ...params, ...sealed });
   type Group = { key: string; n: number };
   const countries = cachedStatement<Group>(tables, `SELECT recipient_country AS key, COUNT(*) AS n ${from} GROUP BY key ORDER BY key`).all(params);
   const recipients = cachedStatement<Group>(
     tables,
-    `SELECT recipient_name AS key, COUNT(*) AS n ${from} GROUP BY key ORDER BY n DESC, key LIMIT @limit`,
-  ).all({ ...params, limit: maxRecipients + 1 });
+    `SELECT recipient_name AS key, COUNT(*) AS n ${from} AND recipient_name NOT GLOB @sealed GROUP BY key ORDER BY n DESC, key LIMIT @limit`,
+  ).all({ ...params, ...sealed, limit: maxRecipients + 1 });
   const recipientsTruncated = recipients.length > maxRecipients;
   // Object.fromEntries defines own properties, so a recipient called "__proto__" is a key like any other.
   return {
@@ -146,6 +151,7 @@ export function transfersTotals(tables: ReadModelTables, filter: TransfersFilter
     crossBorder: counts?.crossBorder ?? 0,
     byCountry: Object.fromEntries(countries.map((g) => [g.key, g.n])),
     byRecipient: Object.fromEntries(recipients.slice(0, maxRecipients).map((g) => [g.key, g.n])),
+    toPersons: counts?.toPersons ?? 0,
     recipientsTruncated,
   };
 }

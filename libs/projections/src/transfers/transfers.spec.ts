@@ -85,13 +85,28 @@ describe('transfers', () => {
   it('totals the whole selection, not the page', () => {
     expect(transfersTotals(tables, YEAR)).toEqual({
       transfers: 6, crossBorder: 3, byCountry: { DE: 2, KZ: 3, RU: 1 },
-      byRecipient: { 'Lab GmbH': 2, 'Pension fund': 2, Bank: 1, 'Tax committee': 1 }, recipientsTruncated: false,
+      byRecipient: { 'Lab GmbH': 2, 'Pension fund': 2, Bank: 1, 'Tax committee': 1 }, toPersons: 0, recipientsTruncated: false,
     });
     expect(transfersTotals(tables, { ...YEAR, crossBorder: false })).toMatchObject({ transfers: 3, crossBorder: 0, byCountry: { KZ: 3 } });
-    expect(transfersTotals(tables, { country: 'FR' })).toEqual({ transfers: 0, crossBorder: 0, byCountry: {}, byRecipient: {}, recipientsTruncated: false });
+    expect(transfersTotals(tables, { country: 'FR' })).toEqual({
+      transfers: 0, crossBorder: 0, byCountry: {}, byRecipient: {}, toPersons: 0, recipientsTruncated: false,
+    });
     const top = transfersTotals(tables, {}, 1);
     expect(top.byRecipient).toEqual({ 'Pension fund': 3 });
     expect(top.recipientsTruncated).toBe(true);
+  });
+
+  it('counts transfers to persons (sealed names) apart, and names only organizations', () => {
+    const t = given(
+      transfer('sealed:v1:1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'KZ', '2026-01-05T00:00:00Z', { recipient: { name: 'sealed:v1:1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', country: 'KZ', kind: 'person' } }),
+      transfer('sealed:v1:2:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB', 'KZ', '2026-01-06T00:00:00Z', { recipient: { name: 'sealed:v1:2:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB', country: 'KZ', kind: 'person' } }),
+      transfer('Sealed: an organization', 'KZ', '2026-01-07T00:00:00Z'),
+    );
+    expect(transfersTotals(t, {})).toEqual({
+      transfers: 3, crossBorder: 0, byCountry: { KZ: 3 }, byRecipient: { 'Sealed: an organization': 1 }, toPersons: 2, recipientsTruncated: false,
+    });
+    // The page keeps the sealed name as stored: the API opens it for display, the read model never holds it open.
+    expect(transfersPage(t, {}, null, 10).items.map((i) => i.recipient.name.slice(0, 11))).toEqual(['Sealed: an ', 'sealed:v1:2', 'sealed:v1:1']);
   });
 
   it('keeps a recipient named like an object key as data', () => {

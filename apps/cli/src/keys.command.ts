@@ -1,0 +1,68 @@
+import { userInfo } from 'node:os';
+import { ApiKeys, type ApiKey } from '../../ledger/src/auth/api-keys';
+import { GRANTS, type Grant } from '../../ledger/src/auth/api-key.events';
+import { checkNewKey } from '../../ledger/src/auth/keys.controller';
+import { ROLES, type Role } from '../../ledger/src/auth/roles';
+import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
+import { createApp } from '../../ledger/src/http/create-app';
+import { LedgerError } from '../../ledger/src/ledger-errors';
+
+export class KeysUsageError extends Error {}
+
+export interface KeyOptions {
+  readonly role: string;
+  readonly name: string;
+  readonly unit?: string;
+  readonly system?: string;
+  readonly grants: readonly string[];
+}
+
+async function withKeys<T>(config: LedgerConfig, work: (keys: ApiKeys) => Promise<T>): Promise<T> {
+  // Safe beside a running server: it appends to the administrative stream, which the server re-reads.
+  const app = await createApp({ ...config, runProjections: false, logLevel: 'error' });
+  try {
+    return await work(app.get(ApiKeys));
+  } finally {
+    await app.close();
+  }
+}
+
+const operator = () => `cli:${userInfo().username}`;
+
+export function describeKey(k: ApiKey): string {
+  const bound = k.system ? ` system=${k.system}` : '';
+  const grants = k.grants.length > 0 ? ` grants=${k.grants.join(',')}` : '';
+  return `${k.keyId}  ${k.role.padEnd(8)} ${k.name} (${k.unit})${bound}${grants}  created ${k.createdAt} by ${k.createdBy}` +
+    (k.revokedAt ? `  REVOKED ${k.revokedAt}` : '');
+}
+
+/** `derbes keys create`: prints the token once; only its hash is kept. */
+export async function createKey(config: LedgerConfig, options: KeyOptions): Promise<string[]> {
+  if (!ROLES.includes(options.role as Role)) throw new KeysUsageError(`--role must be one of ${ROLES.join(', ')}`);
+  const bad = options.grants.find((g) => !GRANTS.includes(g as Grant));
+  if (bad) throw new KeysUsageError(`--grant ${bad}: grants are ${GRANTS.join(', ')}`);
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}._:@/-]{0,99}$/u.test(options.name)) throw new KeysUsageError('--name must be a code: letters, digits and . _ : @ / -');
+  const role = options.role as Role;
+  const grants = options.grants as Grant[];
+  try {
+    checkNewKey({ role, system: options.system, grants });
+  } catch (error) {
+    if (error instanceof LedgerError) throw new KeysUsageError(`--${error.errors[0]?.field ?? 'role'}: ${error.errors[0]?.reason ?? error.message}`);
+    throw error;
+  }
+  return withKeys(config, async (keys) => {
+    const { token, key } = await keys.create({ name: options.name, role, unit: options.unit ?? role, system: options.system ?? null, grants }, operator());
+    return [describeKey(key), '', `token (shown only now; send it as "Authorization: Bearer <token>"):`, token];
+  });
+}
+
+export async function listKeys(config: LedgerConfig): Promise<string[]> {
+  return withKeys(config, async (keys) => (await keys.list()).map(describeKey));
+}
+
+export async function revokeKey(config: LedgerConfig, keyId: string, reason: string): Promise<string[]> {
+  return withKeys(config, async (keys) => {
+    if (!(await keys.revoke(keyId, operator(), reason))) throw new KeysUsageError(`no live key ${keyId}`);
+    return [describeKey(keys.get(keyId) as ApiKey)];
+  });
+}

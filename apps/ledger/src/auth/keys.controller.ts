@@ -1,0 +1,74 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import type { FastifyRequest } from 'fastify';
+import { LedgerError } from '../ledger-errors';
+import { GRANTS, type Grant } from './api-key.events';
+import { ApiKeys, type ApiKey } from './api-keys';
+import { actorOf } from './principal';
+import { Allow, ROLES, type Role } from './roles';
+
+const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
+
+export class NewApiKeyDto {
+  @ApiProperty({ example: 'hr-director', description: "The holder, recorded as the actor of what the key does" })
+  @IsString() @Length(1, 100) @Matches(CODE, { message: 'name must be a code: letters, digits and . _ : @ / -' })
+  name: string;
+
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES)
+  role: Role;
+
+  @ApiPropertyOptional({ example: 'personnel-management', description: "The holder's unit (default: the role)" })
+  @IsOptional() @IsString() @Length(1, 200) @Matches(CODE, { message: 'unit must be a code: letters, digits and . _ : @ / -' })
+  unit?: string;
+
+  @ApiPropertyOptional({ example: 'hr-portal', description: 'For an emitter (required): the one source system it records as' })
+  @IsOptional() @IsString() @Length(1, 64) @Matches(/^[a-z0-9][a-z0-9._-]*$/, { message: 'system must be a lowercase code' })
+  system?: string;
+
+  @ApiPropertyOptional({ enum: GRANTS, isArray: true, description: 'subject-data: an auditor may read per-person data' })
+  @IsOptional() @IsArray() @ArrayMaxSize(GRANTS.length) @IsIn(GRANTS, { each: true })
+  grants?: Grant[];
+}
+
+export class RevokeApiKeyDto {
+  @ApiProperty({ example: 'left the unit' }) @IsString() @Length(1, 500)
+  reason: string;
+}
+
+/** Checks what goes with what; throws a 400 naming the field. */
+export function checkNewKey(key: { role: Role; system?: string | undefined; grants?: readonly Grant[] | undefined }): void {
+  if (key.role === 'emitter' && !key.system) throw LedgerError.invalid([{ field: 'system', reason: 'is required for an emitter: the system it records as' }]);
+  if (key.role !== 'emitter' && key.system) throw LedgerError.invalid([{ field: 'system', reason: 'only an emitter is bound to a system' }]);
+  if (key.grants?.includes('subject-data') && key.role !== 'auditor') throw LedgerError.invalid([{ field: 'grants', reason: 'subject-data is a grant for auditors only' }]);
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Allow(['admin'])
+@Controller('v1/admin/keys')
+export class KeysController {
+  constructor(private readonly keys: ApiKeys) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every API key (never its secret), revoked ones included' })
+  list(): Promise<ApiKey[]> {
+    return this.keys.list();
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Creates a key; its token is shown in this answer only. Recorded in the administrative stream.' })
+  async create(@Body() body: NewApiKeyDto, @Req() req: FastifyRequest): Promise<{ token: string; key: ApiKey }> {
+    checkNewKey(body);
+    return this.keys.create({ name: body.name, role: body.role, unit: body.unit ?? body.role, system: body.system ?? null, grants: body.grants ?? [] }, actorOf(req).id);
+  }
+
+  @Post(':keyId/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revokes a key at once. Recorded in the administrative stream.' })
+  async revoke(@Param('keyId') keyId: string, @Body() body: RevokeApiKeyDto, @Req() req: FastifyRequest): Promise<ApiKey> {
+    if (!(await this.keys.revoke(keyId, actorOf(req).id, body.reason))) throw new NotFoundException(`no live key ${keyId}`);
+    return this.keys.get(keyId) as ApiKey;
+  }
+}

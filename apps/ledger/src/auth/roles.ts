@@ -1,0 +1,30 @@
+import { SetMetadata } from '@nestjs/common';
+
+/**
+ * Who may call the API. Each API key has exactly one role:
+ * - emitter: a source system; records processing as that one system, reads nothing about people;
+ * - official: the person responsible for the processing: histories, reports, requests;
+ * - auditor: read-only reports; per-person data only with the `subject-data` grant;
+ * - admin: keys and configuration; no per-person data.
+ */
+export const ROLES = ['emitter', 'official', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a route needs: roles, and whether it shows a person's data (auditors need the grant for that). */
+export interface Access {
+  readonly roles: readonly Role[];
+  readonly personal: boolean;
+}
+
+export const ACCESS = 'derbes:access';
+/** Marks the one route a subject's signed link opens, instead of an API key. */
+export const SUBJECT_LINK_ROUTE = 'derbes:subject-link';
+/** Marks the routes open to anyone: /health only. */
+export const PUBLIC_ROUTE = 'derbes:public';
+
+/** The roles that may call this route; `personal` when its answer is about one person. */
+export const Allow = (roles: readonly Role[], options: { personal?: boolean } = {}) =>
+  SetMetadata(ACCESS, { roles, personal: options.personal ?? false } satisfies Access);
+
+export const OpenedBySubjectLink = () => SetMetadata(SUBJECT_LINK_ROUTE, true);
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);

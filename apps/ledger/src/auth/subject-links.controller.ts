@@ -1,0 +1,61 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE } from '@derbes/ledger';
+import { LedgerError } from '../ledger-errors';
+import { AccessReportQueryDto } from '../subjects/access-report.controller';
+import { AccessReports, categoriesOf } from '../subjects/access-reports';
+import { ReaderAudit } from '../subjects/reader-audit';
+import { Allow, OpenedBySubjectLink } from './roles';
+import { MAX_LINK_HOURS, SubjectLinks } from './subject-links';
+
+export class NewSubjectLinkDto {
+  @ApiPropertyOptional({ default: 72, description: `Hours until the link expires, 1 to ${MAX_LINK_HOURS}` })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_LINK_HOURS)
+  hours?: number;
+}
+
+/** The data subject, as the ledger records their own reads of their report. */
+const SUBJECT_READER = { id: 'data-subject', role: 'data-subject', unit: 'self' } as const;
+
+@ApiTags('subjects')
+@Controller('v1')
+export class SubjectLinksController {
+  constructor(
+    private readonly links: SubjectLinks,
+    private readonly reports: AccessReports,
+    private readonly audit: ReaderAudit,
+  ) {}
+
+  @Post('subjects/:subjectId/access-links')
+  @HttpCode(201)
+  @ApiBearerAuth()
+  @Allow(['official'], { personal: true })
+  @ApiOperation({ summary: "A signed, expiring link for the subject to open their own access report (and nothing else)" })
+  issue(@Param('subjectId') subjectId: string, @Body() body: NewSubjectLinkDto): { token: string; path: string; expiresAt: string } {
+    if (!SUBJECT_ID_PATTERN.test(subjectId)) throw LedgerError.invalid([{ field: 'subjectId', reason: 'must be 64 lowercase hex characters' }]);
+    const { token, expiresAt } = this.links.issue(subjectId, body.hours ?? 72);
+    return { token, path: `/v1/access-report/${token}`, expiresAt };
+  }
+
+  @Get('access-report/:token')
+  @OpenedBySubjectLink()
+  @ApiOperation({ summary: "The subject's own access report, opened with their link; recorded as their read" })
+  async report(
+    @Param('token') _token: string, @Query() query: AccessReportQueryDto, @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | Buffer> {
+    const subjectId = request.subjectLink?.subjectId;
+    if (!subjectId) throw new LedgerError('unauthenticated', 'this link is not valid');
+    const language = query.lang ?? 'kk';
+    const format = query.format ?? 'html';
+    const report = await this.reports.build(subjectId, language);
+    if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about you');
+    const rendered = await this.reports.render(report, format);
+    await this.audit.recordRead({ actor: SUBJECT_READER, purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug } },
+      subjectId, categoriesOf(report), `GET /v1/access-report/{token} (${language}, ${format})`, String(request.id));
+    void reply.header('content-type', rendered.contentType).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    return rendered.body;
+  }
+}

@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteDataKeyStore } from './sqlite-data-key-store';
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+
+describe('SqliteDataKeyStore', () => {
+  const stores: SqliteDataKeyStore[] = [];
+  const open = (path: string, at = new Date('2026-11-25T12:00:00Z')) => {
+    const store = SqliteDataKeyStore.open(path, () => at);
+    stores.push(store);
+    return store;
+  };
+  afterEach(() => {
+    for (const store of stores.splice(0)) store.close();
+  });
+
+  it('creates a key on first use and gives the same one after', async () => {
+    const store = open(':memory:');
+    expect(await store.find(A, 1)).toBeNull();
+    const first = await store.keyFor(A);
+    expect(first.version).toBe(1);
+    expect(first.key).toHaveLength(32);
+    expect(await store.keyFor(A)).toEqual(first);
+    expect(await store.find(A, 1)).toEqual(first.key);
+    expect((await store.keyFor(B)).key.equals(first.key)).toBe(false);
+  });
+
+  it('creates the keys asked for together once each: the same subject twice gets one key', async () => {
+    const store = open(':memory:');
+    const subjects = Array.from({ length: 50 }, (_, i) => i.toString(16).padStart(64, '0'));
+    const [a1, a2, ...many] = await Promise.all([store.keyFor(A), store.keyFor(A), ...subjects.map((s) => store.keyFor(s))]);
+    expect(a1).toEqual(a2);
+    expect(a1?.version).toBe(1);
+    expect(new Set(many.map((k) => k.key.toString('hex'))).size).toBe(50);
+    for (const [i, s] of subjects.entries()) expect(await store.find(s, 1)).toEqual(many[i]?.key);
+  });
+
+  it('destroys every live version; a later use gets a fresh version, the destroyed one stays destroyed', async () => {
+    const store = open(':memory:');
+    const v1 = await store.keyFor(A);
+    const b = await store.keyFor(B);
+    await store.destroy(A, new Date('2026-11-26T08:00:00Z'));
+    expect(await store.find(A, 1)).toBe('destroyed');
+    expect(await store.destroyedAt(A, 1)).toBe('2026-11-26T08:00:00.000Z');
+    expect(await store.find(B, 1)).toEqual(b.key);
+    expect(await store.destroyedAt(B, 1)).toBeNull();
+    const v2 = await store.keyFor(A);
+    expect(v2.version).toBe(2);
+    expect(v2.key.equals(v1.key)).toBe(false);
+    expect(await store.find(A, 1)).toBe('destroyed');
+    await store.destroy(A, new Date('2026-11-27T08:00:00Z'));
+    expect([await store.destroyedAt(A, 1), await store.destroyedAt(A, 2)]).toEqual(['2026-11-26T08:00:00.000Z', '2026-11-27T08:00:00.000Z']);
+    // Destroying a subject that has no key is nothing.
+    await store.destroy('c'.repeat(64), new Date());
+    expect(await store.find('c'.repeat(64), 1)).toBeNull();
+  });
+
+  it('keeps keys in a file only this user can read, and they survive a reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-keys-'));
+    const path = join(dir, 'data-keys', 'keys.db');
+    const key = await open(path).keyFor(A);
+    stores.pop()?.close();
+    expect(statSync(path).mode & 0o077).toBe(0);
+    expect(statSync(join(dir, 'data-keys')).mode & 0o077).toBe(0);
+    expect(await open(path).find(A, 1)).toEqual(key.key);
+  });
+
+  it('leaves no trace of a destroyed key in the file: secure deletion overwrites its bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-keys-'));
+    const path = join(dir, 'keys.db');
+    const store = open(path);
+    // Keys created before and after it, so that its row sits amid others on its page and its bytes do not happen to
+    // be overwritten by the shorter row that replaces it: only secure deletion clears them then.
+    const others = [];
+    for (let i = 0; i < 20; i++) others.push(await store.keyFor(i.toString(16).padStart(64, '0')));
+    const doomed = await store.keyFor(A);
+    for (let i = 20; i < 40; i++) others.push(await store.keyFor(i.toString(16).padStart(64, '0')));
+    const bytes = () => Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
+    expect(bytes().includes(doomed.key)).toBe(true);
+    await store.destroy(A, new Date('2026-11-26T08:00:00Z'));
+    expect(bytes().includes(doomed.key)).toBe(false);
+    for (const other of others) expect(bytes().includes(other.key)).toBe(true);
+    // No journal or WAL beside it holding the old page.
+    expect(readdirSync(dir)).toEqual(['keys.db']);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+});

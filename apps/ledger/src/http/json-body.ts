@@ -1,0 +1,57 @@
+import { isUtf8 } from 'node:buffer';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { LedgerError, type FieldError } from '../ledger-errors';
+import { isPrototypeKey, withRecordIndex } from './validation';
+
+/**
+ * How deep arrays and objects may nest in a body. A batch needs 4; class-transformer (the DTO bodies) recurses once
+ * per level and overflows the stack near 2,000, which answered a 500 before this limit.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+type Done = (error: Error | null, body?: unknown) => void;
+type StringParser = (request: FastifyRequest, body: string, done: Done) => void;
+
+/**
+ * The one JSON body parser: Fastify's own (which refuses `__proto__` and `constructor.prototype`), behind checks
+ * that the bytes are UTF-8 (never silently replaced by U+FFFD and stored so), that the nesting is bounded, and
+ * that no key is `prototype` or named like a member of Object.prototype. Registering it also keeps Nest from
+ * adding its form-urlencoded parser, so that anything but JSON is a 415.
+ */
+export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number): void {
+  const parse = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error') as unknown as StringParser;
+  app.useBodyParser('application/json', { bodyLimit }, (request: FastifyRequest, body: Buffer, done: Done) => {
+    if (!isUtf8(body)) {
+      done(LedgerError.invalid([{ field: '(body)', reason: 'is not valid UTF-8' }]));
+      return;
+    }
+    parse(request, body.toString('utf8'), (error, value) => {
+      if (error) return done(error);
+      const problem = shapeProblem(value);
+      return problem ? done(LedgerError.invalid([problem])) : done(null, value);
+    });
+  });
+}
+
+/** The first nesting or key problem of a parsed body, walked without recursion (it may be as deep as the limit allows). */
+export function shapeProblem(value: unknown): FieldError | null {
+  const stack: [unknown, string, number][] = [[value, '', 1]];
+  while (stack.length > 0) {
+    const [node, path, depth] = stack.pop() as [unknown, string, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > MAX_JSON_DEPTH) return withRecordIndex({ field: path === '' ? '(body)' : path, reason: `nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels` });
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => {
+        if (typeof child === 'object' && child !== null) stack.push([child, `${path}[${i}]`, depth + 1]);
+      });
+      continue;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      const field = path === '' ? key : `${path}.${key}`;
+      if (isPrototypeKey(key)) return withRecordIndex({ field, reason: 'is not a known field' });
+      if (typeof child === 'object' && child !== null) stack.push([child, field, depth + 1]);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,48 @@
+import type { RecordProcessing } from './processing-record.command';
+import { recordHash } from './request-hash';
+import { evolve, initialSubjectState } from './subject-state';
+
+const transfer: RecordProcessing = {
+  recordId: '00000000-0000-4000-8000-000000000001',
+  subjectId: 'a'.repeat(64),
+  operation: 'transfer',
+  categories: [{ number: 1, slug: 'full-name' }],
+  purpose: { code: 'P01', slug: 'staffing' },
+  actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' },
+  system: 'hr-portal',
+  occurredAt: '2026-11-20T09:30:00.000Z',
+  source: null,
+  recipient: { name: 'Pension fund', country: 'KZ' },
+  transferGround: null,
+  note: 'competition file',
+  embargoUntil: null,
+  subjectMask: null,
+  requestId: null,
+};
+
+describe('recordHash', () => {
+  it('keeps the fingerprint of an organization recipient as before recipient.kind existed', () => {
+    const withKind = { ...transfer, recipient: { name: 'Pension fund', country: 'KZ', kind: 'organization' as const } };
+    expect(recordHash(withKind)).toBe(recordHash(transfer));
+  });
+
+  it('tells a person recipient from an organization of the same name', () => {
+    const person = { ...transfer, recipient: { name: 'Pension fund', country: 'KZ', kind: 'person' as const } };
+    expect(recordHash(person)).not.toBe(recordHash(transfer));
+  });
+
+  it('is over the plain text: the same note is the same record, another note another record', () => {
+    expect(recordHash({ ...transfer })).toBe(recordHash(transfer));
+    expect(recordHash({ ...transfer, note: 'competition file.' })).not.toBe(recordHash(transfer));
+  });
+});
+
+describe('SubjectDataKeyDestroyed', () => {
+  it('leaves the deciding state as it was: it destroys texts, not categories', () => {
+    const event = {
+      type: 'SubjectDataKeyDestroyed' as const,
+      data: { subjectId: 'a'.repeat(64), destroyedAt: '2026-11-25T12:00:00.000Z', reason: 'storage period ended', by: transfer.actor },
+    };
+    expect(evolve(initialSubjectState, event)).toBe(initialSubjectState);
+  });
+});

@@ -1,0 +1,75 @@
+import type { ProcessingRecordedData, SubjectEvent } from '@derbes/ledger';
+import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
+import { buildAccessReport, type UnsealText } from './access-report.builder';
+import type { ReportLanguage } from './access-report.model';
+
+const SUBJECT = 'a'.repeat(64);
+const catalog = new RegisterCatalog(BUILT_IN_REGISTERS);
+const OFFICIAL = { id: 'hr-director', role: 'official', unit: 'personnel-management' };
+
+function record(overrides: Partial<ProcessingRecordedData>): SubjectEvent {
+  return {
+    type: 'ProcessingRecorded',
+    data: {
+      recordId: `00000000-0000-4000-8000-${String(Math.random()).slice(2, 14).padStart(12, '0')}`,
+      subjectId: SUBJECT, operation: 'collect', categories: [{ number: 1, slug: 'full-name' }],
+      purpose: { code: 'P01', slug: 'staffing', clause: 1 }, register: { id: 'mineco-328-O', version: 1, order: '328-Ө' },
+      legalBasis: [], actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' }, system: 'hr-portal',
+      occurredAt: '2026-11-20T04:30:00.000Z', source: null, recipient: null, crossBorder: false, transferGround: null,
+      note: null, violations: [], embargoUntil: null, subjectMask: '7**********8', requestId: null,
+      ...overrides,
+    },
+  };
+}
+
+const events: SubjectEvent[] = [
+  record({ source: { kind: 'third-party', name: 'sealed:v1:1:SOURCE' } }),
+  record({ source: { kind: 'third-party', name: 'sealed:v1:1:SOURCE-AGAIN' } }),
+  record({
+    operation: 'transfer', occurredAt: '2026-11-21T04:30:00.000Z', recipient: { name: 'sealed:v1:1:PERSON', country: 'DE', kind: 'person' },
+    crossBorder: true, transferGround: { kind: 'consent', reference: 'sealed:v1:1:CONSENT' },
+  }),
+  record({ operation: 'transfer', occurredAt: '2026-11-22T04:30:00.000Z', recipient: { name: 'Pension fund', country: 'KZ' } }),
+  { type: 'SubjectDataKeyDestroyed', data: { subjectId: SUBJECT, destroyedAt: '2026-11-24T20:00:00.000Z', reason: 'storage period ended', by: OFFICIAL } },
+];
+
+const report = (language: ReportLanguage, unseal: UnsealText) => buildAccessReport({
+  subjectId: SUBJECT, events, catalog, owner: 'mineco', language, now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300,
+  showActors: false, showWithheld: false, unseal,
+});
+
+describe('buildAccessReport and sealed texts', () => {
+  it('shows opened texts, and a source named twice once', () => {
+    const opened: Record<string, string> = {
+      'sealed:v1:1:SOURCE': 'Almaty city court', 'sealed:v1:1:SOURCE-AGAIN': 'Almaty city court',
+      'sealed:v1:1:PERSON': 'Aigerim Bekova', 'sealed:v1:1:CONSENT': 'consent 2026-118',
+    };
+    const calls: string[] = [];
+    const r = report('en', (subjectId, field, value) => {
+      calls.push(`${subjectId === SUBJECT}:${field}`);
+      return opened[value] ?? value;
+    });
+    expect(r.categories[0]?.sources).toEqual([{ kind: 'third-party', name: 'Almaty city court' }]);
+    expect(r.transfers.map((t) => [t.recipient, t.ground?.reference ?? null])).toEqual([
+      ['Aigerim Bekova', 'consent 2026-118'], ['Pension fund', null],
+    ]);
+    expect(new Set(calls)).toEqual(new Set(['true:source.name', 'true:recipient.name', 'true:transferGround.reference']));
+  });
+
+  it('says "destroyed on <date>" (local date) in the report\'s language where a key was destroyed', () => {
+    const destroyed: UnsealText = (_s, _f, value) => (value.startsWith('sealed:') ? { destroyedOn: '2026-11-24T20:00:00.000Z' } : value);
+    const en = report('en', destroyed);
+    expect(en.categories[0]?.sources).toEqual([{ kind: 'third-party', name: 'destroyed on 25 November 2026' }]);
+    expect(en.transfers[0]).toMatchObject({ recipient: 'destroyed on 25 November 2026', ground: { kind: 'consent', reference: 'destroyed on 25 November 2026' } });
+    expect(en.transfers[1]?.recipient).toBe('Pension fund');
+    // The events stay as metadata: both transfers and both collections are listed.
+    expect(en.events.map((e) => e.operation)).toEqual(['collect', 'collect', 'transfer', 'transfer']);
+    expect(report('ru', destroyed).transfers[0]?.recipient).toBe('уничтожено 25.11.2026');
+    expect(report('kk', destroyed).transfers[0]?.recipient).toBe('жойылды: 2026 ж. 25 қараша');
+  });
+
+  it('says unreadable where the key is not in the key store at all', () => {
+    const lost: UnsealText = (_s, _f, value) => (value.startsWith('sealed:') ? { destroyedOn: null } : value);
+    expect(report('en', lost).transfers[0]?.recipient).toBe('unreadable (its key is not available)');
+  });
+});
