@@ -2,9 +2,11 @@
 import 'reflect-metadata';
 import { loadConfig } from '../../ledger/src/config/ledger-config';
 import { serve } from '../../ledger/src/serve';
+import { backupDataDir, backupSummary, restoreDataDir, restoreSummary } from './backup.command';
 import { runDemo } from './demo/demo.command';
 import { projectionsRebuild, projectionsRun, projectionsStatus } from './projections.command';
 import { ReportUsageError, checkReportOptions, defaultCliActor, subjectReport } from './report.command';
+import { KeysUsageError, createKey, listKeys, revokeKey } from './keys.command';
 
 const USAGE = `usage: derbes <command>
   serve                          start the ledger API (as npm start)
@@ -12,12 +14,22 @@ const USAGE = `usage: derbes <command>
   projections status             where each read model stands
   projections rebuild [name]     rebuild read models from the log (the server must be stopped)
   projections run                keep the read models in this process (for a server with DERBES_PROJECTIONS=off)
+  keys create --role emitter|official|auditor|admin --name NAME [--unit UNIT] [--system SYSTEM] [--grant subject-data]
+                                 create an API key (an emitter needs --system); its token is printed once
+  keys list                      every key, revoked ones included (never a secret)
+  keys revoke KEYID [--reason TEXT]
+                                 revoke a key at once (the server notices within a second)
   report subject --iin IIN|- --out FILE [--lang kk|ru|en] [--format json|html|pdf]
                  [--actor ID] [--role ROLE] [--unit UNIT] [--purpose P]
                                  write a subject's access report (default kk, pdf); the read is recorded
                                  as by ACTOR (default cli:<user>, role operator, unit cli) for PURPOSE
                                  (default OVERSIGHT). --iin - reads the IIN from stdin (keeps it out of
                                  the shell history and the process list)
+  backup DIR                     copy the ledger into the new directory DIR while it runs: event store, read
+                                 models, pseudonym key file, manifest.json with their SHA-256. Never the data
+                                 keys (data-keys/): a restore must not bring back a key destroyed since
+  restore DIR [--force]          put the backup in DIR in place of the data directory's ledger (the ledger must
+                                 be stopped; --force to replace one); data-keys/ is left as it is
 Configuration comes from the environment, as for the server (see README).`;
 
 class UsageError extends Error {}
@@ -80,6 +92,39 @@ async function run(argv: string[]): Promise<void> {
     for (const line of await projectionsRebuild({ ...config, logLevel: 'error' }, args[1])) console.log(line);
     return;
   }
+  if (command === 'keys' && args[0] === 'create') {
+    args.shift();
+    const role = text(args, '--role');
+    const name = text(args, '--name');
+    const unit = args.includes('--unit') ? text(args, '--unit') : undefined;
+    const system = args.includes('--system') ? text(args, '--system') : undefined;
+    const grants = args.includes('--grant') ? [text(args, '--grant')] : [];
+    if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
+    for (const l of await createKey(config, { role, name, unit, system, grants })) console.log(l);
+    return;
+  }
+  if (command === 'keys' && args[0] === 'list' && args.length === 1) {
+    for (const l of await listKeys(config)) console.log(l);
+    return;
+  }
+  if (command === 'keys' && args[0] === 'revoke' && args[1] !== undefined) {
+    const keyId = args[1];
+    args.splice(0, 2);
+    const reason = text(args, '--reason', 'revoked by the operator');
+    if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
+    for (const l of await revokeKey(config, keyId, reason)) console.log(l);
+    return;
+  }
+  if (command === 'backup' && args.length === 1) {
+    for (const line of backupSummary(await backupDataDir(config, args[0]!), args[0]!)) console.log(line);
+    return;
+  }
+  if (command === 'restore') {
+    const dirs = args.filter((a) => a !== '--force');
+    if (dirs.length !== 1 || dirs[0]!.startsWith('--')) throw new UsageError('restore takes one backup directory and, optionally, --force');
+    for (const line of restoreSummary(await restoreDataDir(config, dirs[0]!, { force: args.includes('--force') }), config)) console.log(line);
+    return;
+  }
   if (command === 'report' && args[0] === 'subject') {
     args.shift();
     const iinArg = text(args, '--iin');
@@ -97,7 +142,7 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ReportUsageError) {
+  if (error instanceof UsageError || error instanceof ReportUsageError || error instanceof KeysUsageError) {
     console.error(`${error.message}\n${USAGE}`);
     process.exit(2);
   }

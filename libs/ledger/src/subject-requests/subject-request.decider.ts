@@ -1,4 +1,4 @@
-import type { Actor, CategoryRef, Operation, ProcessingRecorded } from '../processing-record.events';
+import type { Actor, Operation, ProcessingRecorded } from '../processing-record.events';
 import { derivedUuid } from '../derived-uuid';
 import { decide, type DecideContext } from '../processing-record.decider';
 import type { RequestState, SubjectState } from '../subject-state';
@@ -9,7 +9,7 @@ import {
   SUBJECT_REQUEST_RECEIVED,
   SUBJECT_REQUEST_REFUSED,
   SUBJECT_REQUEST_RETIMED,
-  type RequestChannel,
+  type SubjectRequestReceivedData,
   type RequestDeadline,
   type RequestKind,
   type SubjectRequestEvent,
@@ -27,18 +27,8 @@ export class SubjectRequestError extends Error {
   }
 }
 
-export interface ReceiveRequest {
-  readonly requestId: string;
-  readonly subjectId: string;
-  readonly subjectMask: string;
-  readonly kind: RequestKind;
-  readonly channel: RequestChannel;
-  readonly receivedAt: string;
-  readonly registeredBy: Actor;
-  readonly categories: readonly CategoryRef[];
-  readonly detail: string | null;
-  readonly deadline: RequestDeadline;
-}
+/** A request as received: exactly what SubjectRequestReceived records. */
+export type ReceiveRequest = SubjectRequestReceivedData;
 
 export interface AnswerRequest {
   readonly requestId: string;
