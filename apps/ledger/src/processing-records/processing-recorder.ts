@@ -26,7 +26,7 @@ import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { SubjectSealer, hasTextToSeal } from '../data-keys/subject-sealer';
 import { LedgerError } from '../ledger-errors';
-import { SubjectStateCache, type LoadedSubject } from './subject-state.cache';
+import { DecidedOnFailedAppendError, SubjectStateCache, awaitStored, pendingAppend, type LoadedSubject } from './subject-state.cache';
 
 /** What the ledger answers for one record. */
 export interface RecordOutcome {
@@ -73,7 +73,7 @@ export class ProcessingRecorder {
       } catch (error) {
         if (error instanceof DuplicateEventIdError) {
           await this.findStored(commands, hashes, firstIndex, stored);
-        } else if (!(error instanceof WrongExpectedVersionError)) {
+        } else if (!(error instanceof WrongExpectedVersionError) && !(error instanceof DecidedOnFailedAppendError)) {
           throw error;
         }
         if (attempt >= MAX_ATTEMPTS) {
@@ -113,8 +113,9 @@ export class ProcessingRecorder {
     for (let i = 0; i < commands.length; i++) if (firstIndex[i] === i && !stored.has(i)) toWrite.push(i);
 
     // Load first (this awaits), then decide and publish the new states with no await in between: a request that
-    // runs meanwhile on the same subjects decides on top of these records and queues its append behind them, so
-    // in-process writers never conflict. If this append fails, its states are forgotten and the other fails too.
+    // runs meanwhile on the same subjects decides on top of these records and appends once they are stored, so
+    // in-process writers never conflict. If this append fails, its states are forgotten and the other decides again:
+    // its expected revision alone would not catch it when another process's events filled the same revisions.
     // The data keys too: sealing happens between deciding and appending, where nothing may await. They are asked
     // for all at once, so that the keys of a batch's new subjects are created in one transaction.
     const loaded = new Map<string, LoadedSubject>();
@@ -128,11 +129,14 @@ export class ProcessingRecorder {
     const keys = new Map(await Promise.all([...sealing].map(async (id) => [id, await this.sealer.keyToSeal(id, true)] as const)));
     const recordedAt = this.clock.now().toISOString();
     const subjects = new Map<string, LoadedSubject>();
+    // The states decided on, as they were before this request: some may be other requests' pending appends.
+    const bases = new Map<string, LoadedSubject>();
     const operations: AppendOperation[] = [];
     for (const i of toWrite) {
       const command = commands[i] as RecordProcessing;
       const streamId = subjectStreamId(command.subjectId);
       const subject = subjects.get(streamId) ?? this.cache.peek(streamId) ?? (loaded.get(streamId) as LoadedSubject);
+      if (!bases.has(streamId)) bases.set(streamId, subject);
       const register = this.catalog.inForce(this.config.owner, new Date(command.occurredAt));
       const events = decide(command, subject.state, { register, adequateCountries: this.config.adequateCountries });
       // The hash is of the plain record (recordHash says why); what is stored is sealed after deciding, so the
@@ -146,17 +150,21 @@ export class ProcessingRecorder {
       });
       subjects.set(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state) });
     }
-    for (const [streamId, subject] of subjects) this.cache.remember(streamId, subject);
+    const append = pendingAppend();
+    for (const [streamId, subject] of subjects) this.cache.remember(streamId, { ...subject, stored: append.stored });
 
     const outcomes = new Map(stored);
     if (operations.length > 0) {
       let results: AppendResult[];
       try {
+        await awaitStored(bases.values());
         results = operations.length === 1
           ? [await this.store.appendToStream(operations[0]!.streamId, operations[0]!.events, operations[0]!.expectedRevision)]
           : await this.store.appendMany(operations);
+        append.settle(true);
       } catch (error) {
         for (const streamId of subjects.keys()) this.cache.forget(streamId);
+        append.settle(false);
         throw error;
       }
       toWrite.forEach((i, k) => {

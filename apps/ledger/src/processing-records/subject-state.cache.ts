@@ -6,6 +6,32 @@ import { evolve, initialSubjectState, upcastSubjectEvent, type SubjectState } fr
 export interface LoadedSubject {
   readonly revision: number;
   readonly state: SubjectState;
+  /**
+   * For a state published before its append committed: settles true once that append is stored, false if it failed.
+   * A decision made on such a state holds only if it settles true: should it lose to a writer in another process,
+   * whose events then fill the same revisions, an append expecting the revision after it would still succeed.
+   */
+  readonly stored?: Promise<boolean>;
+}
+
+/** A decision was made on a published state whose append then failed: decide again on the stream as stored. */
+export class DecidedOnFailedAppendError extends Error {
+  override readonly name = 'DecidedOnFailedAppendError';
+}
+
+/** Whether every pending append that these states came from was stored; throws DecidedOnFailedAppendError if not. */
+export async function awaitStored(subjects: Iterable<LoadedSubject>): Promise<void> {
+  const pending = [...subjects].flatMap((s) => (s.stored ? [s.stored] : []));
+  if (pending.length > 0 && !(await Promise.all(pending)).every(Boolean)) {
+    throw new DecidedOnFailedAppendError('decided on a state whose append was not stored');
+  }
+}
+
+/** A promise to publish with a state before its append, and the function that settles it. */
+export function pendingAppend(): { readonly stored: Promise<boolean>; readonly settle: (stored: boolean) => void } {
+  let settle!: (stored: boolean) => void;
+  const stored = new Promise<boolean>((resolve) => { settle = resolve; });
+  return { stored, settle };
 }
 
 const CAPACITY = 100_000;

@@ -1,7 +1,7 @@
 import { NO_STREAM, WrongExpectedVersionError, type AppendResult, type EventStore, type EventData } from '@derbes/event-store';
 import { evolve, subjectStreamId, type SubjectEvent, type SubjectState } from '@derbes/ledger';
 import { LedgerError } from '../ledger-errors';
-import type { SubjectStateCache } from '../processing-records/subject-state.cache';
+import { DecidedOnFailedAppendError, awaitStored, pendingAppend, type SubjectStateCache } from '../processing-records/subject-state.cache';
 
 const MAX_ATTEMPTS = 5;
 
@@ -24,13 +24,17 @@ export async function appendToSubject(
     const subject = cache.peek(streamId) ?? loaded;
     const events = decide(subject.state);
     if (events.length === 0) return null;
-    cache.remember(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state) });
+    const append = pendingAppend();
+    cache.remember(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state), stored: append.stored });
     try {
+      await awaitStored([subject]);
       const result = await store.appendToStream(streamId, events.map(toStored), subject.revision < 0 ? NO_STREAM : subject.revision);
+      append.settle(true);
       return { result, events };
     } catch (error) {
       cache.forget(streamId);
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      append.settle(false);
+      if (!(error instanceof WrongExpectedVersionError) && !(error instanceof DecidedOnFailedAppendError)) throw error;
     }
   }
   throw new LedgerError('concurrency_exhausted', 'too many concurrent writes to this subject; nothing was written: retry');

@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import {
+  closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync,
+  statSync, writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore } from '@derbes/event-store';
+import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
+import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
+import { readModelPath } from '../../ledger/src/projections.provider';
+
+/** The files a backup may hold, by the name they have in it. */
+type BackupFileName = 'events.db' | 'read-models.db' | 'pseudonym.key';
+
+export interface BackupManifest {
+  readonly format: 'derbes-backup';
+  readonly version: 1;
+  readonly createdAt: string;
+  readonly source: { readonly dataDir: string; readonly eventStore: string; readonly readModels: string };
+  /** Position of the last event in the backed-up log: the restored ledger holds exactly the events up to here. */
+  readonly lastPosition: number;
+  readonly files: ReadonlyArray<{ readonly name: BackupFileName; readonly bytes: number; readonly sha256: string }>;
+  /** What is deliberately left out, and why. */
+  readonly excluded: readonly string[];
+}
+
+/**
+ * Never in a backup, and never touched by a restore: `data-keys/`, the per-subject data keys of crypto-shredding.
+ * Destroying a subject's key is how their data is destroyed (Law 94-V, Art. 18); a backup holding the key would bring
+ * it back on restore. Keep the key store by its own means, ones that honour destruction (a KMS, or a copy that is
+ * pruned when a key is destroyed). A backup names the files it copies one by one, so nothing else in the data
+ * directory is included by accident; this is what the manifest says was left out.
+ */
+export const NOT_BACKED_UP = [
+  'data-keys/: per-subject data keys are kept by their own means, so that a restore never brings back a destroyed key',
+] as const;
+
+const MANIFEST = 'manifest.json';
+/** SQLite's online backup copies this many pages per step: all of them, see copyDatabase. */
+const ALL_PAGES = 0x7fffffff;
+
+/**
+ * `derbes backup DIR`: a consistent copy of the ledger while it runs and writes: the read models, then the event
+ * store (SQLite's online backup), and the pseudonym key file, with a manifest of their SHA-256. Refuses a DIR that
+ * is not empty.
+ */
+export async function backupDataDir(config: LedgerConfig, dir: string, now: Date = new Date()): Promise<BackupManifest> {
+  const eventStore = storeFile(config);
+  if (!existsSync(eventStore)) throw new Error(`no event store at ${eventStore}: nothing to back up`);
+  const target = resolve(dir);
+  if (existsSync(target) && readdirSync(target).length > 0) throw new Error(`${target} is not empty: a backup goes into a new directory`);
+  mkdirSync(target, { recursive: true, mode: 0o700 });
+
+  const files: BackupFileName[] = [];
+  // Read models first: they are then at or behind the log copied after them, and catch up on start. Copied the
+  // other way round, they could hold events the restored log does not, and would skip the ones that take their
+  // positions.
+  const readModels = readModelPath(config);
+  if (existsSync(readModels)) {
+    await copyDatabase(readModels, join(target, 'read-models.db'));
+    files.push('read-models.db');
+  }
+  await copyDatabase(eventStore, join(target, 'events.db'));
+  files.push('events.db');
+  const lastPosition = await lastPositionOf(join(target, 'events.db'));
+  for (const name of files) leaveWalMode(join(target, name));
+  const key = join(config.dataDir, 'pseudonym.key');
+  if (existsSync(key)) {
+    copyFileSync(key, join(target, 'pseudonym.key'));
+    files.push('pseudonym.key');
+  }
+
+  const manifest: BackupManifest = {
+    format: 'derbes-backup', version: 1, createdAt: now.toISOString(),
+    source: { dataDir: config.dataDir, eventStore, readModels },
+    lastPosition,
+    files: files.map((name) => ({ name, ...digest(join(target, name)) })),
+    excluded: NOT_BACKED_UP,
+  };
+  writeDurably(join(target, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const { name } of manifest.files) fsyncPath(join(target, name));
+  fsyncPath(target);
+  return manifest;
+}
+
+/**
+ * `derbes restore DIR [--force]`: puts a backup in place of the configured data directory's ledger. Refuses while a
+ * live process holds the directory (`ledger.pid`), refuses a directory that already holds a ledger unless `force`,
+ * and checks every file against the manifest before touching anything. `data-keys/` is left as it is.
+ */
+export async function restoreDataDir(config: LedgerConfig, dir: string, options: { readonly force: boolean }): Promise<BackupManifest> {
+  const eventStore = storeFile(config);
+  const holder = lockHolder(config.dataDir);
+  if (holder !== null) throw new Error(`another ledger process (pid ${holder}) uses ${config.dataDir}: stop it before restoring`);
+  const source = resolve(dir);
+  const manifest = readManifest(source);
+  const targets: Record<BackupFileName, string> = {
+    'events.db': eventStore, 'read-models.db': readModelPath(config), 'pseudonym.key': join(config.dataDir, 'pseudonym.key'),
+  };
+  const present = existingLedgerFiles(config, targets);
+  if (present.length > 0 && !options.force) {
+    throw new Error(`${config.dataDir} already holds a ledger (${present.join(', ')}): restore over it with --force`);
+  }
+  for (const file of manifest.files) {
+    const actual = digest(join(source, file.name));
+    if (actual.sha256 !== file.sha256 || actual.bytes !== file.bytes) throw new Error(`${join(source, file.name)} does not match the manifest: the backup is damaged`);
+  }
+
+  const release = lockDataDir(config.dataDir);
+  try {
+    // The old read models go first: should the restore stop half-way, the ledger rebuilds them from the restored
+    // log rather than trust tables made from another one. An old -wal beside a restored file would be replayed
+    // onto it, so each database goes with its -wal and -shm.
+    for (const path of sqliteFiles(targets['read-models.db'])) rmSync(path, { force: true });
+    for (const name of ['events.db', 'read-models.db', 'pseudonym.key'] as const) {
+      if (!manifest.files.some((f) => f.name === name)) continue;
+      const target = targets[name];
+      mkdirSync(dirname(target), { recursive: true });
+      const partial = `${target}.restoring`;
+      copyFileSync(join(source, name), partial);
+      fsyncPath(partial);
+      if (name !== 'pseudonym.key') for (const path of sqliteFiles(target)) rmSync(path, { force: true });
+      renameSync(partial, target);
+      fsyncPath(dirname(target));
+    }
+  } finally {
+    release();
+  }
+  const restored = await lastPositionOf(eventStore);
+  if (restored !== manifest.lastPosition) throw new Error(`the restored log ends at ${restored}, the manifest says ${manifest.lastPosition}`);
+  return manifest;
+}
+
+/** What `derbes backup` prints. */
+export function backupSummary(manifest: BackupManifest, dir: string): string[] {
+  return [
+    `backed up the log to position ${manifest.lastPosition} into ${resolve(dir)}: ${manifest.files.map((f) => f.name).join(', ')}`,
+    ...(manifest.files.some((f) => f.name === 'pseudonym.key') ? [] : ['no pseudonym key file: it is given by DERBES_PSEUDONYM_KEY; keep it with the backup, or nobody can be found by IIN']),
+    `not in the backup: ${manifest.excluded.join('; ')}`,
+  ];
+}
+
+/** What `derbes restore` prints. */
+export function restoreSummary(manifest: BackupManifest, config: LedgerConfig): string[] {
+  return [
+    `restored the backup of ${manifest.createdAt} (log to position ${manifest.lastPosition}) into ${config.dataDir}`,
+    ...(manifest.files.some((f) => f.name === 'pseudonym.key') ? [] : ['the backup holds no pseudonym key: start with the DERBES_PSEUDONYM_KEY the ledger had']),
+    'data keys (data-keys/) are not part of a backup and were left as they are',
+  ];
+}
+
+function storeFile(config: LedgerConfig): string {
+  if (config.eventStore === ':memory:') throw new Error('the event store is in memory (DERBES_EVENT_STORE=:memory:): nothing to back up or restore');
+  return config.eventStore;
+}
+
+/**
+ * A consistent copy of a live SQLite database. All pages in one step means one read transaction: a snapshot of one
+ * moment, taken while other connections (the server's) keep committing. In smaller steps, every commit by another
+ * connection would restart the copy.
+ */
+async function copyDatabase(source: string, target: string): Promise<void> {
+  const db = new Database(source, { fileMustExist: true, timeout: 5000 });
+  try {
+    await db.backup(target, { progress: () => ALL_PAGES });
+  } finally {
+    db.close();
+  }
+}
+
+/** A copy in rollback-journal mode is one self-contained file, readable where no -shm can be made. */
+function leaveWalMode(path: string): void {
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    db.pragma('journal_mode = DELETE');
+  } finally {
+    db.close();
+  }
+}
+
+async function lastPositionOf(eventStore: string): Promise<number> {
+  const store = SqliteEventStore.open(eventStore);
+  try {
+    return await store.lastPosition();
+  } finally {
+    await store.close();
+  }
+}
+
+function readManifest(dir: string): BackupManifest {
+  const path = join(dir, MANIFEST);
+  if (!existsSync(path)) throw new Error(`${path} not found: not a derbes backup`);
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as BackupManifest;
+  if (manifest.format !== 'derbes-backup' || manifest.version !== 1) throw new Error(`${path}: not a derbes backup of version 1`);
+  if (!manifest.files.some((f) => f.name === 'events.db')) throw new Error(`${path}: the backup holds no event store`);
+  return manifest;
+}
+
+/** The ledger's files already at the restore's targets (a stale lock and the data keys do not count). */
+function existingLedgerFiles(config: LedgerConfig, targets: Record<BackupFileName, string>): string[] {
+  const candidates = [...sqliteFiles(targets['events.db']), ...sqliteFiles(targets['read-models.db']), targets['pseudonym.key']];
+  const others = existsSync(config.dataDir)
+    ? readdirSync(config.dataDir).filter((name) => name !== 'ledger.pid' && name !== 'data-keys').map((name) => join(config.dataDir, name))
+    : [];
+  return [...new Set([...candidates.filter((path) => existsSync(path)), ...others])];
+}
+
+function sqliteFiles(path: string): string[] {
+  return [path, `${path}-wal`, `${path}-shm`];
+}
+
+/** Size and SHA-256 of a file, read 1 MiB at a time (a store may be larger than memory). */
+function digest(path: string): { bytes: number; sha256: string } {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes: statSync(path).size, sha256: hash.digest('hex') };
+}
+
+function writeDurably(path: string, text: string): void {
+  writeFileSync(path, text, { mode: 0o600 });
+  fsyncPath(path);
+}
+
+/** fsync of a file or a directory (a rename or a new file is durable only once its directory is). */
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

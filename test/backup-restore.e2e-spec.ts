@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore, type RecordedEvent } from '@derbes/event-store';
+import { backupDataDir, restoreDataDir, type BackupManifest } from '../apps/cli/src/backup.command';
+import { projectionsRebuild } from '../apps/cli/src/projections.command';
+import { loadConfig } from '../apps/ledger/src/config/ledger-config';
+import {
+  childEnv, createTestKeys, dataFiles, readModelSnapshot, runCli, sleep, startChildServer, waitForProjections, type ChildServer,
+} from './support/child-server';
+import { aRecord, IIN, OTHER_IIN, startTestApp } from './support/test-app';
+
+/** The one way this file speaks HTTP: records with the hr-portal emitter's key, everything else as the official. */
+async function api(server: ChildServer, method: 'GET' | 'POST', path: string, body?: unknown) {
+  const key = method === 'POST' && path.startsWith('/v1/processing-records') ? 'emitter:hr-portal' : 'official';
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.tokens[key]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/** The ledger keeps its pseudonym key in a file of the data directory (none configured), so the backup carries it. */
+const keyFileEnv = (dataDir: string) => childEnv(dataDir, { DERBES_PSEUDONYM_KEY: '' });
+
+async function readLog(eventStore: string, maxCount?: number): Promise<RecordedEvent[]> {
+  const store = SqliteEventStore.open(eventStore);
+  try {
+    return await store.readAll({ maxCount });
+  } finally {
+    await store.close();
+  }
+}
+
+/** Every file under a directory, with its path relative to it. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(prefix, entry.name);
+    return entry.isDirectory() ? [`${path}/`, ...filesUnder(dir, path)] : [path];
+  });
+}
+
+describe('derbes backup and restore', () => {
+  it('backs up while the server writes; the restore holds exactly the log to the manifest\'s position, the key, and read models as a rebuild makes them', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'derbes-source-'));
+    const backup = join(mkdtempSync(join(tmpdir(), 'derbes-backup-')), 'backup');
+    const restored = mkdtempSync(join(tmpdir(), 'derbes-restored-'));
+    const tokens = await createTestKeys(keyFileEnv(source));
+    const server = await startChildServer(keyFileEnv(source), { tokens });
+    // Beside the key store's own file, a marker that must never reach a backup.
+    const dataKey = `data key ${Date.now()} ${'7f'.repeat(32)}`;
+    mkdirSync(join(source, 'data-keys'), { recursive: true });
+    writeFileSync(join(source, 'data-keys', 'subject-1.key'), dataKey);
+
+    const acked: { iin: string; subjectId: string; position: number; record: Record<string, unknown> }[] = [];
+    let writing = true;
+    const writers = [0, 1, 2, 3].map(async (w) => {
+      for (let i = 0; writing; i++) {
+        const records = [0, 1, 2].map((k) => aRecord({
+          subject: { iin: (w + k) % 2 === 0 ? IIN : OTHER_IIN }, occurredAt: new Date(Date.now() - (i + k) * 60_000).toISOString(),
+        }));
+        const res = await api(server, 'POST', '/v1/processing-records/batch', { records });
+        expect(res.status).toBe(201);
+        records.forEach((record, k) => acked.push({
+          iin: (record.subject as { iin: string }).iin, subjectId: res.body.results[k].subjectId, position: res.body.results[k].position, record,
+        }));
+      }
+    });
+    let manifest: BackupManifest;
+    try {
+      while (acked.length < 60) await sleep(10);
+      const run = await runCli(['backup', backup], keyFileEnv(source));
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      const acksAtBackup = acked.length;
+      while (acked.length < acksAtBackup + 30) await sleep(10);
+      manifest = JSON.parse(readFileSync(join(backup, 'manifest.json'), 'utf8')) as BackupManifest;
+      expect(run.stdout).toContain(`backed up the log to position ${manifest.lastPosition}`);
+    } finally {
+      writing = false;
+      await Promise.all(writers);
+      await server.kill('SIGTERM');
+    }
+
+    // The server went on writing after the copy: the backup holds the log up to a moment during its run.
+    const sourceLog = await readLog(dataFiles(source).events);
+    expect(manifest.lastPosition).toBeGreaterThan(0);
+    expect(sourceLog.length).toBeGreaterThan(manifest.lastPosition);
+    expect(manifest.files.map((f) => f.name)).toEqual(['read-models.db', 'events.db', 'pseudonym.key']);
+    expect(filesUnder(backup).sort()).toEqual(['events.db', 'manifest.json', 'pseudonym.key', 'read-models.db']);
+    for (const name of filesUnder(backup)) expect(readFileSync(join(backup, name)).includes(dataKey)).toBe(false);
+    expect(JSON.stringify(manifest.excluded)).toContain('data-keys/');
+
+    const run = await runCli(['restore', backup], keyFileEnv(restored));
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toContain(`(log to position ${manifest.lastPosition})`);
+    expect(await readLog(dataFiles(restored).events)).toEqual(sourceLog.slice(0, manifest.lastPosition));
+    expect(readFileSync(join(restored, 'pseudonym.key'))).toEqual(readFileSync(join(source, 'pseudonym.key')));
+    expect(filesUnder(restored)).not.toContain('data-keys/');
+
+    const again = await startChildServer(keyFileEnv(restored), { tokens });
+    try {
+      // The key came back: the IIN leads to the same pseudonym.
+      const lookup = await api(again, 'POST', '/v1/subjects/lookup', { iin: IIN });
+      expect(lookup.body).toEqual({ subjectId: acked.find((a) => a.iin === IIN)!.subjectId, known: true });
+      // What was acknowledged up to the manifest's position is there (a repeat); what came after is new to it.
+      const before = acked.find((a) => a.position <= manifest.lastPosition)!;
+      const after = acked.find((a) => a.position > manifest.lastPosition)!;
+      expect((await api(again, 'POST', '/v1/processing-records', before.record)).status).toBe(200);
+      expect((await api(again, 'POST', '/v1/processing-records', after.record)).status).toBe(201);
+      await waitForProjections(again);
+    } finally {
+      await again.kill('SIGTERM');
+    }
+    const kept = readModelSnapshot(dataFiles(restored).readModels);
+    await projectionsRebuild(loadConfig(keyFileEnv(restored)), undefined);
+    expect(kept).toEqual(readModelSnapshot(dataFiles(restored).readModels));
+  });
+
+  describe('restore refuses', () => {
+    let ledger: string;
+    let backup: string;
+    let ledgerLog: string[];
+    beforeAll(async () => {
+      ledger = mkdtempSync(join(tmpdir(), 'derbes-ledger-'));
+      const t = await startTestApp({ DERBES_DATA_DIR: ledger, DERBES_EVENT_STORE: join(ledger, 'events.db'), DERBES_PSEUDONYM_KEY: '' });
+      await t.store.appendToStream('s', [{ id: 'e-1', type: 'Happened', data: {}, metadata: {} }], 'any');
+      await t.close();
+      ledgerLog = (await readLog(join(ledger, 'events.db'))).map((e) => e.id);
+      backup = join(mkdtempSync(join(tmpdir(), 'derbes-backup-')), 'b');
+      await backupDataDir(loadConfig(keyFileEnv(ledger)), backup);
+    });
+
+    /** A data directory that already holds another ledger, with a data key and a stale WAL beside its store. */
+    function occupied(): string {
+      const dir = mkdtempSync(join(tmpdir(), 'derbes-target-'));
+      writeFileSync(join(dir, 'events.db'), 'another ledger');
+      writeFileSync(join(dir, 'events.db-wal'), 'its write-ahead log');
+      mkdirSync(join(dir, 'data-keys'));
+      writeFileSync(join(dir, 'data-keys', 'subject-9.key'), 'kept');
+      return dir;
+    }
+
+    it('to back up into a directory that is not empty', async () => {
+      await expect(backupDataDir(loadConfig(keyFileEnv(ledger)), backup)).rejects.toThrow(`${backup} is not empty`);
+    });
+
+    it('while a live process holds the data directory', async () => {
+      const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
+      const other = spawn('sleep', ['10']);
+      try {
+        writeFileSync(join(target, 'ledger.pid'), `${other.pid}\n`);
+        await expect(restoreDataDir(loadConfig(keyFileEnv(target)), backup, { force: true })).rejects.toThrow(`another ledger process (pid ${other.pid})`);
+        expect(readdirSync(target)).toEqual(['ledger.pid']);
+      } finally {
+        other.kill();
+      }
+    });
+
+    it('to replace a ledger without --force; with it, replaces the ledger and its stale WAL but not the data keys', async () => {
+      const target = occupied();
+      await expect(restoreDataDir(loadConfig(keyFileEnv(target)), backup, { force: false })).rejects.toThrow('already holds a ledger');
+      expect(readFileSync(join(target, 'events.db'), 'utf8')).toBe('another ledger');
+      await restoreDataDir(loadConfig(keyFileEnv(target)), backup, { force: true });
+      expect((await readLog(join(target, 'events.db'))).map((e) => e.id)).toEqual(ledgerLog);
+      expect(ledgerLog).toContain('e-1');
+      expect(readFileSync(join(target, 'data-keys', 'subject-9.key'), 'utf8')).toBe('kept');
+      expect(readdirSync(target).sort()).toEqual(['data-keys', 'events.db', 'pseudonym.key', 'read-models.db']);
+    });
+
+    it('a directory with nothing but the data keys is not a ledger: restore goes ahead', async () => {
+      const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
+      mkdirSync(join(target, 'data-keys'));
+      await restoreDataDir(loadConfig(keyFileEnv(target)), backup, { force: false });
+      expect(readdirSync(target).sort()).toEqual(['data-keys', 'events.db', 'pseudonym.key', 'read-models.db']);
+    });
+
+    it('a backup that does not match its manifest, before touching anything', async () => {
+      const damaged = join(mkdtempSync(join(tmpdir(), 'derbes-damaged-')), 'b');
+      cpSync(backup, damaged, { recursive: true });
+      const file = join(damaged, 'events.db');
+      const bytes = readFileSync(file);
+      bytes[bytes.length - 100] = (bytes[bytes.length - 100]! + 1) % 256;
+      writeFileSync(file, bytes);
+      const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
+      await expect(restoreDataDir(loadConfig(keyFileEnv(target)), damaged, { force: false })).rejects.toThrow(`${file} does not match the manifest`);
+      expect(readdirSync(target)).toEqual([]);
+    });
+
+    it('an in-memory store', async () => {
+      const config = loadConfig({ ...keyFileEnv(mkdtempSync(join(tmpdir(), 'derbes-target-'))), DERBES_EVENT_STORE: ':memory:' });
+      await expect(restoreDataDir(config, backup, { force: true })).rejects.toThrow('in memory');
+      await expect(backupDataDir(config, join(backup, 'x'))).rejects.toThrow('in memory');
+    });
+  });
+});
