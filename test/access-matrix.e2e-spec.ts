@@ -98,9 +98,9 @@ describe('who may do what', () => {
   it('answers 401 with the error shape and a WWW-Authenticate header, and 403 naming the role', async () => {
     const none = await t.http.get('/v1/reports/violations').unset('authorization').expect(401);
     expect(none.headers['www-authenticate']).toContain('Bearer');
-    expect(none.body).toMatchObject({ statusCode: 401, code: 'unauthenticated', errors: [], correlationId: expect.any(String) });
+    expect(none.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', code: 'unauthenticated', errors: [], correlationId: expect.any(String) });
     const denied = await t.as('emitter:hr-portal').get('/v1/reports/violations').expect(403);
-    expect(denied.body).toMatchObject({ code: 'forbidden', message: expect.stringContaining('role emitter') });
+    expect(denied.body).toMatchObject({ error: 'Forbidden', code: 'forbidden', message: expect.stringContaining('role emitter') });
   });
 
   it('lets an emitter record only as its own system, refusing a whole batch that strays', async () => {
@@ -169,7 +169,7 @@ describe('rate limits', () => {
       for (let i = 0; i < 6; i++) statuses.push((await t.as('auditor').get('/v1/register')).status);
       expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
       const limited = await t.as('auditor').get('/v1/register').expect(429);
-      expect(limited.body).toMatchObject({ code: 'rate_limited' });
+      expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', code: 'rate_limited' });
       expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       await t.as('official').get('/v1/register').expect(200);
     } finally {
