@@ -1,5 +1,5 @@
 import type { RecordProcessing } from './processing-record.command';
-import { recordHash } from './request-hash';
+import { recordFingerprint, recordHash, sameRecord } from './request-hash';
 import { evolve, initialSubjectState } from './subject-state';
 
 const transfer: RecordProcessing = {
@@ -44,5 +44,28 @@ describe('SubjectDataKeyDestroyed', () => {
       data: { subjectId: 'a'.repeat(64), destroyedAt: '2026-11-25T12:00:00.000Z', reason: 'storage period ended', by: transfer.actor },
     };
     expect(evolve(initialSubjectState, event)).toBe(initialSubjectState);
+  });
+});
+
+describe('recordFingerprint', () => {
+  const key = Buffer.alloc(32, 7);
+
+  it('is keyed: without the key a guessed note cannot be tested against it', () => {
+    const stored = recordFingerprint(transfer, key);
+    expect(stored).toMatch(/^hmac:[0-9a-f]{64}$/);
+    expect(stored).not.toContain(recordHash(transfer));
+    expect(recordFingerprint(transfer, Buffer.alloc(32, 8))).not.toBe(stored);
+    // A guess of the note is told from the truth only with the key.
+    expect(recordFingerprint({ ...transfer, note: 'competition file' }, key)).toBe(stored);
+    expect(recordFingerprint({ ...transfer, note: 'disciplinary file' }, key)).not.toBe(stored);
+  });
+
+  it('recognises the same record by a keyed fingerprint or by the unkeyed hash older events carry', () => {
+    expect(sameRecord(recordFingerprint(transfer, key), transfer, key)).toBe(true);
+    expect(sameRecord(recordHash(transfer), transfer, key)).toBe(true);
+    const other = { ...transfer, note: 'another note' };
+    expect(sameRecord(recordFingerprint(transfer, key), other, key)).toBe(false);
+    expect(sameRecord(recordHash(transfer), other, key)).toBe(false);
+    expect(sameRecord(undefined, transfer, key)).toBe(false);
   });
 });

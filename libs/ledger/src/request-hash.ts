@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { RecordProcessing } from './processing-record.command';
 
 /**
@@ -6,14 +6,33 @@ import type { RecordProcessing } from './processing-record.command';
  * record. Keys are written in a fixed order; a repeated recordId is the same record only if this matches.
  *
  * It is taken over the plain command, before the texts are sealed: idempotency is about content, and sealing
- * (with a fresh random IV each time) would make every repeat look different. The hash is stored beside the event;
- * it is SHA-256 over the whole normalised record including the subject's pseudonym and the recordId, so it reveals
- * no text by itself and is not a lookup table across subjects. It is not keyed, though: whoever holds the event
- * (all other fields are in clear) can test a guess of a short note or name against it, also after the subject's
- * key is destroyed. Making it an HMAC under a ledger secret would close that; see README, "Crypto-shredding".
+ * (with a fresh random IV each time) would make every repeat look different. What is stored beside the event is
+ * `recordFingerprint`, keyed: an unkeyed hash would let whoever holds the events (all other fields are in clear) test
+ * a guess of a short note or name against it, also after the subject's data key is destroyed. `recordHash` is the
+ * unkeyed SHA-256 that events stored before the fingerprint was keyed carry; it is only compared with those.
  */
 export function recordHash(c: RecordProcessing): string {
-  const canonical = JSON.stringify([
+  return createHash('sha256').update(canonicalRecord(c), 'utf8').digest('hex');
+}
+
+/** `hmac:` and HMAC-SHA-256 of the canonical record under a ledger secret (derived from the pseudonym key). */
+export function recordFingerprint(c: RecordProcessing, key: Buffer): string {
+  return keyedFingerprint(canonicalRecord(c), key);
+}
+
+/** A keyed fingerprint of any canonical text: what idempotency compares, without exposing the text to guessing. */
+export function keyedFingerprint(canonical: string, key: Buffer): string {
+  return `hmac:${createHmac('sha256', key).update(canonical, 'utf8').digest('hex')}`;
+}
+
+/** Whether a stored fingerprint (keyed, or an older unkeyed hash) is that of this record. */
+export function sameRecord(stored: unknown, c: RecordProcessing, key: Buffer): boolean {
+  if (typeof stored !== 'string') return false;
+  return stored.startsWith('hmac:') ? stored === recordFingerprint(c, key) : stored === recordHash(c);
+}
+
+function canonicalRecord(c: RecordProcessing): string {
+  return JSON.stringify([
     c.recordId,
     c.subjectId,
     c.operation,
@@ -31,5 +50,4 @@ export function recordHash(c: RecordProcessing): string {
     ...(c.embargoUntil === null ? [] : [c.embargoUntil]),
     ...(c.requestId === null ? [] : [c.requestId]),
   ]);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }

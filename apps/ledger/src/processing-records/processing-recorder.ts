@@ -13,7 +13,9 @@ import {
   PROCESSING_RECORDED_SCHEMA_VERSION,
   decide,
   evolve,
-  recordHash,
+  recordFingerprint,
+  sameRecord,
+  SubjectPseudonymizer,
   subjectStreamId,
   type EventMetadata,
   type ProcessingRecordedData,
@@ -59,10 +61,16 @@ export class ProcessingRecorder {
     private readonly catalog: RegisterCatalog,
     private readonly clock: Clock,
     private readonly sealer: SubjectSealer,
-  ) {}
+    pseudonymizer: SubjectPseudonymizer,
+  ) {
+    this.fingerprintKey = pseudonymizer.derivedKey('record fingerprints v1');
+  }
+
+  /** Keys the stored fingerprints of records (recordFingerprint says why). */
+  private readonly fingerprintKey: Buffer;
 
   async record(commands: readonly RecordProcessing[], correlationId: string): Promise<RecordOutcome[]> {
-    const hashes = commands.map(recordHash);
+    const hashes = commands.map((c) => recordFingerprint(c, this.fingerprintKey));
     const firstIndex = sameRecordIndexes(commands, hashes);
     // Records found already stored, by index. Looked up only after the store refused a repeated id: the unique
     // index on event ids is the check, so a record seen for the first time costs no extra read.
@@ -72,7 +80,7 @@ export class ProcessingRecorder {
         return await this.write(commands, hashes, firstIndex, stored, correlationId);
       } catch (error) {
         if (error instanceof DuplicateEventIdError) {
-          await this.findStored(commands, hashes, firstIndex, stored);
+          await this.findStored(commands, firstIndex, stored);
         } else if (!(error instanceof WrongExpectedVersionError) && !(error instanceof DecidedOnFailedAppendError)) {
           throw error;
         }
@@ -87,7 +95,6 @@ export class ProcessingRecorder {
   /** Marks the records whose recordId is stored: the same content is a duplicate, another content a conflict. */
   private async findStored(
     commands: readonly RecordProcessing[],
-    hashes: readonly string[],
     firstIndex: readonly number[],
     stored: Map<number, RecordOutcome>,
   ): Promise<void> {
@@ -96,7 +103,7 @@ export class ProcessingRecorder {
       const command = commands[i] as RecordProcessing;
       const event = await this.store.readEventById(command.recordId);
       if (!event) continue;
-      if (event.metadata.requestHash !== hashes[i]) throw recordIdConflict(command.recordId, commands.length > 1 ? i : undefined);
+      if (!sameRecord(event.metadata.requestHash, command, this.fingerprintKey)) throw recordIdConflict(command.recordId, commands.length > 1 ? i : undefined);
       stored.set(i, outcomeOf(event, 'duplicate'));
     }
   }

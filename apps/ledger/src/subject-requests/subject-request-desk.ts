@@ -11,6 +11,7 @@ import {
   SubjectRequestError,
   WorkingDayCalendar,
   decideAnswer,
+  keyedFingerprint,
   decideReceive,
   decideRefuse,
   decideRetime,
@@ -82,7 +83,12 @@ export class SubjectRequestDesk {
     private readonly pseudonymizer: SubjectPseudonymizer,
     private readonly reports: AccessReports,
     private readonly sealer: SubjectSealer,
-  ) {}
+  ) {
+    this.fingerprintKey = pseudonymizer.derivedKey('record fingerprints v1');
+  }
+
+  /** Keys the stored fingerprints (libs/ledger request-hash.ts says why they are keyed). */
+  private readonly fingerprintKey: Buffer;
 
   /** The deadline of a request received at this instant with this many working days, on the current calendar. */
   deadlineFor(receivedAt: Date, workingDays: number): RequestDeadline {
@@ -101,7 +107,7 @@ export class SubjectRequestDesk {
       receivedAt: input.receivedAt.toISOString(), registeredBy, categories: input.categories, detail: input.detail,
       deadline: this.deadlineFor(input.receivedAt, this.config.requestDeadlines[input.kind]),
     };
-    const fingerprint = receivedFingerprint(data);
+    const fingerprint = keyedFingerprint(receivedCanonical(data), this.fingerprintKey);
     const key = await this.sealer.keyToSeal(subjectId, data.detail !== null);
     try {
       const written = await this.write(subjectId, (state) => decideReceive(data, state), correlationId, fingerprint, key);
@@ -109,7 +115,7 @@ export class SubjectRequestDesk {
     } catch (error) {
       if (!(error instanceof DuplicateEventIdError) && !(error instanceof SubjectRequestError && error.code === 'request_exists')) throw error;
       const stored = await this.store.readEventById(requestId);
-      if (stored?.type !== 'SubjectRequestReceived' || stored.metadata.requestHash !== fingerprint) {
+      if (stored?.type !== 'SubjectRequestReceived' || !sameRequest(stored.metadata.requestHash, data, this.fingerprintKey)) {
         throw new LedgerError('request_exists', `requestId ${requestId} was already used for another request`, [
           { field: 'requestId', reason: 'was already used for another request' },
         ]);
@@ -211,7 +217,7 @@ export class SubjectRequestDesk {
       case 'ProcessingRecorded':
         return { id: event.data.recordId, type: event.type, data, metadata: {
           schemaVersion: PROCESSING_RECORDED_SCHEMA_VERSION, recordedAt, correlationId,
-          requestHash: createHash('sha256').update(JSON.stringify(event.data)).digest('hex'),
+          requestHash: keyedFingerprint(JSON.stringify(event.data), this.fingerprintKey),
         } };
       case 'SubjectFileRead':
         return { id: event.data.readId, type: event.type, data, metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt, correlationId } };
@@ -231,9 +237,15 @@ export class SubjectRequestDesk {
  * What makes a repeated POST the same request: everything but when and by whom it was typed in. Over the plain
  * detail, as recordHash is over the plain record, and for the same reasons (request-hash.ts).
  */
-function receivedFingerprint(d: SubjectRequestReceivedData): string {
-  const canonical = JSON.stringify([d.requestId, d.subjectId, d.kind, d.channel, d.receivedAt, d.categories.map((c) => c.number), d.detail]);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+function receivedCanonical(d: SubjectRequestReceivedData): string {
+  return JSON.stringify([d.requestId, d.subjectId, d.kind, d.channel, d.receivedAt, d.categories.map((c) => c.number), d.detail]);
+}
+
+/** Whether a stored fingerprint (keyed, or an unkeyed SHA-256 from before) is that of this request. */
+function sameRequest(stored: unknown, d: SubjectRequestReceivedData, key: Buffer): boolean {
+  if (typeof stored !== 'string') return false;
+  const canonical = receivedCanonical(d);
+  return stored.startsWith('hmac:') ? stored === keyedFingerprint(canonical, key) : stored === createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
 function lastPosition(written: { result: { events: ReadonlyArray<{ position: number }> } }): number {
