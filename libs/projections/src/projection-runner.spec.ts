@@ -127,6 +127,34 @@ describe('ProjectionRunner', () => {
     await fixed.stop();
   });
 
+  it('pauses while the read-model file refuses writes (a full disk) and follows on by itself once it takes them', async () => {
+    let diskFull = false;
+    const faulty: Projection = {
+      ...counting(),
+      apply: (t, event) => {
+        if (diskFull) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        counting().apply(t, event);
+      },
+    };
+    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [faulty], () => new Date(), 20);
+    runner.start();
+    await append(store, 'a', 3);
+    await caughtUp(runner, store);
+    diskFull = true;
+    await append(store, 'a', 4);
+    for (let i = 0; i < 100 && (await runner.status())[0]?.error === null; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await runner.status())[0]?.error).toMatch(/^paused before position 4: database or disk is full; retrying/);
+    expect(counts(runner)).toEqual({ a: 3 });
+    diskFull = false;
+    await caughtUp(runner, store);
+    expect(counts(runner)).toEqual({ a: 7 });
+    expect((await runner.status())[0]?.error).toBeNull();
+    await append(store, 'b', 1);
+    await caughtUp(runner, store);
+    expect(counts(runner)).toEqual({ a: 7, b: 1 });
+    await runner.stop();
+  });
+
   it('rebuilds a new version into fresh tables while queries read the old ones, then swaps', async () => {
     const file = join(dir, 'read-models.db');
     const v1 = new ProjectionRunner(store, openReadModelDatabase(file), [counting(1)]);

@@ -63,6 +63,8 @@ export class ProjectionRunner {
     private readonly db: Database.Database,
     projections: readonly Projection[],
     private readonly now: () => Date = () => new Date(),
+    /** How long to wait before retrying after the read-model file refused a write (full or read-only disk). */
+    private readonly retryDelayMs = 1000,
   ) {
     for (const projection of projections) {
       this.slots.set(projection.name, { projection, error: null, waiters: new Set() });
@@ -236,10 +238,18 @@ export class ProjectionRunner {
       try {
         this.applyBatch(slot.projection, follower, batch);
       } catch (error) {
-        slot.error = `stopped before position ${batch[0]?.position}: ${error instanceof Error ? error.message : String(error)}`;
+        const message = error instanceof Error ? error.message : String(error);
         void subscription.unsubscribe();
+        if (isStorageFault(error)) {
+          // The batch rolled back with its checkpoint: once the disk takes writes again, follow on from there.
+          slot.error = `paused before position ${batch[0]?.position}: ${message}; retrying`;
+          setTimeout(() => this.resume(slot, follower), this.retryDelayMs).unref();
+        } else {
+          slot.error = `stopped before position ${batch[0]?.position}: ${message}`;
+        }
         return;
       }
+      if (slot.error?.startsWith('paused')) slot.error = null;
       this.settle(slot, this.afterApply(slot, follower));
     };
     this.settle(slot, (async () => {
@@ -257,6 +267,12 @@ export class ProjectionRunner {
         }
       }
     })());
+  }
+
+  /** Follows on after a storage fault, unless the runner stopped or a rebuild replaced this follower meanwhile. */
+  private resume(slot: Slot, follower: Follower): void {
+    if (this.stopped || (slot.active !== follower && slot.building !== follower)) return;
+    this.follow(slot, follower);
   }
 
   /** Background work must not fail silently (nor crash the process): a failure stops the projection, visibly. */
@@ -302,4 +318,10 @@ export class ProjectionRunner {
     slot.rebuilt = undefined;
     rebuilt?.();
   }
+}
+
+/** SQLite refusing a write for a reason outside the projection (disk full, I/O error, read-only, busy): it may pass. */
+function isStorageFault(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN)/.test(code);
 }
