@@ -19,6 +19,16 @@ describe('sealed text', () => {
     expect(unseal(key.key, SUBJECT, 'note', seal(key, SUBJECT, 'note', ''))).toBe('');
   });
 
+  it('uses a fresh IV for every seal, across refills of the pool the IVs are drawn from', () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 10_000; i++) {
+      const sealed = seal(key, SUBJECT, 'note', 'x');
+      ivs.add(Buffer.from(sealed.split(':')[3] as string, 'base64url').subarray(0, 12).toString('hex'));
+      if (i % 997 === 0) expect(unseal(key.key, SUBJECT, 'note', sealed)).toBe('x');
+    }
+    expect(ivs.size).toBe(10_000);
+  });
+
   it('does not open for another subject or another field (the AAD binds both)', () => {
     const sealed = seal(key, SUBJECT, 'recipient.name', 'Aigerim Bekova');
     expect(() => unseal(key.key, OTHER, 'recipient.name', sealed)).toThrow(SealedTextError);
