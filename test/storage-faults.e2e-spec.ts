@@ -1,7 +1,6 @@
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import request from 'supertest';
 import { SqliteEventStore } from '@derbes/event-store';
 import { projectionsRebuild } from '../apps/cli/src/projections.command';
@@ -59,12 +58,13 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * The store's own connection. SQLite's page limit is per connection, so a full disk is simulated where the store
- * writes: with `max_page_count` at the file's size, an append that needs a new page fails with SQLITE_FULL, the
- * code a write that meets ENOSPC gets.
+ * A pragma on the connection the store writes with (on its writer thread). SQLite's page limit is per connection,
+ * so a full disk is simulated where the store writes: with `max_page_count` at the file's size, an append that needs
+ * a new page fails with SQLITE_FULL, the code a write that meets ENOSPC gets.
  */
-function storeConnection(t: TestApp): Database.Database {
-  return (t.store as SqliteEventStore)['db'];
+async function storePragma(t: TestApp, pragma: string): Promise<number | undefined> {
+  const rows = await (t.store as SqliteEventStore).writerPragma(pragma) as Record<string, number>[];
+  return rows[0] === undefined ? undefined : Object.values(rows[0])[0];
 }
 
 describe('a full disk (SQLITE_FULL on the store)', () => {
@@ -74,9 +74,8 @@ describe('a full disk (SQLITE_FULL on the store)', () => {
       const base = await t.store.lastPosition();
       const transfer = aRecord({ operation: 'transfer', source: undefined, categories: [1], recipient: { name: 'Partner University', country: 'DE' } });
       expect((await api(t, 'post', '/v1/processing-records', transfer)).status).toBe(201);
-      const db = storeConnection(t);
-      const unlimited = db.pragma('max_page_count', { simple: true }) as number;
-      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      const unlimited = await storePragma(t, 'max_page_count');
+      await storePragma(t, `max_page_count = ${await storePragma(t, 'page_count')}`);
 
       // The last pages still have some room; the first record that needs a new page is refused.
       const big = (i: number) => aRecord({ note: `record ${i} `.repeat(180).slice(0, 1800) });
@@ -103,7 +102,7 @@ describe('a full disk (SQLITE_FULL on the store)', () => {
       for (const record of [refused!, ...batch]) expect(await t.store.readEventById(record.recordId as string)).toBeUndefined();
 
       // Room again, no restart: the refused records are new to the ledger (201, not 200), so nothing of them was kept.
-      db.pragma(`max_page_count = ${unlimited}`);
+      await storePragma(t, `max_page_count = ${unlimited}`);
       const again = await api(t, 'post', '/v1/processing-records', refused);
       expect([again.status, again.body.status]).toEqual([201, 'created']);
       const batchAgain = await api(t, 'post', '/v1/processing-records/batch', { records: batch });
@@ -121,8 +120,7 @@ describe('a store that refuses every write (SQLITE_READONLY, as a read-only data
       expect((await api(t, 'post', '/v1/processing-records', aRecord())).status).toBe(201);
       const lastPosition = await t.store.lastPosition();
       const { subjectId } = (await api(t, 'post', '/v1/subjects/lookup', { iin: IIN })).body;
-      const db = storeConnection(t);
-      db.pragma('query_only = ON');
+      await storePragma(t, 'query_only = ON');
 
       const record = aRecord();
       const batch = [aRecord(), aRecord({ subject: { iin: OTHER_IIN } })];
@@ -139,7 +137,7 @@ describe('a store that refuses every write (SQLITE_READONLY, as a read-only data
       await expectReadsAnswer(t, lastPosition);
       expect(await t.store.lastPosition()).toBe(lastPosition);
 
-      db.pragma('query_only = OFF');
+      await storePragma(t, 'query_only = OFF');
       expect((await api(t, 'post', '/v1/processing-records', record)).status).toBe(201);
       expect((await api(t, 'post', '/v1/processing-records/batch', { records: batch })).body.created).toBe(2);
       expect((await api(t, 'post', '/v1/subject-requests', subjectRequest)).status).toBe(201);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { typescriptLoader } from '@derbes/event-store';
 import { TEST_KEY_HEX, startTestApp } from './test-app';
 
 const ROOT = resolve(__dirname, '../..');
@@ -11,25 +12,8 @@ const ROOT = resolve(__dirname, '../..');
  * (with @swc/core and the options jest uses), so that a test needs no `npm run build` and no stale `dist/`. The
  * `@derbes/*` aliases resolve as in tsconfig.json.
  */
-const BOOT = `
-const Module = require('node:module');
-const { readFileSync } = require('node:fs');
-const path = require('node:path');
-const root = ${JSON.stringify(ROOT)};
-const swc = require(path.join(root, 'node_modules/@swc/core'));
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  const alias = /^@derbes\\/([a-z-]+)$/.exec(request);
-  return resolveFilename.call(this, alias ? path.join(root, 'libs', alias[1], 'src/index.ts') : request, ...rest);
-};
-Module._extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-    filename, sourceMaps: 'inline', module: { type: 'commonjs' },
-    jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
-  });
-  module._compile(code, filename);
-};
-const entry = path.join(root, process.argv[1]);
+const BOOT = `${typescriptLoader(ROOT)}
+const entry = require('node:path').join(${JSON.stringify(ROOT)}, process.argv[1]);
 process.argv = [process.argv[0], entry, ...process.argv.slice(2)];
 require(entry);
 `;

@@ -2,4 +2,4 @@ export * from './event-store.port';
 export * from './errors';
 export { SqliteEventStore } from './sqlite/sqlite-event-store';
 export type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
-export { startWorker } from './worker-script';
+export { startWorker, typescriptLoader } from './worker-script';

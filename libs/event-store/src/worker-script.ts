@@ -13,11 +13,15 @@ export function startWorker(modulePath: string, options: WorkerOptions = {}): Wo
   if (existsSync(`${modulePath}.js`)) return new Worker(`${modulePath}.js`, options);
   const source = `${modulePath}.ts`;
   if (!existsSync(source)) throw new Error(`no worker module at ${modulePath}(.js|.ts)`);
-  return new Worker(boot(source), { ...options, eval: true });
+  return new Worker(`${typescriptLoader(repositoryRoot(source))}\nrequire(${JSON.stringify(source)});`, { ...options, eval: true });
 }
 
-function boot(source: string): string {
-  const root = repositoryRoot(source);
+/**
+ * Code that makes `require` load this repository's TypeScript files (compiled one by one with @swc/core, with the
+ * options jest uses) and resolve the `@derbes/*` aliases; `root` is the repository's directory. For a worker or a
+ * child process (`node -e`) that runs the sources without a build.
+ */
+export function typescriptLoader(root: string): string {
   return `
 const Module = require('node:module');
 const { readFileSync } = require('node:fs');
@@ -36,12 +40,11 @@ Module._extensions['.ts'] = (module, filename) => {
   });
   module._compile(code, filename);
 };
-require(${JSON.stringify(source)});
 `;
 }
 
 /** The directory holding package.json above a source file. */
-function repositoryRoot(file: string): string {
+export function repositoryRoot(file: string): string {
   let dir = resolve(file, '..');
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = resolve(dir, '..');

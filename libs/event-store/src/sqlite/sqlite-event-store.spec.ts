@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import {
   ANY, DuplicateEventIdError, NO_STREAM, STREAM_EXISTS, SqliteEventStore, StoreUnavailableError,
   WrongExpectedVersionError,
@@ -7,15 +6,13 @@ import { CLOCK, event, now, range, rejection, useTempFiles } from './spec-helper
 
 const newFile = useTempFiles();
 
-/** The connection behind a store: the test hook for simulating a disk that refuses writes. */
-const connectionOf = (store: SqliteEventStore): Database.Database => (store as unknown as { db: Database.Database }).db;
-
 describe.each([
-  ['in memory', (): string => ':memory:'],
-  ['on a file', newFile],
-])('SqliteEventStore %s', (_, location) => {
+  ['in memory', (): string => ':memory:', 'inline'],
+  ['on a file, writing on its writer thread', newFile, 'thread'],
+  ['on a file, writing on the calling thread', newFile, 'inline'],
+] as const)('SqliteEventStore %s', (_, location, writer) => {
   let store: SqliteEventStore;
-  beforeEach(() => { store = SqliteEventStore.open(location(), { now, pollIntervalMs: 20 }); });
+  beforeEach(() => { store = SqliteEventStore.open(location(), { now, pollIntervalMs: 20, writer }); });
   afterEach(() => store.close());
 
   describe('expected revision', () => {
@@ -223,8 +220,7 @@ describe.each([
   describe('when a commit fails', () => {
     it('rejects the whole group with StoreUnavailableError, keeps reads working and recovers', async () => {
       await store.appendToStream('a', [event('kept')], ANY);
-      const db = connectionOf(store);
-      db.pragma('query_only = ON');
+      await store.writerPragma('query_only = ON');
       const outcomes = await Promise.allSettled([
         store.appendToStream('a', [event()], 0),
         store.appendToStream('b', [event()], STREAM_EXISTS),
@@ -235,20 +231,19 @@ describe.each([
         expect((outcome as PromiseRejectedResult).reason.cause).toMatchObject({ code: 'SQLITE_READONLY' });
       }
       expect((await store.readAll()).map((e) => e.id)).toEqual(['kept']);
-      db.pragma('query_only = OFF');
+      await store.writerPragma('query_only = OFF');
       expect((await store.appendToStream('a', [event()], 0)).events).toEqual([{ id: expect.any(String), revision: 1, position: 2 }]);
     });
 
     it('reports a full disk as StoreUnavailableError', async () => {
       await store.appendToStream('a', [event()], ANY);
-      const db = connectionOf(store);
-      const pages = db.pragma('page_count', { simple: true }) as number;
-      db.pragma(`max_page_count = ${pages}`);
+      const [{ page_count: pages }] = await store.writerPragma('page_count') as [{ page_count: number }];
+      await store.writerPragma(`max_page_count = ${pages}`);
       const error = await rejection(store.appendToStream('a', [event('big', { text: 'ж'.repeat(50_000) })], ANY));
       expect(error).toBeInstanceOf(StoreUnavailableError);
       expect((error as StoreUnavailableError).cause).toMatchObject({ code: 'SQLITE_FULL' });
       expect(await store.readEventById('big')).toBeUndefined();
-      db.pragma('max_page_count = 1073741823');
+      await store.writerPragma('max_page_count = 1073741823');
       expect((await store.appendToStream('a', [event()], 0)).nextExpectedRevision).toBe(1);
     });
   });

@@ -1,59 +1,51 @@
 import type Database from 'better-sqlite3';
 import type {
-  AllSubscription, AppendOperation, AppendResult, EventData, EventStore, ExpectedRevision, ReadAllOptions,
-  ReadStreamOptions, RecordedEvent,
+  AllSubscription, AppendOperation, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent,
 } from '../event-store.port';
-import { DuplicateEventIdError, StoreUnavailableError, WrongExpectedVersionError } from '../errors';
-import { checkExpectedRevision, isValidExpectedRevision } from '../expected-revision';
+import { StoreUnavailableError } from '../errors';
+import { isValidExpectedRevision } from '../expected-revision';
 import { SqliteAllSubscription, type SubscriptionSource } from './all-subscription';
-import { AppendQueue } from './append-queue';
+import { AppendQueue, type GroupSink } from './append-queue';
 import { CommitSignal } from './commit-signal';
-import { type EventStatements, type StreamRow, isDuplicateEventId, prepareEventStatements, toRecordedEvent } from './event-statements';
+import { type EventStatements, prepareEventStatements, toRecordedEvent } from './event-statements';
+import { GroupWriter, type PreparedOperation } from './group-writer';
 import { openEventDatabase } from './sqlite-schema';
+import { WriterThread } from './writer-thread';
 
 export interface SqliteEventStoreOptions {
   /** The clock that stamps `created`; default: the system clock. */
   readonly now?: () => Date;
   /** How often a waiting subscription looks for events written by another connection; default 500 ms. */
   readonly pollIntervalMs?: number;
-}
-
-/** An operation checked and serialized before it is queued, so that bad input fails its own request only. */
-interface PreparedOperation {
-  readonly streamId: string;
-  readonly expectedRevision: ExpectedRevision;
-  readonly events: readonly EventData[];
-  /** JSON of event i's data at 2i and of its metadata at 2i+1: one array per operation, not an object per event. */
-  readonly payloads: readonly string[];
-}
-
-/** Per group of appends: one commit time for all its events. */
-interface GroupContext {
-  readonly created: string;
+  /**
+   * Where appends are committed. `thread` (the default for a file): a writer thread with its own connection, so
+   * that the request thread neither builds the transactions nor waits for their fsync. `inline`: on this thread,
+   * the only choice for ':memory:'.
+   */
+  readonly writer?: 'thread' | 'inline';
 }
 
 /**
  * The embedded event store: one SQLite file (or ':memory:') through better-sqlite3. Appends are group-committed
- * (see AppendQueue); reads run synchronously on the same connection; positions are 1, 2, 3... in commit order.
- * appendMany is atomic across streams. Other processes may open the same file; their appends are seen by
- * subscriptions through polling.
+ * (see AppendQueue), by default on a writer thread; reads run synchronously on this thread's connection; positions
+ * are 1, 2, 3... in commit order. appendMany is atomic across streams. Other processes may open the same file;
+ * their appends are seen by subscriptions through polling.
  */
 export class SqliteEventStore implements EventStore {
   private readonly statements: EventStatements;
-  private readonly queue: AppendQueue<GroupContext>;
+  private readonly queue: AppendQueue;
   private readonly commits = new CommitSignal();
   private readonly subscriptions = new Set<SqliteAllSubscription>();
   private readonly subscriptionSource: SubscriptionSource;
+  private readonly writerThread: WriterThread | undefined;
   private closed = false;
 
-  private constructor(private readonly db: Database.Database, options: SqliteEventStoreOptions) {
+  private constructor(private readonly db: Database.Database, path: string, options: SqliteEventStoreOptions) {
     const now = options.now ?? ((): Date => new Date());
     this.statements = prepareEventStatements(db);
-    this.queue = new AppendQueue<GroupContext>(db, {
-      openGroup: () => ({ created: now().toISOString() }),
-      isRequestError: (error) => error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError,
-      onCommitted: () => this.commits.notify(),
-    });
+    const onThread = path !== ':memory:' && (options.writer ?? 'thread') === 'thread';
+    this.writerThread = onThread ? new WriterThread(path) : undefined;
+    this.queue = new AppendQueue(this.writerThread ?? inlineSink(new GroupWriter(db)), now, () => this.commits.notify());
     this.subscriptionSource = {
       readPage: (after, maxCount) => this.readAllNow(after, maxCount),
       commits: this.commits,
@@ -64,25 +56,24 @@ export class SqliteEventStore implements EventStore {
 
   /** Opens or creates the store at `path` (parent directories are created), or an in-memory one for ':memory:'. */
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
-    return new SqliteEventStore(openEventDatabase(path), options);
+    return new SqliteEventStore(openEventDatabase(path), path, options);
   }
 
-  async appendToStream(streamId: string, events: readonly EventData[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+  async appendToStream(streamId: string, events: AppendOperation['events'], expectedRevision: AppendOperation['expectedRevision']): Promise<AppendResult> {
     this.assertOpen();
-    const operation = prepareOperation({ streamId, events, expectedRevision });
-    // One event undoes itself on failure (see applyOperation), so it needs no savepoint.
-    return this.queue.enqueue((group) => this.applyOperation(operation, group, undefined), events.length > 1);
+    return this.queue.enqueue({ operations: [prepareOperation({ streamId, events, expectedRevision })], many: false });
   }
 
   async appendMany(operations: readonly AppendOperation[]): Promise<AppendResult[]> {
     this.assertOpen();
     const prepared = operations.map(prepareOperation);
     if (prepared.length === 0) return [];
-    return this.queue.enqueue((group) => {
-      // Streams this request already moved: the query would see them too, the map only saves it.
-      const heads = new Map<string, StreamRow>();
-      return prepared.map((operation) => this.applyOperation(operation, group, heads));
-    });
+    return this.queue.enqueue({ operations: prepared, many: true });
+  }
+
+  /** Runs a pragma on the connection that writes (the writer thread's, or this one): tests simulate faults with it. */
+  async writerPragma(pragma: string): Promise<unknown> {
+    return this.writerThread ? this.writerThread.pragma(pragma) : this.db.pragma(pragma);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -121,38 +112,10 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.queue.flush();
+    await this.queue.drain();
     for (const subscription of [...this.subscriptions]) subscription.end();
+    await this.writerThread?.close();
     this.db.close();
-  }
-
-  private applyOperation(operation: PreparedOperation, group: GroupContext, heads: Map<string, StreamRow> | undefined): AppendResult {
-    const { streamId, events, payloads } = operation;
-    const known = heads?.get(streamId) ?? this.statements.stream.get(streamId);
-    let revision = known?.revision ?? -1;
-    checkExpectedRevision(streamId, operation.expectedRevision, revision);
-    if (events.length === 0) return { nextExpectedRevision: revision, events: [] };
-    const key = known?.id ?? Number(this.statements.createStream.run(streamId).lastInsertRowid);
-    const appended = new Array<AppendResult['events'][number]>(events.length);
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      revision += 1;
-      let position: number | bigint;
-      try {
-        position = this.statements.insert.run(
-          event.id, key, revision, event.type, payloads[2 * i]!, payloads[2 * i + 1]!, group.created,
-        ).lastInsertRowid;
-      } catch (error) {
-        // A savepoint undoes the request's earlier writes; a single-event append has none but a new stream row.
-        if (i === 0 && known === undefined) this.statements.dropStream.run(key);
-        if (isDuplicateEventId(error)) throw new DuplicateEventIdError(event.id);
-        throw error;
-      }
-      appended[i] = { id: event.id, revision, position: Number(position) };
-    }
-    this.statements.setRevision.run(revision, key);
-    heads?.set(streamId, { id: key, revision });
-    return { nextExpectedRevision: revision, events: appended };
   }
 
   private readAllNow(after: number, maxCount: number): RecordedEvent[] {
@@ -175,16 +138,33 @@ function prepareOperation(operation: AppendOperation): PreparedOperation {
   if (!isValidExpectedRevision(expectedRevision)) {
     throw new TypeError(`stream ${streamId}: invalid expected revision ${String(expectedRevision)}`);
   }
+  const ids = new Array<string>(events.length);
+  const types = new Array<string>(events.length);
   const payloads = new Array<string>(events.length * 2);
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     if (typeof event.id !== 'string' || event.id.length === 0 || typeof event.type !== 'string' || event.type.length === 0) {
       throw new TypeError(`stream ${streamId}: event ${i} needs a non-empty string id and type`);
     }
+    ids[i] = event.id;
+    types[i] = event.type;
     payloads[2 * i] = toJsonObjectText(event.data, streamId, i);
     payloads[2 * i + 1] = toJsonObjectText(event.metadata, streamId, i);
   }
-  return { streamId, expectedRevision, events, payloads };
+  return { streamId, expectedRevision, ids, types, payloads };
+}
+
+/** Commits on this thread: the group's transaction runs synchronously when it is sent. */
+function inlineSink(writer: GroupWriter): GroupSink {
+  return {
+    write: (group) => {
+      try {
+        return Promise.resolve(writer.write(group));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+  };
 }
 
 function toJsonObjectText(value: unknown, streamId: string, index: number): string {
