@@ -1,6 +1,6 @@
 import {
   Allow, ArrayMaxSize, IsDefined, IsIn, IsOptional, IsString, IsUUID, Length, Matches, registerDecorator, Validate, ValidateBy,
-  ValidateIf, ValidateNested, ValidatePromise, validateSync, ValidatorConstraint, type ValidatorConstraintInterface, type ValidatorOptions,
+  ValidateIf, ValidateNested, ValidatePromise, validateSync, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface, type ValidatorOptions,
 } from 'class-validator';
 import { compileValidator } from './compiled-validator';
 
@@ -146,7 +146,7 @@ describe('compileValidator', () => {
   it('takes a registered constraint class given to Validate', () => {
     @ValidatorConstraint({ name: 'even' })
     class Even implements ValidatorConstraintInterface {
-      validate(value: unknown, args: { constraints: unknown[] }) { return typeof value === 'number' && value % (args.constraints[0] as number) === 0; }
+      validate(value: unknown, args?: ValidationArguments) { return typeof value === 'number' && value % (args?.constraints[0] as number) === 0; }
     }
     class WithEven { @Validate(Even, [2]) n: number; }
     const even = compileValidator([WithEven], OPTIONS);

@@ -129,8 +129,8 @@ export function compileValidator(classes: readonly DtoClass[], options: Validato
       if (check.each && (value instanceof Set || value instanceof Map)) return false;
       return passed(check.instance.validate(value, args));
     }
-    for (const item of value) if (!passed(check.instance.validate(item, args))) return false;
-    return true;
+    // every() skips the holes of a sparse array, as class-validator's map and every do.
+    return value.every((item) => passed(check.instance.validate(item, args)));
   }
 
   /** ValidationExecutor.nestedValidations: undefined passes, arrays by element, objects by their own class. */
