@@ -1,4 +1,5 @@
 import { validateSync, type ValidatorOptions } from 'class-validator';
+import { compileValidator } from '../http/compiled-validator';
 import { flattenValidationErrors } from '../http/validation';
 import { LedgerError, type FieldError } from '../ledger-errors';
 import {
@@ -19,13 +20,19 @@ const OPTIONS: ValidatorOptions = {
 };
 
 /** The nested objects of a record and the DTO class of each. */
-const NESTED: ReadonlyArray<readonly [keyof ProcessingRecordDto, object]> = [
-  ['subject', SubjectRefDto.prototype],
-  ['actor', ActorDto.prototype],
-  ['source', SourceDto.prototype],
-  ['recipient', RecipientDto.prototype],
-  ['transferGround', TransferGroundDto.prototype],
+const NESTED: ReadonlyArray<readonly [keyof ProcessingRecordDto, new () => object]> = [
+  ['subject', SubjectRefDto],
+  ['actor', ActorDto],
+  ['source', SourceDto],
+  ['recipient', RecipientDto],
+  ['transferGround', TransferGroundDto],
 ];
+
+/**
+ * Whether an adopted record is certainly valid (a few µs, against ~20 for validateSync); when it is not sure,
+ * validateSync decides and words the errors. Exported for the differential test against validateSync.
+ */
+export const isCertainlyValidRecord = compileValidator([ProcessingRecordDto, ...NESTED.map(([, dto]) => dto)], OPTIONS);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
@@ -39,9 +46,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function adoptRecord(value: unknown): void {
   if (!isPlainObject(value)) return;
   Object.setPrototypeOf(value, ProcessingRecordDto.prototype);
-  for (const [key, prototype] of NESTED) {
+  for (const [key, dto] of NESTED) {
     const nested = value[key];
-    if (isPlainObject(nested)) Object.setPrototypeOf(nested, prototype);
+    if (isPlainObject(nested)) Object.setPrototypeOf(nested, dto.prototype);
   }
 }
 
@@ -50,11 +57,15 @@ function validate(value: object, prefix: string): FieldError[] {
   return errors.length === 0 ? [] : flattenValidationErrors(errors, prefix);
 }
 
+function validateRecord(record: object, prefix: string): FieldError[] {
+  return isCertainlyValidRecord(record) ? [] : validate(record, prefix);
+}
+
 /** Validates the body of POST /v1/processing-records against ProcessingRecordDto; throws a 400 naming each field. */
 export function validateRecordBody(body: unknown): ProcessingRecordDto {
   if (!isPlainObject(body)) throw LedgerError.invalid([{ field: '(body)', reason: 'must be a JSON object: one processing record' }]);
   adoptRecord(body);
-  const errors = validate(body, '');
+  const errors = validateRecord(body, '');
   if (errors.length > 0) throw LedgerError.invalid(errors);
   return body as unknown as ProcessingRecordDto;
 }
@@ -73,7 +84,7 @@ export function validateBatchBody(body: unknown): ProcessingRecordBatchDto {
       return;
     }
     adoptRecord(record);
-    for (const error of validate(record, field)) errors.push({ ...error, index });
+    for (const error of validateRecord(record, field)) errors.push({ ...error, index });
   });
   if (errors.length > 0) throw LedgerError.invalid(errors);
   return body as unknown as ProcessingRecordBatchDto;
