@@ -224,3 +224,184 @@ describe('ProjectionRunner', () => {
     await runner.stop();
   });
 });
+
+describe('ProjectionRunner with several projections', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'derbes-projections-'));
+    store = SqliteEventStore.open(join(dir, 'events.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  /** Counts events per stream in a projection of its own name; `indexed` keeps an index on the counts apart. */
+  function named(name: string, options: { failAt?: number; fault?: () => Error | undefined; indexed?: boolean } = {}): Projection {
+    return {
+      name,
+      version: 1,
+      setup: (t) => t.db.exec(`CREATE TABLE ${t.table('counts')}(stream TEXT PRIMARY KEY, n INTEGER NOT NULL)`),
+      ...(options.indexed && { indexes: (t: ReadModelTables) => t.db.exec(`CREATE INDEX ${t.table('counts')}_by_n ON ${t.table('counts')}(n)`) }),
+      apply: (t, event) => {
+        if (event.position === options.failAt) throw new Error(`${name} cannot read this event`);
+        const fault = options.fault?.();
+        if (fault) throw fault;
+        t.db.prepare(`INSERT INTO ${t.table('counts')}(stream, n) VALUES (?, 1) ON CONFLICT(stream) DO UPDATE SET n = n + 1`).run(event.streamId);
+      },
+    };
+  }
+
+  function countsOf(runner: ProjectionRunner, name: string): Record<string, number> {
+    const t = runner.tables(name);
+    const rows = t.db.prepare<[], { stream: string; n: number }>(`SELECT stream, n FROM ${t.table('counts')} ORDER BY stream`).all();
+    return Object.fromEntries(rows.map((r) => [r.stream, r.n]));
+  }
+
+  async function allCaughtUp(runner: ProjectionRunner, names: string[]): Promise<void> {
+    const last = await store.lastPosition();
+    for (const name of names) expect(await runner.waitFor(name, last, 5000)).toBe(true);
+  }
+
+  async function errorOf(runner: ProjectionRunner, name: string): Promise<string | null> {
+    for (let i = 0; i < 100; i++) {
+      const error = (await runner.status()).find((s) => s.name === name)?.error ?? null;
+      if (error !== null) return error;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return null;
+  }
+
+  it('reads the log once for projections at the same checkpoint', async () => {
+    await append(store, 'a', 1200);
+    const subscribe = jest.spyOn(store, 'subscribeToAll');
+    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [named('one'), named('two'), named('three')]);
+    runner.start();
+    await allCaughtUp(runner, ['one', 'two', 'three']);
+    await append(store, 'b', 3);
+    await allCaughtUp(runner, ['one', 'two', 'three']);
+    for (const name of ['one', 'two', 'three']) expect(countsOf(runner, name)).toEqual({ a: 1200, b: 3 });
+    expect(subscribe).toHaveBeenCalledTimes(1);
+    await runner.stop();
+  });
+
+  it('feeds projections at different checkpoints from where each stands, and lets them share one reader once they meet', async () => {
+    const file = join(dir, 'read-models.db');
+    const first = new ProjectionRunner(store, openReadModelDatabase(file), [named('early')]);
+    first.start();
+    await append(store, 'a', 300);
+    await allCaughtUp(first, ['early']);
+    await first.stop();
+    await append(store, 'b', 200);
+
+    const subscribe = jest.spyOn(store, 'subscribeToAll');
+    const second = new ProjectionRunner(store, openReadModelDatabase(file), [named('early'), named('late')]);
+    second.start();
+    expect(second.position('early')).toBe(300);
+    await allCaughtUp(second, ['early', 'late']);
+    expect(countsOf(second, 'early')).toEqual({ a: 300, b: 200 });
+    expect(countsOf(second, 'late')).toEqual({ a: 300, b: 200 });
+    // One reader from 300 for the one, one from 0 for the other; the second ends where they meet.
+    expect(subscribe.mock.calls.map(([options]) => options?.after)).toEqual([300, 0]);
+    const [fromEarly, fromStart] = subscribe.mock.results.map((r) => r.value as { unsubscribe: () => Promise<void> });
+    const ended = [jest.spyOn(fromEarly!, 'unsubscribe'), jest.spyOn(fromStart!, 'unsubscribe')];
+    await append(store, 'c', 5);
+    await allCaughtUp(second, ['early', 'late']);
+    expect(countsOf(second, 'early')).toEqual({ a: 300, b: 200, c: 5 });
+    expect(countsOf(second, 'late')).toEqual({ a: 300, b: 200, c: 5 });
+    await second.stop();
+    // Only one of them was still running at the stop.
+    expect(ended.filter((spy) => spy.mock.calls.length > 0)).toHaveLength(1);
+  });
+
+  it('stops only the projection that cannot apply an event; the others go on, with their own checkpoints', async () => {
+    await append(store, 'a', 10);
+    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [named('good'), named('broken', { failAt: 5 })]);
+    runner.start();
+    expect(await errorOf(runner, 'broken')).toBe('stopped before position 1: broken cannot read this event');
+    await allCaughtUp(runner, ['good']);
+    await append(store, 'b', 2);
+    await allCaughtUp(runner, ['good']);
+    expect(countsOf(runner, 'good')).toEqual({ a: 10, b: 2 });
+    expect(() => runner.tables('broken')).toThrow(ProjectionNotReadyError);
+    const statuses = await runner.status();
+    expect(statuses.find((s) => s.name === 'good')).toMatchObject({ lag: 0, error: null });
+    expect(statuses.find((s) => s.name === 'broken')).toMatchObject({ building: { position: 0 }, error: expect.stringContaining('cannot read') });
+    await runner.stop();
+  });
+
+  it('stops a live projection at the failing batch while another keeps following', async () => {
+    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [named('good'), named('broken', { failAt: 4 })]);
+    runner.start();
+    await append(store, 'a', 3);
+    await allCaughtUp(runner, ['good', 'broken']);
+    await append(store, 'a', 3);
+    expect(await errorOf(runner, 'broken')).toBe('stopped before position 4: broken cannot read this event');
+    await allCaughtUp(runner, ['good']);
+    expect(countsOf(runner, 'good')).toEqual({ a: 6 });
+    expect(countsOf(runner, 'broken')).toEqual({ a: 3 });
+    expect(runner.position('broken')).toBe(3);
+    await runner.stop();
+  });
+
+  it('pauses every projection of a batch when SQLite undoes the whole transaction, and they all follow on', async () => {
+    let fault = false;
+    // A fault that makes SQLite roll back the transaction itself, as a full disk may: nothing of the batch is kept.
+    const undoAll = () => {
+      if (!fault) return undefined;
+      return Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    const db = openReadModelDatabase(':memory:');
+    const rollsBack: Projection = {
+      ...named('rolls-back'),
+      apply: (t, event) => {
+        const error = undoAll();
+        if (error) {
+          t.db.exec('ROLLBACK');
+          throw error;
+        }
+        named('rolls-back').apply(t, event);
+      },
+    };
+    const runner = new ProjectionRunner(store, db, [named('other'), rollsBack], () => new Date(), 20);
+    runner.start();
+    await append(store, 'a', 2);
+    await allCaughtUp(runner, ['other', 'rolls-back']);
+    fault = true;
+    await append(store, 'a', 2);
+    expect(await errorOf(runner, 'rolls-back')).toMatch(/^paused before position 3: database or disk is full; retrying/);
+    expect(await errorOf(runner, 'other')).toMatch(/^paused before position 3/);
+    expect(countsOf(runner, 'other')).toEqual({ a: 2 });
+    fault = false;
+    await allCaughtUp(runner, ['other', 'rolls-back']);
+    expect(countsOf(runner, 'other')).toEqual({ a: 4 });
+    expect(countsOf(runner, 'rolls-back')).toEqual({ a: 4 });
+    expect((await runner.status()).map((s) => s.error)).toEqual([null, null]);
+    await runner.stop();
+  });
+
+  it('creates deferred indexes once a rebuild has caught up, before queries read the new generation', async () => {
+    const db = openReadModelDatabase(':memory:');
+    const indexesOf = (name: string) =>
+      db.prepare<[string], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE ? ORDER BY name").pluck().all(`${name}%`);
+    const runner = new ProjectionRunner(store, db, [named('indexed', { indexed: true })]);
+    runner.start();
+    // On an empty log the first generation is active at once, with its index.
+    expect(await runner.waitFor('indexed', 0, 1000)).toBe(true);
+    expect(indexesOf('indexed_g1_')).toEqual(['indexed_g1_counts_by_n']);
+    await append(store, 'a', 1500);
+    await append(store, 'b', 2);
+    await allCaughtUp(runner, ['indexed']);
+    const rebuilt = runner.rebuild('indexed');
+    // The new generation fills its tables without the index...
+    expect(indexesOf('indexed_g2_')).toEqual([]);
+    await rebuilt;
+    // ...and has it when queries first read it; the old generation's went with its tables.
+    expect(indexesOf('indexed_')).toEqual(['indexed_g2_counts_by_n']);
+    const t = runner.tables('indexed');
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT stream FROM ${t.table('counts')} WHERE n = 2`).all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('indexed_g2_counts_by_n');
+    expect(countsOf(runner, 'indexed')).toEqual({ a: 1500, b: 2 });
+    await runner.stop();
+  });
+});

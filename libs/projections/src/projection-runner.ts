@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { AllSubscription, EventStore, RecordedEvent } from '@derbes/event-store';
+import type { EventStore, RecordedEvent } from '@derbes/event-store';
 import { dropGeneration, generationTables, type GenerationRow } from './generation';
+import { LogReader } from './log-reader';
 import type { Projection, ReadModelTables } from './projection';
 
 /** What /health and `derbes projections status` show of one projection. */
@@ -24,11 +25,13 @@ export class ProjectionNotReadyError extends Error {
 }
 
 interface Follower {
+  readonly slot: Slot;
   row: GenerationRow;
   readonly tables: ReadModelTables;
-  subscription?: AllSubscription;
   /** False for an old version's generation during a rebuild: its code is gone, it only keeps serving. */
   readonly follows: boolean;
+  /** The reader feeding it while it follows the log. */
+  reader?: LogReader<Follower>;
 }
 
 interface Slot {
@@ -40,23 +43,27 @@ interface Slot {
   rebuilt?: () => void;
 }
 
-/**
- * Events per transaction during a catch-up. Larger batches write each touched index page once for many events (a
- * rebuild ran 1.6 times faster at 5,000 than at 1,000); the runner yields to requests between batches.
- */
-const MAX_BATCH = 5000;
+/** One follower's part of a batch, and how applying it went. */
+interface Share {
+  readonly follower: Follower;
+  readonly events: readonly RecordedEvent[];
+  error?: unknown;
+}
 
 /**
- * Runs projections on catch-up subscriptions to the global log. Events are applied in batches (a page of the
- * catch-up, or what one group commit brought) inside one transaction that also moves the checkpoint. A rebuild
- * fills a new generation of tables from position 0 while queries keep reading the active one, and swaps when it
- * has caught up.
+ * Runs projections on catch-up subscriptions to the global log. Followers at the same position share one reader, so
+ * the log is read and parsed once for all of them, and each batch is applied in one transaction in which every
+ * projection works in its own savepoint together with its checkpoint: a projection that fails rolls back its own
+ * part only and stops (or pauses, on a storage fault), while the others go on. A rebuild fills a new generation of
+ * tables from position 0 while queries keep reading the active one, and swaps when it has caught up.
  */
 export class ProjectionRunner {
   private readonly slots = new Map<string, Slot>();
+  private readonly readers = new Set<LogReader<Follower>>();
   private stopped = false;
   /** Set by attach(): another process keeps the read models, so their state is read from the database each time. */
   private attached = false;
+  private moveCheckpoint?: Database.Statement<[number, string, string, number]>;
 
   constructor(
     private readonly store: EventStore,
@@ -78,8 +85,8 @@ export class ProjectionRunner {
       const active = rows.find((r) => r.state === 'active');
       for (const row of rows.filter((r) => r.state === 'building')) this.discard(row);
       if (active) {
-        slot.active = this.follower(active, active.version === slot.projection.version);
-        if (slot.active.follows) this.follow(slot, slot.active);
+        slot.active = this.follower(slot, active, active.version === slot.projection.version);
+        if (slot.active.follows) this.follow(slot.active);
       }
       if (!active || active.version !== slot.projection.version) this.beginBuild(slot, rows);
     }
@@ -156,10 +163,9 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const slot of this.slots.values()) {
-      await slot.active?.subscription?.unsubscribe();
-      await slot.building?.subscription?.unsubscribe();
-    }
+    const readers = [...this.readers];
+    this.readers.clear();
+    for (const reader of readers) await reader.end();
   }
 
   private slot(name: string): Slot {
@@ -174,7 +180,7 @@ export class ProjectionRunner {
     const row = this.generations(slot.projection.name).find((r) => r.state === 'active');
     if (!row) slot.active = undefined;
     else if (slot.active?.row.generation === row.generation) slot.active.row = row;
-    else slot.active = this.follower(row, false);
+    else slot.active = this.follower(slot, row, false);
   }
 
   /** Another process moves the checkpoint: look again every 20 ms. */
@@ -197,14 +203,14 @@ export class ProjectionRunner {
       .all(name);
   }
 
-  private follower(row: GenerationRow, follows: boolean): Follower {
-    return { row, tables: generationTables(this.db, row.name, row.generation), follows };
+  private follower(slot: Slot, row: GenerationRow, follows: boolean): Follower {
+    return { slot, row, tables: generationTables(this.db, row.name, row.generation), follows };
   }
 
   private beginBuild(slot: Slot, rows: readonly GenerationRow[]): void {
     const generation = rows.reduce((max, r) => Math.max(max, r.generation), 0) + 1;
     const row: GenerationRow = { name: slot.projection.name, generation, version: slot.projection.version, position: 0, state: 'building' };
-    const building = this.follower(row, true);
+    const building = this.follower(slot, row, true);
     this.db.transaction(() => {
       dropGeneration(this.db, row.name, generation);
       slot.projection.setup(building.tables);
@@ -213,9 +219,9 @@ export class ProjectionRunner {
         .run(row.name, generation, row.version, 'building', this.now().toISOString());
     })();
     slot.building = building;
-    this.follow(slot, building);
+    this.follow(building);
     // An empty (or short) log may have nothing to deliver: check whether there is anything to catch up at all.
-    this.settle(slot, this.afterApply(slot, building));
+    this.settle(slot, this.afterApply(building));
   }
 
   private discard(row: GenerationRow): void {
@@ -225,54 +231,133 @@ export class ProjectionRunner {
     })();
   }
 
-  /** Follows the log from the follower's checkpoint until stopped or until an event cannot be applied. */
-  private follow(slot: Slot, follower: Follower): void {
-    const subscription = this.store.subscribeToAll({ after: follower.row.position });
-    follower.subscription = subscription;
-    const pending: RecordedEvent[] = [];
-    let scheduled = false;
-    const flush = () => {
-      scheduled = false;
-      if (pending.length === 0 || this.stopped) return;
-      const batch = pending.splice(0, pending.length);
-      try {
-        this.applyBatch(slot.projection, follower, batch);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        void subscription.unsubscribe();
-        if (isStorageFault(error)) {
-          // The batch rolled back with its checkpoint: once the disk takes writes again, follow on from there.
-          slot.error = `paused before position ${batch[0]?.position}: ${message}; retrying`;
-          setTimeout(() => this.resume(slot, follower), this.retryDelayMs).unref();
-        } else {
-          slot.error = `stopped before position ${batch[0]?.position}: ${message}`;
-        }
-        return;
+  /**
+   * Feeds the follower from its checkpoint: through a reader that stands exactly there (another follower's), or a
+   * reader of its own, which merges with another once they meet (see deliver).
+   */
+  private follow(follower: Follower): void {
+    const position = follower.row.position;
+    let reader = [...this.readers].find((r) => r.yielded === position);
+    if (!reader) {
+      reader = new LogReader<Follower>(this.store, position, (r, batch) => this.deliver(r, batch), (r, error) => this.readerFailed(r, error));
+      this.readers.add(reader);
+    }
+    reader.followers.add(follower);
+    follower.reader = reader;
+  }
+
+  private unfollow(follower: Follower): void {
+    const reader = follower.reader;
+    if (!reader) return;
+    follower.reader = undefined;
+    reader.followers.delete(follower);
+    if (reader.followers.size > 0) return;
+    this.readers.delete(reader);
+    void reader.end();
+  }
+
+  /** Reading the log failed (not applying it): every follower of the reader stops, visibly. */
+  private readerFailed(reader: LogReader<Follower>, error: unknown): void {
+    if (this.stopped) return;
+    for (const follower of [...reader.followers]) {
+      follower.slot.error = `stopped: ${error instanceof Error ? error.message : String(error)}`;
+      this.unfollow(follower);
+    }
+  }
+
+  private deliver(reader: LogReader<Follower>, batch: readonly RecordedEvent[]): void {
+    if (this.stopped) return;
+    const shares: Share[] = [];
+    for (const follower of reader.followers) {
+      // A follower that joined ahead of the reader skips what it has applied.
+      const from = follower.row.position;
+      const events = (batch[0] as RecordedEvent).position > from ? batch : batch.filter((e) => e.position > from);
+      if (events.length > 0) shares.push({ follower, events });
+    }
+    this.applyShares(shares);
+    for (const share of shares) {
+      const { follower, events, error } = share;
+      if (error !== undefined) {
+        this.failed(follower, error, (events[0] as RecordedEvent).position);
+        continue;
       }
-      if (slot.error?.startsWith('paused')) slot.error = null;
-      this.settle(slot, this.afterApply(slot, follower));
-    };
-    this.settle(slot, (async () => {
-      for await (const event of subscription) {
-        pending.push(event);
-        // Events of one catch-up page or one group commit arrive in the same turn: one transaction for all of them.
-        if (pending.length >= MAX_BATCH) {
-          flush();
-          // A catch-up reads page after page without waiting for I/O: give requests a turn between batches, or
-          // the API would stop answering until the whole log had been replayed.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        } else if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
+      if (follower.slot.error?.startsWith('paused')) follower.slot.error = null;
+      this.settle(follower.slot, this.afterApply(follower));
+    }
+    this.merge(reader);
+  }
+
+  /**
+   * Applies each follower's events and moves its checkpoint in a savepoint of its own, all in one transaction: one
+   * commit for every projection. Marks the shares that failed; on success moves the followers' positions.
+   */
+  private applyShares(shares: Share[]): void {
+    const at = this.now().toISOString();
+    this.moveCheckpoint ??= this.db.prepare('UPDATE projection_generations SET position = ?, updated_at = ? WHERE name = ? AND generation = ?');
+    const checkpoint = this.moveCheckpoint;
+    try {
+      this.db.transaction(() => {
+        for (const share of shares) {
+          const { follower, events } = share;
+          const { projection } = follower.slot;
+          try {
+            this.db.transaction(() => {
+              for (const event of events) projection.apply(follower.tables, event);
+              checkpoint.run((events[events.length - 1] as RecordedEvent).position, at, follower.row.name, follower.row.generation);
+            })();
+          } catch (error) {
+            // SQLite itself may have rolled back the whole transaction (a full disk, an I/O error): nothing of the
+            // batch is kept, for anyone.
+            if (!this.db.inTransaction) throw error;
+            share.error = error;
+          }
         }
+      })();
+    } catch (error) {
+      for (const share of shares) share.error ??= error;
+      return;
+    }
+    for (const share of shares) {
+      if (share.error !== undefined) continue;
+      const last = share.events[share.events.length - 1] as RecordedEvent;
+      share.follower.row = { ...share.follower.row, position: last.position };
+    }
+  }
+
+  /** A projection that failed stops (visibly); on a storage fault it pauses and follows on from its checkpoint later. */
+  private failed(follower: Follower, error: unknown, position: number): void {
+    const { slot } = follower;
+    const message = error instanceof Error ? error.message : String(error);
+    this.unfollow(follower);
+    if (isStorageFault(error)) {
+      // Its part rolled back with its checkpoint: once the disk takes writes again, follow on from there.
+      slot.error = `paused before position ${position}: ${message}; retrying`;
+      setTimeout(() => this.resume(follower), this.retryDelayMs).unref();
+    } else {
+      slot.error = `stopped before position ${position}: ${message}`;
+    }
+  }
+
+  /** Another reader that stands where this one does, with nothing pending, hands its followers over and ends. */
+  private merge(reader: LogReader<Follower>): void {
+    if (!this.readers.has(reader) || !reader.idle) return;
+    for (const other of this.readers) {
+      if (other === reader || other.yielded !== reader.yielded || !other.idle) continue;
+      for (const follower of other.followers) {
+        follower.reader = reader;
+        reader.followers.add(follower);
       }
-    })());
+      other.followers.clear();
+      this.readers.delete(other);
+      void other.end();
+    }
   }
 
   /** Follows on after a storage fault, unless the runner stopped or a rebuild replaced this follower meanwhile. */
-  private resume(slot: Slot, follower: Follower): void {
+  private resume(follower: Follower): void {
+    const { slot } = follower;
     if (this.stopped || (slot.active !== follower && slot.building !== follower)) return;
-    this.follow(slot, follower);
+    this.follow(follower);
   }
 
   /** Background work must not fail silently (nor crash the process): a failure stops the projection, visibly. */
@@ -283,33 +368,26 @@ export class ProjectionRunner {
     });
   }
 
-  private applyBatch(projection: Projection, follower: Follower, events: readonly RecordedEvent[]): void {
-    const last = events[events.length - 1] as RecordedEvent;
-    this.db.transaction(() => {
-      for (const event of events) projection.apply(follower.tables, event);
-      this.db
-        .prepare('UPDATE projection_generations SET position = ?, updated_at = ? WHERE name = ? AND generation = ?')
-        .run(last.position, this.now().toISOString(), follower.row.name, follower.row.generation);
-    })();
-    follower.row = { ...follower.row, position: last.position };
-  }
-
-  private async afterApply(slot: Slot, follower: Follower): Promise<void> {
+  private async afterApply(follower: Follower): Promise<void> {
+    const { slot } = follower;
     if (follower === slot.active) {
       for (const waiter of [...slot.waiters]) waiter();
       return;
     }
     if (follower !== slot.building || follower.row.position < (await this.store.lastPosition())) return;
-    // Caught up: the new generation becomes the one queries read, and the old one goes.
+    // Another batch's check may have swapped it in meanwhile.
+    if (follower !== slot.building) return;
+    // Caught up: the new generation gets its deferred indexes and becomes the one queries read; the old one goes.
     const previous = slot.active;
     this.db.transaction(() => {
+      slot.projection.indexes?.(follower.tables);
       if (previous) {
         dropGeneration(this.db, previous.row.name, previous.row.generation);
         this.db.prepare('DELETE FROM projection_generations WHERE name = ? AND generation = ?').run(previous.row.name, previous.row.generation);
       }
       this.db.prepare("UPDATE projection_generations SET state = 'active' WHERE name = ? AND generation = ?").run(follower.row.name, follower.row.generation);
     })();
-    await previous?.subscription?.unsubscribe();
+    if (previous) this.unfollow(previous);
     follower.row = { ...follower.row, state: 'active' };
     slot.active = follower;
     slot.building = undefined;

@@ -22,6 +22,12 @@ export interface Projection {
   /** Creates this generation's tables (always fresh: the runner never calls it on existing tables). */
   setup(tables: ReadModelTables): void;
   /**
+   * Creates the secondary indexes, if the projection keeps them apart from `setup`: the runner calls it once the
+   * new generation has caught up with the log, in the transaction that makes it the one queries read. Filling
+   * tables first and indexing them after is much cheaper than keeping every index in order row by row.
+   */
+  indexes?(tables: ReadModelTables): void;
+  /**
    * Applies one event. Runs inside the runner's transaction, which also moves the checkpoint: an event is
    * applied exactly once, or not at all if the process dies. Events of other kinds are ignored here.
    */
