@@ -13,6 +13,7 @@ const FLAG: Violation = { code: 'category-destroyed', category: 28, detail: 'acc
 function freshTables(generation = 1): ReadModelTables {
   const tables: ReadModelTables = { db: openReadModelDatabase(':memory:'), table: (n) => `subject_history_g${generation}_` + n };
   subjectHistoryProjection.setup(tables);
+  subjectHistoryProjection.indexes?.(tables);
   return tables;
 }
 
@@ -133,6 +134,7 @@ describe('subject-history projection', () => {
     const g1 = freshTables(1);
     const g2: ReadModelTables = { db: g1.db, table: (n) => 'subject_history_g2_' + n };
     subjectHistoryProjection.setup(g2);
+    subjectHistoryProjection.indexes?.(g2);
     applyAll(g1, [recorded()]);
     applyAll(g2, [recorded(), recorded()]);
     expect(subjectHistoryPage(g1, A, {}, null, 10).items).toHaveLength(1);
