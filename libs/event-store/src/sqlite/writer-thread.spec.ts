@@ -49,7 +49,7 @@ describe('SqliteEventStore writer thread', () => {
   it('fails appends with StoreUnavailableError when the writer thread dies, instead of leaving them waiting', async () => {
     const store = SqliteEventStore.open(newFile(), { now, writer: 'thread' });
     await store.appendToStream('s', [event('before')], NO_STREAM);
-    const worker = (store as unknown as { writerThread: { worker: Worker } }).writerThread.worker;
+    const worker = (store as unknown as { writerThread: { thread: { worker: Worker } } }).writerThread.thread.worker;
     await worker.terminate();
     const error = await rejection(store.appendToStream('s', [event()], 0));
     expect(error).toBeInstanceOf(StoreUnavailableError);
