@@ -13,8 +13,8 @@ describe('SqliteDataKeyStore', () => {
     stores.push(store);
     return store;
   };
-  afterEach(() => {
-    for (const store of stores.splice(0)) store.close();
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
   });
 
   it('creates a key on first use and gives the same one after', async () => {
@@ -62,7 +62,7 @@ describe('SqliteDataKeyStore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-keys-'));
     const path = join(dir, 'data-keys', 'keys.db');
     const key = await open(path).keyFor(A);
-    stores.pop()?.close();
+    await stores.pop()?.close();
     expect(statSync(path).mode & 0o077).toBe(0);
     expect(statSync(join(dir, 'data-keys')).mode & 0o077).toBe(0);
     expect(await open(path).find(A, 1)).toEqual(key.key);

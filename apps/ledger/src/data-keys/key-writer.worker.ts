@@ -1,0 +1,19 @@
+import { workerData } from 'node:worker_threads';
+import { serveRequests } from '@derbes/event-store';
+import { KeyFileWrites, openKeyFile } from './key-file';
+
+/** What the key writer thread is asked (see SqliteDataKeyStore). */
+export type KeyWriterRequest =
+  | { readonly create: readonly string[]; readonly createdAt: string }
+  | { readonly destroy: string; readonly at: string };
+
+/**
+ * The key writer thread: it owns the connection that writes the data-key file, so that the fsync of a group of new
+ * subjects' keys does not stop the request thread, which reads keys through its own connection.
+ */
+const db = openKeyFile((workerData as { path: string }).path);
+const writes = new KeyFileWrites(db);
+serveRequests(
+  (request: KeyWriterRequest) => ('create' in request ? writes.create(request.create, request.createdAt) : writes.destroy(request.destroy, request.at)),
+  () => db.close(),
+);
