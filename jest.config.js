@@ -16,6 +16,8 @@ module.exports = {
     '^@derbes/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@derbes/projections$': '<rootDir>/libs/projections/src/index.ts',
     '^@derbes/reports$': '<rootDir>/libs/reports/src/index.ts',
+    '^@derbes/integrity$': '<rootDir>/libs/integrity/src/index.ts',
+    '^@derbes/client$': '<rootDir>/libs/client/src/index.ts',
   },
   testTimeout: 30000,
 };

@@ -1,0 +1,2 @@
+// The typed client for emitting systems (issue 6).
+export {};
