@@ -3,6 +3,7 @@ import type { CategoryRef, Operation } from '@derbes/ledger';
 import type { ReadModelTables } from '../projection';
 import { openReadModelDatabase } from '../read-model-database';
 import { recorded, subject } from '../recorded-event.fixture';
+import { evolveCategoryInventory, holdsAfter, type CategoryInventoryState } from './category-inventory.evolve';
 import { subjectInventoryProjection } from './subject-inventory.projection';
 import { subjectInventory, type InventoryCategory } from './subject-inventory.queries';
 
@@ -97,6 +98,41 @@ describe('subject-inventory projection', () => {
     given(record('collect', '2026-01-01T08:00:00Z', { categories: [31] }));
     tables.db.transaction(() => subjectInventoryProjection.apply(tables, { ...record('collect', '2026-01-01T08:00:00Z', { categories: [2] }), type: 'SomethingElse' }))();
     expect(inventory()?.map((c) => [c.number, c.slug, c.known])).toEqual([[1, 'category-1', false], [2, 'category-2', false], [28, 'category-28', false], [31, 'category-31', true]]);
+  });
+
+  it('keeps each category exactly as evolveCategoryInventory folds its records, after every record, in any order of time and log', () => {
+    const operations: Operation[] = ['collect', 'access', 'change', 'transfer', 'block', 'unblock', 'destroy', 'depersonalize'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const expected = new Map<string, CategoryInventoryState>();
+    const seen = { blocked: 0, reblocked: 0, tie: 0 };
+    for (let i = 0; i < 400; i++) {
+      const operation = operations[Math.floor(next() * operations.length)] as Operation;
+      const subjectId = next() < 0.5 ? SUBJECT : OTHER;
+      const categories = next() < 0.3 ? [1, 2] : [next() < 0.5 ? 1 : 28];
+      // Few distinct instants, so that many records share one.
+      const occurredAt = `2026-0${1 + Math.floor(next() * 4)}-0${1 + Math.floor(next() * 2)}T08:00:00.000Z`;
+      const event = record(operation, occurredAt, {
+        subjectId, categories, ...(operation === 'transfer' && { recipient: { name: 'Fund', country: 'KZ' } }),
+      });
+      given(event);
+      for (const category of categories) {
+        const key = `${subjectId}/${category}`;
+        const before = expected.get(key);
+        if (operation === 'block') seen[before?.blockedAt ? 'reblocked' : 'blocked']++;
+        if (before && before.heldBy.at === occurredAt && holdsAfter(operation) !== before.held) seen.tie++;
+        const state = evolveCategoryInventory(before, operation, occurredAt, event.position);
+        expected.set(key, state);
+        const c = inventory(subjectId)?.find((x) => x.number === category);
+        expect(c && { ...c, sources: [], recipients: [] }).toEqual({
+          number: category, slug: `category-${category}`, known: true, held: state.held, sources: [],
+          firstProcessedAt: state.firstProcessedAt, lastProcessedAt: state.lastProcessedAt, lastChangedAt: state.lastChangedAt,
+          recipients: [], blockedAt: state.blockedAt, destroyedAt: state.destroyedAt, depersonalizedAt: state.depersonalizedAt,
+        });
+      }
+    }
+    // The sequence went through the cases that matter: blocks of blocked data, and ties in time that change `held`.
+    expect(Math.min(seen.blocked, seen.reblocked, seen.tie)).toBeGreaterThan(0);
   });
 
   it('refuses an event of a schema version it cannot read', () => {

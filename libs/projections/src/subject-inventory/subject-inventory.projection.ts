@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@derbes/event-store';
 import { upcastSubjectEvent } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
-import { evolveCategoryInventory, type CategoryInventoryState } from './category-inventory.evolve';
+import { evolveCategoryInventory } from './category-inventory.evolve';
 
 export const SUBJECT_INVENTORY = 'subject-inventory';
 
@@ -60,22 +60,8 @@ export interface CategoryRow {
   readonly depersonalized_at: string | null;
 }
 
-function toState(row: CategoryRow): CategoryInventoryState {
-  return {
-    held: row.held === 1,
-    heldBy: { at: row.held_at, position: row.held_position },
-    firstProcessedAt: row.first_at,
-    lastProcessedAt: row.last_at,
-    lastChangedAt: row.changed_at,
-    blockedAt: row.blocked_at,
-    destroyedAt: row.destroyed_at,
-    depersonalizedAt: row.depersonalized_at,
-  };
-}
-
 interface Statements {
-  readonly get: Statement<[string, number], CategoryRow>;
-  readonly put: Statement<unknown[]>;
+  readonly upsert: Statement<unknown[]>;
   readonly addSource: Statement<[string, number, string, string, number]>;
   readonly addRecipient: Statement<[string, number, string, string, number]>;
 }
@@ -84,17 +70,36 @@ interface Statements {
 // binding an object per row was a measurable share of a rebuild.
 const statements = new WeakMap<ReadModelTables, Statements>();
 
+/**
+ * A category's first record inserts the state evolveCategoryInventory gives it; any later one updates the row in
+ * place with the same rules written in SQL (the spec checks the two against each other), instead of reading the row,
+ * evolving it here and replacing it: a third of the time of a rebuild went to that round trip. The SET expressions
+ * see the row as it was before the update; `excluded` is the record's own state.
+ */
+function upsertSql(categories: string): string {
+  const decides = 'excluded.held_at >= held_at';
+  return `INSERT INTO ${categories} (subject_id, category, slug, held, held_at, held_position, first_at, last_at, changed_at,
+      blocked_at, destroyed_at, depersonalized_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO UPDATE SET
+      slug = excluded.slug,
+      held = CASE WHEN ${decides} THEN excluded.held ELSE held END,
+      held_position = CASE WHEN ${decides} THEN excluded.held_position ELSE held_position END,
+      held_at = CASE WHEN ${decides} THEN excluded.held_at ELSE held_at END,
+      first_at = min(first_at, excluded.first_at),
+      last_at = max(last_at, excluded.last_at),
+      changed_at = CASE WHEN excluded.changed_at IS NOT NULL AND (changed_at IS NULL OR excluded.changed_at > changed_at)
+        THEN excluded.changed_at ELSE changed_at END,
+      blocked_at = CASE WHEN ? THEN NULL ELSE coalesce(blocked_at, excluded.blocked_at) END,
+      destroyed_at = coalesce(destroyed_at, excluded.destroyed_at),
+      depersonalized_at = coalesce(depersonalized_at, excluded.depersonalized_at)`;
+}
+
 function statementsFor(tables: ReadModelTables): Statements {
   let prepared = statements.get(tables);
   if (prepared) return prepared;
-  const categories = `"${tables.table('categories')}"`;
   prepared = {
-    get: tables.db.prepare<[string, number], CategoryRow>(`SELECT * FROM ${categories} WHERE subject_id = ? AND category = ?`),
-    put: tables.db.prepare<unknown[]>(
-      `INSERT OR REPLACE INTO ${categories} (subject_id, category, slug, held, held_at, held_position, first_at, last_at, changed_at,
-         blocked_at, destroyed_at, depersonalized_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    upsert: tables.db.prepare<unknown[]>(upsertSql(`"${tables.table('categories')}"`)),
     addSource: tables.db.prepare(
       `INSERT OR IGNORE INTO "${tables.table('sources')}" (subject_id, category, kind, name, position) VALUES (?, ?, ?, ?, ?)`,
     ),
@@ -115,13 +120,14 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const { position } = stored;
   const at = occurredAtOf(data.occurredAt, position);
   const subjectId = data.subjectId;
-  const { get, put, addSource, addRecipient } = statementsFor(tables);
+  const { upsert, addSource, addRecipient } = statementsFor(tables);
+  // The state of a category that this record would be the first of: the same for every category it names.
+  const s = evolveCategoryInventory(undefined, data.operation, at, position);
+  const clearsBlock = data.operation === 'unblock' || data.operation === 'destroy' ? 1 : 0;
   for (const { number: category, slug } of data.categories) {
-    const before = get.get(subjectId, category);
-    const s = evolveCategoryInventory(before && toState(before), data.operation, at, position);
-    put.run(
+    upsert.run(
       subjectId, category, slug, s.held ? 1 : 0, s.heldBy.at, s.heldBy.position, s.firstProcessedAt, s.lastProcessedAt,
-      s.lastChangedAt, s.blockedAt, s.destroyedAt, s.depersonalizedAt,
+      s.lastChangedAt, s.blockedAt, s.destroyedAt, s.depersonalizedAt, clearsBlock,
     );
     if (data.operation === 'collect' && data.source) addSource.run(subjectId, category, data.source.kind, data.source.name ?? '', position);
     if (data.operation === 'transfer' && data.recipient) addRecipient.run(subjectId, category, data.recipient.name, data.recipient.country, position);
