@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import { DerbesClientError, RecordRejectedError, recordFieldErrors } from './client-errors';
+import { LedgerHttp, type BatchAnswer } from './ledger-http';
+import type { ProcessingRecord, RecordInput, RecordResult } from './processing-record';
+import { SequenceNumbers } from './sequence-numbers';
+import { InMemorySequenceStore, type SequenceStore } from './sequence-store';
+
+export interface DerbesClientOptions {
+  /** The ledger's address, e.g. `https://derbes.example.kz`. */
+  readonly baseUrl: string;
+  /** An emitter key bound to `system`. */
+  readonly token: string;
+  /** The system this client records as (a lowercase code); every record carries it. */
+  readonly system: string;
+  /** Where the numbering is kept. Default: in memory, which restarts at 1 with the process; use a FileSequenceStore in a service. */
+  readonly sequenceStore?: SequenceStore;
+  /** Records per request, 1-1,000. Default 500. */
+  readonly batchSize?: number;
+  /** How long a record waits for others before a partial batch is sent, when nothing is in flight. Default 200 ms. */
+  readonly flushIntervalMs?: number;
+  /** Resends of one batch after network errors, timeouts, 429 and 5xx before its records fail. Default 8. */
+  readonly maxRetries?: number;
+  /** Default 60 s; 0 sends none. */
+  readonly heartbeatIntervalMs?: number;
+  /** First backoff step; it doubles per attempt, with jitter. Default 250 ms. */
+  readonly retryBaseMs?: number;
+  /** Longest wait between attempts, Retry-After included. Default 60 s. */
+  readonly maxRetryDelayMs?: number;
+  /** Default 30 s; a request that takes longer counts as a network error. */
+  readonly requestTimeoutMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => Date;
+  /** Told of every problem: retries, refused records, failed heartbeats. Each record's promise is told of its own too. */
+  readonly onError?: (error: DerbesClientError) => void;
+}
+
+interface Entry {
+  readonly recordId: string;
+  readonly record: Omit<ProcessingRecord, 'sourceSequence'>;
+  sequence: number;
+  /** A number handed out before (a resend of a refused or interrupted record): it fills a gap and does not hold back heartbeats. */
+  reused: boolean;
+  readonly resolve: (result: RecordResult) => void;
+  readonly reject: (error: DerbesClientError) => void;
+  readonly done: Promise<unknown>;
+}
+
+/**
+ * Sends processing records to the Derbes ledger in batches, numbered per system, retried with the same recordIds
+ * until acknowledged, and sends heartbeats. One batch is in flight at a time, so records reach the ledger in the
+ * order they were handed in (see README: "Guarantees").
+ */
+export class DerbesClient {
+  private readonly system: string;
+  private readonly http: LedgerHttp;
+  private readonly batchSize: number;
+  private readonly flushIntervalMs: number;
+  private readonly maxRetries: number;
+  private readonly retryBaseMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly onError: (error: DerbesClientError) => void;
+  private readonly ready: Promise<void>;
+  private numbers: SequenceNumbers | undefined;
+  private readonly queue: Entry[] = [];
+  private inFlight: Entry[] = [];
+  private readonly open = new Map<string, Entry>();
+  private draining = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatSending: Promise<void> | undefined;
+  private closed = false;
+  private stopped: DerbesClientError | undefined;
+
+  constructor(options: DerbesClientOptions) {
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(options.system)) throw new Error(`system must be a lowercase code (a-z, 0-9, . _ -), not ${JSON.stringify(options.system)}`);
+    this.system = options.system;
+    this.batchSize = options.batchSize ?? 500;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > 1000) throw new Error('batchSize must be a whole number from 1 to 1000');
+    this.flushIntervalMs = options.flushIntervalMs ?? 200;
+    this.maxRetries = options.maxRetries ?? 8;
+    this.retryBaseMs = options.retryBaseMs ?? 250;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
+    this.onError = options.onError ?? (() => undefined);
+    const now = options.now ?? (() => new Date());
+    this.http = new LedgerHttp({ baseUrl: options.baseUrl, token: options.token, fetch: options.fetch ?? fetch, requestTimeoutMs: options.requestTimeoutMs ?? 30_000, now });
+    this.ready = SequenceNumbers.load(this.system, options.sequenceStore ?? new InMemorySequenceStore()).then(
+      (numbers) => this.start(numbers),
+      (error: unknown) => this.stop(new DerbesClientError('sequence_store_failed', `cannot load the numbering of ${this.system}: ${String(error)}`, [], undefined, { cause: error })),
+    );
+    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 60_000;
+    if (heartbeatIntervalMs > 0) {
+      this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatIntervalMs).unref();
+      void this.ready.then(() => this.heartbeat());
+    }
+  }
+
+  /**
+   * Numbers the record, queues it, and resolves with the ledger's answer for it once its batch is acknowledged.
+   * Rejects with a {@link RecordRejectedError} if the ledger refuses this record, or a {@link DerbesClientError}.
+   * A rejection nobody awaits does not crash the process: it is also reported to `onError`.
+   */
+  record(input: RecordInput): Promise<RecordResult> {
+    const recordId = input.recordId ?? randomUUID();
+    if (this.stopped || this.closed) return handled(Promise.reject(this.stopped ?? new DerbesClientError('client_closed', 'the client is closed')));
+    if (this.open.has(recordId)) return handled(Promise.reject(new DerbesClientError('record_in_progress', `record ${recordId} is already queued or in flight`)));
+    const { recordId: _given, occurredAt, ...rest } = input;
+    const record = { recordId, ...rest, system: this.system, occurredAt: typeof occurredAt === 'string' ? occurredAt : occurredAt.toISOString() };
+    let resolve!: (result: RecordResult) => void;
+    let reject!: (error: DerbesClientError) => void;
+    const promise = new Promise<RecordResult>((yes, no) => {
+      resolve = yes;
+      reject = no;
+    });
+    const entry: Entry = { recordId, record, sequence: 0, reused: false, resolve, reject, done: promise.catch(() => undefined) };
+    if (this.numbers) this.number(entry, this.numbers);
+    this.open.set(recordId, entry);
+    this.queue.push(entry);
+    this.schedule();
+    return handled(promise);
+  }
+
+  /** Resolves when every record handed in so far is acknowledged or has failed; keeps the process alive meanwhile. */
+  async flush(): Promise<void> {
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    try {
+      const pending = [...this.open.values()].map((e) => e.done);
+      if (pending.length > 0) void this.drain();
+      await Promise.all(pending);
+      await this.numbers?.save().catch((error: unknown) => this.report(storeError(error)));
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** Refuses new records, flushes, sends a last heartbeat and stops the timers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.flushTimer);
+    await this.heartbeatSending;
+    if (this.heartbeatTimer && !this.stopped) await this.heartbeat();
+  }
+
+  /**
+   * Numbers handed out and not acknowledged, not queued now: records refused, failed, or interrupted by a crash of an
+   * earlier run. Each shows at the ledger as a gap until a record with that recordId is handed in again.
+   */
+  async awaitingResend(): Promise<readonly { recordId: string; sourceSequence: number }[]> {
+    await this.ready;
+    return (this.numbers?.pending() ?? []).filter((p) => !this.open.has(p.recordId));
+  }
+
+  /** Gives up the number reserved for a recordId (it stays a gap at the ledger). False if none was reserved. */
+  async release(recordId: string): Promise<boolean> {
+    await this.ready;
+    if (this.open.has(recordId) || !this.numbers) return false;
+    const released = this.numbers.release(recordId);
+    await this.numbers.save();
+    return released;
+  }
+
+  private start(numbers: SequenceNumbers): void {
+    this.numbers = numbers;
+    for (const entry of this.queue) this.number(entry, numbers);
+  }
+
+  private number(entry: Entry, numbers: SequenceNumbers): void {
+    const before = numbers.last;
+    entry.sequence = numbers.assign(entry.recordId);
+    entry.reused = entry.sequence <= before;
+  }
+
+  private schedule(): void {
+    if (this.draining) return;
+    if (this.queue.length >= this.batchSize) {
+      void this.drain();
+    } else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => void this.drain(), this.flushIntervalMs).unref();
+    }
+  }
+
+  private async drain(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      await this.ready;
+      while (this.queue.length > 0) {
+        this.inFlight = this.queue.splice(0, this.batchSize);
+        await this.deliver();
+        this.inFlight = [];
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Sends the in-flight batch until each of its records is acknowledged or has failed. */
+  private async deliver(): Promise<void> {
+    let attempt = 0;
+    while (this.inFlight.length > 0) {
+      if (this.stopped) return this.fail(this.inFlight, this.stopped);
+      const answer = await this.send(this.inFlight);
+      switch (answer.kind) {
+        case 'recorded':
+          return this.acknowledge(answer.results);
+        case 'refused':
+          this.refuse(answer);
+          break;
+        case 'denied': {
+          const { body, status } = answer;
+          const code = status === 401 ? 'unauthenticated' : 'forbidden';
+          this.stop(new DerbesClientError(code, `the ledger refused the key (${status} ${body.code}: ${body.message}); the client has stopped`, body.errors, status));
+          break;
+        }
+        case 'too_large':
+          if (this.inFlight.length === 1) return this.fail(this.inFlight, new DerbesClientError('delivery_failed', 'the record alone is over the ledger\'s body limit', [], 413));
+          this.queue.unshift(...this.inFlight.splice(Math.ceil(this.inFlight.length / 2)));
+          break;
+        case 'transient': {
+          attempt += 1;
+          if (attempt > this.maxRetries) {
+            return this.fail(this.inFlight, new DerbesClientError('delivery_failed', `gave up after ${attempt} attempts; last: ${answer.reason}`));
+          }
+          const delay = this.backoff(attempt, answer.retryAfterMs);
+          this.report(new DerbesClientError('retrying', `batch of ${this.inFlight.length}: ${answer.reason}; attempt ${attempt + 1} in ${Math.round(delay)} ms`));
+          await sleep(delay);
+          break;
+        }
+        case 'unexpected':
+          return this.fail(this.inFlight, new DerbesClientError('delivery_failed', `unexpected answer: ${answer.reason}`, [], answer.status));
+        default:
+          return assertNever(answer);
+      }
+    }
+  }
+
+  /** The numbering is saved before the records carrying it leave, so a restart never hands a sent number out again. */
+  private async send(batch: readonly Entry[]): Promise<BatchAnswer> {
+    try {
+      await this.numbers?.save();
+    } catch (error) {
+      return { kind: 'transient', reason: storeError(error).message };
+    }
+    return this.http.postBatch(batch.map((e) => ({ ...e.record, sourceSequence: e.sequence })));
+  }
+
+  private acknowledge(results: Extract<BatchAnswer, { kind: 'recorded' }>['results']): void {
+    const batch = this.inFlight;
+    if (batch.some((e, i) => results[i]?.recordId !== e.recordId)) {
+      return this.fail(batch, new DerbesClientError('delivery_failed', 'the answer\'s results are not in the order of the records sent'));
+    }
+    batch.forEach((entry, i) => {
+      this.numbers?.acknowledge(entry.recordId);
+      this.open.delete(entry.recordId);
+      entry.resolve({ ...(results[i] as RecordResult), sourceSequence: entry.sequence });
+    });
+    this.inFlight = [];
+    void this.numbers?.save().catch((error: unknown) => this.report(storeError(error)));
+  }
+
+  /** 400 or 409: the records named by index fail, the others are sent again; nothing was written. */
+  private refuse(answer: Extract<BatchAnswer, { kind: 'refused' }>): void {
+    const { body, status } = answer;
+    const batch = this.inFlight;
+    const named = body.errors.length > 0 && batch.length === 1 ? body.errors.map((e) => ({ ...e, index: e.index ?? 0 })) : body.errors;
+    const indexes = new Set(named.flatMap((e) => (e.index !== undefined && e.index >= 0 && e.index < batch.length ? [e.index] : [])));
+    const code = body.code === 'record_id_conflict' ? 'record_id_conflict' : 'invalid_request';
+    if (indexes.size === 0) {
+      return this.fail(batch, new DerbesClientError(code, `the ledger refused the batch without naming a record: ${body.message}`, body.errors, status));
+    }
+    this.inFlight = batch.filter((entry, i) => {
+      if (!indexes.has(i)) return true;
+      const errors = recordFieldErrors(named.filter((e) => e.index === i));
+      const error = new RecordRejectedError(code, entry.recordId, entry.sequence, errors, status);
+      this.report(error);
+      this.settleFailed(entry, error);
+      return false;
+    });
+  }
+
+  /** Fails records with one error, reported once. */
+  private fail(entries: readonly Entry[], error: DerbesClientError): void {
+    if (entries.length > 0) this.report(error);
+    for (const entry of entries) this.settleFailed(entry, error);
+    if (entries === this.inFlight) this.inFlight = [];
+  }
+
+  private settleFailed(entry: Entry, error: DerbesClientError): void {
+    this.open.delete(entry.recordId);
+    entry.reject(error);
+  }
+
+  /** 401/403 or an unreadable store: every record queued fails, and so will every later one. */
+  private stop(error: DerbesClientError): void {
+    this.stopped ??= error;
+    const entries = [...this.inFlight, ...this.queue.splice(0)];
+    this.inFlight = [];
+    this.fail(entries, error);
+    clearInterval(this.heartbeatTimer);
+  }
+
+  private backoff(attempt: number, retryAfterMs: number | undefined): number {
+    const step = Math.min(this.maxRetryDelayMs, this.retryBaseMs * 2 ** (attempt - 1));
+    const jittered = step / 2 + (Math.random() * step) / 2;
+    if (retryAfterMs === undefined) return jittered;
+    return Math.min(this.maxRetryDelayMs, retryAfterMs + Math.random() * Math.min(this.retryBaseMs, retryAfterMs / 10 + 1));
+  }
+
+  /**
+   * Sends the highest number at or below which nothing is still queued or in flight: every missing number up to it is
+   * a real gap. Resends of old numbers (refills) do not hold it back, so it never goes down.
+   */
+  private heartbeat(): Promise<void> {
+    if (this.heartbeatSending || this.stopped || !this.numbers) return this.heartbeatSending ?? Promise.resolve();
+    const fresh = [...this.inFlight, ...this.queue].filter((e) => !e.reused).map((e) => e.sequence);
+    const lastSequence = fresh.length > 0 ? Math.min(...fresh) - 1 : this.numbers.last;
+    this.heartbeatSending = this.http.postHeartbeat(this.system, lastSequence).then(
+      (status) => {
+        if (status < 200 || status > 299) this.report(new DerbesClientError('heartbeat_failed', `heartbeat refused: ${status}`, [], status));
+      },
+      (error: unknown) => this.report(new DerbesClientError('heartbeat_failed', `heartbeat not sent: ${String(error)}`, [], undefined, { cause: error })),
+    ).finally(() => {
+      this.heartbeatSending = undefined;
+    });
+    return this.heartbeatSending;
+  }
+
+  private report(error: DerbesClientError): void {
+    try {
+      this.onError(error);
+    } catch {
+      // a failing error handler must not break delivery
+    }
+  }
+}
+
+function storeError(error: unknown): DerbesClientError {
+  return new DerbesClientError('sequence_store_failed', `cannot save the numbering: ${String(error)}`, [], undefined, { cause: error });
+}
+
+/** Marks a promise handled so that a caller who drops it does not crash the process; awaiting it still throws. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled answer ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,71 @@
+// The wire shapes of POST /v1/processing-records/batch, repeated here rather than imported from @derbes/ledger so
+// that an emitting service depends on this library alone (the ledger's DTO is the authority on the rules).
+
+export type Operation = 'collect' | 'access' | 'change' | 'transfer' | 'block' | 'unblock' | 'depersonalize' | 'destroy';
+
+/** What an emitting service hands to {@link DerbesClient.record}: a record without `system` and `sourceSequence`. */
+export interface RecordInput {
+  /** The idempotency key. Generated when absent; derive it from your own operation id to be able to resend after a crash. */
+  readonly recordId?: string;
+  readonly operation: Operation;
+  readonly subject: { readonly iin: string };
+  /** Order numbers (1-30) or codes ("medical-results"). */
+  readonly categories: readonly (number | string)[];
+  /** P01-P12 or the purpose's slug. */
+  readonly purpose: string;
+  readonly actor: { readonly id: string; readonly role: string; readonly unit: string };
+  /** ISO 8601 with a time zone; a Date is sent as its ISO string (UTC). */
+  readonly occurredAt: string | Date;
+  /** Required with `collect`, refused otherwise. */
+  readonly source?: { readonly kind: 'subject' | 'state-database' | 'third-party'; readonly name?: string };
+  /** Required with `transfer`, refused otherwise. */
+  readonly recipient?: { readonly name: string; readonly country: string; readonly kind?: 'organization' | 'person' };
+  readonly transferGround?: { readonly kind: 'consent' | 'treaty'; readonly reference: string };
+  /** Free text, at most 2,000 characters, never an IIN. */
+  readonly note?: string;
+  /** A local date YYYY-MM-DD. */
+  readonly embargoUntil?: string;
+}
+
+/** A record as sent: the input with its recordId, the client's system and its sequence number. */
+export interface ProcessingRecord extends Omit<RecordInput, 'recordId' | 'occurredAt'> {
+  readonly recordId: string;
+  readonly system: string;
+  readonly occurredAt: string;
+  readonly sourceSequence: number;
+}
+
+export interface Violation {
+  readonly code: string;
+  readonly category?: number;
+  readonly detail: string;
+}
+
+/** The ledger's answer for one record, with the sequence number the client gave it. */
+export interface RecordResult {
+  readonly recordId: string;
+  readonly status: 'created' | 'duplicate';
+  readonly subjectId: string;
+  readonly eventId: string;
+  readonly streamRevision: number;
+  readonly position: number;
+  readonly recordedAt: string;
+  readonly violations: readonly Violation[];
+  readonly sourceSequence: number;
+}
+
+/** One field the ledger refused: its path (`records[3].subject.iin`), why, and for batches the record's index. */
+export interface FieldError {
+  readonly field: string;
+  readonly reason: string;
+  readonly index?: number;
+}
+
+/** The ledger's one error shape (apps/ledger/src/http/error.filter.ts). */
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly message: string;
+  readonly errors: readonly FieldError[];
+  readonly correlationId?: string;
+}

@@ -1,0 +1,83 @@
+import type { SequenceState, SequenceStore } from './sequence-store';
+
+/**
+ * The numbering of one system: assigns consecutive numbers, remembers which are not yet acknowledged, and saves that
+ * through the store, coalescing saves (one write at a time; a save asked for during a write is done by the next one).
+ */
+export class SequenceNumbers {
+  private lastSequence = 0;
+  private readonly unacknowledged = new Map<string, number>();
+  private version = 0;
+  private savedVersion = 0;
+  private writing: Promise<void> | undefined;
+
+  private constructor(private readonly system: string, private readonly store: SequenceStore) {}
+
+  static async load(system: string, store: SequenceStore): Promise<SequenceNumbers> {
+    const numbers = new SequenceNumbers(system, store);
+    const state = await store.load();
+    if (state) {
+      if (state.system !== system) throw new Error(`the sequence store holds the numbering of system ${state.system}, not ${system}`);
+      numbers.lastSequence = state.lastSequence;
+      for (const [recordId, n] of Object.entries(state.unacknowledged)) numbers.unacknowledged.set(recordId, n);
+    }
+    return numbers;
+  }
+
+  /** The record's number: the one it was given before if it is still unacknowledged, else the next one. */
+  assign(recordId: string): number {
+    const earlier = this.unacknowledged.get(recordId);
+    if (earlier !== undefined) return earlier;
+    this.lastSequence += 1;
+    this.unacknowledged.set(recordId, this.lastSequence);
+    this.version += 1;
+    return this.lastSequence;
+  }
+
+  acknowledge(recordId: string): void {
+    if (this.unacknowledged.delete(recordId)) this.version += 1;
+  }
+
+  /** Gives up a reserved number for good: the ledger will show it as a gap. */
+  release(recordId: string): boolean {
+    const released = this.unacknowledged.delete(recordId);
+    if (released) this.version += 1;
+    return released;
+  }
+
+  get last(): number {
+    return this.lastSequence;
+  }
+
+  /** Numbers assigned and not acknowledged, lowest first. */
+  pending(): { recordId: string; sourceSequence: number }[] {
+    return [...this.unacknowledged].map(([recordId, sourceSequence]) => ({ recordId, sourceSequence })).sort((a, b) => a.sourceSequence - b.sourceSequence);
+  }
+
+  /** Resolves once every change made before the call is in the store. */
+  async save(): Promise<void> {
+    const target = this.version;
+    while (this.savedVersion < target) {
+      if (this.writing) {
+        await this.writing.catch(() => undefined);
+        continue;
+      }
+      const version = this.version;
+      this.writing = this.store.save(this.snapshot()).then(
+        () => {
+          this.savedVersion = Math.max(this.savedVersion, version);
+          this.writing = undefined;
+        },
+        (error: unknown) => {
+          this.writing = undefined;
+          throw error;
+        },
+      );
+      await this.writing;
+    }
+  }
+
+  private snapshot(): SequenceState {
+    return { system: this.system, lastSequence: this.lastSequence, unacknowledged: Object.fromEntries(this.unacknowledged) };
+  }
+}
