@@ -68,7 +68,7 @@ export class FakeLedger {
     }
     if (fault) {
       if (fault.status === 401 || fault.status === 403) return send(res, fault.status, error(fault.status, fault.status === 401 ? 'unauthenticated' : 'forbidden', []));
-      if (fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
+      if ('retryAfter' in fault && fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
       return send(res, fault.status, error(fault.status, fault.status === 429 ? 'rate_limited' : 'store_unavailable', []));
     }
     if (records.length > this.maxRecords) return send(res, 413, error(413, 'payload_too_large', []));
