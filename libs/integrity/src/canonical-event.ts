@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { CanonicalJsonError, canonicalJson, type JsonObject } from './canonical-json';
+
+/** The eight fields of a stored event (`RecordedEvent` of `@derbes/event-store` has this shape). */
+export interface CanonicalEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: number;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+  readonly created: string;
+}
+
+/** The fields the per-subject chain covers: known before the store assigns `position` and `created`. */
+export type ChainedEvent = Pick<CanonicalEvent, 'id' | 'type' | 'streamId' | 'revision' | 'data' | 'metadata'>;
+
+/** Domain-separation prefix of a chain hash; 0x00 and 0x01 are RFC 9162's leaf and node prefixes. */
+export const CHAIN_HASH_PREFIX = Buffer.from([0x02]);
+const LEAF_PREFIX = Buffer.from([0x00]);
+
+function str(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new CanonicalJsonError(field, `expected a string, got ${describe(value)}`);
+  return JSON.stringify(value);
+}
+
+function nonNegativeInteger(value: unknown, field: string): string {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new CanonicalJsonError(field, `expected a non-negative safe integer, got ${describe(value)}`);
+  }
+  return '' + value;
+}
+
+function object(value: unknown, field: string): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CanonicalJsonError(field, `expected a JSON object, got ${describe(value)}`);
+  }
+  return canonicalJson(value, field);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${value}` : typeof value;
+}
+
+// The members are written in their sorted order by hand: created, data, id, metadata, position, revision, streamId,
+// type (and without position and created for the chain), so no sort runs at the top level.
+
+/** The canonical JSON text of an event's eight fields (CANONICAL.md, "Canonical event bytes"). Other properties are ignored. */
+export function canonicalEventJson(event: CanonicalEvent): string {
+  return '{"created":' + str(event.created, 'created')
+    + ',"data":' + object(event.data, 'data')
+    + ',"id":' + str(event.id, 'id')
+    + ',"metadata":' + object(event.metadata, 'metadata')
+    + ',"position":' + nonNegativeInteger(event.position, 'position')
+    + ',"revision":' + nonNegativeInteger(event.revision, 'revision')
+    + ',"streamId":' + str(event.streamId, 'streamId')
+    + ',"type":' + str(event.type, 'type') + '}';
+}
+
+/** UTF-8 bytes of `canonicalEventJson(event)`: the Merkle leaf's data. */
+export function canonicalEventBytes(event: CanonicalEvent): Buffer {
+  return Buffer.from(canonicalEventJson(event), 'utf8');
+}
+
+/** RFC 9162 leaf hash of the event: SHA-256(0x00 || canonicalEventBytes(event)), without an intermediate Buffer. */
+export function eventLeafHash(event: CanonicalEvent): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(canonicalEventJson(event), 'utf8').digest();
+}
+
+/** The canonical JSON text the chain hash covers: id, type, streamId, revision, data, metadata (sorted). */
+export function chainJson(event: ChainedEvent): string {
+  return '{"data":' + object(event.data, 'data')
+    + ',"id":' + str(event.id, 'id')
+    + ',"metadata":' + object(event.metadata, 'metadata')
+    + ',"revision":' + nonNegativeInteger(event.revision, 'revision')
+    + ',"streamId":' + str(event.streamId, 'streamId')
+    + ',"type":' + str(event.type, 'type') + '}';
+}
+
+/**
+ * The per-subject chain hash, hex: SHA-256(0x02 || UTF-8 of chainJson(event)). The event's `metadata.previousHash`
+ * (the previous event's chain hash, or null for the first) is inside what is hashed, which makes it a chain.
+ */
+export function chainHash(event: ChainedEvent): string {
+  return createHash('sha256').update(CHAIN_HASH_PREFIX).update(chainJson(event), 'utf8').digest('hex');
+}
