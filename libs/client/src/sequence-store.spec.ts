@@ -1,0 +1,72 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DerbesClient } from './derbes-client';
+import { InMemorySequenceStore, type SequenceState, type SequenceStore } from './sequence-store';
+import { FileSequenceStore } from './sequence-store';
+import { aRecord, FakeLedger, TOKEN } from './spec-helpers';
+
+describe('FileSequenceStore', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'derbes-sequence-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('loads nothing from a file that does not exist, and what it saved after', async () => {
+    const store = new FileSequenceStore(join(dir, 'nested', 'hr-portal.json'));
+    expect(await store.load()).toBeUndefined();
+    const state = { system: 'hr-portal', lastSequence: 7, unacknowledged: { 'a-record': 7 } };
+    await store.save(state);
+    await store.save({ ...state, lastSequence: 8 });
+    expect(await new FileSequenceStore(store.path).load()).toEqual({ ...state, lastSequence: 8 });
+    expect(await readdir(join(dir, 'nested'))).toEqual(['hr-portal.json']);
+  });
+
+  it.each([
+    ['not JSON', '{"system": "hr-por'],
+    ['a negative number', '{"system":"hr-portal","lastSequence":-1,"unacknowledged":{}}'],
+    ['a reserved number above the last', '{"system":"hr-portal","lastSequence":3,"unacknowledged":{"x":4}}'],
+    ['no map', '{"system":"hr-portal","lastSequence":3}'],
+  ])('refuses a file with %s rather than restart the numbering', async (_what, text) => {
+    const path = join(dir, 'bad.json');
+    await writeFile(path, text);
+    await expect(new FileSequenceStore(path).load()).rejects.toThrow(/refusing to restart the numbering/);
+  });
+
+  it('writes a state a reader can follow: system, last number, numbers awaiting acknowledgement', async () => {
+    const path = join(dir, 'hr-portal.json');
+    await new FileSequenceStore(path).save({ system: 'hr-portal', lastSequence: 2, unacknowledged: { r2: 2 } });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ version: 1, system: 'hr-portal', lastSequence: 2, unacknowledged: { r2: 2 } });
+  });
+});
+
+describe('the numbering is saved before the records carrying it are sent', () => {
+  it('every batch leaves after a save covering its numbers', async () => {
+    const ledger = await new FakeLedger().start();
+    const saved: SequenceState[] = [];
+    const memory = new InMemorySequenceStore();
+    const store: SequenceStore = {
+      load: () => memory.load(),
+      save: async (state) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await memory.save(state);
+        saved.push(state);
+      },
+    };
+    const sentWhenSaved: { highest: number; savedLast: number }[] = [];
+    const watchingFetch: typeof fetch = async (url, init) => {
+      const body = JSON.parse(String(init?.body)) as { records?: { sourceSequence: number }[] };
+      if (body.records) sentWhenSaved.push({ highest: Math.max(...body.records.map((r) => r.sourceSequence)), savedLast: saved.at(-1)?.lastSequence ?? 0 });
+      return fetch(url, init);
+    };
+    const client = new DerbesClient({ baseUrl: ledger.url, token: TOKEN, system: 'hr-portal', sequenceStore: store, fetch: watchingFetch, batchSize: 4, flushIntervalMs: 1, heartbeatIntervalMs: 0 });
+    await Promise.all(Array.from({ length: 10 }, () => client.record(aRecord())));
+    await client.close();
+    await ledger.stop();
+
+    expect(sentWhenSaved.length).toBeGreaterThan(1);
+    for (const sent of sentWhenSaved) expect(sent.savedLast).toBeGreaterThanOrEqual(sent.highest);
+    expect(saved.at(-1)).toEqual({ system: 'hr-portal', lastSequence: 10, unacknowledged: {} });
+  });
+});
