@@ -1,0 +1,161 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { keyIdOf } from './tree-head';
+
+/** One version of the tree-head signing key. */
+export interface SigningKey {
+  readonly version: number;
+  readonly keyId: string;
+  readonly createdAt: string;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  readonly publicKeyPem: string;
+}
+
+/** What a verifier needs about a key: publishable. */
+export interface PublicKeyInfo {
+  readonly keyId: string;
+  readonly version: number;
+  readonly publicKeyPem: string;
+  readonly createdAt: string;
+}
+
+export interface SigningKeys {
+  /** The newest version: signs new tree heads. */
+  readonly current: SigningKey;
+  /** Every version, oldest first: heads signed before a rotation still verify. */
+  readonly all: readonly SigningKey[];
+  readonly publicKeys: readonly PublicKeyInfo[];
+}
+
+/** The content of `<dir>/key-<version>.json`. */
+interface KeyFile {
+  readonly version: number;
+  readonly keyId: string;
+  readonly createdAt: string;
+  readonly privateKeyPem: string;
+  readonly publicKeyPem: string;
+}
+
+const KEY_FILE = /^key-([1-9][0-9]*)\.json$/;
+
+/**
+ * The signing keys in `dir` (`key-1.json`, `key-2.json`...: PKCS#8 private and SPKI public key PEM, mode 0600, in a
+ * directory of mode 0700), creating the directory and version 1 if there is none. A key file that others than its
+ * owner may read, or whose keys do not match, stops it with the file named.
+ */
+export function loadOrCreateSigningKeys(dir: string, options: { readonly now?: Date } = {}): SigningKeys {
+  const existing = readKeys(dir);
+  if (existing.length > 0) return keysOf(existing);
+  writeNewKey(dir, 1, options.now ?? new Date()); // false if another process made it first: then theirs is read
+  return keysOf(readKeys(dir));
+}
+
+/** Adds version n + 1 to `dir`, which then signs; older versions stay for verifying the heads they signed. */
+export function rotate(dir: string, options: { readonly now?: Date } = {}): SigningKeys {
+  const existing = readKeys(dir);
+  const next = (existing.at(-1)?.version ?? 0) + 1;
+  if (!writeNewKey(dir, next, options.now ?? new Date())) {
+    throw new Error(`signing key version ${next} in ${dir} was made by another process meanwhile: not rotated twice`);
+  }
+  return keysOf(readKeys(dir));
+}
+
+function keysOf(keys: readonly SigningKey[]): SigningKeys {
+  return {
+    current: keys[keys.length - 1]!,
+    all: keys,
+    publicKeys: keys.map(({ keyId, version, publicKeyPem, createdAt }) => ({ keyId, version, publicKeyPem, createdAt })),
+  };
+}
+
+function ensureDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+function readKeys(dir: string): SigningKey[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names
+    .map((name) => ({ name, match: KEY_FILE.exec(name) }))
+    .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null)
+    .map(({ name, match }) => readKey(join(dir, name), Number(match[1])))
+    .sort((a, b) => a.version - b.version);
+}
+
+function readKey(path: string, version: number): SigningKey {
+  const fail = (why: string): never => {
+    throw new Error(`signing key ${path}: ${why}`);
+  };
+  if ((statSync(path).mode & 0o077) !== 0) fail('readable by others than its owner; chmod 600 it');
+  let file: KeyFile;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
+  } catch (error) {
+    return fail(`not JSON (${(error as Error).message})`);
+  }
+  if (file.version !== version) fail(`holds version ${file.version}, its name says ${version}`);
+  let privateKey: KeyObject;
+  let publicKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(file.privateKeyPem);
+    publicKey = createPublicKey(file.publicKeyPem);
+  } catch (error) {
+    return fail(`unreadable key (${(error as Error).message})`);
+  }
+  if (privateKey.asymmetricKeyType !== 'ed25519' || publicKey.asymmetricKeyType !== 'ed25519') fail('not an Ed25519 key');
+  const keyId = keyIdOf(publicKey);
+  if (keyIdOf(createPublicKey(privateKey)) !== keyId) fail('the private key does not belong to the public key');
+  if (file.keyId !== keyId) fail(`keyId ${file.keyId} is not the public key's (${keyId})`);
+  if (typeof file.createdAt !== 'string') fail('no createdAt');
+  return { version, keyId, createdAt: file.createdAt, privateKey, publicKey, publicKeyPem: file.publicKeyPem };
+}
+
+/**
+ * Writes key-<version>.json whole, durably, or not at all; never over an existing version. False when another
+ * process wrote that version first.
+ */
+function writeNewKey(dir: string, version: number, now: Date): boolean {
+  ensureDir(dir);
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const file: KeyFile = {
+    version,
+    keyId: keyIdOf(publicKey),
+    createdAt: now.toISOString(),
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+    publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }) as string,
+  };
+  const target = join(dir, `key-${version}.json`);
+  const temporary = join(dir, `.key-${version}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(file, null, 2) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temporary, target); // EEXIST rather than replace a version another process wrote
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+  const dirFd = openSync(dir, 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+  return true;
+}
