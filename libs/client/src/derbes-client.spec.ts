@@ -2,7 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DerbesClientError, RecordRejectedError } from './client-errors';
-import { DerbesClient, type DerbesClientOptions } from './derbes-client';
+import type { DerbesClientOptions } from './client-options';
+import { DerbesClient } from './derbes-client';
 import { FileSequenceStore } from './sequence-store';
 import { aRecord, FakeLedger, TOKEN } from './spec-helpers';
 

@@ -1,38 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DerbesClientError, RecordRejectedError, recordFieldErrors } from './client-errors';
+import { backoffDelay, sleep } from './backoff';
+import { settingsOf, type ClientSettings, type DerbesClientOptions } from './client-options';
 import { LedgerHttp, type BatchAnswer } from './ledger-http';
 import type { ProcessingRecord, RecordInput, RecordResult } from './processing-record';
 import { SequenceNumbers } from './sequence-numbers';
-import { InMemorySequenceStore, type SequenceStore } from './sequence-store';
-
-export interface DerbesClientOptions {
-  /** The ledger's address, e.g. `https://derbes.example.kz`. */
-  readonly baseUrl: string;
-  /** An emitter key bound to `system`. */
-  readonly token: string;
-  /** The system this client records as (a lowercase code); every record carries it. */
-  readonly system: string;
-  /** Where the numbering is kept. Default: in memory, which restarts at 1 with the process; use a FileSequenceStore in a service. */
-  readonly sequenceStore?: SequenceStore;
-  /** Records per request, 1-1,000. Default 500. */
-  readonly batchSize?: number;
-  /** How long a record waits for others before a partial batch is sent, when nothing is in flight. Default 200 ms. */
-  readonly flushIntervalMs?: number;
-  /** Resends of one batch after network errors, timeouts, 429 and 5xx before its records fail. Default 8. */
-  readonly maxRetries?: number;
-  /** Default 60 s; 0 sends none. */
-  readonly heartbeatIntervalMs?: number;
-  /** First backoff step; it doubles per attempt, with jitter. Default 250 ms. */
-  readonly retryBaseMs?: number;
-  /** Longest wait between attempts, Retry-After included. Default 60 s. */
-  readonly maxRetryDelayMs?: number;
-  /** Default 30 s; a request that takes longer counts as a network error. */
-  readonly requestTimeoutMs?: number;
-  readonly fetch?: typeof fetch;
-  readonly now?: () => Date;
-  /** Told of every problem: retries, refused records, failed heartbeats. Each record's promise is told of its own too. */
-  readonly onError?: (error: DerbesClientError) => void;
-}
+import { InMemorySequenceStore } from './sequence-store';
 
 interface Entry {
   readonly recordId: string;
@@ -51,14 +24,9 @@ interface Entry {
  * order they were handed in (see README: "Guarantees").
  */
 export class DerbesClient {
+  private readonly settings: ClientSettings;
   private readonly system: string;
   private readonly http: LedgerHttp;
-  private readonly batchSize: number;
-  private readonly flushIntervalMs: number;
-  private readonly maxRetries: number;
-  private readonly retryBaseMs: number;
-  private readonly maxRetryDelayMs: number;
-  private readonly onError: (error: DerbesClientError) => void;
   private readonly ready: Promise<void>;
   private numbers: SequenceNumbers | undefined;
   private readonly queue: Entry[] = [];
@@ -72,24 +40,15 @@ export class DerbesClient {
   private stopped: DerbesClientError | undefined;
 
   constructor(options: DerbesClientOptions) {
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(options.system)) throw new Error(`system must be a lowercase code (a-z, 0-9, . _ -), not ${JSON.stringify(options.system)}`);
-    this.system = options.system;
-    this.batchSize = options.batchSize ?? 500;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > 1000) throw new Error('batchSize must be a whole number from 1 to 1000');
-    this.flushIntervalMs = options.flushIntervalMs ?? 200;
-    this.maxRetries = options.maxRetries ?? 8;
-    this.retryBaseMs = options.retryBaseMs ?? 250;
-    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
-    this.onError = options.onError ?? (() => undefined);
-    const now = options.now ?? (() => new Date());
-    this.http = new LedgerHttp({ baseUrl: options.baseUrl, token: options.token, fetch: options.fetch ?? fetch, requestTimeoutMs: options.requestTimeoutMs ?? 30_000, now });
-    this.ready = SequenceNumbers.load(this.system, options.sequenceStore ?? new InMemorySequenceStore()).then(
+    const settings = (this.settings = settingsOf(options));
+    this.system = settings.system;
+    this.http = new LedgerHttp(settings);
+    this.ready = SequenceNumbers.load(this.system, settings.sequenceStore ?? new InMemorySequenceStore()).then(
       (numbers) => this.start(numbers),
       (error: unknown) => this.stop(new DerbesClientError('sequence_store_failed', `cannot load the numbering of ${this.system}: ${String(error)}`, [], undefined, { cause: error })),
     );
-    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 60_000;
-    if (heartbeatIntervalMs > 0) {
-      this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatIntervalMs).unref();
+    if (settings.heartbeatIntervalMs > 0) {
+      this.heartbeatTimer = setInterval(() => void this.heartbeat(), settings.heartbeatIntervalMs).unref();
       void this.ready.then(() => this.heartbeat());
     }
   }
@@ -173,10 +132,10 @@ export class DerbesClient {
 
   private schedule(): void {
     if (this.draining) return;
-    if (this.queue.length >= this.batchSize) {
+    if (this.queue.length >= this.settings.batchSize) {
       void this.drain();
     } else if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => void this.drain(), this.flushIntervalMs).unref();
+      this.flushTimer = setTimeout(() => void this.drain(), this.settings.flushIntervalMs).unref();
     }
   }
 
@@ -188,7 +147,7 @@ export class DerbesClient {
     try {
       await this.ready;
       while (this.queue.length > 0) {
-        this.inFlight = this.queue.splice(0, this.batchSize);
+        this.inFlight = this.queue.splice(0, this.settings.batchSize);
         await this.deliver();
         this.inFlight = [];
       }
@@ -221,10 +180,10 @@ export class DerbesClient {
           break;
         case 'transient': {
           attempt += 1;
-          if (attempt > this.maxRetries) {
+          if (attempt > this.settings.maxRetries) {
             return this.fail(this.inFlight, new DerbesClientError('delivery_failed', `gave up after ${attempt} attempts; last: ${answer.reason}`));
           }
-          const delay = this.backoff(attempt, answer.retryAfterMs);
+          const delay = backoffDelay(attempt, answer.retryAfterMs, this.settings.retryBaseMs, this.settings.maxRetryDelayMs);
           this.report(new DerbesClientError('retrying', `batch of ${this.inFlight.length}: ${answer.reason}; attempt ${attempt + 1} in ${Math.round(delay)} ms`));
           await sleep(delay);
           break;
@@ -302,21 +261,15 @@ export class DerbesClient {
     clearInterval(this.heartbeatTimer);
   }
 
-  private backoff(attempt: number, retryAfterMs: number | undefined): number {
-    const step = Math.min(this.maxRetryDelayMs, this.retryBaseMs * 2 ** (attempt - 1));
-    const jittered = step / 2 + (Math.random() * step) / 2;
-    if (retryAfterMs === undefined) return jittered;
-    return Math.min(this.maxRetryDelayMs, retryAfterMs + Math.random() * Math.min(this.retryBaseMs, retryAfterMs / 10 + 1));
-  }
-
   /**
    * Sends the highest number at or below which nothing is still queued or in flight: every missing number up to it is
    * a real gap. Resends of old numbers (refills) do not hold it back, so it never goes down.
    */
   private heartbeat(): Promise<void> {
     if (this.heartbeatSending || this.stopped || !this.numbers) return this.heartbeatSending ?? Promise.resolve();
-    const fresh = [...this.inFlight, ...this.queue].filter((e) => !e.reused).map((e) => e.sequence);
-    const lastSequence = fresh.length > 0 ? Math.min(...fresh) - 1 : this.numbers.last;
+    // Fresh numbers are queued in increasing order, so the first one still in progress is the lowest.
+    const first = this.inFlight.find((e) => !e.reused) ?? this.queue.find((e) => !e.reused);
+    const lastSequence = first ? first.sequence - 1 : this.numbers.last;
     this.heartbeatSending = this.http.postHeartbeat(this.system, lastSequence).then(
       (status) => {
         if (status < 200 || status > 299) this.report(new DerbesClientError('heartbeat_failed', `heartbeat refused: ${status}`, [], status));
@@ -330,7 +283,7 @@ export class DerbesClient {
 
   private report(error: DerbesClientError): void {
     try {
-      this.onError(error);
+      this.settings.onError(error);
     } catch {
       // a failing error handler must not break delivery
     }
@@ -345,10 +298,6 @@ function storeError(error: unknown): DerbesClientError {
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function assertNever(value: never): never {
