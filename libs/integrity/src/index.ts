@@ -1,2 +1,18 @@
-// The verifiable log (issue 6): filled in by the integrity work.
-export {};
+// The verifiable log (issue 6): canonical event bytes, the RFC 9162 Merkle tree and its proofs, the per-subject
+// chain and signed tree heads. CANONICAL.md is the contract for verifiers outside Derbes.
+export { CanonicalJsonError, canonicalJson, type JsonObject, type JsonValue } from './canonical-json';
+export {
+  CHAIN_HASH_PREFIX, canonicalEventBytes, canonicalEventJson, chainHash, chainJson, eventLeafHash,
+  type CanonicalEvent, type ChainedEvent,
+} from './canonical-event';
+export {
+  EMPTY_ROOT, HASH_SIZE, consistencyProof, inclusionProof, leafHash, merkleRoot, nodeHash, verifyConsistency,
+  verifyInclusion,
+} from './merkle';
+export { MerkleLog, type MerkleLogOptions } from './merkle-log';
+export {
+  keyIdOf, rawPublicKey, signTreeHead, treeHeadSignedBytes, verifyTreeHead,
+  type SignedTreeHead, type TreeHead, type TreeHeadSigner,
+} from './tree-head';
+export { loadOrCreateSigningKeys, rotate, type PublicKeyInfo, type SigningKey, type SigningKeys } from './signing-keys';
+export { verifyChain, type ChainBreak, type ChainVerdict } from './subject-chain';
