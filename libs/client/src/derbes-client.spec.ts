@@ -227,6 +227,20 @@ describe('DerbesClient against a ledger over HTTP', () => {
       expect(await restarted.awaitingResend()).toEqual([]);
     });
 
+    it('saves a number as soon as it is handed out, before its batch leaves', async () => {
+      const store = new FileSequenceStore(join(dir, 'hr-portal.sequence.json'));
+      const derbes = client({ sequenceStore: store, flushIntervalMs: 60_000 });
+      const recordId = '00000000-0000-4000-8000-000000000007';
+      const pending = derbes.record(aRecord({ recordId }));
+      for (let i = 0; i < 500 && (await store.load())?.lastSequence !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+
+      expect(await store.load()).toEqual({ system: 'hr-portal', lastSequence: 1, unacknowledged: { [recordId]: 1 } });
+      expect(ledger.requests).toHaveLength(0);
+      await derbes.flush();
+      await expect(pending).resolves.toMatchObject({ sourceSequence: 1 });
+      expect(await store.load()).toEqual({ system: 'hr-portal', lastSequence: 1, unacknowledged: {} });
+    });
+
     it('refuses a file that holds another system\'s numbering', async () => {
       const path = join(dir, 'shared.json');
       await new FileSequenceStore(path).save({ system: 'payroll', lastSequence: 10, unacknowledged: {} });

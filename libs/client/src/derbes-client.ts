@@ -71,7 +71,11 @@ export class DerbesClient {
       reject = no;
     });
     const entry: Entry = { recordId, record, sequence: 0, reused: false, resolve, reject, done: promise.catch(() => undefined) };
-    if (this.numbers) this.number(entry, this.numbers);
+    // Saved at once rather than only before sending: a crash then loses unseen only the records of the last write.
+    if (this.numbers) {
+      this.number(entry, this.numbers);
+      this.numbers.saveInBackground((error) => this.report(storeError(error)));
+    }
     this.open.set(recordId, entry);
     this.queue.push(entry);
     this.schedule();
@@ -122,6 +126,7 @@ export class DerbesClient {
   private start(numbers: SequenceNumbers): void {
     this.numbers = numbers;
     for (const entry of this.queue) this.number(entry, numbers);
+    if (this.queue.length > 0) numbers.saveInBackground((error) => this.report(storeError(error)));
   }
 
   private number(entry: Entry, numbers: SequenceNumbers): void {
@@ -217,7 +222,7 @@ export class DerbesClient {
       entry.resolve({ ...(results[i] as RecordResult), sourceSequence: entry.sequence });
     });
     this.inFlight = [];
-    void this.numbers?.save().catch((error: unknown) => this.report(storeError(error)));
+    this.numbers?.saveInBackground((error) => this.report(storeError(error)));
   }
 
   /** 400 or 409: the records named by index fail, the others are sent again; nothing was written. */

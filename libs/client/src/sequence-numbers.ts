@@ -10,6 +10,7 @@ export class SequenceNumbers {
   private version = 0;
   private savedVersion = 0;
   private writing: Promise<void> | undefined;
+  private background = false;
 
   private constructor(private readonly system: string, private readonly store: SequenceStore) {}
 
@@ -52,6 +53,25 @@ export class SequenceNumbers {
   /** Numbers assigned and not acknowledged, lowest first. */
   pending(): { recordId: string; sourceSequence: number }[] {
     return [...this.unacknowledged].map(([recordId, sourceSequence]) => ({ recordId, sourceSequence })).sort((a, b) => a.sourceSequence - b.sourceSequence);
+  }
+
+  /**
+   * Saves soon without waiting: at most one such save at a time, followed by another if numbers changed meanwhile.
+   * After a failure the next change or the next send tries again.
+   */
+  saveInBackground(onError: (error: unknown) => void): void {
+    if (this.background) return;
+    this.background = true;
+    this.save().then(
+      () => {
+        this.background = false;
+        if (this.savedVersion < this.version) this.saveInBackground(onError);
+      },
+      (error: unknown) => {
+        this.background = false;
+        onError(error);
+      },
+    );
   }
 
   /** Resolves once every change made before the call is in the store. */
