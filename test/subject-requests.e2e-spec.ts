@@ -171,7 +171,7 @@ describe('a corrected working-day calendar', () => {
         requestId: received.body.requestId, previous: { date: '2026-11-25' }, deadline: { date: '2026-11-26', calendar: { version: expect.stringContaining('kz-2026-decree@2') } },
         reason: expect.stringContaining('calendar'),
       });
-      const queue = await t.http.get('/v1/subject-requests').query({ position: String(await t.written()) }).expect(200);
+      const queue = await t.http.get('/v1/subject-requests').query({ position: String(await t.store.lastPosition()) }).expect(200);
       expect(queue.body.items).toEqual([expect.objectContaining({ requestId: received.body.requestId, deadline: '2026-11-26', retimed: 1, dueToday: false })]);
       // Once moved, a restart with the same calendar moves nothing.
       await t.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
+import { ProjectionRunner } from '@derbes/projections';
 import { ApiKeys, type NewApiKey } from '../../apps/ledger/src/auth/api-keys';
 import type { Role } from '../../apps/ledger/src/auth/roles';
 import { Clock } from '../../apps/ledger/src/clock';
@@ -117,6 +118,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   for (const system of TEST_SYSTEMS) {
     tokens[`emitter:${system}`] = (await keys.create({ name: `${system}-service`, role: 'emitter', unit: system, system, grants: [] }, 'test')).token;
   }
+  if (config.runProjections) await projectionsBuilt(app.get(ProjectionRunner));
   const server = app.getHttpServer();
   const base = await store.lastPosition();
   const routed = (method: Method, path: string) =>
@@ -184,4 +186,16 @@ export function aRecord(overrides: Record<string, unknown> = {}): Record<string,
     note: 'competition file',
     ...overrides,
   };
+}
+
+/**
+ * Waits until every read model has a first generation: on a file store they are built on a thread of their own,
+ * which takes a moment to start, and a test's first read would otherwise meet 503 projection_building.
+ */
+async function projectionsBuilt(runner: ProjectionRunner): Promise<void> {
+  for (let i = 0; i < 1500; i++) {
+    if ((await runner.status()).every((s) => s.active !== null)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the read models were not built within 30 s of start-up');
 }

@@ -16,11 +16,15 @@ import {
 } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
 import { Clock } from './clock';
+import { ThreadedProjectionRunner } from './projections-thread';
 import { LEDGER_CONFIG } from './config/config.tokens';
 import type { LedgerConfig } from './config/ledger-config';
 
+/** What of the configuration the projections read. */
+export type ProjectionSettings = Pick<LedgerConfig, 'owner' | 'utcOffsetMinutes'>;
+
 /** Every projection the ledger runs; some read the registers (which categories are sensitive) and the calendar's offset. */
-export function ledgerProjections(catalog: RegisterCatalog, config: LedgerConfig): Projection[] {
+export function ledgerProjections(catalog: RegisterCatalog, config: ProjectionSettings): Projection[] {
   return [
     subjectHistoryProjection,
     subjectInventoryProjection,
@@ -41,7 +45,18 @@ export const projectionRunnerProvider: FactoryProvider<ProjectionRunner> = {
   provide: ProjectionRunner,
   inject: [EVENT_STORE, LEDGER_CONFIG, Clock, RegisterCatalog],
   useFactory: (store: EventStore, config: LedgerConfig, clock: Clock, catalog: RegisterCatalog) => {
-    const runner = new ProjectionRunner(store, openReadModelDatabase(readModelPath(config)), ledgerProjections(catalog, config), () => clock.now());
+    const readModels = openReadModelDatabase(readModelPath(config));
+    const projections = ledgerProjections(catalog, config);
+    // On a file, the read models are kept on a thread of their own; in memory, they can only be kept here.
+    if (config.runProjections && config.eventStore !== ':memory:') {
+      const runner = new ThreadedProjectionRunner(store, readModels, projections, {
+        eventStore: config.eventStore, readModels: readModelPath(config), registersFile: config.registersFile,
+        owner: config.owner, utcOffsetMinutes: config.utcOffsetMinutes,
+      });
+      runner.attach();
+      return runner;
+    }
+    const runner = new ProjectionRunner(store, readModels, projections, () => clock.now());
     if (config.runProjections) runner.start();
     else runner.attach();
     return runner;

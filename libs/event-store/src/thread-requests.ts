@@ -73,27 +73,41 @@ export class ThreadClient {
 }
 
 /**
- * The worker thread's side of ThreadClient: answers each request with what `handle` returns, or with the error it
- * throws (message, name and code); on close, runs `onClose` and ends.
+ * The worker thread's side of ThreadClient: answers each request with what `handle` returns (or the promise it
+ * returns settles to), or with the error it throws (message, name and code); on close, awaits `onClose` and ends.
+ * A synchronous answer is sent at once, so that a thread doing one thing at a time answers in order.
  */
-export function serveRequests(handle: (body: never) => unknown, onClose: () => void): void {
+export function serveRequests(handle: (body: never) => unknown, onClose: () => unknown): void {
   const port = parentPort;
   if (!port) throw new Error('serveRequests runs in a worker thread');
+  const fail = (id: number, error: unknown) => {
+    const e = error as { message?: unknown; code?: unknown; name?: unknown } | null;
+    port.postMessage({
+      id,
+      error: { message: String(e?.message ?? error), name: String(e?.name ?? 'Error'), ...(typeof e?.code === 'string' ? { code: e.code } : {}) },
+    });
+  };
+  const answer = (id: number, result: unknown, after?: () => void) => {
+    if (!(result instanceof Promise)) {
+      port.postMessage({ id, result });
+      after?.();
+      return;
+    }
+    result.then((value: unknown) => {
+      port.postMessage({ id, result: value });
+      after?.();
+    }, (error: unknown) => fail(id, error));
+  };
   port.on('message', (envelope: Envelope) => {
     try {
       if ('close' in envelope) {
-        onClose();
-        port.postMessage({ id: envelope.id, result: null });
-        port.close();
-        return;
+        const closing = onClose();
+        answer(envelope.id, closing instanceof Promise ? closing.then(() => null) : null, () => port.close());
+      } else {
+        answer(envelope.id, handle(envelope.body as never));
       }
-      port.postMessage({ id: envelope.id, result: handle(envelope.body as never) });
     } catch (error) {
-      const e = error as { message?: unknown; code?: unknown; name?: unknown } | null;
-      port.postMessage({
-        id: envelope.id,
-        error: { message: String(e?.message ?? error), name: String(e?.name ?? 'Error'), ...(typeof e?.code === 'string' ? { code: e.code } : {}) },
-      });
+      fail(envelope.id, error);
     }
   });
 }

@@ -1,0 +1,35 @@
+import { workerData } from 'node:worker_threads';
+import { SqliteEventStore, serveRequests } from '@derbes/event-store';
+import { ProjectionRunner, openReadModelDatabase } from '@derbes/projections';
+import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
+import { ledgerProjections, type ProjectionSettings } from './projections.provider';
+
+/** What the projections thread is given: enough of the configuration to open the files and build the projections. */
+export interface ProjectionsThreadData extends ProjectionSettings {
+  readonly eventStore: string;
+  readonly readModels: string;
+  readonly registersFile: string | null;
+}
+
+/** What it is asked: the status of every projection (the request thread serves /health from it). */
+export type ProjectionsThreadRequest = { readonly status: true };
+
+/**
+ * The projections thread: it follows the log and keeps the read models, on the second core, while the request
+ * thread answers (it reads the read models through its own connection, as it would beside `derbes projections
+ * run`). It reads the log through a connection of its own and looks for new events every 50 ms.
+ */
+const data = workerData as ProjectionsThreadData;
+const extra = data.registersFile ? loadRegistersFile(data.registersFile) : [];
+const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: data.utcOffsetMinutes });
+const store = SqliteEventStore.open(data.eventStore, { writer: 'inline', pollIntervalMs: 50 });
+const runner = new ProjectionRunner(store, openReadModelDatabase(data.readModels), ledgerProjections(catalog, data));
+runner.start();
+
+serveRequests(
+  (_request: ProjectionsThreadRequest) => runner.status(),
+  async () => {
+    await runner.stop();
+    await store.close();
+  },
+);
