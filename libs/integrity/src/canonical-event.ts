@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { CanonicalJsonError, canonicalJson, type JsonObject } from './canonical-json';
 
 /** The eight fields of a stored event (`RecordedEvent` of `@derbes/event-store` has this shape). */
@@ -18,7 +18,11 @@ export type ChainedEvent = Pick<CanonicalEvent, 'id' | 'type' | 'streamId' | 're
 
 /** Domain-separation prefix of a chain hash; 0x00 and 0x01 are RFC 9162's leaf and node prefixes. */
 export const CHAIN_HASH_PREFIX = Buffer.from([0x02]);
-const LEAF_PREFIX = Buffer.from([0x00]);
+// The prefixes as characters: U+0000 and U+0002 are the single UTF-8 bytes 0x00 and 0x02, so that the one-shot
+// crypto.hash (about twice as fast as createHash here) takes prefix and text as one string. Canonical JSON never
+// holds a lone surrogate (they are escaped), so UTF-8 encoding it is exact.
+const LEAF_PREFIX_CHAR = '\u0000';
+const CHAIN_PREFIX_CHAR = '\u0002';
 
 function str(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new CanonicalJsonError(field, `expected a string, got ${describe(value)}`);
@@ -67,7 +71,7 @@ export function canonicalEventBytes(event: CanonicalEvent): Buffer {
 
 /** RFC 9162 leaf hash of the event: SHA-256(0x00 || canonicalEventBytes(event)), without an intermediate Buffer. */
 export function eventLeafHash(event: CanonicalEvent): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(canonicalEventJson(event), 'utf8').digest();
+  return hash('sha256', LEAF_PREFIX_CHAR + canonicalEventJson(event), 'buffer');
 }
 
 /** The canonical JSON text the chain hash covers: id, type, streamId, revision, data, metadata (sorted). */
@@ -85,5 +89,5 @@ export function chainJson(event: ChainedEvent): string {
  * (the previous event's chain hash, or null for the first) is inside what is hashed, which makes it a chain.
  */
 export function chainHash(event: ChainedEvent): string {
-  return createHash('sha256').update(CHAIN_HASH_PREFIX).update(chainJson(event), 'utf8').digest('hex');
+  return hash('sha256', CHAIN_PREFIX_CHAR + chainJson(event), 'hex');
 }

@@ -3,7 +3,7 @@
  * The reference functions here work on the leaves' hashes in memory and follow the RFC's recursive definitions
  * literally; MerkleLog computes the same results from stored subtrees.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export const HASH_SIZE = 32;
 const LEAF_PREFIX = Buffer.from([0x00]);
@@ -17,9 +17,18 @@ export function leafHash(data: Uint8Array): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
 }
 
+// Two hashes side by side after the prefix, for the one-shot crypto.hash (about half the time of createHash with
+// three updates); hashing is synchronous, so one buffer serves every call.
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01);
+
 /** SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+    return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  }
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 1 + HASH_SIZE);
+  return hash('sha256', NODE_INPUT, 'buffer');
 }
 
 /** The largest power of two smaller than n (n >= 2). */
