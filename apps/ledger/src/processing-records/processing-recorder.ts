@@ -28,6 +28,7 @@ import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { SubjectSealer, hasTextToSeal } from '../data-keys/subject-sealer';
 import { LedgerError } from '../ledger-errors';
+import { linkEvents } from '../subjects/chain-links';
 import { DecidedOnFailedAppendError, SubjectStateCache, awaitStored, pendingAppend, type LoadedSubject } from './subject-state.cache';
 
 /** What the ledger answers for one record. */
@@ -150,12 +151,10 @@ export class ProcessingRecorder {
       // decider stays pure and the state never holds a sealed text.
       const metadata: EventMetadata = { schemaVersion: PROCESSING_RECORDED_SCHEMA_VERSION, recordedAt, correlationId, requestHash: hashes[i] as string };
       const key = keys.get(command.subjectId) ?? null;
-      operations.push({
-        streamId,
-        expectedRevision: subject.revision < 0 ? NO_STREAM : subject.revision,
-        events: events.map((e) => ({ id: e.data.recordId, type: e.type, data: this.sealer.seal(key, e).data as never, metadata: metadata as never })),
-      });
-      subjects.set(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state) });
+      const linked = linkEvents(streamId, subject.revision + 1, subject.lastHash,
+        events.map((e) => ({ id: e.data.recordId, type: e.type, data: this.sealer.seal(key, e).data as never, metadata: metadata as never })));
+      operations.push({ streamId, expectedRevision: subject.revision < 0 ? NO_STREAM : subject.revision, events: linked.events });
+      subjects.set(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state), lastHash: linked.lastHash });
     }
     const append = pendingAppend();
     for (const [streamId, subject] of subjects) this.cache.remember(streamId, { ...subject, stored: append.stored });

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import { evolve, initialSubjectState, upcastSubjectEvent, type SubjectState } from '@derbes/ledger';
+import { lastChainHash } from '../subjects/chain-links';
 
 /** A subject's decision state and the revision of the stream it was folded from (-1: no stream yet). */
 export interface LoadedSubject {
   readonly revision: number;
   readonly state: SubjectState;
+  /** The chain hash of the stream's last event, which the next one links to (null: nothing chained yet). */
+  readonly lastHash: string | null;
   /**
    * For a state published before its append committed: settles true once that append is stored, false if it failed.
    * A decision made on such a state holds only if it settles true: should it lose to a writer in another process,
@@ -61,7 +64,8 @@ export class SubjectStateCache {
       const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
       if (event) state = evolve(state, event);
     }
-    const loaded = { revision: events.length > 0 ? (events[events.length - 1]?.revision ?? -1) : -1, state };
+    const last = events[events.length - 1];
+    const loaded = { revision: last?.revision ?? -1, state, lastHash: lastChainHash(last) };
     this.remember(streamId, loaded);
     return loaded;
   }

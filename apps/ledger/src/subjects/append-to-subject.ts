@@ -1,6 +1,7 @@
 import { NO_STREAM, WrongExpectedVersionError, type AppendResult, type EventStore, type EventData } from '@derbes/event-store';
 import { evolve, subjectStreamId, type SubjectEvent, type SubjectState } from '@derbes/ledger';
 import { LedgerError } from '../ledger-errors';
+import { linkEvents } from './chain-links';
 import { DecidedOnFailedAppendError, awaitStored, pendingAppend, type SubjectStateCache } from '../processing-records/subject-state.cache';
 
 const MAX_ATTEMPTS = 5;
@@ -8,7 +9,7 @@ const MAX_ATTEMPTS = 5;
 /**
  * Load -> decide -> append on one subject's stream, retried on a concurrent writer a bounded number of times. The
  * decision is published to the cache before the append so that writers in this process queue behind it; it is
- * forgotten if the append fails. `decide` may throw (a domain error) and then nothing is written. Returns null
+ * forgotten if the append fails. The events are linked into the subject's hash chain (chain-links.ts). `decide` may throw (a domain error) and then nothing is written. Returns null
  * when the decision is to write nothing.
  */
 export async function appendToSubject(
@@ -24,11 +25,14 @@ export async function appendToSubject(
     const subject = cache.peek(streamId) ?? loaded;
     const events = decide(subject.state);
     if (events.length === 0) return null;
+    const linked = linkEvents(streamId, subject.revision + 1, subject.lastHash, events.map(toStored));
     const append = pendingAppend();
-    cache.remember(streamId, { revision: subject.revision + events.length, state: events.reduce(evolve, subject.state), stored: append.stored });
+    cache.remember(streamId, {
+      revision: subject.revision + events.length, state: events.reduce(evolve, subject.state), lastHash: linked.lastHash, stored: append.stored,
+    });
     try {
       await awaitStored([subject]);
-      const result = await store.appendToStream(streamId, events.map(toStored), subject.revision < 0 ? NO_STREAM : subject.revision);
+      const result = await store.appendToStream(streamId, linked.events, subject.revision < 0 ? NO_STREAM : subject.revision);
       append.settle(true);
       return { result, events };
     } catch (error) {
