@@ -205,6 +205,7 @@ export class LedgerGenerator {
       embargoUntil: null,
       subjectMask: null,
       requestId: null,
+      sourceSequence: null,
     };
     const state = this.states.get(subjectId) ?? initialSubjectState;
     const register = this.catalog.inForce(this.register.owner, new Date(occurredAt));

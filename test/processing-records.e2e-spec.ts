@@ -41,7 +41,7 @@ describe('POST /v1/processing-records', () => {
         // Sealed with the subject's data key (test/crypto-shredding.e2e-spec.ts).
         note: expect.stringMatching(/^sealed:v1:1:/),
       },
-      metadata: { schemaVersion: 3, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: res.headers['x-correlation-id'] },
+      metadata: { schemaVersion: 4, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: res.headers['x-correlation-id'] },
     });
     expect((event?.data.legalBasis as unknown[]).length).toBeGreaterThan(0);
   });

@@ -93,7 +93,7 @@ export function recordWhy(r: unknown, s: OracleState): Why {
   const when = instant(r.occurredAt);
   const op = r.operation;
   const checks: [boolean, string][] = [
-    [unknownKey(r, ['recordId', 'operation', 'subject', 'categories', 'purpose', 'actor', 'system', 'occurredAt', 'source', 'recipient', 'transferGround', 'note', 'embargoUntil']) === null, 'unknown field'],
+    [unknownKey(r, ['recordId', 'operation', 'subject', 'categories', 'purpose', 'actor', 'system', 'occurredAt', 'source', 'recipient', 'transferGround', 'note', 'embargoUntil', 'sourceSequence']) === null, 'unknown field'],
     [typeof r.recordId === 'string' && UUID.test(r.recordId), 'recordId'],
     [(OPERATIONS as readonly unknown[]).includes(op), 'operation'],
     [isObj(r.subject) && !unknownKey(r.subject, ['iin']) && typeof r.subject.iin === 'string' && checkIin(r.subject.iin).valid, 'subject.iin'],
@@ -111,6 +111,7 @@ export function recordWhy(r: unknown, s: OracleState): Why {
       && (TRANSFER_GROUND_KINDS as readonly unknown[]).includes(r.transferGround.kind) && freeText(r.transferGround.reference, 1, 300)), 'transferGround'],
     [absent(r.note) || freeText(r.note, 0, 2000), 'note'],
     [absent(r.embargoUntil) || day(r.embargoUntil) !== null, 'embargoUntil'],
+    [r.sourceSequence === undefined || (Number.isSafeInteger(r.sourceSequence) && (r.sourceSequence as number) >= 1), 'sourceSequence'],
   ];
   return checks.find(([ok]) => !ok)?.[1] ?? null;
 }

@@ -71,6 +71,7 @@ export function validRecord(rng: Rng, world: FuzzWorld): Record<string, unknown>
   }
   if (rng.chance(0.5)) record.note = rng.pick(['competition file', 'Ескерту: іс қағаздары', 'annual review; file 17']);
   if (rng.chance(0.1)) record.embargoUntil = '2027-03-01';
+  if (rng.chance(0.3)) record.sourceSequence = rng.between(1, 1000);
   return record;
 }
 

@@ -23,4 +23,6 @@ export interface RecordProcessing {
   readonly subjectMask: string | null;
   /** Set by the ledger when it carries out a subject request. */
   readonly requestId: string | null;
+  /** The source system's own number of the record (consecutive per system from 1), when it numbers them. */
+  readonly sourceSequence: number | null;
 }

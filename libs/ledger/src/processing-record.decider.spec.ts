@@ -48,6 +48,7 @@ function record(overrides: Partial<RecordProcessing> = {}): RecordProcessing {
     embargoUntil: null,
     subjectMask: null,
     requestId: null,
+    sourceSequence: null,
     ...overrides,
   };
 }
@@ -76,6 +77,11 @@ const cat28 = [{ number: 28, slug: 'medical-results' }];
 const cat1 = [{ number: 1, slug: 'full-name' }];
 
 describe('processing record decider', () => {
+  it("carries the source system's number of the record into the event, and null when it sent none", () => {
+    expect(given().when(record({ sourceSequence: 42 })).events[0]?.data.sourceSequence).toBe(42);
+    expect(given().when(record()).events[0]?.data.sourceSequence).toBeNull();
+  });
+
   it('records an allowed record with its legal basis and no violations', () => {
     const { events } = given().when(record({ operation: 'collect', source: { kind: 'subject' } }));
     expect(events).toEqual([

@@ -42,6 +42,7 @@ export function decide(command: RecordProcessing, state: SubjectState, context: 
         embargoUntil: command.embargoUntil,
         subjectMask: command.subjectMask,
         requestId: command.requestId,
+        sourceSequence: command.sourceSequence,
       },
     },
   ];

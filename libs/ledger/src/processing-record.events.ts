@@ -98,14 +98,17 @@ export interface ProcessingRecordedData {
   readonly subjectMask: string | null;
   /** v2: the subject request this record carries out (blocking, destruction...), or null. */
   readonly requestId: string | null;
+  /** v4: the source system's number of the record (consecutive per system from 1), or null when it sent none. */
+  readonly sourceSequence: number | null;
 }
 
 export const PROCESSING_RECORDED = 'ProcessingRecorded' as const;
 /**
  * v1 had no embargoUntil, subjectMask or requestId (read as null). v3 seals the texts named at SEALED_TEXT_PREFIX
- * and adds `recipient.kind`; v2 events keep their plain text and read as they are.
+ * and adds `recipient.kind`; v2 events keep their plain text and read as they are. v4 adds `sourceSequence` (read
+ * as null before).
  */
-export const PROCESSING_RECORDED_SCHEMA_VERSION = 3;
+export const PROCESSING_RECORDED_SCHEMA_VERSION = 4;
 
 export interface ProcessingRecorded {
   readonly type: typeof PROCESSING_RECORDED;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RecordProcessing } from './processing-record.command';
 import { recordFingerprint, recordHash, sameRecord } from './request-hash';
 import { evolve, initialSubjectState } from './subject-state';
@@ -18,6 +19,7 @@ const transfer: RecordProcessing = {
   embargoUntil: null,
   subjectMask: null,
   requestId: null,
+  sourceSequence: null,
 };
 
 describe('recordHash', () => {
@@ -29,6 +31,21 @@ describe('recordHash', () => {
   it('tells a person recipient from an organization of the same name', () => {
     const person = { ...transfer, recipient: { name: 'Pension fund', country: 'KZ', kind: 'person' as const } };
     expect(recordHash(person)).not.toBe(recordHash(transfer));
+  });
+
+  it('keeps the fingerprint of a record without a source sequence as it was before v4, and tells numbered records apart', () => {
+    // The canonical form of v3, written out: events stored before v4 must stay idempotent.
+    const before = JSON.stringify([
+      transfer.recordId, transfer.subjectId, 'transfer', [1], 'P01', ['hr-17', 'hr-specialist', 'personnel-management'], 'hr-portal',
+      '2026-11-20T09:30:00.000Z', null, ['Pension fund', 'KZ'], null, 'competition file',
+    ]);
+    expect(recordHash(transfer)).toBe(createHash('sha256').update(before, 'utf8').digest('hex'));
+    const numbered = { ...transfer, sourceSequence: 7 };
+    expect(recordHash(numbered)).not.toBe(recordHash(transfer));
+    expect(recordHash({ ...transfer, sourceSequence: 8 })).not.toBe(recordHash(numbered));
+    expect(recordHash({ ...transfer, sourceSequence: 7 })).toBe(recordHash(numbered));
+    // A number is never read as the request id or embargo date that come before it.
+    expect(recordHash({ ...transfer, requestId: '7' })).not.toBe(recordHash(numbered));
   });
 
   it('is over the plain text: the same note is the same record, another note another record', () => {

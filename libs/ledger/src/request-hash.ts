@@ -49,5 +49,7 @@ function canonicalRecord(c: RecordProcessing): string {
     // Added with v2; left out when empty so that records stored before keep their fingerprint.
     ...(c.embargoUntil === null ? [] : [c.embargoUntil]),
     ...(c.requestId === null ? [] : [c.requestId]),
+    // Added with v4, left out when absent likewise; an object, so it is never taken for one of the texts above.
+    ...(c.sourceSequence === null ? [] : [{ sourceSequence: c.sourceSequence }]),
   ]);
 }

@@ -3,19 +3,28 @@ import { UnreadableEventError, upcastSubjectEvent } from './subject-event.upcast
 describe('upcastSubjectEvent', () => {
   const v1 = { recordId: 'r1', subjectId: 's', operation: 'access', note: null };
 
-  it('reads a v1 ProcessingRecorded as v3: no embargo, no subject mask, no request', () => {
+  it('reads a v1 ProcessingRecorded as v4: no embargo, no subject mask, no request, no source sequence', () => {
     const event = upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 1 });
-    expect(event).toEqual({ type: 'ProcessingRecorded', data: { ...v1, embargoUntil: null, subjectMask: null, requestId: null } });
+    expect(event).toEqual({
+      type: 'ProcessingRecorded', data: { ...v1, embargoUntil: null, subjectMask: null, requestId: null, sourceSequence: null },
+    });
   });
 
-  it('leaves a v2 event as stored: its plain note and recipient without a kind stay as they are in v3', () => {
+  it('leaves v2 and v3 events as stored but for the source sequence they never had: their plain note and recipient without a kind stay', () => {
     const v2 = {
       ...v1, note: 'competition file', recipient: { name: 'Pension fund', country: 'KZ' },
       embargoUntil: '2027-01-01', subjectMask: '7**********8', requestId: null,
     };
-    expect(upcastSubjectEvent('ProcessingRecorded', v2, { schemaVersion: 2 })?.data).toEqual(v2);
+    expect(upcastSubjectEvent('ProcessingRecorded', v2, { schemaVersion: 2 })?.data).toEqual({ ...v2, sourceSequence: null });
     const v3 = { ...v2, note: 'sealed:v1:1:AAAA', recipient: { name: 'sealed:v1:1:BBBB', country: 'KZ', kind: 'person' } };
-    expect(upcastSubjectEvent('ProcessingRecorded', v3, { schemaVersion: 3 })?.data).toEqual(v3);
+    expect(upcastSubjectEvent('ProcessingRecorded', v3, { schemaVersion: 3 })?.data).toEqual({ ...v3, sourceSequence: null });
+  });
+
+  it('reads a v4 ProcessingRecorded with its source sequence, or without one, as stored', () => {
+    const v4 = { ...v1, embargoUntil: null, subjectMask: null, requestId: null, sourceSequence: 17 };
+    expect(upcastSubjectEvent('ProcessingRecorded', v4, { schemaVersion: 4 })?.data).toEqual(v4);
+    const unnumbered = { ...v4, sourceSequence: null };
+    expect(upcastSubjectEvent('ProcessingRecorded', unnumbered, { schemaVersion: 4 })?.data).toEqual(unnumbered);
   });
 
   it('reads the request events at v1 with their plain text, received and answered at v2, and ignores types it does not know', () => {
@@ -34,7 +43,7 @@ describe('upcastSubjectEvent', () => {
   });
 
   it('refuses versions it cannot read', () => {
-    expect(() => upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 4 })).toThrow(UnreadableEventError);
+    expect(() => upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 5 })).toThrow(UnreadableEventError);
     expect(() => upcastSubjectEvent('SubjectRequestAnswered', {}, { schemaVersion: 3 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('SubjectRequestRefused', {}, { schemaVersion: 2 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('SubjectDataKeyDestroyed', {}, { schemaVersion: 2 })).toThrow(/newer/);

@@ -32,6 +32,8 @@ const UPCASTERS: Record<string, Record<number, Upcaster>> = {
     1: (data) => ({ ...data, embargoUntil: null, subjectMask: null, requestId: null }),
     // v3 sealed the texts and added recipient.kind, whose absence means an organization.
     2: sameShape,
+    // v4 added the source system's number of the record: none was sent before.
+    3: (data) => ({ ...data, sourceSequence: null }),
   },
   [SUBJECT_FILE_READ]: {},
   [SUBJECT_REQUEST_RECEIVED]: { 1: sameShape },

@@ -1,5 +1,5 @@
 import type { JsonObject, RecordedEvent } from '@derbes/event-store';
-import type { ProcessingRecordedData } from '@derbes/ledger';
+import { PROCESSING_RECORDED_SCHEMA_VERSION, type ProcessingRecordedData } from '@derbes/ledger';
 
 /** A subject pseudonym for tests: 64 hex characters from a short tag. */
 export const subject = (tag: string): string => Buffer.from(tag).toString('hex').padEnd(64, '0').slice(0, 64);
@@ -30,6 +30,7 @@ export function recorded(overrides: Partial<Omit<ProcessingRecordedData, 'catego
     embargoUntil: null,
     subjectMask: null,
     requestId: null,
+    sourceSequence: null,
     ...rest,
   };
   return {
@@ -39,7 +40,7 @@ export function recorded(overrides: Partial<Omit<ProcessingRecordedData, 'catego
     revision: 0,
     position,
     data: data as unknown as JsonObject,
-    metadata: { schemaVersion: 2, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: `c${position}`, requestHash: 'x'.repeat(64) },
+    metadata: { schemaVersion: PROCESSING_RECORDED_SCHEMA_VERSION, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: `c${position}`, requestHash: 'x'.repeat(64) },
     created: '2026-11-25T12:00:00.000Z',
   };
 }

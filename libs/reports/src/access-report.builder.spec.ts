@@ -16,7 +16,7 @@ function record(overrides: Partial<ProcessingRecordedData>): SubjectEvent {
       purpose: { code: 'P01', slug: 'staffing', clause: 1 }, register: { id: 'mineco-328-O', version: 1, order: '328-Ө' },
       legalBasis: [], actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' }, system: 'hr-portal',
       occurredAt: '2026-11-20T04:30:00.000Z', source: null, recipient: null, crossBorder: false, transferGround: null,
-      note: null, violations: [], embargoUntil: null, subjectMask: '7**********8', requestId: null,
+      note: null, violations: [], embargoUntil: null, subjectMask: '7**********8', requestId: null, sourceSequence: null,
       ...overrides,
     },
   };

@@ -105,6 +105,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     embargoUntil: dto.embargoUntil ?? null,
     subjectMask: maskIin(dto.subject.iin),
     requestId: null,
+    sourceSequence: dto.sourceSequence ?? null,
   };
 }
 

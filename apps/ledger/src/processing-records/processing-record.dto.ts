@@ -6,13 +6,16 @@ import {
   IsArray,
   IsDefined,
   IsIn,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateBy,
   ValidateIf,
   ValidateNested,
@@ -28,6 +31,8 @@ const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
 /** Optional free text: absent, or a string; null is refused (it is no text, and the IIN check of free text reads strings). */
 const OptionalText = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+
+const SEQUENCE_RULE = `sourceSequence must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`;
 
 /** A category as the order numbers it (1-30) or by its code ("medical-results"). */
 function IsCategoryRef(options?: ValidationOptions): PropertyDecorator {
@@ -149,6 +154,14 @@ export class ProcessingRecordDto {
   })
   @IsOptional() @IsString() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'embargoUntil must be a date YYYY-MM-DD' })
   embargoUntil?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, example: 1042,
+    description: "The source system's own number of the record: consecutive per system from 1, so that the ledger sees gaps and repeats (GET /v1/reports/source-systems). Part of the record's content: a repeat of the recordId must carry the same number.",
+  })
+  @ValidateIf((_object: unknown, value: unknown) => value !== undefined)
+  @IsInt({ message: SEQUENCE_RULE }) @Min(1, { message: SEQUENCE_RULE }) @Max(Number.MAX_SAFE_INTEGER, { message: SEQUENCE_RULE })
+  sourceSequence?: number;
 }
 
 export const MAX_BATCH = 1000;

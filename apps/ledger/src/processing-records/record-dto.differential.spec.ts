@@ -23,13 +23,14 @@ function fullRecord(): Record<string, unknown> {
     source: { kind: 'state-database', name: 'State database "Individuals"' },
     recipient: { name: 'Unified accumulative pension fund', country: 'KZ', kind: 'organization' },
     transferGround: { kind: 'consent', reference: 'consent 2026-118' }, note: 'competition file', embargoUntil: '2027-03-01',
+    sourceSequence: 1042,
   };
 }
 
 const PATHS = [
   'recordId', 'operation', 'subject', 'subject.iin', 'categories', 'categories.0', 'categories.1', 'purpose', 'actor', 'actor.id', 'actor.role',
   'actor.unit', 'system', 'occurredAt', 'source', 'source.kind', 'source.name', 'recipient', 'recipient.name', 'recipient.country',
-  'recipient.kind', 'transferGround', 'transferGround.kind', 'transferGround.reference', 'note', 'embargoUntil',
+  'recipient.kind', 'transferGround', 'transferGround.kind', 'transferGround.reference', 'note', 'embargoUntil', 'sourceSequence',
 ];
 const REMOVE = Symbol('remove');
 
@@ -40,7 +41,7 @@ function copy<T>(value: T): T {
 const VALUES: readonly unknown[] = [
   REMOVE, null, '', 'x', ' ', 'a b', 'A'.repeat(41), 'a'.repeat(65), 'a'.repeat(101), 'a'.repeat(201), 'a'.repeat(301), 'a'.repeat(2001),
   '\u0000x', 'x\u007f', '\t\n', 'Айгерим.К', 'hr/17', '-x', 0, 1, -1, 1.5, 31, 1000, true, false, [], ['x'], [1], {}, { a: 1 }, [{}],
-  { iin: '791028302728' }, { kind: 'subject' }, 'KZ', 'kz', 'KAZ', '2027-03-01', '2027-3-1', UUID, UUID.toUpperCase(), 'not-a-uuid',
+  2 ** 53 - 1, 2 ** 53, 1e21, { iin: '791028302728' }, { kind: 'subject' }, 'KZ', 'kz', 'KAZ', '2027-03-01', '2027-3-1', UUID, UUID.toUpperCase(), 'not-a-uuid',
   'collect', 'transfer', 'access', 'subject', 'organization', 'person', 'consent', 'medical-results', 'Medical', '791028302728', 'P01',
 ];
 

@@ -93,6 +93,7 @@ export function decideAnswer(
     embargoUntil: null,
     subjectMask: request.subjectMask,
     requestId: command.requestId,
+    sourceSequence: null,
   }, state, context) : [];
   const answered: SubjectRequestEvent = {
     type: SUBJECT_REQUEST_ANSWERED,

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@derbes/event-store';
-import { UnreadableEventError, type Violation } from '@derbes/ledger';
+import { PROCESSING_RECORDED_SCHEMA_VERSION, UnreadableEventError, type Violation } from '@derbes/ledger';
 import type { ReadModelTables } from '../projection';
 import { openReadModelDatabase } from '../read-model-database';
 import { recorded, subject } from '../recorded-event.fixture';
@@ -125,7 +125,7 @@ describe('subject-history projection', () => {
   it('throws on an event it cannot read instead of skipping it', () => {
     const local = freshTables();
     const newer = recorded();
-    expect(() => subjectHistoryProjection.apply(local, { ...newer, metadata: { ...newer.metadata, schemaVersion: 4 } })).toThrow(UnreadableEventError);
+    expect(() => subjectHistoryProjection.apply(local, { ...newer, metadata: { ...newer.metadata, schemaVersion: PROCESSING_RECORDED_SCHEMA_VERSION + 1 } })).toThrow(UnreadableEventError);
     expect(() => subjectHistoryProjection.apply(local, recorded({ occurredAt: 'yesterday' }))).toThrow(/occurredAt/);
     expect(() => subjectHistoryProjection.apply(local, { ...recorded(), metadata: { schemaVersion: 1 } })).toThrow(/recordedAt/);
   });

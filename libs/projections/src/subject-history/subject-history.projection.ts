@@ -20,7 +20,7 @@ export function readAsEntry(read: SubjectFileReadData): HistoryEntryData {
     purpose: { code: read.purpose.code, slug: read.purpose.slug, clause: null }, register: null, legalBasis: [],
     actor: read.actor, system: LEDGER_SYSTEM, occurredAt: read.occurredAt, source: null, recipient: null,
     crossBorder: false, transferGround: null, note: `read through ${read.view}`, violations: [],
-    embargoUntil: null, subjectMask: null, requestId: null,
+    embargoUntil: null, subjectMask: null, requestId: null, sourceSequence: null,
   };
 }
 
