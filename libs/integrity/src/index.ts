@@ -16,3 +16,4 @@ export {
 } from './tree-head';
 export { loadOrCreateSigningKeys, rotate, type PublicKeyInfo, type SigningKey, type SigningKeys } from './signing-keys';
 export { verifyChain, type ChainBreak, type ChainVerdict } from './subject-chain';
+export { TREE_HEADS_STREAM, TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, treeHeadOf } from './tree-head-event';
