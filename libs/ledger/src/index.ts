@@ -16,3 +16,4 @@ export * from './calendar/calendar-data.check';
 export * from './calendar/calendar-file';
 export * from './calendar/working-day-calendar';
 export * from './derived-uuid';
+export * from './source-systems/source-system.events';

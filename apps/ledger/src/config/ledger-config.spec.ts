@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ reportShowsActors: true, reportShowsWithheld: false, calendarFile: '/srv/cal.json' });
   });
 
+  it('expects no system by default and lets any system seen be silent a day; DERBES_SOURCE_SYSTEMS names systems and intervals', () => {
+    expect(loadConfig({}).sourceSystems).toEqual({ expected: new Map(), otherwise: 86400 });
+    expect(loadConfig({ DERBES_SOURCE_SYSTEMS: 'hr-portal=15m, payroll=1d, erp=off' }).sourceSystems)
+      .toEqual({ expected: new Map([['hr-portal', 900], ['payroll', 86400], ['erp', null]]), otherwise: 86400 });
+    expect(loadConfig({ DERBES_SOURCE_SYSTEMS: 'hr-portal=30s,*=off' }).sourceSystems).toEqual({ expected: new Map([['hr-portal', 30]]), otherwise: null });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT', 'whole number'],
     [{ DERBES_PORT: '70000' }, 'DERBES_PORT', 'between 0 and 65535'],
@@ -45,6 +52,11 @@ describe('loadConfig', () => {
     [{ DERBES_REQUEST_DEADLINES: 'appeal:3' }, 'DERBES_REQUEST_DEADLINES', 'unknown request kind "appeal"'],
     [{ DERBES_REQUEST_DEADLINES: 'blocking:0' }, 'DERBES_REQUEST_DEADLINES', 'between 1 and 60'],
     [{ DERBES_REPORT_SHOW_ACTORS: 'yes' }, 'DERBES_REPORT_SHOW_ACTORS', 'must be on or off'],
+    [{ DERBES_SOURCE_SYSTEMS: 'hr-portal:15m' }, 'DERBES_SOURCE_SYSTEMS', 'is not system=silence'],
+    [{ DERBES_SOURCE_SYSTEMS: 'hr-portal=15 minutes' }, 'DERBES_SOURCE_SYSTEMS', 'is not system=silence'],
+    [{ DERBES_SOURCE_SYSTEMS: 'hr-portal=15w' }, 'DERBES_SOURCE_SYSTEMS', 'with s, m, h or d'],
+    [{ DERBES_SOURCE_SYSTEMS: 'HR=1d' }, 'DERBES_SOURCE_SYSTEMS', '"HR" is not a system code'],
+    [{ DERBES_SOURCE_SYSTEMS: 'erp=1d,erp=2d' }, 'DERBES_SOURCE_SYSTEMS', 'erp is named twice'],
   ])('refuses %j naming %s', (env, variable, reason) => {
     const attempt = () => loadConfig(env);
     expect(attempt).toThrow(ConfigError);

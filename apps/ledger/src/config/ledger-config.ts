@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { REQUEST_KINDS, type RequestKind } from '@derbes/ledger';
+import { REQUEST_KINDS, SYSTEM_CODE_PATTERN, type RequestKind } from '@derbes/ledger';
 
 /** The validated configuration. Read once at start-up from the environment; nothing else reads process.env. */
 export interface LedgerConfig {
@@ -45,7 +45,21 @@ export interface LedgerConfig {
   readonly reportShowsWithheld: boolean;
   /** Requests a second per API key (or subject link), bursts up to twice that (DERBES_RATE_LIMIT, default 5000). */
   readonly rateLimitPerSecond: number;
+  /** The systems expected to report and how long each may stay silent (DERBES_SOURCE_SYSTEMS, default `*=1d`). */
+  readonly sourceSystems: SourceSystemsSetting;
 }
+
+/** Silence allowed per source system, in seconds; null: the system is never flagged silent (`off`). */
+export interface SourceSystemsSetting {
+  /** The systems named: each must report (never-reported otherwise) and may stay silent this long. */
+  readonly expected: ReadonlyMap<string, number | null>;
+  /** `*`: how long any other system seen may stay silent. */
+  readonly otherwise: number | null;
+}
+
+/** What DERBES_SOURCE_SYSTEMS is when not set, and where `*` comes from when the setting names none. */
+export const DEFAULT_SOURCE_SYSTEMS = '*=1d';
+const SILENCE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** Law 94-V, Art. 25 para 2: 3 working days to inform (or refuse with reasons), 1 to change, block, unblock or destroy. */
 export const STATUTORY_DEADLINES: Readonly<Record<RequestKind, number>> = {
@@ -104,6 +118,37 @@ function deadlines(env: Env, name: string): Record<RequestKind, number> {
   return result;
 }
 
+function silence(name: string, entry: string, text: string): number | null {
+  if (text === 'off') return null;
+  const m = /^(\d{1,6})([smhd])$/.exec(text);
+  const seconds = m ? Number(m[1]) * (SILENCE_UNITS[m[2] as string] as number) : NaN;
+  if (!(seconds >= 1 && seconds <= 366 * 86400)) throw new ConfigError(name, `"${entry}": the silence must be a number with s, m, h or d (up to 366d), or off, e.g. hr-portal=15m`);
+  return seconds;
+}
+
+function parseSourceSystems(name: string, raw: string): { expected: Map<string, number | null>; otherwise?: number | null } {
+  const expected = new Map<string, number | null>();
+  let otherwise: number | null | undefined;
+  for (const part of raw.split(',')) {
+    const entry = part.trim();
+    const m = /^([^=\s]+)\s*=\s*(\S+)$/.exec(entry);
+    if (!m) throw new ConfigError(name, `"${entry}" is not system=silence, e.g. hr-portal=15m or *=1d`);
+    const [, system, value] = m as unknown as [string, string, string];
+    if (system !== '*' && !SYSTEM_CODE_PATTERN.test(system)) throw new ConfigError(name, `"${system}" is not a system code (a-z, 0-9, . _ -) or *`);
+    if (system === '*' ? otherwise !== undefined : expected.has(system)) throw new ConfigError(name, `${system} is named twice`);
+    if (system === '*') otherwise = silence(name, entry, value);
+    else expected.set(system, silence(name, entry, value));
+  }
+  return otherwise === undefined ? { expected } : { expected, otherwise };
+}
+
+function sourceSystems(env: Env, name: string): SourceSystemsSetting {
+  const defaults = parseSourceSystems(name, DEFAULT_SOURCE_SYSTEMS);
+  const raw = env[name];
+  const given = raw === undefined || raw.trim() === '' ? defaults : parseSourceSystems(name, raw);
+  return { expected: given.expected, otherwise: given.otherwise !== undefined ? given.otherwise : (defaults.otherwise ?? null) };
+}
+
 function onOff(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -146,5 +191,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     reportShowsActors: onOff(env, 'DERBES_REPORT_SHOW_ACTORS', false),
     reportShowsWithheld: onOff(env, 'DERBES_REPORT_SHOW_WITHHELD', false),
     rateLimitPerSecond: integer(env, 'DERBES_RATE_LIMIT', 5000, 1, 1_000_000),
+    sourceSystems: sourceSystems(env, 'DERBES_SOURCE_SYSTEMS'),
   };
 }
