@@ -3,6 +3,7 @@ import type { FactoryProvider } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import {
   ProjectionRunner,
+  integrityLogProjection,
   actorActivityProjection,
   openReadModelDatabase,
   processingSummaryProjection,
@@ -33,6 +34,7 @@ export function ledgerProjections(catalog: RegisterCatalog, config: ProjectionSe
     transfersProjection,
     actorActivityProjection({ isSensitive: sensitiveCategoriesOf(catalog, config.owner), utcOffsetMinutes: config.utcOffsetMinutes }),
     requestQueueProjection,
+    integrityLogProjection,
   ];
 }
 

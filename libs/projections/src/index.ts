@@ -34,3 +34,5 @@ export {
 export { decodeHistoryCursor, type SubjectHistoryCursorKey } from './subject-history/subject-history-cursor';
 export { REQUEST_QUEUE, requestQueueProjection } from './request-queue/request-queue.projection';
 export * from './request-queue/request-queue.queries';
+export { INTEGRITY_LOG, integrityLogProjection } from './integrity-log/integrity-log.projection';
+export * from './integrity-log/integrity-log.queries';

@@ -302,7 +302,8 @@ export class ProjectionRunner {
           const { projection } = follower.slot;
           try {
             this.db.transaction(() => {
-              for (const event of events) projection.apply(follower.tables, event);
+              if (projection.applyAll) projection.applyAll(follower.tables, events);
+              else for (const event of events) projection.apply(follower.tables, event);
               checkpoint.run((events[events.length - 1] as RecordedEvent).position, at, follower.row.name, follower.row.generation);
             })();
           } catch (error) {

@@ -32,4 +32,9 @@ export interface Projection {
    * applied exactly once, or not at all if the process dies. Events of other kinds are ignored here.
    */
   apply(tables: ReadModelTables, event: RecordedEvent): void;
+  /**
+   * Applies a batch of events in log order, when the projection does better with many at once (one multi-row
+   * write instead of one per event); the runner then calls it instead of `apply`, in the same transaction.
+   */
+  applyAll?(tables: ReadModelTables, events: readonly RecordedEvent[]): void;
 }
