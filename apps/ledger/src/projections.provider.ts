@@ -9,6 +9,7 @@ import {
   processingSummaryProjection,
   requestQueueProjection,
   sensitiveCategoriesOf,
+  sourceSystemsProjection,
   subjectHistoryProjection,
   subjectInventoryProjection,
   transfersProjection,
@@ -35,6 +36,7 @@ export function ledgerProjections(catalog: RegisterCatalog, config: ProjectionSe
     actorActivityProjection({ isSensitive: sensitiveCategoriesOf(catalog, config.owner), utcOffsetMinutes: config.utcOffsetMinutes }),
     requestQueueProjection,
     integrityLogProjection,
+    sourceSystemsProjection,
   ];
 }
 

@@ -36,3 +36,7 @@ export { REQUEST_QUEUE, requestQueueProjection } from './request-queue/request-q
 export * from './request-queue/request-queue.queries';
 export { INTEGRITY_LOG, integrityLogProjection } from './integrity-log/integrity-log.projection';
 export * from './integrity-log/integrity-log.queries';
+export { SOURCE_SYSTEMS, sourceSystemsProjection } from './source-systems/source-systems.projection';
+export * from './source-systems/source-systems.queries';
+export * from './source-systems/source-system-alerts';
+export { findFirstHolders } from './source-systems/first-holders';
