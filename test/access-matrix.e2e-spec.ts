@@ -16,6 +16,9 @@ const REPORTS: readonly Principal[] = ['official', 'auditor', 'auditorWithGrant'
  * Every route of the API and who may call it. A route the OpenAPI document lists without an entry here fails the
  * test, so a new endpoint cannot ship without deciding who may use it.
  */
+/** Signed tree heads and proofs hold no personal data: everyone but the emitters. */
+const INTEGRITY: readonly Principal[] = ['official', 'auditor', 'auditorWithGrant', 'admin'];
+
 const MATRIX: Record<string, readonly Principal[] | 'public' | 'subject-link'> = {
   'GET /health': 'public',
   'GET /metrics': ['official', 'auditor', 'auditorWithGrant', 'admin'],
@@ -42,6 +45,12 @@ const MATRIX: Record<string, readonly Principal[] | 'public' | 'subject-link'> =
   'GET /v1/admin/keys': ['admin'],
   'POST /v1/admin/keys': ['admin'],
   'POST /v1/admin/keys/{keyId}/revoke': ['admin'],
+  'GET /v1/integrity/keys': 'public',
+  'GET /v1/integrity/tree-heads/latest': INTEGRITY,
+  'POST /v1/integrity/tree-heads': INTEGRITY,
+  'GET /v1/integrity/tree-heads/{size}': INTEGRITY,
+  'GET /v1/integrity/inclusion': INTEGRITY,
+  'GET /v1/integrity/consistency': INTEGRITY,
 };
 
 const tokenOf = (t: TestApp, p: Principal) => t.tokens[p === 'emitter' ? 'emitter:hr-portal' : p] as string;
@@ -63,7 +72,7 @@ describe('who may do what', () => {
 
   const path = (route: string) => route.split(' ')[1]!
     .replace('{subjectId}', subjectId).replace('{requestId}', '00000000-0000-4000-8000-000000000000')
-    .replace('{keyId}', 'ffffffffffff').replace('{token}', 'not-a-link');
+    .replace('{keyId}', 'ffffffffffff').replace('{size}', '1').replace('{token}', 'not-a-link');
   const send = (route: string, token?: string) => {
     const [method, ] = route.split(' ');
     const test = request(t.server)[method!.toLowerCase() as 'get' | 'post'](path(route)).set(READER);

@@ -33,6 +33,10 @@ import { ViolationsController } from './reports/violations.controller';
 import { ViolationsReportHandler } from './reports/violations-report.query';
 import { ActorActivityController } from './reports/actor-activity.controller';
 import { ActorActivityReportHandler } from './reports/actor-activity.query';
+import { SourceSystemsController } from './reports/source-systems.controller';
+import { SourceSystemsReportHandler } from './reports/source-systems.query';
+import { HeartbeatsController } from './source-systems/heartbeats.controller';
+import { RecordHeartbeatHandler } from './source-systems/record-heartbeat.command';
 import { AccessReportController } from './subjects/access-report.controller';
 import { AccessReports } from './subjects/access-reports';
 import { DeadlineRetimer } from './subject-requests/deadline-retimer';
@@ -48,6 +52,8 @@ import { dataKeyStoreProvider } from './data-keys/data-key-store.provider';
 import { SubjectSealer } from './data-keys/subject-sealer';
 import { SubjectShredder } from './data-keys/subject-shredder';
 import { SubjectShreddingController } from './data-keys/subject-shredding.controller';
+import { IntegrityController } from './integrity/integrity.controller';
+import { IntegrityLog } from './integrity/integrity-log.service';
 
 /** What start-up reads from files before the container is built, so that its errors surface plainly. */
 export interface StartupData {
@@ -85,7 +91,8 @@ export class AppModule implements OnApplicationShutdown {
         MetricsController, SummaryController, TransfersController,
         SubjectInventoryController, ViolationsController, ActorActivityController, SubjectHistoryController,
         AccessReportController, SubjectRequestsController, KeysController, SubjectLinksController,
-        SubjectShreddingController],
+        HeartbeatsController, SourceSystemsController,
+        SubjectShreddingController, IntegrityController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
@@ -108,6 +115,8 @@ export class AppModule implements OnApplicationShutdown {
         AccessReports,
         SubjectRequestDesk,
         RequestQueueHandler,
+        RecordHeartbeatHandler,
+        SourceSystemsReportHandler,
         DeadlineRetimer,
         ApiKeys,
         SubjectLinks,
@@ -115,6 +124,7 @@ export class AppModule implements OnApplicationShutdown {
         dataKeyStoreProvider,
         SubjectSealer,
         SubjectShredder,
+        IntegrityLog,
       ],
     };
   }

@@ -18,6 +18,8 @@ export type LedgerErrorCode =
   | 'request_exists'
   | 'request_not_found'
   | 'request_closed'
+  | 'event_not_found'
+  | 'tree_head_not_found'
   | 'unauthenticated'
   | 'forbidden'
   | 'rate_limited';

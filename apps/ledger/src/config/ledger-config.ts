@@ -47,6 +47,11 @@ export interface LedgerConfig {
   readonly rateLimitPerSecond: number;
   /** The systems expected to report and how long each may stay silent (DERBES_SOURCE_SYSTEMS, default `*=1d`). */
   readonly sourceSystems: SourceSystemsSetting;
+  /**
+   * Seconds between signed tree heads (DERBES_TREE_HEAD_INTERVAL, e.g. `5m`, default 5m; `off`: only on demand).
+   * Only the process that keeps the read models signs on this interval (exactly one per ledger).
+   */
+  readonly treeHeadIntervalSeconds: number | null;
 }
 
 /** Silence allowed per source system, in seconds; null: the system is never flagged silent (`off`). */
@@ -192,5 +197,16 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     reportShowsWithheld: onOff(env, 'DERBES_REPORT_SHOW_WITHHELD', false),
     rateLimitPerSecond: integer(env, 'DERBES_RATE_LIMIT', 5000, 1, 1_000_000),
     sourceSystems: sourceSystems(env, 'DERBES_SOURCE_SYSTEMS'),
+    treeHeadIntervalSeconds: interval(env, 'DERBES_TREE_HEAD_INTERVAL', '5m'),
   };
+}
+
+/** A period such as `90s`, `5m`, `2h`, `1d`, or `off` (null). */
+function interval(env: Env, name: string, fallback: string): number | null {
+  const raw = (env[name] || fallback).trim();
+  if (raw === 'off') return null;
+  const m = /^(\d{1,6})([smhd])$/.exec(raw);
+  const seconds = m ? Number(m[1]) * (SILENCE_UNITS[m[2] as string] as number) : NaN;
+  if (!(seconds >= 1 && seconds <= 366 * 86400)) throw new ConfigError(name, `"${raw}" is not a period with s, m, h or d (up to 366d), or off, e.g. 5m`);
+  return seconds;
 }

@@ -14,6 +14,8 @@ const STATUS: Record<LedgerErrorCode, number> = {
   projection_building: HttpStatus.SERVICE_UNAVAILABLE,
   request_exists: HttpStatus.CONFLICT,
   request_not_found: HttpStatus.NOT_FOUND,
+  event_not_found: HttpStatus.NOT_FOUND,
+  tree_head_not_found: HttpStatus.NOT_FOUND,
   request_closed: HttpStatus.CONFLICT,
   unauthenticated: HttpStatus.UNAUTHORIZED,
   forbidden: HttpStatus.FORBIDDEN,

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ANY, EVENT_STORE, type EventStore } from '@derbes/event-store';
+import {
+  TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, TREE_HEADS_STREAM, loadOrCreateSigningKeys, signTreeHead, type PublicKeyInfo,
+  type SigningKeys,
+} from '@derbes/integrity';
+import {
+  INTEGRITY_LOG, ProjectionRunner, consistencyProof, inclusionProof, latestTreeHead, leafHashAt, treeHeadOfSize, treeRoot,
+  treeSize, type StoredTreeHead,
+} from '@derbes/projections';
+import { Clock } from '../clock';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
+import { LedgerError } from '../ledger-errors';
+import { readModel } from '../reports/read-model';
+
+/** How long signing waits for the tree to reach the end of the log. */
+const CATCH_UP_WAIT_MS = 10_000;
+
+export interface InclusionAnswer {
+  readonly eventId: string;
+  readonly position: number;
+  readonly leafIndex: number;
+  readonly treeSize: number;
+  readonly leafHash: string;
+  readonly rootHash: string;
+  readonly proof: string[];
+}
+
+export interface ConsistencyAnswer {
+  readonly from: number;
+  readonly to: number;
+  readonly fromRoot: string;
+  readonly toRoot: string;
+  readonly proof: string[];
+}
+
+/**
+ * The verifiable log: signed tree heads (on an interval in the process that keeps the read models, and on demand),
+ * and proofs from the integrity-log read model. The signing keys are in `<dataDir>/integrity-keys/` (versioned;
+ * their public halves are served so that anyone can check a head). A head is appended to the log it signs, as a
+ * TreeHeadSigned event: a later head covers the earlier ones.
+ */
+@Injectable()
+export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('integrity');
+  private keys: SigningKeys | undefined;
+  /** Signing one head at a time: two at once would sign the same size twice. */
+  private signing: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly projections: ProjectionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const seconds = this.config.treeHeadIntervalSeconds;
+    if (!this.config.runProjections || seconds === null) return;
+    this.timer = setInterval(() => {
+      this.sign().catch((error: unknown) => this.logger.error(`signing a tree head failed: ${error instanceof Error ? error.message : String(error)}`));
+    }, seconds * 1000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** The public keys that verify the heads, every version. */
+  publicKeys(): readonly PublicKeyInfo[] {
+    return this.signingKeys().publicKeys;
+  }
+
+  /**
+   * Signs the tree as it stands once it has caught up with the log, and appends the head to the log; when nothing
+   * but the last head was appended since it, returns that one instead (`created: false`), so that an idle ledger
+   * does not grow by a head per interval.
+   */
+  sign(): Promise<{ readonly head: StoredTreeHead; readonly created: boolean }> {
+    const run = this.signing.then(() => this.signNow());
+    this.signing = run.catch(() => undefined);
+    return run;
+  }
+
+  async latest(position?: number): Promise<StoredTreeHead> {
+    const head = latestTreeHead(await readModel(this.projections, INTEGRITY_LOG, position));
+    if (!head) throw new LedgerError('tree_head_not_found', 'no tree head has been signed yet: POST /v1/integrity/tree-heads signs one');
+    return head;
+  }
+
+  async ofSize(size: number): Promise<StoredTreeHead> {
+    const head = treeHeadOfSize(await readModel(this.projections, INTEGRITY_LOG, undefined), size);
+    if (!head) throw new LedgerError('tree_head_not_found', `no tree head was signed at size ${size}`);
+    return head;
+  }
+
+  async inclusion(eventId: string, size: number): Promise<InclusionAnswer> {
+    const event = await this.store.readEventById(eventId);
+    if (!event) throw new LedgerError('event_not_found', `no event ${eventId} in the log`);
+    if (event.position > size) {
+      throw LedgerError.invalid([{ field: 'treeSize', reason: `the event is at position ${event.position}: a tree of ${size} events does not hold it` }]);
+    }
+    const tables = await this.treeOf(size);
+    return {
+      eventId, position: event.position, leafIndex: event.position - 1, treeSize: size,
+      leafHash: leafHashAt(tables, event.position), rootHash: treeRoot(tables, size), proof: inclusionProof(tables, event.position, size),
+    };
+  }
+
+  async consistency(from: number, to: number): Promise<ConsistencyAnswer> {
+    if (from > to) throw LedgerError.invalid([{ field: 'from', reason: `must not exceed to (${to})` }]);
+    const tables = await this.treeOf(to);
+    return { from, to, fromRoot: treeRoot(tables, from), toRoot: treeRoot(tables, to), proof: consistencyProof(tables, from, to) };
+  }
+
+  /** The tree's tables once it holds `size` events; a size beyond the log is the client's mistake. */
+  private async treeOf(size: number) {
+    const last = await this.store.lastPosition();
+    if (size > last) throw LedgerError.invalid([{ field: 'treeSize', reason: `the log holds ${last} events, not ${size}` }]);
+    return readModel(this.projections, INTEGRITY_LOG, size);
+  }
+
+  private async signNow(): Promise<{ head: StoredTreeHead; created: boolean }> {
+    const last = await this.store.lastPosition();
+    if (!(await this.projections.waitFor(INTEGRITY_LOG, last, CATCH_UP_WAIT_MS))) {
+      throw new LedgerError('projection_behind', `the integrity log has not reached position ${last} yet; retry`);
+    }
+    const tables = this.projections.tables(INTEGRITY_LOG);
+    const size = treeSize(tables);
+    const previous = latestTreeHead(tables);
+    // Nothing new since the last head but the head itself (its own leaf): that head still says all there is to say.
+    if (previous && (previous.treeSize === size || previous.position === size)) return { head: previous, created: false };
+    // The head is appended right after: that event is the tree's next leaf, covered by the next head.
+    const head = signTreeHead({ treeSize: size, rootHash: treeRoot(tables, size) }, this.clock.now(), this.signingKeys().current);
+    const result = await this.store.appendToStream(TREE_HEADS_STREAM, [{
+      id: randomUUID(),
+      type: TREE_HEAD_SIGNED,
+      data: { ...head },
+      metadata: { schemaVersion: TREE_HEAD_SCHEMA_VERSION },
+    }], ANY);
+    return { head: { ...head, position: result.events[0]!.position }, created: true };
+  }
+
+  private signingKeys(): SigningKeys {
+    this.keys ??= loadOrCreateSigningKeys(join(this.config.dataDir, 'integrity-keys'));
+    return this.keys;
+  }
+}

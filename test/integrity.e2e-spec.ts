@@ -1,0 +1,93 @@
+import request from 'supertest';
+import { eventLeafHash, verifyConsistency, verifyInclusion, verifyTreeHead, type CanonicalEvent } from '@derbes/integrity';
+import { OTHER_IIN, aRecord, startTestApp, type TestApp } from './support/test-app';
+
+const hex = (h: string) => Buffer.from(h, 'hex');
+
+describe('the verifiable log over HTTP', () => {
+  let t: TestApp;
+  beforeEach(async () => { t = await startTestApp({ DERBES_TREE_HEAD_INTERVAL: 'off' }); });
+  afterEach(() => t.close());
+
+  it('signs the tree on demand, appends the head to the log, and anyone can check it with the served public key', async () => {
+    const recorded = await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+    await t.http.post('/v1/processing-records').send(aRecord({ subject: { iin: OTHER_IIN } })).expect(201);
+    const before = await t.store.lastPosition();
+    const signed = await t.http.post('/v1/integrity/tree-heads').send({}).expect(201);
+    expect(signed.body).toMatchObject({ treeSize: before, position: before + 1, rootHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    const keys = await request(t.server).get('/v1/integrity/keys').expect(200);
+    const key = keys.body.find((k: { keyId: string }) => k.keyId === signed.body.keyId);
+    expect(verifyTreeHead(signed.body, key.publicKeyPem)).toBe(true);
+    expect(verifyTreeHead({ ...signed.body, treeSize: signed.body.treeSize + 1 }, key.publicKeyPem)).toBe(false);
+
+    // The head is an event of the log; asked again with nothing new but it, the tree has grown by the head itself.
+    const latest = await t.http.get('/v1/integrity/tree-heads/latest').expect(200);
+    expect(latest.body).toEqual(signed.body);
+    expect((await t.http.get(`/v1/integrity/tree-heads/${before}`).expect(200)).body).toEqual(signed.body);
+
+    // Inclusion of the first record in that tree, checked against the signed root with a leaf hash computed here.
+    const inclusion = await t.http.get('/v1/integrity/inclusion').query({ eventId: recorded.body.eventId, treeSize: String(before) }).expect(200);
+    const stored = await t.store.readEventById(recorded.body.eventId);
+    const leaf = eventLeafHash(stored as unknown as CanonicalEvent);
+    expect(inclusion.body).toMatchObject({ position: stored?.position, leafIndex: stored!.position - 1, treeSize: before, leafHash: leaf.toString('hex'), rootHash: signed.body.rootHash });
+    expect(verifyInclusion(leaf, stored!.position - 1, before, inclusion.body.proof.map(hex), hex(signed.body.rootHash))).toBe(true);
+  });
+
+  it('proves that a later head extends an earlier one, and answers an unchanged log with the last head', async () => {
+    await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+    const first = (await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+    for (let i = 0; i < 5; i++) await t.http.post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined })).expect(201);
+    const second = (await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+    expect(second.treeSize).toBe(first.treeSize + 6); // five records and the first head
+    const proof = await t.http.get('/v1/integrity/consistency').query({ from: String(first.treeSize), to: String(second.treeSize) }).expect(200);
+    expect(proof.body).toMatchObject({ fromRoot: first.rootHash, toRoot: second.rootHash });
+    expect(verifyConsistency(first.treeSize, second.treeSize, proof.body.proof.map(hex), hex(first.rootHash), hex(second.rootHash))).toBe(true);
+    // Nothing appended since but the second head itself: signing again answers that head, and appends nothing.
+    const positionAfter = await t.store.lastPosition();
+    const again = await t.http.post('/v1/integrity/tree-heads').send({}).expect(200);
+    expect(again.body).toEqual(second);
+    expect(await t.store.lastPosition()).toBe(positionAfter);
+  });
+
+  it('refuses malformed or impossible questions with the field and the reason', async () => {
+    const recorded = await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+    await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+    const last = await t.store.lastPosition();
+    const cases: [Record<string, string>, number, string, string][] = [
+      [{ eventId: 'nope', treeSize: '1' }, 400, 'eventId', 'UUID'],
+      [{ eventId: recorded.body.eventId, treeSize: 'x' }, 400, 'treeSize', 'whole number'],
+      [{ eventId: recorded.body.eventId, treeSize: String(recorded.body.position - 1) }, 400, 'treeSize', 'does not hold it'],
+      [{ eventId: recorded.body.eventId, treeSize: String(last + 5) }, 400, 'treeSize', `holds ${last} events`],
+    ];
+    for (const [query, status, field, reason] of cases) {
+      const res = await t.http.get('/v1/integrity/inclusion').query(query).expect(status);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field, reason: expect.stringContaining(reason) })]);
+    }
+    const unknown = await t.http.get('/v1/integrity/inclusion').query({ eventId: '00000000-0000-4000-8000-000000000000', treeSize: String(last) }).expect(404);
+    expect(unknown.body.code).toBe('event_not_found');
+    const reversed = await t.http.get('/v1/integrity/consistency').query({ from: String(last), to: '1' }).expect(400);
+    expect(reversed.body.errors).toEqual([{ field: 'from', reason: 'must not exceed to (1)' }]);
+    expect((await t.http.get('/v1/integrity/tree-heads/latest').expect(404)).body.code).toBe('tree_head_not_found');
+    expect((await t.http.get('/v1/integrity/tree-heads/7').expect(404)).body.code).toBe('tree_head_not_found');
+    expect((await t.http.get('/v1/integrity/tree-heads/seven').expect(400)).body.errors[0].field).toBe('size');
+  });
+});
+
+describe('signed tree heads on an interval', () => {
+  it('are signed by the process that keeps the read models, without being asked', async () => {
+    const t = await startTestApp({ DERBES_TREE_HEAD_INTERVAL: '1s' });
+    try {
+      await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+      let head: { treeSize: number } | undefined;
+      for (let i = 0; i < 100 && !head; i++) {
+        const res = await t.http.get('/v1/integrity/tree-heads/latest');
+        if (res.status === 200) head = res.body;
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(head?.treeSize).toBeGreaterThanOrEqual(1);
+    } finally {
+      await t.close();
+    }
+  });
+});
