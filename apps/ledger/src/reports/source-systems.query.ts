@@ -1,0 +1,58 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '@derbes/event-store';
+import {
+  ProjectionRunner, SOURCE_SYSTEMS, findFirstHolders, sourceSystemReports, sourceSystemStates, type SourceSystemReport,
+} from '@derbes/projections';
+import { Clock } from '../clock';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
+import { readModel } from './read-model';
+
+/** Gaps and repeats listed per system; the counts give the rest. */
+const LISTED_PER_SYSTEM = 100;
+
+export interface SourceSystemsReport {
+  /** The time silence was judged at. */
+  readonly at: string;
+  readonly systems: SourceSystemReport[];
+  /** Alerts over all systems listed. */
+  readonly alertCount: number;
+  /** The log position the read model had applied when the report was read. */
+  readonly position: number;
+}
+
+/** Every source system heard from or expected, with its alerts as of now. */
+export class SourceSystemsReportQuery extends Query<SourceSystemsReport> {
+  constructor(
+    readonly system: string | undefined,
+    /** The client's last write: wait until the read model has applied it. */
+    readonly position: number | undefined,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(SourceSystemsReportQuery)
+export class SourceSystemsReportHandler implements IQueryHandler<SourceSystemsReportQuery> {
+  /** First holders of repeated numbers found in the log so far: the log never changes, so neither do they. */
+  private readonly firstHolders = new Map<string, string>();
+
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(query: SourceSystemsReportQuery): Promise<SourceSystemsReport> {
+    const tables = await readModel(this.runner, SOURCE_SYSTEMS, query.position);
+    // States and position are read in one turn, so they agree.
+    const position = this.runner.position(SOURCE_SYSTEMS);
+    const states = sourceSystemStates(tables, { ...(query.system === undefined ? {} : { system: query.system }), limit: LISTED_PER_SYSTEM });
+    const holders = await findFirstHolders(this.store, states, this.firstHolders);
+    const now = this.clock.now();
+    const systems = sourceSystemReports(states, this.config.sourceSystems, now, holders, query.system);
+    return { at: now.toISOString(), systems, alertCount: systems.reduce((n, s) => n + s.alerts.length, 0), position };
+  }
+}
