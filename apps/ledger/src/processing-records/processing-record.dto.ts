@@ -6,16 +6,13 @@ import {
   IsArray,
   IsDefined,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateBy,
   ValidateIf,
   ValidateNested,
@@ -32,7 +29,19 @@ const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
 /** Optional free text: absent, or a string; null is refused (it is no text, and the IIN check of free text reads strings). */
 const OptionalText = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
-const SEQUENCE_RULE = `sourceSequence must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`;
+/** A source system's record number: a whole number from `min` to 2^53-1 (JSON numbers beyond it are not exact). */
+export function IsSequenceNumber(min: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSequenceNumber',
+      validator: {
+        validate: (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min,
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be a whole number from ${min} to ${Number.MAX_SAFE_INTEGER}`,
+      },
+    },
+    options,
+  );
+}
 
 /** A category as the order numbers it (1-30) or by its code ("medical-results"). */
 function IsCategoryRef(options?: ValidationOptions): PropertyDecorator {
@@ -160,7 +169,7 @@ export class ProcessingRecordDto {
     description: "The source system's own number of the record: consecutive per system from 1, so that the ledger sees gaps and repeats (GET /v1/reports/source-systems). Part of the record's content: a repeat of the recordId must carry the same number.",
   })
   @ValidateIf((_object: unknown, value: unknown) => value !== undefined)
-  @IsInt({ message: SEQUENCE_RULE }) @Min(1, { message: SEQUENCE_RULE }) @Max(Number.MAX_SAFE_INTEGER, { message: SEQUENCE_RULE })
+  @IsSequenceNumber(1)
   sourceSequence?: number;
 }
 

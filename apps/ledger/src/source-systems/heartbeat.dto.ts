@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-
-const SEQUENCE_RULE = `lastSequence must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`;
+import { IsString, MaxLength } from 'class-validator';
+import { IsSequenceNumber } from '../processing-records/processing-record.dto';
 
 /** The body of POST /v1/systems/{system}/heartbeats. */
 export class HeartbeatDto {
@@ -9,7 +8,7 @@ export class HeartbeatDto {
     type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, example: 1042,
     description: 'Every record numbered up to this one has been sent (acknowledged, or refused for good): a number at or below it that the ledger never received is reported missing. 0 before any record.',
   })
-  @IsInt({ message: SEQUENCE_RULE }) @Min(0, { message: SEQUENCE_RULE }) @Max(Number.MAX_SAFE_INTEGER, { message: SEQUENCE_RULE })
+  @IsSequenceNumber(0)
   lastSequence: number;
 
   @ApiProperty({ description: "The system's clock when it sent the heartbeat: ISO 8601 with a time zone", example: '2026-11-25T12:00:00Z' })
