@@ -44,7 +44,7 @@ describe('register, health and docs', () => {
     await t.http.get('/v1/reports/violations').query({ position: String(written.body.position) }).expect(200);
     const health = await t.http.get('/health').expect(200);
     expect(health.body.projections.map((p: { name: string }) => p.name).sort()).toEqual(
-      ['actor-activity', 'processing-summary', 'request-queue', 'subject-history', 'subject-inventory', 'transfers', 'violations']);
+      ['actor-activity', 'integrity-log', 'processing-summary', 'request-queue', 'source-systems', 'subject-history', 'subject-inventory', 'transfers', 'violations']);
     const violations = health.body.projections.find((p: { name: string }) => p.name === 'violations');
     expect(violations).toMatchObject({ active: { position: written.body.position }, logPosition: written.body.position, lag: 0, error: null });
     const metrics = await t.http.get('/metrics').expect(200);
