@@ -17,3 +17,10 @@ export {
 export { loadOrCreateSigningKeys, rotate, type PublicKeyInfo, type SigningKey, type SigningKeys } from './signing-keys';
 export { verifyChain, type ChainBreak, type ChainVerdict } from './subject-chain';
 export { TREE_HEADS_STREAM, TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, treeHeadOf } from './tree-head-event';
+export {
+  verifyLog, type Finding, type FindingKind, type LogReport, type LogVerifierInput, type LoggedHead,
+} from './log-verifier';
+export {
+  SUBJECT_STREAM_PREFIX, canonicalJsonFromText, hashEvent, hashStoredEvent, type HashedEvent, type StoredEventText,
+} from './log-verifier-hashing';
+export { loadPublicKeys, parsePublicKeys } from './log-verifier-keys';

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
+import { canonicalJson, type JsonValue } from './canonical-json';
+import { consistencyProof, merkleRoot } from './merkle';
+import { canonicalJsonFromText, hashEvent, hashStoredEvent } from './log-verifier-hashing';
+import { StreamingTree } from './log-verifier-tree';
+
+/** A deterministic random JSON value with the characters and numbers canonical JSON cares about. */
+function randomValue(next: () => number, depth: number): JsonValue {
+  const strings = ['a', 'Қазақ', 'x"y', 'back\\slash', 'tab\t', '\u0001', '😀', '\ud800', '/', '\u007f', '', '10', '9', 'b', 'aa'];
+  const numbers = [0, -0, 1, -1.5, 0.1, 1e21, 5e-7, 123456789, 2 ** 53 - 1];
+  const r = next();
+  if (depth > 3 || r < 0.3) return strings[Math.floor(next() * strings.length)]!;
+  if (r < 0.45) return numbers[Math.floor(next() * numbers.length)]!;
+  if (r < 0.5) return [true, false, null][Math.floor(next() * 3)]!;
+  if (r < 0.65) return Array.from({ length: Math.floor(next() * 4) }, () => randomValue(next, depth + 1));
+  const object: Record<string, JsonValue> = {};
+  for (let i = Math.floor(next() * 6); i > 0; i--) object[strings[Math.floor(next() * strings.length)]!] = randomValue(next, depth + 1);
+  return object;
+}
+
+function rng(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+describe('canonicalJsonFromText', () => {
+  it('gives canonicalJson(JSON.parse(text)) for text JSON.stringify wrote, or undefined', () => {
+    const next = rng(7);
+    let handled = 0;
+    for (let i = 0; i < 3000; i++) {
+      const value = randomValue(next, 0);
+      const text = JSON.stringify(value);
+      const fast = canonicalJsonFromText(text);
+      if (fast !== undefined) handled++;
+      if (fast !== undefined) expect(fast).toBe(canonicalJson(value));
+    }
+    expect(handled).toBeGreaterThan(2000); // the comparison is not vacuous
+    expect(canonicalJsonFromText('{"b":[1,{"d":2,"c":"é"}],"a":null}')).toBe('{"a":null,"b":[1,{"c":"é","d":2}]}');
+    expect(canonicalJsonFromText('{"a":"x\\u0041\\n"}')).toBe('{"a":"xA\\n"}');
+  });
+
+  it('leaves to the parser what it does not handle: whitespace, duplicates, escaped keys, other numbers, invalid JSON', () => {
+    for (const text of ['{ "a":1}', '{"a":1,"a":2}', '{"\\u0061":1}', '{"a":1.0}', '{"a":-0}', '{"a":1E5}', '{"a":01}', '{"a":1', '{"a":1}x', '{"a":tru}', '{"a":"\ud800"}x']) {
+      expect(canonicalJsonFromText(text)).toBeUndefined();
+    }
+  });
+});
+
+describe('hashStoredEvent', () => {
+  const event: CanonicalEvent = {
+    id: 'e1', type: 'ProcessingRecorded', streamId: `subject-${'a'.repeat(64)}`, revision: 3, position: 42,
+    data: { z: 1, a: { y: 'Қ\n', b: [1, 2] } }, metadata: { schemaVersion: 1, previousHash: 'f'.repeat(64) }, created: '2026-11-20T09:30:00.123Z',
+  };
+  const row = { ...event, data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) };
+
+  it('hashes the stored text as hashEvent hashes the parsed event', () => {
+    expect(hashStoredEvent(row)).toEqual(hashEvent(event));
+    expect(hashStoredEvent(row).leafHash).toEqual(eventLeafHash(event));
+    expect(hashStoredEvent(row).chainHash).toBe(chainHash(event));
+    expect(hashStoredEvent({ ...row, data: '{ "z": 1, "a": {"b": [1,2], "y": "Қ\\n"}}' }).leafHash).toEqual(eventLeafHash(event));
+    expect(hashStoredEvent({ ...row, streamId: 'api-keys' }).chainHash).toBeNull();
+  });
+
+  it('marks an event whose data is not a JSON object as malformed and still gives it a leaf', () => {
+    for (const data of ['{"a":', '[1]', 'null']) {
+      const hashed = hashStoredEvent({ ...row, data });
+      expect(hashed.malformed).toMatch(/./);
+      expect(hashed.leafHash).toHaveLength(32);
+    }
+  });
+});
+
+describe('StreamingTree', () => {
+  const leaves = Array.from({ length: 70 }, (_, i) => createHash('sha256').update(`leaf ${i}`).digest());
+
+  it('gives the roots and the consistency proofs of the reference at every pair of sizes up to 70', () => {
+    for (let n = 1; n <= 70; n += n < 20 ? 1 : 7) {
+      const tree = new StreamingTree();
+      for (let m = 1; m < n; m++) tree.want(m, n);
+      leaves.slice(0, n).forEach((leaf) => tree.append(leaf));
+      expect(tree.root()).toEqual(merkleRoot(leaves.slice(0, n)));
+      for (let m = 1; m < n; m++) expect(tree.consistencyProof(m)).toEqual(consistencyProof(m, leaves.slice(0, n)));
+    }
+  });
+});
