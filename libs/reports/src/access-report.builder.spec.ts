@@ -1,6 +1,6 @@
 import type { ProcessingRecordedData, SubjectEvent } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
-import { buildAccessReport, type UnsealText } from './access-report.builder';
+import { buildAccessReport, type IdentifiedSubjectEvent, type UnsealText } from './access-report.builder';
 import type { ReportLanguage } from './access-report.model';
 
 const SUBJECT = 'a'.repeat(64);
@@ -22,7 +22,7 @@ function record(overrides: Partial<ProcessingRecordedData>): SubjectEvent {
   };
 }
 
-const events: SubjectEvent[] = [
+const stream: SubjectEvent[] = [
   record({ source: { kind: 'third-party', name: 'sealed:v1:1:SOURCE' } }),
   record({ source: { kind: 'third-party', name: 'sealed:v1:1:SOURCE-AGAIN' } }),
   record({
@@ -32,6 +32,8 @@ const events: SubjectEvent[] = [
   record({ operation: 'transfer', occurredAt: '2026-11-22T04:30:00.000Z', recipient: { name: 'Pension fund', country: 'KZ' } }),
   { type: 'SubjectDataKeyDestroyed', data: { subjectId: SUBJECT, destroyedAt: '2026-11-24T20:00:00.000Z', reason: 'storage period ended', by: OFFICIAL } },
 ];
+
+const events: IdentifiedSubjectEvent[] = stream.map((e, i) => ({ ...e, id: `e${i}` }));
 
 const report = (language: ReportLanguage, unseal: UnsealText) => buildAccessReport({
   subjectId: SUBJECT, events, catalog, owner: 'mineco', language, now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300,

@@ -19,6 +19,7 @@ import {
 import { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';
 import { formatDate } from './report-dates';
 import { formatMessage } from './report-messages';
+import { reportIntegrity, type ReportIntegrityInput } from './report-integrity';
 
 /** The texts of a subject's events that the report shows and that may be sealed with their data key. */
 export type ReportSealedField = 'source.name' | 'recipient.name' | 'transferGround.reference';
@@ -29,10 +30,13 @@ export type ReportSealedField = 'source.name' | 'recipient.name' | 'transferGrou
  */
 export type UnsealText = (subjectId: string, field: ReportSealedField, value: string) => string | { readonly destroyedOn: string | null };
 
+/** A subject event in its current shape, with the id of the stored event it was read from. */
+export type IdentifiedSubjectEvent = SubjectEvent & { readonly id: string };
+
 export interface AccessReportInput {
   readonly subjectId: string;
   /** The subject's events in stream order, in their current shape. */
-  readonly events: readonly SubjectEvent[];
+  readonly events: readonly IdentifiedSubjectEvent[];
   readonly catalog: RegisterCatalog;
   readonly owner: string;
   readonly language: ReportLanguage;
@@ -44,6 +48,16 @@ export interface AccessReportInput {
   readonly showWithheld: boolean;
   /** Opens sealed texts (never stored opened: the report is built when asked). */
   readonly unseal: UnsealText;
+  /** The stream as stored, the head and the proof for the `integrity` section; without it the section is null. */
+  readonly integrity?: ReportIntegrityInput | null;
+}
+
+/**
+ * Whether the subject's report withholds the event for now (an embargo until a later local date than `today`).
+ * The builder and whoever picks the last event a report covers decide with this one rule.
+ */
+export function isWithheld(event: SubjectEvent, today: string): boolean {
+  return event.type === 'ProcessingRecorded' && event.data.embargoUntil !== null && event.data.embargoUntil > today;
 }
 
 type Category = AccessReport['categories'][number];
@@ -76,7 +90,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
   };
 
   let state: SubjectState = initialSubjectState;
-  let withheld = 0;
+  const withheldIds = new Set<string>();
   let maskedIin: string | null = null;
   const categories = new Map<number, Mutable<Category> & { purposeCodes: Set<string>; basisCodes: Set<string> }>();
   const events: Mutable<AccessReport['events'][number]>[] = [];
@@ -89,8 +103,8 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
       case 'ProcessingRecorded': {
         const d = event.data;
         maskedIin = d.subjectMask ?? maskedIin;
-        if (d.embargoUntil !== null && d.embargoUntil > today) {
-          withheld++;
+        if (isWithheld(event, today)) {
+          withheldIds.add(event.id);
           continue;
         }
         state = evolve(state, event);
@@ -104,25 +118,25 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
           noteProcessing(entry, d, source);
         }
         events.push({
-          at: d.occurredAt, operation: d.operation, categories: named, purpose, unit: d.actor.unit, role: d.actor.role,
+          eventId: event.id, at: d.occurredAt, operation: d.operation, categories: named, purpose, unit: d.actor.unit, role: d.actor.role,
           actorId: actorId(d.actor.id), system: d.system, requestId: d.requestId, violations: d.violations.map((v) => v.code),
         });
         if (d.operation === 'transfer' && d.recipient) {
           transfers.push({
-            at: d.occurredAt, recipient: text('recipient.name', d.recipient.name), country: d.recipient.country, crossBorder: d.crossBorder,
+            eventId: event.id, at: d.occurredAt, recipient: text('recipient.name', d.recipient.name), country: d.recipient.country, crossBorder: d.crossBorder,
             categories: named, purpose,
             ground: d.transferGround ? { kind: d.transferGround.kind, reference: text('transferGround.reference', d.transferGround.reference) } : null,
           });
         }
         if (d.violations.length > 0) {
-          violations.push({ at: d.occurredAt, operation: d.operation, categories: named, codes: [...new Set(d.violations.map((v) => v.code))] });
+          violations.push({ eventId: event.id, at: d.occurredAt, operation: d.operation, categories: named, codes: [...new Set(d.violations.map((v) => v.code))] });
         }
         break;
       }
       case 'SubjectFileRead': {
         const d = event.data;
         events.push({
-          at: d.occurredAt, operation: 'read', categories: d.categories.map((c) => nameCategory(c, holderRegister)),
+          eventId: event.id, at: d.occurredAt, operation: 'read', categories: d.categories.map((c) => nameCategory(c, holderRegister)),
           purpose: namePurpose(d.purpose.code, holderRegister), unit: d.actor.unit, role: d.actor.role,
           actorId: actorId(d.actor.id), system: null, requestId: null, violations: [],
         });
@@ -132,14 +146,17 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
         const d = event.data;
         maskedIin = d.subjectMask;
         requests.set(d.requestId, {
-          requestId: d.requestId, kind: d.kind, channel: d.channel, receivedAt: d.receivedAt, deadline: d.deadline.date,
+          requestId: d.requestId, eventIds: [event.id], kind: d.kind, channel: d.channel, receivedAt: d.receivedAt, deadline: d.deadline.date,
           status: 'open', closedAt: null, late: false, workingDaysLate: 0, reasons: [],
         });
         break;
       }
       case 'SubjectRequestRetimed': {
         const request = requests.get(event.data.requestId);
-        if (request) request.deadline = event.data.deadline.date;
+        if (request) {
+          request.deadline = event.data.deadline.date;
+          request.eventIds = [...request.eventIds, event.id];
+        }
         break;
       }
       case 'SubjectDataKeyDestroyed':
@@ -152,7 +169,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
         if (!request) break;
         const refused = event.type === 'SubjectRequestRefused';
         Object.assign(request, {
-          status: refused ? 'refused' : 'answered', closedAt: refused ? event.data.refusedAt : event.data.answeredAt,
+          eventIds: [...request.eventIds, event.id], status: refused ? 'refused' : 'answered', closedAt: refused ? event.data.refusedAt : event.data.answeredAt,
           late: d.late, workingDaysLate: d.workingDaysLate, reasons: refused ? event.data.reasons : [],
         });
         break;
@@ -198,7 +215,8 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
       : { period: '', basis: '', verified: false },
     requests: [...requests.values()].sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0)),
     violations: violations.sort(byTime),
-    withheld: input.showWithheld ? { count: withheld } : null,
+    withheld: input.showWithheld ? { count: withheldIds.size } : null,
+    integrity: input.integrity ? reportIntegrity(input.integrity, withheldIds) : null,
   };
 }
 

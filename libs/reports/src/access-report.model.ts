@@ -12,7 +12,8 @@ export type ReportFormat = 'json' | 'html' | 'pdf';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'html', 'pdf'];
 
 export const ACCESS_REPORT_SCHEMA = 'derbes/access-report' as const;
-export const ACCESS_REPORT_SCHEMA_VERSION = 1 as const;
+/** 2: rows carry the ids of their events, and the report carries its `integrity` section. */
+export const ACCESS_REPORT_SCHEMA_VERSION = 2 as const;
 
 export type ReportOperation = 'collect' | 'access' | 'change' | 'transfer' | 'block' | 'unblock' | 'depersonalize' | 'destroy';
 export type ReportRequestKind = 'information' | 'change' | 'blocking' | 'unblocking' | 'destruction' | 'consent-withdrawal';
@@ -72,6 +73,8 @@ export interface AccessReport {
   }[];
   /** Every processing of their data and every read of their file, oldest first (embargoed entries left out). */
   readonly events: readonly {
+    /** The event this row shows (its chain entry in `integrity.chain`). */
+    readonly eventId: string;
     readonly at: string;
     /** `read` is a read of their file through the ledger (history, inventory, this report). */
     readonly operation: ReportOperation | 'read';
@@ -90,6 +93,7 @@ export interface AccessReport {
   }[];
   /** Every transfer to a third party, in Kazakhstan or abroad, oldest first. */
   readonly transfers: readonly {
+    readonly eventId: string;
     readonly at: string;
     readonly recipient: string;
     /** ISO 3166-1 alpha-2. */
@@ -105,6 +109,8 @@ export interface AccessReport {
   /** Their requests under Art. 24, open and past, newest first. */
   readonly requests: readonly {
     readonly requestId: string;
+    /** The events of the request (received, re-timed, answered or refused), in stream order. */
+    readonly eventIds: readonly string[];
     readonly kind: ReportRequestKind;
     readonly channel: string;
     readonly receivedAt: string;
@@ -118,6 +124,7 @@ export interface AccessReport {
   }[];
   /** Records on their data that the approved list did not allow, oldest first. */
   readonly violations: readonly {
+    readonly eventId: string;
     readonly at: string;
     readonly operation: ReportOperation;
     readonly categories: readonly NamedCategory[];
@@ -125,4 +132,68 @@ export interface AccessReport {
   }[];
   /** How many entries are withheld for now (an official investigation), or null where configuration does not tell. */
   readonly withheld: { readonly count: number } | null;
+  /**
+   * What makes an omitted or altered entry detectable (libs/integrity/VERIFY-REPORT.md): a signed tree head, the
+   * subject's chain from their first event to the last one the report covers, and the inclusion proof of that last
+   * event in the head's tree. Null only when the ledger could not give a proof when the report was made (its
+   * integrity log was not kept up to date by any process).
+   */
+  readonly integrity: ReportIntegrity | null;
+}
+
+/** An event as the store holds it: the eight fields of CANONICAL.md section 2. */
+export interface ReportStoredEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: number;
+  readonly data: { readonly [key: string]: unknown };
+  readonly metadata: { readonly [key: string]: unknown };
+  readonly created: string;
+}
+
+/** One event of the subject's chain. */
+export interface ReportChainEntry {
+  readonly position: number;
+  readonly revision: number;
+  readonly eventId: string;
+  readonly type: string;
+  /** The event's `metadata.previousHash`; absent for events written before the chain existed (the unchained prefix). */
+  readonly previousHash?: string | null;
+  /** CANONICAL.md section 4. */
+  readonly chainHash: string;
+  /** Withheld from the subject for now (an embargo): listed with its hashes only. */
+  readonly withheld: boolean;
+  /** The event as stored (sealed texts sealed), so that its chain hash can be recomputed; null when withheld. */
+  readonly event: ReportStoredEvent | null;
+}
+
+export type TreeHeadSource = 'latest' | 'signed-for-report';
+
+export interface ReportIntegrity {
+  /** `latest`: the latest signed head already covered the last event; `signed-for-report`: one was signed for this report. */
+  readonly treeHeadSource: TreeHeadSource;
+  /** The signed tree head (CANONICAL.md section 5) and the log position of its own TreeHeadSigned event. */
+  readonly treeHead: {
+    readonly treeSize: number;
+    readonly rootHash: string;
+    readonly timestamp: string;
+    readonly keyId: string;
+    readonly signature: string;
+    readonly position: number;
+  };
+  /**
+   * The subject's events from revision 0 to the last one the report covers (the last not withheld, read before this
+   * report's own read was recorded), in revision order.
+   */
+  readonly chain: readonly ReportChainEntry[];
+  /** RFC 9162 inclusion proof of the last chain entry (leaf index = its position - 1) in the head's tree. */
+  readonly inclusion: {
+    readonly eventId: string;
+    readonly leafIndex: number;
+    readonly treeSize: number;
+    readonly leafHash: string;
+    readonly proof: readonly string[];
+  };
 }

@@ -58,7 +58,7 @@ describe('access report JSON Schema', () => {
     expect(errorsOf((r) => (r.requests[0].status = 'closed'))).toContain('/requests/0/status must be equal to one of the allowed values');
     expect(errorsOf((r) => (r.transfers[1].ground.kind = 'contract'))).toContain('/transfers/1/ground/kind must be equal to one of the allowed values');
     expect(errorsOf((r) => (r.language = 'de'))).toContain('/language must be equal to one of the allowed values');
-    expect(errorsOf((r) => (r.schemaVersion = 2))).toContain('/schemaVersion must be equal to constant');
+    expect(errorsOf((r) => (r.schemaVersion = 1))).toContain('/schemaVersion must be equal to constant');
   });
 
   it('rejects dates not in their form', () => {
@@ -70,6 +70,12 @@ describe('access report JSON Schema', () => {
   it('rejects a closing time on an open request and its absence on a closed one', () => {
     expect(errorsOf((r) => (r.requests[0].closedAt = '2026-11-25T09:00:00Z')).join('\n')).toMatch(/\/requests\/0\/closedAt must be null/);
     expect(errorsOf((r) => (r.requests[1].closedAt = null)).join('\n')).toMatch(/\/requests\/1\/closedAt must be string/);
+  });
+
+  it('rejects an integrity section without its head, a malformed hash, and a row without its event id', () => {
+    expect(errorsOf((r) => delete r.integrity.treeHead).join('\n')).toMatch(/\/integrity must have required property 'treeHead'/);
+    expect(errorsOf((r) => (r.integrity.chain[0].chainHash = 'abc')).join('\n')).toMatch(/\/integrity\/chain\/0\/chainHash must match pattern/);
+    expect(errorsOf((r) => delete r.events[0].eventId).join('\n')).toMatch(/\/events\/0 must have required property 'eventId'/);
   });
 
   it('rejects an IIN that is not masked', () => {

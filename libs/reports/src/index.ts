@@ -24,5 +24,8 @@ export { renderAccessReportPdf, REPORT_FONT_FILES } from './render-pdf';
 
 /** JSON Schema (draft-07) of the access report's JSON form; strict: unknown fields and unknown codes are rejected. */
 export const ACCESS_REPORT_JSON_SCHEMA: Readonly<Record<string, unknown>> = accessReportJsonSchema;
-export { buildAccessReport, type AccessReportInput, type ReportSealedField, type UnsealText } from './access-report.builder';
+export {
+  buildAccessReport, isWithheld, type AccessReportInput, type IdentifiedSubjectEvent, type ReportSealedField, type UnsealText,
+} from './access-report.builder';
+export { lastCoveredEvent, reportIntegrity, type ReportIntegrityInput } from './report-integrity';
 export { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';

@@ -33,7 +33,7 @@ const ANSWERED_REQUEST = '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
 export function sampleReport(): Mutable<AccessReport> {
   return {
     schema: 'derbes/access-report',
-    schemaVersion: 1,
+    schemaVersion: 2,
     language: 'kk',
     generatedAt: '2026-11-25T09:30:00.000Z',
     utcOffsetMinutes: 300,
@@ -121,6 +121,7 @@ export function sampleReport(): Mutable<AccessReport> {
     ],
     transfers: [
       {
+        eventId: eid(101),
         at: '2026-02-10T07:00:00.000Z',
         recipient: 'Қазақстан Республикасы Қаржы министрлігінің Мемлекеттік кірістер комитеті',
         country: 'KZ',
@@ -130,6 +131,7 @@ export function sampleReport(): Mutable<AccessReport> {
         ground: null,
       },
       {
+        eventId: eid(102),
         at: '2026-03-20T11:30:00.000Z',
         recipient: 'Hochschule für Verwaltung Speyer',
         country: 'DE',
@@ -139,6 +141,7 @@ export function sampleReport(): Mutable<AccessReport> {
         ground: { kind: 'consent', reference: 'Келісім № 14/2026, 2026-03-18' },
       },
       {
+        eventId: eid(3),
         at: '2026-04-15T09:00:00.000Z',
         recipient: 'Өзбекстан Республикасының Мемлекеттік қызметті дамыту агенттігі',
         country: 'UZ',
@@ -156,6 +159,7 @@ export function sampleReport(): Mutable<AccessReport> {
     requests: [
       {
         requestId: 'c4a1e2b3-7d6f-4e5a-8b9c-0a1b2c3d4e5f',
+        eventIds: [eid(201)],
         kind: 'information',
         channel: 'egov',
         receivedAt: '2026-11-24T05:10:00.000Z',
@@ -168,6 +172,7 @@ export function sampleReport(): Mutable<AccessReport> {
       },
       {
         requestId: REFUSED_REQUEST,
+        eventIds: [eid(202), eid(203)],
         kind: 'destruction',
         channel: 'post',
         receivedAt: '2026-10-01T04:00:00.000Z',
@@ -180,6 +185,7 @@ export function sampleReport(): Mutable<AccessReport> {
       },
       {
         requestId: ANSWERED_REQUEST,
+        eventIds: [eid(204), eid(205)],
         kind: 'blocking',
         channel: 'in-person',
         receivedAt: '2026-09-30T03:00:00.000Z',
@@ -192,10 +198,11 @@ export function sampleReport(): Mutable<AccessReport> {
       },
     ],
     violations: [
-      { at: '2026-04-15T09:00:00.000Z', operation: 'transfer', categories: [FULL_NAME, BIRTH], codes: ['cross-border-without-ground'] },
-      { at: '2026-09-01T03:00:00.000Z', operation: 'access', categories: [IIN], codes: ['purpose-not-in-register'] },
+      { eventId: eid(3), at: '2026-04-15T09:00:00.000Z', operation: 'transfer', categories: [FULL_NAME, BIRTH], codes: ['cross-border-without-ground'] },
+      { eventId: eid(5), at: '2026-09-01T03:00:00.000Z', operation: 'access', categories: [IIN], codes: ['purpose-not-in-register'] },
     ],
     withheld: { count: 2 },
+    integrity: sampleIntegrity(),
   };
 }
 
@@ -207,6 +214,7 @@ function event(
   more: Partial<Mutable<ReportEvent>>,
 ): Mutable<ReportEvent> {
   return {
+    eventId: eid(Date.parse(at) / 1000),
     at,
     operation,
     categories,
@@ -218,6 +226,28 @@ function event(
     requestId: null,
     violations: [],
     ...more,
+  };
+}
+
+/** A deterministic event id (a UUID) from a number. */
+export function eid(n: number): string {
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
+/** An integrity section of the shape the ledger gives (its hashes are made up: renderers do not check them). */
+export function sampleIntegrity(): NonNullable<AccessReport['integrity']> {
+  const hex = (c: string) => c.repeat(64);
+  return {
+    treeHeadSource: 'latest',
+    treeHead: {
+      treeSize: 120_431, rootHash: hex('a'), timestamp: '2026-11-25T09:29:58.120Z', keyId: '21fe31dfa154a261', signature: 'c'.repeat(128), position: 120_432,
+    },
+    chain: [
+      { position: 17, revision: 0, eventId: eid(1), type: 'ProcessingRecorded', previousHash: null, chainHash: hex('1'), withheld: false, event: null },
+      { position: 905, revision: 1, eventId: eid(2), type: 'ProcessingRecorded', previousHash: hex('1'), chainHash: hex('2'), withheld: true, event: null },
+      { position: 120_400, revision: 2, eventId: eid(3), type: 'SubjectFileRead', previousHash: hex('2'), chainHash: hex('3'), withheld: false, event: null },
+    ],
+    inclusion: { eventId: eid(3), leafIndex: 120_399, treeSize: 120_431, leafHash: hex('d'), proof: [hex('e'), hex('f')] },
   };
 }
 
