@@ -24,3 +24,4 @@ export {
   SUBJECT_STREAM_PREFIX, canonicalJsonFromText, hashEvent, hashStoredEvent, type HashedEvent, type StoredEventText,
 } from './log-verifier-hashing';
 export { loadPublicKeys, parsePublicKeys } from './log-verifier-keys';
+export { verifyReport, type ReportFailure, type ReportSummary, type ReportVerdict } from './report-verifier';

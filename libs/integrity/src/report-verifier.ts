@@ -1,0 +1,249 @@
+import type { KeyObject } from 'node:crypto';
+import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
+import { verifyInclusion } from './merkle';
+import { keyIdOf, verifyTreeHead, type SignedTreeHead } from './tree-head';
+
+export type ReportFailure =
+  | 'malformed'
+  | 'no-integrity'
+  | 'unknown-key'
+  | 'bad-signature'
+  | 'stored-form-mismatch'
+  | 'chain-hash-mismatch'
+  | 'chain-break'
+  | 'row-without-event'
+  | 'row-mismatch'
+  | 'event-without-row'
+  | 'inclusion-failed';
+
+export interface ReportSummary {
+  readonly subjectId: string;
+  /** Chain entries: from the subject's first event to the last one the report covers. */
+  readonly chainLength: number;
+  readonly shown: number;
+  readonly withheld: number;
+  readonly rows: number;
+  readonly treeSize: number;
+  readonly rootHash: string;
+  readonly keyId: string;
+  readonly timestamp: string;
+  readonly lastEventId: string;
+  readonly lastPosition: number;
+}
+
+export type ReportVerdict =
+  | { readonly ok: true; readonly summary: ReportSummary }
+  | { readonly ok: false; readonly code: ReportFailure; readonly reason: string };
+
+/** Where each kind of event is shown: every shown event of these types must have its row, every row its event. */
+const ROWS_OF: Readonly<Record<string, 'events' | 'requests'>> = {
+  ProcessingRecorded: 'events',
+  SubjectFileRead: 'events',
+  SubjectRequestReceived: 'requests',
+  SubjectRequestRetimed: 'requests',
+  SubjectRequestAnswered: 'requests',
+  SubjectRequestRefused: 'requests',
+};
+const HEX64 = /^[0-9a-f]{64}$/;
+
+class Failure extends Error {
+  constructor(readonly code: ReportFailure, reason: string) {
+    super(reason);
+  }
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+function object(v: unknown, path: string): Json {
+  if (!isObject(v)) throw new Failure('malformed', `${path} is not an object`);
+  return v;
+}
+function array(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) throw new Failure('malformed', `${path} is not an array`);
+  return v;
+}
+function string(v: unknown, path: string): string {
+  if (typeof v !== 'string') throw new Failure('malformed', `${path} is not a string`);
+  return v;
+}
+function count(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new Failure('malformed', `${path} is not a whole number`);
+  return v;
+}
+function hex64(v: unknown, path: string): string {
+  if (typeof v !== 'string' || !HEX64.test(v)) throw new Failure('malformed', `${path} is not 64 lowercase hex digits`);
+  return v;
+}
+
+interface Entry {
+  readonly index: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly position: number;
+  readonly chainHash: string;
+  readonly withheld: boolean;
+  readonly event: CanonicalEvent | null;
+  /** How many rows name it. */
+  rows: number;
+}
+
+/**
+ * Checks a subject's access report (the JSON of schema `derbes/access-report` version 2) offline, as
+ * libs/integrity/VERIFY-REPORT.md describes: the tree head's signature with one of `publicKeys` (obtained apart from
+ * the report: never from it), each shown event's chain hash recomputed from its stored form, the chain's links, every
+ * row matched to a shown event and every shown event to its row, and the last event's leaf hash and inclusion proof
+ * against the head. Names the first failure.
+ */
+export function verifyReport(report: unknown, publicKeys: readonly (KeyObject | string)[]): ReportVerdict {
+  try {
+    return { ok: true, summary: check(report, publicKeys) };
+  } catch (error) {
+    if (error instanceof Failure) return { ok: false, code: error.code, reason: error.message };
+    throw error;
+  }
+}
+
+function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): ReportSummary {
+  const report = object(input, 'the report');
+  if (report.schema !== 'derbes/access-report' || report.schemaVersion !== 2) {
+    throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
+  }
+  const subjectId = string(object(report.subject, 'subject').subjectId, 'subject.subjectId');
+  if (report.integrity === null || report.integrity === undefined) {
+    throw new Failure('no-integrity', 'the report carries no integrity section: the ledger gave no proof when it was made');
+  }
+  const integrity = object(report.integrity, 'integrity');
+
+  // 1. The head, with a key obtained apart from the report.
+  const h = object(integrity.treeHead, 'integrity.treeHead');
+  const head: SignedTreeHead = {
+    treeSize: count(h.treeSize, 'integrity.treeHead.treeSize'), rootHash: hex64(h.rootHash, 'integrity.treeHead.rootHash'),
+    timestamp: string(h.timestamp, 'integrity.treeHead.timestamp'), keyId: string(h.keyId, 'integrity.treeHead.keyId'),
+    signature: string(h.signature, 'integrity.treeHead.signature'),
+  };
+  const key = publicKeys.find((k) => keyIdOf(k) === head.keyId);
+  if (!key) throw new Failure('unknown-key', `the tree head is signed by key ${head.keyId}, which is not among the ${publicKeys.length} public key(s) given`);
+  if (!verifyTreeHead(head, key)) throw new Failure('bad-signature', `the tree head's signature (size ${head.treeSize}, key ${head.keyId}) does not verify`);
+
+  // 2. Each entry, and each shown event's chain hash from its stored form.
+  const streamId = `subject-${subjectId}`;
+  const chain = array(integrity.chain, 'integrity.chain');
+  if (chain.length === 0) throw new Failure('malformed', 'integrity.chain is empty');
+  const entries: Entry[] = [];
+  const byId = new Map<string, Entry>();
+  let previous: Entry | undefined;
+  let chained = false;
+  for (const [i, raw] of chain.entries()) {
+    const path = `integrity.chain[${i}]`;
+    const e = object(raw, path);
+    const entry: Entry = {
+      index: i, eventId: string(e.eventId, `${path}.eventId`), type: string(e.type, `${path}.type`), position: count(e.position, `${path}.position`),
+      chainHash: hex64(e.chainHash, `${path}.chainHash`), withheld: e.withheld === true, event: null, rows: 0,
+    };
+    const revision = count(e.revision, `${path}.revision`);
+    const at = `chain entry ${i} (event ${entry.eventId})`;
+    if (revision !== i) throw new Failure('chain-break', `${at} has revision ${revision}, expected ${i}: the chain misses an event`);
+    if (previous && entry.position <= previous.position) throw new Failure('chain-break', `${at} is at position ${entry.position}, not after ${previous.position}`);
+    if (byId.has(entry.eventId)) throw new Failure('chain-break', `${at} is listed twice`);
+    if (entry.withheld) {
+      if (e.event !== null) throw new Failure('malformed', `${at} is withheld but shows content`);
+    } else {
+      const event = storedEvent(e.event, `${path}.event`);
+      if (event.id !== entry.eventId || event.type !== entry.type || event.revision !== revision || event.position !== entry.position || event.streamId !== streamId) {
+        throw new Failure('stored-form-mismatch', `${at}: its stored form is not of this entry (id, type, revision, position, or stream ${streamId})`);
+      }
+      const link = has(event.metadata, 'previousHash') ? event.metadata.previousHash : undefined;
+      if (link !== (has(e, 'previousHash') ? e.previousHash : undefined)) {
+        throw new Failure('stored-form-mismatch', `${at}: previousHash differs from its stored form's metadata.previousHash`);
+      }
+      const recomputed = chainHash(event);
+      if (recomputed !== entry.chainHash) {
+        throw new Failure('chain-hash-mismatch', `${at}: its stored form hashes to ${recomputed}, not the chain hash ${entry.chainHash}: the event was altered`);
+      }
+      (entry as { event: CanonicalEvent | null }).event = event;
+    }
+    // 3. The link to the entry before (CANONICAL.md section 4): an unchained prefix, then null, then each hash.
+    if (!has(e, 'previousHash')) {
+      if (chained) throw new Failure('chain-break', `${at} has no previousHash after chained events`);
+    } else {
+      const link = e.previousHash;
+      if (link !== null) hex64(link, `${path}.previousHash`);
+      if (!chained && link !== null) throw new Failure('chain-break', `${at} is the first chained event but carries previousHash ${String(link)}`);
+      if (chained && link !== previous!.chainHash) {
+        throw new Failure('chain-break', `${at} links to ${String(link)}, not to the chain hash ${previous!.chainHash} of the entry before: an event is missing or altered`);
+      }
+      chained = true;
+    }
+    entries.push(entry);
+    byId.set(entry.eventId, entry);
+    previous = entry;
+  }
+
+  // 4. Rows and events, both ways.
+  const rowOf = (id: unknown, path: string, types: readonly string[]): Entry => {
+    const eventId = string(id, path);
+    const entry = byId.get(eventId);
+    if (!entry) throw new Failure('row-without-event', `${path}: event ${eventId} is not in the chain`);
+    if (entry.withheld || !entry.event) throw new Failure('row-without-event', `${path}: event ${eventId} is listed as withheld`);
+    if (!types.includes(entry.type)) throw new Failure('row-mismatch', `${path}: event ${eventId} is a ${entry.type}`);
+    return entry;
+  };
+  const rows = array(report.events, 'events');
+  for (const [i, raw] of rows.entries()) {
+    const row = object(raw, `events[${i}]`);
+    const entry = rowOf(row.eventId, `events[${i}].eventId`, ['ProcessingRecorded', 'SubjectFileRead']);
+    entry.rows++;
+    if (entry.rows > 1) throw new Failure('row-mismatch', `events[${i}]: event ${entry.eventId} is shown in two rows`);
+    const data = entry.event!.data;
+    const operation = entry.type === 'SubjectFileRead' ? 'read' : data.operation;
+    if (row.operation !== operation || row.at !== data.occurredAt) {
+      throw new Failure('row-mismatch', `events[${i}] (${String(row.operation)} at ${String(row.at)}) is not what event ${entry.eventId} records (${String(operation)} at ${String(data.occurredAt)})`);
+    }
+  }
+  for (const list of ['transfers', 'violations'] as const) {
+    for (const [i, raw] of array(report[list], list).entries()) rowOf(object(raw, `${list}[${i}]`).eventId, `${list}[${i}].eventId`, ['ProcessingRecorded']);
+  }
+  for (const [i, raw] of array(report.requests, 'requests').entries()) {
+    for (const [j, id] of array(object(raw, `requests[${i}]`).eventIds, `requests[${i}].eventIds`).entries()) {
+      rowOf(id, `requests[${i}].eventIds[${j}]`, Object.keys(ROWS_OF).filter((t) => ROWS_OF[t] === 'requests')).rows++;
+    }
+  }
+  for (const entry of entries) {
+    if (entry.withheld || entry.rows > 0 || ROWS_OF[entry.type] === undefined) continue;
+    throw new Failure('event-without-row', `event ${entry.eventId} (${entry.type}, revision ${entry.index}) is in the chain but no row of the report shows it`);
+  }
+
+  // 5. The last event in the signed tree.
+  const last = entries.at(-1)!;
+  const inc = object(integrity.inclusion, 'integrity.inclusion');
+  if (inc.eventId !== last.eventId) throw new Failure('inclusion-failed', `the inclusion proof is of event ${String(inc.eventId)}, not of the chain's last event ${last.eventId}`);
+  if (!last.event) throw new Failure('inclusion-failed', `the chain's last event ${last.eventId} is withheld: its leaf cannot be recomputed`);
+  const leafIndex = count(inc.leafIndex, 'integrity.inclusion.leafIndex');
+  if (leafIndex !== last.position - 1) throw new Failure('inclusion-failed', `leaf index ${leafIndex} is not position ${last.position} - 1`);
+  if (inc.treeSize !== head.treeSize) throw new Failure('inclusion-failed', `the proof is for a tree of ${String(inc.treeSize)}, the head's is ${head.treeSize}`);
+  const leaf = eventLeafHash(last.event);
+  if (inc.leafHash !== undefined && inc.leafHash !== leaf.toString('hex')) {
+    throw new Failure('inclusion-failed', `the last event's stored form has leaf hash ${leaf.toString('hex')}, not ${String(inc.leafHash)}`);
+  }
+  const proof = array(inc.proof, 'integrity.inclusion.proof').map((p, i) => Buffer.from(hex64(p, `integrity.inclusion.proof[${i}]`), 'hex'));
+  if (!verifyInclusion(leaf, leafIndex, head.treeSize, proof, Buffer.from(head.rootHash, 'hex'))) {
+    throw new Failure('inclusion-failed', `the inclusion proof of event ${last.eventId} (leaf ${leafIndex}) does not lead to the head's root ${head.rootHash} at size ${head.treeSize}`);
+  }
+  const withheld = entries.filter((e) => e.withheld).length;
+  return {
+    subjectId, chainLength: entries.length, shown: entries.length - withheld, withheld, rows: rows.length, treeSize: head.treeSize,
+    rootHash: head.rootHash, keyId: head.keyId, timestamp: head.timestamp, lastEventId: last.eventId, lastPosition: last.position,
+  };
+}
+
+function storedEvent(v: unknown, path: string): CanonicalEvent {
+  const e = object(v, path);
+  return {
+    id: string(e.id, `${path}.id`), type: string(e.type, `${path}.type`), streamId: string(e.streamId, `${path}.streamId`),
+    revision: count(e.revision, `${path}.revision`), position: count(e.position, `${path}.position`),
+    data: object(e.data, `${path}.data`) as CanonicalEvent['data'], metadata: object(e.metadata, `${path}.metadata`) as CanonicalEvent['metadata'],
+    created: string(e.created, `${path}.created`),
+  };
+}
