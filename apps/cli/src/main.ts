@@ -6,6 +6,7 @@ import { backupDataDir, backupSummary, restoreDataDir, restoreSummary } from './
 import { runDemo } from './demo/demo.command';
 import { projectionsRebuild, projectionsRun, projectionsStatus } from './projections.command';
 import { ReportUsageError, checkReportOptions, defaultCliActor, subjectReport } from './report.command';
+import { VerifyReportUsageError, verifyReportFile } from './verify-report.command';
 import { KeysUsageError, createKey, listKeys, revokeKey } from './keys.command';
 
 const USAGE = `usage: derbes <command>
@@ -25,6 +26,11 @@ const USAGE = `usage: derbes <command>
                                  as by ACTOR (default cli:<user>, role operator, unit cli) for PURPOSE
                                  (default OVERSIGHT). --iin - reads the IIN from stdin (keeps it out of
                                  the shell history and the process list)
+  verify-report FILE --public-keys KEYS
+                                 check a JSON access report offline: the tree head's signature with KEYS (the
+                                 JSON of GET /v1/integrity/keys, or a PEM public key; never the report's own),
+                                 each event's chain hash, the chain's links, every row against its event, and
+                                 the last event's inclusion proof; exit 1 naming the first failure
   backup DIR                     copy the ledger into the new directory DIR while it runs: event store, read
                                  models, pseudonym key file, manifest.json with their SHA-256. Never the data
                                  keys (data-keys/): a restore must not bring back a key destroyed since
@@ -136,6 +142,18 @@ async function run(argv: string[]): Promise<void> {
     if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
     const iin = iinArg === '-' ? await readStdin() : iinArg;
     console.log(await subjectReport({ ...config, logLevel: 'error' }, { iin, language, format, out, actor, purpose }));
+    return;
+  }
+  if (command === 'verify-report') {
+    const publicKeys = args.includes('--public-keys') ? text(args, '--public-keys') : undefined;
+    if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('verify-report takes one JSON report file and --public-keys FILE');
+    try {
+      const { ok, lines } = verifyReportFile(args[0]!, publicKeys);
+      for (const line of lines) console.log(line);
+      if (!ok) process.exitCode = 1;
+    } catch (error) {
+      throw error instanceof VerifyReportUsageError ? new UsageError(error.message) : error;
+    }
     return;
   }
   throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');

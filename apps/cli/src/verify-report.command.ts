@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { keyIdOf, parsePublicKeys, verifyReport } from '@derbes/integrity';
+
+export class VerifyReportUsageError extends Error {}
+
+/**
+ * The public keys to trust: a JSON array as GET /v1/integrity/keys serves it, or one PEM public key. Never the
+ * report's own say: a report could carry any key that signs its own head.
+ */
+export function readPublicKeys(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new VerifyReportUsageError(`--public-keys ${file}: ${(error as Error).message}`);
+  }
+  try {
+    if (text.trimStart().startsWith('-----BEGIN')) {
+      keyIdOf(text);
+      return [text];
+    }
+    return parsePublicKeys(text, file).map((k) => k.publicKeyPem);
+  } catch (error) {
+    throw new VerifyReportUsageError(`--public-keys ${file}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * `derbes verify-report FILE --public-keys KEYS`: checks a JSON access report offline (no ledger, no network) with
+ * libs/integrity's verifyReport. The lines to print and whether it verified.
+ */
+export function verifyReportFile(file: string, publicKeysFile: string | undefined): { ok: boolean; lines: string[] } {
+  if (publicKeysFile === undefined) {
+    throw new VerifyReportUsageError('verify-report needs --public-keys FILE (GET /v1/integrity/keys, or a PEM public key) obtained apart from the report: the report is not trusted to name its own key');
+  }
+  const keys = readPublicKeys(publicKeysFile);
+  let report: unknown;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { ok: false, lines: [`${file}: not a JSON report (${(error as Error).message})`] };
+  }
+  const verdict = verifyReport(report, keys);
+  if (!verdict.ok) return { ok: false, lines: [`${file}: NOT VERIFIED (${verdict.code}): ${verdict.reason}`] };
+  const s = verdict.summary;
+  return {
+    ok: true,
+    lines: [
+      `${file}: verified: the access report of subject ${s.subjectId.slice(0, 12)}… is complete up to its last event ${s.lastEventId} (position ${s.lastPosition})`,
+      `  chain: ${s.chainLength} events from the subject's first (${s.shown} shown and recomputed, ${s.withheld} withheld, hashes only); ${s.rows} rows, each matched`,
+      `  tree head: size ${s.treeSize}, root ${s.rootHash}, ${s.timestamp}, signed by key ${s.keyId}; the last event's inclusion proof leads to its root`,
+    ],
+  };
+}
