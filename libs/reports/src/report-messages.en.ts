@@ -124,6 +124,22 @@ export const EN = {
   // In place of a text whose key was destroyed (crypto-shredding): a recipient's or source's name, a reference.
   'value.destroyedOn': 'destroyed on {date}',
   'value.unreadable': 'unreadable (its key is not available)',
+  // The integrity appendix (issue 6): the facts of the report's integrity section, and how to check them.
+  'section.integrity': 'Appendix: integrity of this report',
+  'field.integrityHow': 'How to check',
+  'field.treeSize': 'Signed tree head: size of the log',
+  'field.rootHash': 'Root hash',
+  'field.treeHeadTime': 'Signed at',
+  'field.keyId': 'Key id',
+  'field.signature': 'Signature (Ed25519)',
+  'field.treeHeadSource': 'Tree head',
+  'field.chainLength': 'Events in your chain (withheld ones included)',
+  'field.lastEvent': 'Last event: its chain hash and leaf hash',
+  'field.proof': 'Inclusion proof (hashes, in order)',
+  'value.treeHeadLatest': 'the latest signed head, which already covered your last event',
+  'value.treeHeadSigned': 'signed for this report',
+  'value.integrityUnavailable': 'No proof could be given when this report was made; ask for the report again.',
+  'integrity.how': 'The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json --public-keys keys.json" with the keys published at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md; it recomputes every event\'s hash, the chain and the proof against the signed tree head, so that an omitted or altered entry is found.',
 } as const;
 
 export type MessageKey = keyof typeof EN;

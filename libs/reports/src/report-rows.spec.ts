@@ -8,11 +8,11 @@ const section = (sections: ReportSection[], id: ReportSectionId): ReportSection 
 };
 
 describe('report sections', () => {
-  it('follows the model: nine sections in its order, one row per entry, one cell per column', () => {
+  it('follows the model: ten sections in its order (the integrity appendix last), one row per entry, one cell per column', () => {
     const report = sampleReport();
     const sections = reportSections(report);
     expect(sections.map((s) => s.id)).toEqual([
-      'holder', 'subject', 'categories', 'events', 'transfers', 'retention', 'requests', 'violations', 'withheld',
+      'holder', 'subject', 'categories', 'events', 'transfers', 'retention', 'requests', 'violations', 'withheld', 'integrity',
     ]);
     expect(section(sections, 'categories').rows).toHaveLength(report.categories.length);
     expect(section(sections, 'events').rows).toHaveLength(report.events.length);
@@ -89,5 +89,17 @@ describe('report sections', () => {
   it('announces withheld entries under the title', () => {
     expect(reportHeader(sampleReport()).notices).toEqual(['Ресми тергеуге байланысты уақытша көрсетілмейтін жазбалар бар: 2.']);
     expect(section(reportSections(sampleReport()), 'withheld').rows).toEqual([['2']]);
+  });
+
+  it('gives the integrity appendix: the head, the chain length, the last hashes and the proof, and how to check them', () => {
+    const report = { ...sampleReport(), language: 'en' as const };
+    const [row] = section(reportSections(report), 'integrity').rows;
+    expect(row?.[0]).toContain('derbes verify-report');
+    expect(row?.slice(1)).toEqual([
+      'the latest signed head, which already covered your last event', '120431', 'a'.repeat(64),
+      '25 November 2026, 14:29 (2026-11-25T09:29:58.120Z)', '21fe31dfa154a261', `${'c'.repeat(64)}\n${'c'.repeat(64)}`, '3',
+      `${'3'.repeat(64)}\n${'d'.repeat(64)}`, `${'e'.repeat(64)}\n${'f'.repeat(64)}`,
+    ]);
+    expect(section(reportSections({ ...report, integrity: null }), 'integrity').rows).toEqual([[expect.stringContaining('No proof could be given')]]);
   });
 });

@@ -11,7 +11,8 @@ export type ReportSectionId =
   | 'retention'
   | 'requests'
   | 'violations'
-  | 'withheld';
+  | 'withheld'
+  | 'integrity';
 
 /**
  * One section of the report as display strings, the single source of what both renderers show.
@@ -214,5 +215,40 @@ export function reportSections(report: AccessReport): ReportSection[] {
       [['field.withheldCount', 1]],
       [[withheld === null ? m['value.notKnown'] : withheld.count === 0 ? m['value.none'] : String(withheld.count)]],
     ),
+    integritySection(report, section, at),
   ];
+}
+
+/** The appendix: the facts of the integrity section (long hashes in lines of 64 hex digits), and how to check them. */
+function integritySection(
+  report: AccessReport,
+  section: (id: ReportSectionId, layout: ReportSection['layout'], columns: readonly (readonly [MessageKey, number])[], rows: readonly (readonly string[])[]) => ReportSection,
+  at: (iso: string) => string,
+): ReportSection {
+  const m = REPORT_MESSAGES[report.language];
+  const integrity = report.integrity;
+  if (integrity === null) return section('integrity', 'fields', [['field.integrityHow', 1]], [[m['value.integrityUnavailable']]]);
+  const { treeHead: head, chain, inclusion } = integrity;
+  const last = chain.at(-1);
+  const hex = (text: string): string => text.match(/.{1,64}/g)?.join('\n') ?? text;
+  return section(
+    'integrity',
+    'fields',
+    [
+      ['field.integrityHow', 1], ['field.treeHeadSource', 1], ['field.treeSize', 1], ['field.rootHash', 1], ['field.treeHeadTime', 1],
+      ['field.keyId', 1], ['field.signature', 1], ['field.chainLength', 1], ['field.lastEvent', 1], ['field.proof', 1],
+    ],
+    [[
+      m['integrity.how'],
+      integrity.treeHeadSource === 'latest' ? m['value.treeHeadLatest'] : m['value.treeHeadSigned'],
+      String(head.treeSize),
+      head.rootHash,
+      `${at(head.timestamp)} (${head.timestamp})`,
+      head.keyId,
+      hex(head.signature),
+      String(chain.length),
+      last ? `${last.chainHash}\n${inclusion.leafHash}` : EMPTY_CELL,
+      inclusion.proof.length === 0 ? m['value.none'] : inclusion.proof.join('\n'),
+    ]],
+  );
 }

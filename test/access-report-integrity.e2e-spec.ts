@@ -1,0 +1,107 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { verifyReport } from '@derbes/integrity';
+import { childEnv, runCli } from './support/child-server';
+import { pdfText } from './support/pdf-text';
+import { aRecord, READER, startTestApp, type TestApp } from './support/test-app';
+
+const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+/** A collection with a note, a transfer, an embargoed access (withheld from the report) and a change. */
+async function seed(t: TestApp): Promise<string> {
+  const res = await t.http.post('/v1/processing-records/batch').send({ records: [
+    aRecord({ categories: [1, 13], source: { kind: 'state-database', name: 'ГБД ФЛ' }, occurredAt: '2026-02-01T09:00:00Z', note: 'competition file' }),
+    aRecord({ operation: 'transfer', source: undefined, categories: [1], purpose: 'P05', recipient: { name: 'Қазақстан банкі', country: 'KZ' }, occurredAt: '2026-03-01T09:00:00Z' }),
+    aRecord({ operation: 'access', source: undefined, categories: [13], purpose: 'P03', embargoUntil: '2027-01-15', occurredAt: '2026-04-01T09:00:00Z' }),
+    aRecord({ operation: 'change', source: undefined, categories: [1], occurredAt: '2026-05-01T09:00:00Z', note: 'new surname' }),
+  ] }).expect(201);
+  return res.body.results[0].subjectId;
+}
+
+describe('the access report\'s integrity section', () => {
+  let t: TestApp;
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('proves the report complete: derbes verify-report accepts it with the served keys, and names the cause when a row is removed or a note changed', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    const keys = (await request(t.server).get('/v1/integrity/keys').expect(200)).body;
+    const report = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200)).body;
+
+    const integrity = report.integrity;
+    expect(integrity.treeHeadSource).toBe('signed-for-report');
+    expect(integrity.chain.map((e: { withheld: boolean; event: unknown }) => [e.withheld, e.event === null])).toEqual([
+      [false, false], [false, false], [true, true], [false, false],
+    ]);
+    // The rows carry the ids of the chain's shown events; the withheld one is in the chain with its hashes only.
+    expect(report.events.map((e: { eventId: string }) => e.eventId)).toEqual([0, 1, 3].map((i) => integrity.chain[i].eventId));
+    expect(integrity.chain[2]).toEqual(expect.objectContaining({ type: 'ProcessingRecorded', chainHash: expect.stringMatching(/^[0-9a-f]{64}$/) }));
+    expect(integrity.inclusion.eventId).toBe(integrity.chain[3].eventId);
+    expect(verifyReport(report, keys.map((k: { publicKeyPem: string }) => k.publicKeyPem))).toMatchObject({ ok: true });
+
+    // A head signed after the report's read covers the next report's events: that one uses the latest head.
+    await t.http.post('/v1/integrity/tree-heads').send({}).expect(201);
+    const again = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).expect(200)).body;
+    expect(again.integrity.treeHeadSource).toBe('latest');
+    expect(again.integrity.chain.at(-1).type).toBe('SubjectFileRead');
+
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-verify-report-'));
+    const keysFile = join(dir, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify(keys));
+    const file = (name: string, content: unknown) => {
+      writeFileSync(join(dir, name), JSON.stringify(content, null, 2));
+      return join(dir, name);
+    };
+    const env = childEnv(dir);
+    const ok = await runCli(['verify-report', file('report.json', report), '--public-keys', keysFile], env);
+    expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('verified') });
+    expect(ok.stdout).toContain('chain: 4 events');
+
+    const rowRemoved = structuredClone(report);
+    rowRemoved.events.splice(1, 1);
+    const removed = await runCli(['verify-report', file('row-removed.json', rowRemoved), '--public-keys', keysFile], env);
+    expect(removed.code).toBe(1);
+    expect(removed.stdout).toContain('NOT VERIFIED (event-without-row)');
+    expect(removed.stdout).toContain(integrity.chain[1].eventId);
+
+    const noteChanged = structuredClone(report);
+    noteChanged.integrity.chain[3].event.data.note = 'another surname';
+    const changed = await runCli(['verify-report', file('note-changed.json', noteChanged), '--public-keys', keysFile], env);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain('NOT VERIFIED (chain-hash-mismatch)');
+    expect(changed.stdout).toContain('chain entry 3');
+
+    const unkeyed = await runCli(['verify-report', join(dir, 'report.json')], env);
+    expect(unkeyed.code).toBe(2);
+    expect(unkeyed.stderr).toContain('needs --public-keys');
+  });
+
+  it('shows the same facts in the PDF appendix, with one sentence on how to check them', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    const json = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200)).body;
+    const head = (await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+    const pdf = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'pdf', lang: 'en' })
+      .buffer(true).parse(binary).expect(200);
+    const text = pdfText(pdf.body as Buffer).replace(/\s+/g, ' ');
+    expect(text).toContain('Appendix: integrity of this report');
+    expect(text).toContain('The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json');
+    expect(text).toContain('the latest signed head, which already covered your last event');
+    for (const fact of [head.rootHash, head.keyId, head.signature.slice(0, 64), head.signature.slice(64), String(head.treeSize)]) expect(text).toContain(fact);
+    // The PDF's chain is one read (the JSON report's) longer; its proof is of that read.
+    expect(text).toMatch(new RegExp(`Events in your ${json.integrity.chain.length + 1} chain`));
+    const kk = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'pdf', lang: 'kk' }).buffer(true).parse(binary).expect(200);
+    expect(pdfText(kk.body as Buffer).replace(/\s+/g, ' ')).toContain('Қосымша: есептің тұтастығы');
+    const html = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'html', lang: 'ru' }).expect(200)).text;
+    expect(html).toContain('Приложение: целостность отчёта');
+    expect(html).toContain('derbes verify-report');
+  });
+});
