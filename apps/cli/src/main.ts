@@ -8,6 +8,7 @@ import { projectionsRebuild, projectionsRun, projectionsStatus } from './project
 import { ReportUsageError, checkReportOptions, defaultCliActor, subjectReport } from './report.command';
 import { VerifyReportUsageError, verifyReportFile } from './verify-report.command';
 import { KeysUsageError, createKey, listKeys, revokeKey } from './keys.command';
+import { VerifyUsageError, verifyLedger } from './verify.command';
 
 const USAGE = `usage: derbes <command>
   serve                          start the ledger API (as npm start)
@@ -34,6 +35,11 @@ const USAGE = `usage: derbes <command>
   backup DIR                     copy the ledger into the new directory DIR while it runs: event store, read
                                  models, pseudonym key file, manifest.json with their SHA-256. Never the data
                                  keys (data-keys/): a restore must not bring back a key destroyed since
+  verify [--public-keys FILE] [--head FILE]
+                                 recompute the Merkle tree and every subject's chain from the log and check
+                                 every signed tree head; exit 1 naming the first position that disagrees.
+                                 Keys from <data dir>/integrity-keys or FILE (GET /v1/integrity/keys); --head
+                                 a signed tree head kept elsewhere (a log shorter than it fails)
   restore DIR [--force]          put the backup in DIR in place of the data directory's ledger (the ledger must
                                  be stopped; --force to replace one); data-keys/ is left as it is
 Configuration comes from the environment, as for the server (see README).`;
@@ -131,6 +137,15 @@ async function run(argv: string[]): Promise<void> {
     for (const line of restoreSummary(await restoreDataDir(config, dirs[0]!, { force: args.includes('--force') }), config)) console.log(line);
     return;
   }
+  if (command === 'verify') {
+    const publicKeysFile = args.includes('--public-keys') ? text(args, '--public-keys') : undefined;
+    const headFile = args.includes('--head') ? text(args, '--head') : undefined;
+    if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
+    const { ok, lines } = await verifyLedger(config, { publicKeysFile, headFile });
+    for (const line of lines) console.log(line);
+    if (!ok) process.exitCode = 1;
+    return;
+  }
   if (command === 'report' && args[0] === 'subject') {
     args.shift();
     const iinArg = text(args, '--iin');
@@ -160,7 +175,7 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ReportUsageError || error instanceof KeysUsageError) {
+  if (error instanceof UsageError || error instanceof ReportUsageError || error instanceof KeysUsageError || error instanceof VerifyUsageError) {
     console.error(`${error.message}\n${USAGE}`);
     process.exit(2);
   }

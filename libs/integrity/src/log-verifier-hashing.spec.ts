@@ -38,13 +38,12 @@ describe('canonicalJsonFromText', () => {
       if (fast !== undefined) handled++;
       if (fast !== undefined) expect(fast).toBe(canonicalJson(value));
     }
-    expect(handled).toBeGreaterThan(2000); // the comparison is not vacuous
+    expect(handled).toBeGreaterThan(1500); // the comparison is not vacuous
     expect(canonicalJsonFromText('{"b":[1,{"d":2,"c":"é"}],"a":null}')).toBe('{"a":null,"b":[1,{"c":"é","d":2}]}');
-    expect(canonicalJsonFromText('{"a":"x\\u0041\\n"}')).toBe('{"a":"xA\\n"}');
   });
 
   it('leaves to the parser what it does not handle: whitespace, duplicates, escaped keys, other numbers, invalid JSON', () => {
-    for (const text of ['{ "a":1}', '{"a":1,"a":2}', '{"\\u0061":1}', '{"a":1.0}', '{"a":-0}', '{"a":1E5}', '{"a":01}', '{"a":1', '{"a":1}x', '{"a":tru}', '{"a":"\ud800"}x']) {
+    for (const text of ['{"a":"x\\u0041"}', '{"a":"\u0001"}', '{ "a":1}', '{"a":1,"a":2}', '{"\\u0061":1}', '{"a":1.0}', '{"a":-0}', '{"a":1E5}', '{"a":01}', '{"a":1', '{"a":1}x', '{"a":tru}', '{"a":"\ud800"}x']) {
       expect(canonicalJsonFromText(text)).toBeUndefined();
     }
   });

@@ -103,12 +103,18 @@ function canonicalObjectText(text: string, field: string): string {
 /** Thrown inside the scanner when the text is not in the form it handles; the caller then parses it. */
 const BAIL = Symbol('bail');
 
+// With none of these anywhere in the text, every string is plain: a quote always ends one, and its characters are
+// written by canonical JSON as they are. Text that has any (escapes, raw control characters, surrogates) is parsed.
+const NOT_PLAIN = /[\u0000-\u001f\\\ud800-\udfff]/;
+
 /**
- * canonicalJson(JSON.parse(text)) computed on the text itself, for text as JSON.stringify writes it (no whitespace):
- * members are reordered, everything else is copied. Undefined when the text holds anything else (whitespace,
- * duplicate keys, escaped keys, non-canonical numbers, invalid JSON): parse it then.
+ * canonicalJson(JSON.parse(text)) computed on the text itself, for text as JSON.stringify writes it (no whitespace)
+ * and with no escapes or surrogates in its strings: members are reordered, everything else is copied. Undefined when
+ * the text holds anything else (whitespace, escapes, duplicate keys, non-canonical numbers, invalid JSON): parse it
+ * then.
  */
 export function canonicalJsonFromText(text: string): string | undefined {
+  if (NOT_PLAIN.test(text)) return undefined;
   const scanner = new Scanner(text);
   try {
     const out = scanner.value();
@@ -121,13 +127,15 @@ export function canonicalJsonFromText(text: string): string | undefined {
 
 class Scanner {
   i = 0;
+  /** Whether the value just scanned was written otherwise than the text has it (its members reordered). */
+  private changed = false;
   constructor(private readonly t: string) {}
 
   value(): string {
     const c = this.t.charCodeAt(this.i);
+    if (c === 0x22) return this.string();
     if (c === 0x7b) return this.object();
     if (c === 0x5b) return this.array();
-    if (c === 0x22) return this.string();
     if (c === 0x74) return this.literal('true');
     if (c === 0x66) return this.literal('false');
     if (c === 0x6e) return this.literal('null');
@@ -136,7 +144,7 @@ class Scanner {
 
   private object(): string {
     const t = this.t;
-    this.i++;
+    const start = this.i++;
     if (t.charCodeAt(this.i) === 0x7d) {
       this.i++;
       return '{}';
@@ -144,18 +152,16 @@ class Scanner {
     const keys: string[] = [];
     const values: string[] = [];
     let sorted = true;
+    let changed = false;
     for (;;) {
       if (t.charCodeAt(this.i) !== 0x22) throw BAIL;
-      const start = this.i + 1;
-      let j = start;
-      for (let c = t.charCodeAt(j); c !== 0x22; c = t.charCodeAt(++j)) {
-        // Keys with escapes or surrogates, and the end of the text, are left to the parser.
-        if (c === 0x5c || c < 0x20 || (c >= 0xd800 && c <= 0xdfff) || Number.isNaN(c)) throw BAIL;
-      }
-      const key = t.slice(start, j);
-      if (t.charCodeAt(j + 1) !== 0x3a) throw BAIL;
-      this.i = j + 2;
+      const end = t.indexOf('"', this.i + 1);
+      if (end < 0 || t.charCodeAt(end + 1) !== 0x3a) throw BAIL;
+      const key = t.slice(this.i + 1, end);
+      this.i = end + 2;
+      this.changed = false;
       const value = this.value();
+      if (this.changed) changed = true;
       const n = keys.length;
       if (n > 0 && !(keys[n - 1]! < key)) sorted = false;
       keys.push(key);
@@ -164,60 +170,57 @@ class Scanner {
       if (next === 0x7d) break;
       if (next !== 0x2c) throw BAIL;
     }
-    const order = keys.map((_, k) => k);
-    if (!sorted) {
-      order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-      for (let k = 1; k < order.length; k++) if (keys[order[k]!] === keys[order[k - 1]!]) throw BAIL; // a duplicate key
+    if (sorted && !changed) {
+      this.changed = false;
+      return t.slice(start, this.i);
     }
-    let out = '{';
-    for (let k = 0; k < order.length; k++) {
-      const at = order[k]!;
-      out += (k === 0 ? '"' : ',"') + keys[at]! + '":' + values[at]!;
+    this.changed = true;
+    // Insertion sort of the members by key (objects here have a handful, mostly in order): no comparator closure.
+    for (let k = 1; k < keys.length; k++) {
+      const key = keys[k]!;
+      const value = values[k]!;
+      let j = k - 1;
+      while (j >= 0 && keys[j]! > key) {
+        keys[j + 1] = keys[j]!;
+        values[j + 1] = values[j]!;
+        j--;
+      }
+      if (j >= 0 && keys[j] === key) throw BAIL; // a duplicate key: the parser keeps the last
+      keys[j + 1] = key;
+      values[j + 1] = value;
     }
+    let out = '{"' + keys[0]! + '":' + values[0]!;
+    for (let k = 1; k < keys.length; k++) out += ',"' + keys[k]! + '":' + values[k]!;
     return out + '}';
   }
 
   private array(): string {
     const t = this.t;
-    this.i++;
+    const start = this.i++;
     if (t.charCodeAt(this.i) === 0x5d) {
       this.i++;
       return '[]';
     }
-    let out = '[';
+    const items: string[] = [];
+    let changed = false;
     for (;;) {
-      out += this.value();
+      this.changed = false;
+      items.push(this.value());
+      if (this.changed) changed = true;
       const next = t.charCodeAt(this.i++);
-      if (next === 0x5d) return out + ']';
+      if (next === 0x5d) break;
       if (next !== 0x2c) throw BAIL;
-      out += ',';
     }
+    this.changed = changed;
+    return changed ? '[' + items.join(',') + ']' : t.slice(start, this.i);
   }
 
   private string(): string {
-    const t = this.t;
-    const start = this.i;
-    let j = start + 1;
-    let plain = true;
-    for (let c = t.charCodeAt(j); c !== 0x22; c = t.charCodeAt(++j)) {
-      if (c === 0x5c) {
-        plain = false;
-        j++; // the escaped character, which may be a quote
-      } else if (c < 0x20 || Number.isNaN(c)) {
-        throw BAIL;
-      } else if (c >= 0xd800 && c <= 0xdfff) {
-        plain = false;
-      }
-    }
-    this.i = j + 1;
-    const raw = t.slice(start, j + 1);
-    if (plain) return raw;
-    // Escapes and surrogates: written as JSON.stringify writes the string (what canonical JSON prescribes).
-    try {
-      return JSON.stringify(JSON.parse(raw) as string);
-    } catch {
-      throw BAIL;
-    }
+    const end = this.t.indexOf('"', this.i + 1);
+    if (end < 0) throw BAIL;
+    const raw = this.t.slice(this.i, end + 1);
+    this.i = end + 1;
+    return raw;
   }
 
   private literal(word: string): string {

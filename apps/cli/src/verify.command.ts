@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore } from '@derbes/event-store';
+import {
+  TREE_HEADS_STREAM, loadPublicKeys, parsePublicKeys, treeHeadOf, verifyLog, type LogReport, type LoggedHead, type SignedTreeHead,
+} from '@derbes/integrity';
+import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
+import { ProgressLine, formatSeconds } from './progress';
+import { hashedPages } from './verify-pages';
+
+export interface VerifyOptions {
+  /** A JSON array of public keys (as GET /v1/integrity/keys serves them) instead of `<dataDir>/integrity-keys`. */
+  readonly publicKeysFile?: string;
+  /** A signed tree head kept outside the ledger (e.g. the last one an auditor fetched): a shorter log fails. */
+  readonly headFile?: string;
+  /** Hashing threads; default: one per core. */
+  readonly threads?: number;
+}
+
+export class VerifyUsageError extends Error {}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const INTEGRITY_LOG = 'integrity-log';
+
+/**
+ * `derbes verify`: recomputes the Merkle tree and every subject's chain from the event store and checks the signed
+ * tree heads against them (verifyLog). Reads only: the store is opened without a writer thread, the hashing threads
+ * and the read-model file read-only. Returns the lines to print and whether all is well.
+ */
+export async function verifyLedger(config: LedgerConfig, options: VerifyOptions = {}): Promise<{ ok: boolean; lines: string[] }> {
+  const path = config.eventStore;
+  if (path === ':memory:') throw new VerifyUsageError('verify reads an event-store file; DERBES_EVENT_STORE is :memory:');
+  if (!existsSync(path)) throw new VerifyUsageError(`no event store at ${path}`);
+  const publicKeys = options.publicKeysFile
+    ? parsePublicKeys(readFileSync(options.publicKeysFile, 'utf8'), options.publicKeysFile)
+    : loadPublicKeys(join(config.dataDir, 'integrity-keys'));
+
+  const store = SqliteEventStore.open(path, { writer: 'inline' });
+  const side = new Database(path, { readonly: true, fileMustExist: true });
+  const copy = openServerTree(join(dirname(path), 'read-models.db'));
+  try {
+    const last = await store.lastPosition();
+    const heads: LoggedHead[] = (await store.readStream(TREE_HEADS_STREAM)).filter((e) => e.position <= last).map((event) => {
+      try {
+        return { position: event.position, head: treeHeadOf(event) };
+      } catch (error) {
+        return { position: event.position, malformed: (error as Error).message };
+      }
+    });
+    if (options.headFile) heads.push(givenHead(options.headFile));
+    const streamRevisions = new Map(side.prepare<[], [string, number]>('SELECT name, revision FROM streams').raw().all());
+
+    const progress = new ProgressLine('verify');
+    let shown = 0;
+    const started = Date.now();
+    const report = await verifyLog({
+      events: hashedPages(path, last, options.threads ?? Math.max(1, availableParallelism())),
+      heads, publicKeys, streamRevisions, ...copy?.input,
+      onProgress: (done) => {
+        if (Date.now() - shown < 200) return;
+        shown = Date.now();
+        progress.update(done, last);
+      },
+    });
+    progress.update(report.events, last);
+    progress.finish();
+    return { ok: report.ok, lines: describe(report, (Date.now() - started) / 1000, publicKeys.length, copy !== undefined) };
+  } finally {
+    copy?.close();
+    side.close();
+    await store.close();
+  }
+}
+
+function givenHead(file: string): LoggedHead {
+  let head: SignedTreeHead;
+  try {
+    head = JSON.parse(readFileSync(file, 'utf8')) as SignedTreeHead;
+  } catch (error) {
+    throw new VerifyUsageError(`--head ${file}: ${(error as Error).message}`);
+  }
+  return { position: null, head };
+}
+
+/**
+ * The server's own copy of the tree (the integrity-log read model's active generation), read-only: only its leaf
+ * hashes, to name the event behind a root that differs, and its size. None when there is no such read model.
+ */
+function openServerTree(file: string): { input: { storedLeaves: (first: number, count: number) => Array<Buffer | undefined>; storedTreeSize: number }; close: () => void } | undefined {
+  if (!existsSync(file)) return undefined;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const generation = db.prepare<[string], number>(`SELECT generation FROM projection_generations WHERE name = ? AND state = 'active'`).pluck().get(INTEGRITY_LOG);
+    const table = `integrity_log_g${generation}_nodes`;
+    const exists = generation !== undefined && db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+    if (!exists) {
+      db.close();
+      return undefined;
+    }
+    const size = db.prepare<[], number>(`SELECT coalesce(max(idx) + 1, 0) FROM "${table}" WHERE level = 0`).pluck().get() ?? 0;
+    const range = db.prepare<[number, number], [number, Buffer]>(`SELECT idx, hash FROM "${table}" WHERE level = 0 AND idx >= ? AND idx < ? ORDER BY idx`).raw();
+    return {
+      input: {
+        storedTreeSize: size,
+        storedLeaves: (first, count) => {
+          const leaves = new Array<Buffer | undefined>(count);
+          for (const [idx, hash] of range.all(first, first + count)) leaves[idx - first] = hash;
+          return leaves;
+        },
+      },
+      close: () => db.close(),
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function describe(report: LogReport, seconds: number, keys: number, serverTree: boolean): string[] {
+  const rate = seconds > 0 ? `, ${fmt(Math.round(report.events / seconds))} events/s` : '';
+  const lines = [
+    `verified ${fmt(report.events)} events (positions 1 to ${fmt(report.lastPosition)}) in ${formatSeconds(seconds)}${rate}: ` +
+      `${fmt(report.subjects)} subjects' chains, ${fmt(report.streams)} streams, ${fmt(report.headsChecked)} signed tree heads ` +
+      `(${fmt(keys)} public key${keys === 1 ? '' : 's'})${serverTree ? ', leaves compared with the server\'s tree' : ''}`,
+    report.latestHead
+      ? `latest head: size ${fmt(report.latestHead.treeSize)} ${report.latestHead.position === null ? '(given)' : `at position ${fmt(report.latestHead.position)}`}, ` +
+        `signed ${report.latestHead.timestamp} by key ${report.latestHead.keyId}, root ${report.latestHead.rootHash}`
+      : 'latest head: none agrees (no tree head was checked)',
+    `root of the whole log: ${report.rootHash}`,
+  ];
+  if (report.ok) return [...lines, 'OK: the log agrees with every signed tree head and every chain'];
+  const [first] = report.findings;
+  lines.push(`FAILED: ${fmt(report.findings.length)} finding${report.findings.length === 1 ? '' : 's'}; the first disagreement is at position ${fmt(first!.position)}:`);
+  lines.push(`  >> ${first!.kind}: ${first!.message}`);
+  const shown = report.findings.slice(1, 50);
+  for (const f of shown) lines.push(`  position ${fmt(f.position)} ${f.kind}: ${f.message}`);
+  if (report.findings.length > 1 + shown.length) lines.push(`  ... and ${fmt(report.findings.length - 1 - shown.length)} more`);
+  return lines;
+}
