@@ -127,7 +127,7 @@ function describe(report: LogReport, seconds: number, keys: number, serverTree: 
     report.latestHead
       ? `latest head: size ${fmt(report.latestHead.treeSize)} ${report.latestHead.position === null ? '(given)' : `at position ${fmt(report.latestHead.position)}`}, ` +
         `signed ${report.latestHead.timestamp} by key ${report.latestHead.keyId}, root ${report.latestHead.rootHash}`
-      : 'latest head: none agrees (no tree head was checked)',
+      : report.headsChecked === 0 ? 'latest head: none (no signed tree head to check)' : `latest head: none of the ${fmt(report.headsChecked)} checked agrees with the log`,
     `root of the whole log: ${report.rootHash}`,
   ];
   if (report.ok) return [...lines, 'OK: the log agrees with every signed tree head and every chain'];

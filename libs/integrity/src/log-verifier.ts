@@ -294,6 +294,12 @@ function compareHeads(
         message: `the head ${where(h)} (size ${fmt(treeSize)}) does not match the recomputed root either` });
       continue;
     }
+    if (agreeing === treeSize) {
+      // Another head of this very size agrees with the log: this one's root is simply false.
+      findings.push({ kind: 'root-mismatch', position: h.position ?? treeSize, treeSize,
+        message: `the head ${where(h)} signs root ${rootHash.slice(0, 16)}... for ${fmt(treeSize)} events, but the log and another head of that size give ${root.toString('hex').slice(0, 16)}...: this head's root is false` });
+      continue;
+    }
     bracketed = true;
     const exact = firstStoredMismatch !== undefined && firstStoredMismatch >= agreeing && firstStoredMismatch < treeSize
       ? firstStoredMismatch + 1 : undefined;

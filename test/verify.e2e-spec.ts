@@ -1,0 +1,156 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadOrCreateSigningKeys, loadPublicKeys, signTreeHead } from '@derbes/integrity';
+import { childEnv, runCli } from './support/child-server';
+import { IIN, OTHER_IIN, aRecord, startTestApp } from './support/test-app';
+
+/**
+ * A ledger directory on a file store: records of two subjects, a head signed by the server, more records, a second
+ * head, and a few records after it. Each case tampers a copy of it with SQL and runs `derbes verify` on it.
+ */
+describe('derbes verify', () => {
+  const root = mkdtempSync(join(tmpdir(), 'derbes-verify-'));
+  const ledger = join(root, 'ledger');
+  let heads: Array<{ treeSize: number; position: number }> = [];
+  let copies = 0;
+
+  beforeAll(async () => {
+    const t = await startTestApp({ DERBES_EVENT_STORE: join(ledger, 'events.db'), DERBES_DATA_DIR: ledger });
+    try {
+      const record = (i: number) => aRecord({ subject: { iin: i % 2 ? OTHER_IIN : IIN }, operation: 'access', source: undefined, note: `visit ${i}` });
+      for (let i = 0; i < 6; i++) await t.http.post('/v1/processing-records').send(record(i)).expect(201);
+      const first = (await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+      await t.http.post('/v1/processing-records/batch').send({ records: [6, 7, 8, 9].map(record) }).expect(201);
+      const second = (await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+      for (let i = 10; i < 13; i++) await t.http.post('/v1/processing-records').send(record(i)).expect(201);
+      heads = [first, second];
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /** A copy of the ledger, its store opened for tampering. */
+  function copy(): { dir: string; db: Database.Database; env: NodeJS.ProcessEnv } {
+    const dir = join(root, `case-${++copies}`);
+    cpSync(ledger, dir, { recursive: true });
+    return { dir, db: new Database(join(dir, 'events.db')), env: childEnv(dir, { DERBES_EVENT_STORE: join(dir, 'events.db') }) };
+  }
+  const positions = (db: Database.Database, where: string) => db.prepare<[], number>(`SELECT e.position FROM events e JOIN streams s ON s.id = e.stream WHERE ${where} ORDER BY e.position`).pluck().all();
+  const subjectEvents = (db: Database.Database) => positions(db, "s.name LIKE 'subject-%'");
+  /** The highlighted first finding: `>> <kind>: <message>`. */
+  const firstFinding = (stdout: string) => /^ {2}>> (.*)$/m.exec(stdout)?.[1] ?? `(none in:\n${stdout})`;
+
+  /** Appends a TreeHeadSigned event to the copy's log, as the server would (the streams table kept in step). */
+  function appendHead(db: Database.Database, data: object): number {
+    const stream = db.prepare<[], { id: number; revision: number }>("SELECT id, revision FROM streams WHERE name = 'integrity-tree-heads'").get()!;
+    const position = Number(db.prepare('INSERT INTO events(event_id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      `f0000000-0000-4000-8000-${String(copies).padStart(12, '0')}`, stream.id, stream.revision + 1, 'TreeHeadSigned', JSON.stringify(data),
+      JSON.stringify({ schemaVersion: 1 }), new Date().toISOString()).lastInsertRowid);
+    db.prepare('UPDATE streams SET revision = revision + 1 WHERE id = ?').run(stream.id);
+    return position;
+  }
+
+  it('passes the ledger as written, naming its events, chains and latest head', async () => {
+    const { db, env } = copy();
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(stdout).toContain('OK: the log agrees with every signed tree head and every chain');
+    expect(stdout).toMatch(/2 subjects' chains, .* 2 signed tree heads \(1 public key\), leaves compared with the server's tree/);
+    expect(stdout).toContain(`latest head: size ${heads[1]!.treeSize} at position ${heads[1]!.position}`);
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('names an event whose data was altered, by its position', async () => {
+    const { db, env } = copy();
+    const target = subjectEvents(db).find((p) => p > heads[0]!.treeSize && p <= heads[1]!.treeSize)!;
+    db.prepare("UPDATE events SET data = json_set(data, '$.purpose.code', 'P12') WHERE position = ?").run(target);
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(firstFinding(stdout)).toMatch(new RegExp(`^root-mismatch: .*the event at position ${target} differs from the one the server added`));
+    expect(stdout).toMatch(/chain-break: subject-[0-9a-f]{64} revision \d+ .*the event at position \d+ was altered/);
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('names a dropped event', async () => {
+    const { db, env } = copy();
+    const target = subjectEvents(db)[2]!;
+    db.prepare('DELETE FROM events WHERE position = ?').run(target);
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(firstFinding(stdout)).toBe(`position-gap: position ${target} is missing: the log goes from ${target - 1} to ${target + 1} (an event was removed)`);
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('names the first of two events whose positions were swapped', async () => {
+    const { db, env } = copy();
+    const [a, , b] = subjectEvents(db).filter((p) => p > heads[0]!.position);
+    db.transaction(() => {
+      db.prepare('UPDATE events SET position = -1 WHERE position = ?').run(a!);
+      db.prepare('UPDATE events SET position = ? WHERE position = ?').run(a!, b!);
+      db.prepare('UPDATE events SET position = ? WHERE position = -1').run(b!);
+    })();
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(firstFinding(stdout)).toMatch(new RegExp(`^(chain-break|root-mismatch): .*position ${a}\\b`));
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('names a truncated tail: the streams table and the server\'s tree hold more than the log', async () => {
+    const { db, env } = copy();
+    const last = positions(db, '1').at(-1)!;
+    db.prepare('DELETE FROM events WHERE position > ?').run(last - 2);
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(firstFinding(stdout)).toMatch(/^truncated: /);
+    expect(stdout).toMatch(/stream.* before the revision the store records .*: their last events were removed/);
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('names a truncated tail by a head kept outside the ledger (--head)', async () => {
+    const { dir, db, env } = copy();
+    const file = join(dir, 'kept-head.json');
+    // The auditor kept the latest head as served; then the log is cut back to just after the first head, streams too.
+    writeFileSync(file, JSON.stringify(readHead(db, heads[1]!.position)));
+    db.prepare('DELETE FROM events WHERE position > ?').run(heads[0]!.position);
+    db.prepare('UPDATE streams SET revision = (SELECT coalesce(max(revision), -1) FROM events WHERE stream = streams.id)').run();
+    db.close();
+    rmSync(join(dir, 'read-models.db'), { force: true });
+    const { code, stdout } = await runCli(['verify', '--head', file], env);
+    expect(firstFinding(stdout)).toBe(`truncated: the log holds ${heads[0]!.position} events, but the head given (${JSON.parse(readFileSync(file, 'utf8')).timestamp}) signs ${heads[1]!.treeSize}: the last ${heads[1]!.treeSize - heads[0]!.position} were removed`);
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('names a forged head (its signature does not verify)', async () => {
+    const { db, env } = copy();
+    const real = readHead(db, heads[1]!.position);
+    const position = appendHead(db, { ...real, treeSize: real.treeSize + 3 });
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(firstFinding(stdout)).toBe(`head-signature: the tree head at position ${position} (size ${real.treeSize + 3}, key ${real.keyId}) does not carry a valid signature: it was forged or altered`);
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('names a well-signed head with a wrong root by a key not among the ledger\'s; with that key given, its root', async () => {
+    const { dir, db, env } = copy();
+    const other = loadOrCreateSigningKeys(join(dir, 'other-keys'));
+    const forged = signTreeHead({ treeSize: heads[1]!.treeSize, rootHash: 'ab'.repeat(32) }, new Date(), other.current);
+    const position = appendHead(db, forged);
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(firstFinding(stdout)).toMatch(new RegExp(`^head-unknown-key: the tree head at position ${position} \\(size ${heads[1]!.treeSize}\\) is signed by key ${other.current.keyId}, which is not among the ledger's public keys`));
+    expect(code).toBe(1);
+
+    const keysFile = join(dir, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify([...loadPublicKeys(join(dir, 'integrity-keys')), ...other.publicKeys]));
+    const trusting = await runCli(['verify', '--public-keys', keysFile], env);
+    expect(firstFinding(trusting.stdout)).toMatch(new RegExp(`^root-mismatch: the head at position ${position} signs root abababababababab\\.\\.\\. for ${heads[1]!.treeSize} events, but the log and another head of that size give [0-9a-f]{16}\\.\\.\\.: this head's root is false`));
+    expect(trusting.code).toBe(1);
+  }, 60_000);
+});
+
+function readHead(db: Database.Database, position: number): { treeSize: number; rootHash: string; timestamp: string; keyId: string; signature: string } {
+  return JSON.parse(db.prepare<[number], string>('SELECT data FROM events WHERE position = ?').pluck().get(position)!);
+}
