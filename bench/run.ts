@@ -9,6 +9,7 @@ import { fsyncRate, rawInsertRate } from './raw-ceiling';
 import { batchedAppends, concurrentAppends, sampleEvent, sequentialAppends } from './store-bench';
 import { ingest, startServer } from './http-bench';
 import { projectionBenchmarks } from './projections-bench';
+import { integrityBenchmarks } from './integrity-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STREAMS = 10_000;
@@ -78,6 +79,11 @@ async function main(): Promise<void> {
 
   // Issue 3: read models (rebuild rate, history query latency, live lag); BENCH_EVENTS sets the ledger's size.
   await projectionBenchmarks({ root, work, raw1000, emit: (line) => {
+    rows.push(line);
+    console.log(line);
+  } });
+  // Issue 6: derbes verify over a generated ledger of BENCH_EVENTS, beside the raw read of the log.
+  await integrityBenchmarks({ work, emit: (line) => {
     rows.push(line);
     console.log(line);
   } });

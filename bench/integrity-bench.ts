@@ -1,0 +1,151 @@
+/**
+ * Issue 6's figure: `derbes verify` over a generated ledger (BENCH_EVENTS, default 1,000,000: the projections
+ * bench's realistic records, each subject's events chained by metadata.previousHash as the ledger writes them, and a
+ * signed tree head every 100,000 events), beside the raw read of the log (store.readAll in pages of 1,000, JSON
+ * parsed) measured in the same run. Called from run.ts; runs alone as `node dist/bench/integrity-bench.js`.
+ * Time: generation ~2-3 min at 1,000,000 events, then the two reads. Disk: ~1.1 KB per event, removed at the end.
+ */
+import 'reflect-metadata';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ANY, SqliteEventStore, type AppendOperation, type JsonObject } from '@derbes/event-store';
+import {
+  TREE_HEADS_STREAM, TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, chainHash, loadOrCreateSigningKeys, nodeHash, signTreeHead,
+} from '@derbes/integrity';
+import { loadConfig } from '../apps/ledger/src/config/ledger-config';
+import { verifyLedger } from '../apps/cli/src/verify.command';
+import { hashedPages } from '../apps/cli/src/verify-pages';
+import { LedgerGenerator } from './projections-bench';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const HEAD_EVERY = 100_000;
+const BATCH = 1_000;
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export interface IntegrityBenchOptions {
+  readonly work: string;
+  readonly emit: (line: string) => void;
+}
+
+/** Writes the chained ledger; returns the seconds it took. */
+async function generateChainedLedger(file: string, total: number): Promise<number> {
+  const store = SqliteEventStore.open(file);
+  const generator = new LedgerGenerator(total);
+  const revisions = new Map<string, number>();
+  const last = new Map<string, string>();
+  const started = performance.now();
+  try {
+    for (let i = 0; i < total;) {
+      const operations: AppendOperation[] = [];
+      let correlationId = generator.uuid();
+      for (const end = Math.min(total, i + BATCH); i < end; i++) {
+        if (i % 100 === 0) correlationId = generator.uuid();
+        const operation = generator.operation(i, correlationId);
+        const event = operation.events[0]!;
+        const revision = revisions.get(operation.streamId) ?? 0;
+        const metadata = { ...event.metadata, previousHash: last.get(operation.streamId) ?? null };
+        revisions.set(operation.streamId, revision + 1);
+        last.set(operation.streamId, chainHash({ ...event, streamId: operation.streamId, revision, metadata }));
+        operations.push({ ...operation, events: [{ ...event, metadata }] });
+      }
+      await store.appendMany(operations);
+    }
+  } finally {
+    await store.close();
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** Appends heads of sizes HEAD_EVERY, 2 * HEAD_EVERY... (all after the events they sign), with roots from one pass. */
+async function appendHeads(file: string, dataDir: string, total: number): Promise<void> {
+  const keys = loadOrCreateSigningKeys(join(dataDir, 'integrity-keys'));
+  const frontier: Array<Buffer | undefined> = [];
+  let size = 0;
+  const heads: JsonObject[] = [];
+  for await (const page of hashedPages(file, total, 2)) {
+    for (const event of page) {
+      let hash: Buffer = Buffer.from(event.leafHash);
+      let level = 0;
+      for (let index = size; index % 2 === 1; index = (index - 1) / 2) {
+        hash = nodeHash(frontier[level]!, hash);
+        frontier[level++] = undefined;
+      }
+      frontier[level] = hash;
+      size++;
+      if (size % HEAD_EVERY === 0 || size === total) {
+        let root: Buffer | undefined;
+        for (const subtree of frontier) if (subtree) root = root ? nodeHash(subtree, root) : subtree;
+        heads.push(signTreeHead({ treeSize: size, rootHash: root! }, new Date(), keys.current) as unknown as JsonObject);
+      }
+    }
+  }
+  const store = SqliteEventStore.open(file);
+  try {
+    await store.appendToStream(TREE_HEADS_STREAM, heads.map((data, i) => ({
+      id: `b6000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`, type: TREE_HEAD_SIGNED, data, metadata: { schemaVersion: TREE_HEAD_SCHEMA_VERSION },
+    })), ANY);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Events per second of reading the whole log through the store, pages of 1,000, data and metadata parsed. */
+async function rawReadRate(file: string): Promise<number> {
+  const store = SqliteEventStore.open(file, { writer: 'inline' });
+  try {
+    const started = performance.now();
+    let after = 0;
+    let count = 0;
+    for (;;) {
+      const page = await store.readAll({ after, maxCount: 1000 });
+      if (page.length === 0) break;
+      count += page.length;
+      after = page[page.length - 1]!.position;
+    }
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function integrityBenchmarks(options: IntegrityBenchOptions): Promise<void> {
+  const dir = mkdtempSync(join(options.work, 'integrity-'));
+  try {
+    const file = join(dir, 'events.db');
+    const generation = await generateChainedLedger(file, EVENTS);
+    await appendHeads(file, dir, EVENTS);
+    const raw = await rawReadRate(file);
+    const config = loadConfig({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: file });
+    const started = performance.now();
+    const { ok, lines } = await verifyLedger(config);
+    const seconds = (performance.now() - started) / 1000;
+    if (!ok) throw new Error(`verify found the generated ledger wrong:\n${lines.join('\n')}`);
+    const rate = EVENTS / seconds;
+    const heads = Math.ceil(EVENTS / HEAD_EVERY);
+    options.emit(`| derbes verify over ${fmt(EVENTS)} events (generated in ${generation.toFixed(0)} s, chained per subject, ${heads} signed heads; ` +
+      `${cpus().length} cores; ${seconds.toFixed(1)} s) | ${fmt(rate)} | raw read of the log (store.readAll, pages of 1,000, JSON parsed): ${fmt(raw)} | ` +
+      `${Math.round((100 * rate) / raw)}% | >= 200,000/s | ${rate >= 200_000 ? 'met' : 'MISSED'} |`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const root = resolve(__dirname, '../..');
+  mkdirSync(join(root, 'data'), { recursive: true });
+  const work = mkdtempSync(join(root, 'data', 'bench-'));
+  console.log(`# Derbes integrity benchmark, ${new Date().toISOString()}`);
+  console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, data on ${work}\n`);
+  console.log('| measure | per second | ceiling measured in this run | of ceiling | target | |');
+  console.log('|---|---|---|---|---|---|');
+  integrityBenchmarks({ work, emit: (l) => console.log(l) })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => rmSync(work, { recursive: true, force: true }));
+}
+
