@@ -1,0 +1,46 @@
+import { chainHash, type ChainedEvent } from '@derbes/integrity';
+import type { ReportStoredEvent } from './access-report.model';
+import { lastCoveredEvent, reportIntegrity, type ReportIntegrityInput } from './report-integrity';
+
+const STREAM = `subject-${'a'.repeat(64)}`;
+
+function stream(count: number, unchained = 0): ReportStoredEvent[] {
+  const events: ReportStoredEvent[] = [];
+  let previous: string | null = null;
+  for (let i = 0; i < count; i++) {
+    const metadata = i < unchained ? { schemaVersion: 1 } : { schemaVersion: 1, previousHash: previous };
+    const event: ReportStoredEvent = {
+      id: `e${i}`, type: 'ProcessingRecorded', streamId: STREAM, revision: i, position: 10 * (i + 1), data: { n: i }, metadata,
+      created: '2026-11-25T12:00:00.000Z',
+    };
+    if (i >= unchained) previous = chainHash(event as unknown as ChainedEvent);
+    events.push(event);
+  }
+  return events;
+}
+
+const input = (events: ReportStoredEvent[], lastId: string): ReportIntegrityInput => ({
+  stream: events, treeHeadSource: 'latest',
+  treeHead: { treeSize: 100, rootHash: 'a'.repeat(64), timestamp: '2026-11-25T12:00:00.000Z', keyId: 'b'.repeat(16), signature: 'c'.repeat(128), position: 101 },
+  inclusion: { eventId: lastId, leafIndex: Number(lastId.slice(1)) * 10 + 9, treeSize: 100, leafHash: 'd'.repeat(64), proof: [] },
+});
+
+describe('reportIntegrity', () => {
+  it('lists the chain up to the last event not withheld, with every chain hash as recomputed and withheld events without content', () => {
+    const events = stream(5, 1);
+    const withheld = new Set(['e2', 'e4']);
+    expect(lastCoveredEvent(events, (id) => withheld.has(id))?.id).toBe('e3');
+    const section = reportIntegrity(input(events, 'e3'), withheld);
+    expect(section.chain.map((e) => e.eventId)).toEqual(['e0', 'e1', 'e2', 'e3']);
+    expect(section.chain.map((e) => e.chainHash)).toEqual(events.slice(0, 4).map((e) => chainHash(e as unknown as ChainedEvent)));
+    expect(section.chain.map((e) => [e.withheld, e.event === null])).toEqual([[false, false], [false, false], [true, true], [false, false]]);
+    expect('previousHash' in section.chain[0]!).toBe(false);
+    expect(section.chain[1]?.previousHash).toBeNull();
+    expect(section.chain[3]?.event).toEqual(events[3]);
+  });
+
+  it('refuses a proof of another event than the last covered one', () => {
+    expect(() => reportIntegrity(input(stream(3), 'e1'), new Set())).toThrow('not of the last covered event e2');
+    expect(() => reportIntegrity(input(stream(1), 'e0'), new Set(['e0']))).toThrow('every event of the subject is withheld');
+  });
+});
