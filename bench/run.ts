@@ -10,6 +10,7 @@ import { batchedAppends, concurrentAppends, sampleEvent, sequentialAppends } fro
 import { ingest, startServer } from './http-bench';
 import { projectionBenchmarks } from './projections-bench';
 import { integrityBenchmarks } from './integrity-bench';
+import { inclusionLatency, treeOverhead } from './tree-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STREAMS = 10_000;
@@ -82,6 +83,18 @@ async function main(): Promise<void> {
     rows.push(line);
     console.log(line);
   } });
+
+  // Issue 6: the Merkle tree's cost to ingest (target under 15%) and inclusion proofs (BENCH_TREE_EVENTS, default 1,000,000).
+  if (process.env.BENCH_TREE !== 'off') {
+    const { without, withTree } = await treeOverhead({ plain: freshFile(), store: freshFile(), readModels: freshFile() }, SECONDS * 2, STREAMS);
+    row(`store: batches of 1000 events with the Merkle tree kept (integrity-log read model, until it has caught up; costs ${pct(without - withTree, without)} of ingest)`,
+      withTree, 'the same without the tree', without, 'tree costs < 15%', withTree >= 0.85 * without);
+    const events = Number(process.env.BENCH_TREE_EVENTS ?? 1_000_000);
+    const { proof, byId } = await inclusionLatency({ store: freshFile(), readModels: freshFile() }, events, STREAMS);
+    const line = `| inclusion proof of a random event in the tree of ${fmt(events)} events (2,000 proofs) | p50 ${proof[0]!.toFixed(2)} / p99 ${proof[1]!.toFixed(2)} ms | store.readEventById of that event: p50 ${byId[0]!.toFixed(2)} / p99 ${byId[1]!.toFixed(2)} ms | | | |`;
+    rows.push(line);
+    console.log(line);
+  }
   // Issue 6: derbes verify over a generated ledger of BENCH_EVENTS, beside the raw read of the log.
   await integrityBenchmarks({ work, emit: (line) => {
     rows.push(line);

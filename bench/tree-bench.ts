@@ -1,0 +1,82 @@
+/**
+ * Issue 6: what keeping the Merkle tree costs ingest, and how fast an inclusion proof is answered. The tree is the
+ * integrity-log read model, following the log as the ledger's projections thread does (here on the benchmark's own
+ * thread, beside the store's writer thread: no better off than in the ledger).
+ */
+import { ANY, SqliteEventStore, type AppendOperation } from '@derbes/event-store';
+import { INTEGRITY_LOG, ProjectionRunner, inclusionProof, integrityLogProjection, openReadModelDatabase } from '@derbes/projections';
+import { sampleEvent } from './store-bench';
+
+const BATCH = 1000;
+
+async function appendFor(store: SqliteEventStore, seconds: number, streams: number, from: number): Promise<number> {
+  let n = from;
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    const operations: AppendOperation[] = [];
+    for (let i = 0; i < BATCH; i++) {
+      const { streamId, event } = sampleEvent(n++, streams);
+      operations.push({ streamId, events: [event], expectedRevision: ANY });
+    }
+    await store.appendMany(operations);
+  }
+  return n - from;
+}
+
+/**
+ * Events/s appended in batches of 1,000 for `seconds`, without and with the tree kept; with it, the time runs until
+ * the tree has caught up with the last append, so that a tree falling behind counts against it.
+ */
+export async function treeOverhead(files: { plain: string; store: string; readModels: string }, seconds: number, streams: number): Promise<{ without: number; withTree: number }> {
+  const plain = SqliteEventStore.open(files.plain);
+  const without = (await appendFor(plain, seconds, streams, 0)) / seconds;
+  await plain.close();
+
+  const store = SqliteEventStore.open(files.store, { pollIntervalMs: 20 });
+  const runner = new ProjectionRunner(store, openReadModelDatabase(files.readModels), [integrityLogProjection]);
+  runner.start();
+  await runner.waitFor(INTEGRITY_LOG, 0, 10_000);
+  const started = Date.now();
+  const appended = await appendFor(store, seconds, streams, 0);
+  if (!(await runner.waitFor(INTEGRITY_LOG, appended, 600_000))) throw new Error('the tree did not catch up');
+  const withTree = appended / ((Date.now() - started) / 1000);
+  await runner.stop();
+  await store.close();
+  return { without, withTree };
+}
+
+/** p50/p99 in ms of an inclusion proof for a random event in the tree of all `events` events, and of reading that event by id. */
+export async function inclusionLatency(files: { store: string; readModels: string }, events: number, streams: number, samples = 2000): Promise<{ proof: number[]; byId: number[] }> {
+  const store = SqliteEventStore.open(files.store, { pollIntervalMs: 20 });
+  for (let n = 0; n < events;) {
+    const operations: AppendOperation[] = [];
+    for (let i = 0; i < BATCH && n < events; i++, n++) {
+      const { streamId, event } = sampleEvent(n, streams);
+      operations.push({ streamId, events: [event], expectedRevision: ANY });
+    }
+    await store.appendMany(operations);
+  }
+  const runner = new ProjectionRunner(store, openReadModelDatabase(files.readModels), [integrityLogProjection]);
+  runner.start();
+  if (!(await runner.waitFor(INTEGRITY_LOG, events, 600_000))) throw new Error('the tree was not built');
+  const tables = runner.tables(INTEGRITY_LOG);
+  const proof: number[] = [];
+  const byId: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const n = Math.floor(Math.random() * events);
+    let t = process.hrtime.bigint();
+    const event = await store.readEventById(sampleEvent(n, streams).event.id);
+    byId.push(Number(process.hrtime.bigint() - t) / 1e6);
+    t = process.hrtime.bigint();
+    inclusionProof(tables, event!.position, events);
+    proof.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  await runner.stop();
+  await store.close();
+  return { proof: percentiles(proof), byId: percentiles(byId) };
+}
+
+function percentiles(values: number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [0.5, 0.99].map((q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+}
