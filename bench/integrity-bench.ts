@@ -10,18 +10,17 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ANY, SqliteEventStore, type AppendOperation, type JsonObject } from '@derbes/event-store';
+import { ANY, SqliteEventStore, type JsonObject } from '@derbes/event-store';
 import {
-  TREE_HEADS_STREAM, TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, chainHash, loadOrCreateSigningKeys, nodeHash, signTreeHead,
+  TREE_HEADS_STREAM, TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, loadOrCreateSigningKeys, nodeHash, signTreeHead,
 } from '@derbes/integrity';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { verifyLedger } from '../apps/cli/src/verify.command';
 import { hashedPages } from '../apps/cli/src/verify-pages';
-import { LedgerGenerator } from './projections-bench';
+import { generateLedger } from './projections-bench';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const HEAD_EVERY = 100_000;
-const BATCH = 1_000;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -30,34 +29,6 @@ export interface IntegrityBenchOptions {
   readonly emit: (line: string) => void;
 }
 
-/** Writes the chained ledger; returns the seconds it took. */
-async function generateChainedLedger(file: string, total: number): Promise<number> {
-  const store = SqliteEventStore.open(file);
-  const generator = new LedgerGenerator(total);
-  const revisions = new Map<string, number>();
-  const last = new Map<string, string>();
-  const started = performance.now();
-  try {
-    for (let i = 0; i < total;) {
-      const operations: AppendOperation[] = [];
-      let correlationId = generator.uuid();
-      for (const end = Math.min(total, i + BATCH); i < end; i++) {
-        if (i % 100 === 0) correlationId = generator.uuid();
-        const operation = generator.operation(i, correlationId);
-        const event = operation.events[0]!;
-        const revision = revisions.get(operation.streamId) ?? 0;
-        const metadata = { ...event.metadata, previousHash: last.get(operation.streamId) ?? null };
-        revisions.set(operation.streamId, revision + 1);
-        last.set(operation.streamId, chainHash({ ...event, streamId: operation.streamId, revision, metadata }));
-        operations.push({ ...operation, events: [{ ...event, metadata }] });
-      }
-      await store.appendMany(operations);
-    }
-  } finally {
-    await store.close();
-  }
-  return (performance.now() - started) / 1000;
-}
 
 /** Appends heads of sizes HEAD_EVERY, 2 * HEAD_EVERY... (all after the events they sign), with roots from one pass. */
 async function appendHeads(file: string, dataDir: string, total: number): Promise<void> {
@@ -115,7 +86,7 @@ export async function integrityBenchmarks(options: IntegrityBenchOptions): Promi
   const dir = mkdtempSync(join(options.work, 'integrity-'));
   try {
     const file = join(dir, 'events.db');
-    const generation = await generateChainedLedger(file, EVENTS);
+    const generation = (await generateLedger(file, EVENTS)).seconds;
     await appendHeads(file, dir, EVENTS);
     const raw = await rawReadRate(file);
     const config = loadConfig({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: file });

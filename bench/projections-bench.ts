@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { ANY, SqliteEventStore, type AppendOperation, type JsonObject } from '@derbes/event-store';
+import { chainHash, type ChainedEvent } from '@derbes/integrity';
 import {
   PROCESSING_RECORDED_SCHEMA_VERSION,
   SubjectPseudonymizer,
@@ -231,10 +232,29 @@ export class LedgerGenerator {
   }
 }
 
-/** Writes the ledger in appendMany batches of 1,000; returns the seconds it took and the hot subject's id. */
+/** Links each subject's events by metadata.previousHash, as the ledger writes them (one event per operation). */
+export class SubjectChains {
+  private readonly revisions = new Map<string, number>();
+  private readonly last = new Map<string, string>();
+
+  link(operation: AppendOperation): AppendOperation {
+    const event = operation.events[0]!;
+    const revision = this.revisions.get(operation.streamId) ?? 0;
+    const metadata = { ...event.metadata, previousHash: this.last.get(operation.streamId) ?? null };
+    this.revisions.set(operation.streamId, revision + 1);
+    this.last.set(operation.streamId, chainHash({ ...event, streamId: operation.streamId, revision, metadata } as unknown as ChainedEvent));
+    return { ...operation, events: [{ ...event, metadata }] };
+  }
+}
+
+/**
+ * Writes the ledger in appendMany batches of 1,000, each subject's events chained as the ledger chains them; returns
+ * the seconds it took and the hot subject's id.
+ */
 export async function generateLedger(file: string, total: number): Promise<{ seconds: number; hotSubjectId: string; flagged: number }> {
   const store = SqliteEventStore.open(file);
   const generator = new LedgerGenerator(total);
+  const chain = new SubjectChains();
   let flagged = 0;
   const started = performance.now();
   try {
@@ -244,7 +264,7 @@ export async function generateLedger(file: string, total: number): Promise<{ sec
       for (const end = Math.min(total, i + BATCH); i < end; i++) {
         // A correlation id per hundred records, as if they had come in requests of a hundred.
         if (i % 100 === 0) correlationId = generator.uuid();
-        const operation = generator.operation(i, correlationId);
+        const operation = chain.link(generator.operation(i, correlationId));
         if ((operation.events[0]!.data.violations as unknown[]).length > 0) flagged++;
         operations.push(operation);
       }
