@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalEventBytes, canonicalEventJson, chainHash, chainJson, eventLeafHash, type CanonicalEvent } from './canonical-event';
-import { CanonicalJsonError, canonicalJson } from './canonical-json';
+import { canonicalEventBytes, canonicalEventJson, chainHash, chainHashOfUnstored, chainJson, eventLeafHash, type CanonicalEvent } from './canonical-event';
+import { CanonicalJsonError, canonicalJson, canonicalJsonOfStored } from './canonical-json';
 import { leafHash } from './merkle';
 
 const event: CanonicalEvent = {
@@ -148,5 +148,30 @@ describe('chain hash', () => {
       { revision: 4 }, { data: { z: 2, a: { y: [3, { d: true, c: null }], b: 'x' } } },
     ];
     for (const change of changes) expect(chainHash({ ...event, ...change })).not.toBe(before);
+  });
+});
+
+describe('canonicalJsonOfStored and chainHashOfUnstored', () => {
+  class Actor {
+    constructor(readonly id: string, readonly role: string, readonly unit?: string) {}
+  }
+  const values: unknown[] = [
+    { b: 1, a: [1, undefined, () => 1, NaN, 'x'], c: undefined, d: new Actor('hr-17', 'hr'), e: null, f: { z: { y: [{}] } } },
+    { when: new Date('2026-11-25T12:00:00.123Z'), text: 'қазақ "тілі"\n\u0001', n: -0, big: 1e21, small: 1e-7, inf: Infinity },
+    [undefined, { a: undefined }, [], 'ж'],
+    { fn: () => 1, sym: Symbol('s'), nested: new Actor('a', 'b', undefined) },
+  ];
+
+  it.each(values.map((v, i) => [i, v]))('equals canonicalJson of the JSON round trip (%i)', (_, value) => {
+    expect(canonicalJsonOfStored(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
+  });
+
+  it('gives the chain hash the stored event will have', () => {
+    const data = { recordId: 'r1', actor: new Actor('hr-17', 'hr-specialist'), note: undefined, categories: [{ number: 1 }] };
+    const metadata = { schemaVersion: 4, previousHash: null, extra: undefined };
+    const event = { id: 'r1', type: 'ProcessingRecorded', streamId: 'subject-a', revision: 3, data, metadata };
+    const stored = { ...event, data: JSON.parse(JSON.stringify(data)), metadata: JSON.parse(JSON.stringify(metadata)) };
+    expect(chainHashOfUnstored(event)).toBe(chainHash(stored));
+    expect(() => canonicalJson(data)).toThrow(CanonicalJsonError);
   });
 });

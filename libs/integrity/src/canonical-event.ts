@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { CanonicalJsonError, canonicalJson, type JsonObject } from './canonical-json';
+import { CanonicalJsonError, canonicalJson, canonicalJsonOfStored, type JsonObject } from './canonical-json';
 
 /** The eight fields of a stored event (`RecordedEvent` of `@derbes/event-store` has this shape). */
 export interface CanonicalEvent {
@@ -90,4 +90,23 @@ export function chainJson(event: ChainedEvent): string {
  */
 export function chainHash(event: ChainedEvent): string {
   return hash('sha256', CHAIN_PREFIX_CHAR + chainJson(event), 'hex');
+}
+
+/** An event about to be appended: its data and metadata as the code holds them, before JSON.stringify stores them. */
+export interface UnstoredChainedEvent extends Omit<ChainedEvent, 'data' | 'metadata'> {
+  readonly data: object;
+  readonly metadata: object;
+}
+
+/**
+ * The chain hash the event will have once stored: `chainHash` of what JSON.stringify stores for its data and
+ * metadata (canonicalJsonOfStored), without serialising and parsing them again.
+ */
+export function chainHashOfUnstored(event: UnstoredChainedEvent): string {
+  return hash('sha256', CHAIN_PREFIX_CHAR + '{"data":' + canonicalJsonOfStored(event.data)
+    + ',"id":' + str(event.id, 'id')
+    + ',"metadata":' + canonicalJsonOfStored(event.metadata)
+    + ',"revision":' + nonNegativeInteger(event.revision, 'revision')
+    + ',"streamId":' + str(event.streamId, 'streamId')
+    + ',"type":' + str(event.type, 'type') + '}', 'hex');
 }

@@ -5,6 +5,9 @@ import type { DataKey, DataKeyStore } from './data-key-store';
 import { KeyFileWrites, latestKeyStatement, openKeyFile, type KeyRow } from './key-file';
 import type { KeyWriterRequest } from './key-writer.worker';
 
+/** How many live keys are kept in memory (32 bytes each, and the map's own cost: about 15 MB). */
+const LIVE_KEYS = 100_000;
+
 /** Where the key file is changed: the key writer thread for a file, this thread for ':memory:'. */
 interface KeyWriter {
   create(subjectIds: readonly string[], createdAt: string): Promise<DataKey[]>;
@@ -23,6 +26,12 @@ interface KeyWriter {
 export class SqliteDataKeyStore implements DataKeyStore {
   private readonly latest: Database.Statement<[string], KeyRow>;
   private readonly byVersion: Database.Statement<[string, number], KeyRow>;
+  /**
+   * Live keys recently used, so that sealing a record reads no row: the request thread's connection would re-read
+   * pages from the file after every write of the key writer thread. A key leaves it when this store destroys it;
+   * keys are destroyed only through the server that writes (the shred endpoint), never by another process.
+   */
+  private readonly live = new Map<string, DataKey>();
   /** Subjects waiting for a new key, created together at the next turn of the event loop. */
   private pending = new Map<string, { resolve: (key: DataKey) => void; reject: (error: unknown) => void }[]>();
 
@@ -46,8 +55,10 @@ export class SqliteDataKeyStore implements DataKeyStore {
    * requests) are created in one transaction: one fsync, as the event store groups its appends.
    */
   keyFor(subjectId: string): Promise<DataKey> {
+    const known = this.live.get(subjectId);
+    if (known) return Promise.resolve(known);
     const row = this.latest.get(subjectId);
-    if (row?.key) return Promise.resolve({ version: row.version, key: row.key });
+    if (row?.key) return Promise.resolve(this.remember(subjectId, { version: row.version, key: row.key }));
     return new Promise((resolve, reject) => {
       const waiting = this.pending.get(subjectId);
       if (waiting) waiting.push({ resolve, reject });
@@ -59,8 +70,12 @@ export class SqliteDataKeyStore implements DataKeyStore {
   private createPending(): void {
     const batch = this.pending;
     this.pending = new Map();
-    this.writer.create([...batch.keys()], this.now().toISOString()).then(
-      (keys) => [...batch.values()].forEach((waiting, i) => waiting.forEach((w) => w.resolve(keys[i] as DataKey))),
+    const subjectIds = [...batch.keys()];
+    this.writer.create(subjectIds, this.now().toISOString()).then(
+      (keys) => [...batch.values()].forEach((waiting, i) => {
+        const key = this.remember(subjectIds[i] as string, keys[i] as DataKey);
+        waiting.forEach((w) => w.resolve(key));
+      }),
       (error: unknown) => { for (const waiting of batch.values()) waiting.forEach((w) => w.reject(error)); },
     );
   }
@@ -72,7 +87,21 @@ export class SqliteDataKeyStore implements DataKeyStore {
   }
 
   async destroy(subjectId: string, at: Date): Promise<void> {
-    await this.writer.destroy(subjectId, at.toISOString());
+    this.live.delete(subjectId);
+    try {
+      await this.writer.destroy(subjectId, at.toISOString());
+    } finally {
+      // A key created while this destruction was on its way is destroyed with it: it must not stay remembered.
+      this.live.delete(subjectId);
+    }
+  }
+
+  /** Keeps a live key in memory (the most recently used LIVE_KEYS of them). */
+  private remember(subjectId: string, key: DataKey): DataKey {
+    this.live.delete(subjectId);
+    this.live.set(subjectId, key);
+    if (this.live.size > LIVE_KEYS) this.live.delete(this.live.keys().next().value as string);
+    return key;
   }
 
   async destroyedAt(subjectId: string, version: number): Promise<string | null> {

@@ -1,12 +1,12 @@
 import type { EventData, RecordedEvent } from '@derbes/event-store';
-import { chainHash, type JsonObject } from '@derbes/integrity';
+import { chainHash, chainHashOfUnstored, type JsonObject } from '@derbes/integrity';
 
 /**
  * Links events about to be appended to a subject's stream into its hash chain (libs/integrity/CANONICAL.md, "The
  * per-subject chain"): each carries `metadata.previousHash`, the chain hash of the stream's event before it (null
  * for the first chained one). Returns the events as they are to be stored and the chain hash of the last, which the
- * next append links to. The hash covers the data and metadata as the store will write them (JSON), so it is taken
- * of their JSON form: a class instance or an undefined member hashes as what is stored.
+ * next append links to. The hash covers the data and metadata as the store will write them (JSON.stringify): a class
+ * instance or an undefined member hashes as what is stored (chainHashOfUnstored).
  */
 export function linkEvents(
   streamId: string,
@@ -18,7 +18,7 @@ export function linkEvents(
   const linked = events.map((event, i) => {
     const metadata = { ...event.metadata, previousHash: previous };
     const stored = { ...event, metadata };
-    previous = chainHash({ id: event.id, type: event.type, streamId, revision: firstRevision + i, data: asStored(event.data), metadata: asStored(metadata) });
+    previous = chainHashOfUnstored({ id: event.id, type: event.type, streamId, revision: firstRevision + i, data: event.data, metadata });
     return stored;
   });
   return { events: linked, lastHash: previous };
@@ -28,8 +28,4 @@ export function linkEvents(
 export function lastChainHash(last: RecordedEvent | undefined): string | null {
   if (!last || !Object.prototype.hasOwnProperty.call(last.metadata, 'previousHash')) return null;
   return chainHash({ id: last.id, type: last.type, streamId: last.streamId, revision: last.revision, data: last.data as JsonObject, metadata: last.metadata as JsonObject });
-}
-
-function asStored(value: object): JsonObject {
-  return JSON.parse(JSON.stringify(value)) as JsonObject;
 }
