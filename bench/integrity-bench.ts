@@ -17,7 +17,7 @@ import {
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { verifyLedger } from '../apps/cli/src/verify.command';
 import { hashedPages } from '../apps/cli/src/verify-pages';
-import { generateLedger } from './projections-bench';
+import { generateLedger, rawReadRate as readRate } from './projections-bench';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const HEAD_EVERY = 100_000;
@@ -67,16 +67,7 @@ async function appendHeads(file: string, dataDir: string, total: number): Promis
 async function rawReadRate(file: string): Promise<number> {
   const store = SqliteEventStore.open(file, { writer: 'inline' });
   try {
-    const started = performance.now();
-    let after = 0;
-    let count = 0;
-    for (;;) {
-      const page = await store.readAll({ after, maxCount: 1000 });
-      if (page.length === 0) break;
-      count += page.length;
-      after = page[page.length - 1]!.position;
-    }
-    return count / ((performance.now() - started) / 1000);
+    return await readRate(store);
   } finally {
     await store.close();
   }

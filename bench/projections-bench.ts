@@ -280,7 +280,7 @@ export async function generateLedger(file: string, total: number): Promise<{ sec
 // Section 1: rebuild rate, beside the raw rate of reading the log.
 
 /** Events per second of reading the whole log through the store, pages of 1,000, data and metadata parsed. */
-async function rawReadRate(store: SqliteEventStore): Promise<number> {
+export async function rawReadRate(store: SqliteEventStore): Promise<number> {
   const started = performance.now();
   let after = 0;
   let count = 0;

@@ -1,6 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PublicKeyInfo } from './signing-keys';
+import { keyDirectoryNames, type PublicKeyInfo } from './signing-keys';
 import { keyIdOf } from './tree-head';
 
 const KEY_FILE = /^key-([1-9][0-9]*)\.json$/;
@@ -11,14 +11,7 @@ const KEY_FILE = /^key-([1-9][0-9]*)\.json$/;
  * An empty list when the directory does not exist.
  */
 export function loadPublicKeys(dir: string): PublicKeyInfo[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const keys = names.filter((name) => KEY_FILE.test(name)).map((name) => {
+  const keys = keyDirectoryNames(dir).filter((name) => KEY_FILE.test(name)).map((name) => {
     const path = join(dir, name);
     let file: unknown;
     try {

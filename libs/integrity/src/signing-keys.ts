@@ -77,15 +77,18 @@ function ensureDir(dir: string): void {
   if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
-function readKeys(dir: string): SigningKey[] {
-  let names: string[];
+/** The names in a key directory; none when it does not exist. */
+export function keyDirectoryNames(dir: string): string[] {
   try {
-    names = readdirSync(dir);
+    return readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return names
+}
+
+function readKeys(dir: string): SigningKey[] {
+  return keyDirectoryNames(dir)
     .map((name) => ({ name, match: KEY_FILE.exec(name) }))
     .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null)
     .map(({ name, match }) => readKey(join(dir, name), Number(match[1])))
