@@ -33,7 +33,7 @@ export async function projectionsStatus(config: LedgerConfig): Promise<string[]>
 export async function projectionsRebuild(config: LedgerConfig, name: string | undefined): Promise<string[]> {
   const release = lockDataDir(config.dataDir);
   try {
-    return await withApp({ ...config, runProjections: true }, async (runner) => {
+    return await withApp({ ...config, runProjections: true, projectionsOnThread: false }, async (runner) => {
       const names = name ? [name] : (await runner.status()).map((s) => s.name);
       const lines: string[] = [];
       for (const projection of names) {
@@ -70,7 +70,7 @@ export async function projectionsRun(config: LedgerConfig, until: Promise<void>)
   const release = lockDataDir(config.dataDir);
   process.once('exit', release);
   try {
-    await withApp({ ...config, runProjections: true }, () => until);
+    await withApp({ ...config, runProjections: true, projectionsOnThread: false }, () => until);
   } finally {
     release();
   }

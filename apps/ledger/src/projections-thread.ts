@@ -32,6 +32,11 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
     return statuses.map((s) => ({ ...s, error: this.errors.get(s.name) ?? null }));
   }
 
+  /** A rebuild is driven where the projections run: `derbes projections rebuild`, with the server stopped. */
+  override rebuild(name: string): Promise<void> {
+    return Promise.reject(new Error(`the ${name} read model is kept on the projections thread: rebuild it with derbes projections rebuild, the server stopped`));
+  }
+
   override async stop(): Promise<void> {
     await super.stop();
     await this.thread.close();

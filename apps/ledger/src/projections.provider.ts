@@ -52,7 +52,7 @@ export const projectionRunnerProvider: FactoryProvider<ProjectionRunner> = {
     const readModels = openReadModelDatabase(readModelPath(config));
     const projections = ledgerProjections(catalog, config);
     // On a file, the read models are kept on a thread of their own; in memory, they can only be kept here.
-    if (config.runProjections && config.eventStore !== ':memory:') {
+    if (config.runProjections && config.projectionsOnThread && config.eventStore !== ':memory:') {
       const runner = new ThreadedProjectionRunner(store, readModels, projections, {
         eventStore: config.eventStore, readModels: readModelPath(config), registersFile: config.registersFile,
         owner: config.owner, utcOffsetMinutes: config.utcOffsetMinutes,

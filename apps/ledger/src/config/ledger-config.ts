@@ -32,6 +32,12 @@ export interface LedgerConfig {
    * data directory may: a second one (e.g. `derbes demo` beside a running server) writes events only.
    */
   readonly runProjections: boolean;
+  /**
+   * Whether a process that keeps the read models keeps them on a thread of its own (with a file store). Not read from
+   * the environment: the server does (true); `derbes projections rebuild|run`, processes that do nothing else, keep
+   * them on their main thread, where they can drive a rebuild.
+   */
+  readonly projectionsOnThread: boolean;
   /** The operator's corrections of the working-day calendar (DERBES_CALENDAR_FILE): whole years replaced or added. */
   readonly calendarFile: string | null;
   /**
@@ -191,6 +197,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     utcOffsetMinutes: integer(env, 'DERBES_UTC_OFFSET_MINUTES', 300, 0, 840),
     logLevel: logLevel as LedgerConfig['logLevel'],
     runProjections: projections === 'on',
+    projectionsOnThread: true,
     calendarFile: env.DERBES_CALENDAR_FILE ? resolve(cwd, env.DERBES_CALENDAR_FILE) : null,
     requestDeadlines: deadlines(env, 'DERBES_REQUEST_DEADLINES'),
     reportShowsActors: onOff(env, 'DERBES_REPORT_SHOW_ACTORS', false),
