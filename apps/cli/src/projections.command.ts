@@ -35,27 +35,26 @@ export async function projectionsRebuild(config: LedgerConfig, name: string | un
   try {
     return await withApp({ ...config, runProjections: true, projectionsOnThread: false }, async (runner) => {
       const names = name ? [name] : (await runner.status()).map((s) => s.name);
-      const lines: string[] = [];
-      for (const projection of names) {
-        const progress = new ProgressLine(projection);
-        const done = runner.rebuild(projection);
-        const timer = setInterval(() => {
-          void runner.status().then((all) => {
-            const s = all.find((x) => x.name === projection);
-            if (s?.building) progress.update(s.building.position, s.logPosition);
-          });
-        }, 250);
-        try {
-          await done;
-        } finally {
-          clearInterval(timer);
-        }
-        const s = (await runner.status()).find((x) => x.name === projection);
-        if (s) progress.update(s.active?.position ?? 0, s.logPosition);
-        progress.finish();
-        lines.push(s ? describe(s) : projection);
+      // All at once: rebuilding generations that start together at position 0 read the log once between them.
+      const progress = new ProgressLine(name ?? `${names.length} read models`);
+      const mine = (all: ProjectionStatus[]) => all.filter((s) => names.includes(s.name));
+      const done = Promise.all(names.map((projection) => runner.rebuild(projection)));
+      const timer = setInterval(() => {
+        void runner.status().then((all) => {
+          const building = mine(all).flatMap((s) => (s.building ? [s.building.position] : []));
+          if (building.length > 0) progress.update(Math.min(...building), all[0]!.logPosition);
+        });
+      }, 250);
+      try {
+        await done;
+      } finally {
+        clearInterval(timer);
       }
-      return lines;
+      const statuses = mine(await runner.status());
+      const applied = Math.min(...statuses.map((s) => s.active?.position ?? 0));
+      progress.update(applied, statuses[0]?.logPosition ?? applied);
+      progress.finish();
+      return statuses.map(describe);
     });
   } finally {
     release();
