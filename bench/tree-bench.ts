@@ -1,9 +1,10 @@
 /**
  * Issue 6: what keeping the Merkle tree costs ingest, and how fast an inclusion proof is answered. The tree is the
- * integrity-log read model, following the log as the ledger's projections thread does (here on the benchmark's own
- * thread, beside the store's writer thread: no better off than in the ledger).
+ * integrity-log read model, following the log on a thread of its own as the ledger's projections thread does, beside
+ * the appending thread and the store's writer thread.
  */
-import { ANY, SqliteEventStore, type AppendOperation } from '@derbes/event-store';
+import { join } from 'node:path';
+import { ANY, SqliteEventStore, ThreadClient, type AppendOperation } from '@derbes/event-store';
 import { INTEGRITY_LOG, ProjectionRunner, inclusionProof, integrityLogProjection, openReadModelDatabase } from '@derbes/projections';
 import { sampleEvent } from './store-bench';
 
@@ -32,15 +33,14 @@ export async function treeOverhead(files: { plain: string; store: string; readMo
   const without = (await appendFor(plain, seconds, streams, 0)) / seconds;
   await plain.close();
 
-  const store = SqliteEventStore.open(files.store, { pollIntervalMs: 20 });
-  const runner = new ProjectionRunner(store, openReadModelDatabase(files.readModels), [integrityLogProjection]);
-  runner.start();
-  await runner.waitFor(INTEGRITY_LOG, 0, 10_000);
+  const store = SqliteEventStore.open(files.store);
+  const tree = new ThreadClient('the tree thread', join(__dirname, 'tree-follower.worker'), { store: files.store, readModels: files.readModels });
+  await tree.request({ waitFor: 0 });
   const started = Date.now();
   const appended = await appendFor(store, seconds, streams, 0);
-  if (!(await runner.waitFor(INTEGRITY_LOG, appended, 600_000))) throw new Error('the tree did not catch up');
+  if (!(await tree.request<boolean>({ waitFor: appended }))) throw new Error('the tree did not catch up');
   const withTree = appended / ((Date.now() - started) / 1000);
-  await runner.stop();
+  await tree.close();
   await store.close();
   return { without, withTree };
 }
