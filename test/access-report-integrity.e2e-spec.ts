@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { verifyReport } from '@derbes/integrity';
 import { childEnv, runCli } from './support/child-server';
-import { pdfText } from './support/pdf-text';
+import { binary, pdfText } from './support/pdf-text';
 import { aRecord, READER, startTestApp, type TestApp } from './support/test-app';
-
-const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** A collection with a note, a transfer, an embargoed access (withheld from the report) and a change. */
 async function seed(t: TestApp): Promise<string> {

@@ -2,18 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import request from 'supertest';
 import { ACCESS_REPORT_JSON_SCHEMA } from '@derbes/reports';
 import { subjectReport } from '../apps/cli/src/report.command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
-import { pdfText } from './support/pdf-text';
+import { binary, pdfText } from './support/pdf-text';
 import { aRecord, IIN, READER, startTestApp, TEST_KEY_HEX, type TestApp } from './support/test-app';
-
-const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** A subject with a collection, a transfer abroad without ground (flagged), an embargoed access and a change. */
 async function seed(t: TestApp): Promise<string> {

@@ -7,20 +7,10 @@ import { backupDataDir, restoreDataDir, type BackupManifest } from '../apps/cli/
 import { projectionsRebuild } from '../apps/cli/src/projections.command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import {
-  childEnv, createTestKeys, dataFiles, readModelSnapshot, runCli, sleep, startChildServer, waitForProjections, type ChildServer,
+  childEnv, createTestKeys, dataFiles, readModelSnapshot, runCli, sleep, startChildServer, waitForProjections,
+  serverApi as api,
 } from './support/child-server';
 import { aRecord, IIN, OTHER_IIN, startTestApp } from './support/test-app';
-
-/** The one way this file speaks HTTP: records with the hr-portal emitter's key, everything else as the official. */
-async function api(server: ChildServer, method: 'GET' | 'POST', path: string, body?: unknown) {
-  const key = method === 'POST' && path.startsWith('/v1/processing-records') ? 'emitter:hr-portal' : 'official';
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.tokens[key]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
 
 /** The ledger keeps its pseudonym key in a file of the data directory (none configured), so the backup carries it. */
 const keyFileEnv = (dataDir: string) => childEnv(dataDir, { DERBES_PSEUDONYM_KEY: '' });

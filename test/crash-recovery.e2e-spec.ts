@@ -8,18 +8,8 @@ import { projectionsRebuild } from '../apps/cli/src/projections.command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import {
   childEnv, createTestKeys, dataFiles, readModelSnapshot, startChildServer, waitForProjections, type ChildServer,
+  serverApi as api,
 } from './support/child-server';
-
-/** The one way this file speaks HTTP: records with the hr-portal emitter's key, everything else as the official. */
-async function api(server: ChildServer, method: 'GET' | 'POST', path: string, body?: unknown) {
-  const key = method === 'POST' && path.startsWith('/v1/processing-records') ? 'emitter:hr-portal' : 'official';
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.tokens[key]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
 
 /** Valid IINs of a few people, so that concurrent writers meet on the same subjects. */
 const IINS = ['850101', '900215', '770630', '011122', '660909'].map((date, i) => {

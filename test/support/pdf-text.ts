@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type request from 'supertest';
 
 /** The text of a PDF, by poppler's pdftotext (installed by .ci/run). */
 export function pdfText(pdf: Buffer): string {
@@ -9,3 +10,10 @@ export function pdfText(pdf: Buffer): string {
   writeFileSync(file, pdf);
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
+
+/** A supertest parser that keeps a binary answer (a PDF) as a Buffer. */
+export const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void): void => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
