@@ -76,9 +76,16 @@ export function eventLeafHash(event: CanonicalEvent): Buffer {
 
 /** The canonical JSON text the chain hash covers: id, type, streamId, revision, data, metadata (sorted). */
 export function chainJson(event: ChainedEvent): string {
-  return '{"data":' + object(event.data, 'data')
+  return chainText(event, object);
+}
+
+/** The chain's canonical text of an event, its data and metadata written by `writeObject`. */
+function chainText<E extends { readonly id: string; readonly type: string; readonly streamId: string; readonly revision: number; readonly data: unknown; readonly metadata: unknown }>(
+  event: E, writeObject: (value: unknown, field: string) => string,
+): string {
+  return '{"data":' + writeObject(event.data, 'data')
     + ',"id":' + str(event.id, 'id')
-    + ',"metadata":' + object(event.metadata, 'metadata')
+    + ',"metadata":' + writeObject(event.metadata, 'metadata')
     + ',"revision":' + nonNegativeInteger(event.revision, 'revision')
     + ',"streamId":' + str(event.streamId, 'streamId')
     + ',"type":' + str(event.type, 'type') + '}';
@@ -103,10 +110,5 @@ export interface UnstoredChainedEvent extends Omit<ChainedEvent, 'data' | 'metad
  * metadata (canonicalJsonOfStored), without serialising and parsing them again.
  */
 export function chainHashOfUnstored(event: UnstoredChainedEvent): string {
-  return hash('sha256', CHAIN_PREFIX_CHAR + '{"data":' + canonicalJsonOfStored(event.data)
-    + ',"id":' + str(event.id, 'id')
-    + ',"metadata":' + canonicalJsonOfStored(event.metadata)
-    + ',"revision":' + nonNegativeInteger(event.revision, 'revision')
-    + ',"streamId":' + str(event.streamId, 'streamId')
-    + ',"type":' + str(event.type, 'type') + '}', 'hex');
+  return hash('sha256', CHAIN_PREFIX_CHAR + chainText(event, (value) => canonicalJsonOfStored(value)), 'hex');
 }
