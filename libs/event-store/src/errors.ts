@@ -26,3 +26,15 @@ export class StoreUnavailableError extends Error {
     super(message);
   }
 }
+
+/** An imported event does not continue the store's log where it should (importEvents). */
+export class ImportMismatchError extends Error {
+  override readonly name = 'ImportMismatchError';
+  constructor(
+    readonly eventId: string,
+    readonly expectedPosition: number,
+    readonly actualPosition: number,
+  ) {
+    super(`event ${eventId}: the source log has it at position ${expectedPosition}, this store would put it at ${actualPosition}`);
+  }
+}

@@ -88,6 +88,16 @@ export interface EventStore {
   readEventById(eventId: string): Promise<RecordedEvent | undefined>;
   /** Catch-up subscription to the global log from a checkpoint (exclusive). */
   subscribeToAll(options?: { readonly after?: number }): AllSubscription;
+  /**
+   * Copies events of another store into this one, for migration: each keeps its id, type, stream, revision, data,
+   * metadata and commit time (`created`), and gets the same global position, in the order given. The events must
+   * continue this store's log: the first one's position is `lastPosition() + 1`, positions follow each other, and
+   * each event's revision follows its stream's. Otherwise nothing of the call is kept (on the embedded store) or the
+   * call stops at the first event that does not fit (on a store without multi-stream transactions), and a
+   * WrongExpectedVersionError or ImportMismatchError names it. Resuming an interrupted import is calling this again
+   * from `lastPosition() + 1`.
+   */
+  importEvents(events: readonly RecordedEvent[]): Promise<void>;
   /** Position of the last event in the global log; 0 when empty. */
   lastPosition(): Promise<number>;
   close(): Promise<void>;

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult, ExpectedRevision } from '../event-store.port';
-import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors';
+import { DuplicateEventIdError, ImportMismatchError, WrongExpectedVersionError } from '../errors';
 import { checkExpectedRevision } from '../expected-revision';
 import { type EventStatements, type StreamRow, isDuplicateEventId, prepareEventStatements } from './event-statements';
+import { type ImportRequest, applyImport } from './event-import';
 
 /**
  * One append to one stream, checked and serialized before it is queued: plain strings and numbers only, so that it
@@ -17,11 +18,14 @@ export interface PreparedOperation {
   readonly payloads: readonly string[];
 }
 
-/** One caller's request: appendToStream (one operation) or appendMany (all of them, or none). */
-export interface WriteRequest {
+/** One caller's append: appendToStream (one operation) or appendMany (all of them, or none). */
+export interface AppendRequest {
   readonly operations: readonly PreparedOperation[];
   readonly many: boolean;
 }
+
+/** One caller's request: an append, or an import (importEvents), which goes through the same writer so it never races one. */
+export type WriteRequest = AppendRequest | ImportRequest;
 
 /** Requests committed together in one transaction (group commit), all stamped with one commit time. */
 export interface WriteGroup {
@@ -32,17 +36,25 @@ export interface WriteGroup {
 /** A failure of one request only, as data (it may cross a thread): the others of its group still commit. */
 export type RequestFailure =
   | { readonly kind: 'wrong-expected-version'; readonly streamId: string; readonly expected: string | number; readonly actual: number | 'no_stream' }
-  | { readonly kind: 'duplicate-event-id'; readonly eventId: string };
+  | { readonly kind: 'duplicate-event-id'; readonly eventId: string }
+  | { readonly kind: 'import-mismatch'; readonly eventId: string; readonly expectedPosition: number; readonly actualPosition: number };
 
 export type WriteOutcome =
-  | { readonly ok: true; readonly value: AppendResult | AppendResult[] }
+  /** An import's value is null. */
+  | { readonly ok: true; readonly value: AppendResult | AppendResult[] | null }
   | { readonly ok: false; readonly failure: RequestFailure };
 
 /** The error of a request, from its failure. */
 export function requestError(failure: RequestFailure): Error {
-  return failure.kind === 'duplicate-event-id'
-    ? new DuplicateEventIdError(failure.eventId)
-    : new WrongExpectedVersionError(failure.streamId, failure.expected, failure.actual);
+  switch (failure.kind) {
+    case 'duplicate-event-id': return new DuplicateEventIdError(failure.eventId);
+    case 'wrong-expected-version': return new WrongExpectedVersionError(failure.streamId, failure.expected, failure.actual);
+    case 'import-mismatch': return new ImportMismatchError(failure.eventId, failure.expectedPosition, failure.actualPosition);
+    default: {
+      const never: never = failure;
+      throw new Error(`unknown request failure ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /**
@@ -58,11 +70,16 @@ export class GroupWriter {
   constructor(private readonly db: Database.Database) {
     this.statements = prepareEventStatements(db);
     // Nested db.transaction calls become SAVEPOINT ... RELEASE / ROLLBACK TO in better-sqlite3.
-    const inSavepoint = db.transaction((request: WriteRequest, created: string) => this.apply(request, created));
+    const inSavepoint = db.transaction((request: AppendRequest, created: string) => this.apply(request, created));
+    const importInSavepoint = db.transaction((request: ImportRequest) => applyImport(this.statements, request.imported));
     // IMMEDIATE takes the write lock up front: a deferred transaction that read first could fail with
     // SQLITE_BUSY_SNAPSHOT (which busy_timeout does not retry) if another connection committed in between.
     this.runGroup = db.transaction((group: WriteGroup): WriteOutcome[] => group.requests.map((request) => {
       try {
+        if ('imported' in request) {
+          importInSavepoint(request);
+          return { ok: true, value: null };
+        }
         // One event undoes itself on failure (see applyOperation), so it needs no savepoint: two statements saved,
         // about a tenth of a small append's cost.
         const single = !request.many && request.operations.length === 1 && request.operations[0]!.ids.length <= 1;
@@ -72,6 +89,9 @@ export class GroupWriter {
           return { ok: false, failure: { kind: 'wrong-expected-version', streamId: error.streamId, expected: error.expected, actual: error.actual } };
         }
         if (error instanceof DuplicateEventIdError) return { ok: false, failure: { kind: 'duplicate-event-id', eventId: error.eventId } };
+        if (error instanceof ImportMismatchError) {
+          return { ok: false, failure: { kind: 'import-mismatch', eventId: error.eventId, expectedPosition: error.expectedPosition, actualPosition: error.actualPosition } };
+        }
         throw error;
       }
     })).immediate;
@@ -87,7 +107,7 @@ export class GroupWriter {
     }
   }
 
-  private apply(request: WriteRequest, created: string): AppendResult | AppendResult[] {
+  private apply(request: AppendRequest, created: string): AppendResult | AppendResult[] {
     if (!request.many) return this.applyOperation(request.operations[0]!, created, undefined);
     // Streams this request already moved: the query would see them too, the map only saves it.
     const heads = new Map<string, StreamRow>();

@@ -8,6 +8,7 @@ import { SqliteAllSubscription, type SubscriptionSource } from './all-subscripti
 import { AppendQueue, type GroupSink } from './append-queue';
 import { CommitSignal } from './commit-signal';
 import { type EventStatements, prepareEventStatements, toRecordedEvent } from './event-statements';
+import { prepareImport } from './event-import';
 import { GroupWriter, type PreparedOperation } from './group-writer';
 import { openEventDatabase } from './sqlite-schema';
 import { WriterThread } from './writer-thread';
@@ -28,7 +29,7 @@ export interface SqliteEventStoreOptions {
 /**
  * The embedded event store: one SQLite file (or ':memory:') through better-sqlite3. Appends are group-committed
  * (see AppendQueue), by default on a writer thread; reads run synchronously on this thread's connection; positions
- * are 1, 2, 3... in commit order. appendMany is atomic across streams. Other processes may open the same file;
+ * are 1, 2, 3... in commit order. appendMany and importEvents are atomic across streams. Other processes may open the same file;
  * their appends are seen by subscriptions through polling.
  */
 export class SqliteEventStore implements EventStore {
@@ -69,6 +70,17 @@ export class SqliteEventStore implements EventStore {
     const prepared = operations.map(prepareOperation);
     if (prepared.length === 0) return [];
     return this.queue.enqueue({ operations: prepared, many: true });
+  }
+
+  /**
+   * Writes the events of another store at their own positions (see the port): one transaction per call, queued with
+   * the appends so that the log cannot move between the check and the write; subscriptions see them as appends.
+   */
+  async importEvents(events: readonly RecordedEvent[]): Promise<void> {
+    this.assertOpen();
+    const imported = prepareImport(events);
+    if (imported.length === 0) return;
+    await this.queue.enqueue<null>({ imported });
   }
 
   /** Runs a pragma on the connection that writes (the writer thread's, or this one): tests simulate faults with it. */
