@@ -41,6 +41,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DERBES_SOURCE_SYSTEMS: 'hr-portal=30s,*=off' }).sourceSystems).toEqual({ expected: new Map([['hr-portal', 30]]), otherwise: null });
   });
 
+  it('signs tree heads unless DERBES_TREE_HEAD_SIGNER is off (one signer among replicas over one store)', () => {
+    expect(loadConfig({}).treeHeadSigner).toBe(true);
+    expect(loadConfig({ DERBES_TREE_HEAD_SIGNER: 'on' }).treeHeadSigner).toBe(true);
+    expect(loadConfig({ DERBES_TREE_HEAD_SIGNER: 'off' }).treeHeadSigner).toBe(false);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT', 'whole number'],
     [{ DERBES_PORT: '70000' }, 'DERBES_PORT', 'between 0 and 65535'],
@@ -57,6 +63,7 @@ describe('loadConfig', () => {
     [{ DERBES_SOURCE_SYSTEMS: 'hr-portal=15w' }, 'DERBES_SOURCE_SYSTEMS', 'with s, m, h or d'],
     [{ DERBES_SOURCE_SYSTEMS: 'HR=1d' }, 'DERBES_SOURCE_SYSTEMS', '"HR" is not a system code'],
     [{ DERBES_SOURCE_SYSTEMS: 'erp=1d,erp=2d' }, 'DERBES_SOURCE_SYSTEMS', 'erp is named twice'],
+    [{ DERBES_TREE_HEAD_SIGNER: 'false' }, 'DERBES_TREE_HEAD_SIGNER', 'must be on or off, got "false"'],
   ])('refuses %j naming %s', (env, variable, reason) => {
     const attempt = () => loadConfig(env);
     expect(attempt).toThrow(ConfigError);

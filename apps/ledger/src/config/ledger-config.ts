@@ -58,6 +58,12 @@ export interface LedgerConfig {
    * Only the process that keeps the read models signs on this interval (exactly one per ledger).
    */
   readonly treeHeadIntervalSeconds: number | null;
+  /**
+   * Whether this process signs tree heads (DERBES_TREE_HEAD_SIGNER=on|off, default on). Replicas over one shared
+   * store each keep their own read models, so exactly one of them is configured to sign: two signers would sign the
+   * same log twice over. One that does not sign never signs, on its interval or on demand, and holds no signing key.
+   */
+  readonly treeHeadSigner: boolean;
 }
 
 /** Silence allowed per source system, in seconds; null: the system is never flagged silent (`off`). */
@@ -205,6 +211,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     rateLimitPerSecond: integer(env, 'DERBES_RATE_LIMIT', 5000, 1, 1_000_000),
     sourceSystems: sourceSystems(env, 'DERBES_SOURCE_SYSTEMS'),
     treeHeadIntervalSeconds: interval(env, 'DERBES_TREE_HEAD_INTERVAL', '5m'),
+    treeHeadSigner: onOff(env, 'DERBES_TREE_HEAD_SIGNER', true),
   };
 }
 
