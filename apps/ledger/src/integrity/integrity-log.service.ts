@@ -19,6 +19,10 @@ import { readModel } from '../reports/read-model';
 /** How long signing waits for the tree to reach the end of the log. */
 const CATCH_UP_WAIT_MS = 10_000;
 
+/** Why a replica that is not the signer refuses to sign or to serve keys: it has none, and says where they are. */
+const NOT_THE_SIGNER = 'this replica does not sign tree heads (DERBES_TREE_HEAD_SIGNER=off) and holds no signing key: ' +
+  'the replica configured with DERBES_TREE_HEAD_SIGNER=on signs them and serves their public keys';
+
 export interface InclusionAnswer {
   readonly eventId: string;
   readonly position: number;
@@ -39,7 +43,8 @@ export interface ConsistencyAnswer {
 
 /**
  * The verifiable log: signed tree heads (on an interval in the process that keeps the read models, and on demand),
- * and proofs from the integrity-log read model. The signing keys are in `<dataDir>/integrity-keys/` (versioned;
+ * and proofs from the integrity-log read model. Only the signer signs (DERBES_TREE_HEAD_SIGNER): replicas over one
+ * store serve the heads it appended to the log, and their proofs, from their own read models. The signing keys are in `<dataDir>/integrity-keys/` (versioned;
  * their public halves are served so that anyone can check a head). A head is appended to the log it signs, as a
  * TreeHeadSigned event: a later head covers the earlier ones.
  */
@@ -60,6 +65,10 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     const seconds = this.config.treeHeadIntervalSeconds;
+    if (!this.config.treeHeadSigner) {
+      if (this.config.runProjections) this.logger.log('tree heads are signed by another replica (DERBES_TREE_HEAD_SIGNER=off)');
+      return;
+    }
     if (!this.config.runProjections || seconds === null) return;
     this.timer = setInterval(() => {
       this.sign().catch((error: unknown) => this.logger.error(`signing a tree head failed: ${error instanceof Error ? error.message : String(error)}`));
@@ -71,8 +80,9 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** The public keys that verify the heads, every version. */
+  /** The public keys that verify the heads, every version; a replica that does not sign has none to give. */
   publicKeys(): readonly PublicKeyInfo[] {
+    if (!this.config.treeHeadSigner) throw new LedgerError('forbidden', NOT_THE_SIGNER);
     return this.signingKeys().publicKeys;
   }
 
@@ -82,6 +92,7 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
    * does not grow by a head per interval.
    */
   sign(): Promise<{ readonly head: StoredTreeHead; readonly created: boolean }> {
+    if (!this.config.treeHeadSigner) return Promise.reject(new LedgerError('forbidden', NOT_THE_SIGNER));
     const run = this.signing.then(() => this.signNow());
     this.signing = run.catch(() => undefined);
     return run;

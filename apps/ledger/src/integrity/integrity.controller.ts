@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { PublicKeyInfo } from '@derbes/integrity';
 import type { StoredTreeHead } from '@derbes/projections';
@@ -17,6 +17,7 @@ export class IntegrityController {
   @Public()
   @ApiOperation({ summary: 'The public keys that verify signed tree heads (every version); open to anyone' })
   @ApiOkResponse({ type: [PublicKeyDto] })
+  @ApiForbiddenResponse({ description: 'forbidden: this replica does not sign tree heads (DERBES_TREE_HEAD_SIGNER=off); ask the signer' })
   keys(): readonly PublicKeyInfo[] {
     return this.log.publicKeys();
   }
@@ -34,6 +35,7 @@ export class IntegrityController {
   @ApiOperation({ summary: 'Signs the tree as it stands now (once it has caught up with the log) and appends the head to the log' })
   @ApiCreatedResponse({ type: TreeHeadDto, description: 'A new head' })
   @ApiOkResponse({ type: TreeHeadDto, description: 'The log has not grown since the last head: that head' })
+  @ApiForbiddenResponse({ description: 'forbidden: this replica does not sign tree heads (DERBES_TREE_HEAD_SIGNER=off); the signer does' })
   async sign(@Res({ passthrough: true }) reply: FastifyReply): Promise<StoredTreeHead> {
     const { head, created } = await this.log.sign();
     if (!created) void reply.status(200);
