@@ -44,9 +44,9 @@ export interface ConsistencyAnswer {
 /**
  * The verifiable log: signed tree heads (on an interval in the process that keeps the read models, and on demand),
  * and proofs from the integrity-log read model. Only the signer signs (DERBES_TREE_HEAD_SIGNER): replicas over one
- * store serve the heads it appended to the log, and their proofs, from their own read models. The signing keys are in `<dataDir>/integrity-keys/` (versioned;
- * their public halves are served so that anyone can check a head). A head is appended to the log it signs, as a
- * TreeHeadSigned event: a later head covers the earlier ones.
+ * store serve the heads it appended to the log, and their proofs, from their own read models. The signing keys are
+ * in `<dataDir>/integrity-keys/` (versioned; their public halves are served so that anyone can check a head). A head
+ * is appended to the log it signs, as a TreeHeadSigned event: a later head covers the earlier ones.
  */
 @Injectable()
 export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdown {
