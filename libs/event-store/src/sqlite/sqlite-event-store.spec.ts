@@ -1,6 +1,9 @@
+// What every event store does is in the contract suite (../contract/event-store.contract.ts), which runs against this
+// store too. Here is what is the embedded store's own: group commit (imports included), its clock, its connection,
+// faults of the file, close, several stores on one file.
 import {
-  ANY, DuplicateEventIdError, NO_STREAM, STREAM_EXISTS, SqliteEventStore, StoreUnavailableError,
-  WrongExpectedVersionError,
+  ANY, DuplicateEventIdError, ImportMismatchError, NO_STREAM, STREAM_EXISTS, SqliteEventStore, StoreUnavailableError,
+  WrongExpectedVersionError, type RecordedEvent,
 } from '../index';
 import { CLOCK, event, now, range, rejection, useTempFiles } from './spec-helpers';
 
@@ -14,68 +17,6 @@ describe.each([
   let store: SqliteEventStore;
   beforeEach(() => { store = SqliteEventStore.open(location(), { now, pollIntervalMs: 20, writer }); });
   afterEach(() => store.close());
-
-  describe('expected revision', () => {
-    it('ANY appends to a missing and to an existing stream', async () => {
-      expect((await store.appendToStream('s', [event()], ANY)).nextExpectedRevision).toBe(0);
-      expect((await store.appendToStream('s', [event(), event()], ANY)).nextExpectedRevision).toBe(2);
-    });
-
-    it('NO_STREAM appends only to a missing stream', async () => {
-      await store.appendToStream('s', [event()], NO_STREAM);
-      const error = await rejection(store.appendToStream('s', [event()], NO_STREAM));
-      expect(error).toBeInstanceOf(WrongExpectedVersionError);
-      expect(error).toMatchObject({ streamId: 's', expected: NO_STREAM, actual: 0 });
-    });
-
-    it('STREAM_EXISTS appends only to a stream with events', async () => {
-      const error = await rejection(store.appendToStream('s', [event()], STREAM_EXISTS));
-      expect(error).toMatchObject({ name: 'WrongExpectedVersionError', streamId: 's', expected: STREAM_EXISTS, actual: 'no_stream' });
-      await store.appendToStream('s', [event()], ANY);
-      expect((await store.appendToStream('s', [event()], STREAM_EXISTS)).nextExpectedRevision).toBe(1);
-    });
-
-    it('a number must be the revision of the last event', async () => {
-      await store.appendToStream('s', [event(), event()], NO_STREAM);
-      expect(await rejection(store.appendToStream('s', [event()], 0)))
-        .toMatchObject({ streamId: 's', expected: 0, actual: 1 });
-      expect(await rejection(store.appendToStream('missing', [event()], 0)))
-        .toMatchObject({ streamId: 'missing', expected: 0, actual: 'no_stream' });
-      const result = await store.appendToStream('s', [event()], 1);
-      expect(result.nextExpectedRevision).toBe(2);
-      expect(result.events.map((e) => e.revision)).toEqual([2]);
-    });
-
-    it('an empty append checks the expectation, stores nothing and returns the current revision', async () => {
-      expect(await store.appendToStream('s', [], NO_STREAM)).toEqual({ nextExpectedRevision: -1, events: [] });
-      // -1 round-trips: it stands for "no stream".
-      await store.appendToStream('s', [event()], -1);
-      expect(await store.appendToStream('s', [], 0)).toEqual({ nextExpectedRevision: 0, events: [] });
-      expect(await rejection(store.appendToStream('s', [], NO_STREAM))).toBeInstanceOf(WrongExpectedVersionError);
-      expect(await store.lastPosition()).toBe(1);
-    });
-
-    it('of two appends with the same expectation exactly one wins', async () => {
-      await store.appendToStream('s', [event()], NO_STREAM);
-      const outcomes = await Promise.allSettled([
-        store.appendToStream('s', [event('first')], 0),
-        store.appendToStream('s', [event('second')], 0),
-      ]);
-      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
-      expect((await store.readStream('s')).map((e) => e.id)).toEqual([expect.any(String), 'first']);
-    });
-
-    it('invalid input fails its own request only', async () => {
-      const outcomes = await Promise.allSettled([
-        store.appendToStream('a', [event()], ANY),
-        store.appendToStream('b', [event()], 'nope' as never),
-        store.appendToStream('c', [{ ...event(), data: undefined as never }], ANY),
-        store.appendToStream('d', [event()], ANY),
-      ]);
-      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-      expect((await store.readAll()).map((e) => e.streamId)).toEqual(['a', 'd']);
-    });
-  });
 
   describe('group commit', () => {
     it('appends made in the same tick get consecutive positions; a conflicting one fails alone', async () => {
@@ -132,88 +73,38 @@ describe.each([
     });
   });
 
-  describe('appendMany', () => {
-    it('commits all operations, a stream twice included', async () => {
-      const results = await store.appendMany([
-        { streamId: 'a', events: [event()], expectedRevision: NO_STREAM },
-        { streamId: 'b', events: [event(), event()], expectedRevision: NO_STREAM },
-        { streamId: 'a', events: [event()], expectedRevision: 0 },
+  describe('importEvents in a group', () => {
+    const imported = (id: string, streamId: string, revision: number, position: number): RecordedEvent => ({
+      id, type: 'Imported', streamId, revision, position, data: { id }, metadata: {}, created: '2021-05-06T07:08:09.010Z',
+    });
+
+    it('is checked against the log as the appends queued before it left it, not as it was when called', async () => {
+      const [append, late] = await Promise.allSettled([
+        store.appendToStream('a', [event('appended')], NO_STREAM),
+        store.importEvents([imported('i-1', 'x', 0, 1)]),
       ]);
-      expect(results.map((r) => r.nextExpectedRevision)).toEqual([0, 1, 1]);
-      expect(results.flatMap((r) => r.events.map((e) => e.position))).toEqual([1, 2, 3, 4]);
+      expect(append.status).toBe('fulfilled');
+      expect(late).toMatchObject({ status: 'rejected', reason: expect.any(ImportMismatchError) });
+      expect(late).toMatchObject({ reason: { eventId: 'i-1', expectedPosition: 1, actualPosition: 2 } });
+      expect((await store.readAll()).map((e) => e.id)).toEqual(['appended']);
     });
 
-    it('stores nothing when the third operation conflicts, and others in the group still commit', async () => {
-      await store.appendToStream('c', [event()], NO_STREAM);
-      const [many, other] = await Promise.allSettled([
-        store.appendMany([
-          { streamId: 'a', events: [event()], expectedRevision: NO_STREAM },
-          { streamId: 'b', events: [event()], expectedRevision: ANY },
-          { streamId: 'c', events: [event()], expectedRevision: NO_STREAM },
-        ]),
-        store.appendToStream('d', [event()], NO_STREAM),
+    it('an import that fails half-way leaves nothing of itself, and the other requests of its group commit', async () => {
+      const outcomes = await Promise.allSettled([
+        store.importEvents([imported('i-1', 'x', 0, 1), imported('i-2', 'x', 0, 2)]),
+        store.appendToStream('a', [event('after')], NO_STREAM),
       ]);
-      expect(many).toMatchObject({ status: 'rejected', reason: { name: 'WrongExpectedVersionError', streamId: 'c', actual: 0 } });
-      expect(other.status).toBe('fulfilled');
-      expect(await store.readStream('a')).toEqual([]);
-      expect(await store.readStream('b')).toEqual([]);
-      expect((await store.readAll()).map((e) => [e.streamId, e.position])).toEqual([['c', 1], ['d', 2]]);
+      expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedVersionError) });
+      expect(outcomes[1]).toMatchObject({ status: 'fulfilled', value: { events: [{ position: 1 }] } });
+      expect(await store.readStream('x')).toEqual([]);
+      const connection = (store as unknown as { db: { prepare(sql: string): { get(name: string): unknown } } }).db;
+      expect(connection.prepare('SELECT id FROM streams WHERE name = ?').get('x')).toBeUndefined();
     });
 
-    it('resolves to [] for no operations', async () => {
-      expect(await store.appendMany([])).toEqual([]);
-    });
-  });
-
-  describe('event ids', () => {
-    it('rejects an id already stored and writes nothing of that append', async () => {
-      await store.appendToStream('a', [event('dup')], ANY);
-      const error = await rejection(store.appendToStream('b', [event('fresh'), event('dup')], ANY));
-      expect(error).toBeInstanceOf(DuplicateEventIdError);
-      expect(error).toMatchObject({ eventId: 'dup' });
-      expect(await store.readEventById('fresh')).toBeUndefined();
-      expect(await store.readStream('b')).toEqual([]);
-    });
-
-    it('rejects an id repeated within one appendMany', async () => {
-      const error = await rejection(store.appendMany([
-        { streamId: 'a', events: [event('same')], expectedRevision: ANY },
-        { streamId: 'b', events: [event('same')], expectedRevision: ANY },
-      ]));
-      expect(error).toMatchObject({ name: 'DuplicateEventIdError', eventId: 'same' });
-      expect(await store.lastPosition()).toBe(0);
-    });
-  });
-
-  describe('reads', () => {
-    beforeEach(async () => {
-      await store.appendToStream('a', [event('a0'), event('a1')], NO_STREAM);
-      await rejection(store.appendToStream('a', [event('lost')], NO_STREAM));
-      await store.appendToStream('b', [event('b0')], NO_STREAM);
-      await store.appendToStream('a', [event('a2'), event('a3')], 1);
-    });
-
-    it('numbers the global log 1, 2, 3... across streams, without gaps after failed appends', async () => {
-      const all = await store.readAll();
-      expect(all.map((e) => [e.id, e.position])).toEqual([['a0', 1], ['a1', 2], ['b0', 3], ['a2', 4], ['a3', 5]]);
-      expect(await store.lastPosition()).toBe(5);
-    });
-
-    it('readAll returns events after a position, at most maxCount', async () => {
-      expect((await store.readAll({ after: 2, maxCount: 2 })).map((e) => e.id)).toEqual(['b0', 'a2']);
-      expect((await store.readAll({ after: 5 }))).toEqual([]);
-      expect((await store.readAll({ maxCount: 0 }))).toEqual([]);
-    });
-
-    it('readStream returns a stream from a revision, at most maxCount, or [] when missing', async () => {
-      expect((await store.readStream('a')).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
-      expect((await store.readStream('a', { fromRevision: 1, maxCount: 2 })).map((e) => e.id)).toEqual(['a1', 'a2']);
-      expect(await store.readStream('missing')).toEqual([]);
-    });
-
-    it('readEventById finds an event wherever it is', async () => {
-      expect(await store.readEventById('b0')).toMatchObject({ streamId: 'b', revision: 0, position: 3 });
-      expect(await store.readEventById('lost')).toBeUndefined();
+    it('keeps the imported stream\'s revision for the appends after it', async () => {
+      await store.importEvents([imported('i-1', 'x', 0, 1), imported('i-2', 'x', 1, 2)]);
+      expect(await rejection(store.appendToStream('x', [event()], 0))).toMatchObject({ expected: 0, actual: 1 });
+      expect((await store.appendToStream('x', [event()], 1)).events).toEqual([{ id: expect.any(String), revision: 2, position: 3 }]);
     });
   });
 
