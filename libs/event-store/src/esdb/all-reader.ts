@@ -1,0 +1,41 @@
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import type { RecordedEvent } from '../event-store.port';
+import { fromEsdbEvent } from './event-mapping';
+import type { LedgerIndex } from './ledger-index';
+
+/** Events asked of the server in one read; a few more than wanted, as other events of `$all` may lie between. */
+const PAGE = 1000;
+const SLACK = 16;
+
+/**
+ * Reads ledger positions from `$all`. This client cannot filter a read of `$all`, so a read starts at the `$all`
+ * position of the first event wanted (reads are inclusive) and keeps the events the index numbered, in order.
+ */
+export class AllReader {
+  constructor(private readonly client: EventStoreDBClient, private readonly index: LedgerIndex) {}
+
+  /** The ledger's events at positions `from` to `to` (inclusive), all of which the index has numbered. */
+  async range(from: number, to: number): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    let next = from;
+    while (next <= to) {
+      const start = this.index.allPositionOf(next);
+      if (start === undefined) throw new RangeError(`ledger position ${next} is beyond the index (last ${this.index.lastPosition})`);
+      const first = next;
+      const maxCount = Math.min(to - next + 1, PAGE) + SLACK;
+      for await (const resolved of this.client.readAll({ fromPosition: start, maxCount })) {
+        const event = resolved.event;
+        if (event === undefined) continue;
+        const position = this.index.positionOf(event.position);
+        if (position === undefined || position < next) continue;
+        if (position !== next) {
+          throw new Error(`reading $all from the event at ledger position ${next} met position ${position} first: the log is not as the index numbered it`);
+        }
+        events.push(fromEsdbEvent(event, position));
+        if (++next > to) break;
+      }
+      if (next === first) throw new Error(`reading $all at ledger position ${next} returned no event of the ledger`);
+    }
+    return events;
+  }
+}
