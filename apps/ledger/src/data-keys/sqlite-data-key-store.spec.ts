@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteDataKeyStore } from './sqlite-data-key-store';
+import { LIVE_KEY_RECHECK_MS, SqliteDataKeyStore } from './sqlite-data-key-store';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -56,6 +56,28 @@ describe('SqliteDataKeyStore', () => {
     // Destroying a subject that has no key is nothing.
     await store.destroy('c'.repeat(64), new Date());
     expect(await store.find('c'.repeat(64), 1)).toBeNull();
+  });
+
+  it('stops sealing with a key that another process sharing the file destroyed, once it reads the key again', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'derbes-keys-')), 'keys.db');
+    let clock = new Date('2026-11-25T12:00:00Z').getTime();
+    const replica = SqliteDataKeyStore.open(path, () => new Date(clock));
+    stores.push(replica);
+    const shredder = open(path);
+    const first = await replica.keyFor(A);
+    expect((await shredder.keyFor(A)).key.equals(first.key)).toBe(true);
+
+    await shredder.destroy(A, new Date('2026-11-25T12:00:00Z'));
+    // Until it reads the row again, the replica still holds the key in memory ...
+    clock += LIVE_KEY_RECHECK_MS - 1;
+    expect(await replica.keyFor(A)).toEqual(first);
+    // ... and after that it sees the destruction and creates the next version, as the shredder would.
+    clock += 1;
+    const next = await replica.keyFor(A);
+    expect(next.version).toBe(2);
+    expect(next.key.equals(first.key)).toBe(false);
+    expect(await replica.find(A, 1)).toBe('destroyed');
+    expect((await shredder.keyFor(A)).key.equals(next.key)).toBe(true);
   });
 
   it('keeps keys in a file only this user can read, and they survive a reopen', async () => {

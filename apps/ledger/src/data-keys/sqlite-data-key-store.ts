@@ -7,6 +7,12 @@ import type { KeyWriterRequest } from './key-writer.worker';
 
 /** How many live keys are kept in memory (32 bytes each, and the map's own cost: about 15 MB). */
 const LIVE_KEYS = 100_000;
+/**
+ * How long a remembered live key is used before its row is read again. Another replica sharing the key file may
+ * destroy it meanwhile (the shred endpoint of another ledger process): after this long, this one stops sealing new
+ * texts with it and creates the next version, as it would after destroying the key itself.
+ */
+export const LIVE_KEY_RECHECK_MS = 1_000;
 
 /** Where the key file is changed: the key writer thread for a file, this thread for ':memory:'. */
 interface KeyWriter {
@@ -28,10 +34,10 @@ export class SqliteDataKeyStore implements DataKeyStore {
   private readonly byVersion: Database.Statement<[string, number], KeyRow>;
   /**
    * Live keys recently used, so that sealing a record reads no row: the request thread's connection would re-read
-   * pages from the file after every write of the key writer thread. A key leaves it when this store destroys it;
-   * keys are destroyed only through the server that writes (the shred endpoint), never by another process.
+   * pages from the file after every write of the key writer thread. A key leaves it when this store destroys it, and
+   * is read again after LIVE_KEY_RECHECK_MS in case another process sharing the file destroyed it.
    */
-  private readonly live = new Map<string, DataKey>();
+  private readonly live = new Map<string, { readonly key: DataKey; readonly checkedAt: number }>();
   /** Subjects waiting for a new key, created together at the next turn of the event loop. */
   private pending = new Map<string, { resolve: (key: DataKey) => void; reject: (error: unknown) => void }[]>();
 
@@ -56,7 +62,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
    */
   keyFor(subjectId: string): Promise<DataKey> {
     const known = this.live.get(subjectId);
-    if (known) return Promise.resolve(known);
+    if (known && this.now().getTime() - known.checkedAt < LIVE_KEY_RECHECK_MS) return Promise.resolve(known.key);
     const row = this.latest.get(subjectId);
     if (row?.key) return Promise.resolve(this.remember(subjectId, { version: row.version, key: row.key }));
     return new Promise((resolve, reject) => {
@@ -99,7 +105,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   /** Keeps a live key in memory (the most recently used LIVE_KEYS of them). */
   private remember(subjectId: string, key: DataKey): DataKey {
     this.live.delete(subjectId);
-    this.live.set(subjectId, key);
+    this.live.set(subjectId, { key, checkedAt: this.now().getTime() });
     if (this.live.size > LIVE_KEYS) this.live.delete(this.live.keys().next().value as string);
     return key;
   }
