@@ -87,7 +87,6 @@ export class EsdbEventStore implements EventStore {
   async appendToStream(streamId: string, events: readonly EventData[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     const esdbEvents = prepare({ streamId, events, expectedRevision }, this.filter);
-    this.refuseStored(events.map((e) => e.id));
     return this.append(streamId, events.map((e) => e.id), esdbEvents, expectedRevision);
   }
 
@@ -95,7 +94,6 @@ export class EsdbEventStore implements EventStore {
   async appendMany(operations: readonly AppendOperation[]): Promise<AppendResult[]> {
     this.assertOpen();
     const prepared = operations.map((operation) => prepare(operation, this.filter));
-    this.refuseStored(operations.flatMap((o) => o.events.map((e) => e.id)));
     const results: AppendResult[] = [];
     for (const [i, operation] of operations.entries()) {
       results.push(await this.append(operation.streamId, operation.events.map((e) => e.id), prepared[i]!, operation.expectedRevision));
@@ -160,7 +158,6 @@ export class EsdbEventStore implements EventStore {
       if (!this.filter.accepts(event.type)) throw new TypeError(`event ${event.id}: type ${event.type} is not one of the ledger's (${this.filter.description})`);
     });
     const esdbEvents = events.map(toImportedEsdbEvent);
-    this.refuseStored(events.map((e) => e.id));
     for (const run of streamRuns(events)) {
       const first = events[run.start]!;
       const expected = first.revision === 0 ? NO_STREAM : first.revision - 1;
@@ -185,9 +182,13 @@ export class EsdbEventStore implements EventStore {
   }
 
   private async append(streamId: string, ids: readonly string[], events: EsdbEventData[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) {
+    const stored = storedId(ids, this.index);
+    if (events.length === 0 || stored !== undefined) {
+      // As on the embedded store, a stale expectation is a conflict before a stored id is a duplicate. (EventStoreDB
+      // itself would take the same ids on the same expectation as a retry of the append and answer success.)
       const head = await this.retrying(`read stream ${streamId}`, () => streamHead(this.client, streamId));
       checkExpectedRevision(streamId, expected, head);
+      if (stored !== undefined) throw new DuplicateEventIdError(stored);
       return { nextExpectedRevision: head, events: [] };
     }
     const result = await this.retrying(`append to ${streamId}`, async () => {
@@ -210,16 +211,6 @@ export class EsdbEventStore implements EventStore {
       nextExpectedRevision: next,
       events: ids.map((id, i) => ({ id, revision: next - ids.length + 1 + i, position: this.index.positionOfId(id)! })),
     };
-  }
-
-  /** The port's rule: an event id stored anywhere is refused. Checked against the index (see ESDB.md for the race). */
-  private refuseStored(ids: readonly string[]): void {
-    const seen = new Set<string>();
-    for (const id of ids) {
-      const key = typeof id === 'string' ? eventKey(id) : id;
-      if (seen.has(key) || this.index.positionOfId(id) !== undefined) throw new DuplicateEventIdError(id);
-      seen.add(key);
-    }
   }
 
   /** The ledger position of an event read from a stream; waits for the index when it was just appended elsewhere. */
@@ -264,6 +255,20 @@ export class EsdbEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new StoreUnavailableError('store is closed');
   }
+}
+
+/**
+ * The first id that is already stored or repeats one before it: the port's rule is that an event id is stored once
+ * in the whole store. Checked against the index, so an id appended by another instance a moment ago may pass (ESDB.md).
+ */
+function storedId(ids: readonly string[], index: LedgerIndex): string | undefined {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const key = eventKey(id);
+    if (seen.has(key) || index.positionOfId(id) !== undefined) return id;
+    seen.add(key);
+  }
+  return undefined;
 }
 
 /** Checks an operation and gives the client's events for it; TypeError naming what is wrong. */
