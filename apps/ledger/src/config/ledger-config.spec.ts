@@ -41,6 +41,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ DERBES_SOURCE_SYSTEMS: 'hr-portal=30s,*=off' }).sourceSystems).toEqual({ expected: new Map([['hr-portal', 30]]), otherwise: null });
   });
 
+  it('takes an EventStoreDB connection string as the store, as given', () => {
+    expect(loadConfig({ DERBES_EVENT_STORE: 'esdb://localhost:2113?tls=false' }, '/srv').eventStore).toBe('esdb://localhost:2113?tls=false');
+    expect(loadConfig({ DERBES_EVENT_STORE: ' esdb+discover://es1:2113,es2:2113,es3:2113?tls=false&nodePreference=leader ' }, '/srv').eventStore)
+      .toBe('esdb+discover://es1:2113,es2:2113,es3:2113?tls=false&nodePreference=leader');
+    expect(loadConfig({ DERBES_EVENT_STORE: 'ledger/events.db' }, '/srv').eventStore).toBe('/srv/ledger/events.db');
+  });
+
+  it('never shows the password of a malformed connection string', () => {
+    const attempt = () => loadConfig({ DERBES_EVENT_STORE: 'esdb://admin:Secr3t@es1:2113?tls=fals' });
+    expect(attempt).toThrow('configuration: DERBES_EVENT_STORE: esdb://admin:***@es1:2113?tls=fals: ');
+    expect(attempt).not.toThrow(/Secr3t/);
+  });
+
   it('signs tree heads unless DERBES_TREE_HEAD_SIGNER is off (one signer among replicas over one store)', () => {
     expect(loadConfig({}).treeHeadSigner).toBe(true);
     expect(loadConfig({ DERBES_TREE_HEAD_SIGNER: 'on' }).treeHeadSigner).toBe(true);
@@ -53,7 +66,14 @@ describe('loadConfig', () => {
     [{ DERBES_PSEUDONYM_KEY: 'abcd' }, 'DERBES_PSEUDONYM_KEY', 'at least 32 bytes'],
     [{ DERBES_ADEQUATE_COUNTRIES: 'BY,Belarus' }, 'DERBES_ADEQUATE_COUNTRIES', '"BELARUS" is not a two-letter'],
     [{ DERBES_LOG_LEVEL: 'loud' }, 'DERBES_LOG_LEVEL', 'must be one of'],
-    [{ DERBES_EVENT_STORE: 'esdb://localhost:2113?tls=false' }, 'DERBES_EVENT_STORE', 'only a SQLite file path'],
+    [{ DERBES_EVENT_STORE: 'esdb://localhost:2113?tsl=false' }, 'DERBES_EVENT_STORE', 'unknown option "tsl"; the options are tls, tlsVerifyCert'],
+    [{ DERBES_EVENT_STORE: 'esdb://localhost:http?tls=false' }, 'DERBES_EVENT_STORE', 'expected port number'],
+    [{ DERBES_EVENT_STORE: 'esdb://localhost:70000' }, 'DERBES_EVENT_STORE', 'port 70000 of localhost is not between 1 and 65535'],
+    [{ DERBES_EVENT_STORE: 'esdb://?tls=false' }, 'DERBES_EVENT_STORE', 'names no host'],
+    [{ DERBES_EVENT_STORE: 'esdb://localhost:2113?tls=yes' }, 'DERBES_EVENT_STORE', 'expected true or false'],
+    [{ DERBES_EVENT_STORE: 'esdb://localhost:2113?throwOnAppendFailure=false' }, 'DERBES_EVENT_STORE', 'throwOnAppendFailure=false is not supported'],
+    [{ DERBES_EVENT_STORE: 'kurrentdb://localhost:2113' }, 'DERBES_EVENT_STORE', '"kurrentdb://" is not a store this build opens'],
+    [{ DERBES_EVENT_STORE: 'postgres://db/derbes' }, 'DERBES_EVENT_STORE', 'use esdb://host:2113?tls=false'],
     [{ DERBES_REQUEST_DEADLINES: 'information=3' }, 'DERBES_REQUEST_DEADLINES', 'is not kind:days'],
     [{ DERBES_REQUEST_DEADLINES: 'appeal:3' }, 'DERBES_REQUEST_DEADLINES', 'unknown request kind "appeal"'],
     [{ DERBES_REQUEST_DEADLINES: 'blocking:0' }, 'DERBES_REQUEST_DEADLINES', 'between 1 and 60'],

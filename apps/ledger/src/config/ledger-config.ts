@@ -1,11 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
+import { EsdbLocationError, isEsdbLocation, parseEsdbLocation } from '@derbes/event-store';
 import { REQUEST_KINDS, SYSTEM_CODE_PATTERN, type RequestKind } from '@derbes/ledger';
 
 /** The validated configuration. Read once at start-up from the environment; nothing else reads process.env. */
 export interface LedgerConfig {
   /** Where the embedded store, keys and read models live. DERBES_DATA_DIR, default ./data. */
   readonly dataDir: string;
-  /** The event store: a SQLite file path, or ':memory:'. DERBES_EVENT_STORE, default <dataDir>/events.db. */
+  /**
+   * The event store (DERBES_EVENT_STORE, default <dataDir>/events.db): a SQLite file path (made absolute), ':memory:',
+   * or an EventStoreDB connection string, `esdb://host:2113?tls=false` or `esdb+discover://a:2113,b:2113,c:2113`.
+   */
   readonly eventStore: string;
   /** DERBES_HOST, default 127.0.0.1 (the API has no authentication yet). */
   readonly host: string;
@@ -176,10 +180,7 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
 /** Builds the configuration from an environment; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig {
   const dataDir = resolve(cwd, env.DERBES_DATA_DIR || 'data');
-  const store = env.DERBES_EVENT_STORE || resolve(dataDir, 'events.db');
-  if (store !== ':memory:' && /^[a-z+]+:\/\//.test(store)) {
-    throw new ConfigError('DERBES_EVENT_STORE', `"${store}": only a SQLite file path or :memory: is supported by this build`);
-  }
+  const store = eventStoreLocation(env, 'DERBES_EVENT_STORE', dataDir);
   const logLevel = env.DERBES_LOG_LEVEL || 'log';
   if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) {
     throw new ConfigError('DERBES_LOG_LEVEL', `must be one of error, warn, log, debug, got "${logLevel}"`);
@@ -191,7 +192,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
   }
   return {
     dataDir,
-    eventStore: store === ':memory:' || isAbsolute(store) ? store : resolve(cwd, store),
+    eventStore: store === ':memory:' || isEsdbLocation(store) || isAbsolute(store) ? store : resolve(cwd, store),
     host: env.DERBES_HOST || '127.0.0.1',
     port: integer(env, env.DERBES_PORT !== undefined ? 'DERBES_PORT' : 'PORT', 3000, 0, 65535),
     pseudonymKey: key(env, 'DERBES_PSEUDONYM_KEY'),
@@ -213,6 +214,26 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     treeHeadIntervalSeconds: interval(env, 'DERBES_TREE_HEAD_INTERVAL', '5m'),
     treeHeadSigner: onOff(env, 'DERBES_TREE_HEAD_SIGNER', true),
   };
+}
+
+/** A SQLite path, ':memory:', or a well-formed EventStoreDB connection string (its password never in a message). */
+function eventStoreLocation(env: Env, name: string, dataDir: string): string {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return resolve(dataDir, 'events.db');
+  if (isEsdbLocation(raw)) {
+    try {
+      parseEsdbLocation(raw);
+    } catch (error) {
+      if (error instanceof EsdbLocationError) throw new ConfigError(name, `${error.location}: ${error.reason}`);
+      throw error;
+    }
+    return raw;
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1];
+  if (scheme !== undefined) {
+    throw new ConfigError(name, `"${scheme}://" is not a store this build opens: use esdb://host:2113?tls=false, esdb+discover://node1:2113,node2:2113,node3:2113, a SQLite file path, or :memory:`);
+  }
+  return raw;
 }
 
 /** A period such as `90s`, `5m`, `2h`, `1d`, or `off` (null). */
