@@ -1,12 +1,15 @@
 import type { FactoryProvider } from '@nestjs/common';
-import { EVENT_STORE, SqliteEventStore, type EventStore } from '@derbes/event-store';
+import { EVENT_STORE, openEventStore, type EventStore } from '@derbes/event-store';
 import { Clock } from './clock';
 import { LEDGER_CONFIG } from './config/config.tokens';
 import type { LedgerConfig } from './config/ledger-config';
 
-/** The one place that chooses the event-store adapter. */
+/**
+ * The one place that chooses the event-store adapter: the configured location is a SQLite file, ':memory:', or an
+ * EventStoreDB connection string. An unreachable EventStoreDB fails the start-up, naming the address and what to check.
+ */
 export const eventStoreProvider: FactoryProvider<EventStore> = {
   provide: EVENT_STORE,
   inject: [LEDGER_CONFIG, Clock],
-  useFactory: (config: LedgerConfig, clock: Clock) => SqliteEventStore.open(config.eventStore, { now: () => clock.now() }),
+  useFactory: (config: LedgerConfig, clock: Clock) => openEventStore(config.eventStore, { now: () => clock.now() }),
 };

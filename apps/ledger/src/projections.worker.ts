@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads';
-import { SqliteEventStore, serveRequests } from '@derbes/event-store';
+import { openEventStore, serveRequests } from '@derbes/event-store';
 import { ProjectionRunner, openReadModelDatabase } from '@derbes/projections';
 import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
 import { ledgerProjections, type ProjectionSettings } from './projections.provider';
@@ -17,18 +17,23 @@ export type ProjectionsThreadRequest = { readonly status: true };
 /**
  * The projections thread: it follows the log and keeps the read models, on the second core, while the request
  * thread answers (it reads the read models through its own connection, as it would beside `derbes projections
- * run`). It reads the log through a connection of its own and looks for new events every 50 ms.
+ * run`). It reads the log through a store of its own (with SQLite, a connection that looks for new events every 50 ms).
  */
 const data = workerData as ProjectionsThreadData;
 const extra = data.registersFile ? loadRegistersFile(data.registersFile) : [];
 const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: data.utcOffsetMinutes });
-const store = SqliteEventStore.open(data.eventStore, { writer: 'inline', pollIntervalMs: 50 });
-const runner = new ProjectionRunner(store, openReadModelDatabase(data.readModels), ledgerProjections(catalog, data));
-runner.start();
+// The same store as the request thread's, opened again here. A store that cannot be opened leaves this promise
+// rejected and unhandled, which ends the thread with that error: the request thread then reports it.
+const opened = openEventStore(data.eventStore, { writer: 'inline', pollIntervalMs: 50 }).then((store) => {
+  const runner = new ProjectionRunner(store, openReadModelDatabase(data.readModels), ledgerProjections(catalog, data));
+  runner.start();
+  return { store, runner };
+});
 
 serveRequests(
-  (_request: ProjectionsThreadRequest) => runner.status(),
+  async (_request: ProjectionsThreadRequest) => (await opened).runner.status(),
   async () => {
+    const { store, runner } = await opened;
     await runner.stop();
     await store.close();
   },
