@@ -5,7 +5,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteEventStore } from '@derbes/event-store';
+import { SqliteEventStore, isEsdbLocation, parseEsdbLocation } from '@derbes/event-store';
 import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { readModelPath } from '../../ledger/src/projections.provider';
@@ -152,6 +152,10 @@ export function restoreSummary(manifest: BackupManifest, config: LedgerConfig): 
 
 function storeFile(config: LedgerConfig): string {
   if (config.eventStore === ':memory:') throw new Error('the event store is in memory (DERBES_EVENT_STORE=:memory:): nothing to back up or restore');
+  if (isEsdbLocation(config.eventStore)) {
+    throw new Error(`derbes backup and restore copy the embedded SQLite store; the event store is EventStoreDB at ${parseEsdbLocation(config.eventStore).display}: ` +
+      'back it up with EventStoreDB\'s own backup of its database (libs/event-store/ESDB.md); the read models are rebuilt from it');
+  }
   return config.eventStore;
 }
 

@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteEventStore } from '@derbes/event-store';
+import { isEsdbLocation, openEventStore, type EventStore } from '@derbes/event-store';
 import {
-  TREE_HEADS_STREAM, loadPublicKeys, parsePublicKeys, treeHeadOf, verifyLog, type LogReport, type LoggedHead, type SignedTreeHead,
+  TREE_HEADS_STREAM, hashEvent, loadPublicKeys, parsePublicKeys, treeHeadOf, verifyLog, type HashedEvent, type LogReport, type LoggedHead,
+  type SignedTreeHead,
 } from '@derbes/integrity';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { ProgressLine, formatSeconds } from './progress';
@@ -27,19 +28,21 @@ const INTEGRITY_LOG = 'integrity-log';
 /**
  * `derbes verify`: recomputes the Merkle tree and every subject's chain from the event store and checks the signed
  * tree heads against them (verifyLog). Reads only: the store is opened without a writer thread, the hashing threads
- * and the read-model file read-only. Returns the lines to print and whether all is well.
+ * and the read-model file read-only. On EventStoreDB the events are read through the store and hashed on this thread
+ * (no stream table to compare with). Returns the lines to print and whether all is well.
  */
 export async function verifyLedger(config: LedgerConfig, options: VerifyOptions = {}): Promise<{ ok: boolean; lines: string[] }> {
   const path = config.eventStore;
+  const esdb = isEsdbLocation(path);
   if (path === ':memory:') throw new VerifyUsageError('verify reads an event-store file; DERBES_EVENT_STORE is :memory:');
-  if (!existsSync(path)) throw new VerifyUsageError(`no event store at ${path}`);
+  if (!esdb && !existsSync(path)) throw new VerifyUsageError(`no event store at ${path}`);
   const publicKeys = options.publicKeysFile
     ? parsePublicKeys(readFileSync(options.publicKeysFile, 'utf8'), options.publicKeysFile)
     : loadPublicKeys(join(config.dataDir, 'integrity-keys'));
 
-  const store = SqliteEventStore.open(path, { writer: 'inline' });
-  const side = new Database(path, { readonly: true, fileMustExist: true });
-  const copy = openServerTree(join(dirname(path), 'read-models.db'));
+  const store = await openEventStore(path, { writer: 'inline' });
+  const side = esdb ? undefined : new Database(path, { readonly: true, fileMustExist: true });
+  const copy = openServerTree(join(esdb ? config.dataDir : dirname(path), 'read-models.db'));
   try {
     const last = await store.lastPosition();
     const heads: LoggedHead[] = (await store.readStream(TREE_HEADS_STREAM)).filter((e) => e.position <= last).map((event) => {
@@ -50,14 +53,14 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
       }
     });
     if (options.headFile) heads.push(givenHead(options.headFile));
-    const streamRevisions = new Map(side.prepare<[], [string, number]>('SELECT name, revision FROM streams').raw().all());
+    const streamRevisions = side ? new Map(side.prepare<[], [string, number]>('SELECT name, revision FROM streams').raw().all()) : undefined;
 
     const progress = new ProgressLine('verify');
     let shown = 0;
     const started = Date.now();
     const report = await verifyLog({
-      events: hashedPages(path, last, options.threads ?? Math.max(1, availableParallelism())),
-      heads, publicKeys, streamRevisions, ...copy?.input,
+      events: esdb ? storePages(store, last) : hashedPages(path, last, options.threads ?? Math.max(1, availableParallelism())),
+      heads, publicKeys, ...(streamRevisions && { streamRevisions }), ...copy?.input,
       onProgress: (done) => {
         if (Date.now() - shown < 200) return;
         shown = Date.now();
@@ -69,8 +72,18 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
     return { ok: report.ok, lines: describe(report, (Date.now() - started) / 1000, publicKeys.length, copy !== undefined) };
   } finally {
     copy?.close();
-    side.close();
+    side?.close();
     await store.close();
+  }
+}
+
+/** The log's events up to `last` read through the store, hashed here. */
+async function* storePages(store: EventStore, last: number, pageSize = 2048): AsyncGenerator<HashedEvent[]> {
+  for (let after = 0; after < last;) {
+    const page = await store.readAll({ after, maxCount: Math.min(pageSize, last - after) });
+    if (page.length === 0) return;
+    yield page.map(hashEvent);
+    after = page[page.length - 1]!.position;
   }
 }
 
