@@ -141,6 +141,8 @@ describe.each(composeFiles)('docker/%s', (file) => {
       for (const port of service.ports ?? []) expect(String(port).split(':').at(-1)).toBe(String(config.port));
       const mounts = (service.volumes as string[]).map(volumeOf);
       for (const mount of mounts) expect(mount.target.startsWith(config.dataDir)).toBe(true);
+      // A volume starts out owned as its mount point is in the image: the ledger's user must own every one it writes.
+      for (const mount of mounts) expect(of('runtime', 'RUN').join(' ')).toMatch(new RegExp(`install -d -o node -g node .*${mount.target}( |$)`));
       // Several replicas share the subjects' data keys: a text sealed on one must open on the other.
       if (ledgers.length > 1) expect(mounts.filter((m) => m.target === join(config.dataDir, 'data-keys')).map((m) => m.source)).toEqual(['data-keys']);
       return mounts.find((m) => m.target === config.dataDir)?.source;
