@@ -52,9 +52,7 @@ function configOf(environment: Record<string, unknown>): { config: LedgerConfig;
   const env: Record<string, string> = { ...imageEnv };
   for (const [key, value] of Object.entries(environment)) env[key] = interpolate(value);
   const read = new Set<string>();
-  // The adapter's own parser checks an esdb:// location (libs/event-store); here the rest of the settings are checked.
-  const given: Record<string, string> = ESDB.test(env.DERBES_EVENT_STORE ?? '') ? { ...env, DERBES_EVENT_STORE: '/app/stand-in-for-esdb.db' } : { ...env };
-  const recorded = new Proxy(given, { get: (target, key) => (typeof key === 'string' && read.add(key), target[key as string]) });
+  const recorded = new Proxy(env, { get: (target, key) => (typeof key === 'string' && read.add(key), target[key as string]) });
   return { config: loadConfig(recorded, '/app'), read, env };
 }
 
