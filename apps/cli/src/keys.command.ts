@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { ApiKeys, type ApiKey } from '../../ledger/src/auth/api-keys';
 import { GRANTS, type Grant } from '../../ledger/src/auth/api-key.events';
+import { ConsolePasswordError } from '../../ledger/src/auth/console-password';
 import { checkNewKey } from '../../ledger/src/auth/keys.controller';
 import { ROLES, type Role } from '../../ledger/src/auth/roles';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
@@ -64,5 +65,25 @@ export async function revokeKey(config: LedgerConfig, keyId: string, reason: str
   return withKeys(config, async (keys) => {
     if (!(await keys.revoke(keyId, operator(), reason))) throw new KeysUsageError(`no live key ${keyId}`);
     return [describeKey(keys.get(keyId) as ApiKey)];
+  });
+}
+
+/**
+ * `derbes keys password NAME|KEYID` (the password on stdin): sets the console password of a live official's or
+ * auditor's key, stored as a scrypt hash in the administrative stream; sessions opened with an older one end.
+ */
+export async function setConsolePassword(config: LedgerConfig, nameOrId: string, password: string): Promise<string[]> {
+  return withKeys(config, async (keys) => {
+    const live = (await keys.list()).filter((k) => !k.revokedAt && (k.keyId === nameOrId || k.name === nameOrId));
+    if (live.length === 0) throw new KeysUsageError(`no live key named ${nameOrId}`);
+    if (live.length > 1) throw new KeysUsageError(`${live.length} live keys are named ${nameOrId}: give the key id (derbes keys list)`);
+    const key = live[0] as ApiKey;
+    try {
+      await keys.setPassword(key.keyId, password, operator());
+    } catch (error) {
+      if (error instanceof ConsolePasswordError) throw new KeysUsageError(error.message);
+      throw error;
+    }
+    return [`console password set for ${describeKey(key)}`, 'sign in at /console/sign-in with the key name and this password'];
   });
 }

@@ -54,6 +54,7 @@ import { SubjectShredder } from './data-keys/subject-shredder';
 import { SubjectShreddingController } from './data-keys/subject-shredding.controller';
 import { IntegrityController } from './integrity/integrity.controller';
 import { IntegrityLog } from './integrity/integrity-log.service';
+import { CONSOLE } from './console/console.parts';
 
 /** What start-up reads from files before the container is built, so that its errors surface plainly. */
 export interface StartupData {
@@ -92,7 +93,7 @@ export class AppModule implements OnApplicationShutdown {
         SubjectInventoryController, ViolationsController, ActorActivityController, SubjectHistoryController,
         AccessReportController, SubjectRequestsController, KeysController, SubjectLinksController,
         HeartbeatsController, SourceSystemsController,
-        SubjectShreddingController, IntegrityController],
+        SubjectShreddingController, IntegrityController, ...CONSOLE.controllers],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
@@ -125,6 +126,7 @@ export class AppModule implements OnApplicationShutdown {
         SubjectSealer,
         SubjectShredder,
         IntegrityLog,
+        ...CONSOLE.providers,
       ],
     };
   }

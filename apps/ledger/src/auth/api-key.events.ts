@@ -30,8 +30,18 @@ export interface ApiKeyRevokedData {
   readonly reason: string;
 }
 
+/** A console password for an official's or auditor's key: set, or set again (the last one counts). */
+export interface ApiKeyPasswordSetData {
+  readonly keyId: string;
+  /** `scrypt$N$r$p$<salt>$<hash>` (see console-password.ts); never the password itself. */
+  readonly passwordHash: string;
+  readonly setAt: string;
+  readonly setBy: string;
+}
+
 export type ApiKeyEvent =
   | { readonly type: 'ApiKeyCreated'; readonly data: ApiKeyCreatedData }
-  | { readonly type: 'ApiKeyRevoked'; readonly data: ApiKeyRevokedData };
+  | { readonly type: 'ApiKeyRevoked'; readonly data: ApiKeyRevokedData }
+  | { readonly type: 'ApiKeyPasswordSet'; readonly data: ApiKeyPasswordSetData };
 
 export const API_KEY_SCHEMA_VERSION = 1;

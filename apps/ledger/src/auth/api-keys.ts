@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ANY, EVENT_STORE, type EventStore } from '@derbes/event-store';
 import { Clock } from '../clock';
 import { API_KEYS_STREAM, API_KEY_SCHEMA_VERSION, type ApiKeyCreatedData, type ApiKeyEvent, type Grant } from './api-key.events';
+import { CONSOLE_ROLES, ConsolePasswordError, NO_PASSWORD_HASH, hashPassword, passwordMatches, passwordProblem } from './console-password';
 import type { Role } from './roles';
 
 /** A key as the ledger knows it (never its secret). */
@@ -16,6 +17,13 @@ export interface NewApiKey {
   readonly unit: string;
   readonly system: string | null;
   readonly grants: readonly Grant[];
+}
+
+/** A key signed in to the console, and which of its passwords it signed in with. */
+export interface ConsoleSignIn {
+  readonly key: ApiKey;
+  /** The revision of the password's event: a password set again ends the sessions opened with the old one. */
+  readonly passwordRevision: number;
 }
 
 /** `dk_<12 hex key id>_<43 base64url secret>`: the id finds the key, the secret proves it. */
@@ -32,6 +40,8 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 @Injectable()
 export class ApiKeys implements OnModuleInit {
   private readonly keys = new Map<string, ApiKey & { readonly secretHash: Buffer }>();
+  /** Console passwords by key id: the last hash set, and the revision of its event. */
+  private readonly passwords = new Map<string, { readonly hash: string; readonly revision: number }>();
   private nextRevision = 0;
   private refreshedAt = 0;
   private refreshing: Promise<void> | null = null;
@@ -87,6 +97,48 @@ export class ApiKeys implements OnModuleInit {
     return this.get(key.keyId) ?? null;
   }
 
+  /**
+   * Sets the console password of a live official's or auditor's key (stored as a scrypt hash in the administrative
+   * stream); the sessions opened with the old one end. Throws naming what is wrong.
+   */
+  async setPassword(keyId: string, password: string, setBy: string): Promise<void> {
+    await this.refresh(true);
+    const key = this.keys.get(keyId);
+    if (!key || key.revokedAt) throw new ConsolePasswordError(`no live key ${keyId}`);
+    if (!CONSOLE_ROLES.includes(key.role)) throw new ConsolePasswordError(`a key with role ${key.role} cannot sign in to the console (only ${CONSOLE_ROLES.join(', ')})`);
+    const problem = passwordProblem(password);
+    if (problem) throw new ConsolePasswordError(`the password ${problem}`);
+    const passwordHash = await hashPassword(password);
+    await this.append({ type: 'ApiKeyPasswordSet', data: { keyId, passwordHash, setAt: this.clock.now().toISOString(), setBy } });
+    await this.refresh(true);
+  }
+
+  /**
+   * The live official's or auditor's key of this name whose console password this is, or null, whatever the reason
+   * (no such name, another role, revoked, no password, wrong password), so that the answer tells nothing more.
+   */
+  async signIn(name: string, password: string): Promise<ConsoleSignIn | null> {
+    await this.refresh();
+    const candidates = [...this.keys.values()].filter((k) => k.name === name && !k.revokedAt && CONSOLE_ROLES.includes(k.role) && this.passwords.has(k.keyId));
+    if (candidates.length === 0) {
+      await passwordMatches(password, NO_PASSWORD_HASH);
+      return null;
+    }
+    for (const candidate of candidates) {
+      const stored = this.passwords.get(candidate.keyId) as { hash: string; revision: number };
+      if (await passwordMatches(password, stored.hash)) return { key: this.get(candidate.keyId) as ApiKey, passwordRevision: stored.revision };
+    }
+    return null;
+  }
+
+  /** The key of a console session while it is live and its password is the one signed in with; else null. */
+  async stillSignedIn(keyId: string, passwordRevision: number): Promise<ApiKey | null> {
+    await this.refresh();
+    const key = this.keys.get(keyId);
+    if (!key || key.revokedAt || this.passwords.get(keyId)?.revision !== passwordRevision) return null;
+    return this.get(keyId) ?? null;
+  }
+
   private async append(event: ApiKeyEvent): Promise<void> {
     await this.store.appendToStream(API_KEYS_STREAM, [{
       id: randomUUID(), type: event.type, data: event.data as never,
@@ -110,6 +162,8 @@ export class ApiKeys implements OnModuleInit {
           const keyId = String(stored.data.keyId);
           const key = this.keys.get(keyId);
           if (key) this.keys.set(keyId, { ...key, revokedAt: String(stored.data.revokedAt) });
+        } else if (stored.type === 'ApiKeyPasswordSet') {
+          this.passwords.set(String(stored.data.keyId), { hash: String(stored.data.passwordHash), revision: stored.revision });
         }
       }
       this.refreshedAt = Date.now();

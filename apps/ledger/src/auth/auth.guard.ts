@@ -6,7 +6,7 @@ import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError } from '../ledger-errors';
 import { ApiKeys } from './api-keys';
 import { RateLimiter } from './rate-limiter';
-import { ACCESS, PUBLIC_ROUTE, SUBJECT_LINK_ROUTE, type Access } from './roles';
+import { ACCESS, CONSOLE_ROUTE, PUBLIC_ROUTE, SUBJECT_LINK_ROUTE, refusal, type Access } from './roles';
 import { SubjectLinks } from './subject-links';
 
 /**
@@ -30,6 +30,8 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    // The console's guard checks its session and the same access rules.
+    if (this.reflector.getAllAndOverride<boolean>(CONSOLE_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
 
     if (this.reflector.getAllAndOverride<boolean>(SUBJECT_LINK_ROUTE, targets)) {
@@ -52,12 +54,8 @@ export class AuthGuard implements CanActivate {
     const key = m ? await this.keys.authenticate(m[1] as string) : null;
     if (!key) throw new LedgerError('unauthenticated', 'unknown or revoked API key');
     this.limit(`key:${key.keyId}`);
-    if (!access.roles.includes(key.role)) {
-      throw new LedgerError('forbidden', `a key with role ${key.role} may not do this (allowed: ${access.roles.join(', ')})`);
-    }
-    if (access.personal && key.role === 'auditor' && !key.grants.includes('subject-data')) {
-      throw new LedgerError('forbidden', "an auditor's key reads per-person data only with the subject-data grant");
-    }
+    const refused = refusal(access, key);
+    if (refused) throw new LedgerError('forbidden', refused);
     request.principal = key;
     return true;
   }

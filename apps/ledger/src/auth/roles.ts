@@ -19,6 +19,11 @@ export interface Access {
 export const ACCESS = 'derbes:access';
 /** Marks the one route a subject's signed link opens, instead of an API key. */
 export const SUBJECT_LINK_ROUTE = 'derbes:subject-link';
+/**
+ * Marks the console's routes (apps/ledger/src/console): the console's own guard signs people in with a session
+ * cookie instead of an API key, and applies the same Allow rules through `refusal`.
+ */
+export const CONSOLE_ROUTE = 'derbes:console';
 /** Marks the routes open to anyone: /health only. */
 export const PUBLIC_ROUTE = 'derbes:public';
 
@@ -26,5 +31,15 @@ export const PUBLIC_ROUTE = 'derbes:public';
 export const Allow = (roles: readonly Role[], options: { personal?: boolean } = {}) =>
   SetMetadata(ACCESS, { roles, personal: options.personal ?? false } satisfies Access);
 
+/** Why a key with this role and these grants may not use a route with this rule; null when it may. */
+export function refusal(access: Access, key: { readonly role: Role; readonly grants: readonly string[] }): string | null {
+  if (!access.roles.includes(key.role)) return `a key with role ${key.role} may not do this (allowed: ${access.roles.join(', ')})`;
+  if (access.personal && key.role === 'auditor' && !key.grants.includes('subject-data')) {
+    return "an auditor's key reads per-person data only with the subject-data grant";
+  }
+  return null;
+}
+
 export const OpenedBySubjectLink = () => SetMetadata(SUBJECT_LINK_ROUTE, true);
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+export const ConsoleRoute = () => SetMetadata(CONSOLE_ROUTE, true);

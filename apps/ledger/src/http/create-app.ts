@@ -12,6 +12,7 @@ import { ErrorFilter } from './error.filter';
 import { frameworkError } from './framework-errors';
 import { useJsonBodyParser } from './json-body';
 import { createValidationPipe } from './validation';
+import { useConsoleFormParser } from '../console/http/form-body';
 
 const LEVELS: Record<LedgerConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -50,6 +51,7 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
   // The API speaks JSON only: anything else is a 415, not a string that fails validation.
   fastify.removeContentTypeParser('text/plain');
   useJsonBodyParser(app, config.bodyLimitBytes);
+  useConsoleFormParser(app);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-correlation-id', String(request.id));
   });

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { REPORT_FONT_FILES } from '@derbes/reports';
+import { ConsoleRoute } from '../../auth/roles';
+import { CHARTS_SCRIPT } from './charts-script';
+import { CONSOLE_CSS } from './console-css';
+
+const DAY = 'public, max-age=86400';
+const read = (path: string) => readFileSync(path);
+
+/**
+ * The console's assets, all served by the ledger from the repository and node_modules (no CDN): the style sheet,
+ * DejaVu Sans (the fonts the PDF reports embed too), uPlot and the script that draws the charts. They hold no
+ * data, so they need no session.
+ */
+@ApiExcludeController()
+@ConsoleRoute()
+@Controller('console/assets')
+export class ConsoleAssetsController {
+  private readonly font = read(REPORT_FONT_FILES.regular);
+  private readonly boldFont = read(REPORT_FONT_FILES.bold);
+  private readonly uplot = read(require.resolve('uplot/dist/uPlot.iife.min.js'));
+  private readonly uplotCss = read(require.resolve('uplot/dist/uPlot.min.css'));
+
+  @Get('console.css')
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('cache-control', DAY)
+  css(): string {
+    return CONSOLE_CSS;
+  }
+
+  @Get('fonts/DejaVuSans.ttf')
+  @Header('content-type', 'font/ttf')
+  @Header('cache-control', DAY)
+  regular(): Buffer {
+    return this.font;
+  }
+
+  @Get('fonts/DejaVuSans-Bold.ttf')
+  @Header('content-type', 'font/ttf')
+  @Header('cache-control', DAY)
+  bold(): Buffer {
+    return this.boldFont;
+  }
+
+  @Get('uplot.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', DAY)
+  uplotScript(): Buffer {
+    return this.uplot;
+  }
+
+  @Get('uplot.css')
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('cache-control', DAY)
+  uplotStyles(): Buffer {
+    return this.uplotCss;
+  }
+
+  @Get('charts.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', DAY)
+  charts(): string {
+    return CHARTS_SCRIPT;
+  }
+}

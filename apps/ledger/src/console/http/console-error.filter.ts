@@ -1,0 +1,62 @@
+import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LEDGER_CONFIG } from '../../config/config.tokens';
+import type { LedgerConfig } from '../../config/ledger-config';
+import { toErrorBody } from '../../http/error.filter';
+import { LedgerError } from '../../ledger-errors';
+import { t } from '../i18n/console-i18n';
+import { CsrfRefused, SignInRequired } from '../session/console.guard';
+import { errorPage } from '../views/error.page';
+import { consoleContext, viewOf } from './console-context';
+import { setPageHeaders } from './page-headers';
+
+/** Where to come back to after signing in: a console page, never another site. */
+export function safeReturnPath(path: unknown): string {
+  return typeof path === 'string' && /^\/console\/[A-Za-z0-9/_.~%?&=+-]*$/.test(path) && !/\.\.|%2e|\/\//i.test(path) && !path.startsWith('/console/sign')
+    ? path : '/console/overview';
+}
+
+/**
+ * The console's errors as pages in the reader's language: a page that needs a session sends to the sign-in form, a
+ * missing or wrong form token is a 403, the ledger's own errors keep their status (and their field list), anything
+ * else is a 500 logged by route only, like the API's.
+ */
+@Catch()
+export class ConsoleErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('console');
+
+  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    setPageHeaders(reply);
+    if (exception instanceof SignInRequired) {
+      const back = request.method === 'GET' ? `&next=${encodeURIComponent(safeReturnPath(request.url))}` : '';
+      void reply.status(303).header('location', `/console/sign-in?lang=${consoleContext(request).lang}${back}`).send('');
+      return;
+    }
+    const view = viewOf(request, this.config.utcOffsetMinutes);
+    const lang = consoleContext(request).lang;
+    const correlationId = String(request.id);
+    if (exception instanceof CsrfRefused) {
+      void reply.status(403).send(errorPage(view, { message: t(lang, 'error.csrf'), correlationId }));
+      return;
+    }
+    const body = toErrorBody(exception, correlationId);
+    if (body.statusCode >= 500) {
+      const what = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+      this.logger.error(`${request.method} ${request.routeOptions?.url ?? '?'} failed: ${what}`);
+    }
+    if (body.statusCode === 503) void reply.header('retry-after', '1');
+    const reason = body.message;
+    const message = body.statusCode === 403 ? t(lang, 'error.forbidden', { reason })
+      : body.statusCode === 404 ? t(lang, 'error.notFound', { reason })
+        : body.statusCode === 400 ? t(lang, 'error.invalid')
+          : body.statusCode === 409 || body.statusCode === 429 ? t(lang, 'error.conflict', { reason })
+            : body.statusCode === 503 ? t(lang, 'error.unavailable', { reason })
+              : body.statusCode >= 500 ? t(lang, 'error.internal') : reason;
+    const fields = exception instanceof LedgerError ? exception.errors : exception instanceof HttpException ? [] : undefined;
+    void reply.status(body.statusCode).send(errorPage(view, { message, fields, correlationId }));
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../clock';
+
+/** Failed sign-ins counted over this window. */
+export const THROTTLE_WINDOW_MS = 15 * 60_000;
+/** Failures allowed per key name in the window: a guessing attack on one name stops here. */
+export const MAX_FAILURES_PER_NAME = 5;
+/** Failures allowed per client address in the window: one address guessing many names stops here. */
+export const MAX_FAILURES_PER_ADDRESS = 20;
+const MAX_TRACKED = 50_000;
+
+/**
+ * Failed console sign-ins, per key name and per client address, in this process's memory. Once either has spent
+ * its failures, every attempt (even with the right password) is refused until the oldest failure leaves the window.
+ * Names are counted whether a key has them or not, so that being throttled tells nothing about which names exist.
+ */
+@Injectable()
+export class SignInThrottle {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Milliseconds until an attempt for this name from this address may be tried; 0 when it may now. */
+  waitMs(name: string, address: string): number {
+    return Math.max(this.wait(`name:${name}`, MAX_FAILURES_PER_NAME), this.wait(`address:${address}`, MAX_FAILURES_PER_ADDRESS));
+  }
+
+  failed(name: string, address: string): void {
+    for (const bucket of [`name:${name}`, `address:${address}`]) {
+      const times = this.recent(bucket);
+      times.push(this.clock.now().getTime());
+      this.failures.delete(bucket);
+      this.failures.set(bucket, times);
+    }
+    while (this.failures.size > MAX_TRACKED) this.failures.delete(this.failures.keys().next().value as string);
+  }
+
+  private wait(bucket: string, allowed: number): number {
+    const times = this.recent(bucket);
+    if (times.length < allowed) return 0;
+    return (times[times.length - allowed] as number) + THROTTLE_WINDOW_MS - this.clock.now().getTime();
+  }
+
+  private recent(bucket: string): number[] {
+    const since = this.clock.now().getTime() - THROTTLE_WINDOW_MS;
+    return (this.failures.get(bucket) ?? []).filter((at) => at > since);
+  }
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { createKey, setConsolePassword } from '../../apps/cli/src/keys.command';
+import { loadConfig } from '../../apps/ledger/src/config/ledger-config';
+import { TEST_KEY_HEX, startTestApp } from '../support/test-app';
+
+/** Signs in over HTTP as a browser would: the form's session cookie and token, then the form. */
+async function signIn(server: Parameters<typeof request>[0], name: string, password: string): Promise<request.Response> {
+  const form = await request(server).get('/console/sign-in').expect(200);
+  const cookie = (form.headers['set-cookie'] as unknown as string[])[0]?.split(';')[0] as string;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] as string;
+  return request(server).post('/console/sign-in').set('cookie', cookie).type('form').send({ _csrf: csrf, name, password, next: '/console/overview' });
+}
+
+describe('derbes keys password', () => {
+  it("sets a console password beside a running server, stored as a scrypt hash in the keys' stream, and refuses what may not have one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-console-'));
+    const env = { DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db') };
+    const config = loadConfig({ ...env, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX, DERBES_LOG_LEVEL: 'error' });
+    const t = await startTestApp(env);
+    try {
+      const password = 'a long console password';
+      const lines = await setConsolePassword(config, 'hr-director', password);
+      expect(lines[0]).toMatch(/^console password set for [0-9a-f]{12}  official hr-director/);
+      await new Promise((r) => setTimeout(r, 1100));
+      const signedIn = await signIn(t.server, 'hr-director', password);
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.location).toBe('/console/overview');
+      expect((await signIn(t.server, 'hr-director', 'a wrong password!')).status).toBe(401);
+
+      const stream = await t.store.readStream('admin-api-keys');
+      const set = stream.filter((e) => e.type === 'ApiKeyPasswordSet');
+      expect(set).toHaveLength(1);
+      expect(set[0]?.data).toMatchObject({ passwordHash: expect.stringMatching(/^scrypt\$/), setBy: expect.stringMatching(/^cli:/) });
+      expect(JSON.stringify(stream)).not.toContain(password);
+
+      await expect(setConsolePassword(config, 'ops', 'a long admin password')).rejects.toThrow('a key with role admin cannot sign in to the console');
+      await expect(setConsolePassword(config, 'hr-portal-service', 'a long emitter password')).rejects.toThrow('role emitter');
+      await expect(setConsolePassword(config, 'auditor-1', 'short')).rejects.toThrow('the password must be at least 12 characters');
+      await expect(setConsolePassword(config, 'nobody', 'a long enough password')).rejects.toThrow('no live key named nobody');
+      await createKey(config, { role: 'official', name: 'hr-director', unit: 'personnel-management', grants: [] });
+      await expect(setConsolePassword(config, 'hr-director', 'a long enough password')).rejects.toThrow('2 live keys are named hr-director');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { ApiKeys } from '../../../apps/ledger/src/auth/api-keys';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+/** The console password of each test key that may sign in, by key name. */
+export const PASSWORDS = {
+  'hr-director': 'Қазақбайұлы-2026-parol',
+  'auditor-1': 'auditor-one-password',
+  'auditor-2': 'auditor-two-password',
+} as const;
+export type ConsoleUser = keyof typeof PASSWORDS;
+
+export interface ConsoleApp {
+  readonly t: TestApp;
+  /** `http://127.0.0.1:<port>`, where the browser finds the console. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The test app (as every e2e test starts it: in-memory store, fixed clock and keys), listening on a free port of
+ * the loopback interface, with console passwords for the official and both auditors.
+ */
+export async function startConsoleApp(env: Record<string, string> = {}): Promise<ConsoleApp> {
+  const t = await startTestApp(env);
+  const keys = t.app.get(ApiKeys);
+  for (const [name, password] of Object.entries(PASSWORDS)) {
+    const key = (await keys.list()).find((k) => k.name === name);
+    if (!key) throw new Error(`no test key ${name}`);
+    await keys.setPassword(key.keyId, password, 'test');
+  }
+  await t.app.listen(0, '127.0.0.1');
+  const address = t.app.getHttpServer().address();
+  if (typeof address !== 'object' || address === null) throw new Error('the test app is not listening');
+  return { t, url: `http://127.0.0.1:${address.port}`, close: () => t.close() };
+}
