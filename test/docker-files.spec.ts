@@ -195,6 +195,10 @@ describe.each(composeFiles)('docker/%s', (file) => {
     const address = ([name]: [string, Yaml]) => `${name}:${configs.get(name)!.config.port}`;
     expect(upstream('replicas').sort()).toEqual(ledgers.map(address).sort());
     expect(upstream('signer')).toEqual(ledgers.filter(([name]) => configs.get(name)!.config.treeHeadSigner).map(address));
+    // The console's sessions are in one replica's memory: a browser must keep to it.
+    expect(upstream('console').sort()).toEqual(ledgers.map(address).sort());
+    expect(/upstream console \{[^}]*ip_hash;/.test(conf)).toBe(true);
+    expect(conf).toMatch(/location \^~ \/console\/ \{\s*proxy_pass http:\/\/console;/);
     for (const path of ['= /v1/integrity/tree-heads', '= /v1/integrity/keys', '^~ /v1/access-report/']) {
       expect(conf).toMatch(new RegExp(`location ${path.replace(/[/^~]/g, '\\$&')} \\{\\s*proxy_pass http://signer;`));
     }
