@@ -9,6 +9,7 @@ import { ReportUsageError, checkReportOptions, defaultCliActor, subjectReport } 
 import { VerifyReportUsageError, verifyReportFile } from './verify-report.command';
 import { KeysUsageError, createKey, listKeys, revokeKey } from './keys.command';
 import { VerifyUsageError, verifyLedger } from './verify.command';
+import { MigrateUsageError, migrateLedger } from './migrate.command';
 
 const USAGE = `usage: derbes <command>
   serve                          start the ledger API (as npm start)
@@ -40,6 +41,11 @@ const USAGE = `usage: derbes <command>
                                  every signed tree head; exit 1 naming the first position that disagrees.
                                  Keys from <data dir>/integrity-keys or FILE (GET /v1/integrity/keys); --head
                                  a signed tree head kept elsewhere (a log shorter than it fails)
+  migrate --to LOCATION [--from FILE] [--batch N]
+                                 copy every event of the embedded store (or FILE) to LOCATION (esdb://host:2113?tls=false,
+                                 esdb+discover://a:2113,b:2113,c:2113, or another SQLite file) in log order, N per batch
+                                 (default 1000), with the ledger stopped; run it again to resume. Then checks the count,
+                                 the Merkle root and every signed tree head on the target; exit 1 if one fails
   restore DIR [--force]          put the backup in DIR in place of the data directory's ledger (the ledger must
                                  be stopped; --force to replace one); data-keys/ is left as it is
 Configuration comes from the environment, as for the server (see README).`;
@@ -144,6 +150,20 @@ async function run(argv: string[]): Promise<void> {
     const { ok, lines } = await verifyLedger(config, { publicKeysFile, headFile });
     for (const line of lines) console.log(line);
     if (!ok) process.exitCode = 1;
+    return;
+  }
+  if (command === 'migrate') {
+    const to = text(args, '--to');
+    const from = args.includes('--from') ? text(args, '--from') : undefined;
+    const batchSize = option(args, '--batch', 1000, 1, 100_000);
+    if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
+    try {
+      const { ok, lines } = await migrateLedger({ ...config, logLevel: 'error' }, { to, from, batchSize });
+      for (const line of lines) console.log(line);
+      if (!ok) process.exitCode = 1;
+    } catch (error) {
+      throw error instanceof MigrateUsageError ? new UsageError(error.message) : error;
+    }
     return;
   }
   if (command === 'report' && args[0] === 'subject') {
