@@ -2,6 +2,8 @@ import { ConsoleAssetsController } from './assets/assets.controller';
 import { ConsoleErrorFilter } from './http/console-error.filter';
 import { ConsolePageInterceptor } from './http/console-page.interceptor';
 import { OverviewController } from './pages/overview.controller';
+import { PersonController } from './pages/person.controller';
+import { RegisterChoices } from './pages/register-choices';
 import { ConsoleGuard } from './session/console.guard';
 import { ConsoleSessions } from './session/console-sessions';
 import { SignInController } from './session/sign-in.controller';
@@ -12,6 +14,6 @@ import { SignInThrottle } from './session/sign-in-throttle';
  * services in-process. Registered in the AppModule beside the API, whose providers the pages use.
  */
 export const CONSOLE = {
-  controllers: [ConsoleAssetsController, SignInController, OverviewController],
-  providers: [ConsoleSessions, SignInThrottle, ConsoleGuard, ConsoleErrorFilter, ConsolePageInterceptor],
+  controllers: [ConsoleAssetsController, SignInController, OverviewController, PersonController],
+  providers: [RegisterChoices, ConsoleSessions, SignInThrottle, ConsoleGuard, ConsoleErrorFilter, ConsolePageInterceptor],
 } as const;

@@ -37,6 +37,8 @@ input, select, textarea, button { font: inherit; color: inherit; }
 input[type=text], input[type=password], input[type=date], input[type=datetime-local], select, textarea {
   border: 1px solid #6b7480; border-radius: 4px; padding: .35rem .5rem; background: var(--paper); max-width: 100%; }
 textarea { width: 100%; min-height: 4.5rem; }
+select { width: 100%; max-width: 24rem; }
+form.filters p { max-width: 24rem; }
 button, .button { background: var(--accent); color: #fff; border: 1px solid var(--accent); border-radius: 4px; padding: .4rem .9rem; cursor: pointer; text-decoration: none; display: inline-block; }
 button.secondary { background: var(--paper); color: var(--accent); }
 button.danger { background: var(--bad); border-color: var(--bad); }

@@ -1,0 +1,67 @@
+import { codeLabel, formatDateTime } from '@derbes/reports';
+import type { SubjectHistoryDto } from '../../subjects/subject-history.dto';
+import { t } from '../i18n/console-i18n';
+import { inputField, selectField, tableRegion, type Option } from './forms';
+import { html, type Html } from './html';
+import type { View } from './view';
+
+export interface TimelineFilters {
+  readonly operation?: string;
+  readonly category?: string;
+  readonly filterPurpose?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly violations?: string;
+}
+
+export interface TimelineInput {
+  readonly history: SubjectHistoryDto;
+  readonly filters: TimelineFilters;
+  readonly choices: { readonly operations: readonly Option[]; readonly categories: readonly Option[]; readonly purposes: readonly Option[] };
+  /** The address of this page without its cursor, for "first page" and "next page". */
+  readonly pageUrl: URL;
+}
+
+function withCursor(url: URL, cursor: string | null): string {
+  const query = new URLSearchParams(url.search);
+  if (cursor === null) query.delete('cursor');
+  else query.set('cursor', cursor);
+  return `${url.pathname}?${query.toString()}`;
+}
+
+/** A person's records and reads of their file, newest first, filtered and paged. */
+export function timelineView(view: View, input: TimelineInput): Html {
+  const { lang } = view;
+  const f = input.filters;
+  const when = (iso: string) => formatDateTime(iso, lang, view.utcOffsetMinutes);
+  const operation = (op: string) => (op === 'read' ? t(lang, 'timeline.read') : codeLabel(lang, 'op', op));
+  const rows = input.history.items.map((e) => html`<tr>
+    <td>${when(e.occurredAt)}</td>
+    <td>${operation(e.operation)}</td>
+    <td>${e.categories.map((c, i) => html`${i > 0 ? '; ' : ''}${c.number}. ${c.name}`)}</td>
+    <td>${e.purpose.code}: ${e.purpose.name}</td>
+    <td>${e.actor.id} (${e.actor.role}, ${e.actor.unit})</td>
+    <td>${e.system}</td>
+    <td>${e.note ?? ''}${e.recipient ? html` → ${e.recipient.name ?? '—'} (${e.recipient.country})` : ''}${e.violations.map((v) =>
+      html`<br><span class="bad">${codeLabel(lang, 'violation', v.code)}</span>`)}</td>
+  </tr>`);
+  const table = html`<table><caption>${t(lang, 'person.timeline')}</caption><thead><tr>
+    <th scope="col">${t(lang, 'timeline.when')}</th><th scope="col">${t(lang, 'field.operation')}</th><th scope="col">${t(lang, 'field.category')}</th>
+    <th scope="col">${t(lang, 'field.recordPurpose')}</th><th scope="col">${t(lang, 'timeline.who')}</th><th scope="col">${t(lang, 'field.system')}</th>
+    <th scope="col">${t(lang, 'timeline.note')}</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const purpose = new URLSearchParams(input.pageUrl.search).get('purpose') ?? '';
+  return html`<form class="filters" method="get" action="${input.pageUrl.pathname}">
+      <input type="hidden" name="purpose" value="${purpose}">
+      ${selectField('operation', t(lang, 'field.operation'), [...input.choices.operations, { value: 'read', label: t(lang, 'timeline.read') }], f.operation, t(lang, 'any'))}
+      ${selectField('category', t(lang, 'field.category'), input.choices.categories, f.category, t(lang, 'any'))}
+      ${selectField('filterPurpose', t(lang, 'field.recordPurpose'), input.choices.purposes, f.filterPurpose, t(lang, 'any'))}
+      ${inputField('from', t(lang, 'field.from'), f.from, { type: 'date' })}
+      ${inputField('to', t(lang, 'field.to'), f.to, { type: 'date' })}
+      <p><input type="checkbox" id="f-violations" name="violations" value="true"${f.violations === 'true' ? html` checked` : ''}>
+      <label class="inline" for="f-violations">${t(lang, 'field.violationsOnly')}</label></p>
+      <p><button type="submit">${t(lang, 'apply')}</button></p>
+    </form>
+    ${input.history.items.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : tableRegion(t(lang, 'person.timeline'), table)}
+    <p>${new URLSearchParams(input.pageUrl.search).has('cursor') ? html`<a href="${withCursor(input.pageUrl, null)}">${t(lang, 'firstPage')}</a> ` : ''}
+    ${input.history.nextCursor ? html`<a href="${withCursor(input.pageUrl, input.history.nextCursor)}" rel="next">${t(lang, 'nextPage')}</a>` : ''}</p>`;
+}
