@@ -14,7 +14,7 @@ export type EventStoreTarget =
 
 export const EVENTSTORE_IMAGE = 'eventstore/eventstore:24.10';
 const NO_RUNTIME = 'Could not find a working container runtime strategy';
-const HOW = 'to run them, set DERBES_EVENTSTORE_URL=esdb://localhost:2113?tls=false (a running server) or run where a docker engine is reachable; DERBES_REQUIRE_EVENTSTORE=1 fails instead of skipping';
+const HOW = 'set DERBES_EVENTSTORE_URL=esdb://localhost:2113?tls=false (a running server) or run where a docker engine is reachable';
 
 let decided: EventStoreTarget | undefined;
 
@@ -29,7 +29,7 @@ function decide(): EventStoreTarget {
   if (url !== undefined && url !== '') return { kind: 'url', url };
   const runtime = dockerRuntime();
   if (runtime === 'reachable') return { kind: 'docker' };
-  return { kind: 'none', reason: `no EventStoreDB: DERBES_EVENTSTORE_URL is not set and no docker engine is reachable (testcontainers: ${runtime}); ${HOW}` };
+  return { kind: 'none', reason: `no EventStoreDB: DERBES_EVENTSTORE_URL is not set and no docker engine is reachable (testcontainers: ${runtime})` };
 }
 
 /**
@@ -60,7 +60,7 @@ export interface RunningEventStore {
 export async function startEventStore(): Promise<RunningEventStore> {
   const target = eventStoreTarget();
   if (target.kind === 'url') return { url: target.url, stop: async () => undefined };
-  if (target.kind === 'none') throw new Error(target.reason);
+  if (target.kind === 'none') throw new Error(`${target.reason}; ${HOW}`);
   const { GenericContainer, Wait } = await import('testcontainers');
   const container = await new GenericContainer(EVENTSTORE_IMAGE)
     .withEnvironment({ EVENTSTORE_CLUSTER_SIZE: '1', EVENTSTORE_INSECURE: 'true', EVENTSTORE_MEM_DB: 'true', EVENTSTORE_RUN_PROJECTIONS: 'None' })
@@ -96,11 +96,11 @@ export function describeWithEventStore(name: string, body: (server: EventStoreSe
   if (target.kind === 'none') {
     if (process.env.DERBES_REQUIRE_EVENTSTORE === '1') {
       describe(name, () => {
-        it('has an EventStoreDB to run against (DERBES_REQUIRE_EVENTSTORE=1)', () => { throw new Error(target.reason); });
+        it('has an EventStoreDB to run against (DERBES_REQUIRE_EVENTSTORE=1)', () => { throw new Error(`${target.reason}; ${HOW}`); });
       });
       return;
     }
-    process.stdout.write(`[skipped] ${name}: ${target.reason}\n`);
+    process.stdout.write(`[skipped] ${name}: ${target.reason}; to run it, ${HOW}; DERBES_REQUIRE_EVENTSTORE=1 fails instead of skipping\n`);
     describe.skip(name, () => body(server));
     return;
   }

@@ -10,6 +10,7 @@ import type { Role } from '../../apps/ledger/src/auth/roles';
 import { Clock } from '../../apps/ledger/src/clock';
 import { loadConfig, type LedgerConfig } from '../../apps/ledger/src/config/ledger-config';
 import { createApp } from '../../apps/ledger/src/http/create-app';
+import { startEventStore, type RunningEventStore } from './eventstore-target';
 
 /** A clock the test moves by hand. */
 export class FixedClock extends Clock {
@@ -98,18 +99,38 @@ function systemOf(body: unknown): string | undefined {
   return undefined;
 }
 
-/** The real application on an in-memory (or given) SQLite store, with a fixed pseudonym key and clock. */
+/**
+ * The store of the test apps that do not name one. DERBES_TEST_EVENT_STORE=esdb: EventStoreDB, as
+ * eventstore-target.ts finds it (a new container per app where a docker engine is reachable, so that each app has a
+ * ledger of its own; else the server of DERBES_EVENTSTORE_URL, which every app then shares, so a fresh server is
+ * needed and suites that count a subject's events may see another test's). Unset: SQLite in memory. Apps given a
+ * store file keep it: their tests are about files (restarts, backups, tampering with SQL).
+ */
+async function defaultStore(): Promise<RunningEventStore | undefined> {
+  const mode = process.env.DERBES_TEST_EVENT_STORE ?? '';
+  if (mode === '') return undefined;
+  if (mode !== 'esdb') throw new Error(`DERBES_TEST_EVENT_STORE: "${mode}" is not a store the tests run on: esdb, or unset for SQLite`);
+  return startEventStore().catch((error: unknown) => {
+    throw new Error(`DERBES_TEST_EVENT_STORE=esdb: ${(error as Error).message}`, { cause: error });
+  });
+}
+
+/** The real application on an in-memory (or given) SQLite store, or EventStoreDB (see defaultStore), with a fixed pseudonym key and clock. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'derbes-test-'));
+  const esdb = env.DERBES_EVENT_STORE === undefined ? await defaultStore() : undefined;
   const config = loadConfig({
     DERBES_DATA_DIR: dataDir,
-    DERBES_EVENT_STORE: ':memory:',
+    DERBES_EVENT_STORE: esdb?.url ?? ':memory:',
     DERBES_PSEUDONYM_KEY: TEST_KEY_HEX,
     DERBES_LOG_LEVEL: 'error',
     ...env,
   });
   const clock = new FixedClock(new Date('2026-11-25T12:00:00Z'));
-  const app = await createApp(config, clock);
+  const app = await createApp(config, clock).catch(async (error: unknown) => {
+    await esdb?.stop();
+    throw error;
+  });
   const store = app.get<EventStore>(EVENT_STORE);
   const keys = app.get(ApiKeys);
   const tokens: Record<string, string> = {};
@@ -153,7 +174,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     base,
     written: async () => (await store.lastPosition()) - base,
     writtenEvents: () => store.readAll({ after: base }),
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await esdb?.stop();
+    },
   };
 }
 
