@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig, type LedgerConfig } from '../apps/ledger/src/config/ledger-config';
+import { readModelPath } from '../apps/ledger/src/projections.provider';
 
 /**
  * Keeps docker/ and the GitHub workflow honest where no docker engine runs them: every setting they give the ledger
@@ -143,6 +144,8 @@ describe.each(composeFiles)('docker/%s', (file) => {
       for (const mount of mounts) expect(of('runtime', 'RUN').join(' ')).toMatch(new RegExp(`install -d -o node -g node .*${mount.target}( |$)`));
       // Several replicas share the subjects' data keys: a text sealed on one must open on the other.
       if (ledgers.length > 1) expect(mounts.filter((m) => m.target === join(config.dataDir, 'data-keys')).map((m) => m.source)).toEqual(['data-keys']);
+      // The read models are a replica's own cache: in its data volume, whatever the store.
+      expect({ name, readModels: readModelPath(config).startsWith(`${config.dataDir}/`) }).toEqual({ name, readModels: true });
       return mounts.find((m) => m.target === config.dataDir)?.source;
     });
     expect(new Set(dataVolumes).size).toBe(ledgers.length);
