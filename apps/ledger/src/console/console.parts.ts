@@ -4,6 +4,7 @@ import { ConsolePageInterceptor } from './http/console-page.interceptor';
 import { OverviewController } from './pages/overview.controller';
 import { PersonController } from './pages/person.controller';
 import { RegisterChoices } from './pages/register-choices';
+import { RequestsController } from './pages/requests.controller';
 import { ConsoleGuard } from './session/console.guard';
 import { ConsoleSessions } from './session/console-sessions';
 import { SignInController } from './session/sign-in.controller';
@@ -14,6 +15,6 @@ import { SignInThrottle } from './session/sign-in-throttle';
  * services in-process. Registered in the AppModule beside the API, whose providers the pages use.
  */
 export const CONSOLE = {
-  controllers: [ConsoleAssetsController, SignInController, OverviewController, PersonController],
+  controllers: [ConsoleAssetsController, SignInController, OverviewController, PersonController, RequestsController],
   providers: [RegisterChoices, ConsoleSessions, SignInThrottle, ConsoleGuard, ConsoleErrorFilter, ConsolePageInterceptor],
 } as const;

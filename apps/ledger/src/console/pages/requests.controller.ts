@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { REQUEST_CHANNELS, REQUEST_KINDS, checkIin, containsIin, type CategoryRef, type RequestChannel, type RequestKind } from '@derbes/ledger';
+import { REPORT_LANGUAGES, type ReportLanguage } from '@derbes/reports';
+import { RegisterCatalog } from '@derbes/register';
+import { actorOf } from '../../auth/principal';
+import { Allow } from '../../auth/roles';
+import { Clock } from '../../clock';
+import { LEDGER_CONFIG } from '../../config/config.tokens';
+import type { LedgerConfig } from '../../config/ledger-config';
+import { LedgerError, type FieldError } from '../../ledger-errors';
+import { parseInstant } from '../../processing-records/normalize-record';
+import { RequestQueueQuery } from '../../subject-requests/request-queue.query';
+import { SubjectRequestDesk, type NewSubjectRequest } from '../../subject-requests/subject-request-desk';
+import { consoleContext, viewOf } from '../http/console-context';
+import { ConsolePages } from '../http/console-pages.decorator';
+import { fieldsOf, given, listOf, type Fields } from '../http/fields';
+import { seeOther } from '../http/redirect';
+import { t } from '../i18n/console-i18n';
+import { requestsPage, type RequestDraft } from '../views/requests.page';
+import { RegisterChoices } from './register-choices';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOTICES = { registered: 'requests.registered', answered: 'requests.answered', refused: 'requests.refused', duplicate: 'requests.duplicate' } as const;
+
+/**
+ * Data subjects' requests through the official's desk (SubjectRequestDesk, as the API): the queue by deadline in
+ * working days, and the forms to register, answer and refuse. Each form answers 303 to the queue (with the write's
+ * position, so that the queue shows it), and registering carries a request id made with the form, so that sending
+ * it twice registers it once.
+ */
+@ConsolePages()
+@Allow(['official', 'auditor'])
+@Controller('console/requests')
+export class RequestsController {
+  constructor(
+    private readonly desk: SubjectRequestDesk,
+    private readonly queries: QueryBus,
+    private readonly catalog: RegisterCatalog,
+    private readonly choices: RegisterChoices,
+    private readonly clock: Clock,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  @Get()
+  async queue(@Req() request: FastifyRequest): Promise<string> {
+    const query = fieldsOf(request.query);
+    const position = /^\d{1,15}$/.test(query.position ?? '') ? Number(query.position) : undefined;
+    const notice = query.notice && query.notice in NOTICES ? NOTICES[query.notice as keyof typeof NOTICES] : undefined;
+    const page = await this.page(request, { requestId: randomUUID() }, undefined, position);
+    const registered = page.open.items.find((r) => r.requestId === query.request);
+    return requestsPage(viewOf(request, this.config.utcOffsetMinutes), {
+      ...page,
+      ...(notice ? { notice: t(page.lang, notice, registered ? { deadline: registered.deadline, days: registered.workingDays } : {}) } : {}),
+    });
+  }
+
+  @Post()
+  @Allow(['official'])
+  async receive(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const form = fieldsOf(request.body);
+    const draft: RequestDraft = {
+      requestId: UUID.test(form.requestId ?? '') ? (form.requestId as string).toLowerCase() : randomUUID(), kind: form.kind, channel: form.channel,
+      receivedAt: form.receivedAt, categories: listOf(request.body, 'categories'), detail: form.detail,
+    };
+    const errors: FieldError[] = [];
+    const input = this.newRequest(form, draft, errors);
+    if (!input) {
+      void reply.status(400);
+      return requestsPage(viewOf(request, this.config.utcOffsetMinutes), { ...(await this.page(request, draft, errors)) });
+    }
+    try {
+      const outcome = await this.desk.receive(input, actorOf(request), String(request.id));
+      const notice = outcome.result === 'duplicate' ? 'duplicate' : 'registered';
+      return seeOther(reply, `/console/requests?notice=${notice}&request=${outcome.requestId}&position=${outcome.position}`);
+    } catch (error) {
+      if (!(error instanceof LedgerError) || error.code !== 'invalid_request') throw error;
+      void reply.status(400);
+      return requestsPage(viewOf(request, this.config.utcOffsetMinutes), { ...(await this.page(request, draft, error.errors)) });
+    }
+  }
+
+  @Post(':requestId/answer')
+  @Allow(['official'])
+  async answer(@Param('requestId') requestId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    checkRequestId(requestId);
+    const form = fieldsOf(request.body);
+    const note = given(form, 'note') ?? null;
+    if (note !== null && containsIin(note)) throw LedgerError.invalid([{ field: 'note', reason: 'must not contain an IIN' }]);
+    const asked = form[`language-${requestId}`];
+    const language = (REPORT_LANGUAGES as readonly string[]).includes(asked ?? '') ? asked as ReportLanguage : consoleContext(request).lang;
+    const outcome = await this.desk.answer(requestId.toLowerCase(), actorOf(request), language, note, String(request.id));
+    return seeOther(reply, `/console/requests?notice=answered&position=${outcome.position}`);
+  }
+
+  @Post(':requestId/refuse')
+  @Allow(['official'])
+  async refuse(@Param('requestId') requestId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    checkRequestId(requestId);
+    const reasons = (fieldsOf(request.body).reasons ?? '').split(/\r?\n/).map((r) => r.trim()).filter((r) => r !== '');
+    if (reasons.length === 0) throw LedgerError.invalid([{ field: 'reasons', reason: 'must give at least one reason' }]);
+    const bad = reasons.findIndex((r) => containsIin(r));
+    if (bad >= 0) throw LedgerError.invalid([{ field: `reasons[${bad}]`, reason: 'must be a reason in words, without an IIN' }]);
+    const outcome = await this.desk.refuse(requestId.toLowerCase(), actorOf(request), reasons, String(request.id));
+    return seeOther(reply, `/console/requests?notice=refused&position=${outcome.position}`);
+  }
+
+  /** The form as the desk takes it, or null with every problem noted (the API's rules for the same fields). */
+  private newRequest(form: Fields, draft: RequestDraft, errors: FieldError[]): NewSubjectRequest | null {
+    const iin = checkIin((form.iin ?? '').trim());
+    if (!iin.valid) errors.push({ field: 'subject.iin', reason: `${iin.reason} (rule: ${iin.rule})` });
+    if (!(REQUEST_KINDS as readonly string[]).includes(form.kind ?? '')) errors.push({ field: 'kind', reason: `must be one of ${REQUEST_KINDS.join(', ')}` });
+    if (!(REQUEST_CHANNELS as readonly string[]).includes(form.channel ?? '')) errors.push({ field: 'channel', reason: `must be one of ${REQUEST_CHANNELS.join(', ')}` });
+    const receivedAt = this.receivedAt(form.receivedAt, errors);
+    const categories: CategoryRef[] = [];
+    (draft.categories ?? []).forEach((text, i) => {
+      const ref = /^\d+$/.test(text) ? this.catalog.resolveCategory(this.config.owner, Number(text)) : undefined;
+      if (!ref) errors.push({ field: `categories[${i}]`, reason: `unknown category ${JSON.stringify(text)}` });
+      else if (!categories.some((c) => c.number === ref.number)) categories.push(ref);
+    });
+    const detail = given(form, 'detail') ?? null;
+    if (detail !== null && containsIin(detail)) errors.push({ field: 'detail', reason: 'must not contain an IIN: the subject is named only by their IIN field' });
+    if (errors.length > 0 || !receivedAt) return null;
+    return {
+      requestId: draft.requestId, iin: (form.iin as string).trim(), kind: form.kind as RequestKind, channel: form.channel as RequestChannel,
+      receivedAt, categories: categories.sort((a, b) => a.number - b.number), detail,
+    };
+  }
+
+  /** A datetime-local field, read as the ledger's local time; not in the future, not before the law (2013). */
+  private receivedAt(text: string | undefined, errors: FieldError[]): Date | null {
+    const offset = this.config.utcOffsetMinutes;
+    const zone = `${offset < 0 ? '-' : '+'}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+    const at = text && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text) ? parseInstant(`${text}${text.length === 16 ? ':00' : ''}${zone}`) : null;
+    const now = this.clock.now();
+    if (!at) errors.push({ field: 'receivedAt', reason: 'must be a date and time' });
+    else if (at.getTime() > now.getTime() + this.config.clockSkewSeconds * 1000) errors.push({ field: 'receivedAt', reason: 'is in the future' });
+    else if (at.getUTCFullYear() < 2013) errors.push({ field: 'receivedAt', reason: 'is before the personal-data law (2013)' });
+    return at;
+  }
+
+  private async page(request: FastifyRequest, draft: RequestDraft, errors?: readonly FieldError[], position?: number) {
+    const lang = consoleContext(request).lang;
+    const [open, closed] = [
+      await this.queries.execute(new RequestQueueQuery('open', undefined, null, 500, position)),
+      await this.queries.execute(new RequestQueueQuery('closed', undefined, null, 50, position)),
+    ];
+    return { lang, open, closed, categories: this.choices.categories(lang), mayAct: request.principal?.role === 'official', draft, ...(errors ? { errors } : {}) };
+  }
+}
+
+function checkRequestId(requestId: string): void {
+  if (!UUID.test(requestId)) throw LedgerError.invalid([{ field: 'requestId', reason: 'must be a UUID' }]);
+}
