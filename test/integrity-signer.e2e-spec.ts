@@ -74,5 +74,12 @@ describe('a replica configured not to sign tree heads (DERBES_TREE_HEAD_SIGNER=o
     // The subject's stream is covered by the signer's head: the replica's report rests on it and signs nothing.
     const report = await replica.http.get(`/v1/subjects/${recorded.body.subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200);
     expect(report.body.integrity).toMatchObject({ treeHeadSource: 'latest', treeHead: { treeSize: signed.treeSize, signature: signed.signature } });
+
+    // A later event that no head covers yet: the replica cannot sign one, so the report comes without a proof
+    // (rather than failing after the read was recorded); the signer's next head will cover it.
+    await replica.http.post('/v1/processing-records').send(aRecord()).expect(201);
+    const uncovered = await replica.http.get(`/v1/subjects/${recorded.body.subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200);
+    expect(uncovered.body.integrity).toBeNull();
+    expect(uncovered.body.events.length).toBeGreaterThan(report.body.events.length);
   });
 });

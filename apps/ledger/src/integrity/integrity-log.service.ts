@@ -80,6 +80,11 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** Whether this replica signs tree heads (DERBES_TREE_HEAD_SIGNER); the others only serve the signer's. */
+  get signs(): boolean {
+    return this.config.treeHeadSigner;
+  }
+
   /** The public keys that verify the heads, every version; a replica that does not sign has none to give. */
   publicKeys(): readonly PublicKeyInfo[] {
     if (!this.config.treeHeadSigner) throw new LedgerError('forbidden', NOT_THE_SIGNER);

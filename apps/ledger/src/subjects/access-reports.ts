@@ -86,6 +86,11 @@ export class AccessReports {
     let latest = await this.integrity.latest().catch(ignoreMissing);
     let source: ReportIntegrityInput['treeHeadSource'] = 'latest';
     if (!latest || latest.treeSize < last.position) {
+      if (!this.integrity.signs) {
+        // The signer's next head will cover it; this replica cannot sign one now (the gateway sends reports there).
+        this.logger.warn(`no signed tree head covers the subject's last event yet and this replica does not sign (DERBES_TREE_HEAD_SIGNER=off): the access report carries no proof`);
+        return null;
+      }
       // Signing waits for the tree to reach the end of the log; do not wait for a tree that nobody is building.
       if (!(await this.projections.waitFor(INTEGRITY_LOG, await this.store.lastPosition(), READ_YOUR_WRITES_WAIT_MS))) {
         this.logger.warn(`the integrity log is behind the log: the access report carries no proof`);
