@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import type { FactoryProvider } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '@derbes/event-store';
+import { EVENT_STORE, isEsdbLocation, type EventStore } from '@derbes/event-store';
 import {
   ProjectionRunner,
   integrityLogProjection,
@@ -40,9 +40,11 @@ export function ledgerProjections(catalog: RegisterCatalog, config: ProjectionSe
   ];
 }
 
-/** Read models live in a SQLite file beside the event store (in memory when the store is). */
+/** Read models live in a SQLite file beside the SQLite event store (in memory when the store is), or in the data directory. */
 export function readModelPath(config: LedgerConfig): string {
-  return config.eventStore === ':memory:' ? ':memory:' : join(dirname(config.eventStore), 'read-models.db');
+  if (config.eventStore === ':memory:') return ':memory:';
+  // Beside the SQLite file they follow; with EventStoreDB, in this replica's own data directory.
+  return isEsdbLocation(config.eventStore) ? join(config.dataDir, 'read-models.db') : join(dirname(config.eventStore), 'read-models.db');
 }
 
 export const projectionRunnerProvider: FactoryProvider<ProjectionRunner> = {
