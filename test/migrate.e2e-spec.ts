@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -177,6 +178,17 @@ describe('derbes migrate', () => {
     }
   }, 60_000);
 
+  it('fails naming the address when the EventStoreDB target is unreachable', async () => {
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const { port } = probe.address() as { port: number };
+    await new Promise((done) => probe.close(done));
+    const { code, stdout, stderr } = await runCli(['migrate', '--to', `esdb://127.0.0.1:${port}?tls=false`], env);
+    expect(stderr).toMatch(new RegExp(`^derbes: EventStoreDB at esdb://127\\.0\\.0\\.1:${port}\\?tls=false is unreachable: 14 UNAVAILABLE.*ECONNREFUSED.*\\(is the server running\\?`));
+    expect(stdout).toBe('');
+    expect(code).toBe(1);
+  }, 60_000);
+
   it('names what is wrong with its arguments', async () => {
     const missing = await runCli(['migrate'], env);
     expect(missing.stderr).toMatch(/^--to is required\nusage: derbes <command>/);
@@ -192,8 +204,17 @@ describe('derbes migrate', () => {
     expect(nowhere.code).toBe(2);
   }, 60_000);
 
+  // A ledger on EventStoreDB is every non-system event of the server (as the app opens it), so this needs a server
+  // of its own: a container where docker runs; with DERBES_EVENTSTORE_URL, a fresh server (not one the contract
+  // suite or an earlier run has written to).
   describeWithEventStore('to EventStoreDB', (server) => {
     it('copies the ledger to EventStoreDB and checks the count, the root and both signed heads there', async () => {
+      const held = await openEventStore(server.url()).then(async (store) => {
+        const last = await store.lastPosition();
+        await store.close();
+        return last;
+      });
+      if (held > 0) throw new Error(`this test needs an EventStoreDB without events; ${server.url()} already holds ${held} (another run's or the contract suite's): give a fresh server`);
       const { code, stdout } = await runCli(['migrate', '--to', server.url()], env);
       expect(stdout).toContain(`count: OK: source and target both end at position ${sourceLog.length}`);
       expect(stdout).toContain(`root: OK: both logs of ${sourceLog.length} events have the Merkle root ${rootOf(sourceLog)}`);
