@@ -58,8 +58,8 @@ export function requestError(failure: RequestFailure): Error {
 }
 
 /**
- * Writes groups of appends to one connection: each group in one IMMEDIATE transaction (one fsync), each request in
- * a savepoint of its own so that its conflict or duplicate id rolls back its writes only. Any other error fails the
+ * Writes groups of appends (and imports) to one connection: each group in one IMMEDIATE transaction (one fsync), each
+ * request in a savepoint of its own so that its conflict, duplicate id or misplaced import rolls back its writes only. Any other error fails the
  * whole group and is thrown. Runs on the thread that owns the connection: the request thread for an in-memory
  * store, the writer thread for a file.
  */
