@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig, type LedgerConfig } from '../apps/ledger/src/config/ledger-config';
 import { readModelPath } from '../apps/ledger/src/projections.provider';
+import { EVENTSTORE_IMAGE } from './support/eventstore-target';
 
 /**
  * Keeps docker/ and the GitHub workflow honest where no docker engine runs them: every setting they give the ledger
@@ -215,15 +216,14 @@ describe('.github/workflows/ci.yml', () => {
   const workflow = yaml('.github/workflows/ci.yml');
   const steps = (job: string) => workflow.jobs[job].steps as Yaml[];
 
-  it('runs the whole suite with the EventStoreDB suite required, and the e2e tests on an EventStoreDB service as compose runs it', () => {
+  it('runs the whole suite with the EventStoreDB suite required, and the e2e tests on EventStoreDB containers of the image compose runs', () => {
     const suite = steps('tests').find((s) => s.run === 'bash .ci/run');
     expect(suite?.env).toEqual({ DERBES_REQUIRE_EVENTSTORE: '1' });
-    const { eventstore } = workflow.jobs['e2e-on-eventstoredb'].services;
-    const single = yaml('docker/compose.esdb.yml').services.eventstore;
-    expect({ image: eventstore.image, env: eventstore.env }).toEqual({ image: single.image, env: single.environment });
+    // No shared server: each test app gets its own container, so every suite starts on an empty ledger.
+    expect(workflow.jobs['e2e-on-eventstoredb'].services).toBeUndefined();
     const e2e = steps('e2e-on-eventstoredb').find((s) => String(s.run).includes('e2e-spec'));
-    const [hostPort] = String(eventstore.ports[0]).split(':');
-    expect(e2e?.env).toEqual({ DERBES_EVENTSTORE_URL: `esdb://localhost:${hostPort}?tls=false`, DERBES_TEST_EVENT_STORE: 'esdb', DERBES_REQUIRE_EVENTSTORE: '1' });
+    expect(e2e?.env).toEqual({ DERBES_TEST_EVENT_STORE: 'esdb', DERBES_REQUIRE_EVENTSTORE: '1' });
+    expect(EVENTSTORE_IMAGE).toBe(yaml('docker/compose.esdb.yml').services.eventstore.image);
     for (const job of Object.values(workflow.jobs) as Yaml[]) {
       expect(job.steps.find((s: Yaml) => s.uses?.startsWith('actions/setup-node'))?.with['node-version']).toBe(20);
     }
