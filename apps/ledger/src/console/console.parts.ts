@@ -5,6 +5,8 @@ import { OverviewController } from './pages/overview.controller';
 import { PersonController } from './pages/person.controller';
 import { RegisterChoices } from './pages/register-choices';
 import { RequestsController } from './pages/requests.controller';
+import { ReportsController } from './pages/reports.controller';
+import { IntegrityPageController } from './pages/integrity.controller';
 import { ConsoleGuard } from './session/console.guard';
 import { ConsoleSessions } from './session/console-sessions';
 import { SignInController } from './session/sign-in.controller';
@@ -15,6 +17,7 @@ import { SignInThrottle } from './session/sign-in-throttle';
  * services in-process. Registered in the AppModule beside the API, whose providers the pages use.
  */
 export const CONSOLE = {
-  controllers: [ConsoleAssetsController, SignInController, OverviewController, PersonController, RequestsController],
+  controllers: [ConsoleAssetsController, SignInController, OverviewController, PersonController, RequestsController, ReportsController,
+    IntegrityPageController],
   providers: [RegisterChoices, ConsoleSessions, SignInThrottle, ConsoleGuard, ConsoleErrorFilter, ConsolePageInterceptor],
 } as const;

@@ -8,6 +8,9 @@ import { CONSOLE_CSS } from './console-css';
 
 const DAY = 'public, max-age=86400';
 const read = (path: string) => readFileSync(path);
+/** A ledger's page, in the console's blue. */
+const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="2" y="1" width="12" height="14" rx="2" fill="#0b4f9c"/>' +
+  '<path d="M5 5h6M5 8h6M5 11h4" stroke="#fff" stroke-width="1.5"/></svg>';
 
 /**
  * The console's assets, all served by the ledger from the repository and node_modules (no CDN): the style sheet,
@@ -56,6 +59,13 @@ export class ConsoleAssetsController {
   @Header('cache-control', DAY)
   uplotStyles(): Buffer {
     return this.uplotCss;
+  }
+
+  @Get('favicon.svg')
+  @Header('content-type', 'image/svg+xml')
+  @Header('cache-control', DAY)
+  icon(): string {
+    return FAVICON;
   }
 
   @Get('charts.js')

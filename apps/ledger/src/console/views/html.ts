@@ -1,6 +1,9 @@
 import { escapeHtml } from '@derbes/reports';
 
-/** Markup known to be safe: made only by `html` (which escapes every value put in it) or from a literal. */
+/**
+ * Markup known to be safe: made by `html` (which escapes every value put in it), or, in one place, JSON for a chart
+ * whose `<` are escaped (chart.ts).
+ */
 export class Html {
   constructor(readonly markup: string) {}
   toString(): string {

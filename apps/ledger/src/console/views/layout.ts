@@ -58,6 +58,7 @@ export function layout(view: View, page: Page): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · ${t(view.lang, 'app.name')}</title>
+<link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/console/assets/console.css">
 ${page.scripts?.length ? html`<link rel="stylesheet" href="/console/assets/uplot.css">` : ''}
 </head>

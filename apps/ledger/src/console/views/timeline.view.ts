@@ -3,6 +3,7 @@ import type { SubjectHistoryDto } from '../../subjects/subject-history.dto';
 import { t } from '../i18n/console-i18n';
 import { inputField, selectField, tableRegion, type Option } from './forms';
 import { html, type Html } from './html';
+import { pager } from './pager';
 import type { View } from './view';
 
 export interface TimelineFilters {
@@ -20,13 +21,6 @@ export interface TimelineInput {
   readonly choices: { readonly operations: readonly Option[]; readonly categories: readonly Option[]; readonly purposes: readonly Option[] };
   /** The address of this page without its cursor, for "first page" and "next page". */
   readonly pageUrl: URL;
-}
-
-function withCursor(url: URL, cursor: string | null): string {
-  const query = new URLSearchParams(url.search);
-  if (cursor === null) query.delete('cursor');
-  else query.set('cursor', cursor);
-  return `${url.pathname}?${query.toString()}`;
 }
 
 /** A person's records and reads of their file, newest first, filtered and paged. */
@@ -62,6 +56,5 @@ export function timelineView(view: View, input: TimelineInput): Html {
       <p><button type="submit">${t(lang, 'apply')}</button></p>
     </form>
     ${input.history.items.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : tableRegion(t(lang, 'person.timeline'), table)}
-    <p>${new URLSearchParams(input.pageUrl.search).has('cursor') ? html`<a href="${withCursor(input.pageUrl, null)}">${t(lang, 'firstPage')}</a> ` : ''}
-    ${input.history.nextCursor ? html`<a href="${withCursor(input.pageUrl, input.history.nextCursor)}" rel="next">${t(lang, 'nextPage')}</a>` : ''}</p>`;
+    ${pager(view, input.history.nextCursor)}`;
 }

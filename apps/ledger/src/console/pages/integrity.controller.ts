@@ -1,0 +1,36 @@
+import { Controller, Get, Inject, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { EVENT_STORE, type EventStore } from '@derbes/event-store';
+import type { StoredTreeHead } from '@derbes/projections';
+import { Allow } from '../../auth/roles';
+import { LEDGER_CONFIG } from '../../config/config.tokens';
+import type { LedgerConfig } from '../../config/ledger-config';
+import { IntegrityLog } from '../../integrity/integrity-log.service';
+import { LedgerError } from '../../ledger-errors';
+import { viewOf } from '../http/console-context';
+import { ConsolePages } from '../http/console-pages.decorator';
+import { integrityPage } from '../views/integrity.page';
+
+/**
+ * The log's integrity: the latest signed tree head and the keys that verify it (IntegrityLog, as the API's
+ * /v1/integrity). No verification result is recorded by the ledger yet, and the page says so rather than invent one.
+ */
+@ConsolePages()
+@Allow(['official', 'auditor'])
+@Controller('console')
+export class IntegrityPageController {
+  constructor(
+    private readonly integrity: IntegrityLog,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  @Get('integrity')
+  async page(@Req() request: FastifyRequest): Promise<string> {
+    const head = await this.integrity.latest().catch((error: unknown): StoredTreeHead | null => {
+      if (error instanceof LedgerError && (error.code === 'tree_head_not_found' || error.code === 'projection_building')) return null;
+      throw error;
+    });
+    return integrityPage(viewOf(request, this.config.utcOffsetMinutes), head, this.integrity.publicKeys(), await this.store.lastPosition());
+  }
+}

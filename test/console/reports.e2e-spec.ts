@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Rng, validIins } from '../support/fuzz-generators';
+import { IIN, OTHER_IIN, aRecord } from '../support/test-app';
+import { launchBrowser, newContext, screenshot, signIn } from './support/browser';
+import { startConsoleApp, type ConsoleApp } from './support/console-app';
+
+describe('console: the overview and the reports (in chromium)', () => {
+  let browser: Browser;
+  let app: ConsoleApp;
+  let context: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+  beforeAll(async () => {
+    [browser, app] = await Promise.all([launchBrowser(), startConsoleApp({ DERBES_SOURCE_SYSTEMS: 'payroll=1h,*=1d' })]);
+    // A week of ordinary records, a transfer abroad without ground (a violation), one at home, and a day on which
+    // hr-99 processed 25 people (unusual for anyone).
+    const days = ['2026-11-16', '2026-11-18', '2026-11-20', '2026-11-23', '2026-11-24'];
+    await app.t.recordAll([
+      ...days.map((day, i) => aRecord({ occurredAt: `${day}T05:00:00Z`, operation: i % 2 === 0 ? 'collect' : 'access', ...(i % 2 === 0 ? {} : { source: undefined }) })),
+      aRecord({ operation: 'transfer', source: undefined, recipient: { name: 'Acme Analytics', country: 'US' }, occurredAt: '2026-11-24T06:00:00Z', categories: [28] }),
+      aRecord({ operation: 'transfer', source: undefined, recipient: { name: 'Е-Әкімдік', country: 'KZ' }, occurredAt: '2026-11-24T07:00:00Z', categories: [1] }),
+      ...validIins(new Rng(8), 25).map((iin, i) => aRecord({ subject: { iin }, actor: { id: 'hr-99', role: 'hr-specialist', unit: 'personnel-management' }, occurredAt: `2026-11-24T0${i % 9}:10:00Z` })),
+    ]);
+    await app.t.http.post('/v1/subject-requests').send({ subject: { iin: IIN }, kind: 'blocking', channel: 'post', receivedAt: '2026-11-17T09:00:00+05:00', categories: [28] }).expect(201);
+    await app.t.http.post('/v1/subject-requests').send({ subject: { iin: OTHER_IIN }, kind: 'change', channel: 'egov', receivedAt: '2026-11-24T09:00:00+05:00', categories: [1] }).expect(201);
+    context = await newContext(browser);
+    page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await signIn(page, app.url, 'hr-director');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('shows the overview: records per day as a chart and a table, top categories and purposes, violations, unusual activity, silent systems and requests', async () => {
+    await page.goto(`${app.url}/console/overview?lang=en`);
+    await page.locator('.chart canvas').first().waitFor();
+    const perDay = await page.locator('section[aria-labelledby="per-day-h"] details table').textContent();
+    expect(perDay).toContain('2026-11-24');
+    expect(perDay).toContain('Transfer');
+    const card = (id: string) => page.locator(`section[aria-labelledby="${id}"]`).textContent();
+    await expect(card('categories-h')).resolves.toMatch(/^Top categories.*1\. Surname/s);
+    await expect(card('purposes-h')).resolves.toContain('P01');
+    await expect(card('violations-h')).resolves.toContain('Transfer abroad without a legal ground: 1');
+    await expect(card('unusual-h')).resolves.toContain('hr-99');
+    await expect(card('silent-h')).resolves.toContain('payroll');
+    await expect(card('overdue-h')).resolves.toMatch(/Blocking: overdue by \d+ working days/);
+    await expect(card('due-h')).resolves.toContain('Change of data: due today');
+    await screenshot(page, 'overview');
+    expect(problems).toEqual([]);
+  });
+
+  it('lists violations with filters and counts', async () => {
+    await page.goto(`${app.url}/console/violations?lang=en`);
+    await page.getByLabel('Violation', { exact: true }).selectOption('cross-border-without-ground');
+    await Promise.all([page.waitForURL(/code=cross-border/), page.getByRole('button', { name: 'Show' }).click()]);
+    const rows = await page.locator('tbody tr').allTextContents();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('Transfer abroad without a legal ground');
+    await screenshot(page, 'violations');
+  });
+
+  it('shows actor activity with the days flagged unusual and why', async () => {
+    await page.goto(`${app.url}/console/activity?lang=ru&from=2026-11-01&to=2026-11-25`);
+    const unusual = await page.locator('table').first().textContent();
+    expect(unusual).toContain('hr-99');
+    expect(unusual).toContain('2026-11-24');
+    await screenshot(page, 'activity');
+  });
+
+  it('lists transfers, abroad ones marked, with totals', async () => {
+    await page.goto(`${app.url}/console/transfers?lang=en`);
+    await expect(page.locator('main').textContent()).resolves.toContain('2 transfers, 1 abroad');
+    await page.getByLabel('Abroad').selectOption('true');
+    await Promise.all([page.waitForURL(/crossBorder=true/), page.getByRole('button', { name: 'Show' }).click()]);
+    const rows = await page.locator('tbody tr').allTextContents();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('Acme Analytics');
+    await screenshot(page, 'transfers');
+  });
+
+  it('summarises processing by the keys chosen, and exports the same rows as CSV', async () => {
+    await page.goto(`${app.url}/console/summary?lang=kk&from=2026-11-01&to=2026-11-25&groupBy=operation`);
+    expect(await page.locator('tbody tr td:first-child').allTextContents()).toEqual(['access', 'collect', 'transfer']);
+    await screenshot(page, 'summary');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV жүктеп алу' }).click()]);
+    expect(download.suggestedFilename()).toBe('processing-summary-2026-11-01-2026-11-25.csv');
+    const csv = readFileSync(await download.path(), 'utf8');
+    const api = await app.t.http.get('/v1/reports/summary?from=2026-11-01&to=2026-11-25&groupBy=operation&format=csv&lang=kk').expect(200);
+    expect(csv).toBe(api.text);
+    expect(csv.startsWith('\uFEFFoperation,records,subjects\r\n')).toBe(true);
+  });
+
+  it('shows the latest signed tree head once there is one, and says that no verification result is recorded', async () => {
+    await page.goto(`${app.url}/console/integrity?lang=en`);
+    await expect(page.locator('main').textContent()).resolves.toContain('No tree head has been signed yet.');
+    const head = (await app.t.http.post('/v1/integrity/tree-heads').expect(201)).body;
+    await page.goto(`${app.url}/console/integrity?lang=en`);
+    const text = await page.locator('main').textContent();
+    expect(text).toContain(head.rootHash);
+    expect(text).toContain(String(head.treeSize));
+    expect(text).toContain('The ledger keeps no record of verifications yet');
+    await screenshot(page, 'integrity');
+  });
+
+  it('names a bad filter on a page in the reader\'s language, with the field', async () => {
+    const answer = await page.goto(`${app.url}/console/transfers?lang=ru&from=2026-13-01&to=2026-11-25`);
+    expect(answer?.status()).toBe(400);
+    await expect(page.locator('[role=alert]').textContent()).resolves.toMatch(/Исправьте форму:.*from/s);
+  });
+});
