@@ -1,22 +1,21 @@
-import {
-  BACKWARDS, END, EventStoreDBClient, NO_STREAM as ESDB_NO_STREAM, StreamNotFoundError, type AppendExpectedRevision,
-  type EventData as EsdbEventData, type Position, type RecordedEvent as EsdbRecordedEvent,
-} from '@eventstore/db-client';
+import { EventStoreDBClient, type EventData as EsdbEventData, type RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
 import {
   NO_STREAM, type AllSubscription, type AppendOperation, type AppendResult, type EventData, type EventStore, type ExpectedRevision,
   type ReadAllOptions, type ReadStreamOptions, type RecordedEvent,
 } from '../event-store.port';
 import { DuplicateEventIdError, ImportMismatchError, StoreUnavailableError } from '../errors';
-import { checkExpectedRevision, isValidExpectedRevision } from '../expected-revision';
+import { checkExpectedRevision } from '../expected-revision';
 import { AllReader } from './all-reader';
+import { prepare, storedId, streamRuns, toClientRevision } from './append-input';
 import { EsdbAllSubscription, type SubscriptionSource } from './esdb-all-subscription';
 import { toPortAppendError, unavailable, unreachableMessage } from './esdb-errors';
 import type { EsdbLocation } from './esdb-location';
-import { eventKey, fromEsdbEvent, toEsdbEvent, toImportedEsdbEvent } from './event-mapping';
+import { fromEsdbEvent, toImportedEsdbEvent } from './event-mapping';
 import { IndexFollower } from './index-follower';
 import { ledgerFilter, type LedgerFilter } from './ledger-filter';
 import { LedgerIndex } from './ledger-index';
 import { withRetries } from './retries';
+import { lastEventOfAll, lastLedgerEvent, readWholeStream, streamHead, withTimeout } from './server-reads';
 
 export interface EsdbEventStoreOptions {
   /** The ledger's event types (a database shared with other applications); default: every non-system event. */
@@ -31,8 +30,6 @@ const RETRIES = 4;
 const INDEXED_WAIT_MS = 10_000;
 /** Catching up with the log gives up when the index has numbered nothing new for this long. */
 const STALL_MS = 15_000;
-/** Deadline of one read of the end of `$all`. */
-const READ_DEADLINE_MS = 10_000;
 
 /**
  * The event store on EventStoreDB (a node or a cluster) through @eventstore/db-client. Streams map one to one; the
@@ -257,106 +254,6 @@ export class EsdbEventStore implements EventStore {
   }
 }
 
-/**
- * The first id that is already stored or repeats one before it: the port's rule is that an event id is stored once
- * in the whole store. Checked against the index, so an id appended by another instance a moment ago may pass (ESDB.md).
- */
-function storedId(ids: readonly string[], index: LedgerIndex): string | undefined {
-  const seen = new Set<string>();
-  for (const id of ids) {
-    const key = eventKey(id);
-    if (seen.has(key) || index.positionOfId(id) !== undefined) return id;
-    seen.add(key);
-  }
-  return undefined;
-}
-
-/** Checks an operation and gives the client's events for it; TypeError naming what is wrong. */
-function prepare(operation: AppendOperation, filter: LedgerFilter): EsdbEventData[] {
-  const { streamId, events, expectedRevision } = operation;
-  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
-  if (streamId.startsWith('$')) throw new TypeError(`stream ${streamId}: names starting with $ are EventStoreDB's system streams`);
-  if (!isValidExpectedRevision(expectedRevision)) throw new TypeError(`stream ${streamId}: invalid expected revision ${String(expectedRevision)}`);
-  return events.map((event, i) => {
-    const esdbEvent = toEsdbEvent(streamId, i, event);
-    if (!filter.accepts(event.type)) throw new TypeError(`stream ${streamId}: event ${i}: type ${event.type} is not one of the ledger's (${filter.description})`);
-    return esdbEvent;
-  });
-}
-
-function toClientRevision(expected: ExpectedRevision): AppendExpectedRevision {
-  if (typeof expected !== 'number') return expected;
-  return expected === -1 ? ESDB_NO_STREAM : BigInt(expected);
-}
-
-/** Runs of consecutive events of the same stream with consecutive revisions: each is one append. */
-function streamRuns(events: readonly RecordedEvent[]): Array<{ start: number; end: number }> {
-  const runs: Array<{ start: number; end: number }> = [];
-  events.forEach((event, i) => {
-    const run = runs[runs.length - 1];
-    const previous = events[i - 1];
-    if (run && previous && previous.streamId === event.streamId && previous.revision + 1 === event.revision) run.end = i + 1;
-    else runs.push({ start: i, end: i + 1 });
-  });
-  return runs;
-}
-
 function countOf(maxCount: number | undefined): number {
   return maxCount === undefined || !Number.isFinite(maxCount) ? Number.MAX_SAFE_INTEGER : Math.max(0, Math.floor(maxCount));
-}
-
-async function readWholeStream(client: EventStoreDBClient, streamId: string, fromRevision: number, maxCount: number): Promise<EsdbRecordedEvent[]> {
-  const events: EsdbRecordedEvent[] = [];
-  try {
-    for await (const resolved of client.readStream(streamId, { fromRevision: BigInt(fromRevision), maxCount })) {
-      if (resolved.event) events.push(resolved.event);
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  }
-  return events;
-}
-
-/** Revision of a stream's last event; -1 when there is none. */
-async function streamHead(client: EventStoreDBClient, streamId: string): Promise<number> {
-  try {
-    for await (const resolved of client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
-      if (resolved.event) return Number(resolved.event.revision);
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return -1;
-    throw error;
-  }
-  return -1;
-}
-
-/** The position of the last event in `$all`, whatever it is: the probe that the server answers. */
-async function lastEventOfAll(client: EventStoreDBClient, deadline: number): Promise<Position | undefined> {
-  for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, deadline })) {
-    return resolved.event?.position;
-  }
-  return undefined;
-}
-
-/**
- * The `$all` position of the last ledger event, reading backwards from the end; undefined when the index has
- * already searched past every later event (nothing to wait for) or the log holds no ledger event.
- */
-async function lastLedgerEvent(client: EventStoreDBClient, filter: LedgerFilter, index: LedgerIndex): Promise<Position | undefined> {
-  for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, deadline: READ_DEADLINE_MS })) {
-    const event = resolved.event;
-    if (event === undefined) continue;
-    if (filter.accepts(event.type)) return event.position;
-    if (index.hasSearched(event.position)) return undefined;
-  }
-  return undefined;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
