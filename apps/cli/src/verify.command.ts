@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isEsdbLocation, openEventStore, type EventStore } from '@derbes/event-store';
 import {
@@ -8,6 +8,7 @@ import {
   type SignedTreeHead,
 } from '@derbes/integrity';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
+import { readModelPath } from '../../ledger/src/projections.provider';
 import { ProgressLine, formatSeconds } from './progress';
 import { hashedPages } from './verify-pages';
 
@@ -42,7 +43,7 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
 
   const store = await openEventStore(path, { writer: 'inline' });
   const side = esdb ? undefined : new Database(path, { readonly: true, fileMustExist: true });
-  const copy = openServerTree(join(esdb ? config.dataDir : dirname(path), 'read-models.db'));
+  const copy = openServerTree(readModelPath(config));
   try {
     const last = await store.lastPosition();
     const heads: LoggedHead[] = (await store.readStream(TREE_HEADS_STREAM)).filter((e) => e.position <= last).map((event) => {
