@@ -5,6 +5,7 @@ import type { ViolationsReportDto } from '../../reports/violations.dto';
 import type { QueueItem } from '../../subject-requests/request-queue.query';
 import { t } from '../i18n/console-i18n';
 import { dailyChart, CHART_SCRIPTS, type DailySeries } from './chart';
+import { tableRegion } from './forms';
 import { html, type Html } from './html';
 import { layout } from './layout';
 import { standing } from './requests.page';
@@ -30,10 +31,10 @@ export interface OverviewInput {
 function ranking(view: View, title: string, id: string, column: string, items: readonly Ranked[]): Html {
   const max = Math.max(1, ...items.map((i) => i.records));
   return html`<section class="card" aria-labelledby="${id}"><h2 id="${id}">${title}</h2>
-    ${items.length === 0 ? html`<p>${t(view.lang, 'noEntries')}</p>` : html`<table><caption>${title}</caption><thead><tr>
+    ${items.length === 0 ? html`<p>${t(view.lang, 'noEntries')}</p>` : tableRegion(title, html`<table><caption>${title}</caption><thead><tr>
       <th scope="col">${column}</th><th scope="col" class="num">${t(view.lang, 'overview.records')}</th><th scope="col"><span class="sr-only">%</span></th></tr></thead>
       <tbody>${items.map((i) => html`<tr><th scope="row">${i.code}. ${i.name}</th><td class="num">${i.records}</td>
-        <td><meter min="0" max="${max}" value="${i.records}" aria-label="${i.records}"></meter></td></tr>`)}</tbody></table>`}</section>`;
+        <td><meter min="0" max="${max}" value="${i.records}" aria-label="${i.records}"></meter></td></tr>`)}</tbody></table>`)}</section>`;
 }
 
 function requests(view: View, title: string, id: string, items: readonly QueueItem[]): Html {

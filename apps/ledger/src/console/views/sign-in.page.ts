@@ -22,7 +22,7 @@ export function signInPage(view: View, form: SignInForm): string {
       <input type="hidden" name="_csrf" value="${view.csrf ?? ''}">
       <input type="hidden" name="next" value="${form.next}">
       <p><label for="name">${t(lang, 'signIn.name')}</label>
-      <input id="name" name="name" type="text" autocomplete="username" required maxlength="100" value="${form.name ?? ''}" autofocus></p>
+      <input id="name" name="name" type="text" autocomplete="username" required maxlength="100" value="${form.name ?? ''}"></p>
       <p><label for="password">${t(lang, 'signIn.password')}</label>
       <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"></p>
       <p><button type="submit">${t(lang, 'signIn.submit')}</button></p>
