@@ -52,6 +52,8 @@ describe('messages', () => {
       'Last error: Error: connect ECONNREFUSED 127.0.0.1:2113. (is the server running? for a single insecure node use ?tls=false)');
     const cluster = parseEsdbLocation('esdb+discover://es1:2113,es2:2113');
     expect(unreachableMessage(cluster, new Error('Failed to discover after 10 attempts.'))).toContain('are the cluster\'s nodes running');
+    expect(unreachableMessage(node, new AccessDeniedError())).toBe('EventStoreDB at esdb://admin:***@127.0.0.1:2113?tls=false refused access: access denied ' +
+      '(the ledger\'s user must read $all: a member of $admins or $ops, or an ACL granting it)');
     const error = unavailable(node, 'append to s', refused);
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(error.message).toMatch(/^EventStoreDB at esdb:\/\/admin:\*\*\*@127\.0\.0\.1:2113\?tls=false: could not append to s: 14 UNAVAILABLE/);

@@ -1,5 +1,5 @@
 import {
-  DeadlineExceededError, NotLeaderError, UnavailableError, WrongExpectedVersionError as EsdbWrongExpectedVersionError,
+  AccessDeniedError, DeadlineExceededError, NotLeaderError, UnavailableError, WrongExpectedVersionError as EsdbWrongExpectedVersionError,
 } from '@eventstore/db-client';
 import type { ExpectedRevision } from '../event-store.port';
 import { StoreUnavailableError, WrongExpectedVersionError } from '../errors';
@@ -28,8 +28,11 @@ export function toPortAppendError(error: unknown, streamId: string, expected: Ex
   return new WrongExpectedVersionError(streamId, expected, typeof actual === 'bigint' ? Number(actual) : 'no_stream');
 }
 
-/** Why a store could not be opened, with what to check. */
+/** Why a store could not be opened (the probe is a read of `$all`), with what to check. */
 export function unreachableMessage(location: EsdbLocation, error: unknown): string {
+  if (error instanceof AccessDeniedError) {
+    return `EventStoreDB at ${location.display} refused access: ${error.message || 'access denied'} (the ledger's user must read $all: a member of $admins or $ops, or an ACL granting it)`;
+  }
   const reason = error instanceof Error ? error.message.replace(/\s*Resolution note:\s*$/, '') : String(error);
   const hint = location.discover
     ? 'are the cluster\'s nodes running and their gossip port reachable? for insecure nodes add ?tls=false'
