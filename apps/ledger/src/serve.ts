@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { storeDisplay } from '@derbes/event-store';
 import { lockDataDir } from './config/data-dir-lock';
 import type { LedgerConfig } from './config/ledger-config';
 import { createApp } from './http/create-app';
@@ -10,7 +11,7 @@ export async function serve(config: LedgerConfig): Promise<void> {
     const app = await createApp(config);
     process.once('exit', release);
     await app.listen({ port: config.port, host: config.host });
-    new Logger('ledger').log(`listening on http://${config.host}:${config.port} (store: ${config.eventStore}); OpenAPI at /docs`);
+    new Logger('ledger').log(`listening on http://${config.host}:${config.port} (store: ${storeDisplay(config.eventStore)}); OpenAPI at /docs`);
   } catch (error) {
     release();
     throw error;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { StoreUnavailableError } from './errors';
 import { EsdbLocationError } from './esdb/esdb-location';
-import { openEventStore } from './open-event-store';
+import { openEventStore, storeDisplay } from './open-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 /** A local port that nothing listens on: bound, then released. */
@@ -52,5 +52,12 @@ describe('openEventStore', () => {
   it('refuses a malformed connection string before connecting', async () => {
     await expect(openEventStore('esdb://localhost:2113?tsl=false')).rejects.toThrow(EsdbLocationError);
     await expect(openEventStore('esdb://localhost:2113?tsl=false')).rejects.toThrow('unknown option "tsl"');
+  });
+});
+
+describe('storeDisplay', () => {
+  it('hides the password of an EventStoreDB connection string and shows a path as it is', () => {
+    expect(storeDisplay('esdb://admin:changeit@node-1:2113?tls=false')).toBe('esdb://admin:***@node-1:2113?tls=false');
+    expect(storeDisplay('/var/lib/derbes/events.db')).toBe('/var/lib/derbes/events.db');
   });
 });

@@ -29,3 +29,8 @@ export async function openEventStore(location: string, options: OpenEventStoreOp
   if (options.pollIntervalMs !== undefined) sqlite.pollIntervalMs = options.pollIntervalMs;
   return SqliteEventStore.open(location, sqlite);
 }
+
+/** The location as it may be shown or logged: an EventStoreDB connection string with its password hidden. */
+export function storeDisplay(location: string): string {
+  return isEsdbLocation(location) ? parseEsdbLocation(location).display : location;
+}

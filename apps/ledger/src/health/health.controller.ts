@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, type EventStore } from '@derbes/event-store';
+import { EVENT_STORE, isEsdbLocation, type EventStore } from '@derbes/event-store';
 import { ProjectionRunner } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
 import { Clock } from '../clock';
@@ -27,7 +27,7 @@ export class HealthController {
     const register = this.catalog.inForce(this.config.owner, this.clock.now());
     return {
       status: 'ok',
-      store: { kind: this.config.eventStore === ':memory:' ? 'sqlite-memory' : 'sqlite', lastPosition },
+      store: { kind: isEsdbLocation(this.config.eventStore) ? 'eventstoredb' : this.config.eventStore === ':memory:' ? 'sqlite-memory' : 'sqlite', lastPosition },
       register: register ? { id: register.id, version: register.version } : null,
       projections: await this.projections.status(),
       time: this.clock.now().toISOString(),
