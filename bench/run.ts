@@ -11,6 +11,7 @@ import { ingest, startServer } from './http-bench';
 import { projectionBenchmarks } from './projections-bench';
 import { integrityBenchmarks } from './integrity-bench';
 import { inclusionLatency, treeOverhead } from './tree-bench';
+import { consoleBenchmarks } from './console-bench';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STREAMS = 10_000;
@@ -94,6 +95,13 @@ async function main(): Promise<void> {
     const line = `| inclusion proof of a random event in the tree of ${fmt(events)} events (2,000 proofs) | p50 ${proof[0]!.toFixed(2)} / p99 ${proof[1]!.toFixed(2)} ms | store.readEventById of that event: p50 ${byId[0]!.toFixed(2)} / p99 ${byId[1]!.toFixed(2)} ms | | | |`;
     rows.push(line);
     console.log(line);
+  }
+  // Issue 8: the console's pages on a generated ledger of BENCH_EVENTS, each beside the API's JSON for the same data.
+  if (process.env.BENCH_CONSOLE !== 'off') {
+    await consoleBenchmarks({ work, emit: (line) => {
+      rows.push(line);
+      console.log(line);
+    } });
   }
   // Issue 6: derbes verify over a generated ledger of BENCH_EVENTS, beside the raw read of the log (BENCH_VERIFY=off skips it).
   if (process.env.BENCH_VERIFY !== 'off') {

@@ -2,6 +2,7 @@ import { ConsoleAssetsController } from './assets/assets.controller';
 import { ConsoleErrorFilter } from './http/console-error.filter';
 import { ConsolePageInterceptor } from './http/console-page.interceptor';
 import { OverviewController } from './pages/overview.controller';
+import { OverviewFigures } from './pages/overview-figures';
 import { PersonController } from './pages/person.controller';
 import { RegisterChoices } from './pages/register-choices';
 import { RequestsController } from './pages/requests.controller';
@@ -19,5 +20,5 @@ import { SignInThrottle } from './session/sign-in-throttle';
 export const CONSOLE = {
   controllers: [ConsoleAssetsController, SignInController, OverviewController, PersonController, RequestsController, ReportsController,
     IntegrityPageController],
-  providers: [RegisterChoices, ConsoleSessions, SignInThrottle, ConsoleGuard, ConsoleErrorFilter, ConsolePageInterceptor],
+  providers: [RegisterChoices, OverviewFigures, ConsoleSessions, SignInThrottle, ConsoleGuard, ConsoleErrorFilter, ConsolePageInterceptor],
 } as const;

@@ -5,27 +5,25 @@ import { OPERATIONS } from '@derbes/ledger';
 import { codeLabel } from '@derbes/reports';
 import type { Lang } from '@derbes/register';
 import { Allow } from '../../auth/roles';
-import { Clock } from '../../clock';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { ActorActivityReportQuery } from '../../reports/actor-activity.query';
 import { SourceSystemsReportQuery } from '../../reports/source-systems.query';
-import { SummaryReportQuery, type SummaryRow } from '../../reports/summary.query';
-import { ViolationsReportQuery } from '../../reports/violations-report.query';
+import type { SummaryRow } from '../../reports/summary.query';
 import { RequestQueueQuery } from '../../subject-requests/request-queue.query';
 import { viewOf } from '../http/console-context';
 import { ConsolePages } from '../http/console-pages.decorator';
-import { daysBetween, lastDays } from '../http/periods';
+import { daysBetween } from '../http/periods';
 import { t } from '../i18n/console-i18n';
 import type { DailySeries } from '../views/chart';
 import { overviewPage, type Ranked } from '../views/overview.page';
+import { OVERVIEW_TTL_MS, OverviewFigures } from './overview-figures';
 
 const TOP = 10;
 
 /**
  * The overview: what the official looks at first. Every figure comes from the queries behind the API's reports
- * (summary, violations, actor activity, source systems, request queue); nothing here names a person, so nothing is
- * recorded in anyone's file.
+ * (summary, violations, actor activity, source systems, request queue), the heavy ones reused for a while
+ * (OverviewFigures); nothing here names a person, so nothing is recorded in anyone's file.
  */
 @ConsolePages()
 @Allow(['official', 'auditor'])
@@ -33,34 +31,25 @@ const TOP = 10;
 export class OverviewController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly clock: Clock,
+    private readonly figures: OverviewFigures,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   @Get('overview')
   async overview(@Req() request: FastifyRequest): Promise<string> {
     const view = viewOf(request, this.config.utcOffsetMinutes);
-    const offset = this.config.utcOffsetMinutes;
-    const now = this.clock.now();
-    const quarter = lastDays(now, offset, 90);
-    const month = lastDays(now, offset, 30);
-    const summary = (groupBy: ('day' | 'operation' | 'category' | 'purpose')[]) =>
-      this.queries.execute(new SummaryReportQuery(quarter.period, groupBy, view.lang, undefined, offset));
-    const [perDay, categories, purposes, violations, activity, systems, dueToday, overdue] = await Promise.all([
-      summary(['day', 'operation']),
-      summary(['category']),
-      summary(['purpose']),
-      this.queries.execute(new ViolationsReportQuery({ from: quarter.period.from.toISOString(), to: quarter.period.to.toISOString() }, null, 1, undefined)),
-      this.queries.execute(new ActorActivityReportQuery({ from: month.from, to: month.to }, view.lang, undefined)),
+    const [aggregates, systems, dueToday, overdue] = await Promise.all([
+      this.figures.get(view.lang),
       this.queries.execute(new SourceSystemsReportQuery(undefined, undefined)),
       this.queries.execute(new RequestQueueQuery('open', 'today', null, 500, undefined)),
       this.queries.execute(new RequestQueueQuery('open', 'overdue', null, 500, undefined)),
     ]);
     return overviewPage(view, {
-      perDay: this.perDay(perDay.rows, quarter.from, quarter.to, view.lang),
-      topCategories: top(categories.rows, 'category', 'categoryName'),
-      topPurposes: top(purposes.rows, 'purpose', 'purposeName'),
-      violations, unusual: activity.unusual, systems: systems.systems, dueToday: dueToday.items, overdue: overdue.items,
+      perDay: this.perDay(aggregates.perDay.rows, aggregates.from, aggregates.to, view.lang),
+      topCategories: top(aggregates.categories.rows, 'category', 'categoryName'),
+      topPurposes: top(aggregates.purposes.rows, 'purpose', 'purposeName'),
+      violations: aggregates.violations, unusual: aggregates.activity.unusual, systems: systems.systems, dueToday: dueToday.items, overdue: overdue.items,
+      asOf: aggregates.asOf, refreshSeconds: OVERVIEW_TTL_MS / 1000,
     });
   }
 

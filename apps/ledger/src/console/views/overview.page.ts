@@ -1,4 +1,4 @@
-import { codeLabel } from '@derbes/reports';
+import { codeLabel, formatDateTime } from '@derbes/reports';
 import type { ActorActivityReportDto } from '../../reports/actor-activity.dto';
 import type { SourceSystemsReport } from '../../reports/source-systems.query';
 import type { ViolationsReportDto } from '../../reports/violations.dto';
@@ -26,6 +26,9 @@ export interface OverviewInput {
   readonly systems: SourceSystemsReport['systems'];
   readonly dueToday: readonly QueueItem[];
   readonly overdue: readonly QueueItem[];
+  /** When the aggregates were computed, and how often they may be computed again. */
+  readonly asOf: string;
+  readonly refreshSeconds: number;
 }
 
 function ranking(view: View, title: string, id: string, column: string, items: readonly Ranked[]): Html {
@@ -51,7 +54,8 @@ export function overviewPage(view: View, input: OverviewInput): string {
     title: t(lang, 'overview.title'),
     section: 'overview',
     scripts: CHART_SCRIPTS,
-    body: html`<section aria-labelledby="per-day-h"><h2 id="per-day-h">${t(lang, 'overview.perDay')}</h2>${dailyChart(view, input.perDay)}</section>
+    body: html`<p class="muted">${t(lang, 'overview.asOf', { at: formatDateTime(input.asOf, lang, view.utcOffsetMinutes), seconds: input.refreshSeconds })}</p>
+    <section aria-labelledby="per-day-h"><h2 id="per-day-h">${t(lang, 'overview.perDay')}</h2>${dailyChart(view, input.perDay)}</section>
     <div class="cards">
       ${requests(view, t(lang, 'overview.dueToday'), 'due-h', input.dueToday)}
       ${requests(view, t(lang, 'overview.overdue'), 'overdue-h', input.overdue)}
