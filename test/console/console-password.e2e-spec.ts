@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createKey, setConsolePassword } from '../../apps/cli/src/keys.command';
 import { loadConfig } from '../../apps/ledger/src/config/ledger-config';
+import { runCli } from '../support/child-server';
 import { TEST_KEY_HEX, startTestApp } from '../support/test-app';
 
 /** Signs in over HTTP as a browser would: the form's session cookie and token, then the form. */
@@ -40,6 +41,17 @@ describe('derbes keys password', () => {
       await expect(setConsolePassword(config, 'hr-portal-service', 'a long emitter password')).rejects.toThrow('role emitter');
       await expect(setConsolePassword(config, 'auditor-1', 'short')).rejects.toThrow('the password must be at least 12 characters');
       await expect(setConsolePassword(config, 'nobody', 'a long enough password')).rejects.toThrow('no live key named nobody');
+      // The command as typed in a shell: the password on stdin, its spaces kept, only the line break dropped.
+      const cli = await runCli(['keys', 'password', 'auditor-1'], { ...process.env, ...env, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX }, '  spaced console password \n');
+      expect({ code: cli.code, stderr: cli.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(cli.stdout).toMatch(/^console password set for [0-9a-f]{12}  auditor  auditor-1 /);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await signIn(t.server, 'auditor-1', '  spaced console password ')).status).toBe(303);
+      expect((await signIn(t.server, 'auditor-1', 'spaced console password')).status).toBe(401);
+      const short = await runCli(['keys', 'password', 'auditor-1'], { ...process.env, ...env, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX }, 'short\n');
+      expect(short.code).not.toBe(0);
+      expect(short.stderr).toContain('the password must be at least 12 characters');
+
       await createKey(config, { role: 'official', name: 'hr-director', unit: 'personnel-management', grants: [] });
       await expect(setConsolePassword(config, 'hr-director', 'a long enough password')).rejects.toThrow('2 live keys are named hr-director');
     } finally {

@@ -102,9 +102,13 @@ export async function serverApi(server: ChildServer, method: 'GET' | 'POST', pat
   return { status: res.status, body: (await res.json()) as any };
 }
 
-/** Runs the `derbes` command (`apps/cli/src/main.ts`) with these arguments; resolves with its exit code and output. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['-e', BOOT, 'apps/cli/src/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs the `derbes` command (`apps/cli/src/main.ts`) with these arguments, and `input` on its stdin if given;
+ * resolves with its exit code and output.
+ */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['-e', BOOT, 'apps/cli/src/main.ts', ...args], { cwd: ROOT, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  child.stdin?.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });

@@ -7,7 +7,7 @@ import { runDemo } from './demo/demo.command';
 import { projectionsRebuild, projectionsRun, projectionsStatus } from './projections.command';
 import { ReportUsageError, checkReportOptions, defaultCliActor, subjectReport } from './report.command';
 import { VerifyReportUsageError, verifyReportFile } from './verify-report.command';
-import { KeysUsageError, createKey, listKeys, revokeKey } from './keys.command';
+import { KeysUsageError, createKey, listKeys, revokeKey, setConsolePassword } from './keys.command';
 import { VerifyUsageError, verifyLedger } from './verify.command';
 import { MigrateUsageError, migrateLedger } from './migrate.command';
 
@@ -21,6 +21,8 @@ const USAGE = `usage: derbes <command>
                                  create an API key (an emitter needs --system); its token is printed once
   keys list                      every key, revoked ones included (never a secret)
   keys revoke KEYID [--reason TEXT]
+  keys password NAME|KEYID       set the console password of an official's or auditor's key (read from stdin,
+                                 one line; at least 12 characters)
                                  revoke a key at once (the server notices within a second)
   report subject --iin IIN|- --out FILE [--lang kk|ru|en] [--format json|html|pdf]
                  [--actor ID] [--role ROLE] [--unit UNIT] [--purpose P]
@@ -65,9 +67,13 @@ function text(args: string[], name: string, fallback?: string): string {
 }
 
 async function readStdin(): Promise<string> {
+  return (await readStdinRaw()).trim();
+}
+
+async function readStdinRaw(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').trim();
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function option(args: string[], name: string, fallback: number, min: number, max: number): number {
@@ -123,6 +129,12 @@ async function run(argv: string[]): Promise<void> {
   }
   if (command === 'keys' && args[0] === 'list' && args.length === 1) {
     for (const l of await listKeys(config)) console.log(l);
+    return;
+  }
+  if (command === 'keys' && args[0] === 'password' && args.length === 2) {
+    // One line as typed: only its line break is dropped, spaces are part of a password.
+    const password = (await readStdinRaw()).replace(/\r?\n$/, '');
+    for (const l of await setConsolePassword(config, args[1] as string, password)) console.log(l);
     return;
   }
   if (command === 'keys' && args[0] === 'revoke' && args[1] !== undefined) {
