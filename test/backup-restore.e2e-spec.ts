@@ -106,7 +106,7 @@ describe('derbes backup and restore', () => {
     const kept = readModelSnapshot(dataFiles(restored).readModels);
     await projectionsRebuild(loadConfig(keyFileEnv(restored)), undefined);
     expect(kept).toEqual(readModelSnapshot(dataFiles(restored).readModels));
-  });
+  }, 120_000); // a CLI backup and restore in child processes beside a writing server: slow on a loaded machine
 
   describe('restore refuses', () => {
     let ledger: string;
