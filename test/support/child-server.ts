@@ -107,8 +107,8 @@ export async function serverApi(server: ChildServer, method: 'GET' | 'POST', pat
  * resolves with its exit code and output.
  */
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['-e', BOOT, 'apps/cli/src/main.ts', ...args], { cwd: ROOT, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-  child.stdin?.end(input);
+  const child = spawn(process.execPath, ['-e', BOOT, 'apps/cli/src/main.ts', ...args], { cwd: ROOT, env, stdio: 'pipe' });
+  child.stdin.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
