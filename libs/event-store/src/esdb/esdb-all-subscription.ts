@@ -1,4 +1,5 @@
-import type { AllSubscription, RecordedEvent } from '../event-store.port';
+import type { RecordedEvent } from '../event-store.port';
+import { CatchUpSubscription } from '../catch-up-subscription';
 import { StoreUnavailableError } from '../errors';
 import { isTransient } from './esdb-errors';
 import type { LedgerIndex } from './ledger-index';
@@ -20,56 +21,35 @@ const PAGE_SIZE = 1000;
  * number more. Its checkpoint is the last position it delivered, so after a failed read (a node lost) it reads
  * again from there, with backoff, and delivers no event twice and skips none.
  */
-export class EsdbAllSubscription implements AllSubscription {
-  private isEnded = false;
-  private wake: (() => void) | undefined;
+export class EsdbAllSubscription extends CatchUpSubscription {
+  private failures = 0;
 
-  constructor(private readonly source: SubscriptionSource, private readonly after: number) {}
+  constructor(private readonly source: SubscriptionSource, after: number) {
+    super(after);
+  }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<RecordedEvent, void, undefined> {
-    let checkpoint = this.after;
-    let failures = 0;
-    try {
-      while (!this.isEnded) {
-        const last = this.source.index.lastPosition;
-        if (last <= checkpoint) {
-          await this.nextChange();
-          continue;
-        }
-        let page: RecordedEvent[];
-        try {
-          page = await this.source.range(checkpoint + 1, Math.min(last, checkpoint + PAGE_SIZE));
-          failures = 0;
-        } catch (error) {
-          if (!isTransient(error) && !(error instanceof StoreUnavailableError)) throw error;
-          await this.pause(backoffMs(++failures));
-          continue;
-        }
-        for (const event of page) {
-          if (this.isEnded) return;
-          checkpoint = event.position;
-          yield event;
-        }
+  /** Nothing numbered after the checkpoint is answered synchronously, so that the wait registers before any change. */
+  protected nextPage(checkpoint: number): RecordedEvent[] | Promise<RecordedEvent[]> {
+    return this.source.index.lastPosition <= checkpoint ? [] : this.readPage(checkpoint);
+  }
+
+  private async readPage(checkpoint: number): Promise<RecordedEvent[]> {
+    while (!this.ended) {
+      const last = this.source.index.lastPosition;
+      try {
+        const page = await this.source.range(checkpoint + 1, Math.min(last, checkpoint + PAGE_SIZE));
+        this.failures = 0;
+        return page;
+      } catch (error) {
+        if (!isTransient(error) && !(error instanceof StoreUnavailableError)) throw error;
+        await this.pause(backoffMs(++this.failures));
       }
-    } finally {
-      this.end();
     }
-  }
-
-  unsubscribe(): Promise<void> {
-    this.end();
-    return Promise.resolve();
-  }
-
-  end(): void {
-    if (this.isEnded) return;
-    this.isEnded = true;
-    this.wake?.();
-    this.source.ended(this);
+    return [];
   }
 
   /** Until the index numbers another event, or the subscription ends. */
-  private nextChange(): Promise<void> {
+  protected waitForMore(): Promise<void> {
     return new Promise((resolve) => {
       const off = this.source.index.onChange(done);
       function done(): void {
@@ -78,6 +58,10 @@ export class EsdbAllSubscription implements AllSubscription {
       }
       this.wake = done;
     });
+  }
+
+  protected onEnd(): void {
+    this.source.ended(this);
   }
 
   private pause(ms: number): Promise<void> {

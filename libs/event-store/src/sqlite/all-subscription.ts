@@ -1,4 +1,5 @@
-import type { AllSubscription, RecordedEvent } from '../event-store.port';
+import type { RecordedEvent } from '../event-store.port';
+import { CatchUpSubscription } from '../catch-up-subscription';
 import type { CommitSignal } from './commit-signal';
 
 /** What a subscription needs from its store. */
@@ -18,48 +19,16 @@ const PAGE_SIZE = 1000;
  * or the next poll (which is how writes by another process show up). Reading the table rather than buffering
  * commits in memory means a slow consumer cannot lose events and costs nothing while it lags.
  */
-export class SqliteAllSubscription implements AllSubscription {
-  private isEnded = false;
-  private wake: (() => void) | undefined;
-
-  constructor(private readonly source: SubscriptionSource, private readonly after: number) {}
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<RecordedEvent, void, undefined> {
-    let checkpoint = this.after;
-    try {
-      while (!this.isEnded) {
-        // The read and the wait below are in one synchronous step, so a commit cannot slip between them unseen.
-        const page = this.source.readPage(checkpoint, PAGE_SIZE);
-        if (page.length === 0) {
-          await this.nextChange();
-          continue;
-        }
-        for (const event of page) {
-          checkpoint = event.position;
-          yield event;
-          if (this.isEnded) return;
-        }
-      }
-    } finally {
-      // A consumer that breaks out of for-await ends the subscription too.
-      this.end();
-    }
+export class SqliteAllSubscription extends CatchUpSubscription {
+  constructor(private readonly source: SubscriptionSource, after: number) {
+    super(after);
   }
 
-  unsubscribe(): Promise<void> {
-    this.end();
-    return Promise.resolve();
+  protected nextPage(checkpoint: number): RecordedEvent[] {
+    return this.source.readPage(checkpoint, PAGE_SIZE);
   }
 
-  /** Ends iteration: a pending wait resolves and the iterator returns. */
-  end(): void {
-    if (this.isEnded) return;
-    this.isEnded = true;
-    this.wake?.();
-    this.source.ended(this);
-  }
-
-  private nextChange(): Promise<void> {
+  protected waitForMore(): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -71,5 +40,9 @@ export class SqliteAllSubscription implements AllSubscription {
       this.source.commits.on(done);
       this.wake = done;
     });
+  }
+
+  protected onEnd(): void {
+    this.source.ended(this);
   }
 }
