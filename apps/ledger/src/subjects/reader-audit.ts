@@ -51,12 +51,17 @@ export class ReaderAudit {
   /** The reader: the key's holder, and the purpose stated in x-purpose; a 400 when the purpose is missing or unknown. */
   reader(request: FastifyRequest): Reader {
     const stated = header(request, 'x-purpose');
-    const purpose = stated === undefined ? undefined
-      : stated === OVERSIGHT_PURPOSE.code || stated === OVERSIGHT_PURPOSE.slug ? OVERSIGHT_PURPOSE
-        : this.catalog.resolvePurpose(this.config.owner, stated);
     if (stated === undefined) throw LedgerError.invalid([{ field: 'x-purpose', reason: "is required: why this subject's data is read" }]);
+    const purpose = this.statedPurpose(stated);
     if (!purpose) throw LedgerError.invalid([{ field: 'x-purpose', reason: `unknown purpose ${JSON.stringify(stated)}: a register purpose (e.g. P01) or OVERSIGHT` }]);
-    return { actor: actorOf(request), purpose: { code: purpose.code, slug: purpose.slug } };
+    return { actor: actorOf(request), purpose };
+  }
+
+  /** A purpose a reader may state: OVERSIGHT (internal control) or a purpose of the owner's register, by code or slug. */
+  statedPurpose(stated: string): Reader['purpose'] | null {
+    const purpose = stated === OVERSIGHT_PURPOSE.code || stated === OVERSIGHT_PURPOSE.slug ? OVERSIGHT_PURPOSE
+      : this.catalog.resolvePurpose(this.config.owner, stated);
+    return purpose ? { code: purpose.code, slug: purpose.slug } : null;
   }
 
   /** Appends the read to the subject's stream, behind whatever this process is appending there too. */

@@ -61,7 +61,8 @@ export class PersonController {
     const form = fieldsOf(request.body);
     const iin = (form.iin ?? '').trim();
     const check = checkIin(iin);
-    const purpose = this.choices.readPurpose(given(form, 'purpose'));
+    const stated = given(form, 'purpose');
+    const purpose = stated === undefined ? null : this.audit.statedPurpose(stated);
     const purposes = this.choices.readPurposes(view.lang);
     if (!check.valid || !purpose) {
       void reply.status(400);
@@ -142,7 +143,7 @@ export class PersonController {
   private reader(request: FastifyRequest, subjectId: string, tab: PersonTab, reply: FastifyReply): Reader | string {
     if (!SUBJECT_ID_PATTERN.test(subjectId)) throw LedgerError.invalid([{ field: 'subjectId', reason: 'must be 64 lowercase hex characters' }]);
     const stated = given(fieldsOf(request.query), 'purpose');
-    const purpose = this.choices.readPurpose(stated);
+    const purpose = stated === undefined ? null : this.audit.statedPurpose(stated);
     if (purpose) return { actor: actorOf(request), purpose };
     const view = this.view(request);
     if (stated !== undefined) void reply.status(400);

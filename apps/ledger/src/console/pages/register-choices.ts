@@ -5,7 +5,6 @@ import { RegisterCatalog, type Lang } from '@derbes/register';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
 import { registerNames } from '../../reports/register-names';
-import type { Reader } from '../../subjects/reader-audit';
 import type { Option } from '../views/forms';
 
 /**
@@ -38,14 +37,6 @@ export class RegisterChoices {
   readPurposes(lang: Lang): Option[] {
     const oversight = registerNames(this.catalog, this.owner, lang).purpose(OVERSIGHT_PURPOSE.code) ?? OVERSIGHT_PURPOSE.code;
     return [{ value: OVERSIGHT_PURPOSE.code, label: oversight }, ...this.purposes(lang)];
-  }
-
-  /** A stated purpose as the reader audit records it (the same rule as the API's x-purpose); null when unknown. */
-  readPurpose(code: string | undefined): Reader['purpose'] | null {
-    if (code === undefined) return null;
-    if (code === OVERSIGHT_PURPOSE.code) return { code: OVERSIGHT_PURPOSE.code, slug: OVERSIGHT_PURPOSE.slug };
-    const purpose = this.catalog.resolvePurpose(this.owner, code);
-    return purpose ? { code: purpose.code, slug: purpose.slug } : null;
   }
 
   operations(lang: Lang): Option[] {
