@@ -127,4 +127,25 @@ describe('actor-activity projection', () => {
     expect(unusualActivityIn(tables, { from: '2026-11-20', to: '2026-11-20', unit: 'operations' })).toEqual([]);
     expect(unusualActivityIn(tables, { from: '2026-11-19', to: '2026-11-19' })).toEqual([]);
   });
+
+  it("reads the per-subject, operation and category rows by primary key from the scope's actor-days, never by scanning those tables", () => {
+    const { tables, apply } = readModel();
+    for (let d = 1; d <= 9; d++) apply({ actor: 'hr-1', subject: `s${d}`, occurredAt: `2026-11-0${d}T05:00:00Z` }, { actor: 'hr-2', subject: `t${d}`, occurredAt: `2026-11-0${d}T05:00:00Z` });
+    const prepared: string[] = [];
+    const db = new Proxy(tables.db, {
+      get(target, property) {
+        if (property === 'prepare') return (sql: string) => { prepared.push(sql); return target.prepare(sql); };
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const scope = { from: '2026-11-03', to: '2026-11-04' };
+    expect(actorActivitySummaries({ db, table: tables.table }, scope).map((a) => [a.actorId, a.subjects])).toEqual([['hr-1', 2], ['hr-2', 2]]);
+    const joins = prepared.filter((sql) => sql.includes(' JOIN '));
+    expect(joins).toHaveLength(3);
+    for (const sql of joins) {
+      const plan = tables.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(scope).map((row) => (row as { detail: string }).detail);
+      expect({ sql, scans: plan.filter((detail) => /^SCAN [soc]\b/.test(detail)) }).toEqual({ sql, scans: [] });
+    }
+  });
 });

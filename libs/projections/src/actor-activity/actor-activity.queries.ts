@@ -55,8 +55,10 @@ function scopeWhere(scope: ActorActivityScope): { where: string; params: Params 
 export function actorActivitySummaries(tables: ReadModelTables, scope: ActorActivityScope): ActorActivitySummary[] {
   const { where, params } = scopeWhere(scope);
   const days = `"${tables.table('days')}" d`;
+  // CROSS JOIN keeps the scope's actor-days as the outer loop, each finding its rows by primary key. Left to itself,
+  // SQLite scanned the whole per-subject table instead (386 ms for 30 days of a 1,000,000-event ledger, against 44).
   const joined = (table: string, alias: string) =>
-    `${days} JOIN "${tables.table(table)}" ${alias} ON ${alias}.actor_id = d.actor_id AND ${alias}.day = d.day WHERE ${where}`;
+    `${days} CROSS JOIN "${tables.table(table)}" ${alias} ON ${alias}.actor_id = d.actor_id AND ${alias}.day = d.day WHERE ${where}`;
   // SQLite takes the bare columns unit and role from the row holding MAX(d.day): the latest day of the scope.
   const actors = all<{ actor_id: string; unit: string; role: string; records: number; sensitive: number }>(tables,
     `SELECT d.actor_id, d.unit, d.role, MAX(d.day) AS last_day, SUM(d.records) AS records, SUM(d.sensitive) AS sensitive
