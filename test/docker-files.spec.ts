@@ -209,6 +209,11 @@ describe.each(composeFiles)('docker/%s', (file) => {
     const [, megabytes] = /client_max_body_size (\d+)m;/.exec(conf) ?? [];
     for (const [name] of ledgers) expect(Number(megabytes) * 1024 * 1024).toBeGreaterThanOrEqual(configs.get(name)!.config.bodyLimitBytes);
     expect(String(gateway!.ports[0]).split(':').at(-1)).toBe(/listen (\d+);/.exec(conf)?.[1]);
+    // Each replica believes the gateway's X-Forwarded-* (the console's Secure cookie, clients' addresses), and only it.
+    const gatewayAddress = gateway!.networks.cluster.ipv4_address as string;
+    const firstDynamic = Number(String(compose.networks.cluster.ipam.config[0].ip_range).split('/')[0]!.split('.').at(-1));
+    expect(Number(gatewayAddress.split('.').at(-1))).toBeLessThan(firstDynamic);
+    for (const [name] of ledgers) expect(configs.get(name)!.config.trustProxy).toEqual([gatewayAddress]);
   });
 });
 

@@ -5,6 +5,15 @@ import { ConfigError, loadConfig } from './ledger-config';
 import { resolvePseudonymKey } from './pseudonym-key';
 
 describe('loadConfig', () => {
+  it('believes no proxy by default, and the addresses and ranges DERBES_TRUST_PROXY lists', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ DERBES_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ DERBES_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,fd00::/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
+    for (const bad of ['on', 'gateway', '10.0.0.0/33', '10.0.0.0/8/1', '300.1.1.1']) {
+      expect(() => loadConfig({ DERBES_TRUST_PROXY: bad })).toThrow(`DERBES_TRUST_PROXY: "${bad}" is not an IP address or CIDR range`);
+    }
+  });
+
   it('defaults to ./data, port 3000, the embedded store and owner mineco', () => {
     const config = loadConfig({}, '/srv/derbes');
     expect(config).toMatchObject({

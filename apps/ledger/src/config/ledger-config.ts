@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { EsdbLocationError, isEsdbLocation, parseEsdbLocation } from '@derbes/event-store';
 import { REQUEST_KINDS, SYSTEM_CODE_PATTERN, type RequestKind } from '@derbes/ledger';
@@ -55,6 +56,12 @@ export interface LedgerConfig {
   readonly reportShowsWithheld: boolean;
   /** Requests a second per API key (or subject link), bursts up to twice that (DERBES_RATE_LIMIT, default 5000). */
   readonly rateLimitPerSecond: number;
+  /**
+   * The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (DERBES_TRUST_PROXY: addresses or CIDR
+   * ranges, comma separated; default off). Behind a TLS-terminating gateway this is what marks the console's
+   * cookie Secure and gives the sign-in throttle the client's address; a header from anyone else is ignored.
+   */
+  readonly trustProxy: readonly string[] | false;
   /** The systems expected to report and how long each may stay silent (DERBES_SOURCE_SYSTEMS, default `*=1d`). */
   readonly sourceSystems: SourceSystemsSetting;
   /**
@@ -103,6 +110,22 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function proxies(env: Env, name: string): readonly string[] | false {
+  const raw = env[name]?.trim();
+  if (!raw || raw === 'off') return false;
+  return raw.split(',').map((part) => {
+    const entry = part.trim();
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new ConfigError(name, `"${entry}" is not an IP address or CIDR range (e.g. 10.0.0.0/8 or 127.0.0.1), nor off`);
+    }
+    return entry;
+  });
 }
 
 function key(env: Env, name: string): Buffer | null {
@@ -210,6 +233,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     reportShowsActors: onOff(env, 'DERBES_REPORT_SHOW_ACTORS', false),
     reportShowsWithheld: onOff(env, 'DERBES_REPORT_SHOW_WITHHELD', false),
     rateLimitPerSecond: integer(env, 'DERBES_RATE_LIMIT', 5000, 1, 1_000_000),
+    trustProxy: proxies(env, 'DERBES_TRUST_PROXY'),
     sourceSystems: sourceSystems(env, 'DERBES_SOURCE_SYSTEMS'),
     treeHeadIntervalSeconds: interval(env, 'DERBES_TREE_HEAD_INTERVAL', '5m'),
     treeHeadSigner: onOff(env, 'DERBES_TREE_HEAD_SIGNER', true),

@@ -32,6 +32,8 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
   const startup = loadStartupData(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    // Only the configured gateways' X-Forwarded-* are believed (request.protocol, request.ip).
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     logger: false,
     // A JSON key "__proto__" or "constructor.prototype" is refused as a whole request, not stripped.
     onProtoPoisoning: 'error',
