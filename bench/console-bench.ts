@@ -6,9 +6,8 @@
  * Environment: BENCH_EVENTS, BENCH_CONSOLE_RUNS (timed requests per page, default 30).
  */
 import 'reflect-metadata';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
@@ -19,6 +18,7 @@ import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { FRESH_WAIT_MS, OVERVIEW_TTL_MS, OverviewFigures } from '../apps/ledger/src/console/pages/overview-figures';
 import { createApp } from '../apps/ledger/src/http/create-app';
 import { generateLedger } from './projections-bench';
+import { runStandalone } from './standalone';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_CONSOLE_RUNS ?? 30);
@@ -138,18 +138,4 @@ export async function consoleBenchmarks(options: { work: string; emit: (line: st
   }
 }
 
-if (require.main === module) {
-  const root = resolve(__dirname, '../..');
-  mkdirSync(join(root, 'data'), { recursive: true });
-  const work = mkdtempSync(join(root, 'data', 'bench-'));
-  console.log(`# Derbes console benchmark, ${new Date().toISOString()}`);
-  console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
-  console.log('| measure | value | ceiling measured in this run | of ceiling | target | |');
-  console.log('|---|---|---|---|---|---|');
-  consoleBenchmarks({ work, emit: (l) => console.log(l) })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    })
-    .finally(() => rmSync(work, { recursive: true, force: true }));
-}
+if (require.main === module) runStandalone('console', 'value', consoleBenchmarks);

@@ -6,9 +6,9 @@
  * Time: generation ~2-3 min at 1,000,000 events, then the two reads. Disk: ~1.1 KB per event, removed at the end.
  */
 import 'reflect-metadata';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ANY, SqliteEventStore, type JsonObject } from '@derbes/event-store';
 import {
@@ -18,6 +18,7 @@ import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { verifyLedger } from '../apps/cli/src/verify.command';
 import { hashedPages } from '../apps/cli/src/verify-pages';
 import { generateLedger, rawReadRate as readRate } from './projections-bench';
+import { runStandalone } from './standalone';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const HEAD_EVERY = 100_000;
@@ -95,19 +96,4 @@ export async function integrityBenchmarks(options: IntegrityBenchOptions): Promi
   }
 }
 
-if (require.main === module) {
-  const root = resolve(__dirname, '../..');
-  mkdirSync(join(root, 'data'), { recursive: true });
-  const work = mkdtempSync(join(root, 'data', 'bench-'));
-  console.log(`# Derbes integrity benchmark, ${new Date().toISOString()}`);
-  console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, data on ${work}\n`);
-  console.log('| measure | per second | ceiling measured in this run | of ceiling | target | |');
-  console.log('|---|---|---|---|---|---|');
-  integrityBenchmarks({ work, emit: (l) => console.log(l) })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    })
-    .finally(() => rmSync(work, { recursive: true, force: true }));
-}
-
+if (require.main === module) runStandalone('integrity', 'per second', integrityBenchmarks);

@@ -15,9 +15,8 @@
  * Disk: ~1.1 KB per event for the log and ~2 KB for the read models, removed at the end.
  */
 import 'reflect-metadata';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { ANY, SqliteEventStore, type AppendOperation, type JsonObject } from '@derbes/event-store';
@@ -49,6 +48,7 @@ import { ledgerProjections } from '../apps/ledger/src/projections.provider';
 import { startServer } from './http-bench';
 import { reportLatency } from './report-bench';
 import { employeeIins, recordJson, rng } from './workload';
+import { runStandalone } from './standalone';
 
 export interface ProjectionBenchOptions {
   /** Repository root (dist/ is under it). */
@@ -604,18 +604,4 @@ async function rebuildAndQuery(dir: string, options: ProjectionBenchOptions): Pr
   }
 }
 
-if (require.main === module) {
-  const root = resolve(__dirname, '../..');
-  mkdirSync(join(root, 'data'), { recursive: true });
-  const work = mkdtempSync(join(root, 'data', 'bench-'));
-  console.log(`# Derbes projections benchmark, ${new Date().toISOString()}`);
-  console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, data on ${work}\n`);
-  console.log('| measure | per second | ceiling measured in this run | of ceiling | target | |');
-  console.log('|---|---|---|---|---|---|');
-  projectionBenchmarks({ root, work, emit: (l) => console.log(l) })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    })
-    .finally(() => rmSync(work, { recursive: true, force: true }));
-}
+if (require.main === module) runStandalone('projections', 'per second', projectionBenchmarks);
