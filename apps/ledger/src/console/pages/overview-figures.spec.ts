@@ -96,4 +96,27 @@ describe('OverviewFigures', () => {
     await q.releaseAll();
     expect((await overview.get('kk')).asOf).toBe('2026-11-25T12:00:03.000Z');
   });
+
+  it('makes the start-up figures again a little later while the read models are still being built', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      const q = heldQueries();
+      const overview = figures(q.bus);
+      overview.onApplicationBootstrap();
+      expect(q.waiting()).toBe(15);
+      await q.failAll();
+      await jest.advanceTimersByTimeAsync(4_999);
+      expect(q.waiting()).toBe(0);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(q.waiting()).toBe(15);
+      await q.releaseAll();
+      // They are there as a fallback: a load asks for fresh ones and, not getting them in time, shows these.
+      const load = overview.get('en');
+      expect(q.waiting()).toBe(5);
+      await jest.advanceTimersByTimeAsync(FRESH_WAIT_MS);
+      expect((await load).asOf).toMatch(/^2026-11-25T12:00:0[3-5]\.000Z$/);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

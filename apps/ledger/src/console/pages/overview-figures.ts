@@ -18,6 +18,8 @@ export const OVERVIEW_TIMER = 'OVERVIEW_TIMER';
 /** How long a load waits for fresh figures before it takes the last ones. */
 export const FRESH_WAIT_MS = 100;
 const LANGS: readonly Lang[] = ['kk', 'ru', 'en'];
+const WARM_UP_TRIES = 12;
+const WARM_UP_RETRY_MS = 5_000;
 
 export interface OverviewAggregates {
   readonly from: string;
@@ -55,13 +57,18 @@ export class OverviewFigures implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.runProjections) return;
-    for (const lang of LANGS) {
-      this.compute(lang).then(
-        (figures) => { if (!this.cache.has(lang)) this.cache.set(lang, { madeAt: -Infinity, figures }); },
-        (error: unknown) => this.logger.warn(`the overview's figures could not be computed at start-up: ${String(error)}`),
-      );
-    }
+    if (this.config.runProjections) for (const lang of LANGS) this.warmUp(lang, WARM_UP_TRIES);
+  }
+
+  /** Read models still being built at start-up refuse the queries: try again a little later, a few times, quietly. */
+  private warmUp(lang: Lang, tries: number): void {
+    this.compute(lang).then(
+      (figures) => { if (!this.cache.has(lang)) this.cache.set(lang, { madeAt: -Infinity, figures }); },
+      (error: unknown) => {
+        if (tries > 1) setTimeout(() => this.warmUp(lang, tries - 1), WARM_UP_RETRY_MS).unref();
+        else this.logger.debug(`the overview's start-up figures were not made: ${String(error)}`);
+      },
+    );
   }
 
   get(lang: Lang): Promise<OverviewAggregates> {
