@@ -15,7 +15,7 @@ import { ProjectionRunner } from '@derbes/projections';
 import { ApiKeys } from '../apps/ledger/src/auth/api-keys';
 import { Clock } from '../apps/ledger/src/clock';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
-import { FRESH_WAIT_MS, OVERVIEW_TTL_MS, OverviewFigures } from '../apps/ledger/src/console/pages/overview-figures';
+import { OVERVIEW_TTL_MS, OverviewFigures } from '../apps/ledger/src/console/pages/overview-figures';
 import { createApp } from '../apps/ledger/src/http/create-app';
 import { generateLedger } from './projections-bench';
 import { runStandalone } from './standalone';
@@ -105,7 +105,7 @@ export async function consoleBenchmarks(options: { work: string; emit: (line: st
       const quarter = 'from=2026-08-23&to=2026-11-20';
       const month = 'from=2026-10-22&to=2026-11-20';
       const pages: readonly [string, string, string, string][] = [
-        ['overview (its aggregates made in the background)', '/console/overview', `/v1/reports/summary?${quarter}&groupBy=day,operation`, 'summary by day and operation, 90 days'],
+        ['overview (its aggregates already made)', '/console/overview', `/v1/reports/summary?${quarter}&groupBy=day,operation`, 'summary by day and operation, 90 days'],
         ['timeline of the subject with 1,000 events', `/console/subjects/${hot}/timeline?purpose=OVERSIGHT`, `/v1/subjects/${hot}/history?limit=50`, 'history, 50 entries'],
         ['data held by that subject', `/console/subjects/${hot}/inventory?purpose=OVERSIGHT`, `/v1/subjects/${hot}/inventory`, 'inventory'],
         ['requests', '/console/requests', '/v1/subject-requests', 'request queue'],
@@ -115,15 +115,15 @@ export async function consoleBenchmarks(options: { work: string; emit: (line: st
         ['summary by category, 30 days', `/console/summary?${month}&groupBy=category`, `/v1/reports/summary?${month}&groupBy=category`, 'summary by category'],
         ['integrity', '/console/integrity', '/v1/integrity/keys', 'public keys'],
       ];
-      // The overview's 90-day aggregates are made in the background (a load waits for fresh ones at most
-      // FRESH_WAIT_MS, then takes the last ones): what making them costs, beside the page loads below.
+      // The overview's 90-day aggregates: the first load of a language after a start waits for them; later loads
+      // take the last ones, and fresh ones are made after the answer when those are older: what making them costs.
       const figures = app.get(OverviewFigures);
       const cold = await timings(() => figures.compute('kk'));
       const summary = await timed(app, `/v1/reports/summary?${quarter}&groupBy=day,operation`, api);
       options.emit(`| console overview's aggregates made (three summaries over 90 days, violations, actor activity over 30 days), ${fmt(EVENTS)}-event ledger: ` +
-        `not a page load, made in the background every ${OVERVIEW_TTL_MS / 1000} s while the overview is looked at; a load waits for them at most ${FRESH_WAIT_MS} ms | ` +
+        `what the first overview load of a language after a start waits for; later loads take the last ones, made again after a load once ${OVERVIEW_TTL_MS / 1000} s old | ` +
         `p50 ${ms(cold.p50)} / p95 ${ms(cold.p95)} ms | API JSON, summary by day and operation, 90 days: p50 ${ms(summary.p50)} / p95 ${ms(summary.p95)} ms | ` +
-        `${Math.round((100 * cold.p50) / Math.max(summary.p50, 0.01))}% (p50) | | |`);
+        `${Math.round((100 * cold.p50) / Math.max(summary.p50, 0.01))}% (p50) | p50 < 200 ms | ${cold.p50 < 200 ? 'met' : 'MISSED (the first load after a start)'} |`);
       for (const [name, page, baseline, what] of pages) {
         const console_ = await timed(app, page, { cookie });
         const json = await timed(app, baseline, api);
