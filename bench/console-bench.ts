@@ -115,15 +115,15 @@ export async function consoleBenchmarks(options: { work: string; emit: (line: st
         ['summary by category, 30 days', `/console/summary?${month}&groupBy=category`, `/v1/reports/summary?${month}&groupBy=category`, 'summary by category'],
         ['integrity', '/console/integrity', '/v1/integrity/keys', 'public keys'],
       ];
-      // The overview's 90-day aggregates: the first load of a language after a start waits for them; later loads
-      // take the last ones, and fresh ones are made after the answer when those are older: what making them costs.
+      // The overview's 90-day aggregates are made at start-up and, on a large ledger, after a load's answer, never
+      // during a load: what making them costs, beside the page loads below.
       const figures = app.get(OverviewFigures);
       const cold = await timings(() => figures.compute('kk'));
       const summary = await timed(app, `/v1/reports/summary?${quarter}&groupBy=day,operation`, api);
       options.emit(`| console overview's aggregates made (three summaries over 90 days, violations, actor activity over 30 days), ${fmt(EVENTS)}-event ledger: ` +
-        `what the first overview load of a language after a start waits for; later loads take the last ones, made again after a load once ${OVERVIEW_TTL_MS / 1000} s old | ` +
+        `made at start-up, then after a load's answer once ${OVERVIEW_TTL_MS / 1000} s old and the log has moved; not a page load | ` +
         `p50 ${ms(cold.p50)} / p95 ${ms(cold.p95)} ms | API JSON, summary by day and operation, 90 days: p50 ${ms(summary.p50)} / p95 ${ms(summary.p95)} ms | ` +
-        `${Math.round((100 * cold.p50) / Math.max(summary.p50, 0.01))}% (p50) | p50 < 200 ms | ${cold.p50 < 200 ? 'met' : 'MISSED (the first load after a start)'} |`);
+        `${Math.round((100 * cold.p50) / Math.max(summary.p50, 0.01))}% (p50) | | |`);
       for (const [name, page, baseline, what] of pages) {
         const console_ = await timed(app, page, { cookie });
         const json = await timed(app, baseline, api);

@@ -1,82 +1,119 @@
 import type { QueryBus } from '@nestjs/cqrs';
+import type { ProjectionRunner } from '@derbes/projections';
 import { Clock } from '../../clock';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { OVERVIEW_TTL_MS, OverviewFigures } from './overview-figures';
+import { CHEAP_MS, OVERVIEW_TTL_MS, OverviewFigures } from './overview-figures';
 
-/** The read-model queries the figures run: answered at once (or failing, when told to), and counted. */
-function countedQueries() {
-  let asked = 0;
-  let failing = false;
+/**
+ * The read models as the figures see them: a log position that moves when something is recorded, queries that
+ * answer at that position and take `cost` ms of the timer each (or fail, when told to), counted.
+ */
+function readModels() {
+  const state = { position: 1, cost: 1, failing: false, asked: 0, now: 0 };
   const bus = {
     execute: async () => {
-      asked++;
-      if (failing) throw new Error('the read model is being built');
-      return {};
+      state.asked++;
+      state.now += state.cost;
+      if (state.failing) throw new Error('the read model is being built');
+      return { position: state.position };
     },
   } as unknown as QueryBus;
-  return { bus, asked: () => asked, fail: (on: boolean) => { failing = on; } };
+  const runner = { position: () => state.position } as unknown as ProjectionRunner;
+  return { state, bus, runner };
 }
 
-/** Lets the event loop turn enough times for a whole computation (five queries, one per turn) to run. */
+/** Lets the event loop turn enough times for a whole making (five queries, one per turn) to run. */
 async function turns(n = 20): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 }
 
 describe('OverviewFigures', () => {
-  let clock: number;
   let second: number;
-  const figures = (bus: QueryBus) => new OverviewFigures(bus, new (class extends Clock {
+  const figures = (m: ReturnType<typeof readModels>) => new OverviewFigures(m.bus, new (class extends Clock {
     override now() { return new Date(Date.UTC(2026, 10, 25, 12, 0, second++)); }
-  })(), { utcOffsetMinutes: 300 } as LedgerConfig, () => clock);
-  beforeEach(() => { clock = 0; second = 0; });
+  })(), { utcOffsetMinutes: 300, runProjections: true } as LedgerConfig, m.runner, () => m.state.now);
+  beforeEach(() => { second = 0; });
 
-  it('makes them on the first load, one query per turn of the event loop, and reuses them while fresh', async () => {
-    const q = countedQueries();
-    const overview = figures(q.bus);
+  it('makes them on the first load, one query per turn of the event loop, and keeps them while nothing is recorded', async () => {
+    const m = readModels();
+    const overview = figures(m);
     const first = overview.get('en');
     await turns(1);
-    expect(q.asked()).toBe(1);
+    expect(m.state.asked).toBe(1);
     const a = await first;
-    expect(q.asked()).toBe(5);
+    expect(m.state.asked).toBe(5);
     expect(a.asOf).toBe('2026-11-25T12:00:00.000Z');
-    clock = OVERVIEW_TTL_MS - 1;
+    m.state.now += 10 * OVERVIEW_TTL_MS;
     expect(await overview.get('en')).toBe(a);
     await turns();
-    expect(q.asked()).toBe(5);
+    expect(m.state.asked).toBe(5);
   });
 
-  it('answers a load with the last figures at once when they are older, and has fresh ones made once, after it, for the next', async () => {
-    const q = countedQueries();
-    const overview = figures(q.bus);
+  it('makes them anew for a load after a change when they are cheap to make (a small ledger)', async () => {
+    const m = readModels();
+    const overview = figures(m);
+    await overview.get('en');
+    m.state.position = 2;
+    const fresh = await overview.get('en');
+    expect(fresh.asOf).toBe('2026-11-25T12:00:01.000Z');
+    expect(fresh.perDay.position).toBe(2);
+  });
+
+  it('on a large ledger answers with the last ones at once, and once they are old has fresh ones made after the answer', async () => {
+    const m = readModels();
+    m.state.cost = CHEAP_MS; // five queries: well over CHEAP_MS
+    const overview = figures(m);
     const a = await overview.get('en');
-    clock = OVERVIEW_TTL_MS;
+    m.state.position = 2;
+    expect(await overview.get('en')).toBe(a);
+    await turns();
+    expect(m.state.asked).toBe(5);
+
+    m.state.now += OVERVIEW_TTL_MS;
     const [x, y] = await Promise.all([overview.get('en'), overview.get('en')]);
     expect([x, y]).toEqual([a, a]);
-    expect(q.asked()).toBe(5);
+    expect(m.state.asked).toBe(5);
     await turns();
-    expect(q.asked()).toBe(10);
-    expect((await overview.get('en')).asOf).toBe('2026-11-25T12:00:01.000Z');
+    expect(m.state.asked).toBe(10);
+    expect((await overview.get('en')).perDay.position).toBe(2);
   });
 
-  it('keeps the last figures when fresh ones cannot be made, and tries again on a later load', async () => {
-    const q = countedQueries();
-    const overview = figures(q.bus);
+  it('keeps the last ones when fresh ones cannot be made, and tries again on a later load', async () => {
+    const m = readModels();
+    m.state.cost = CHEAP_MS;
+    const overview = figures(m);
     const a = await overview.get('kk');
-    clock = OVERVIEW_TTL_MS;
-    q.fail(true);
+    m.state.position = 2;
+    m.state.now += OVERVIEW_TTL_MS;
+    m.state.failing = true;
     expect(await overview.get('kk')).toBe(a);
     await turns();
     expect(await overview.get('kk')).toBe(a);
-    q.fail(false);
+    m.state.failing = false;
     await turns();
-    expect((await overview.get('kk')).asOf).not.toBe(a.asOf);
+    expect((await overview.get('kk')).perDay.position).toBe(2);
   });
 
-  it('makes each language apart, and only those looked at', async () => {
-    const q = countedQueries();
-    const overview = figures(q.bus);
-    const [kk, ru] = await Promise.all([overview.get('kk'), overview.get('ru')]);
-    expect(kk.asOf).not.toBe(ru.asOf);
-    expect(q.asked()).toBe(10);
+  it('makes every language at start-up, again 5 s later while the read models are still being built', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    try {
+      const m = readModels();
+      m.state.failing = true;
+      const overview = figures(m);
+      overview.onApplicationBootstrap();
+      await turns();
+      expect(m.state.asked).toBe(3); // each language's first query failed
+      m.state.failing = false;
+      await jest.advanceTimersByTimeAsync(4_999);
+      expect(m.state.asked).toBe(3);
+      await jest.advanceTimersByTimeAsync(1);
+      await turns();
+      expect(m.state.asked).toBe(18);
+      // Made: a load gets them without a query.
+      await overview.get('ru');
+      expect(m.state.asked).toBe(18);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
