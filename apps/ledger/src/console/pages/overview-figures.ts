@@ -19,7 +19,8 @@ export const OVERVIEW_TIMER = 'OVERVIEW_TIMER';
 /** Figures that took less than this to make are made anew for every load after a change (a small ledger). */
 export const CHEAP_MS = 150;
 const LANGS: readonly Lang[] = ['kk', 'ru', 'en'];
-const WARM_UP_TRIES = 12;
+/** Start-up figures are tried again every WARM_UP_RETRY_MS for up to an hour: a rebuild of the read models takes minutes. */
+const WARM_UP_TRIES = 720;
 const WARM_UP_RETRY_MS = 5_000;
 
 export interface OverviewAggregates {
