@@ -2,20 +2,19 @@ import type { QueryBus } from '@nestjs/cqrs';
 import type { ProjectionRunner } from '@derbes/projections';
 import { Clock } from '../../clock';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { CHEAP_MS, OVERVIEW_TTL_MS, OverviewFigures } from './overview-figures';
+import { CHEAP_RECORDS, OVERVIEW_TTL_MS, OverviewFigures } from './overview-figures';
 
 /**
  * The read models as the figures see them: a log position that moves when something is recorded, queries that
- * answer at that position and take `cost` ms of the timer each (or fail, when told to), counted.
+ * answer at that position with `records` in the period (or fail, when told to), counted.
  */
 function readModels() {
-  const state = { position: 1, cost: 1, failing: false, asked: 0, now: 0 };
+  const state = { position: 1, records: 10, failing: false, asked: 0, now: 0 };
   const bus = {
     execute: async () => {
       state.asked++;
-      state.now += state.cost;
       if (state.failing) throw new Error('the read model is being built');
-      return { position: state.position };
+      return { position: state.position, totals: { records: state.records, subjects: 1 } };
     },
   } as unknown as QueryBus;
   const runner = { position: () => state.position } as unknown as ProjectionRunner;
@@ -59,9 +58,21 @@ describe('OverviewFigures', () => {
     expect(fresh.perDay.position).toBe(2);
   });
 
+  it('on a small ledger does not show figures that were being made when the latest record came: it makes them again', async () => {
+    const m = readModels();
+    const overview = figures(m);
+    await overview.get('en');
+    m.state.position = 2;
+    m.state.now += OVERVIEW_TTL_MS;
+    const load = overview.get('en'); // starts making them at position 2
+    await turns(2);
+    m.state.position = 3; // a record lands while they are being made
+    expect((await load).perDay.position).toBe(3);
+  });
+
   it('on a large ledger answers with the last ones at once, and once they are old has fresh ones made after the answer', async () => {
     const m = readModels();
-    m.state.cost = CHEAP_MS; // five queries: well over CHEAP_MS
+    m.state.records = CHEAP_RECORDS;
     const overview = figures(m);
     const a = await overview.get('en');
     m.state.position = 2;
@@ -80,7 +91,7 @@ describe('OverviewFigures', () => {
 
   it('keeps the last ones when fresh ones cannot be made, and tries again on a later load', async () => {
     const m = readModels();
-    m.state.cost = CHEAP_MS;
+    m.state.records = CHEAP_RECORDS;
     const overview = figures(m);
     const a = await overview.get('kk');
     m.state.position = 2;
