@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadOrCreateSigningKeys, loadPublicKeys, signTreeHead } from '@derbes/integrity';
+import { readVerificationRecord } from '../apps/ledger/src/integrity/verification-record';
 import { childEnv, runCli } from './support/child-server';
 import { IIN, OTHER_IIN, aRecord, startTestApp } from './support/test-app';
 
@@ -61,6 +62,8 @@ describe('derbes verify', () => {
     expect(stdout).toMatch(/2 subjects' chains, .* 2 signed tree heads \(1 public key\), leaves compared with the server's tree/);
     expect(stdout).toContain(`latest head: size ${heads[1]!.treeSize} at position ${heads[1]!.position}`);
     expect(code).toBe(0);
+    // Kept for the console's integrity page.
+    expect(readVerificationRecord(env.DERBES_DATA_DIR as string)).toMatchObject({ ok: true, events: expect.any(Number), headsChecked: 2, firstDisagreement: null });
   }, 60_000);
 
   it('names an event whose data was altered, by its position', async () => {
@@ -72,6 +75,7 @@ describe('derbes verify', () => {
     expect(firstFinding(stdout)).toMatch(new RegExp(`^root-mismatch: .*the event at position ${target} differs from the one the server added`));
     expect(stdout).toMatch(/chain-break: subject-[0-9a-f]{64} revision \d+ .*the event at position \d+ was altered/);
     expect(code).toBe(1);
+    expect(readVerificationRecord(env.DERBES_DATA_DIR as string)).toMatchObject({ ok: false, firstDisagreement: { position: target, kind: 'root-mismatch' } });
   }, 60_000);
 
   it('names a dropped event', async () => {

@@ -11,6 +11,7 @@ import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { readModelPath } from '../../ledger/src/projections.provider';
 import { ProgressLine, formatSeconds } from './progress';
 import { hashedPages } from './verify-pages';
+import { writeVerificationRecord } from '../../ledger/src/integrity/verification-record';
 
 export interface VerifyOptions {
   /** A JSON array of public keys (as GET /v1/integrity/keys serves them) instead of `<dataDir>/integrity-keys`. */
@@ -70,6 +71,11 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
     });
     progress.update(report.events, last);
     progress.finish();
+    const first = report.findings[0];
+    writeVerificationRecord(config.dataDir, {
+      verifiedAt: new Date().toISOString(), ok: report.ok, events: report.events, headsChecked: report.headsChecked, rootHash: report.rootHash,
+      firstDisagreement: first ? { position: first.position, kind: first.kind, message: first.message } : null,
+    });
     return { ok: report.ok, lines: describe(report, (Date.now() - started) / 1000, publicKeys.length, copy !== undefined) };
   } finally {
     copy?.close();

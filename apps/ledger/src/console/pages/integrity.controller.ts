@@ -10,10 +10,11 @@ import { LedgerError } from '../../ledger-errors';
 import { viewOf } from '../http/console-context';
 import { ConsolePages } from '../http/console-pages.decorator';
 import { integrityPage } from '../views/integrity.page';
+import { readVerificationRecord } from '../../integrity/verification-record';
 
 /**
  * The log's integrity: the latest signed tree head and the keys that verify it (IntegrityLog, as the API's
- * /v1/integrity). No verification result is recorded by the ledger yet, and the page says so rather than invent one.
+ * /v1/integrity), and what `derbes verify` found last on this data directory (or that it has not run).
  */
 @ConsolePages()
 @Allow(['official', 'auditor'])
@@ -31,6 +32,7 @@ export class IntegrityPageController {
       if (error instanceof LedgerError && (error.code === 'tree_head_not_found' || error.code === 'projection_building')) return null;
       throw error;
     });
-    return integrityPage(viewOf(request, this.config.utcOffsetMinutes), head, this.integrity.publicKeys(), await this.store.lastPosition());
+    return integrityPage(viewOf(request, this.config.utcOffsetMinutes), head, this.integrity.publicKeys(), await this.store.lastPosition(),
+      readVerificationRecord(this.config.dataDir));
   }
 }

@@ -5,8 +5,9 @@ import { t } from '../i18n/console-i18n';
 import { html } from './html';
 import { layout } from './layout';
 import type { View } from './view';
+import type { VerificationRecord } from '../../integrity/verification-record';
 
-export function integrityPage(view: View, head: StoredTreeHead | null, keys: readonly PublicKeyInfo[], logPosition: number): string {
+export function integrityPage(view: View, head: StoredTreeHead | null, keys: readonly PublicKeyInfo[], logPosition: number, verification: VerificationRecord | null): string {
   const lang = view.lang;
   return layout(view, {
     title: t(lang, 'integrity.title'),
@@ -21,7 +22,13 @@ export function integrityPage(view: View, head: StoredTreeHead | null, keys: rea
       <dt>${t(lang, 'integrity.keyId')}</dt><dd class="hash">${head.keyId}</dd>
       <dt>${t(lang, 'integrity.position')}</dt><dd>${head.position}</dd></dl>` : html`<p>${t(lang, 'integrity.noHead')}</p>`}
     <h2>${t(lang, 'integrity.verification')}</h2>
-    <p>${t(lang, 'integrity.noVerification')}</p>
+    ${verification ? html`<dl class="facts">
+      <dt>${t(lang, 'integrity.verifiedAt')}</dt><dd>${formatDateTime(verification.verifiedAt, lang, view.utcOffsetMinutes)} (${verification.verifiedAt})</dd>
+      <dt>${t(lang, 'integrity.verifiedResult')}</dt><dd>${t(lang, verification.ok ? 'integrity.verifiedOk' : 'integrity.verifiedFailed')}</dd>
+      <dt>${t(lang, 'integrity.verifiedEvents')}</dt><dd>${verification.events}</dd>
+      <dt>${t(lang, 'integrity.verifiedHeads')}</dt><dd>${verification.headsChecked}</dd>
+      ${verification.firstDisagreement ? html`<dt>${t(lang, 'integrity.firstDisagreement')}</dt><dd>${verification.firstDisagreement.position}: ${verification.firstDisagreement.kind}: ${verification.firstDisagreement.message}</dd>` : ''}</dl>`
+      : html`<p>${t(lang, 'integrity.noVerification')}</p>`}
     <h2>${t(lang, 'integrity.keys')}</h2>
     <ul>${keys.map((k) => html`<li><span class="hash">${k.keyId}</span> (v${k.version}, ${formatDateTime(k.createdAt, lang, view.utcOffsetMinutes)})</li>`)}</ul>`,
   });

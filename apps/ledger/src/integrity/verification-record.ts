@@ -1,0 +1,34 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What `derbes verify` found last, kept for the console's integrity page: when, how much, and where it first failed. */
+export interface VerificationRecord {
+  readonly verifiedAt: string;
+  readonly ok: boolean;
+  readonly events: number;
+  readonly headsChecked: number;
+  readonly rootHash: string;
+  readonly firstDisagreement: { readonly position: number; readonly kind: string; readonly message: string } | null;
+}
+
+const FILE = 'last-verification.json';
+
+/** Replaces the record in the data directory whole (written beside it, then renamed): a reader never sees half. */
+export function writeVerificationRecord(dataDir: string, record: VerificationRecord): void {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, FILE);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The last record, or null when `derbes verify` has not run on this data directory (or left something unreadable). */
+export function readVerificationRecord(dataDir: string): VerificationRecord | null {
+  const path = join(dataDir, FILE);
+  if (!existsSync(path)) return null;
+  try {
+    const record = JSON.parse(readFileSync(path, 'utf8')) as VerificationRecord;
+    return typeof record.ok === 'boolean' && typeof record.verifiedAt === 'string' ? record : null;
+  } catch {
+    return null;
+  }
+}
