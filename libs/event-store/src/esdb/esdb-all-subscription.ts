@@ -3,7 +3,7 @@ import { CatchUpSubscription } from '../catch-up-subscription';
 import { StoreUnavailableError } from '../errors';
 import { isTransient } from './esdb-errors';
 import type { LedgerIndex } from './ledger-index';
-import { backoffMs } from './retries';
+import { backoffMs, wakeablePause } from './retries';
 
 /** What a subscription needs from its store. */
 export interface SubscriptionSource {
@@ -65,13 +65,6 @@ export class EsdbAllSubscription extends CatchUpSubscription {
   }
 
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return wakeablePause(ms, (wake) => { this.wake = wake; });
   }
 }

@@ -1,7 +1,7 @@
 import { START, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
 import type { LedgerFilter } from './ledger-filter';
 import type { LedgerIndex } from './ledger-index';
-import { backoffMs } from './retries';
+import { backoffMs, wakeablePause } from './retries';
 
 /**
  * Keeps the index live: one catch-up subscription to `$all`, filtered on the server to the ledger's events, from
@@ -74,13 +74,6 @@ export class IndexFollower {
   }
 
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return wakeablePause(ms, (wake) => { this.wake = wake; });
   }
 }
