@@ -17,6 +17,7 @@ module.exports = {
     '^@derbes/projections$': '<rootDir>/libs/projections/src/index.ts',
     '^@derbes/reports$': '<rootDir>/libs/reports/src/index.ts',
     '^@derbes/integrity$': '<rootDir>/libs/integrity/src/index.ts',
+    '^@derbes/canonical-json$': '<rootDir>/libs/canonical-json/src/index.ts',
     '^@derbes/client$': '<rootDir>/libs/client/src/index.ts',
   },
   testTimeout: 30000,

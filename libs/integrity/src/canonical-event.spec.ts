@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalEventBytes, canonicalEventJson, chainHash, chainHashOfUnstored, chainJson, eventLeafHash, type CanonicalEvent } from './canonical-event';
-import { CanonicalJsonError, canonicalJson, canonicalJsonOfStored } from './canonical-json';
+import { CanonicalJsonError, canonicalJson, canonicalJsonOfStored } from '@derbes/canonical-json';
 import { leafHash } from './merkle';
 
 const event: CanonicalEvent = {

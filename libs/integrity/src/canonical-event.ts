@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { CanonicalJsonError, canonicalJson, canonicalJsonOfStored, type JsonObject } from './canonical-json';
+import { CanonicalJsonError, canonicalJson, canonicalJsonOfStored, type JsonObject } from '@derbes/canonical-json';
 
 /** The eight fields of a stored event (`RecordedEvent` of `@derbes/event-store` has this shape). */
 export interface CanonicalEvent {
@@ -106,9 +106,10 @@ export interface UnstoredChainedEvent extends Omit<ChainedEvent, 'data' | 'metad
 }
 
 /**
- * The chain hash the event will have once stored: `chainHash` of what JSON.stringify stores for its data and
- * metadata (canonicalJsonOfStored), without serialising and parsing them again.
+ * The chain hash the event will have once stored: `chainHash` of the canonical JSON of what JSON.stringify stores for
+ * its data and metadata, without serialising and parsing them again. `write` makes that text (canonicalJsonOfStored;
+ * the ledger passes keepStoredJson, so that the store writes the very text hashed here).
  */
-export function chainHashOfUnstored(event: UnstoredChainedEvent): string {
-  return hash('sha256', CHAIN_PREFIX_CHAR + chainText(event, (value) => canonicalJsonOfStored(value)), 'hex');
+export function chainHashOfUnstored(event: UnstoredChainedEvent, write: (value: object) => string = canonicalJsonOfStored): string {
+  return hash('sha256', CHAIN_PREFIX_CHAR + chainText(event, (value) => write(value as object)), 'hex');
 }

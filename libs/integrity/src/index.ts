@@ -1,6 +1,6 @@
 // The verifiable log (issue 6): canonical event bytes, the RFC 9162 Merkle tree and its proofs, the per-subject
 // chain and signed tree heads. CANONICAL.md is the contract for verifiers outside Derbes.
-export { CanonicalJsonError, canonicalJson, canonicalJsonOfStored, type JsonObject, type JsonValue } from './canonical-json';
+export { CanonicalJsonError, canonicalJson, canonicalJsonOfStored, type JsonObject, type JsonValue } from '@derbes/canonical-json';
 export {
   CHAIN_HASH_PREFIX, canonicalEventBytes, canonicalEventJson, chainHash, chainHashOfUnstored, chainJson, eventLeafHash,
   type CanonicalEvent, type ChainedEvent, type UnstoredChainedEvent,

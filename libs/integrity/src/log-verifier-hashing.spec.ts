@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
-import { canonicalJson, type JsonValue } from './canonical-json';
+import { canonicalJson, type JsonValue } from '@derbes/canonical-json';
 import { consistencyProof, merkleRoot } from './merkle';
 import { canonicalJsonFromText, hashEvent, hashStoredEvent } from './log-verifier-hashing';
 import { StreamingTree } from './log-verifier-tree';
@@ -62,6 +62,19 @@ describe('hashStoredEvent', () => {
     expect(hashStoredEvent(row).chainHash).toBe(chainHash(event));
     expect(hashStoredEvent({ ...row, data: '{ "z": 1, "a": {"b": [1,2], "y": "Қ\\n"}}' }).leafHash).toEqual(eventLeafHash(event));
     expect(hashStoredEvent({ ...row, streamId: 'api-keys' }).chainHash).toBeNull();
+  });
+
+  it('hashes canonical stored text (as the store writes it) as it is, to the same hashes, for 2,000 random events', () => {
+    expect(hashStoredEvent({ ...row, data: canonicalJson(event.data), metadata: canonicalJson(event.metadata) })).toEqual(hashEvent(event));
+    const next = rng(11);
+    for (let i = 0; i < 2000; i++) {
+      const data = { ...(randomValue(next, 1) as object), n: i } as Record<string, JsonValue>;
+      const metadata = { schemaVersion: 1, previousHash: i % 3 === 0 ? null : 'a'.repeat(64), extra: randomValue(next, 2) };
+      const random: CanonicalEvent = { ...event, data, metadata, position: i + 1, streamId: i % 5 === 0 ? 'api-keys' : event.streamId };
+      const expected = hashEvent(random);
+      expect(hashStoredEvent({ ...random, data: canonicalJson(data), metadata: canonicalJson(metadata) })).toEqual(expected);
+      expect(hashStoredEvent({ ...random, data: JSON.stringify(data), metadata: JSON.stringify(metadata) })).toEqual(expected);
+    }
   });
 
   it('marks an event whose data is not a JSON object as malformed and still gives it a leaf', () => {

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
-import { canonicalJson, type JsonObject } from './canonical-json';
+import { canonicalJson, isCanonicalJson, type JsonObject } from '@derbes/canonical-json';
 
 /** What the log verifier needs of one event: where it is, its stream link, and its two hashes. */
 export interface HashedEvent {
@@ -49,9 +49,10 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const str = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"');
 
 /**
- * The hashes of an event from its stored text, without parsing and re-writing `data`: `canonicalJsonFromText`
- * reorders the text's members (equal to canonicalJson(JSON.parse(text)), about twice as fast). An event whose data
- * or metadata is not a JSON object is hashed over its stored text and marked malformed.
+ * The hashes of an event from its stored text, without parsing and re-writing `data`. Text the store wrote is
+ * canonical already (isCanonicalJson proves it) and is hashed as it is; older text, written by JSON.stringify, has its
+ * members reordered by `canonicalJsonFromText` (equal to canonicalJson(JSON.parse(text)), about twice as fast). An
+ * event whose data or metadata is not a JSON object is hashed over its stored text and marked malformed.
  */
 export function hashStoredEvent(row: StoredEventText): HashedEvent {
   let data: string;
@@ -62,7 +63,7 @@ export function hashStoredEvent(row: StoredEventText): HashedEvent {
     const parsed: unknown = JSON.parse(row.metadata);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('metadata: not a JSON object');
     metadata = parsed as Record<string, unknown>;
-    metadataText = canonicalJson(metadata as JsonObject, 'metadata');
+    metadataText = isCanonicalJson(row.metadata) ? row.metadata : canonicalJson(metadata as JsonObject, 'metadata');
   } catch (error) {
     return {
       position: row.position, streamId: row.streamId, revision: row.revision, previousHash: undefined, chainHash: null,
@@ -70,28 +71,57 @@ export function hashStoredEvent(row: StoredEventText): HashedEvent {
       malformed: (error as Error).message,
     };
   }
-  const id = str(row.id);
-  const type = str(row.type);
-  const streamId = str(row.streamId);
-  const revision = '' + row.revision;
-  const leaf = '\u0000{"created":' + str(row.created) + ',"data":' + data + ',"id":' + id + ',"metadata":' + metadataText
-    + ',"position":' + row.position + ',"revision":' + revision + ',"streamId":' + streamId + ',"type":' + type + '}';
   const subject = row.streamId.startsWith(SUBJECT_STREAM_PREFIX);
+  const { leafHash, chainHash } = hashTexts(row, data, metadataText, subject);
   return {
     position: row.position,
     streamId: row.streamId,
     revision: row.revision,
     previousHash: Object.prototype.hasOwnProperty.call(metadata, 'previousHash') ? metadata.previousHash : undefined,
-    leafHash: hash('sha256', leaf, 'buffer'),
-    chainHash: subject
-      ? hash('sha256', '\u0002{"data":' + data + ',"id":' + id + ',"metadata":' + metadataText + ',"revision":' + revision
-        + ',"streamId":' + streamId + ',"type":' + type + '}', 'hex')
-      : null,
+    leafHash,
+    chainHash,
   };
 }
 
+// The leaf's and the chain's canonical bytes are written into one reused buffer: data and metadata are encoded once
+// and copied into the chain's bytes, and neither text is concatenated into a new string (measured: about half the
+// time of hashing the two concatenated strings, and much less garbage).
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/** The leaf hash (CANONICAL.md, "Canonical event bytes") and, for a subject's event, the chain hash (hex). */
+function hashTexts(row: StoredEventText, data: string, metadata: string, subject: boolean): { leafHash: Buffer; chainHash: string | null } {
+  const id = str(row.id);
+  const type = str(row.type);
+  const streamId = str(row.streamId);
+  const tail = ',"revision":' + row.revision + ',"streamId":' + streamId + ',"type":' + type + '}';
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; the leaf and the chain each hold data, metadata and the short fields.
+  const most = 6 * (data.length + metadata.length + tail.length + id.length + row.created.length + 64);
+  if (scratch.length < most) scratch = Buffer.allocUnsafe(most);
+  const b = scratch;
+  let n = b.write('\u0000{"created":' + str(row.created) + ',"data":', 0);
+  const dataAt = n;
+  n += b.write(data, n);
+  const dataEnd = n;
+  n += b.write(',"id":' + id + ',"metadata":', n);
+  const metadataAt = n;
+  n += b.write(metadata, n);
+  const metadataEnd = n;
+  n += b.write(',"position":' + row.position + tail, n);
+  const leafHash = hash('sha256', b.subarray(0, n), 'buffer');
+  if (!subject) return { leafHash, chainHash: null };
+  const start = n;
+  n += b.write('\u0002{"data":', n);
+  n += b.copy(b, n, dataAt, dataEnd);
+  n += b.write(',"id":' + id + ',"metadata":', n);
+  n += b.copy(b, n, metadataAt, metadataEnd);
+  n += b.write(tail, n);
+  return { leafHash, chainHash: hash('sha256', b.subarray(start, n), 'hex') };
+}
+
+/** The canonical text of a stored object: the text itself when it is canonical already (as the store writes it). */
 function canonicalObjectText(text: string, field: string): string {
   if (text.charCodeAt(0) === 0x7b) {
+    if (isCanonicalJson(text)) return text;
     const fast = canonicalJsonFromText(text);
     if (fast !== undefined) return fast;
   }

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
-import type { JsonObject } from './canonical-json';
+import type { JsonObject } from '@derbes/canonical-json';
 import { merkleRoot } from './merkle';
 import { verifyLog, type LoggedHead, type LogVerifierInput } from './log-verifier';
 import { hashEvent, type HashedEvent } from './log-verifier-hashing';

@@ -253,6 +253,10 @@ function followStream(event: HashedEvent, state: StreamState, findings: Finding[
     return;
   }
   const link = event.previousHash;
+  if (state.chained && link === state.last) {
+    state.last = event.chainHash; // the common case, first: the link names the chain hash computed for the event before
+    return;
+  }
   if (link === undefined) {
     if (state.chained) brk('unchained-after-chained', 'has no previousHash after chained events');
     return;

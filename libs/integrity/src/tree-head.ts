@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@derbes/canonical-json';
 
 /** What a tree head states: the log had `treeSize` events with root `rootHash` at `timestamp`, signed by `keyId`. */
 export interface TreeHead {

@@ -1,4 +1,5 @@
 import { NO_STREAM, type RecordedEvent } from '../event-store.port';
+import { storedJsonObject } from '@derbes/canonical-json';
 import { DuplicateEventIdError, ImportMismatchError } from '../errors';
 import { checkExpectedRevision } from '../expected-revision';
 import { type EventStatements, type StreamRow, isDuplicateEventId } from './event-statements';
@@ -43,7 +44,12 @@ export function prepareImport(events: readonly RecordedEvent[]): PreparedImportE
 }
 
 function objectText(value: unknown, bad: () => Error): string {
-  const text = typeof value === 'object' && value !== null && !Array.isArray(value) ? JSON.stringify(value) : undefined;
+  let text: string | undefined;
+  try {
+    text = storedJsonObject(value);
+  } catch {
+    throw bad();
+  }
   if (text === undefined) throw bad();
   return text;
 }

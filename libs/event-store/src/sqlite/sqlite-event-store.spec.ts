@@ -3,8 +3,10 @@
 // faults of the file, close, several stores on one file.
 import {
   ANY, DuplicateEventIdError, ImportMismatchError, NO_STREAM, STREAM_EXISTS, SqliteEventStore, StoreUnavailableError,
-  WrongExpectedVersionError, type RecordedEvent,
+  WrongExpectedVersionError, type JsonObject, type RecordedEvent,
 } from '../index';
+import Database from 'better-sqlite3';
+import { keepStoredJson } from '@derbes/canonical-json';
 import { CLOCK, event, now, range, rejection, useTempFiles } from './spec-helpers';
 
 const newFile = useTempFiles();
@@ -180,5 +182,54 @@ describe('SqliteEventStore on a shared file', () => {
     expect(await left.lastPosition()).toBe(1);
     await left.close();
     await right.close();
+  });
+});
+
+describe('SqliteEventStore stored text', () => {
+  /** The data and metadata columns as the file holds them. */
+  function storedText(path: string): Array<{ data: string; metadata: string }> {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare<[], { data: string; metadata: string }>('SELECT data, metadata FROM events ORDER BY position').all();
+    } finally {
+      db.close();
+    }
+  }
+
+  it.each(['thread', 'inline'] as const)('writes data and metadata as canonical JSON, keys sorted at every depth (writer %s)', async (writer) => {
+    const path = newFile();
+    const store = SqliteEventStore.open(path, { now, writer });
+    const data = { z: 1, a: { y: 'Қ\n', b: [{ d: 1, c: 2 }] }, gone: undefined, when: new Date('2025-03-01T10:00:00.000Z') };
+    await store.appendToStream('s', [{ id: 'x', type: 'Happened', data: data as unknown as JsonObject, metadata: { schemaVersion: 1, correlationId: 'c' } }], ANY);
+    await store.close();
+    expect(storedText(path)).toEqual([{
+      data: '{"a":{"b":[{"c":2,"d":1}],"y":"Қ\\n"},"when":"2025-03-01T10:00:00.000Z","z":1}',
+      metadata: '{"correlationId":"c","schemaVersion":1}',
+    }]);
+  });
+
+  it('writes the text a caller kept with keepStoredJson (what it hashed), not the object written again', async () => {
+    const path = newFile();
+    const store = SqliteEventStore.open(path, { now });
+    const data: JsonObject = { b: 1, a: 2 };
+    expect(keepStoredJson(data)).toBe('{"a":2,"b":1}');
+    data.c = 3; // changed after it was hashed: the store still writes what was hashed
+    await store.appendToStream('s', [{ id: 'x', type: 'Happened', data, metadata: {} }], ANY);
+    await store.close();
+    expect(storedText(path)[0]!.data).toBe('{"a":2,"b":1}');
+  });
+
+  it('refuses data that is not a JSON object before anything is written', async () => {
+    const store = SqliteEventStore.open(':memory:', { now });
+    for (const data of [[1], null, new Date(0), 'text']) {
+      await expect(store.appendToStream('s', [{ id: 'x', type: 'Happened', data: data as unknown as JsonObject, metadata: {} }], ANY))
+        .rejects.toThrow('data and metadata must be JSON objects');
+    }
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(store.appendToStream('s', [{ id: 'x', type: 'Happened', data: cyclic as JsonObject, metadata: {} }], ANY))
+      .rejects.toThrow('data and metadata must be JSON objects');
+    expect(await store.lastPosition()).toBe(0);
+    await store.close();
   });
 });

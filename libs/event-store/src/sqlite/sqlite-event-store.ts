@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type {
   AllSubscription, AppendOperation, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent,
 } from '../event-store.port';
+import { storedJsonObject } from '@derbes/canonical-json';
 import { StoreUnavailableError } from '../errors';
 import { isValidExpectedRevision } from '../expected-revision';
 import { SqliteAllSubscription, type SubscriptionSource } from './all-subscription';
@@ -179,10 +180,17 @@ function inlineSink(writer: GroupWriter): GroupSink {
   };
 }
 
+/**
+ * The stored text: canonical JSON (storedJson), the text the Merkle leaf and the subject chain hash. A NOT NULL
+ * failure inside the group would fail everybody's appends, so what is not a JSON object is refused here.
+ */
 function toJsonObjectText(value: unknown, streamId: string, index: number): string {
-  // JSON.stringify returns undefined for undefined/functions; a NOT NULL failure inside the group would fail
-  // everybody's appends, so bad input is refused here.
-  const text = typeof value === 'object' && value !== null && !Array.isArray(value) ? JSON.stringify(value) : undefined;
+  let text: string | undefined;
+  try {
+    text = storedJsonObject(value);
+  } catch (error) {
+    throw new TypeError(`stream ${streamId}: event ${index} data and metadata must be JSON objects: ${(error as Error).message}`);
+  }
   if (text === undefined) throw new TypeError(`stream ${streamId}: event ${index} data and metadata must be JSON objects`);
   return text;
 }

@@ -1,7 +1,8 @@
 /**
- * Canonical JSON as CANONICAL.md defines it: object keys sorted by UTF-16 code units at every depth (as RFC 8785
- * JCS sorts them), no whitespace, strings and numbers exactly as JSON.stringify writes them. Hand-written rather than
- * a deep sort followed by JSON.stringify: it runs once per event on the verify path, which must hash 200,000 events/s.
+ * Canonical JSON as libs/integrity/CANONICAL.md defines it: object keys sorted by UTF-16 code units at every depth (as
+ * RFC 8785 JCS sorts them), no whitespace, strings and numbers exactly as JSON.stringify writes them. Hand-written
+ * rather than a deep sort followed by JSON.stringify: it runs for every event appended (stored-json.ts) and on the
+ * verify path.
  */
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
