@@ -2,6 +2,7 @@
  * The event-store port. Names and semantics follow EventStoreDB's (@eventstore/db-client) so that an adapter over it
  * is a thin mapping: streams with 0-based revisions, a global log with increasing positions, appends guarded by an
  * expected revision. Events are opaque here: `{ id, type, data, metadata }` with JSON data; the store never reads them.
+ * The embedded store writes data and metadata as canonical JSON (@derbes/canonical-json), which the Merkle leaf hashes.
  */
 
 /** Append only if the stream does not exist yet. */
