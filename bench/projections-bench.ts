@@ -35,6 +35,7 @@ import {
 } from '@derbes/ledger';
 import {
   ProjectionRunner,
+  MAX_BATCH_ON_OWN_THREAD,
   SUBJECT_HISTORY,
   openReadModelDatabase,
   subjectHistoryPage,
@@ -336,7 +337,8 @@ async function rebuild(store: SqliteEventStore, readModelFile: string, projectio
   const db = openReadModelDatabase(readModelFile);
   const spent = new Map<string, number>();
   const indexing = new Map<string, number>();
-  const runner = new ProjectionRunner(store, db, timeApply ? projections.map((p) => timed(p, spent, indexing)) : projections);
+  // As the ledger's projections thread rebuilds (a thread that answers no requests: MAX_BATCH_ON_OWN_THREAD).
+  const runner = new ProjectionRunner(store, db, timeApply ? projections.map((p) => timed(p, spent, indexing)) : projections, undefined, undefined, MAX_BATCH_ON_OWN_THREAD);
   const last = await store.lastPosition();
   const started = performance.now();
   runner.start();

@@ -1,6 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { openEventStore, serveRequests } from '@derbes/event-store';
-import { ProjectionRunner, openReadModelDatabase } from '@derbes/projections';
+import { MAX_BATCH_ON_OWN_THREAD, ProjectionRunner, openReadModelDatabase } from '@derbes/projections';
 import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
 import { ledgerProjections, type ProjectionSettings } from './projections.provider';
 
@@ -25,7 +25,7 @@ const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOf
 // The same store as the request thread's, opened again here. A store that cannot be opened leaves this promise
 // rejected and unhandled, which ends the thread with that error: the request thread then reports it.
 const opened = openEventStore(data.eventStore, { writer: 'inline', pollIntervalMs: 50 }).then((store) => {
-  const runner = new ProjectionRunner(store, openReadModelDatabase(data.readModels), ledgerProjections(catalog, data));
+  const runner = new ProjectionRunner(store, openReadModelDatabase(data.readModels), ledgerProjections(catalog, data), undefined, undefined, MAX_BATCH_ON_OWN_THREAD);
   runner.start();
   return { store, runner };
 });

@@ -7,6 +7,13 @@ import type { AllSubscription, EventStore, RecordedEvent } from '@derbes/event-s
 export const MAX_BATCH = 5000;
 
 /**
+ * The same on a thread that keeps the read models and answers nothing else (the ledger's projections thread): a
+ * rebuild of all the read models measured 5,600 -> 7,000 events/s with 20,000 instead of 5,000 (each batch is one
+ * transaction, and fewer, larger ones rewrite the same index pages fewer times).
+ */
+export const MAX_BATCH_ON_OWN_THREAD = 20_000;
+
+/**
  * One catch-up subscription to the log, shared by a group of followers: the log is read and parsed once for all of
  * them, and handed over in batches (a page of the catch-up, or what one group commit brought). A follower may be
  * ahead of the reader (it skips what it has applied); the runner merges readers that meet at the same position.
@@ -25,6 +32,7 @@ export class LogReader<F> {
     after: number,
     private readonly deliver: (reader: LogReader<F>, batch: readonly RecordedEvent[]) => void,
     failed: (reader: LogReader<F>, error: unknown) => void,
+    private readonly maxBatch = MAX_BATCH,
   ) {
     this.yielded = after;
     this.subscription = store.subscribeToAll({ after });
@@ -58,7 +66,7 @@ export class LogReader<F> {
       this.pending.push(event);
       this.yielded = event.position;
       // Events of one catch-up page or one group commit arrive in the same turn: one batch for all of them.
-      if (this.pending.length >= MAX_BATCH) {
+      if (this.pending.length >= this.maxBatch) {
         this.flush();
         // A catch-up reads page after page without waiting for I/O: give requests a turn between batches, or the
         // API would stop answering until the whole log had been replayed.

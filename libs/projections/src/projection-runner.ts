@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '@derbes/event-store';
 import { dropGeneration, generationTables, type GenerationRow } from './generation';
-import { LogReader } from './log-reader';
+import { LogReader, MAX_BATCH } from './log-reader';
 import type { Projection, ReadModelTables } from './projection';
 
 /** What /health and `derbes projections status` show of one projection. */
@@ -72,6 +72,8 @@ export class ProjectionRunner {
     private readonly now: () => Date = () => new Date(),
     /** How long to wait before retrying after the read-model file refused a write (full or read-only disk). */
     private readonly retryDelayMs = 1000,
+    /** Events per batch during a catch-up: MAX_BATCH_ON_OWN_THREAD on a thread that answers no requests. */
+    private readonly maxBatch = MAX_BATCH,
   ) {
     for (const projection of projections) {
       this.slots.set(projection.name, { projection, error: null, waiters: new Set() });
@@ -239,7 +241,7 @@ export class ProjectionRunner {
     const position = follower.row.position;
     let reader = [...this.readers].find((r) => r.yielded === position);
     if (!reader) {
-      reader = new LogReader<Follower>(this.store, position, (r, batch) => this.deliver(r, batch), (r, error) => this.readerFailed(r, error));
+      reader = new LogReader<Follower>(this.store, position, (r, batch) => this.deliver(r, batch), (r, error) => this.readerFailed(r, error), this.maxBatch);
       this.readers.add(reader);
     }
     reader.followers.add(follower);
