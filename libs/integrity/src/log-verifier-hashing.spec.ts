@@ -69,7 +69,10 @@ describe('hashStoredEvent', () => {
     const next = rng(11);
     for (let i = 0; i < 2000; i++) {
       const data = { ...(randomValue(next, 1) as object), n: i } as Record<string, JsonValue>;
-      const metadata = { schemaVersion: 1, previousHash: i % 3 === 0 ? null : 'a'.repeat(64), extra: randomValue(next, 2) };
+      // previousHash as the ledger writes it, and as a tampered or foreign event might carry it (or not at all).
+      const links: JsonValue[] = [null, 'a'.repeat(64), 5, 'x"y\\z', { previousHash: 'nested' }, 'Қ'];
+      const metadata: Record<string, JsonValue> = { schemaVersion: 1, extra: randomValue(next, 2) };
+      if (i % 7 !== 6) metadata.previousHash = links[i % links.length]!;
       const random: CanonicalEvent = { ...event, data, metadata, position: i + 1, streamId: i % 5 === 0 ? 'api-keys' : event.streamId };
       const expected = hashEvent(random);
       expect(hashStoredEvent({ ...random, data: canonicalJson(data), metadata: canonicalJson(metadata) })).toEqual(expected);
