@@ -1,5 +1,8 @@
 import { canonicalJsonOfStored } from './canonical-json';
 
+/** Texts taken with keepStoredJson, by the object they were written from. */
+const kept = new WeakMap<object, string>();
+
 /**
  * The text a store writes for an event's data or metadata: the canonical JSON (keys sorted) of what JSON.stringify
  * would store, so that the stored text is the text the Merkle leaf and the subject chain hash (CANONICAL.md).
@@ -7,8 +10,6 @@ import { canonicalJsonOfStored } from './canonical-json';
  * A caller that hashes an event before appending it (the subject chain) takes the text with `keepStoredJson`: the
  * store then writes that very text instead of writing the object again. The object must not change in between.
  */
-const kept = new WeakMap<object, string>();
-
 export function storedJson(value: object): string {
   return kept.get(value) ?? canonicalJsonOfStored(value);
 }
