@@ -1,7 +1,7 @@
 export * from './projection';
 export * from './projection-runner';
 export { openReadModelDatabase } from './read-model-database';
-export { MAX_BATCH, MAX_BATCH_ON_OWN_THREAD } from './log-reader';
+export { MAX_BATCH_ON_OWN_THREAD } from './log-reader';
 export { PROCESSING_SUMMARY, processingSummaryProjection } from './processing-summary/processing-summary.projection';
 export * from './processing-summary/processing-summary.queries';
 export { TRANSFERS, transfersProjection } from './transfers/transfers.projection';
