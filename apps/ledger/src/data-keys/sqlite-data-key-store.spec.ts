@@ -80,6 +80,32 @@ describe('SqliteDataKeyStore', () => {
     expect((await shredder.keyFor(A)).key.equals(next.key)).toBe(true);
   });
 
+  it('reads a live key\'s row again after the interval only when another connection has written the file since', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'derbes-keys-')), 'keys.db');
+    let clock = new Date('2026-11-25T12:00:00Z').getTime();
+    const replica = SqliteDataKeyStore.open(path, () => new Date(clock));
+    stores.push(replica);
+    const other = open(path);
+    const rowReads = jest.spyOn((replica as unknown as { latest: { get: () => unknown } }).latest, 'get');
+    const first = await replica.keyFor(A);
+    // A key just created is read back at its first check; after that, while nothing else writes the file, not again.
+    for (let i = 0; i < 3; i++) {
+      clock += LIVE_KEY_RECHECK_MS;
+      expect(await replica.keyFor(A)).toEqual(first);
+    }
+    const readsWhileQuiet = rowReads.mock.calls.length;
+    expect(readsWhileQuiet).toBe(2); // the first use (no key yet), and the check of the new key
+    // Another connection writes the file (a key for another subject): the next check reads the row again.
+    await other.keyFor(B);
+    clock += LIVE_KEY_RECHECK_MS;
+    expect(await replica.keyFor(A)).toEqual(first);
+    expect(rowReads.mock.calls.length).toBe(readsWhileQuiet + 1);
+    // And a destruction by the other connection is seen at the next check, as before.
+    await other.destroy(A, new Date('2026-11-25T12:00:00Z'));
+    clock += LIVE_KEY_RECHECK_MS;
+    expect((await replica.keyFor(A)).version).toBe(2);
+  });
+
   it('keeps keys in a file only this user can read, and they survive a reopen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-keys-'));
     const path = join(dir, 'data-keys', 'keys.db');
