@@ -1,5 +1,6 @@
 export * from './event-store.port';
 export * from './errors';
+export { storedTextOf, rememberStoredText, type StoredText } from './stored-text';
 export { SqliteEventStore } from './sqlite/sqlite-event-store';
 export type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { startWorker, typescriptLoader } from './worker-script';

@@ -3,7 +3,7 @@
 // faults of the file, close, several stores on one file.
 import {
   ANY, DuplicateEventIdError, ImportMismatchError, NO_STREAM, STREAM_EXISTS, SqliteEventStore, StoreUnavailableError,
-  WrongExpectedVersionError, type JsonObject, type RecordedEvent,
+  WrongExpectedVersionError, storedTextOf, type JsonObject, type RecordedEvent,
 } from '../index';
 import Database from 'better-sqlite3';
 import { keepStoredJson } from '@derbes/canonical-json';
@@ -167,6 +167,32 @@ describe('SqliteEventStore on a shared file', () => {
     expect((await second.readStream('a')).map((e) => e.id)).toEqual(['one', 'two']);
     expect((await second.appendToStream('a', [event()], 1)).events[0]).toMatchObject({ revision: 2, position: 3 });
     await second.close();
+  });
+
+  it('names the streams of the log it reads, also streams another store created after its last read', async () => {
+    const path = newFile();
+    const reader = SqliteEventStore.open(path, { now });
+    const writer = SqliteEventStore.open(path, { now });
+    await writer.appendToStream('first', [event('one')], NO_STREAM);
+    expect((await reader.readAll()).map((e) => e.streamId)).toEqual(['first']);
+    await writer.appendToStream('second', [event('two')], NO_STREAM);
+    await writer.appendToStream('first', [event('three')], ANY);
+    await writer.appendToStream('third', [event('four')], NO_STREAM);
+    expect((await reader.readAll()).map((e) => [e.id, e.streamId])).toEqual([['one', 'first'], ['two', 'second'], ['three', 'first'], ['four', 'third']]);
+    expect((await reader.readAll({ after: 3 })).map((e) => e.streamId)).toEqual(['third']);
+    await writer.close();
+    await reader.close();
+  });
+
+  it('gives the stored text of the events it reads from the log (storedTextOf), hidden from JSON and from copies', async () => {
+    const store = SqliteEventStore.open(':memory:', { now });
+    await store.appendToStream('s', [{ id: 'x', type: 'Happened', data: { b: 'Қ', a: 1 }, metadata: { schemaVersion: 1 } }], ANY);
+    const [read] = await store.readAll();
+    expect(storedTextOf(read!)).toEqual({ data: '{"a":1,"b":"Қ"}', metadata: '{"schemaVersion":1}' });
+    expect(Object.keys(read!)).toEqual(['id', 'type', 'streamId', 'revision', 'position', 'data', 'metadata', 'created']);
+    expect(storedTextOf({ ...read! })).toBeUndefined();
+    expect(storedTextOf(JSON.parse(JSON.stringify(read)) as RecordedEvent)).toBeUndefined();
+    await store.close();
   });
 
   it('of two stores appending with the same expectation exactly one wins', async () => {

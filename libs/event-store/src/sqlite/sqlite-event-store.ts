@@ -8,7 +8,8 @@ import { isValidExpectedRevision } from '../expected-revision';
 import { SqliteAllSubscription, type SubscriptionSource } from './all-subscription';
 import { AppendQueue, type GroupSink } from './append-queue';
 import { CommitSignal } from './commit-signal';
-import { type EventStatements, prepareEventStatements, toRecordedEvent } from './event-statements';
+import { type EventStatements, StreamNames, logRowEvent, prepareEventStatements, toRecordedEvent } from './event-statements';
+import { rememberStoredText } from '../stored-text';
 import { prepareImport } from './event-import';
 import { GroupWriter, type PreparedOperation } from './group-writer';
 import { openEventDatabase } from './sqlite-schema';
@@ -35,6 +36,7 @@ export interface SqliteEventStoreOptions {
  */
 export class SqliteEventStore implements EventStore {
   private readonly statements: EventStatements;
+  private readonly streamNames: StreamNames;
   private readonly queue: AppendQueue;
   private readonly commits = new CommitSignal();
   private readonly subscriptions = new Set<SqliteAllSubscription>();
@@ -45,6 +47,7 @@ export class SqliteEventStore implements EventStore {
   private constructor(private readonly db: Database.Database, path: string, options: SqliteEventStoreOptions) {
     const now = options.now ?? ((): Date => new Date());
     this.statements = prepareEventStatements(db);
+    this.streamNames = new StreamNames(this.statements.streamsFrom);
     const onThread = path !== ':memory:' && (options.writer ?? 'thread') === 'thread';
     this.writerThread = onThread ? new WriterThread(path) : undefined;
     this.queue = new AppendQueue(this.writerThread ?? inlineSink(new GroupWriter(db)), now, () => this.commits.notify());
@@ -132,7 +135,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readAllNow(after: number, maxCount: number): RecordedEvent[] {
-    return this.statements.readAll.all(after, maxCount).map((row) => toRecordedEvent(row, row.stream_id));
+    // The rows' text is remembered for the tree, which hashes it rather than writing the parsed objects again.
+    return this.statements.readAll.all(after, maxCount).map((row) => rememberStoredText(logRowEvent(row, this.streamNames), { data: row[5], metadata: row[6] }));
   }
 
   private assertOpen(): void {
