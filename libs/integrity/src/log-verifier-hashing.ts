@@ -83,6 +83,17 @@ export function hashStoredEvent(row: StoredEventText): HashedEvent {
   };
 }
 
+/**
+ * The RFC 9162 leaf hash of an event from its stored text, when its data and metadata are stored as canonical JSON
+ * objects (as the store writes them): equal to `eventLeafHash` of the parsed event, without writing the objects
+ * again. Undefined for other text (a ledger written before canonical storage): hash the parsed event then.
+ */
+export function storedLeafHash(row: StoredEventText): Buffer | undefined {
+  if (row.data.charCodeAt(0) !== 0x7b || row.metadata.charCodeAt(0) !== 0x7b) return undefined;
+  if (!isCanonicalJson(row.data) || !isCanonicalJson(row.metadata)) return undefined;
+  return hashTexts(row, row.data, row.metadata, false).leafHash;
+}
+
 // The leaf's and the chain's canonical bytes are written into one reused buffer: data and metadata are encoded once
 // and copied into the chain's bytes, and neither text is concatenated into a new string (measured: about half the
 // time of hashing the two concatenated strings, and much less garbage).

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 
-import { MerkleLog, TREE_HEAD_SIGNED, TREE_HEADS_STREAM, eventLeafHash, treeHeadOf, type CanonicalEvent } from '@derbes/integrity';
+import { storedTextOf, type RecordedEvent } from '@derbes/event-store';
+import { MerkleLog, TREE_HEAD_SIGNED, TREE_HEADS_STREAM, eventLeafHash, storedLeafHash, treeHeadOf, type CanonicalEvent } from '@derbes/integrity';
 import type { Projection, ReadModelTables } from '../projection';
 import { cachedStatement } from '../statement-cache';
 
@@ -14,7 +15,8 @@ export const INTEGRITY_LOG = 'integrity-log';
  */
 export const integrityLogProjection: Projection = {
   name: INTEGRITY_LOG,
-  version: 1,
+  // 2: the tree in tiles of 16 nodes (MerkleLog), not a row per node; a generation of version 1 serves until rebuilt.
+  version: 2,
   setup(tables) {
     merkleLogOf(tables);
     tables.db.exec(`
@@ -40,7 +42,7 @@ export const integrityLogProjection: Projection = {
         throw new Error(`the log is not gap-free: position ${event.position} follows ${size + i}`);
       }
     });
-    log.append(events.map((event) => eventLeafHash(event as unknown as CanonicalEvent)));
+    log.append(events.map(leafHash));
     for (const event of events) {
       if (event.streamId !== TREE_HEADS_STREAM || event.type !== TREE_HEAD_SIGNED) continue;
       const head = treeHeadOf(event);
@@ -49,6 +51,16 @@ export const integrityLogProjection: Projection = {
     }
   },
 };
+
+/**
+ * The event's leaf hash: from the text the store read it from when that text is canonical (as the store writes it),
+ * which is the same hash without writing the parsed objects again; else from the parsed event.
+ */
+function leafHash(event: RecordedEvent): Buffer {
+  const text = storedTextOf(event);
+  return (text && storedLeafHash({ ...event, data: text.data, metadata: text.metadata }))
+    ?? eventLeafHash(event as unknown as CanonicalEvent);
+}
 
 /** The tree of these tables: one MerkleLog per connection and generation, since it keeps the tree's right edge in memory. */
 const logs = new WeakMap<Database.Database, Map<string, MerkleLog>>();

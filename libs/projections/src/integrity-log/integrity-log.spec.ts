@@ -1,4 +1,8 @@
-import { ANY, SqliteEventStore, type EventData, type RecordedEvent } from '@derbes/event-store';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ANY, SqliteEventStore, storedTextOf, type EventData, type RecordedEvent } from '@derbes/event-store';
 import {
   TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, TREE_HEADS_STREAM, consistencyProof as referenceConsistency, eventLeafHash, merkleRoot,
   verifyConsistency, verifyInclusion, type CanonicalEvent,
@@ -78,6 +82,30 @@ describe('integrity-log projection', () => {
     const before = treeRoot(tables(), 20);
     await runner.rebuild(INTEGRITY_LOG);
     expect(treeRoot(tables(), 20)).toBe(before);
+  });
+
+  it('hashes the canonical text the store read, and text stored otherwise (a ledger from before canonical storage) parsed, to the same leaves', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'derbes-tree-')), 'events.db');
+    const onFile = SqliteEventStore.open(file);
+    try {
+      for (let i = 0; i < 12; i++) await onFile.appendToStream(`s-${i % 3}`, [event(i)], ANY);
+      const raw = new Database(file);
+      // Half the events as JSON.stringify wrote them before the store wrote canonical JSON: other member order.
+      raw.prepare(`UPDATE events SET data = json_object('text', json_extract(data, '$.text'), 'n', json_extract(data, '$.n')) WHERE position % 2 = 0`).run();
+      expect(raw.prepare('SELECT data FROM events WHERE position = 2').pluck().get()).toBe('{"text":"ж","n":1}');
+      raw.close();
+      const all = await onFile.readAll();
+      expect(all.every((e) => storedTextOf(e) !== undefined)).toBe(true);
+      const follower = new ProjectionRunner(onFile, openReadModelDatabase(':memory:'), [integrityLogProjection]);
+      follower.start();
+      expect(await follower.waitFor(INTEGRITY_LOG, 12, 5000)).toBe(true);
+      const hashes = leaves(all);
+      for (let position = 1; position <= 12; position++) expect(leafHashAt(follower.tables(INTEGRITY_LOG), position)).toBe(hashes[position - 1]!.toString('hex'));
+      expect(treeRoot(follower.tables(INTEGRITY_LOG), 12)).toBe(merkleRoot(hashes).toString('hex'));
+      await follower.stop();
+    } finally {
+      await onFile.close();
+    }
   });
 
   it('stops, naming the position, when the log it follows is not gap-free', () => {
