@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isEsdbLocation, openEventStore, type EventStore } from '@derbes/event-store';
 import {
-  TREE_HEADS_STREAM, hashEvent, loadPublicKeys, parsePublicKeys, treeHeadOf, verifyLog, type HashedEvent, type LogReport, type LoggedHead,
+  MerkleLog, TREE_HEADS_STREAM, hashEvent, loadPublicKeys, parsePublicKeys, treeHeadOf, verifyLog, type HashedEvent, type LogReport, type LoggedHead,
   type SignedTreeHead,
 } from '@derbes/integrity';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
@@ -113,20 +113,20 @@ function openServerTree(file: string): { input: { storedLeaves: (first: number, 
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const generation = db.prepare<[string], number>(`SELECT generation FROM projection_generations WHERE name = ? AND state = 'active'`).pluck().get(INTEGRITY_LOG);
-    const table = `integrity_log_g${generation}_nodes`;
-    const exists = generation !== undefined && db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+    const prefix = `integrity_log_g${generation}_`;
+    const exists = generation !== undefined
+      && db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)`).get(`${prefix}tiles`, `${prefix}nodes`) !== undefined;
     if (!exists) {
       db.close();
       return undefined;
     }
-    const size = db.prepare<[], number>(`SELECT coalesce(max(idx) + 1, 0) FROM "${table}" WHERE level = 0`).pluck().get() ?? 0;
-    const range = db.prepare<[number, number], [number, Buffer]>(`SELECT idx, hash FROM "${table}" WHERE level = 0 AND idx >= ? AND idx < ? ORDER BY idx`).raw();
+    const tree = new MerkleLog(db, { prefix });
     return {
       input: {
-        storedTreeSize: size,
+        storedTreeSize: tree.size(),
         storedLeaves: (first, count) => {
-          const leaves = new Array<Buffer | undefined>(count);
-          for (const [idx, hash] of range.all(first, first + count)) leaves[idx - first] = hash;
+          const leaves = tree.leafHashes(first, count);
+          leaves.length = count;
           return leaves;
         },
       },

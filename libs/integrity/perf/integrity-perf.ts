@@ -93,7 +93,7 @@ try {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     console.log(`${`MerkleLog.append, batches of ${batch}, WAL, synchronous=NORMAL`.padEnd(58)} ${Math.round(appended / seconds).toLocaleString('en-US').padStart(11)} /s  (${(seconds * 1e6 / appended).toFixed(2)} µs a leaf)`);
     if (batch === 1000) {
-      const rows = db.prepare('SELECT count(*) FROM merkle_nodes').pluck().get() as number;
+      const rows = db.prepare('SELECT count(*) FROM merkle_tiles').pluck().get() as number;
       const size = log.size();
       const root = log.root();
       const probes = 20_000;

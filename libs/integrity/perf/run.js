@@ -1,5 +1,6 @@
 // Runs integrity-perf.ts without a build: `node libs/integrity/perf/run.js [events]`. Compiles the TypeScript as it is
-// required, with @swc/core and the options jest uses (the library imports nothing through aliases).
+// required, with @swc/core and the options jest uses; the one alias the library imports (@derbes/canonical-json) is
+// resolved to its source.
 const Module = require('node:module');
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
@@ -9,5 +10,10 @@ Module._extensions['.ts'] = (module, filename) => {
     filename, module: { type: 'commonjs' }, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
   });
   module._compile(code, filename);
+};
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === '@derbes/canonical-json') return path.join(__dirname, '../../canonical-json/src/index.ts');
+  return resolve.call(this, request, ...rest);
 };
 require('./integrity-perf.ts');

@@ -76,12 +76,36 @@ describe('MerkleLog', () => {
     }
   });
 
-  it('stores about 2n hashes: each leaf and each complete subtree once', () => {
+  it('stores the levels 0, 4, 8... in tiles of 16 nodes: each leaf and each complete subtree of those levels once', () => {
     const log = new MerkleLog(db);
-    log.append(leavesUpTo(1000));
-    const rows = (db.prepare('SELECT count(*) FROM merkle_nodes').pluck().get() as number);
-    // 1000 leaves + 500 + 250 + 125 + 62 + 31 + 15 + 7 + 3 + 1 complete subtrees above them.
-    expect(rows).toBe(1000 + 500 + 250 + 125 + 62 + 31 + 15 + 7 + 3 + 1);
+    const leaves = leavesUpTo(1000);
+    for (let n = 0; n < 1000; n += 300) log.append(leaves.slice(n, n + 300));
+    const tiles = db.prepare('SELECT level, idx, length(hashes) / 32 AS nodes FROM merkle_tiles ORDER BY level, idx').all() as Array<{ level: number; idx: number; nodes: number }>;
+    // 1000 leaves: 62 full tiles and one of 8; 62 subtrees of 16 leaves: 3 full tiles and one of 14; 3 of 256: one tile of 3.
+    expect(tiles.filter((t) => t.level === 0).map((t) => t.nodes)).toEqual([...Array<number>(62).fill(16), 8]);
+    expect(tiles.filter((t) => t.level === 1).map((t) => t.nodes)).toEqual([16, 16, 16, 14]);
+    expect(tiles.filter((t) => t.level === 2).map((t) => t.nodes)).toEqual([3]);
+    expect(tiles).toHaveLength(63 + 4 + 1);
+    expect(log.leafHashes(990, 20)).toEqual(leaves.slice(990));
+    expect(log.leafHashes(14, 4)).toEqual(leaves.slice(14, 18));
+  });
+
+  it('reads a table of the layout before tiles (one row per node) as it is, and does not append to it', () => {
+    const leaves = leavesUpTo(300, 'old ');
+    db.exec('CREATE TABLE old_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID');
+    const insert = db.prepare('INSERT INTO old_nodes VALUES (?, ?, ?)');
+    for (let level = 0; 2 ** level <= leaves.length; level++) {
+      for (let i = 0; (i + 1) * 2 ** level <= leaves.length; i++) insert.run(level, i, merkleRoot(leaves.slice(i * 2 ** level, (i + 1) * 2 ** level)));
+    }
+    const log = new MerkleLog(db, { prefix: 'old_' });
+    expect(log.size()).toBe(300);
+    expect(log.root()).toEqual(merkleRoot(leaves));
+    expect(log.root(77)).toEqual(merkleRoot(leaves.slice(0, 77)));
+    expect(hex(log.inclusionProof(200, 300))).toEqual(hex(inclusionProof(200, leaves)));
+    expect(hex(log.consistencyProof(77, 300))).toEqual(hex(consistencyProof(77, leaves)));
+    expect(log.leafHashes(298, 5)).toEqual(leaves.slice(298));
+    expect(() => log.append([leaves[0]!])).toThrow('only read');
+    expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'old_tiles'`).pluck().get()).toBe(0);
   });
 
   it('carries on from the stored tree when opened again on the same file', () => {
@@ -131,11 +155,27 @@ describe('MerkleLog', () => {
     expect(hex(log.consistencyProof(17, 40))).toEqual(hex(consistencyProof(17, leaves)));
   });
 
+  it('forgets the nodes it hashed for proofs of a tree that a rollback undid', () => {
+    const log = new MerkleLog(db);
+    const undone = leavesUpTo(300, 'undone ');
+    const kept = leavesUpTo(300, 'kept ');
+    log.append(kept.slice(0, 20));
+    db.exec('BEGIN');
+    log.append(undone.slice(20));
+    // Proofs in the tree about to be undone: they hash (and keep) nodes of the levels between tiles.
+    for (let i = 0; i < 300; i += 37) expect(hex(log.inclusionProof(i, 300))).toEqual(hex(inclusionProof(i, [...kept.slice(0, 20), ...undone.slice(20)])));
+    db.exec('ROLLBACK');
+    log.append(kept.slice(20));
+    for (let i = 0; i < 300; i += 37) expect(hex(log.inclusionProof(i, 300))).toEqual(hex(inclusionProof(i, kept)));
+    expect(hex(log.consistencyProof(100, 300))).toEqual(hex(consistencyProof(100, kept)));
+    expect(log.root()).toEqual(merkleRoot(kept));
+  });
+
   it('leaves memory as it was when a write fails', () => {
     const log = new MerkleLog(db);
     const leaves = leavesUpTo(9);
     log.append(leaves.slice(0, 5));
-    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON merkle_nodes WHEN NEW.idx = 6 AND NEW.level = 0 BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON merkle_tiles WHEN NEW.level = 0 AND length(NEW.hashes) > 5 * 32 BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
     expect(() => log.append(leaves.slice(5))).toThrow('disk says no');
     db.exec('DROP TRIGGER refuse');
     expect(log.size()).toBe(5);
