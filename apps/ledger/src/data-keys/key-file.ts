@@ -38,12 +38,20 @@ export function openKeyFile(path: string): Database.Database {
         CHECK ((key IS NULL) = (destroyed_at IS NOT NULL)),
         PRIMARY KEY (subject_id, version)
       ) WITHOUT ROWID;
+      -- The destroyed keys alone, so that a process holding live keys in memory counts them once a second to tell
+      -- whether any was destroyed since (by another process too) rather than reading each key's row again.
+      CREATE INDEX IF NOT EXISTS data_keys_destroyed ON data_keys(subject_id) WHERE destroyed_at IS NOT NULL;
     `);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** The statement that counts the destroyed keys (by the partial index openKeyFile makes: as many steps as there are). */
+export function destroyedCountStatement(db: Database.Database): Database.Statement<[], number> {
+  return db.prepare<[], number>('SELECT count(*) FROM data_keys WHERE destroyed_at IS NOT NULL').pluck();
 }
 
 /** The statement that reads a subject's latest key version. */
