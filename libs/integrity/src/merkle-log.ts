@@ -20,8 +20,9 @@ const HASHED_NODES = 50_000;
  * complete; only the levels 0, 4, 8, ... are stored, 16 consecutive nodes of one level to a row (tile (t, j) holds
  * nodes (4t, 16j) to (4t, 16j + 15), fewer in the rightmost tile of a level, which grows). A node of the levels
  * between is hashed from at most 8 nodes of the tile below it. About n/15 rows of up to 512 bytes for n leaves,
- * where one row per node (2n rows) cost about half the time of keeping the tree. Every tree of a past size is a
- * sequence of complete subtrees, so roots and proofs of any size take O(log n) reads.
+ * where one row per node (2n rows) made an append 5.9 µs a leaf against 3.5 (libs/integrity/perf, batches of
+ * 1,000). Every tree of a past size is a sequence of complete subtrees, so roots and proofs of any size take
+ * O(log n) reads.
  *
  * One writer per table: the instance keeps the tree's right edge (the complete subtrees of the current size, and
  * the rightmost tile of each stored level) in memory, so that appending costs one hash per completed subtree (one
