@@ -58,21 +58,26 @@ describe('SqliteDataKeyStore', () => {
     expect(await store.find('c'.repeat(64), 1)).toBeNull();
   });
 
-  it('stops sealing with a key that another process sharing the file destroyed, once it reads the key again', async () => {
+  /** A replica with a clock the test moves, and another store (another process) on the same key file. */
+  function sharedFile(): { replica: SqliteDataKeyStore; other: SqliteDataKeyStore; advance: (ms: number) => void } {
     const path = join(mkdtempSync(join(tmpdir(), 'derbes-keys-')), 'keys.db');
     let clock = new Date('2026-11-25T12:00:00Z').getTime();
     const replica = SqliteDataKeyStore.open(path, () => new Date(clock));
     stores.push(replica);
-    const shredder = open(path);
+    return { replica, other: open(path), advance: (ms) => { clock += ms; } };
+  }
+
+  it('stops sealing with a key that another process sharing the file destroyed, within LIVE_KEY_RECHECK_MS', async () => {
+    const { replica, other: shredder, advance } = sharedFile();
     const first = await replica.keyFor(A);
     expect((await shredder.keyFor(A)).key.equals(first.key)).toBe(true);
 
     await shredder.destroy(A, new Date('2026-11-25T12:00:00Z'));
-    // Until it reads the row again, the replica still holds the key in memory ...
-    clock += LIVE_KEY_RECHECK_MS - 1;
+    // Until it next looks for destructions, the replica still holds the key in memory ...
+    advance(LIVE_KEY_RECHECK_MS - 1);
     expect(await replica.keyFor(A)).toEqual(first);
     // ... and after that it sees the destruction and creates the next version, as the shredder would.
-    clock += 1;
+    advance(1);
     const next = await replica.keyFor(A);
     expect(next.version).toBe(2);
     expect(next.key.equals(first.key)).toBe(false);
@@ -81,23 +86,19 @@ describe('SqliteDataKeyStore', () => {
   });
 
   it('reads no row for a key it holds while no key is destroyed, however many keys another connection creates', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'derbes-keys-')), 'keys.db');
-    let clock = new Date('2026-11-25T12:00:00Z').getTime();
-    const replica = SqliteDataKeyStore.open(path, () => new Date(clock));
-    stores.push(replica);
-    const other = open(path);
+    const { replica, other, advance } = sharedFile();
     const rowReads = jest.spyOn((replica as unknown as { latest: { get: () => unknown } }).latest, 'get');
     const first = await replica.keyFor(A);
     expect(rowReads).toHaveBeenCalledTimes(1); // the first use: no key yet, so it is created
     for (let i = 0; i < 5; i++) {
       await other.keyFor(i.toString(16).padStart(64, '0')); // the file changes under the replica
-      clock += LIVE_KEY_RECHECK_MS;
+      advance(LIVE_KEY_RECHECK_MS);
       expect(await replica.keyFor(A)).toEqual(first);
     }
     expect(rowReads).toHaveBeenCalledTimes(1);
     // A destruction anywhere (here of another subject's key) makes every key held be read again, once.
     await other.destroy('0'.repeat(64), new Date('2026-11-25T12:00:00Z'));
-    clock += LIVE_KEY_RECHECK_MS;
+    advance(LIVE_KEY_RECHECK_MS);
     expect(await replica.keyFor(A)).toEqual(first);
     expect(await replica.keyFor(A)).toEqual(first);
     expect(rowReads).toHaveBeenCalledTimes(2);
