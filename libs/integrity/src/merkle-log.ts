@@ -159,10 +159,11 @@ export class MerkleLog {
     const end = Math.min(first + count, this.storedSize());
     const leaves = new Array<Buffer | undefined>(Math.max(0, end - first));
     const width = this.height === 0 ? 1 : TILE_WIDTH;
-    for (let index = first; index < end; index = (Math.floor(index / width) + 1) * width) {
-      const tile = this.selectTile.get(0, Math.floor(index / width));
-      for (let k = index % width; tile && (k + 1) * HASH_SIZE <= tile.length && index + k - index % width < end; k++) {
-        leaves[index + k - (index % width) - first] = tile.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE);
+    for (let t = Math.floor(first / width); t * width < end; t++) {
+      const tile = this.selectTile.get(0, t);
+      for (let index = Math.max(first, t * width); index < Math.min(end, (t + 1) * width); index++) {
+        const at = (index - t * width) * HASH_SIZE;
+        if (tile && at + HASH_SIZE <= tile.length) leaves[index - first] = tile.subarray(at, at + HASH_SIZE);
       }
     }
     return leaves;
@@ -270,7 +271,11 @@ export class MerkleLog {
   }
 
   private storedSize(): number {
-    const last = this.selectLastTile.get();
+    return this.sizeOf(this.selectLastTile.get());
+  }
+
+  /** The number of leaves, from the last tile of level 0. */
+  private sizeOf(last: { idx: number; hashes: Buffer } | undefined): number {
     if (!last) return 0;
     return this.height === 0 ? last.idx + 1 : last.idx * TILE_WIDTH + last.hashes.length / HASH_SIZE;
   }
@@ -278,7 +283,7 @@ export class MerkleLog {
   /** Reloads the right edge if the table is not what memory says (a caller's rollback, another writer). One read. */
   private sync(): void {
     const last = this.selectLastTile.get();
-    const size = last ? (this.height === 0 ? last.idx + 1 : last.idx * TILE_WIDTH + last.hashes.length / HASH_SIZE) : 0;
+    const size = this.sizeOf(last);
     const same = size === this.count
       && (last === undefined || (this.lastLeaf !== undefined && last.hashes.subarray(last.hashes.length - HASH_SIZE).equals(this.lastLeaf)));
     if (!same) this.load(size);
