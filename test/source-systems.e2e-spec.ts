@@ -79,7 +79,7 @@ describe('source systems: numbered records and heartbeats', () => {
     await t.as(HR).post('/v1/processing-records').send(aRecord()).expect(201);
     const hb = await t.as(HR).post('/v1/systems/hr-portal/heartbeats').send(heartbeat(7)).expect(202);
 
-    const report = await t.as('auditor').get(`/v1/reports/source-systems?position=${hb.body.position}`).expect(200);
+    const report = await t.as('auditor').get(`/v1/reports/source-systems?position=${hb.body.position}&lang=en`).expect(200);
     expect(report.body.position).toBeGreaterThanOrEqual(hb.body.position);
     const hr = report.body.systems.find((s: { system: string }) => s.system === 'hr-portal');
     expect(hr).toMatchObject({
@@ -102,14 +102,19 @@ describe('source systems: numbered records and heartbeats', () => {
     const after = await t.http.get(`/v1/reports/source-systems?system=hr-portal&position=${late.body.position}`).expect(200);
     expect(after.body.systems.map((s: { system: string }) => s.system)).toEqual(['hr-portal']);
     expect(after.body.systems[0].state.missing).toEqual([{ from: 3, to: 3 }, { from: 6, to: 7 }]);
+    // Words in Kazakh by default, the order's language; Russian on request; the facts are the same fields in any.
+    expect(after.body.systems[0].alerts[0]).toMatchObject({ kind: 'gap', missing: { from: 3, to: 3 }, highest: 5, detail: 'нөмір алынбады: 3; алынған ең үлкен нөмір — 5' });
+    const ru = await t.http.get(`/v1/reports/source-systems?system=hr-portal&lang=ru&position=${late.body.position}`).expect(200);
+    expect(ru.body.systems[0].alerts[0].detail).toBe('номер 3 не получен; наибольший полученный номер — 5');
 
     // Silence is judged when asked: 20 minutes later hr-portal is silent, payroll not yet.
     t.clock.at = new Date('2026-11-25T12:20:00Z');
     try {
-      const later = await t.http.get('/v1/reports/source-systems').expect(200);
+      const later = await t.http.get('/v1/reports/source-systems?lang=en').expect(200);
       const kinds = Object.fromEntries(later.body.systems.map((s: { system: string; alerts: { kind: string }[] }) => [s.system, s.alerts.map((a) => a.kind)]));
       expect(kinds).toMatchObject({ 'hr-portal': ['gap', 'gap', 'duplicate', 'silent'], payroll: [], erp: ['never-reported'] });
       expect(later.body.at).toBe('2026-11-25T12:20:00.000Z');
+      expect(later.body.systems.find((s: { system: string }) => s.system === 'hr-portal').alerts[3]).toMatchObject({ since: '2026-11-25T12:00:00.000Z', silentSeconds: 1200 });
       expect(later.body.systems.find((s: { system: string }) => s.system === 'hr-portal').alerts[3].detail).toBe(
         'nothing received from hr-portal since 2026-11-25T12:00:00.000Z (last record 2026-11-25T12:00:00.000Z, last heartbeat 2026-11-25T12:00:00.000Z): silent for 20 min at 2026-11-25T12:20:00.000Z, longer than the 15 min allowed');
     } finally {
@@ -123,6 +128,8 @@ describe('source systems: numbered records and heartbeats', () => {
     expect(res.body.code).toBe('projection_behind');
     const bad = await t.http.get('/v1/reports/source-systems?system=HR%20Portal').expect(400);
     expect(bad.body.errors[0].field).toBe('system');
+    const badLang = await t.http.get('/v1/reports/source-systems?lang=de').expect(400);
+    expect(badLang.body.errors[0].field).toBe('lang');
   });
 });
 
@@ -147,7 +154,7 @@ describe('source systems: the real client against a listening ledger', () => {
     return record as unknown as Parameters<DerbesClient['record']>[0];
   };
   const report = async () => {
-    const res = await t.http.get(`/v1/reports/source-systems?system=hr-portal&position=${await t.store.lastPosition()}`).expect(200);
+    const res = await t.http.get(`/v1/reports/source-systems?system=hr-portal&lang=en&position=${await t.store.lastPosition()}`).expect(200);
     return res.body.systems[0];
   };
 

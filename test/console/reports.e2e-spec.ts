@@ -46,10 +46,13 @@ describe('console: the overview and the reports (in chromium)', () => {
     await expect(card('purposes-h')).resolves.toContain('P01');
     await expect(card('violations-h')).resolves.toContain('Transfer abroad without a legal ground: 1');
     await expect(card('unusual-h')).resolves.toContain('hr-99');
-    await expect(card('silent-h')).resolves.toContain('payroll');
+    await expect(card('silent-h')).resolves.toContain('payroll is expected to report');
     await expect(card('overdue-h')).resolves.toMatch(/Blocking: overdue by \d+ working days/);
     await expect(card('due-h')).resolves.toContain('Change of data: due today');
     await screenshot(page, 'overview');
+    // The alerts are worded in the reader's language, as everything else on the page.
+    await page.goto(`${app.url}/console/overview?lang=kk`);
+    await expect(card('silent-h')).resolves.toContain('payroll жүйесі жазбаларды жіберуі тиіс');
     expect(problems).toEqual([]);
   });
 

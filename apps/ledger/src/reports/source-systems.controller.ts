@@ -14,13 +14,13 @@ export class SourceSystemsController {
   @Get('source-systems')
   @ApiOperation({
     summary: 'Source systems that stopped reporting, lost or repeated numbers',
-    description: 'Each system heard from or named in DERBES_SOURCE_SYSTEMS: records, numbers, heartbeats, and alerts: gap (numbers never received below the highest or up to a heartbeat\'s lastSequence), duplicate (a number on two records), silent (nothing for longer than allowed, judged now), never-reported (expected, never heard from).',
+    description: 'Each system heard from or named in DERBES_SOURCE_SYSTEMS: records, numbers, heartbeats, and alerts: gap (numbers never received below the highest or up to a heartbeat\'s lastSequence), duplicate (a number on two records), silent (nothing for longer than allowed, judged now), never-reported (expected, never heard from). Each alert gives its facts as fields and in plain words (`detail`, in `lang`).',
   })
   @ApiOkResponse({ type: SourceSystemsReportDto })
   @ApiBadRequestResponse({ description: 'A malformed system or position' })
   @ApiConflictResponse({ description: 'projection_behind: the report has not reached `position` within 2 s; retry' })
   @ApiServiceUnavailableResponse({ description: 'projection_building: the read model is being built; retry' })
   report(@Query() query: SourceSystemsQueryDto): Promise<SourceSystemsReport> {
-    return this.queries.execute(new SourceSystemsReportQuery(query.system, query.position === undefined ? undefined : Number(query.position)));
+    return this.queries.execute(new SourceSystemsReportQuery(query.system, query.position === undefined ? undefined : Number(query.position), query.lang ?? 'kk'));
   }
 }

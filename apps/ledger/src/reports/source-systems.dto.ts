@@ -1,11 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { LANGS, type Lang } from '@derbes/register';
 
 /** Query parameters of GET /v1/reports/source-systems. */
 export class SourceSystemsQueryDto {
   @ApiPropertyOptional({ description: 'Only this system', example: 'hr-portal' })
   @IsOptional() @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'system must be a lowercase code: a-z, 0-9, . _ -' })
   system?: string;
+
+  @ApiPropertyOptional({ enum: LANGS, description: "Language of the alerts' detail (default kk, the order's language)" })
+  @IsOptional() @IsIn(LANGS)
+  lang?: Lang;
 
   @ApiPropertyOptional({ description: 'Position of your last write: the answer waits (up to 2 s) until the report includes it, else 409 projection_behind' })
   @IsOptional() @Matches(/^\d{1,15}$/, { message: 'position must be a whole number' })
@@ -45,13 +50,22 @@ class SourceSystemStateDto {
   @ApiProperty() duplicateCount: number;
 }
 
+class HeartbeatClaimDto {
+  @ApiProperty({ description: 'The last number the heartbeat said was sent' }) lastSequence: number;
+  @ApiProperty({ format: 'date-time' }) receivedAt: string;
+}
+
 class SourceSystemAlertDto {
   @ApiProperty({ enum: ['gap', 'duplicate', 'silent', 'never-reported'] }) kind: string;
-  @ApiProperty({ description: 'In plain words, with the numbers and times' }) detail: string;
+  @ApiProperty({ description: 'The alert in plain words of `lang`, with its numbers, records and times (ISO 8601)' }) detail: string;
   @ApiPropertyOptional({ type: RangeDto, description: 'gap: the numbers never received' }) missing?: RangeDto;
+  @ApiPropertyOptional({ description: 'gap: the highest number received' }) highest?: number;
+  @ApiPropertyOptional({ type: HeartbeatClaimDto, description: 'gap: the last heartbeat, when the gap reaches past the highest number received' }) heartbeat?: HeartbeatClaimDto;
   @ApiPropertyOptional({ description: 'duplicate: the number used twice' }) sequence?: number;
   @ApiPropertyOptional({ type: 'array', items: { type: 'string', nullable: true }, description: 'duplicate: the first record to carry the number (null if not found), then the one that repeated it' }) recordIds?: (string | null)[];
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', description: 'silent: the last record or heartbeat' }) since?: string | null;
+  @ApiPropertyOptional({ format: 'date-time', description: 'duplicate: when the repeat was recorded' }) recordedAt?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', description: 'silent: the last record or heartbeat; never-reported: null' }) since?: string | null;
+  @ApiPropertyOptional({ description: 'silent: seconds from since to the time of the report (at)' }) silentSeconds?: number;
 }
 
 class SourceSystemReportDto {

@@ -8,20 +8,33 @@ export interface SilenceRules {
   readonly otherwise: number | null;
 }
 
-export type SourceSystemAlertKind = 'gap' | 'duplicate' | 'silent' | 'never-reported';
+/**
+ * What an official should look at, as facts: the words for them, in the reader's language, are made where the report
+ * is served (apps/ledger/src/reports/source-system-alert.text.ts).
+ */
+export type SourceSystemAlert =
+  | {
+    readonly kind: 'gap';
+    /** The numbers never received. */
+    readonly missing: { readonly from: number; readonly to: number };
+    /** The highest number received. */
+    readonly highest: number;
+    /** The last heartbeat, when the gap reaches past the highest number received (the heartbeat said it was sent). */
+    readonly heartbeat?: { readonly lastSequence: number; readonly receivedAt: string };
+  }
+  | {
+    readonly kind: 'duplicate';
+    readonly sequence: number;
+    /** The records that carried the number, the first one first (null when it could not be found). */
+    readonly recordIds: readonly [string | null, string];
+    /** When the repeat was recorded. */
+    readonly recordedAt: string;
+  }
+  /** Nothing since `since` for `silentSeconds` (up to the time of the report), longer than allowed. */
+  | { readonly kind: 'silent'; readonly since: string; readonly silentSeconds: number }
+  | { readonly kind: 'never-reported'; readonly since: null };
 
-export interface SourceSystemAlert {
-  readonly kind: SourceSystemAlertKind;
-  /** In plain words, naming the numbers and times. */
-  readonly detail: string;
-  /** gap: the numbers never received. */
-  readonly missing?: { readonly from: number; readonly to: number };
-  /** duplicate: the number, and the records that carried it, the first one first (null when it could not be found). */
-  readonly sequence?: number;
-  readonly recordIds?: readonly (string | null)[];
-  /** silent: the last time anything came from the system. */
-  readonly since?: string | null;
-}
+export type SourceSystemAlertKind = SourceSystemAlert['kind'];
 
 /** One system in the report: what it sent, and what an official should look at. */
 export interface SourceSystemReport {
@@ -39,38 +52,18 @@ export interface SourceSystemReport {
 /** `recordId` of the first record that carried `sequence` in `system`, when known: key `${system}/${sequence}`. */
 export type FirstHolders = ReadonlyMap<string, string>;
 
-const UNITS: readonly [number, string][] = [[86400, 'd'], [3600, 'h'], [60, 'min'], [1, 's']];
-
-/** `2 d 3 h`, `15 min`, `45 s`: the two largest units. */
-export function formatSeconds(total: number): string {
-  const parts: string[] = [];
-  let rest = Math.floor(total);
-  for (const [size, unit] of UNITS) {
-    if (rest >= size && parts.length < 2) {
-      parts.push(`${Math.floor(rest / size)} ${unit}`);
-      rest %= size;
-    } else if (parts.length > 0) break;
-  }
-  return parts.length === 0 ? '0 s' : parts.join(' ');
-}
-
-const numbers = (from: number, to: number) => (from === to ? `number ${from} was` : `numbers ${from} to ${to} (${to - from + 1}) were`);
-
 function gapAlert(state: SourceSystemState, from: number, to: number): SourceSystemAlert {
   const highest = state.highestSequence ?? 0;
   const heartbeat = state.lastHeartbeat;
-  const detail = to > highest && heartbeat
-    ? `${numbers(from, to)} never received, though a heartbeat said every number up to ${Math.max(to, heartbeat.lastSequence)} had been sent (last heartbeat received ${heartbeat.receivedAt}); the highest number received is ${highest}`
-    : `${numbers(from, to)} never received; the highest number received is ${highest}`;
-  return { kind: 'gap', detail, missing: { from, to } };
+  return {
+    kind: 'gap', missing: { from, to }, highest,
+    ...(to > highest && heartbeat ? { heartbeat: { lastSequence: heartbeat.lastSequence, receivedAt: heartbeat.receivedAt } } : {}),
+  };
 }
 
 function duplicateAlert(system: string, repeat: SourceSystemState['duplicates'][number], firstHolders: FirstHolders): SourceSystemAlert {
   const first = firstHolders.get(`${system}/${repeat.sequence}`) ?? null;
-  const detail = first === null
-    ? `number ${repeat.sequence} was used again by record ${repeat.recordId} (recorded ${repeat.recordedAt}) after an earlier record`
-    : `number ${repeat.sequence} was used by two records: ${first} first, then ${repeat.recordId} (recorded ${repeat.recordedAt})`;
-  return { kind: 'duplicate', detail, sequence: repeat.sequence, recordIds: [first, repeat.recordId] };
+  return { kind: 'duplicate', sequence: repeat.sequence, recordIds: [first, repeat.recordId], recordedAt: repeat.recordedAt };
 }
 
 function latest(...times: (string | null | undefined)[]): string | null {
@@ -93,7 +86,7 @@ export function sourceSystemReports(
     if (!state) {
       return {
         system, expected, maxSilenceSeconds, lastSeenAt: null, state: null,
-        alerts: [{ kind: 'never-reported', detail: `${system} is expected to report (DERBES_SOURCE_SYSTEMS) but the ledger has received no record and no heartbeat from it`, since: null }],
+        alerts: [{ kind: 'never-reported', since: null }],
       };
     }
     const lastSeenAt = latest(state.lastRecordAt, state.lastHeartbeat?.receivedAt);
@@ -103,16 +96,7 @@ export function sourceSystemReports(
     ];
     if (lastSeenAt !== null && maxSilenceSeconds !== null) {
       const silentSeconds = (now.getTime() - Date.parse(lastSeenAt)) / 1000;
-      if (silentSeconds > maxSilenceSeconds) {
-        const last = [
-          state.lastRecordAt && `last record ${state.lastRecordAt}`,
-          state.lastHeartbeat && `last heartbeat ${state.lastHeartbeat.receivedAt}`,
-        ].filter(Boolean).join(', ');
-        alerts.push({
-          kind: 'silent', since: lastSeenAt,
-          detail: `nothing received from ${system} since ${lastSeenAt} (${last}): silent for ${formatSeconds(silentSeconds)} at ${now.toISOString()}, longer than the ${formatSeconds(maxSilenceSeconds)} allowed`,
-        });
-      }
+      if (silentSeconds > maxSilenceSeconds) alerts.push({ kind: 'silent', since: lastSeenAt, silentSeconds: Math.floor(silentSeconds) });
     }
     const { system: _s, firstNumberedPosition: _p, coveredSequence: _c, ...shown } = state;
     return { system, expected, maxSilenceSeconds, lastSeenAt, state: shown, alerts };

@@ -40,7 +40,7 @@ export class OverviewController {
     const view = viewOf(request, this.config.utcOffsetMinutes);
     const [aggregates, systems, dueToday, overdue] = await Promise.all([
       this.figures.get(view.lang),
-      this.queries.execute(new SourceSystemsReportQuery(undefined, undefined)),
+      this.queries.execute(new SourceSystemsReportQuery(undefined, undefined, view.lang)),
       this.queries.execute(new RequestQueueQuery('open', 'today', null, 500, undefined)),
       this.queries.execute(new RequestQueueQuery('open', 'overdue', null, 500, undefined)),
     ]);
@@ -48,7 +48,7 @@ export class OverviewController {
       perDay: this.perDay(aggregates.perDay.rows, aggregates.from, aggregates.to, view.lang),
       topCategories: top(aggregates.categories.rows, 'category', 'categoryName'),
       topPurposes: top(aggregates.purposes.rows, 'purpose', 'purposeName'),
-      violations: aggregates.violations, unusual: aggregates.activity.unusual, systems: systems.systems, dueToday: dueToday.items, overdue: overdue.items,
+      violations: aggregates.violations, unusual: aggregates.activity.unusual, systems: systems.systems, systemsAt: systems.at, dueToday: dueToday.items, overdue: overdue.items,
       asOf: aggregates.asOf, refreshSeconds: OVERVIEW_TTL_MS / 1000,
     });
   }

@@ -1,5 +1,6 @@
 import { codeLabel, formatDateTime } from '@derbes/reports';
 import type { ActorActivityReportDto } from '../../reports/actor-activity.dto';
+import { sourceSystemAlertText } from '../../reports/source-system-alert.text';
 import type { SourceSystemsReport } from '../../reports/source-systems.query';
 import type { ViolationsReportDto } from '../../reports/violations.dto';
 import type { QueueItem } from '../../subject-requests/request-queue.query';
@@ -24,6 +25,8 @@ export interface OverviewInput {
   readonly violations: ViolationsReportDto;
   readonly unusual: ActorActivityReportDto['unusual'];
   readonly systems: SourceSystemsReport['systems'];
+  /** When the systems' silence was judged. */
+  readonly systemsAt: string;
   readonly dueToday: readonly QueueItem[];
   readonly overdue: readonly QueueItem[];
   /** When the aggregates were computed, and how often they may be computed again. */
@@ -49,7 +52,9 @@ function requests(view: View, title: string, id: string, items: readonly QueueIt
 
 export function overviewPage(view: View, input: OverviewInput): string {
   const lang = view.lang;
-  const silent = input.systems.flatMap((s) => s.alerts.filter((a) => a.kind === 'silent' || a.kind === 'never-reported').map((a) => ({ system: s.system, alert: a })));
+  const time = (iso: string) => formatDateTime(iso, lang, view.utcOffsetMinutes);
+  const silent = input.systems.flatMap((s) => s.alerts.filter((a) => a.kind === 'silent' || a.kind === 'never-reported')
+    .map((a) => ({ system: s.system, text: sourceSystemAlertText(s, a, input.systemsAt, lang, time) })));
   return layout(view, {
     title: t(lang, 'overview.title'),
     section: 'overview',
@@ -69,7 +74,7 @@ export function overviewPage(view: View, input: OverviewInput): string {
           html`<li><strong>${u.actorId}</strong> (${u.unit}), ${u.day}: ${u.reason}</li>`)}</ul>`}
         <p><a href="/console/activity">${t(lang, 'nav.activity')}</a></p></section>
       <section class="card" aria-labelledby="silent-h"><h2 id="silent-h">${t(lang, 'overview.silent')}</h2>
-        ${silent.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : html`<ul>${silent.map((s) => html`<li><strong>${s.system}</strong>: ${s.alert.detail}</li>`)}</ul>`}</section>
+        ${silent.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : html`<ul>${silent.map((s) => html`<li><strong>${s.system}</strong>: ${s.text}</li>`)}</ul>`}</section>
     </div>
     <div class="cards">
       ${ranking(view, t(lang, 'overview.topCategories'), 'categories-h', t(lang, 'field.category'), input.topCategories)}
