@@ -1,5 +1,6 @@
 import { ConsoleAssetsController } from './assets/assets.controller';
 import { ConsoleErrorFilter } from './http/console-error.filter';
+import { NoSuchPageController } from './pages/no-such-page.controller';
 import { ConsolePageInterceptor } from './http/console-page.interceptor';
 import { OverviewController } from './pages/overview.controller';
 import { OverviewFigures } from './pages/overview-figures';
@@ -19,6 +20,6 @@ import { SignInThrottle } from './session/sign-in-throttle';
  */
 export const CONSOLE = {
   controllers: [ConsoleAssetsController, SignInController, OverviewController, PersonController, RequestsController, ReportsController,
-    IntegrityPageController],
+    IntegrityPageController, NoSuchPageController],
   providers: [RegisterChoices, OverviewFigures, ConsoleSessions, SignInThrottle, ConsoleGuard, ConsoleErrorFilter, ConsolePageInterceptor],
 } as const;

@@ -8,6 +8,7 @@ import { t } from '../i18n/console-i18n';
 import { CsrfRefused, SignInRequired } from '../session/console.guard';
 import { errorPage } from '../views/error.page';
 import { consoleContext, viewOf } from './console-context';
+import { NoSuchPage } from './no-such-page';
 import { setPageHeaders } from './page-headers';
 
 /** Where to come back to after signing in: a console page, never another site. */
@@ -18,7 +19,7 @@ export function safeReturnPath(path: unknown): string {
 
 /**
  * The console's errors as pages in the reader's language: a page that needs a session sends to the sign-in form, a
- * missing or wrong form token is a 403, the ledger's own errors keep their status (and their field list), anything
+ * missing or wrong form token is a 403, an address no page has a 404, the ledger's own errors keep their status (and their field list), anything
  * else is a 500 logged by route only, like the API's.
  */
 @Catch()
@@ -41,6 +42,10 @@ export class ConsoleErrorFilter implements ExceptionFilter {
     const correlationId = String(request.id);
     if (exception instanceof CsrfRefused) {
       void reply.status(403).send(errorPage(view, { message: t(lang, 'error.csrf'), correlationId }));
+      return;
+    }
+    if (exception instanceof NoSuchPage) {
+      void reply.status(404).send(errorPage(view, { message: t(lang, 'error.noPage'), correlationId }));
       return;
     }
     const body = toErrorBody(exception, correlationId);
