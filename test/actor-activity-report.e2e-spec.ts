@@ -39,7 +39,7 @@ describe('GET /v1/reports/actor-activity', () => {
     expect(res.body.actors).toEqual([
       {
         actorId: 'hr-1', role: 'hr-specialist', unit, subjects: 25, records: 39,
-        recordsByOperation: { collect: 0, access: 39, change: 0, transfer: 0, block: 0, unblock: 0, depersonalize: 0, destroy: 0 },
+        recordsByOperation: { collect: 0, access: 39, change: 0, transfer: 0, block: 0, unblock: 0, depersonalize: 0, destroy: 0, read: 0 },
         sensitiveCategories: [{ number: 28, code: 'medical-results', name: medical.names.kk, records: 25 }],
         sensitiveAccesses: 25,
       },
@@ -51,6 +51,26 @@ describe('GET /v1/reports/actor-activity', () => {
     ]);
     expect(res.body.unusual[0].reason).toContain('2026-11-24');
     for (const iin of IINS) expect(JSON.stringify(res.body)).not.toContain(iin);
+  });
+
+  it("counts an official's reads of people's files, so that browsing many files in a day is flagged like any other spike", async () => {
+    // The hr-director (unit personnel-management) reads 22 people's histories on the test clock's day.
+    let last = position;
+    for (const iin of IINS.slice(0, 22)) {
+      const { subjectId } = (await t.http.post('/v1/subjects/lookup').send({ iin }).expect(200)).body;
+      await t.http.get(`/v1/subjects/${subjectId}/history`).set('x-purpose', 'OVERSIGHT').expect(200);
+      last = await t.store.lastPosition();
+    }
+    const res = await report({ from: '2026-11-25', to: '2026-11-25', lang: 'en', position: String(last) }).expect(200);
+    expect(res.body.actors).toEqual([expect.objectContaining({
+      actorId: 'hr-director', role: 'official', unit, subjects: 22, records: 22, recordsByOperation: expect.objectContaining({ access: 0, read: 22 }),
+    })]);
+    // Each of those histories names medical results (hr-1's records): a sensitive access each.
+    expect(res.body.unusual).toEqual([
+      expect.objectContaining({ actorId: 'hr-director', day: '2026-11-25', kind: 'subjects', count: 22, ownBaseline: 0 }),
+      expect.objectContaining({ actorId: 'hr-director', day: '2026-11-25', kind: 'sensitive', count: 22, ownBaseline: 0 }),
+    ]);
+    expect(res.body.actors[0].sensitiveCategories).toEqual([expect.objectContaining({ number: 28, records: 22 })]);
   });
 
   it('names categories and explains flags in the language asked for', async () => {

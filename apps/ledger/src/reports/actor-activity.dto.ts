@@ -42,6 +42,7 @@ export class OperationCountsDto {
   @ApiProperty() unblock: number;
   @ApiProperty() depersonalize: number;
   @ApiProperty() destroy: number;
+  @ApiProperty({ description: "Reads of subjects' files through the ledger (history, inventory, events, access report)" }) read: number;
 }
 
 export class SensitiveCategoryActivityDto {
@@ -55,8 +56,8 @@ export class ActorActivityDto {
   @ApiProperty() actorId: string;
   @ApiProperty({ description: "Role on the actor's latest day in the period" }) role: string;
   @ApiProperty({ description: "Unit on the actor's latest day in the period" }) unit: string;
-  @ApiProperty({ description: 'Distinct subjects whose data the actor processed in the period' }) subjects: number;
-  @ApiProperty() records: number;
+  @ApiProperty({ description: 'Distinct subjects whose data the actor processed, or whose file they read through the ledger, in the period' }) subjects: number;
+  @ApiProperty({ description: 'Processing records and file reads' }) records: number;
   @ApiProperty({ type: OperationCountsDto }) recordsByOperation: OperationCountsDto;
   @ApiProperty({ type: [SensitiveCategoryActivityDto], description: 'Sensitive categories touched, by number' }) sensitiveCategories: SensitiveCategoryActivityDto[];
   @ApiProperty({ description: 'Records of any operation touching at least one sensitive category, each once' }) sensitiveAccesses: number;

@@ -23,7 +23,7 @@ interface Spec {
   readonly register?: { id: string; version: number; order: string } | null;
 }
 
-const ops = (counts: Partial<Record<Operation, number>>) => ({ ...Object.fromEntries(OPERATIONS.map((op) => [op, 0])), ...counts });
+const ops = (counts: Partial<Record<Operation | 'read', number>>) => ({ ...Object.fromEntries(OPERATIONS.map((op) => [op, 0])), read: 0, ...counts });
 
 let position = 0;
 function recorded(spec: Spec): RecordedEvent {
@@ -39,6 +39,16 @@ function recorded(spec: Spec): RecordedEvent {
       actor: { id: spec.actor ?? 'hr-1', role: spec.role ?? 'hr-specialist', unit: spec.unit ?? 'personnel' }, system: 'hr-portal',
       occurredAt: spec.occurredAt, source: null, recipient: null, crossBorder: false, transferGround: null, note: null, violations: [],
     },
+  } as unknown as RecordedEvent;
+}
+
+/** A read of subject's file through the ledger (SubjectFileRead) by `spec.actor`, mentioning `spec.categories`. */
+function fileRead(spec: Spec): RecordedEvent {
+  const event = recorded(spec);
+  const data = event.data as Record<string, unknown>;
+  return {
+    ...event, type: 'SubjectFileRead',
+    data: { readId: `read-${event.position}`, subjectId: data.subjectId, view: 'GET /v1/subjects/{subjectId}/history', categories: data.categories, purpose: { code: 'OVERSIGHT', slug: 'oversight' }, actor: data.actor, occurredAt: data.occurredAt },
   } as unknown as RecordedEvent;
 }
 
@@ -103,6 +113,23 @@ describe('actor-activity projection', () => {
     expect(actorActivitySummaries(tables, { from: '2026-11-18', to: '2026-11-20' })).toEqual([expect.objectContaining({ unit: 'archive', role: 'archivist', records: 3 })]);
     expect(actorActivitySummaries(tables, { from: '2026-11-18', to: '2026-11-20', unit: 'personnel' })).toEqual([expect.objectContaining({ unit: 'personnel', records: 1 })]);
     expect(actorActivitySummaries(tables, { from: '2026-11-18', to: '2026-11-20', unit: 'finance' })).toEqual([]);
+  });
+
+  it("counts reads of subjects' files as the reader's operation read: subjects, records, and sensitive accesses when the answer named a sensitive category", () => {
+    const { tables, apply } = readModel();
+    const projection = actorActivityProjection({ isSensitive: sensitiveCategoriesOf(catalog, 'mineco'), utcOffsetMinutes: 300 });
+    apply({ actor: 'director', subject: 'a', operation: 'access', categories: [1], occurredAt: '2026-11-20T04:00:00Z' });
+    tables.db.transaction(() => projection.applyAll!(tables, [
+      fileRead({ actor: 'director', subject: 'a', categories: [1, 28], occurredAt: '2026-11-20T05:00:00Z' }),
+      fileRead({ actor: 'director', subject: 'b', categories: [1], occurredAt: '2026-11-20T06:00:00Z' }),
+      fileRead({ actor: 'director', subject: 'c', categories: [], occurredAt: '2026-11-20T07:00:00Z' }),
+    ]))();
+    expect(actorActivitySummaries(tables, { from: '2026-11-20', to: '2026-11-20' })).toEqual([{
+      actorId: 'director', role: 'hr-specialist', unit: 'personnel', subjects: 3, records: 4,
+      recordsByOperation: { ...ops({ access: 1 }), read: 3 },
+      sensitiveCategories: [{ number: 28, slug: 'medical-results', records: 1 }],
+      sensitiveAccesses: 1,
+    }]);
   });
 
   it('ignores events of other kinds', () => {

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '@derbes/event-store';
-import { upcastSubjectEvent } from '@derbes/ledger';
+import { upcastSubjectEvent, type SubjectEvent } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
 import { calendarDay } from './calendar-day';
@@ -95,6 +95,26 @@ function statementsFor(tables: ReadModelTables): Statements {
   return prepared;
 }
 
+/** What an actor did to a subject's data in one event: a processing record, or a read of the file through the ledger. */
+interface Act {
+  readonly operation: string;
+  readonly data: { readonly subjectId: string; readonly occurredAt: string; readonly actor: { readonly id: string; readonly role: string; readonly unit: string };
+    readonly categories: readonly { readonly number: number; readonly slug: string }[] };
+  /** The register the record was checked against; none for a read (the owner's registers then say what is sensitive). */
+  readonly register: { readonly id: string; readonly version: number } | null;
+}
+
+/**
+ * Reading a person's file (history, inventory, events, report) is itself an access to their data, and the way an
+ * official or auditor would browse many files: it counts as operation `read`, towards the reader's distinct subjects
+ * and, when the answer named a sensitive category, their sensitive accesses.
+ */
+function actOf(event: SubjectEvent | null): Act | null {
+  if (event?.type === 'ProcessingRecorded') return { operation: event.data.operation, data: event.data, register: event.data.register ?? null };
+  if (event?.type === 'SubjectFileRead') return { operation: 'read', data: event.data, register: null };
+  return null;
+}
+
 /** One actor's day in a batch: its counts added up, and its latest record (in time, then in the log). */
 interface DayTotals {
   readonly actor: string;
@@ -121,12 +141,13 @@ function applyAllWith(options: ActorActivityOptions) {
     for (const stored of events) {
       // Throws on a schema version this build cannot read: skipping it would undercount an actor.
       const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
-      if (!event || event.type !== 'ProcessingRecorded') continue;
-      const { data } = event;
+      const act = actOf(event);
+      if (!act) continue;
+      const { data, operation } = act;
       const occurredAt = occurredAtOf(data.occurredAt, stored.position);
       const day = calendarDay(Date.parse(occurredAt), options.utcOffsetMinutes);
       const actor = data.actor.id;
-      const sensitive = data.categories.filter((c) => options.isSensitive(data.register?.id ?? null, data.register?.version ?? null, c.number));
+      const sensitive = data.categories.filter((c) => options.isSensitive(act.register?.id ?? null, act.register?.version ?? null, c.number));
       const touchesSensitive = sensitive.length > 0 ? 1 : 0;
       const key = JSON.stringify([actor, day]);
       let totals = days.get(key);
@@ -151,7 +172,7 @@ function applyAllWith(options: ActorActivityOptions) {
       } else {
         totals.subjects.set(data.subjectId, { records: 1, sensitive: touchesSensitive });
       }
-      totals.operations.set(data.operation, (totals.operations.get(data.operation) ?? 0) + 1);
+      totals.operations.set(operation, (totals.operations.get(operation) ?? 0) + 1);
       for (const category of sensitive) {
         const counted = totals.categories.get(category.number);
         if (counted) counted.records++;
@@ -174,10 +195,11 @@ function applyAllWith(options: ActorActivityOptions) {
 
 /**
  * The actor-activity read model: per actor and calendar day (in Kazakhstan by default), records per operation,
- * distinct subjects, sensitive categories touched and sensitive accesses. Queries: actor-activity.queries.ts.
+ * distinct subjects, sensitive categories touched and sensitive accesses, counting reads of subjects' files (version 2;
+ * version 1 counted processing records only). Queries: actor-activity.queries.ts.
  * The sensitive marks come from the registers: after a registers file changes them, rebuild this projection.
  */
 export function actorActivityProjection(options: ActorActivityOptions): Projection {
   const applyAll = applyAllWith(options);
-  return { name: ACTOR_ACTIVITY, version: 1, setup: createTables, apply: (tables, event) => applyAll(tables, [event]), applyAll };
+  return { name: ACTOR_ACTIVITY, version: 2, setup: createTables, apply: (tables, event) => applyAll(tables, [event]), applyAll };
 }

@@ -1,8 +1,12 @@
-import { OPERATIONS, type Operation } from '@derbes/ledger';
+import { OPERATIONS } from '@derbes/ledger';
 import type { ReadModelTables } from '../projection';
 import { cachedStatement } from '../statement-cache';
 import { addDays } from './calendar-day';
 import { UNUSUAL_ACTIVITY_RULE, findUnusualActivity, type DailyCounts, type UnusualActivity, type UnusualActivityRule } from './unusual-activity';
+
+/** The operations an actor's activity is counted by: the records' operations, and `read` (a file read through the ledger). */
+export const ACTIVITY_OPERATIONS = [...OPERATIONS, 'read'] as const;
+export type ActivityOperation = (typeof ACTIVITY_OPERATIONS)[number];
 
 /** Which actor-days a report covers: calendar days `from`..`to` (YYYY-MM-DD, both included), optionally one unit or actor. */
 export interface ActorActivityScope {
@@ -22,8 +26,8 @@ export interface ActorActivitySummary {
   /** Distinct subjects over the whole period. */
   readonly subjects: number;
   readonly records: number;
-  /** Every operation, 0 for those without records. */
-  readonly recordsByOperation: Readonly<Record<Operation, number>>;
+  /** Every operation, and reads of files, 0 for those without any. */
+  readonly recordsByOperation: Readonly<Record<ActivityOperation, number>>;
   /** Sensitive categories touched, by number, with records touching each. */
   readonly sensitiveCategories: readonly { readonly number: number; readonly slug: string; readonly records: number }[];
   /** Records touching at least one sensitive category. */
@@ -96,9 +100,9 @@ function byActor<T extends { actor_id: string }>(rows: readonly T[]): Map<string
   return map;
 }
 
-function operationCounts(rows: readonly { operation: string; n: number }[]): Record<Operation, number> {
-  const counts = Object.fromEntries(OPERATIONS.map((op) => [op, 0])) as Record<Operation, number>;
-  for (const row of rows) if (row.operation in counts) counts[row.operation as Operation] += row.n;
+function operationCounts(rows: readonly { operation: string; n: number }[]): Record<ActivityOperation, number> {
+  const counts = Object.fromEntries(ACTIVITY_OPERATIONS.map((op) => [op, 0])) as Record<ActivityOperation, number>;
+  for (const row of rows) if (row.operation in counts) counts[row.operation as ActivityOperation] += row.n;
   return counts;
 }
 
