@@ -12,6 +12,9 @@ export const SUBJECT_RIGHTS_PURPOSE = {
   legalBasis: ['LAW-94-V-ART-24-25'],
 } as const;
 
+/** Who reads when the data subject opens their own access report with their link: the person, not a member of staff. */
+export const DATA_SUBJECT_READER = { id: 'data-subject', role: 'data-subject', unit: 'self' } as const;
+
 export function isSubjectRightsRecord(command: Pick<RecordProcessing, 'purpose' | 'requestId'>): boolean {
   return command.purpose.code === SUBJECT_RIGHTS_PURPOSE.code && command.requestId !== null;
 }

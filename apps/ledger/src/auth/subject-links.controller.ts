@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE } from '@derbes/ledger';
+import { DATA_SUBJECT_READER, SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE } from '@derbes/ledger';
 import { LedgerError } from '../ledger-errors';
 import { AccessReportQueryDto } from '../subjects/access-report.controller';
 import { AccessReports, categoriesOf } from '../subjects/access-reports';
@@ -17,8 +17,6 @@ export class NewSubjectLinkDto {
 }
 
 /** The data subject, as the ledger records their own reads of their report. */
-const SUBJECT_READER = { id: 'data-subject', role: 'data-subject', unit: 'self' } as const;
-
 @ApiTags('subjects')
 @Controller('v1')
 export class SubjectLinksController {
@@ -53,7 +51,7 @@ export class SubjectLinksController {
     const report = await this.reports.build(subjectId, language);
     if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about you');
     const rendered = await this.reports.render(report, format);
-    await this.audit.recordRead({ actor: SUBJECT_READER, purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug } },
+    await this.audit.recordRead({ actor: DATA_SUBJECT_READER, purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug } },
       subjectId, categoriesOf(report), `GET /v1/access-report/{token} (${language}, ${format})`, String(request.id));
     void reply.header('content-type', rendered.contentType).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     return rendered.body;

@@ -123,6 +123,8 @@ describe('actor-activity projection', () => {
       fileRead({ actor: 'director', subject: 'a', categories: [1, 28], occurredAt: '2026-11-20T05:00:00Z' }),
       fileRead({ actor: 'director', subject: 'b', categories: [1], occurredAt: '2026-11-20T06:00:00Z' }),
       fileRead({ actor: 'director', subject: 'c', categories: [], occurredAt: '2026-11-20T07:00:00Z' }),
+      // A data subject opening their own report with their link is nobody's activity.
+      fileRead({ actor: 'data-subject', role: 'data-subject', unit: 'self', subject: 'd', categories: [28], occurredAt: '2026-11-20T07:00:00Z' }),
     ]))();
     expect(actorActivitySummaries(tables, { from: '2026-11-20', to: '2026-11-20' })).toEqual([{
       actorId: 'director', role: 'hr-specialist', unit: 'personnel', subjects: 3, records: 4,

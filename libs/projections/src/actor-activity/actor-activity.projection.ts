@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '@derbes/event-store';
-import { upcastSubjectEvent, type SubjectEvent } from '@derbes/ledger';
+import { DATA_SUBJECT_READER, upcastSubjectEvent, type SubjectEvent } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
 import { calendarDay } from './calendar-day';
@@ -107,11 +107,12 @@ interface Act {
 /**
  * Reading a person's file (history, inventory, events, report) is itself an access to their data, and the way an
  * official or auditor would browse many files: it counts as operation `read`, towards the reader's distinct subjects
- * and, when the answer named a sensitive category, their sensitive accesses.
+ * and, when the answer named a sensitive category, their sensitive accesses. A data subject opening their own report
+ * is no member of staff's activity, and is not counted.
  */
 function actOf(event: SubjectEvent | null): Act | null {
   if (event?.type === 'ProcessingRecorded') return { operation: event.data.operation, data: event.data, register: event.data.register ?? null };
-  if (event?.type === 'SubjectFileRead') return { operation: 'read', data: event.data, register: null };
+  if (event?.type === 'SubjectFileRead' && event.data.actor.id !== DATA_SUBJECT_READER.id) return { operation: 'read', data: event.data, register: null };
   return null;
 }
 
