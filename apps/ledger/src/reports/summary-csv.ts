@@ -1,8 +1,13 @@
 import { summaryColumns, type SummaryReport } from './summary.query';
 
-/** One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a quote, a comma or a line break. */
+/**
+ * One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a quote, a comma or a line break. A text that
+ * a spreadsheet would take for a formula (it starts with = + - @, a tab or a carriage return) is written after an
+ * apostrophe, as OWASP advises: the cells hold codes and register names, and a registers file is data we do not write.
+ */
 export function csvField(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value);
+  const raw = value === null || value === undefined ? '' : String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
