@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,13 +163,20 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
     const spy = jest.spyOn(runner, 'tables').mockImplementationOnce(() => {
       throw new ProjectionNotReadyError('the subject-history read model is being built');
     });
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    const warnings = jest.spyOn(Logger.prototype, 'warn');
     try {
       const res = await history({}, subjectId, false);
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ code: 'projection_building' });
       expect(res.headers['retry-after']).toBe('1');
+      // An expected state, logged as a warning: an error-level line would page someone for nothing.
+      expect(errors).not.toHaveBeenCalled();
+      expect(warnings).toHaveBeenCalledWith(expect.stringMatching(/^GET \/v1\/subjects\/:subjectId\/history answered 503: LedgerError/));
     } finally {
       spy.mockRestore();
+      errors.mockRestore();
+      warnings.mockRestore();
     }
   });
 });

@@ -57,7 +57,9 @@ export class ErrorFilter implements ExceptionFilter {
 export function sendError(reply: FastifyReply, body: ErrorBody, exception: unknown, request: FastifyRequest, logger: Logger): void {
   if (body.statusCode >= 500) {
     const what = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
-    logger.error(`${request.method} ${request.routeOptions?.url ?? '?'} failed: ${what}`);
+    // A read model still being built first is a state the answer names (503, retry), not a failure of the server.
+    const expected = exception instanceof LedgerError && exception.code === 'projection_building';
+    logger[expected ? 'warn' : 'error'](`${request.method} ${request.routeOptions?.url ?? '?'} ${expected ? 'answered 503' : 'failed'}: ${what}`);
   }
   if (body.statusCode === 503) void reply.header('retry-after', '1');
   if (body.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="derbes"');
