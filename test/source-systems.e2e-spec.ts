@@ -52,6 +52,23 @@ describe('source systems: numbered records and heartbeats', () => {
     });
   });
 
+  it('stores a heartbeat sent again (a retry: same lastSequence and sentAt, however written) once, answering with the first', async () => {
+    const first = await t.as(HR).post('/v1/systems/hr-portal/heartbeats').send(heartbeat(3, '2026-11-25T11:58:00Z')).expect(202);
+    t.clock.at = new Date('2026-11-25T12:00:05Z');
+    try {
+      const again = await t.as(HR).post('/v1/systems/hr-portal/heartbeats').send(heartbeat(3, '2026-11-25T16:58:00.000+05:00')).expect(202);
+      expect(again.body).toEqual(first.body);
+      // Another sentAt is another heartbeat, though it names the same number.
+      const later = await t.as(HR).post('/v1/systems/hr-portal/heartbeats').send(heartbeat(3, '2026-11-25T11:59:30Z')).expect(202);
+      expect(later.body).toMatchObject({ lastSequence: 3, receivedAt: '2026-11-25T12:00:05.000Z' });
+      expect(later.body.eventId).not.toBe(first.body.eventId);
+    } finally {
+      t.clock.at = new Date('2026-11-25T12:00:00Z');
+    }
+    const stored = (await t.store.readStream('source-system-hr-portal')).filter((e) => (e.data as { lastSequence: number }).lastSequence === 3);
+    expect(stored.map((e) => e.data.sentAt)).toEqual(['2026-11-25T11:58:00.000Z', '2026-11-25T11:59:30.000Z']);
+  });
+
   it('refuses a malformed heartbeat (400 naming the field), another system’s (403), other roles (403) and no key (401)', async () => {
     const before = await t.written();
     const post = (body: unknown, key = HR, system = 'hr-portal') => t.as(key).post(`/v1/systems/${system}/heartbeats`).send(body as object);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiForbiddenResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -45,6 +44,6 @@ export class HeartbeatsController {
       throw LedgerError.invalid([{ field: 'sentAt', reason: `is in the future (more than ${this.config.clockSkewSeconds} s after the ledger's clock, ${now.toISOString()})` }]);
     }
     const heartbeat = { system, lastSequence: body.lastSequence, sentAt: sentAt.toISOString(), receivedAt: now.toISOString() };
-    return this.commands.execute(new RecordHeartbeatCommand(heartbeat, randomUUID(), String(req.id)));
+    return this.commands.execute(new RecordHeartbeatCommand(heartbeat, String(req.id)));
   }
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ANY, EVENT_STORE, type EventStore, type JsonObject } from '@derbes/event-store';
-import { SOURCE_SYSTEM_HEARTBEAT_SCHEMA_VERSION, decideHeartbeat, sourceSystemStreamId, type RecordHeartbeat } from '@derbes/ledger';
+import { ANY, DuplicateEventIdError, EVENT_STORE, type EventStore, type JsonObject } from '@derbes/event-store';
+import { SOURCE_SYSTEM_HEARTBEAT_SCHEMA_VERSION, decideHeartbeat, derivedUuid, sourceSystemStreamId, type RecordHeartbeat } from '@derbes/ledger';
 
 /** What the ledger answers for a heartbeat: what it stored, and where. */
 export interface HeartbeatOutcome extends RecordHeartbeat {
@@ -9,14 +9,19 @@ export interface HeartbeatOutcome extends RecordHeartbeat {
   readonly position: number;
 }
 
-/** Record a source system's heartbeat in its own stream. */
+/**
+ * Record a source system's heartbeat in its own stream. Its event id is derived from the system, lastSequence and
+ * sentAt: a heartbeat sent again (a retry after a lost answer) is the same heartbeat, stored once.
+ */
 export class RecordHeartbeatCommand extends Command<HeartbeatOutcome> {
+  readonly eventId: string;
+
   constructor(
     readonly heartbeat: RecordHeartbeat,
-    readonly eventId: string,
     readonly correlationId: string,
   ) {
     super();
+    this.eventId = derivedUuid(`heartbeat ${heartbeat.system} ${heartbeat.lastSequence} ${heartbeat.sentAt}`);
   }
 }
 
@@ -28,7 +33,15 @@ export class RecordHeartbeatHandler implements ICommandHandler<RecordHeartbeatCo
     // Heartbeats decide nothing and conflict with nothing: any revision will do.
     const metadata = { schemaVersion: SOURCE_SYSTEM_HEARTBEAT_SCHEMA_VERSION, recordedAt: heartbeat.receivedAt, correlationId };
     const events = decideHeartbeat(heartbeat).map((e) => ({ id: eventId, type: e.type, data: e.data as unknown as JsonObject, metadata }));
-    const result = await this.store.appendToStream(sourceSystemStreamId(heartbeat.system), events, ANY);
-    return { ...heartbeat, eventId, position: result.events[0]!.position };
+    try {
+      const result = await this.store.appendToStream(sourceSystemStreamId(heartbeat.system), events, ANY);
+      return { ...heartbeat, eventId, position: result.events[0]!.position };
+    } catch (error) {
+      if (!(error instanceof DuplicateEventIdError)) throw error;
+      // Sent again: the first one's answer, with the time the ledger took it.
+      const stored = await this.store.readEventById(eventId);
+      if (!stored) throw error;
+      return { ...heartbeat, receivedAt: String((stored.data as { receivedAt?: unknown }).receivedAt), eventId, position: stored.position };
+    }
   }
 }
