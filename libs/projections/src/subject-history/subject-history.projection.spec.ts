@@ -150,7 +150,12 @@ describe('subject-history projection', () => {
       const { sql, params } = subjectHistorySql(tables, key, filter, after, 10);
       const plan = tables.db.prepare<typeof params, { detail: string }>('EXPLAIN QUERY PLAN ' + sql).all(params).map((r) => r.detail).join(' / ');
       expect(plan).not.toMatch(/TEMP B-TREE|SCAN/);
-      expect(plan).toMatch(filter.category === undefined ? /USING (COVERING )?INDEX/ : /USING PRIMARY KEY/);
+      expect(plan).toMatch(filter.category === undefined ? /USING (COVERING )?INDEX \S+_entries_by_subject/ : /USING PRIMARY KEY/);
     }
+  });
+
+  it('keeps one index on the entries, whatever the filters: an event inserted touches one place in it', () => {
+    const indexes = tables.db.prepare<[string], { name: string }>('SELECT name FROM pragma_index_list(?)').all(tables.table('entries'));
+    expect(indexes.map((i) => i.name)).toEqual([`${tables.table('entries')}_by_subject`]);
   });
 });

@@ -24,11 +24,7 @@ export function readAsEntry(read: SubjectFileReadData): HistoryEntryData {
   };
 }
 
-/**
- * The columns a subject's history is filtered on; each gets an index led by the subject and ending in
- * (occurred_at, position), so that "one subject's entries newest first" with that filter is a backward index scan
- * that stops at the page's limit instead of a sort.
- */
+/** The columns a subject's history is filtered on, held in its one index (createIndexes) besides the category table. */
 const FILTER_COLUMNS = ['operation', 'purpose_code', 'actor_id', 'actor_unit', 'system'] as const;
 
 function createTables(tables: ReadModelTables): void {
@@ -68,18 +64,16 @@ function createTables(tables: ReadModelTables): void {
 }
 
 /**
- * The entries' indexes, one per filter (see FILTER_COLUMNS) and one for flagged entries. Each is used by a filter of
- * the history (subject-history.queries.ts): without it that filter reads all of the subject's entries.
+ * One index for every filter: led by the subject, in (occurred_at, position) order, and holding the filtered columns
+ * (see FILTER_COLUMNS, and has_violations). "One subject's entries newest first" with any of those filters is then a
+ * backward walk of this index that tests each entry in the index itself and reads the table only for the entries of
+ * the page. One index instead of seven (one per filter, one for flagged entries): each event inserted touches one
+ * place in it rather than seven, which is what a subject's event costs the live read model.
  */
 function createIndexes(tables: ReadModelTables): void {
   const entries = tables.table('entries');
-  const byFilter = FILTER_COLUMNS.map(
-    (column) => `CREATE INDEX "${entries}_by_${column}" ON "${entries}"(subject_key, ${column}, occurred_at, position);`,
-  );
   tables.db.exec(`
-    CREATE INDEX "${entries}_by_subject" ON "${entries}"(subject_key, occurred_at, position);
-    ${byFilter.join('\n    ')}
-    CREATE INDEX "${entries}_violations" ON "${entries}"(subject_key, occurred_at, position) WHERE has_violations = 1;
+    CREATE INDEX "${entries}_by_subject" ON "${entries}"(subject_key, occurred_at, position, ${FILTER_COLUMNS.join(', ')}, has_violations);
   `);
 }
 
@@ -161,7 +155,8 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
  */
 export const subjectHistoryProjection: Projection = {
   name: SUBJECT_HISTORY,
-  version: 1,
+  // 2: one index holding every filtered column instead of seven (createIndexes).
+  version: 2,
   setup: createTables,
   indexes: createIndexes,
   apply,
