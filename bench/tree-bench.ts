@@ -3,6 +3,7 @@
  * integrity-log read model, following the log on a thread of its own as the ledger's projections thread does, beside
  * the appending thread and the store's writer thread.
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ANY, SqliteEventStore, ThreadClient, type AppendOperation } from '@derbes/event-store';
 import { INTEGRITY_LOG, ProjectionRunner, inclusionProof, integrityLogProjection, openReadModelDatabase } from '@derbes/projections';
@@ -50,12 +51,28 @@ async function treeKept(files: { store: string; readModels: string }, seconds: n
  * Events/s without and with the tree over `rounds` pairs of runs, each pair taken back to back on fresh files; the
  * pair whose ratio is the median is returned. One pair alone measured anywhere from -13% to 30% apart here: the speed
  * of the machine drifts by more than the tree costs, and a pair's two runs share most of that drift. Five pairs,
- * since a median of three still moved between 7% and 19% from one minute to the next.
+ * since a median of three still moved between 7% and 19% from one minute to the next. Each run starts after `sync`,
+ * so that it does not pay for writing back the previous run's files, and the pairs alternate which run goes first,
+ * so that what one run leaves to the next does not always fall on the same side.
  */
 export async function treeOverhead(freshFile: () => string, seconds: number, streams: number, rounds = 5): Promise<{ without: number; withTree: number; runs: Array<[number, number]> }> {
   const runs: Array<[number, number]> = [];
+  const plain = async () => {
+    execFileSync('sync');
+    return withoutTree(freshFile(), seconds, streams);
+  };
+  const kept = async () => {
+    execFileSync('sync');
+    return treeKept({ store: freshFile(), readModels: freshFile() }, seconds, streams);
+  };
   for (let round = 0; round < rounds; round++) {
-    runs.push([await withoutTree(freshFile(), seconds, streams), await treeKept({ store: freshFile(), readModels: freshFile() }, seconds, streams)]);
+    if (round % 2 === 0) {
+      const without = await plain();
+      runs.push([without, await kept()]);
+    } else {
+      const withTree = await kept();
+      runs.push([await plain(), withTree]);
+    }
   }
   const [without, withTree] = [...runs].sort((a, b) => a[1] / a[0] - b[1] / b[0])[Math.floor(runs.length / 2)]!;
   return { without, withTree, runs };
