@@ -1,19 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { createKey, setConsolePassword } from '../../apps/cli/src/keys.command';
 import { loadConfig } from '../../apps/ledger/src/config/ledger-config';
 import { runCli } from '../support/child-server';
 import { TEST_KEY_HEX, startTestApp } from '../support/test-app';
-
-/** Signs in over HTTP as a browser would: the form's session cookie and token, then the form. */
-async function signIn(server: Parameters<typeof request>[0], name: string, password: string): Promise<request.Response> {
-  const form = await request(server).get('/console/sign-in').expect(200);
-  const cookie = (form.headers['set-cookie'] as unknown as string[])[0]?.split(';')[0] as string;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] as string;
-  return request(server).post('/console/sign-in').set('cookie', cookie).type('form').send({ _csrf: csrf, name, password, next: '/console/overview' });
-}
+import { signInOverHttp } from './support/console-app';
 
 describe('derbes keys password', () => {
   it("sets a console password beside a running server, stored as a scrypt hash in the keys' stream, and refuses what may not have one", async () => {
@@ -26,10 +18,10 @@ describe('derbes keys password', () => {
       const lines = await setConsolePassword(config, 'hr-director', password);
       expect(lines[0]).toMatch(/^console password set for [0-9a-f]{12}  official hr-director/);
       await new Promise((r) => setTimeout(r, 1100));
-      const signedIn = await signIn(t.server, 'hr-director', password);
+      const signedIn = await signInOverHttp(t.server, 'hr-director', password);
       expect(signedIn.status).toBe(303);
       expect(signedIn.headers.location).toBe('/console/overview');
-      expect((await signIn(t.server, 'hr-director', 'a wrong password!')).status).toBe(401);
+      expect((await signInOverHttp(t.server, 'hr-director', 'a wrong password!')).status).toBe(401);
 
       const stream = await t.store.readStream('admin-api-keys');
       const set = stream.filter((e) => e.type === 'ApiKeyPasswordSet');
@@ -46,8 +38,8 @@ describe('derbes keys password', () => {
       expect({ code: cli.code, stderr: cli.stderr }).toEqual({ code: 0, stderr: '' });
       expect(cli.stdout).toMatch(/^console password set for [0-9a-f]{12}  auditor  auditor-1 /);
       await new Promise((r) => setTimeout(r, 1100));
-      expect((await signIn(t.server, 'auditor-1', '  spaced console password ')).status).toBe(303);
-      expect((await signIn(t.server, 'auditor-1', 'spaced console password')).status).toBe(401);
+      expect((await signInOverHttp(t.server, 'auditor-1', '  spaced console password ')).status).toBe(303);
+      expect((await signInOverHttp(t.server, 'auditor-1', 'spaced console password')).status).toBe(401);
       const short = await runCli(['keys', 'password', 'auditor-1'], { ...process.env, ...env, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX }, 'short\n');
       expect(short.code).not.toBe(0);
       expect(short.stderr).toContain('the password must be at least 12 characters');

@@ -6,6 +6,7 @@ import { createKey, setConsolePassword } from '../../apps/cli/src/keys.command';
 import { loadConfig } from '../../apps/ledger/src/config/ledger-config';
 import { childEnv, runCli } from '../support/child-server';
 import { TEST_KEY_HEX, aRecord, startTestApp } from '../support/test-app';
+import { sessionCookie, signInOverHttp } from './support/console-app';
 
 /** The console's integrity page shows what `derbes verify` found last on the ledger's data directory. */
 describe('console: the last verification on the integrity page', () => {
@@ -20,11 +21,9 @@ describe('console: the last verification on the integrity page', () => {
       await createKey(config, { role: 'auditor', name: 'verifier-view', unit: 'internal-audit', grants: [] });
       await setConsolePassword(config, 'verifier-view', 'a long console password');
       await new Promise((r) => setTimeout(r, 1100));
-      const form = await request(t.server).get('/console/sign-in').expect(200);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] as string;
-      const signedIn = await request(t.server).post('/console/sign-in').set('cookie', String((form.headers['set-cookie'] as unknown as string[])[0]).split(';')[0] as string)
-        .type('form').send({ _csrf: csrf, name: 'verifier-view', password: 'a long console password', next: '/console/integrity' }).expect(303);
-      const cookie = String((signedIn.headers['set-cookie'] as unknown as string[])[0]).split(';')[0] as string;
+      const signedIn = await signInOverHttp(t.server, 'verifier-view', 'a long console password', '/console/integrity');
+      expect(signedIn.status).toBe(303);
+      const cookie = sessionCookie(signedIn);
       const page = () => request(t.server).get('/console/integrity?lang=en').set('cookie', cookie).expect(200);
 
       expect((await page()).text).toContain('has not run on this ledger');

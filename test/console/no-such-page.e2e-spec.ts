@@ -1,15 +1,5 @@
 import request from 'supertest';
-import { PASSWORDS, startConsoleApp, type ConsoleApp } from './support/console-app';
-
-/** Signs in over HTTP as a browser would (the form's cookie and token), and gives the session's cookie. */
-async function signedInCookie(server: Parameters<typeof request>[0]): Promise<string> {
-  const form = await request(server).get('/console/sign-in').expect(200);
-  const cookie = (form.headers['set-cookie'] as unknown as string[])[0]?.split(';')[0] as string;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] as string;
-  const signedIn = await request(server).post('/console/sign-in').set('cookie', cookie).type('form')
-    .send({ _csrf: csrf, name: 'hr-director', password: PASSWORDS['hr-director'], next: '/console/overview' }).expect(303);
-  return ((signedIn.headers['set-cookie'] as unknown as string[] | undefined)?.[0]?.split(';')[0]) ?? cookie;
-}
+import { PASSWORDS, sessionCookie, signInOverHttp, startConsoleApp, type ConsoleApp } from './support/console-app';
 
 describe('console: an address no page has', () => {
   let app: ConsoleApp;
@@ -26,7 +16,9 @@ describe('console: an address no page has', () => {
   });
 
   it("answers a signed-in reader 404 with the console's page in their language, not the API's JSON", async () => {
-    const cookie = await signedInCookie(app.t.server);
+    const signedIn = await signInOverHttp(app.t.server, 'hr-director', PASSWORDS['hr-director']);
+    expect(signedIn.status).toBe(303);
+    const cookie = sessionCookie(signedIn);
     for (const [lang, words] of [['ru', 'В консоли нет такой страницы'], ['kk', 'Консольде мұндай бет жоқ'], ['en', 'There is no such page in the console']] as const) {
       const res = await request(app.t.server).get(`/console/reports/nothing-here?lang=${lang}`).set('cookie', cookie).expect(404);
       expect(res.headers['content-type']).toMatch(/^text\/html/);

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { ApiKeys } from '../../../apps/ledger/src/auth/api-keys';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
@@ -32,4 +33,19 @@ export async function startConsoleApp(env: Record<string, string> = {}): Promise
   const address = t.app.getHttpServer().address();
   if (typeof address !== 'object' || address === null) throw new Error('the test app is not listening');
   return { t, url: `http://127.0.0.1:${address.port}`, close: () => t.close() };
+}
+
+/**
+ * Signs in over HTTP as a browser would: the form's session cookie and token, then the form. The answer is the
+ * form's (303 when signed in); `sessionCookie` gives the cookie to send with the next requests.
+ */
+export async function signInOverHttp(server: Parameters<typeof request>[0], name: string, password: string, next = '/console/overview'): Promise<request.Response> {
+  const form = await request(server).get('/console/sign-in').expect(200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] as string;
+  return request(server).post('/console/sign-in').set('cookie', sessionCookie(form)).type('form').send({ _csrf: csrf, name, password, next });
+}
+
+/** The `name=value` of the first cookie an answer sets. */
+export function sessionCookie(res: request.Response): string {
+  return String((res.headers['set-cookie'] as unknown as string[] | undefined)?.[0]).split(';')[0] as string;
 }
