@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '@derbes/event-store';
-import { DATA_SUBJECT_READER, upcastSubjectEvent, type SubjectEvent } from '@derbes/ledger';
+import { DATA_SUBJECT_READER, upcastSubjectEvent, type SubjectEvent, type SubjectFileReadData } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
 import { calendarDay } from './calendar-day';
@@ -98,8 +98,8 @@ function statementsFor(tables: ReadModelTables): Statements {
 /** What an actor did to a subject's data in one event: a processing record, or a read of the file through the ledger. */
 interface Act {
   readonly operation: string;
-  readonly data: { readonly subjectId: string; readonly occurredAt: string; readonly actor: { readonly id: string; readonly role: string; readonly unit: string };
-    readonly categories: readonly { readonly number: number; readonly slug: string }[] };
+  /** The fields a record and a read share. */
+  readonly data: Pick<SubjectFileReadData, 'subjectId' | 'occurredAt' | 'actor' | 'categories'>;
   /** The register the record was checked against; none for a read (the owner's registers then say what is sensitive). */
   readonly register: { readonly id: string; readonly version: number } | null;
 }
