@@ -30,7 +30,7 @@ describe('source systems: numbered records and heartbeats', () => {
     const record = aRecord({ system: 'payroll', sourceSequence: 1 });
     const created = await t.as('emitter:payroll').post('/v1/processing-records').send(record).expect(201);
     const [event] = await t.store.readStream(`subject-${created.body.subjectId}`, { fromRevision: created.body.streamRevision });
-    expect(event).toMatchObject({ id: record.recordId, data: { sourceSequence: 1 }, metadata: { schemaVersion: 4 } });
+    expect(event).toMatchObject({ id: record.recordId, data: { sourceSequence: 1 }, metadata: { schemaVersion: 5 } });
     await t.as('emitter:payroll').post('/v1/processing-records').send(record).expect(200);
     const conflict = await t.as('emitter:payroll').post('/v1/processing-records').send({ ...record, sourceSequence: 2 }).expect(409);
     expect(conflict.body.code).toBe('record_id_conflict');

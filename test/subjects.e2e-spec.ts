@@ -64,7 +64,7 @@ describe('subjects', () => {
       expect(res.body.items.map((e: { revision: number }) => e.revision)).toEqual([0, 1, 2, 3, 4]);
       expect(res.body.nextCursor).toBeNull();
       expect(res.body.items[0]).toMatchObject({
-        type: 'ProcessingRecorded', schemaVersion: 4, operation: 'collect', purpose: { code: 'P01' },
+        type: 'ProcessingRecorded', schemaVersion: 5, operation: 'collect', purpose: { code: 'P01' },
         recordedAt: '2026-11-25T12:00:00.000Z', occurredAt: '2026-01-10T08:00:00.000Z', violations: [],
       });
       expect(JSON.stringify(res.body)).not.toContain(IIN);

@@ -57,6 +57,7 @@ export function findViolations(command: RecordProcessing, state: SubjectState, c
       violations.push({
         code: 'category-destroyed',
         category: ref.number,
+        since: held.destroyedAt,
         detail: `${command.operation} of category ${ref.number} (${ref.slug}), destroyed at ${held.destroyedAt}`,
       });
     }
@@ -64,6 +65,7 @@ export function findViolations(command: RecordProcessing, state: SubjectState, c
       violations.push({
         code: 'category-depersonalized',
         category: ref.number,
+        since: held.depersonalizedAt,
         detail: `${command.operation} of category ${ref.number} (${ref.slug}), depersonalized at ${held.depersonalizedAt}`,
       });
     }
@@ -73,6 +75,7 @@ export function findViolations(command: RecordProcessing, state: SubjectState, c
       violations.push({
         code: 'blocked-data-processed',
         category: ref.number,
+        since: held.blockedAt,
         detail: `${command.operation} of category ${ref.number} (${ref.slug}), blocked since ${held.blockedAt}`,
       });
     }

@@ -125,6 +125,15 @@ describe('processing record decider', () => {
     given(destroyed).when(record({ categories: [{ number: 2, slug: 'iin' }] })).thenViolations();
   });
 
+  it('says from when a category was destroyed, depersonalized or blocked (`since`), and nothing of the kind on other reasons', () => {
+    const at = (occurredAt: string, operation: RecordProcessing['operation']) => record({ operation, occurredAt });
+    const sinceOf = (events: readonly unknown[]) => (events[0] as ProcessingRecorded).data.violations.map((v) => [v.code, v.since]);
+    expect(sinceOf(given(at('2026-03-01T10:00:00Z', 'destroy')).when(record()).events)).toEqual([['category-destroyed', '2026-03-01T10:00:00Z']]);
+    expect(sinceOf(given(at('2026-04-02T00:00:00Z', 'depersonalize')).when(record()).events)).toEqual([['category-depersonalized', '2026-04-02T00:00:00Z']]);
+    expect(sinceOf(given(at('2026-05-03T08:15:00Z', 'block')).when(record()).events)).toEqual([['blocked-data-processed', '2026-05-03T08:15:00Z']]);
+    expect(sinceOf(given().when(record({ categories: cat28 })).events)).toEqual([['purpose-not-approved-for-category', undefined]]);
+  });
+
   it('flags any operation on depersonalized data', () => {
     given(record({ operation: 'depersonalize' })).when(record({ operation: 'change' })).thenViolations('category-depersonalized');
   });

@@ -3,7 +3,7 @@ import { UnreadableEventError, upcastSubjectEvent } from './subject-event.upcast
 describe('upcastSubjectEvent', () => {
   const v1 = { recordId: 'r1', subjectId: 's', operation: 'access', note: null };
 
-  it('reads a v1 ProcessingRecorded as v4: no embargo, no subject mask, no request, no source sequence', () => {
+  it('reads a v1 ProcessingRecorded as the current version: no embargo, no subject mask, no request, no source sequence', () => {
     const event = upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 1 });
     expect(event).toEqual({
       type: 'ProcessingRecorded', data: { ...v1, embargoUntil: null, subjectMask: null, requestId: null, sourceSequence: null },
@@ -27,6 +27,23 @@ describe('upcastSubjectEvent', () => {
     expect(upcastSubjectEvent('ProcessingRecorded', unnumbered, { schemaVersion: 4 })?.data).toEqual(unnumbered);
   });
 
+  it('gives a v4 state violation the time its detail ends with, and leaves the other violations and v5 ones as stored', () => {
+    const v4 = { ...v1, embargoUntil: null, subjectMask: null, requestId: null, sourceSequence: null, violations: [
+      { code: 'category-destroyed', category: 28, detail: 'access of category 28 (medical-results), destroyed at 2026-03-01T10:00:00Z' },
+      { code: 'category-depersonalized', category: 3, detail: 'change of category 3 (birth-date), depersonalized at 2026-04-02T00:00:00.000Z' },
+      { code: 'blocked-data-processed', category: 1, detail: 'transfer of category 1 (surname), blocked since 2026-05-03T08:15:00+05:00' },
+      { code: 'blocked-data-processed', category: 2, detail: 'worded otherwise by hand' },
+      { code: 'purpose-not-in-register', detail: 'purpose P99 is not in mep-328 v1' },
+    ] };
+    const read = upcastSubjectEvent('ProcessingRecorded', v4, { schemaVersion: 4 })?.data as unknown as { violations: unknown[] };
+    expect(read.violations.map((v) => (v as { since?: unknown }).since)).toEqual([
+      '2026-03-01T10:00:00Z', '2026-04-02T00:00:00.000Z', '2026-05-03T08:15:00+05:00', null, undefined,
+    ]);
+    expect(read.violations[4]).toEqual(v4.violations[4]);
+    const v5 = { ...v4, violations: [{ ...v4.violations[0], since: '2026-03-01T10:00:00.000Z' }] };
+    expect(upcastSubjectEvent('ProcessingRecorded', v5, { schemaVersion: 5 })?.data).toEqual(v5);
+  });
+
   it('reads the request events at v1 with their plain text, received and answered at v2, and ignores types it does not know', () => {
     expect(upcastSubjectEvent('SubjectRequestReceived', { requestId: 'q', detail: 'please' }, { schemaVersion: 1 })).toEqual({
       type: 'SubjectRequestReceived', data: { requestId: 'q', detail: 'please' },
@@ -43,7 +60,7 @@ describe('upcastSubjectEvent', () => {
   });
 
   it('refuses versions it cannot read', () => {
-    expect(() => upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 5 })).toThrow(UnreadableEventError);
+    expect(() => upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 6 })).toThrow(UnreadableEventError);
     expect(() => upcastSubjectEvent('SubjectRequestAnswered', {}, { schemaVersion: 3 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('SubjectRequestRefused', {}, { schemaVersion: 2 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('SubjectDataKeyDestroyed', {}, { schemaVersion: 2 })).toThrow(/newer/);

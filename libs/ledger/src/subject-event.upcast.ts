@@ -34,6 +34,8 @@ const UPCASTERS: Record<string, Record<number, Upcaster>> = {
     2: sameShape,
     // v4 added the source system's number of the record: none was sent before.
     3: (data) => ({ ...data, sourceSequence: null }),
+    // v5 gave the state violations their `since`, which v4 wrote only at the end of `detail`.
+    4: (data) => (Array.isArray(data.violations) ? { ...data, violations: data.violations.map(withSince) } : data),
   },
   [SUBJECT_FILE_READ]: {},
   [SUBJECT_REQUEST_RECEIVED]: { 1: sameShape },
@@ -46,6 +48,20 @@ const CURRENT_VERSION: Record<string, number> = {
   ...SUBJECT_REQUEST_SCHEMA_VERSIONS,
   [SUBJECT_DATA_KEY_DESTROYED]: SUBJECT_DATA_KEY_DESTROYED_SCHEMA_VERSION,
 };
+
+/** How compliance-rules.ts ended the detail of each state violation before v5: `..., destroyed at <time>`. */
+const SINCE_IN_DETAIL: Readonly<Record<string, RegExp>> = {
+  'category-destroyed': /, destroyed at (\S+)$/,
+  'category-depersonalized': /, depersonalized at (\S+)$/,
+  'blocked-data-processed': /, blocked since (\S+)$/,
+};
+
+function withSince(violation: Record<string, unknown>): Record<string, unknown> {
+  const pattern = SINCE_IN_DETAIL[violation.code as string];
+  if (!pattern || violation.since !== undefined) return violation;
+  const found = typeof violation.detail === 'string' ? pattern.exec(violation.detail) : null;
+  return { ...violation, since: found ? found[1] : null };
+}
 
 export class UnreadableEventError extends Error {
   override readonly name = 'UnreadableEventError';
