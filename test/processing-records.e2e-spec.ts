@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { aRecord, IIN, OTHER_IIN, startTestApp, uuid, type TestApp } from './support/test-app';
 
 describe('POST /v1/processing-records', () => {
@@ -41,7 +45,7 @@ describe('POST /v1/processing-records', () => {
         // Sealed with the subject's data key (test/crypto-shredding.e2e-spec.ts).
         note: expect.stringMatching(/^sealed:v1:1:/),
       },
-      metadata: { schemaVersion: 4, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: res.headers['x-correlation-id'] },
+      metadata: { schemaVersion: 5, recordedAt: '2026-11-25T12:00:00.000Z', correlationId: res.headers['x-correlation-id'] },
     });
     expect((event?.data.legalBasis as unknown[]).length).toBeGreaterThan(0);
   });
@@ -204,5 +208,28 @@ describe('POST /v1/processing-records', () => {
     expect(res.body.violations).toEqual([]);
     const [event] = await t.writtenEvents();
     expect(event?.data).toMatchObject({ source: null, recipient: null, transferGround: null, note: null, crossBorder: false });
+  });
+});
+
+describe('POST /v1/processing-records, a record stored by an earlier version sent again', () => {
+  it('answers the repeat in the current shape: a v4 state violation gets the since its detail gave', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-v4-'));
+    const t = await startTestApp({ DERBES_EVENT_STORE: join(dir, 'events.db') });
+    try {
+      await t.http.post('/v1/processing-records').send(aRecord({ operation: 'block', categories: [1], source: undefined, occurredAt: '2026-11-18T09:30:00Z' })).expect(201);
+      const access = aRecord({ operation: 'access', categories: [1], source: undefined });
+      const first = await t.http.post('/v1/processing-records').send(access).expect(201);
+      expect(first.body.violations).toEqual([{ code: 'blocked-data-processed', category: 1, since: '2026-11-18T09:30:00.000Z', detail: expect.stringMatching(/blocked since 2026-11-18T09:30:00.000Z$/) }]);
+      // The same event as v4 wrote it: no since of its own, only the time at the end of its detail.
+      const db = new Database(join(dir, 'events.db'));
+      db.prepare(`UPDATE events SET data = json_remove(data, '$.violations[0].since'), metadata = json_set(metadata, '$.schemaVersion', 4) WHERE event_id = ?`).run(access.recordId);
+      expect(JSON.parse(db.prepare('SELECT data FROM events WHERE event_id = ?').pluck().get(access.recordId) as string).violations[0].since).toBeUndefined();
+      db.close();
+      const again = await t.http.post('/v1/processing-records').send(access).expect(200);
+      expect(again.body).toEqual({ ...first.body, status: 'duplicate' });
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

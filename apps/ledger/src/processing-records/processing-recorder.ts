@@ -17,6 +17,7 @@ import {
   sameRecord,
   SubjectPseudonymizer,
   subjectStreamId,
+  upcastSubjectEvent,
   type EventMetadata,
   type ProcessingRecordedData,
   type RecordProcessing,
@@ -215,7 +216,8 @@ function recordIdConflict(recordId: string, index?: number, firstIndex?: number)
 }
 
 function outcomeOf(stored: RecordedEvent, status: RecordOutcome['status']): RecordOutcome {
-  const data = stored.data as unknown as ProcessingRecordedData;
+  // In the current shape: a record stored by an earlier version answers a repeat as a new one would.
+  const data = (upcastSubjectEvent(stored.type, stored.data, stored.metadata)?.data ?? stored.data) as unknown as ProcessingRecordedData;
   return {
     recordId: data.recordId, status, subjectId: data.subjectId, eventId: stored.id, streamRevision: stored.revision,
     position: stored.position, recordedAt: String(stored.metadata.recordedAt), violations: data.violations,

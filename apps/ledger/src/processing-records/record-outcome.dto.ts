@@ -4,7 +4,10 @@ import { VIOLATION_CODES } from '@derbes/ledger';
 export class ViolationDto {
   @ApiProperty({ enum: VIOLATION_CODES }) code: string;
   @ApiProperty({ required: false, description: 'Order number of the category concerned' }) category?: number;
-  @ApiProperty() detail: string;
+  @ApiProperty({ required: false, format: 'date-time', description: 'When the category was destroyed, depersonalised or blocked, for those reasons (null when not recorded)' })
+  since?: string | null;
+  @ApiProperty({ description: "The reason with its facts in plain words: English, as recorded, in a record's answer; in `lang` in a subject's history" })
+  detail: string;
 }
 
 export class RecordOutcomeDto {
