@@ -75,7 +75,10 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
       source: null, recipient: { name: 'Pension fund', country: 'KZ', kind: 'organization' }, crossBorder: false, note: 'competition file', embargoUntil: null, requestId: null,
       violations: [], correlationId: expect.any(String),
     });
-    expect(items[0].violations).toEqual([expect.objectContaining({ code: 'category-destroyed', category: 28 })]);
+    expect(items[0].violations).toEqual([{
+      code: 'category-destroyed', category: 28, since: '2026-06-01T08:00:00.000Z',
+      detail: `Access of category 28 (${names(28).en}), destroyed at 2026-06-01T08:00:00.000Z`,
+    }]);
     expect(items[3]).toMatchObject({ note: 'file check', correlationId: 'audit-42', revision: 7 });
     expect(items[7]).toMatchObject({ operation: 'collect', source: { kind: 'subject' } });
   });
@@ -86,6 +89,10 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
     expect(first.categories.map((c: { name: string }) => c.name)).toEqual([names(1)[lang], names(2)[lang], names(28)[lang]]);
     expect(first.purpose.name).toBe(ORDER_328_O.purposes.find((p) => p.code === 'P01')!.names[lang]);
     if (lang === 'kk') expect(first.categories[2].name).toContain('Медициналық');
+    // A violation's words are in the same language, naming the category as the entry does.
+    const flagged = items[0].violations[0];
+    expect(flagged.detail).toContain(`28 (${names(28)[lang]})`);
+    expect(flagged.detail.startsWith({ kk: 'Қол жеткізу: ', ru: 'Доступ: ', en: 'Access of ' }[lang])).toBe(true);
   });
 
   it('filters by operation, category, purpose, actor, unit, system, period and violations', async () => {

@@ -54,11 +54,32 @@ describe('GET /v1/reports/violations', () => {
     expect(res.body.items[3]).toEqual({
       position: expect.any(Number), recordId: ids.destroyedAccess, subjectId: subjects[0], occurredAt: '2026-03-01T08:00:00.000Z',
       operation: 'access', purpose: 'P01', code: 'category-destroyed', category: { number: 28, code: 'medical-results' },
-      detail: expect.stringContaining('destroyed at'), actor: IT, system: 'erp',
+      detail: 'Қол жеткізу: санат жойылған — 28 (Медициналық қорытындылардың нәтижелері туралы мәліметтер); жойылған уақыты — 2026-02-01T08:00:00.000Z',
+      since: '2026-02-01T08:00:00.000Z', register: { id: 'mineco-328-O', version: 1 }, country: null, actor: IT, system: 'erp',
     });
     expect(res.body.items[0]).toMatchObject({ subjectId: subjects[1], category: null });
     expect(JSON.stringify(res.body)).not.toContain(IIN);
     expect(JSON.stringify(res.body)).not.toContain(OTHER_IIN);
+  });
+
+  it('words each reason with its facts in the language asked for (kk by default), naming the category as the register does', async () => {
+    const words = async (lang: string) => {
+      const items = (await report({ lang }).expect(200)).body.items as Array<Item & { detail: string }>;
+      return Object.fromEntries(items.map((i) => [`${Object.keys(ids).find((k) => ids[k] === i.recordId)}:${i.code}`, i.detail]));
+    };
+    const en = await words('en');
+    expect(en).toEqual({
+      'abroad:cross-border-without-ground': 'transfer to UZ without a consent or treaty reference, and UZ is not listed as a country of adequate protection',
+      'twoReasons:category-destroyed': 'Access of category 28 (Information on the results of medical conclusions), destroyed at 2026-02-01T08:00:00.000Z',
+      'twoReasons:blocked-data-processed': expect.stringMatching(/^Access of category 1 \(.+\), blocked since 2026-03-05T08:00:00.000Z$/),
+      'destroyedAccess:category-destroyed': 'Access of category 28 (Information on the results of medical conclusions), destroyed at 2026-02-01T08:00:00.000Z',
+      'noRegister:no-register-in-force': 'no approved list of personal data was in force on 2025-06-01T08:00:00.000Z',
+    });
+    const ru = await words('ru');
+    expect(ru['destroyedAccess:category-destroyed']).toMatch(/^Доступ: категория 28 \(.+\) уничтожена 2026-02-01T08:00:00.000Z$/);
+    expect(await words('kk')).toEqual(Object.fromEntries((await report().expect(200)).body.items.map((i: Item) =>
+      [`${Object.keys(ids).find((k) => ids[k] === i.recordId)}:${i.code}`, i.detail])));
+    await report({ lang: 'de' }).expect(400).expect((res) => expect(res.body.errors).toEqual([expect.objectContaining({ field: 'lang' })]));
   });
 
   it('counts reasons per code and flagged records per unit over the whole filter', async () => {
@@ -138,7 +159,7 @@ describe('GET /v1/reports/violations', () => {
   it('is documented in OpenAPI', async () => {
     const docs = (await t.http.get('/docs-json').expect(200)).body;
     const get = docs.paths['/v1/reports/violations'].get;
-    expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['actor', 'code', 'cursor', 'from', 'limit', 'position', 'system', 'to', 'unit']);
+    expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['actor', 'code', 'cursor', 'from', 'lang', 'limit', 'position', 'system', 'to', 'unit']);
     expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '409', '503']);
   });
 });

@@ -63,7 +63,13 @@ describe('console: the overview and the reports (in chromium)', () => {
     const rows = await page.locator('tbody tr').allTextContents();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain('Transfer abroad without a legal ground');
+    expect(rows[0]).toContain('transfer to US without a consent or treaty reference');
     await screenshot(page, 'violations');
+    // The detail is worded in the page's language, as its label is.
+    await page.goto(`${app.url}/console/violations?lang=kk&code=cross-border-without-ground`);
+    const kk = await page.locator('tbody tr').allTextContents();
+    expect(kk[0]).toContain('шекара асыра беру: US');
+    expect(kk[0]).not.toContain('transfer to');
   });
 
   it('shows actor activity with the days flagged unusual and why', async () => {

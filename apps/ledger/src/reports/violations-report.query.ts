@@ -1,6 +1,14 @@
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ProjectionRunner, VIOLATIONS, violationsPage, type ViolationsFilter } from '@derbes/projections';
+import type { ViolationCode } from '@derbes/ledger';
+import { RegisterCatalog, type Lang } from '@derbes/register';
+import { LEDGER_CONFIG } from '../config/config.tokens';
+import type { LedgerConfig } from '../config/ledger-config';
 import { readModel } from './read-model';
+import { registerNames } from './register-names';
+import type { TimeFormat } from './source-system-alert.text';
+import { violationText } from './violation.text';
 import type { ViolationsReportDto } from './violations.dto';
 
 /** One page of the reasons flagged records were flagged for, with counts over the whole filter. */
@@ -12,6 +20,10 @@ export class ViolationsReportQuery extends Query<ViolationsReportDto> {
     readonly limit: number,
     /** The position of the client's last write, to read it back. */
     readonly position: number | undefined,
+    /** The language each reason's detail is worded in. */
+    readonly lang: Lang,
+    /** How the detail writes times: ISO 8601 as recorded by default; the console gives local times. */
+    readonly time?: TimeFormat,
   ) {
     super();
   }
@@ -19,12 +31,22 @@ export class ViolationsReportQuery extends Query<ViolationsReportDto> {
 
 @QueryHandler(ViolationsReportQuery)
 export class ViolationsReportHandler implements IQueryHandler<ViolationsReportQuery> {
-  constructor(private readonly projections: ProjectionRunner) {}
+  constructor(
+    private readonly projections: ProjectionRunner,
+    private readonly catalog: RegisterCatalog,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
 
   async execute(query: ViolationsReportQuery): Promise<ViolationsReportDto> {
     const tables = await readModel(this.projections, VIOLATIONS, query.position);
     // Read synchronously after the wait, so the position is exactly what the page and counts reflect.
     const position = this.projections.position(VIOLATIONS);
-    return { ...violationsPage(tables, query.filter, query.cursor, query.limit), position };
+    const page = violationsPage(tables, query.filter, query.cursor, query.limit);
+    const names = registerNames(this.catalog, this.config.owner, query.lang);
+    const items = page.items.map((item) => {
+      const facts = { ...item, code: item.code as ViolationCode, category: item.category?.number ?? null };
+      return { ...item, detail: violationText(facts, query.lang, names, query.time) };
+    });
+    return { ...page, items, position };
   }
 }

@@ -18,7 +18,7 @@ export class ViolationsController {
   @ApiOkResponse({
     type: ViolationsReportDto,
     description: 'Every reason a record was flagged for, newest first, one page; counts per reason and per unit over the whole filter. ' +
-      'Subjects are named only by their pseudonymous id.',
+      'Each reason gives its facts as fields and in plain words (`detail`, in `lang`). Subjects are named only by their pseudonymous id.',
   })
   @ApiBadRequestResponse({ description: 'A malformed filter, limit, cursor or position; every field is named' })
   @ApiConflictResponse({ description: 'projection_behind: the report has not reached `position` within 2 s; retry' })
@@ -48,6 +48,6 @@ export class ViolationsController {
     if (errors.length > 0) throw LedgerError.invalid(errors);
 
     const position = query.position === undefined ? undefined : Number(query.position);
-    return this.queries.execute(new ViolationsReportQuery(filter, query.cursor ?? null, limit, position));
+    return this.queries.execute(new ViolationsReportQuery(filter, query.cursor ?? null, limit, position, query.lang ?? 'kk'));
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { VIOLATION_CODES, type ViolationCode } from '@derbes/ledger';
+import { LANGS, type Lang } from '@derbes/register';
 
 /** The codes actors, units and systems are written in (as in processing-record.dto.ts). */
 const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
@@ -26,6 +27,10 @@ export class ViolationsQueryDto {
   @ApiPropertyOptional({ description: 'occurredAt at or before this ISO 8601 instant' }) @IsOptional() @IsString() @MaxLength(40)
   to?: string;
 
+  @ApiPropertyOptional({ enum: LANGS, description: "Language of each reason's detail and of the names in it (default kk, the order's language)" })
+  @IsOptional() @IsIn(LANGS)
+  lang?: Lang;
+
   @ApiPropertyOptional({ description: 'Page size, 1 to 500 (default 100)' })
   @IsOptional() @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 500' })
   limit?: string;
@@ -41,6 +46,11 @@ export class ViolationsQueryDto {
 export class ViolationCategoryDto {
   @ApiProperty() number: number;
   @ApiProperty({ type: String, nullable: true, description: 'The category code (slug)' }) code: string | null;
+}
+
+export class ViolationRegisterDto {
+  @ApiProperty() id: string;
+  @ApiProperty() version: number;
 }
 
 export class ViolationActorDto {
@@ -59,7 +69,14 @@ export class ViolationItemDto {
   @ApiProperty({ enum: VIOLATION_CODES }) code: string;
   @ApiProperty({ type: ViolationCategoryDto, nullable: true, description: 'The category the reason is about, where the rule is about one' })
   category: ViolationCategoryDto | null;
-  @ApiProperty() detail: string;
+  @ApiProperty({ description: 'The reason with its facts in plain words of `lang`: the category and purpose named, times in ISO 8601 as recorded' })
+  detail: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'For category-destroyed, category-depersonalized and blocked-data-processed: when the category was destroyed, depersonalised or blocked (null when the record did not say); else null' })
+  since: string | null;
+  @ApiProperty({ type: ViolationRegisterDto, nullable: true, description: 'The approved list in force when the record happened; null when none was' })
+  register: ViolationRegisterDto | null;
+  @ApiProperty({ type: String, nullable: true, description: "The recipient's country (ISO 3166-1 alpha-2) of a transfer; else null" })
+  country: string | null;
   @ApiProperty({ type: ViolationActorDto }) actor: ViolationActorDto;
   @ApiProperty() system: string;
 }

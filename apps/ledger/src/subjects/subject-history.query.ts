@@ -3,12 +3,14 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
   ProjectionRunner, SUBJECT_HISTORY, subjectHasHistory, subjectHistoryPage, type SubjectHistoryEntry, type SubjectHistoryFilter,
 } from '@derbes/projections';
+import type { Violation } from '@derbes/ledger';
 import { RegisterCatalog, type Lang } from '@derbes/register';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { EntryTexts, showRecordTexts } from '../data-keys/shown-texts';
 import { SubjectSealer, type TextOpener } from '../data-keys/subject-sealer';
 import { readModel } from '../reports/read-model';
+import { violationText, type ViolationFacts } from '../reports/violation.text';
 import { registerNames, type RegisterNames } from '../reports/register-names';
 import type { SubjectHistoryDto, SubjectHistoryEntryDto } from './subject-history.dto';
 
@@ -68,6 +70,7 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
     const register = data.register ? this.catalog.byIdVersion(data.register.id, data.register.version) : undefined;
     const categoryName = (n: number) => register?.categories.find((c) => c.number === n)?.names[lang] ?? ownerNames.category(n);
     const purposeName = register?.purposes.find((p) => p.code === data.purpose.code)?.names[lang] ?? ownerNames.purpose(data.purpose.code);
+    const names: RegisterNames = { category: categoryName, purpose: (code) => (code === data.purpose.code ? purposeName : ownerNames.purpose(code)) };
     return {
       eventId: entry.eventId,
       position: entry.position,
@@ -85,9 +88,17 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
       note: shown.note,
       embargoUntil: data.embargoUntil ?? null,
       requestId: data.requestId ?? null,
-      violations: data.violations.map((v) => ({ ...v })),
+      violations: data.violations.map((v) => ({ ...v, detail: violationText(violationFacts(data, v), lang, names) })),
       correlationId: entry.correlationId,
       ...texts.marker(),
     };
   }
+}
+
+/** The facts a violation of a history entry is worded from. */
+function violationFacts(data: SubjectHistoryEntry['data'], violation: Violation): ViolationFacts {
+  return {
+    code: violation.code, category: violation.category ?? null, since: violation.since ?? null, operation: data.operation,
+    purpose: data.purpose.code, occurredAt: data.occurredAt, register: data.register, country: data.recipient?.country ?? null,
+  };
 }

@@ -155,8 +155,9 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
  */
 export const subjectHistoryProjection: Projection = {
   name: SUBJECT_HISTORY,
-  // 2: one index holding every filtered column instead of seven (createIndexes).
-  version: 2,
+  // 2: one index holding every filtered column instead of seven (createIndexes). 3: entries keep the data in the
+  // event's v5 shape, whose state violations say from when (`since`), so that their words can name it.
+  version: 3,
   setup: createTables,
   indexes: createIndexes,
   apply,

@@ -6,7 +6,7 @@ import { violationsProjection } from './violations.projection';
 import { violationsPage, type ViolationsFilter } from './violations.queries';
 
 const SUBJECT = subject('a');
-const DESTROYED: Violation = { code: 'category-destroyed', category: 28, detail: 'access of category 28, destroyed at ...' };
+const DESTROYED: Violation = { code: 'category-destroyed', category: 28, since: '2026-01-20T08:00:00Z', detail: 'access of category 28, destroyed at 2026-01-20T08:00:00Z' };
 const BLOCKED: Violation = { code: 'blocked-data-processed', category: 1, detail: 'access of category 1, blocked since ...' };
 const ABROAD: Violation = { code: 'cross-border-without-ground', detail: 'transfer to UZ without consent or treaty reference' };
 
@@ -40,9 +40,18 @@ describe('violations projection', () => {
     expect(page().items[1]).toEqual({
       position: events[2]!.position, recordId: events[2]!.id, subjectId: SUBJECT, occurredAt: '2026-03-01T08:00:00.000Z', operation: 'access', purpose: 'P07',
       code: 'category-destroyed', category: { number: 28, code: 'category-28' }, detail: DESTROYED.detail,
+      since: '2026-01-20T08:00:00Z', register: { id: 'mineco-328-O', version: 1 }, country: null,
       actor: { id: 'it-3', role: 'admin', unit: 'it' }, system: 'erp',
     });
-    expect(page().items[4]).toMatchObject({ category: null, occurredAt: '2026-01-15T08:00:00.000Z', operation: 'transfer' });
+    expect(page().items[4]).toMatchObject({ category: null, occurredAt: '2026-01-15T08:00:00.000Z', operation: 'transfer', since: null, country: 'UZ' });
+  });
+
+  it('reads the time a v4 event gave only in its detail as the reason\'s since', () => {
+    const local: ReadModelTables = { db: openReadModelDatabase(':memory:'), table: (n) => 'v4_g1_' + n };
+    violationsProjection.setup(local);
+    const v4 = flagged('2026-03-01T08:00:00Z', [{ code: 'blocked-data-processed', category: 1, detail: 'access of category 1 (surname), blocked since 2026-02-10T09:00:00Z' }]);
+    violationsProjection.apply(local, { ...v4, metadata: { ...v4.metadata, schemaVersion: 4 } });
+    expect(violationsPage(local, {}, null, 10).items.map((i) => i.since)).toEqual(['2026-02-10T09:00:00Z']);
   });
 
   it('filters by code, unit, system, actor and period, combined', () => {

@@ -26,7 +26,11 @@ function createTables(tables: ReadModelTables): void {
       code TEXT NOT NULL,
       category INTEGER,
       category_slug TEXT,
-      detail TEXT NOT NULL,
+      detail TEXT NOT NULL, -- in English, as the rules wrote it; reports word the facts in the reader's language
+      since TEXT, -- when the category was destroyed, depersonalized or blocked (state reasons)
+      register_id TEXT, -- the approved list in force at occurred_at, null when none was
+      register_version INTEGER,
+      country TEXT, -- the recipient's country of a transfer
       actor_id TEXT NOT NULL,
       actor_role TEXT NOT NULL,
       unit TEXT NOT NULL,
@@ -47,16 +51,18 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const insert = cachedStatement(
     tables,
     `INSERT INTO "${tables.table('reasons')}" (position, seq, record_id, subject_id, occurred_at, operation, purpose, code,
-       category, category_slug, detail, actor_id, actor_role, unit, system)
+       category, category_slug, detail, since, register_id, register_version, country, actor_id, actor_role, unit, system)
      VALUES (@position, @seq, @recordId, @subjectId, @occurredAt, @operation, @purpose, @code,
-       @category, @slug, @detail, @actorId, @actorRole, @unit, @system)`,
+       @category, @slug, @detail, @since, @registerId, @registerVersion, @country, @actorId, @actorRole, @unit, @system)`,
   );
   data.violations.forEach((violation, seq) => {
     const category = violation.category ?? null;
     const slug = category === null ? null : (data.categories.find((c) => c.number === category)?.slug ?? null);
     insert.run({
       position: stored.position, seq, recordId: data.recordId, subjectId: data.subjectId, occurredAt, operation: data.operation,
-      purpose: data.purpose.code, code: violation.code, category, slug, detail: violation.detail, actorId: data.actor.id,
+      purpose: data.purpose.code, code: violation.code, category, slug, detail: violation.detail, since: violation.since ?? null,
+      registerId: data.register?.id ?? null, registerVersion: data.register?.version ?? null, country: data.recipient?.country ?? null,
+      actorId: data.actor.id,
       actorRole: data.actor.role, unit: data.actor.unit, system: data.system,
     });
   });
@@ -68,7 +74,8 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
  */
 export const violationsProjection: Projection = {
   name: VIOLATIONS,
-  version: 1,
+  // 2: the facts a reason is worded from in the reader's language (since, register, country) beside the English detail.
+  version: 2,
   setup: createTables,
   apply,
 };

@@ -27,7 +27,14 @@ export interface ViolationItem {
   readonly code: string;
   /** The category the reason is about, where the rule is about one. */
   readonly category: { readonly number: number; readonly code: string | null } | null;
+  /** The reason in English, as the rules wrote it when recording. */
   readonly detail: string;
+  /** When the category was destroyed, depersonalized or blocked (state reasons; null when not recorded); else null. */
+  readonly since: string | null;
+  /** The approved list in force when the record happened, null when there was none. */
+  readonly register: { readonly id: string; readonly version: number } | null;
+  /** The recipient's country, for a transfer. */
+  readonly country: string | null;
   readonly actor: { readonly id: string; readonly role: string; readonly unit: string };
   readonly system: string;
 }
@@ -66,6 +73,10 @@ interface Row {
   readonly category: number | null;
   readonly category_slug: string | null;
   readonly detail: string;
+  readonly since: string | null;
+  readonly register_id: string | null;
+  readonly register_version: number | null;
+  readonly country: string | null;
   readonly actor_id: string;
   readonly actor_role: string;
   readonly unit: string;
@@ -148,6 +159,9 @@ function toItem(row: Row): ViolationItem {
     code: row.code,
     category: row.category === null ? null : { number: row.category, code: row.category_slug },
     detail: row.detail,
+    since: row.since,
+    register: row.register_id === null || row.register_version === null ? null : { id: row.register_id, version: row.register_version },
+    country: row.country,
     actor: { id: row.actor_id, role: row.actor_role, unit: row.unit },
     system: row.system,
   };

@@ -127,7 +127,7 @@ export class OverviewFigures implements OnApplicationBootstrap {
     const perDay = await summary(['day', 'operation']);
     const categories = await summary(['category']);
     const purposes = await summary(['purpose']);
-    const violations = await next<ViolationsReportDto>(new ViolationsReportQuery({ from: quarter.period.from.toISOString(), to: quarter.period.to.toISOString() }, null, 1, undefined));
+    const violations = await next<ViolationsReportDto>(new ViolationsReportQuery({ from: quarter.period.from.toISOString(), to: quarter.period.to.toISOString() }, null, 1, undefined, lang));
     const activity = await next<ActorActivityReportDto>(new ActorActivityReportQuery({ from: month.from, to: month.to }, lang, undefined));
     return { from: quarter.from, to: quarter.to, perDay, categories, purposes, violations, activity, asOf: now.toISOString() };
   }

@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VIOLATION_CODES } from '@derbes/ledger';
 import { SUMMARY_GROUP_KEYS, daysInPeriod, decodeTransfersCursor, decodeViolationsCursor, isCalendarDay, type SummaryGroupKey } from '@derbes/projections';
+import { formatDateTime } from '@derbes/reports';
 import { Allow } from '../../auth/roles';
 import { Clock } from '../../clock';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
@@ -52,8 +53,10 @@ export class ReportsController {
       ...(code !== undefined ? { code } : {}), ...(given(q, 'unit') ? { unit: given(q, 'unit') } : {}), ...(given(q, 'system') ? { system: given(q, 'system') } : {}),
       ...(given(q, 'actor') ? { actorId: given(q, 'actor') } : {}), ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}),
     };
-    const report = await this.queries.execute(new ViolationsReportQuery(filter, cursor, PAGE, undefined));
-    return violationsPage(this.view(request), report, q);
+    const view = this.view(request);
+    const time = (iso: string) => formatDateTime(iso, view.lang, view.utcOffsetMinutes);
+    const report = await this.queries.execute(new ViolationsReportQuery(filter, cursor, PAGE, undefined, view.lang, time));
+    return violationsPage(view, report, q);
   }
 
   @Get('activity')
