@@ -38,6 +38,9 @@ export interface ProcessingRecord extends Omit<RecordInput, 'recordId' | 'occurr
 export interface Violation {
   readonly code: string;
   readonly category?: number;
+  /** When the category was destroyed, depersonalized or blocked, for those reasons (null when the ledger did not record it). */
+  readonly since?: string | null;
+  /** The reason in English words. */
   readonly detail: string;
 }
 
