@@ -1,8 +1,6 @@
 import type { SourceSystemAlert, SourceSystemReport } from '@derbes/projections';
 import type { Lang } from '@derbes/register';
-
-/** How a time is written: ISO 8601 in the API, the reader's local time in the console. */
-export type TimeFormat = (iso: string) => string;
+import type { TimeFormat } from './time-format';
 
 interface Words {
   readonly units: readonly [number, string][];

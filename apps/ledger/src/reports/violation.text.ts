@@ -2,7 +2,7 @@ import type { ViolationCode } from '@derbes/ledger';
 import type { Lang } from '@derbes/register';
 import { codeLabel } from '@derbes/reports';
 import type { RegisterNames } from './register-names';
-import type { TimeFormat } from './source-system-alert.text';
+import type { TimeFormat } from './time-format';
 
 /** What a violation's words are made of: the reason and the facts of the record it flags. */
 export interface ViolationFacts {

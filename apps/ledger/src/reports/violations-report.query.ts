@@ -7,7 +7,7 @@ import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { readModel } from './read-model';
 import { registerNames } from './register-names';
-import type { TimeFormat } from './source-system-alert.text';
+import type { TimeFormat } from './time-format';
 import { violationText } from './violation.text';
 import type { ViolationsReportDto } from './violations.dto';
 
