@@ -62,8 +62,27 @@ describe('derbes verify', () => {
     expect(stdout).toMatch(/2 subjects' chains, .* 2 signed tree heads \(1 public key\), leaves compared with the server's tree/);
     expect(stdout).toContain(`latest head: size ${heads[1]!.treeSize} at position ${heads[1]!.position}`);
     expect(code).toBe(0);
+    // The stored text hashed as it is agreed with every head: one pass.
+    expect(stdout).not.toContain('checked twice');
     // Kept for the console's integrity page.
     expect(readVerificationRecord(env.DERBES_DATA_DIR as string)).toMatchObject({ ok: true, events: expect.any(Number), headsChecked: 2, firstDisagreement: null });
+  }, 60_000);
+
+  it('passes a ledger whose stored text means the same but is not canonical (as written before canonical storage), checking it twice', async () => {
+    const { db, env } = copy();
+    // An event the first head covers, its members written in reverse order, as JSON.stringify of another object would.
+    const target = subjectEvents(db).find((p) => p <= heads[0]!.treeSize)!;
+    const reverse = (value: unknown): unknown => (value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverse(v)])) : value);
+    const stored = db.prepare<[number], string>('SELECT data FROM events WHERE position = ?').pluck().get(target)!;
+    const respelled = JSON.stringify(reverse(JSON.parse(stored)));
+    expect(respelled).not.toBe(stored);
+    db.prepare('UPDATE events SET data = ? WHERE position = ?').run(respelled, target);
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(stdout).toContain('checked twice');
+    expect(stdout).toContain('OK: the log agrees with every signed tree head and every chain');
+    expect(code).toBe(0);
   }, 60_000);
 
   it('names an event whose data was altered, by its position', async () => {
@@ -74,6 +93,8 @@ describe('derbes verify', () => {
     const { code, stdout } = await runCli(['verify'], env);
     expect(firstFinding(stdout)).toMatch(new RegExp(`^root-mismatch: .*the event at position ${target} differs from the one the server added`));
     expect(stdout).toMatch(/chain-break: subject-[0-9a-f]{64} revision \d+ .*the event at position \d+ was altered/);
+    // The findings are the second pass's, which proved each event's form.
+    expect(stdout).toContain('checked twice');
     expect(code).toBe(1);
     expect(readVerificationRecord(env.DERBES_DATA_DIR as string)).toMatchObject({ ok: false, firstDisagreement: { position: target, kind: 'root-mismatch' } });
   }, 60_000);

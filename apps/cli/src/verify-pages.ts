@@ -6,6 +6,8 @@ import type { HashedEvent } from '@derbes/integrity';
 export interface PageRequest {
   readonly after: number;
   readonly upTo: number;
+  /** Events up to this position are hashed as stored, their text assumed canonical (hashStoredEvent says when that is sound). */
+  readonly assumeCanonicalUpTo: number;
 }
 
 /** A page hashed by a verify worker, in columns (cheap to pass between threads). */
@@ -22,16 +24,17 @@ export interface HashedPage {
 
 /**
  * The log's events up to `last`, hashed by `threads` worker threads that each read their own ranges of positions
- * (pages of `pageSize`), yielded in position order. A few pages per thread are asked ahead.
+ * (pages of `pageSize`), yielded in position order. A few pages per thread are asked ahead. Events up to
+ * `assumeCanonicalUpTo` are hashed with their stored text assumed canonical.
  */
-export async function* hashedPages(path: string, last: number, threads: number, pageSize = 2048): AsyncGenerator<HashedEvent[]> {
+export async function* hashedPages(path: string, last: number, threads: number, assumeCanonicalUpTo = 0, pageSize = 2048): AsyncGenerator<HashedEvent[]> {
   const workers = Array.from({ length: threads }, () => new ThreadClient('verify worker', join(__dirname, 'verify.worker'), { path }));
   const ahead = threads * 3;
   const pending: Array<Promise<HashedPage>> = [];
   let next = 0;
   const ask = () => {
     const after = next * pageSize;
-    pending.push(workers[next % threads]!.request<HashedPage>({ after, upTo: Math.min(after + pageSize, last) } satisfies PageRequest));
+    pending.push(workers[next % threads]!.request<HashedPage>({ after, upTo: Math.min(after + pageSize, last), assumeCanonicalUpTo } satisfies PageRequest));
     next++;
   };
   try {

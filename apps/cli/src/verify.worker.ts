@@ -26,7 +26,7 @@ function streamName(id: number): string {
   return name;
 }
 
-function hashPage({ after, upTo }: PageRequest): HashedPage {
+function hashPage({ after, upTo, assumeCanonicalUpTo }: PageRequest): HashedPage {
   const rows = select.all(after, upTo) as Row[];
   const n = rows.length;
   const page: HashedPage = {
@@ -36,7 +36,7 @@ function hashPage({ after, upTo }: PageRequest): HashedPage {
   for (let i = 0; i < n; i++) {
     const [position, id, stream, revision, type, data, metadata, created] = rows[i]!;
     const streamId = streamName(stream);
-    const hashed = hashStoredEvent({ position, id, streamId, revision, type, data, metadata, created });
+    const hashed = hashStoredEvent({ position, id, streamId, revision, type, data, metadata, created }, position <= assumeCanonicalUpTo);
     page.positions[i] = position;
     page.streams[i] = streamId;
     page.revisions[i] = revision;

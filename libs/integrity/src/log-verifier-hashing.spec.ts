@@ -76,8 +76,20 @@ describe('hashStoredEvent', () => {
       const random: CanonicalEvent = { ...event, data, metadata, position: i + 1, streamId: i % 5 === 0 ? 'api-keys' : event.streamId };
       const expected = hashEvent(random);
       expect(hashStoredEvent({ ...random, data: canonicalJson(data), metadata: canonicalJson(metadata) })).toEqual(expected);
+      expect(hashStoredEvent({ ...random, data: canonicalJson(data), metadata: canonicalJson(metadata) }, true)).toEqual(expected);
       expect(hashStoredEvent({ ...random, data: JSON.stringify(data), metadata: JSON.stringify(metadata) })).toEqual(expected);
     }
+  });
+
+  it('assuming the text canonical, hashes it as stored: the same hashes for canonical text, others for text that is not', () => {
+    const canonical = { ...row, data: canonicalJson(event.data), metadata: canonicalJson(event.metadata) };
+    expect(hashStoredEvent(canonical, true)).toEqual(hashStoredEvent(canonical));
+    const reordered = { ...row, data: '{"z":1,"a":{"b":[1,2],"y":"Қ\\n"}}' };
+    expect(hashStoredEvent(reordered).leafHash).toEqual(eventLeafHash(event));
+    expect(hashStoredEvent(reordered, true).leafHash).not.toEqual(eventLeafHash(event));
+    expect(hashStoredEvent(reordered, true).chainHash).not.toBe(chainHash(event));
+    // What is not a JSON object is still found out.
+    expect(hashStoredEvent({ ...row, data: '[1]' }, true).malformed).toMatch(/not a JSON object/);
   });
 
   it('marks an event whose data is not a JSON object as malformed and still gives it a leaf', () => {
