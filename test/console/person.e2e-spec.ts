@@ -141,4 +141,17 @@ describe('console: a person looked up, their timeline, data and access report (i
     expect((await lastEvent())?.data).toMatchObject({ actor: { id: 'auditor-2', role: 'auditor', unit: 'internal-audit' } });
     await granted.close();
   });
+  it("words a flagged record's violation in the page's language, with local times", async () => {
+    await app.t.recordAll([
+      aRecord({ operation: 'block', categories: [1], source: undefined, occurredAt: '2026-11-25T05:00:00Z' }),
+      aRecord({ operation: 'access', categories: [1], source: undefined, occurredAt: '2026-11-25T06:00:00Z' }),
+    ]);
+    const page = await context.newPage();
+    await page.goto(`${app.url}/console/subjects/${subjectId}/timeline?purpose=OVERSIGHT&lang=ru&violations=true`);
+    const rows = await page.locator('tbody tr').allTextContents();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(`Обработаны заблокированные данные: Доступ: категория 1 (${ORDER_328_O.categories[0]!.names.ru}) заблокирована с 25.11.2026`);
+    expect(rows[0]).not.toContain('T05:00:00');
+    await page.close();
+  });
 });

@@ -12,6 +12,7 @@ import { SubjectSealer, type TextOpener } from '../data-keys/subject-sealer';
 import { readModel } from '../reports/read-model';
 import { violationText, type ViolationFacts } from '../reports/violation.text';
 import { registerNames, type RegisterNames } from '../reports/register-names';
+import type { TimeFormat } from '../reports/time-format';
 import type { SubjectHistoryDto, SubjectHistoryEntryDto } from './subject-history.dto';
 
 /** One page of a subject's history, newest first; null when the ledger holds nothing about the subject. */
@@ -25,6 +26,8 @@ export class SubjectHistoryQuery extends Query<SubjectHistoryDto | null> {
     readonly lang: Lang,
     /** The position of the client's last write, to read it back. */
     readonly position: number | undefined,
+    /** How violations' words write times: ISO 8601 as recorded by default; the console gives local times. */
+    readonly time?: TimeFormat,
   ) {
     super();
   }
@@ -52,7 +55,7 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
     return {
       subjectId: query.subjectId,
       lang: query.lang,
-      items: page.items.map((entry) => this.render(entry, query.lang, ownerNames, opener)),
+      items: page.items.map((entry) => this.render(entry, query.lang, ownerNames, opener, query.time)),
       nextCursor: page.nextCursor,
       position,
     };
@@ -62,7 +65,7 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
    * Names come from the register version the record was checked against, as the reader then saw them; from the
    * owner's registers when none was in force, or when that version did not list the code.
    */
-  private render(entry: SubjectHistoryEntry, lang: Lang, ownerNames: RegisterNames, opener: TextOpener): SubjectHistoryEntryDto {
+  private render(entry: SubjectHistoryEntry, lang: Lang, ownerNames: RegisterNames, opener: TextOpener, time?: TimeFormat): SubjectHistoryEntryDto {
     const { data } = entry;
     const texts = new EntryTexts(opener, data.subjectId);
     // The history does not show the transfer ground, so its reference is neither opened nor listed as unreadable.
@@ -88,7 +91,7 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
       note: shown.note,
       embargoUntil: data.embargoUntil ?? null,
       requestId: data.requestId ?? null,
-      violations: data.violations.map((v) => ({ ...v, detail: violationText(violationFacts(data, v), lang, names) })),
+      violations: data.violations.map((v) => ({ ...v, detail: violationText(violationFacts(data, v), lang, names, time) })),
       correlationId: entry.correlationId,
       ...texts.marker(),
     };

@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import { SUBJECT_ID_PATTERN, SubjectPseudonymizer, checkIin, subjectStreamId } from '@derbes/ledger';
-import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
+import { REPORT_FORMATS, formatDateTime, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import { RegisterCatalog } from '@derbes/register';
 import { actorOf } from '../../auth/principal';
 import { Allow } from '../../auth/roles';
@@ -96,7 +96,8 @@ export class PersonController {
     params.check();
     // Everything written before the page was asked for is on it: the reader may be checking a record just made.
     const position = await this.store.lastPosition();
-    const history = await this.queries.execute(new SubjectHistoryQuery(subjectId, filter, cursor, 50, view.lang, position));
+    const time = (iso: string) => formatDateTime(iso, view.lang, view.utcOffsetMinutes);
+    const history = await this.queries.execute(new SubjectHistoryQuery(subjectId, filter, cursor, 50, view.lang, position, time));
     if (!history) throw new LedgerError('subject_not_found', 'the ledger holds no records about this person');
     await this.audit.recordRead(reader, subjectId, history.items.flatMap((i) => i.categories.map((c) => c.number)),
       'GET /console/subjects/{subjectId}/timeline', String(request.id));

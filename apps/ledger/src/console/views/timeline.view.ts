@@ -37,7 +37,7 @@ export function timelineView(view: View, input: TimelineInput): Html {
     <td>${e.actor.id} (${e.actor.role}, ${e.actor.unit})</td>
     <td>${e.system}</td>
     <td>${e.note ?? ''}${e.recipient ? html` → ${e.recipient.name ?? '—'} (${e.recipient.country})` : ''}${e.violations.map((v) =>
-      html`<br><span class="bad">${codeLabel(lang, 'violation', v.code)}</span>`)}</td>
+      html`<br><span class="bad">${codeLabel(lang, 'violation', v.code)}</span>: ${v.detail}`)}</td>
   </tr>`);
   const table = html`<table><caption>${t(lang, 'person.timeline')}</caption><thead><tr>
     <th scope="col">${t(lang, 'timeline.when')}</th><th scope="col">${t(lang, 'field.operation')}</th><th scope="col">${t(lang, 'field.category')}</th>
