@@ -35,7 +35,7 @@ const UPCASTERS: Record<string, Record<number, Upcaster>> = {
     // v4 added the source system's number of the record: none was sent before.
     3: (data) => ({ ...data, sourceSequence: null }),
     // v5 gave the state violations their `since`, which v4 wrote only at the end of `detail`.
-    4: (data) => (Array.isArray(data.violations) ? { ...data, violations: data.violations.map(withSince) } : data),
+    4: (data) => (Array.isArray(data.violations) && data.violations.some(lacksSince) ? { ...data, violations: data.violations.map(withSince) } : data),
   },
   [SUBJECT_FILE_READ]: {},
   [SUBJECT_REQUEST_RECEIVED]: { 1: sameShape },
@@ -56,9 +56,14 @@ const SINCE_IN_DETAIL: Readonly<Record<string, RegExp>> = {
   'blocked-data-processed': /, blocked since (\S+)$/,
 };
 
+/** A state violation without its own `since` (read from its detail, so that most events are read without a copy). */
+function lacksSince(violation: Record<string, unknown>): boolean {
+  return SINCE_IN_DETAIL[violation.code as string] !== undefined && violation.since === undefined;
+}
+
 function withSince(violation: Record<string, unknown>): Record<string, unknown> {
   const pattern = SINCE_IN_DETAIL[violation.code as string];
-  if (!pattern || violation.since !== undefined) return violation;
+  if (!pattern || !lacksSince(violation)) return violation;
   const found = typeof violation.detail === 'string' ? pattern.exec(violation.detail) : null;
   return { ...violation, since: found ? found[1] : null };
 }
