@@ -80,7 +80,8 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
     // canonical storage) makes that pass disagree somewhere; then the second pass, which proves each event's form
     // and canonicalises what it may, decides and names the first disagreement. Events after the last head are
     // proved in both, so an agreeing first pass says exactly what the second would.
-    const covered = esdb ? 0 : Math.max(0, ...heads.map((h) => h.head?.treeSize ?? 0).filter((size) => Number.isSafeInteger(size)));
+    // A reduce, not Math.max(...sizes): a ledger signing every 5 minutes has about 100,000 heads a year.
+    const covered = esdb ? 0 : heads.reduce((most, h) => (Number.isSafeInteger(h.head?.treeSize) ? Math.max(most, h.head!.treeSize) : most), 0);
     let report = await check('verify', covered);
     const secondPass = !report.ok && covered > 0;
     if (secondPass) report = await check('verify, checking each event\'s form', 0);
