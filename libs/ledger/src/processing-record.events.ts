@@ -41,16 +41,13 @@ export const VIOLATION_CODES = [
 ] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 
-/** Violations about the state a category was already in: their `since` says from when (v5). */
-export const STATE_VIOLATION_CODES = ['category-destroyed', 'category-depersonalized', 'blocked-data-processed'] as const;
-
 export interface Violation {
   readonly code: ViolationCode;
   /** The category concerned, where the rule is about one. */
   readonly category?: number;
   /**
-   * v5, for the codes of STATE_VIOLATION_CODES: when the category was destroyed, depersonalized or blocked (ISO 8601
-   * as recorded). Read from `detail` for earlier events; null where that text does not give it.
+   * v5, for the state reasons (category-destroyed, category-depersonalized, blocked-data-processed): when the category
+   * was destroyed, depersonalized or blocked (ISO 8601 as recorded). Read from `detail` for earlier events; null where that text does not give it.
    */
   readonly since?: string | null;
   /** The reason in English words, as the rules wrote it when recording; reports word it from the facts in the reader's language. */
@@ -115,7 +112,7 @@ export const PROCESSING_RECORDED = 'ProcessingRecorded' as const;
 /**
  * v1 had no embargoUntil, subjectMask or requestId (read as null). v3 seals the texts named at SEALED_TEXT_PREFIX
  * and adds `recipient.kind`; v2 events keep their plain text and read as they are. v4 adds `sourceSequence` (read
- * as null before). v5 gives the state violations (STATE_VIOLATION_CODES) their `since`, which v4 and earlier
+ * as null before). v5 gives the state violations (destroyed, depersonalized, blocked data) their `since`, which v4 and earlier
  * wrote only inside `detail`.
  */
 export const PROCESSING_RECORDED_SCHEMA_VERSION = 5;
