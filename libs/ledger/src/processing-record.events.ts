@@ -47,10 +47,11 @@ export interface Violation {
   readonly category?: number;
   /**
    * v5, for the state reasons (category-destroyed, category-depersonalized, blocked-data-processed): when the category
-   * was destroyed, depersonalized or blocked (ISO 8601 as recorded). Read from `detail` for earlier events; null where that text does not give it.
+   * was destroyed, depersonalized or blocked (ISO 8601 as recorded). Read from `detail` for earlier events; null where
+   * that text does not give it.
    */
   readonly since?: string | null;
-  /** The reason in English words, as the rules wrote it when recording; reports word it from the facts in the reader's language. */
+  /** The reason in English words, as the rules wrote it when recording; reports word its facts in the reader's language. */
   readonly detail: string;
 }
 
@@ -112,8 +113,8 @@ export const PROCESSING_RECORDED = 'ProcessingRecorded' as const;
 /**
  * v1 had no embargoUntil, subjectMask or requestId (read as null). v3 seals the texts named at SEALED_TEXT_PREFIX
  * and adds `recipient.kind`; v2 events keep their plain text and read as they are. v4 adds `sourceSequence` (read
- * as null before). v5 gives the state violations (destroyed, depersonalized, blocked data) their `since`, which v4 and earlier
- * wrote only inside `detail`.
+ * as null before). v5 gives the state violations (destroyed, depersonalized, blocked data) their `since`, which v4
+ * and earlier wrote only inside `detail`.
  */
 export const PROCESSING_RECORDED_SCHEMA_VERSION = 5;
 
