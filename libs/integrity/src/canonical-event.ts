@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { sha256 } from './sha256';
 import { CanonicalJsonError, canonicalJson, canonicalJsonOfStored, type JsonObject } from '@derbes/canonical-json';
 
 /** The eight fields of a stored event (`RecordedEvent` of `@derbes/event-store` has this shape). */
@@ -71,7 +72,7 @@ export function canonicalEventBytes(event: CanonicalEvent): Buffer {
 
 /** RFC 9162 leaf hash of the event: SHA-256(0x00 || canonicalEventBytes(event)), without an intermediate Buffer. */
 export function eventLeafHash(event: CanonicalEvent): Buffer {
-  return hash('sha256', LEAF_PREFIX_CHAR + canonicalEventJson(event), 'buffer');
+  return sha256(LEAF_PREFIX_CHAR + canonicalEventJson(event));
 }
 
 /** The canonical JSON text the chain hash covers: id, type, streamId, revision, data, metadata (sorted). */

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
+import { sha256 } from './sha256';
 import { canonicalJson, isCanonicalJson, type JsonObject } from '@derbes/canonical-json';
 
 /** What the log verifier needs of one event: where it is, its stream link, and its two hashes. */
@@ -71,7 +72,7 @@ export function hashStoredEvent(row: StoredEventText, assumeCanonical = false): 
   } catch (error) {
     return {
       position: row.position, streamId: row.streamId, revision: row.revision, previousHash: undefined, chainHash: null,
-      leafHash: hash('sha256', '\u0000' + row.id + row.type + row.streamId + row.data + row.metadata + row.created, 'buffer'),
+      leafHash: sha256('\u0000' + row.id + row.type + row.streamId + row.data + row.metadata + row.created),
       malformed: (error as Error).message,
     };
   }
@@ -122,7 +123,7 @@ function hashTexts(row: StoredEventText, data: string, metadata: string, subject
   n += b.write(metadata, n);
   const metadataEnd = n;
   n += b.write(',"position":' + row.position + tail, n);
-  const leafHash = hash('sha256', b.subarray(0, n), 'buffer');
+  const leafHash = sha256(b.subarray(0, n));
   if (!subject) return { leafHash, chainHash: null };
   const start = n;
   n += b.write('\u0002{"data":', n);

@@ -3,7 +3,8 @@
  * The reference functions here work on the leaves' hashes in memory and follow the RFC's recursive definitions
  * literally; MerkleLog computes the same results from stored subtrees.
  */
-import { createHash, hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sha256 } from './sha256';
 
 export const HASH_SIZE = 32;
 const LEAF_PREFIX = Buffer.from([0x00]);
@@ -28,7 +29,7 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   }
   NODE_INPUT.set(left, 1);
   NODE_INPUT.set(right, 1 + HASH_SIZE);
-  return hash('sha256', NODE_INPUT, 'buffer');
+  return sha256(NODE_INPUT);
 }
 
 /** The largest power of two smaller than n (n >= 2). */
