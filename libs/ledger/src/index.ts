@@ -7,6 +7,7 @@ export * from './compliance-rules';
 export * from './subject-state';
 export * from './subject-event.upcast';
 export * from './request-hash';
+export { HmacSha256 } from './hmac-sha256';
 export * from './oversight-purpose';
 export * from './subject-rights-purpose';
 export * from './subject-requests/subject-request.events';

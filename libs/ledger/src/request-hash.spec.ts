@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RecordProcessing } from './processing-record.command';
+import { HmacSha256 } from './hmac-sha256';
 import { recordFingerprint, recordHash, sameRecord } from './request-hash';
 import { evolve, initialSubjectState } from './subject-state';
 
@@ -65,13 +66,13 @@ describe('SubjectDataKeyDestroyed', () => {
 });
 
 describe('recordFingerprint', () => {
-  const key = Buffer.alloc(32, 7);
+  const key = new HmacSha256(Buffer.alloc(32, 7));
 
   it('is keyed: without the key a guessed note cannot be tested against it', () => {
     const stored = recordFingerprint(transfer, key);
     expect(stored).toMatch(/^hmac:[0-9a-f]{64}$/);
     expect(stored).not.toContain(recordHash(transfer));
-    expect(recordFingerprint(transfer, Buffer.alloc(32, 8))).not.toBe(stored);
+    expect(recordFingerprint(transfer, new HmacSha256(Buffer.alloc(32, 8)))).not.toBe(stored);
     // A guess of the note is told from the truth only with the key.
     expect(recordFingerprint({ ...transfer, note: 'competition file' }, key)).toBe(stored);
     expect(recordFingerprint({ ...transfer, note: 'disciplinary file' }, key)).not.toBe(stored);

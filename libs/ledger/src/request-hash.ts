@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { HmacSha256 } from './hmac-sha256';
 import type { RecordProcessing } from './processing-record.command';
 
 /**
@@ -16,17 +17,17 @@ export function recordHash(c: RecordProcessing): string {
 }
 
 /** `hmac:` and HMAC-SHA-256 of the canonical record under a ledger secret (derived from the pseudonym key). */
-export function recordFingerprint(c: RecordProcessing, key: Buffer): string {
+export function recordFingerprint(c: RecordProcessing, key: HmacSha256): string {
   return keyedFingerprint(canonicalRecord(c), key);
 }
 
 /** A keyed fingerprint of any canonical text: what idempotency compares, without exposing the text to guessing. */
-export function keyedFingerprint(canonical: string, key: Buffer): string {
-  return `hmac:${createHmac('sha256', key).update(canonical, 'utf8').digest('hex')}`;
+export function keyedFingerprint(canonical: string, key: HmacSha256): string {
+  return `hmac:${key.hex(canonical)}`;
 }
 
 /** Whether a stored fingerprint (keyed, or an older unkeyed hash) is that of this record. */
-export function sameRecord(stored: unknown, c: RecordProcessing, key: Buffer): boolean {
+export function sameRecord(stored: unknown, c: RecordProcessing, key: HmacSha256): boolean {
   if (typeof stored !== 'string') return false;
   return stored.startsWith('hmac:') ? stored === recordFingerprint(c, key) : stored === recordHash(c);
 }

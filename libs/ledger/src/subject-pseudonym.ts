@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { HmacSha256 } from './hmac-sha256';
 
 /** A subject's id: 64 lowercase hex characters. */
 export const SUBJECT_ID_PATTERN = /^[0-9a-f]{64}$/;
@@ -8,17 +8,20 @@ export const SUBJECT_ID_PATTERN = /^[0-9a-f]{64}$/;
  * recovered by trying all valid IINs (there are only about 10^10); with it, looking a subject up is hashing again.
  */
 export class SubjectPseudonymizer {
-  constructor(private readonly key: Buffer) {
+  private readonly mac: HmacSha256;
+
+  constructor(key: Buffer) {
     if (key.length < 32) throw new Error('the pseudonym key must be at least 32 bytes');
+    this.mac = new HmacSha256(key);
   }
 
   subjectId(iin: string): string {
-    return createHmac('sha256', this.key).update(iin, 'utf8').digest('hex');
+    return this.mac.hex(iin);
   }
 
   /** A key for another use (signing subjects' links), derived so that it can never be used as this one. */
   derivedKey(label: string): Buffer {
-    return createHmac('sha256', this.key).update(`derbes derived key: ${label}`, 'utf8').digest();
+    return this.mac.bytes(`derbes derived key: ${label}`);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   PROCESSING_RECORDED_SCHEMA_VERSION,
   decide,
   evolve,
+  HmacSha256,
   recordFingerprint,
   sameRecord,
   SubjectPseudonymizer,
@@ -65,11 +66,11 @@ export class ProcessingRecorder {
     private readonly sealer: SubjectSealer,
     pseudonymizer: SubjectPseudonymizer,
   ) {
-    this.fingerprintKey = pseudonymizer.derivedKey('record fingerprints v1');
+    this.fingerprintKey = new HmacSha256(pseudonymizer.derivedKey('record fingerprints v1'));
   }
 
   /** Keys the stored fingerprints of records (recordFingerprint says why). */
-  private readonly fingerprintKey: Buffer;
+  private readonly fingerprintKey: HmacSha256;
 
   async record(commands: readonly RecordProcessing[], correlationId: string): Promise<RecordOutcome[]> {
     const hashes = commands.map((c) => recordFingerprint(c, this.fingerprintKey));

@@ -7,6 +7,7 @@ import {
   SUBJECT_FILE_READ_SCHEMA_VERSION,
   SUBJECT_REQUEST_SCHEMA_VERSIONS,
   SUBJECT_RIGHTS_PURPOSE,
+  HmacSha256,
   SubjectPseudonymizer,
   SubjectRequestError,
   WorkingDayCalendar,
@@ -84,11 +85,11 @@ export class SubjectRequestDesk {
     private readonly reports: AccessReports,
     private readonly sealer: SubjectSealer,
   ) {
-    this.fingerprintKey = pseudonymizer.derivedKey('record fingerprints v1');
+    this.fingerprintKey = new HmacSha256(pseudonymizer.derivedKey('record fingerprints v1'));
   }
 
   /** Keys the stored fingerprints (libs/ledger request-hash.ts says why they are keyed). */
-  private readonly fingerprintKey: Buffer;
+  private readonly fingerprintKey: HmacSha256;
 
   /** The deadline of a request received at this instant with this many working days, on the current calendar. */
   deadlineFor(receivedAt: Date, workingDays: number): RequestDeadline {
@@ -242,7 +243,7 @@ function receivedCanonical(d: SubjectRequestReceivedData): string {
 }
 
 /** Whether a stored fingerprint (keyed, or an unkeyed SHA-256 from before) is that of this request. */
-function sameRequest(stored: unknown, d: SubjectRequestReceivedData, key: Buffer): boolean {
+function sameRequest(stored: unknown, d: SubjectRequestReceivedData, key: HmacSha256): boolean {
   if (typeof stored !== 'string') return false;
   const canonical = receivedCanonical(d);
   return stored.startsWith('hmac:') ? stored === keyedFingerprint(canonical, key) : stored === createHash('sha256').update(canonical, 'utf8').digest('hex');
