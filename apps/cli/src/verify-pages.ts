@@ -13,7 +13,9 @@ export interface PageRequest {
 /** A page hashed by a verify worker, in columns (cheap to pass between threads). */
 export interface HashedPage {
   positions: number[];
-  streams: string[];
+  /** The store's key of each event's stream; a worker names a key in `names` the first time it gives it. */
+  streams: number[];
+  names: Array<[number, string]>;
   revisions: number[];
   previous: unknown[];
   chains: Array<string | null>;
@@ -30,6 +32,9 @@ export interface HashedPage {
 export async function* hashedPages(path: string, last: number, threads: number, assumeCanonicalUpTo = 0, pageSize = 2048): AsyncGenerator<HashedEvent[]> {
   const workers = Array.from({ length: threads }, () => new ThreadClient('verify worker', join(__dirname, 'verify.worker'), { path }));
   const ahead = threads * 3;
+  // Streams by key, so that a page carries a number per event rather than a copy of its stream's name: one string
+  // per stream here, whose hash the verifier's map of streams computes once.
+  const names = new Map<number, string>();
   const pending: Array<Promise<HashedPage>> = [];
   let next = 0;
   const ask = () => {
@@ -42,7 +47,8 @@ export async function* hashedPages(path: string, last: number, threads: number, 
     while (pending.length > 0) {
       const page = await pending.shift()!;
       if (next * pageSize < last) ask();
-      yield toEvents(page);
+      for (const [key, name] of page.names) names.set(key, name);
+      yield toEvents(page, names);
     }
   } finally {
     await Promise.allSettled(pending);
@@ -50,12 +56,12 @@ export async function* hashedPages(path: string, last: number, threads: number, 
   }
 }
 
-function toEvents(page: HashedPage): HashedEvent[] {
+function toEvents(page: HashedPage, names: ReadonlyMap<number, string>): HashedEvent[] {
   const bytes = Buffer.from(page.leaves.buffer, page.leaves.byteOffset, page.leaves.byteLength);
   const malformed = new Map(page.malformed);
   return page.positions.map((position, i) => ({
     position,
-    streamId: page.streams[i]!,
+    streamId: names.get(page.streams[i]!)!,
     revision: page.revisions[i]!,
     previousHash: page.previous[i],
     chainHash: page.chains[i]!,

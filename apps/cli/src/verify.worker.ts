@@ -17,6 +17,9 @@ const select = db.prepare<[number, number], Row>(
   `SELECT position, event_id, stream, revision, type, data, metadata, created FROM events
    WHERE position > ? AND position <= ? ORDER BY position`).raw();
 
+/** The keys this thread has named in a page already (the main thread keeps the names). */
+const named = new Set<number>();
+
 function streamName(id: number): string {
   let name = names.get(id);
   if (name === undefined) {
@@ -30,7 +33,7 @@ function hashPage({ after, upTo, assumeCanonicalUpTo }: PageRequest): HashedPage
   const rows = select.all(after, upTo) as Row[];
   const n = rows.length;
   const page: HashedPage = {
-    positions: new Array<number>(n), streams: new Array<string>(n), revisions: new Array<number>(n),
+    positions: new Array<number>(n), streams: new Array<number>(n), names: [], revisions: new Array<number>(n),
     previous: new Array<unknown>(n), chains: new Array<string | null>(n), leaves: new Uint8Array(n * 32), malformed: [],
   };
   for (let i = 0; i < n; i++) {
@@ -38,7 +41,11 @@ function hashPage({ after, upTo, assumeCanonicalUpTo }: PageRequest): HashedPage
     const streamId = streamName(stream);
     const hashed = hashStoredEvent({ position, id, streamId, revision, type, data, metadata, created }, position <= assumeCanonicalUpTo);
     page.positions[i] = position;
-    page.streams[i] = streamId;
+    page.streams[i] = stream;
+    if (!named.has(stream)) {
+      named.add(stream);
+      page.names.push([stream, streamId]);
+    }
     page.revisions[i] = revision;
     page.previous[i] = hashed.previousHash;
     page.chains[i] = hashed.chainHash;

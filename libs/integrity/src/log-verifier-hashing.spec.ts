@@ -92,6 +92,32 @@ describe('hashStoredEvent', () => {
     expect(hashStoredEvent({ ...row, data: '[1]' }, true).malformed).toMatch(/not a JSON object/);
   });
 
+  it('assuming the text canonical, reads previousHash as parsing the metadata would', () => {
+    const hex = 'b'.repeat(64);
+    const metadatas: Array<Record<string, JsonValue>> = [
+      { correlationId: 'c1', previousHash: hex, recordedAt: '2026-11-20T09:30:00.000Z', requestHash: `hmac:${hex}`, schemaVersion: 5 },
+      { correlationId: 'c1', previousHash: null, schemaVersion: 5 },
+      { previousHash: hex },
+      { schemaVersion: 5 },
+      { a: { previousHash: hex }, schemaVersion: 5 },
+      { a: { previousHash: hex }, previousHash: null },
+      { note: 'says "previousHash":null inside', schemaVersion: 5 },
+      { note: 'previousHash', previousHash: 'with \\ backslash' },
+      { list: [1, 'x'], previousHash: 7 },
+      { previousHash: true },
+      { previousHash: [hex] },
+      { previousHash: '' },
+      { previousHashes: hex },
+    ];
+    for (const metadata of metadatas) {
+      const canonical = { ...row, data: canonicalJson(event.data), metadata: canonicalJson(metadata) };
+      const expected = Object.prototype.hasOwnProperty.call(metadata, 'previousHash') ? metadata.previousHash : undefined;
+      expect(hashStoredEvent(canonical, true).previousHash).toEqual(expected);
+      expect(hashStoredEvent(canonical, true)).toEqual(hashStoredEvent(canonical));
+    }
+    expect(hashStoredEvent({ ...row, metadata: '[1]' }, true).malformed).toMatch(/metadata: not a JSON object/);
+  });
+
   it('marks an event whose data is not a JSON object as malformed and still gives it a leaf', () => {
     for (const data of ['{"a":', '[1]', 'null']) {
       const hashed = hashStoredEvent({ ...row, data });

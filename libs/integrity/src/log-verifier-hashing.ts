@@ -62,13 +62,19 @@ const str = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '
 export function hashStoredEvent(row: StoredEventText, assumeCanonical = false): HashedEvent {
   let data: string;
   let metadataText: string;
-  let metadata: Record<string, unknown>;
+  let previousHash: unknown;
   try {
     data = canonicalObjectText(row.data, 'data', assumeCanonical);
-    const parsed: unknown = JSON.parse(row.metadata);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('metadata: not a JSON object');
-    metadata = parsed as Record<string, unknown>;
-    metadataText = assumeCanonical || isCanonicalJson(row.metadata) ? row.metadata : canonicalJson(metadata as JsonObject, 'metadata');
+    previousHash = assumeCanonical ? linkInCanonicalText(row.metadata) : UNREAD;
+    if (previousHash === UNREAD) {
+      const parsed: unknown = JSON.parse(row.metadata);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('metadata: not a JSON object');
+      const metadata = parsed as Record<string, unknown>;
+      metadataText = assumeCanonical || isCanonicalJson(row.metadata) ? row.metadata : canonicalJson(metadata as JsonObject, 'metadata');
+      previousHash = Object.prototype.hasOwnProperty.call(metadata, 'previousHash') ? metadata.previousHash : undefined;
+    } else {
+      metadataText = row.metadata;
+    }
   } catch (error) {
     return {
       position: row.position, streamId: row.streamId, revision: row.revision, previousHash: undefined, chainHash: null,
@@ -82,10 +88,44 @@ export function hashStoredEvent(row: StoredEventText, assumeCanonical = false): 
     position: row.position,
     streamId: row.streamId,
     revision: row.revision,
-    previousHash: Object.prototype.hasOwnProperty.call(metadata, 'previousHash') ? metadata.previousHash : undefined,
+    previousHash,
     leafHash,
     chainHash,
   };
+}
+
+/** Said by linkInCanonicalText when it cannot read the link from the text: parse the metadata. */
+const UNREAD = Symbol('unread');
+const LINK_KEY = '"previousHash":';
+
+/**
+ * `previousHash` of metadata stored as canonical JSON, read from the text without parsing it: null, the string, or
+ * undefined when the object has no such member. UNREAD for anything else (a nested object, whose members could hold
+ * the same key; an escape in the string; another kind of value; text that is not an object).
+ *
+ * Exact only for canonical text, so only for text assumed canonical (hashStoredEvent's `assumeCanonical`). There the
+ * key can only be a member's name: inside a string a quote is escaped, and after a string value comes `,`, `]` or
+ * `}`, never `:`.
+ */
+function linkInCanonicalText(text: string): unknown {
+  if (text.charCodeAt(0) !== 0x7b || text.charCodeAt(text.length - 1) !== 0x7d || text.indexOf('{', 1) !== -1) return UNREAD;
+  const at = text.indexOf(LINK_KEY);
+  if (at === -1) return undefined;
+  const from = at + LINK_KEY.length;
+  let value: unknown;
+  let end: number;
+  if (text.startsWith('null', from)) {
+    value = null;
+    end = from + 4;
+  } else if (text.charCodeAt(from) === 0x22) {
+    end = text.indexOf('"', from + 1) + 1;
+    value = text.slice(from + 1, end - 1);
+    if (end === 0 || (value as string).indexOf('\\') !== -1) return UNREAD;
+  } else {
+    return UNREAD;
+  }
+  const next = text.charCodeAt(end);
+  return next === 0x2c || next === 0x7d ? value : UNREAD;
 }
 
 /**
