@@ -137,6 +137,14 @@ describe('chain hash', () => {
     expect(chainHash(event)).toBe(createHash('sha256').update(Buffer.from([2])).update(text).digest('hex'));
   });
 
+  it('hashes the UTF-8 bytes of that text, for Kazakh letters, escapes and an event larger than any before', () => {
+    for (const data of [{ note: 'Бұйрық № 328-Ө "тілі"\n', e: '\u{1F600}' }, { note: 'ж'.repeat(20_000) }, { note: 'small again' }]) {
+      const big = { ...event, data };
+      expect(chainHash(big)).toBe(createHash('sha256').update(Buffer.from([2])).update(chainJson(big), 'utf8').digest('hex'));
+      expect(chainHashOfUnstored(big)).toBe(chainHash(big));
+    }
+  });
+
   it('leaves out position and created, which the store assigns after the link is made', () => {
     expect(chainHash({ ...event, position: 99, created: '2030-01-01T00:00:00.000Z' } as CanonicalEvent)).toBe(chainHash(event));
   });
