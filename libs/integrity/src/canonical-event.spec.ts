@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalEventBytes, canonicalEventJson, chainHash, chainHashOfUnstored, chainJson, eventLeafHash, type CanonicalEvent } from './canonical-event';
-import { CanonicalJsonError, canonicalJson, canonicalJsonOfStored } from '@derbes/canonical-json';
+import { CanonicalJsonError, canonicalJson, canonicalJsonOfStored, type JsonObject } from '@derbes/canonical-json';
 import { leafHash } from './merkle';
 
 const event: CanonicalEvent = {
@@ -138,7 +138,8 @@ describe('chain hash', () => {
   });
 
   it('hashes the UTF-8 bytes of that text, for Kazakh letters, escapes and an event larger than any before', () => {
-    for (const data of [{ note: 'Бұйрық № 328-Ө "тілі"\n', e: '\u{1F600}' }, { note: 'ж'.repeat(20_000) }, { note: 'small again' }]) {
+    const datas: JsonObject[] = [{ note: 'Бұйрық № 328-Ө "тілі"\n', e: '\u{1F600}' }, { note: 'ж'.repeat(20_000) }, { note: 'small again' }];
+    for (const data of datas) {
       const big = { ...event, data };
       expect(chainHash(big)).toBe(createHash('sha256').update(Buffer.from([2])).update(chainJson(big), 'utf8').digest('hex'));
       expect(chainHashOfUnstored(big)).toBe(chainHash(big));
