@@ -25,6 +25,26 @@ describe('openEventStore', () => {
     }
   });
 
+  it('loads the EventStoreDB client only for an EventStoreDB location (a SQLite ledger never pays for gRPC)', async () => {
+    const refuse = () => {
+      throw new Error('the EventStoreDB client was loaded');
+    };
+    const client = ['@eventstore/db-client', '@eventstore/db-client/dist/Client/parseConnectionString'];
+    try {
+      await jest.isolateModulesAsync(async () => {
+        for (const name of client) jest.doMock(name, refuse);
+        const isolated = (await import('./index')) as typeof import('./index');
+        const store = await isolated.openEventStore(':memory:');
+        await store.close();
+        expect(isolated.isEsdbLocation('esdb://localhost:2113?tls=false')).toBe(true);
+        // The mocks are in force: the same module opening EventStoreDB does load the client.
+        await expect(isolated.openEventStore('esdb://localhost:2113?tls=false')).rejects.toThrow('the EventStoreDB client was loaded');
+      });
+    } finally {
+      for (const name of client) jest.dontMock(name);
+    }
+  });
+
   it('fails fast and names the address and what to check when EventStoreDB is unreachable', async () => {
     const location = `esdb://127.0.0.1:${await closedPort()}?tls=false`;
     const started = Date.now();

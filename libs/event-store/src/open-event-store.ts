@@ -1,5 +1,4 @@
 import type { EventStore } from './event-store.port';
-import { EsdbEventStore } from './esdb/esdb-event-store';
 import { isEsdbLocation, parseEsdbLocation } from './esdb/esdb-location';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 
@@ -21,6 +20,8 @@ export interface OpenEventStoreOptions {
  */
 export async function openEventStore(location: string, options: OpenEventStoreOptions = {}): Promise<EventStore> {
   if (isEsdbLocation(location)) {
+    // Loaded only for EventStoreDB: its client (gRPC) costs about 150 ms and 10 MB on each thread that loads it.
+    const { EsdbEventStore } = await import('./esdb/esdb-event-store');
     return EsdbEventStore.open(parseEsdbLocation(location), options.eventTypes ? { eventTypes: options.eventTypes } : {});
   }
   const sqlite: { -readonly [K in keyof SqliteEventStoreOptions]: SqliteEventStoreOptions[K] } = {};

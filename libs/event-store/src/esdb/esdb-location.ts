@@ -1,6 +1,15 @@
 // The client's own parser, so that what the configuration accepts is exactly what the client will connect to. The
 // client has no exports map and this module is stable across 6.x; the version is pinned.
-import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
+import type * as ClientParser from '@eventstore/db-client/dist/Client/parseConnectionString';
+
+/**
+ * The client's parser, loaded when a connection string is parsed rather than with this module: it brings in the
+ * client's gRPC stack (about 90 ms and 10 MB on each thread), which a ledger on SQLite never uses, while every
+ * thread that opens a store asks isEsdbLocation.
+ */
+function parseConnectionString(text: string): ReturnType<typeof ClientParser.parseConnectionString> {
+  return (require('@eventstore/db-client/dist/Client/parseConnectionString') as typeof ClientParser).parseConnectionString(text);
+}
 
 /** A connection string to an EventStoreDB node or cluster, checked. */
 export interface EsdbLocation {
