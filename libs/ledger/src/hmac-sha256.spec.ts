@@ -13,6 +13,14 @@ describe('HmacSha256', () => {
     }
   });
 
+  it('does not keep the text in its buffers after the call (an IIN stays no longer than its own string)', () => {
+    const mac = new HmacSha256(randomBytes(32));
+    mac.hex('791028302728');
+    const held = Object.values(mac).filter(Buffer.isBuffer) as Buffer[];
+    expect(held.length).toBeGreaterThan(0);
+    for (const buffer of held) expect(buffer.includes('791028302728')).toBe(false);
+  });
+
   it('gives each call its own answer when a long text comes between short ones (the buffer grows, the key stays)', () => {
     const key = randomBytes(32);
     const mac = new HmacSha256(key);
