@@ -43,6 +43,7 @@ export function ledgerProjections(catalog: RegisterCatalog, config: ProjectionSe
 /** Read models live in a SQLite file beside the SQLite event store (in memory when the store is), or in the data directory. */
 export function readModelPath(config: LedgerConfig): string {
   if (config.eventStore === ':memory:') return ':memory:';
+  if (config.readModels !== null) return config.readModels;
   // Beside the SQLite file they follow; with EventStoreDB, in this replica's own data directory.
   return isEsdbLocation(config.eventStore) ? join(config.dataDir, 'read-models.db') : join(dirname(config.eventStore), 'read-models.db');
 }

@@ -57,6 +57,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ DERBES_EVENT_STORE: 'ledger/events.db' }, '/srv').eventStore).toBe('/srv/ledger/events.db');
   });
 
+  it('keeps the read models where DERBES_READ_MODELS says, or beside the store, and refuses what cannot work', () => {
+    expect(loadConfig({}, '/srv').readModels).toBeNull();
+    expect(loadConfig({ DERBES_READ_MODELS: 'fast/read-models.db' }, '/srv').readModels).toBe('/srv/fast/read-models.db');
+    expect(loadConfig({ DERBES_EVENT_STORE: 'esdb://localhost:2113?tls=false', DERBES_READ_MODELS: '/ssd/rm.db' }, '/srv').readModels).toBe('/ssd/rm.db');
+    expect(() => loadConfig({ DERBES_EVENT_STORE: ':memory:', DERBES_READ_MODELS: '/ssd/rm.db' }))
+      .toThrow('configuration: DERBES_READ_MODELS: the event store is :memory:, whose read models are in memory too: leave it unset');
+    expect(() => loadConfig({ DERBES_READ_MODELS: ':memory:' })).toThrow('configuration: DERBES_READ_MODELS: must be a file');
+    expect(() => loadConfig({ DERBES_DATA_DIR: '/var/lib/derbes', DERBES_READ_MODELS: '/var/lib/derbes/events.db' }))
+      .toThrow("configuration: DERBES_READ_MODELS: is the event store's own file (/var/lib/derbes/events.db)");
+  });
+
   it('never shows the password of a malformed connection string', () => {
     const attempt = () => loadConfig({ DERBES_EVENT_STORE: 'esdb://admin:Secr3t@es1:2113?tls=fals' });
     expect(attempt).toThrow('configuration: DERBES_EVENT_STORE: esdb://admin:***@es1:2113?tls=fals: ');

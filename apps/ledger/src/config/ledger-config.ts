@@ -12,6 +12,12 @@ export interface LedgerConfig {
    * or an EventStoreDB connection string, `esdb://host:2113?tls=false` or `esdb+discover://a:2113,b:2113,c:2113`.
    */
   readonly eventStore: string;
+  /**
+   * The read models' SQLite file (DERBES_READ_MODELS, made absolute); null: `read-models.db` beside a SQLite event
+   * store, or in the data directory with EventStoreDB (readModelPath). Another disk than the event store's spares the
+   * projections' commits from waiting behind its fsyncs (BENCHMARKS.md, session 9).
+   */
+  readonly readModels: string | null;
   /** DERBES_HOST, default 127.0.0.1 (the API has no authentication yet). */
   readonly host: string;
   /** PORT or DERBES_PORT, default 3000. */
@@ -213,9 +219,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
   if (projections !== 'on' && projections !== 'off') {
     throw new ConfigError('DERBES_PROJECTIONS', `must be on or off, got "${projections}"`);
   }
+  const eventStore = store === ':memory:' || isEsdbLocation(store) || isAbsolute(store) ? store : resolve(cwd, store);
   return {
     dataDir,
-    eventStore: store === ':memory:' || isEsdbLocation(store) || isAbsolute(store) ? store : resolve(cwd, store),
+    eventStore,
+    readModels: readModelsFile(env, 'DERBES_READ_MODELS', cwd, eventStore),
     host: env.DERBES_HOST || '127.0.0.1',
     port: integer(env, env.DERBES_PORT !== undefined ? 'DERBES_PORT' : 'PORT', 3000, 0, 65535),
     pseudonymKey: key(env, 'DERBES_PSEUDONYM_KEY'),
@@ -238,6 +246,17 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     treeHeadIntervalSeconds: interval(env, 'DERBES_TREE_HEAD_INTERVAL', '5m'),
     treeHeadSigner: onOff(env, 'DERBES_TREE_HEAD_SIGNER', true),
   };
+}
+
+/** A file for the read models, away from the event store's own; null when not set. */
+function readModelsFile(env: Env, name: string, cwd: string, eventStore: string): string | null {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return null;
+  if (eventStore === ':memory:') throw new ConfigError(name, 'the event store is :memory:, whose read models are in memory too: leave it unset');
+  if (raw === ':memory:') throw new ConfigError(name, 'must be a file: the request thread and the projections thread open it each');
+  const file = resolve(cwd, raw);
+  if (file === eventStore) throw new ConfigError(name, `is the event store's own file (${eventStore}): give the read models a file of their own`);
+  return file;
 }
 
 /** A SQLite path, ':memory:', or a well-formed EventStoreDB connection string (its password never in a message). */
