@@ -77,19 +77,23 @@ export function eventLeafHash(event: CanonicalEvent): Buffer {
 
 /** The canonical JSON text the chain hash covers: id, type, streamId, revision, data, metadata (sorted). */
 export function chainJson(event: ChainedEvent): string {
-  return chainText(event, object);
+  return chainPieces(event, object).join('');
 }
 
-/** The chain's canonical text of an event, its data and metadata written by `writeObject`. */
-function chainText<E extends { readonly id: string; readonly type: string; readonly streamId: string; readonly revision: number; readonly data: unknown; readonly metadata: unknown }>(
-  event: E, writeObject: (value: unknown, field: string) => string,
-): string {
-  return '{"data":' + writeObject(event.data, 'data')
-    + ',"id":' + str(event.id, 'id')
-    + ',"metadata":' + writeObject(event.metadata, 'metadata')
-    + ',"revision":' + nonNegativeInteger(event.revision, 'revision')
+type ChainFields = { readonly id: string; readonly type: string; readonly streamId: string; readonly revision: number; readonly data: unknown; readonly metadata: unknown };
+
+/**
+ * The chain's canonical text of an event in five pieces, its data and metadata written by `writeObject`: the one
+ * place that orders the members (chainJson joins the pieces, chainHashOf writes them into its buffer).
+ */
+function chainPieces(event: ChainFields, writeObject: (value: unknown, field: string) => string): [string, string, string, string, string] {
+  const data = writeObject(event.data, 'data');
+  const id = str(event.id, 'id');
+  const metadata = writeObject(event.metadata, 'metadata');
+  return ['{"data":', data, ',"id":' + id + ',"metadata":', metadata,
+    ',"revision":' + nonNegativeInteger(event.revision, 'revision')
     + ',"streamId":' + str(event.streamId, 'streamId')
-    + ',"type":' + str(event.type, 'type') + '}';
+    + ',"type":' + str(event.type, 'type') + '}'];
 }
 
 /**
@@ -120,21 +124,14 @@ export function chainHashOfUnstored(event: UnstoredChainedEvent, write: (value: 
 // whole text to build, copy and collect). Hashing is synchronous, so one buffer serves every call.
 let scratch = Buffer.allocUnsafe(1 << 14);
 
-/** SHA-256(0x02 || UTF-8 of the chain's text), hex: the text as chainText writes it, in the same order. */
-function chainHashOf<E extends Parameters<typeof chainText>[0]>(event: E, writeObject: (value: unknown, field: string) => string): string {
-  const data = writeObject(event.data, 'data');
-  const id = str(event.id, 'id');
-  const metadata = writeObject(event.metadata, 'metadata');
-  const tail = ',"revision":' + nonNegativeInteger(event.revision, 'revision')
-    + ',"streamId":' + str(event.streamId, 'streamId')
-    + ',"type":' + str(event.type, 'type') + '}';
+/** SHA-256(0x02 || UTF-8 of the chain's text), hex. */
+function chainHashOf(event: ChainFields, writeObject: (value: unknown, field: string) => string): string {
+  const pieces = chainPieces(event, writeObject);
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
-  const most = 3 * (data.length + id.length + metadata.length + tail.length + 32);
+  let most = 3;
+  for (const piece of pieces) most += 3 * piece.length;
   if (scratch.length < most) scratch = Buffer.allocUnsafe(most);
-  let n = scratch.write(CHAIN_PREFIX_CHAR + '{"data":', 0);
-  n += scratch.write(data, n);
-  n += scratch.write(',"id":' + id + ',"metadata":', n);
-  n += scratch.write(metadata, n);
-  n += scratch.write(tail, n);
+  let n = scratch.write(CHAIN_PREFIX_CHAR, 0);
+  for (const piece of pieces) n += scratch.write(piece, n);
   return hash('sha256', scratch.subarray(0, n), 'hex');
 }
