@@ -40,7 +40,10 @@ export function ledgerProjections(catalog: RegisterCatalog, config: ProjectionSe
   ];
 }
 
-/** Read models live in a SQLite file beside the SQLite event store (in memory when the store is), or in the data directory. */
+/**
+ * The read models' SQLite file: the one DERBES_READ_MODELS names, else beside the SQLite event store (in memory when
+ * the store is), or in the data directory with EventStoreDB.
+ */
 export function readModelPath(config: LedgerConfig): string {
   if (config.eventStore === ':memory:') return ':memory:';
   if (config.readModels !== null) return config.readModels;

@@ -22,6 +22,7 @@ export class HmacSha256 {
       this.inner[i] = k[i]! ^ 0x36;
       this.outer[i] = k[i]! ^ 0x5c;
     }
+    k.fill(0); // only the padded forms are kept
   }
 
   /** The MAC of `text`'s UTF-8 bytes, as lowercase hex. */
