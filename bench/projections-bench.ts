@@ -348,7 +348,10 @@ async function rebuild(store: SqliteEventStore, readModelFile: string, projectio
   const spent = new Map<string, number>();
   const indexing = new Map<string, number>();
   // As the ledger's projections thread rebuilds (a thread that answers no requests: MAX_BATCH_ON_OWN_THREAD).
-  const runner = new ProjectionRunner(store, db, timeApply ? projections.map((p) => timed(p, spent, indexing)) : projections, undefined, undefined, MAX_BATCH_ON_OWN_THREAD);
+  const runner = new ProjectionRunner(store, db, timeApply ? projections.map((p) => timed(p, spent, indexing)) : projections, {
+    maxBatch: MAX_BATCH_ON_OWN_THREAD,
+    checkpointsOnThread: true,
+  });
   const last = await store.lastPosition();
   const started = performance.now();
   runner.start();

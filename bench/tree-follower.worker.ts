@@ -8,7 +8,7 @@ import { INTEGRITY_LOG, MAX_BATCH_ON_OWN_THREAD, ProjectionRunner, integrityLogP
  */
 const { store: storePath, readModels } = workerData as { store: string; readModels: string };
 const store = SqliteEventStore.open(storePath, { writer: 'inline', pollIntervalMs: 20 });
-const runner = new ProjectionRunner(store, openReadModelDatabase(readModels), [integrityLogProjection], undefined, undefined, MAX_BATCH_ON_OWN_THREAD);
+const runner = new ProjectionRunner(store, openReadModelDatabase(readModels), [integrityLogProjection], { maxBatch: MAX_BATCH_ON_OWN_THREAD, checkpointsOnThread: true });
 runner.start();
 serveRequests((request: { waitFor: number }) => runner.waitFor(INTEGRITY_LOG, request.waitFor, 600_000), async () => {
   await runner.stop();

@@ -66,7 +66,7 @@ export const projectionRunnerProvider: FactoryProvider<ProjectionRunner> = {
       runner.attach();
       return runner;
     }
-    const runner = new ProjectionRunner(store, readModels, projections, () => clock.now());
+    const runner = new ProjectionRunner(store, readModels, projections, { now: () => clock.now(), checkpointsOnThread: config.runProjections });
     if (config.runProjections) runner.start();
     else runner.attach();
     return runner;

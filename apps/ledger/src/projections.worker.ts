@@ -25,7 +25,10 @@ const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOf
 // The same store as the request thread's, opened again here. A store that cannot be opened leaves this promise
 // rejected and unhandled, which ends the thread with that error: the request thread then reports it.
 const opened = openEventStore(data.eventStore, { writer: 'inline', pollIntervalMs: 50 }).then((store) => {
-  const runner = new ProjectionRunner(store, openReadModelDatabase(data.readModels), ledgerProjections(catalog, data), undefined, undefined, MAX_BATCH_ON_OWN_THREAD);
+  const runner = new ProjectionRunner(store, openReadModelDatabase(data.readModels), ledgerProjections(catalog, data), {
+    maxBatch: MAX_BATCH_ON_OWN_THREAD,
+    checkpointsOnThread: true,
+  });
   runner.start();
   return { store, runner };
 });

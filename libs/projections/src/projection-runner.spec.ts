@@ -136,7 +136,7 @@ describe('ProjectionRunner', () => {
         counting().apply(t, event);
       },
     };
-    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [faulty], () => new Date(), 20);
+    const runner = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [faulty], { retryDelayMs: 20 });
     runner.start();
     await append(store, 'a', 3);
     await caughtUp(runner, store);
@@ -363,7 +363,7 @@ describe('ProjectionRunner with several projections', () => {
         named('rolls-back').apply(t, event);
       },
     };
-    const runner = new ProjectionRunner(store, db, [named('other'), rollsBack], () => new Date(), 20);
+    const runner = new ProjectionRunner(store, db, [named('other'), rollsBack], { retryDelayMs: 20 });
     runner.start();
     await append(store, 'a', 2);
     await allCaughtUp(runner, ['other', 'rolls-back']);

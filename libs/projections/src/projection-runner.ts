@@ -3,6 +3,7 @@ import type { EventStore, RecordedEvent } from '@derbes/event-store';
 import { dropGeneration, generationTables, type GenerationRow } from './generation';
 import { LogReader, MAX_BATCH } from './log-reader';
 import type { Projection, ReadModelTables } from './projection';
+import { WalCheckpoints } from './wal-checkpoints';
 
 /** What /health and `derbes projections status` show of one projection. */
 export interface ProjectionStatus {
@@ -43,6 +44,20 @@ interface Slot {
   rebuilt?: () => void;
 }
 
+export interface ProjectionRunnerOptions {
+  /** The clock of the checkpoints' `updated_at`. */
+  readonly now?: () => Date;
+  /** How long to wait before retrying after the read-model file refused a write (full or read-only disk); 1 s. */
+  readonly retryDelayMs?: number;
+  /** Events per batch during a catch-up: MAX_BATCH_ON_OWN_THREAD on a thread that answers no requests. */
+  readonly maxBatch?: number;
+  /**
+   * Once started, checkpoint the read-model file's WAL on a thread of its own (WalCheckpoints), so that applying
+   * never waits for a checkpoint: for a runner that keeps read models on a file, for as long as it runs.
+   */
+  readonly checkpointsOnThread?: boolean;
+}
+
 /** One follower's part of a batch, and how applying it went. */
 interface Share {
   readonly follower: Follower;
@@ -65,16 +80,22 @@ export class ProjectionRunner {
   private attached = false;
   private moveCheckpoint?: Database.Statement<[number, string, string, number]>;
 
+  private readonly now: () => Date;
+  private readonly retryDelayMs: number;
+  private readonly maxBatch: number;
+  private readonly checkpointsOnThread: boolean;
+  private checkpoints?: WalCheckpoints;
+
   constructor(
     private readonly store: EventStore,
     private readonly db: Database.Database,
     projections: readonly Projection[],
-    private readonly now: () => Date = () => new Date(),
-    /** How long to wait before retrying after the read-model file refused a write (full or read-only disk). */
-    private readonly retryDelayMs = 1000,
-    /** Events per batch during a catch-up: MAX_BATCH_ON_OWN_THREAD on a thread that answers no requests. */
-    private readonly maxBatch = MAX_BATCH,
+    options: ProjectionRunnerOptions = {},
   ) {
+    this.now = options.now ?? (() => new Date());
+    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.maxBatch = options.maxBatch ?? MAX_BATCH;
+    this.checkpointsOnThread = options.checkpointsOnThread ?? false;
     for (const projection of projections) {
       this.slots.set(projection.name, { projection, error: null, waiters: new Set() });
     }
@@ -82,6 +103,7 @@ export class ProjectionRunner {
 
   /** Resumes every projection from its checkpoint, or starts building those with a new version (or none yet). */
   start(): void {
+    if (this.checkpointsOnThread) this.checkpoints ??= WalCheckpoints.start(this.db);
     for (const slot of this.slots.values()) {
       const rows = this.generations(slot.projection.name);
       const active = rows.find((r) => r.state === 'active');
@@ -168,6 +190,8 @@ export class ProjectionRunner {
     const readers = [...this.readers];
     this.readers.clear();
     for (const reader of readers) await reader.end();
+    await this.checkpoints?.stop();
+    this.checkpoints = undefined;
   }
 
   private slot(name: string): Slot {

@@ -15,7 +15,7 @@ export function openReadModelDatabase(path: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   // Checkpoint every ~40 MiB of WAL rather than every 4 MiB: a rebuild writes a lot, and checkpoints were a large
-  // share of its time.
+  // share of its time. A runner that keeps the read models moves them to a thread of its own (WalCheckpoints).
   db.pragma('wal_autocheckpoint = 10000');
   db.exec(`CREATE TABLE IF NOT EXISTS projection_generations(
     name TEXT NOT NULL,
