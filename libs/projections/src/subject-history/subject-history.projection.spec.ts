@@ -1,4 +1,5 @@
-import type { RecordedEvent } from '@derbes/event-store';
+import { canonicalJson } from '@derbes/canonical-json';
+import { rememberStoredText, type RecordedEvent } from '@derbes/event-store';
 import { PROCESSING_RECORDED_SCHEMA_VERSION, UnreadableEventError, type Violation } from '@derbes/ledger';
 import type { ReadModelTables } from '../projection';
 import { openReadModelDatabase } from '../read-model-database';
@@ -120,6 +121,26 @@ describe('subject-history projection', () => {
     applyAll(local, [other, recorded({ subjectId: B })]);
     expect(subjectHistoryPage(local, B, {}, null, 10).items).toHaveLength(1);
     expect(local.db.prepare('SELECT count(*) FROM subject_history_g1_entries').pluck().get()).toBe(1);
+  });
+
+  it("keeps a record's data as the store's text when it read the record as stored, and writes it anew when upcast", () => {
+    const local = freshTables();
+    const dataOf = (position: number) =>
+      local.db.prepare<[number], string>('SELECT data FROM subject_history_g1_entries WHERE position = ?').pluck().get(position);
+    const withText = (event: RecordedEvent) =>
+      rememberStoredText(event, { data: canonicalJson(event.data), metadata: canonicalJson(event.metadata) });
+    const current = withText(recorded({ subjectId: B }));
+    // v4: its state violation has no `since` yet, so the upcaster gives the entry other data than was stored.
+    const v4 = recorded({ subjectId: B, violations: [FLAG] });
+    const old = withText({ ...v4, metadata: { ...v4.metadata, schemaVersion: 4 } });
+    const plain = recorded({ subjectId: B });
+    applyAll(local, [current, old, plain]);
+    // The store's text (canonical: members in key order), not JSON.stringify's (members as the object has them).
+    expect(canonicalJson(current.data)).not.toBe(JSON.stringify(current.data));
+    expect(dataOf(current.position)).toBe(canonicalJson(current.data));
+    expect(dataOf(old.position)).toBe(JSON.stringify({ ...old.data, violations: [{ ...FLAG, since: null }] }));
+    expect(dataOf(plain.position)).toBe(JSON.stringify(plain.data));
+    expect(subjectHistoryPage(local, B, {}, null, 10).items.map((e) => e.data.violations)).toEqual([[], [{ ...FLAG, since: null }], []]);
   });
 
   it('throws on an event it cannot read instead of skipping it', () => {

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { RecordedEvent } from '@derbes/event-store';
+import { storedTextOf, type RecordedEvent } from '@derbes/event-store';
 import { upcastSubjectEvent, type SubjectFileReadData } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
@@ -126,6 +126,9 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const subjectId = text(data.subjectId, 'subjectId', position);
   const recordedAt = text(stored.metadata.recordedAt, 'metadata.recordedAt', position);
   const correlationId = text(stored.metadata.correlationId, 'metadata.correlationId', position);
+  // An entry that is the stored data itself (a record not upcast) keeps the text the store read it from: the same
+  // JSON as writing the object again (canonical: members in key order), without the 5 µs an event JSON.stringify took.
+  const dataText = (data as object) === stored.data ? storedTextOf(stored)?.data : undefined;
   const { subjectKey, insertSubject, insertEntry, insertCategory } = statementsFor(tables);
   const key = subjectKey.get(subjectId) ?? Number(insertSubject.run(subjectId).lastInsertRowid);
   insertEntry.run(
@@ -143,7 +146,7 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
     data.system,
     data.violations.length > 0 ? 1 : 0,
     correlationId,
-    JSON.stringify(data),
+    dataText ?? JSON.stringify(data),
   );
   for (const category of data.categories) insertCategory.run(key, category.number, occurredAt, position);
 }
