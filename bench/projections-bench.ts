@@ -502,8 +502,9 @@ const BATCH_SIZE = 100;
 /**
  * Starts the built server on an empty data directory with projections on or off, after `sync` (so that it does not
  * pay for writing back the files of the sections before: a 1,000,000-event ledger and its read models), warms it up
- * for 2 s at the rate, then ingests at the rate for LAG_SECONDS while sampling /health every 100 ms (a sample is sent on every tick, also
- * while the previous one is unanswered, so that a busy server shows as fewer answers, not as a slower clock).
+ * for 2 s at the rate, then ingests at the rate for LAG_SECONDS while sampling /health every 100 ms (a sample is sent
+ * on every tick, also while the previous one is unanswered, so that a busy server shows as fewer answers, not as a
+ * slower clock).
  */
 async function pacedIngest(root: string, dataDir: string, projections: 'on' | 'off', run: number): Promise<PacedRun> {
   execFileSync('sync');

@@ -66,7 +66,7 @@ export const projectionRunnerProvider: FactoryProvider<ProjectionRunner> = {
       runner.attach();
       return runner;
     }
-    const runner = new ProjectionRunner(store, readModels, projections, { now: () => clock.now(), checkpointsOnThread: config.runProjections });
+    const runner = new ProjectionRunner(store, readModels, projections, { now: () => clock.now(), checkpointsOnThread: true });
     if (config.runProjections) runner.start();
     else runner.attach();
     return runner;

@@ -3,6 +3,13 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 /**
+ * WAL pages after which the read models' connection checkpoints (~40 MiB) rather than SQLite's 1,000 (~4 MiB): a
+ * rebuild writes a lot, and checkpoints were a large share of its time. A runner that keeps the read models moves
+ * them to a thread of its own meanwhile (WalCheckpoints).
+ */
+export const READ_MODEL_WAL_AUTOCHECKPOINT = 10_000;
+
+/**
  * Opens the database that holds every read model and the projections' checkpoints. Read models can be rebuilt from
  * the log, so commits are not fsynced one by one (synchronous=NORMAL); a checkpoint always commits with the changes
  * it covers, so after a crash a projection resumes exactly where its last committed batch ended.
@@ -14,9 +21,7 @@ export function openReadModelDatabase(path: string): Database.Database {
   if (!memory) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
-  // Checkpoint every ~40 MiB of WAL rather than every 4 MiB: a rebuild writes a lot, and checkpoints were a large
-  // share of its time. A runner that keeps the read models moves them to a thread of its own (WalCheckpoints).
-  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma(`wal_autocheckpoint = ${READ_MODEL_WAL_AUTOCHECKPOINT}`);
   db.exec(`CREATE TABLE IF NOT EXISTS projection_generations(
     name TEXT NOT NULL,
     generation INTEGER NOT NULL,

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { ANY, SqliteEventStore } from '@derbes/event-store';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
-import { openReadModelDatabase } from './read-model-database';
+import { READ_MODEL_WAL_AUTOCHECKPOINT, openReadModelDatabase } from './read-model-database';
 import { WAL_SAFETY_NET_PAGES, WalCheckpoints } from './wal-checkpoints';
 
 const autocheckpoint = (db: Database.Database) => db.pragma('wal_autocheckpoint', { simple: true });
@@ -38,7 +38,7 @@ describe('WalCheckpoints', () => {
   it('copies the WAL into the file from its own thread, while the keeping connection leaves it to it', async () => {
     const path = join(dir, 'read-models.db');
     const db = openReadModelDatabase(path);
-    expect(autocheckpoint(db)).toBe(10_000);
+    expect(autocheckpoint(db)).toBe(READ_MODEL_WAL_AUTOCHECKPOINT);
     const checkpoints = WalCheckpoints.start(db, 3_600_000); // only when asked, in this test
     try {
       expect(autocheckpoint(db)).toBe(WAL_SAFETY_NET_PAGES);
@@ -55,7 +55,7 @@ describe('WalCheckpoints', () => {
       await checkpoints.stop();
     }
     // Alone again, the connection checkpoints by itself as before.
-    expect(autocheckpoint(db)).toBe(10_000);
+    expect(autocheckpoint(db)).toBe(READ_MODEL_WAL_AUTOCHECKPOINT);
     db.close();
   });
 
@@ -76,7 +76,7 @@ describe('WalCheckpoints', () => {
   it('does nothing for read models in memory, which have no WAL', async () => {
     const db = openReadModelDatabase(':memory:');
     const checkpoints = WalCheckpoints.start(db);
-    expect(autocheckpoint(db)).toBe(10_000);
+    expect(autocheckpoint(db)).toBe(READ_MODEL_WAL_AUTOCHECKPOINT);
     expect(await checkpoints.now()).toBeNull();
     await checkpoints.stop();
     db.close();
@@ -111,7 +111,7 @@ describe('WalCheckpoints', () => {
       await runner.stop();
       await store.close();
     }
-    expect(autocheckpoint(db)).toBe(10_000);
+    expect(autocheckpoint(db)).toBe(READ_MODEL_WAL_AUTOCHECKPOINT);
     db.close();
   });
 });

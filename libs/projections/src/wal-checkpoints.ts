@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { ThreadClient } from '@derbes/event-store';
+import { READ_MODEL_WAL_AUTOCHECKPOINT } from './read-model-database';
 import type { WalCheckpointsRequest } from './wal-checkpoints.worker';
 
 /** How often the checkpointing thread copies the read models' WAL into their file. */
@@ -11,9 +12,6 @@ export const CHECKPOINT_INTERVAL_MS = 250;
  * fall behind or stop (~160 MiB of WAL): a safety net, never the usual way.
  */
 export const WAL_SAFETY_NET_PAGES = 40_000;
-
-/** What the writer's own checkpoints are when nobody checkpoints for it (read-model-database.ts). */
-const WAL_AUTOCHECKPOINT_ALONE = 10_000;
 
 /**
  * Checkpoints a read-model file's WAL on a thread of its own, so that the thread that applies events and commits
@@ -45,6 +43,6 @@ export class WalCheckpoints {
   async stop(): Promise<void> {
     if (!this.thread) return;
     await this.thread.close();
-    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_ALONE}`);
+    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${READ_MODEL_WAL_AUTOCHECKPOINT}`);
   }
 }
