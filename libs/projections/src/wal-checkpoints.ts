@@ -8,8 +8,10 @@ import type { WalCheckpointsRequest } from './wal-checkpoints.worker';
 export const CHECKPOINT_INTERVAL_MS = 250;
 
 /**
- * WAL frames after which the keeping connection checkpoints by itself after all, should the checkpointing thread
- * fall behind or stop (~160 MiB of WAL): a safety net, never the usual way.
+ * WAL frames after which the keeping connection checkpoints by itself after all (~160 MiB of WAL). Under steady
+ * writes this is also what restarts the WAL from its beginning: the thread's checkpoints rarely end with no commit
+ * after them, so SQLite keeps appending; by then the thread has copied nearly all of it, and this checkpoint is short.
+ * Should the thread stop, it bounds the WAL alone.
  */
 export const WAL_SAFETY_NET_PAGES = 40_000;
 
