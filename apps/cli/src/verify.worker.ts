@@ -3,10 +3,12 @@
 import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { serveRequests } from '@derbes/event-store';
-import { hashStoredEvent } from '@derbes/integrity';
+import { hashStoredEvent, type StoredEventBytes, type StoredEventText } from '@derbes/integrity';
 import type { HashedPage, PageRequest } from './verify-pages';
 
 type Row = [number, string, number, number, string, string, string, string];
+/** A covered event without its data: position, event_id, stream, revision, type, metadata, created, data's length in bytes. */
+type CoveredRow = [number, string, number, number, string, string, string, number | null];
 
 const db = new Database((workerData as { path: string }).path, { readonly: true, fileMustExist: true });
 db.pragma('mmap_size = 1099511627776'); // reads without a system call per page
@@ -16,6 +18,17 @@ const selectStreams = db.prepare<[number], [number, string]>('SELECT id, name FR
 const select = db.prepare<[number, number], Row>(
   `SELECT position, event_id, stream, revision, type, data, metadata, created FROM events
    WHERE position > ? AND position <= ? ORDER BY position`).raw();
+// For events hashed as stored, the data of a whole range comes as one blob of its UTF-8 bytes, cut by the lengths:
+// the data (with "328-Ө" in it, so two bytes a character as a string) is neither decoded into a string nor encoded
+// back (measured: a sixth of a hashing thread's time). A range of rowids is read in ascending order, so the blob is
+// in position order; were it not, the hashes would disagree with the signed heads and the second pass (each event
+// as its string) would decide.
+const selectCovered = db.prepare<[number, number], CoveredRow>(
+  `SELECT position, event_id, stream, revision, type, metadata, created, octet_length(data) FROM events
+   WHERE position > ? AND position <= ? ORDER BY position`).raw();
+const selectData = db.prepare<[number, number], Buffer | null>(
+  `SELECT CAST(group_concat(data, '') AS BLOB) FROM events WHERE position > ? AND position <= ?`).pluck();
+const readCovered = db.transaction((after: number, upTo: number) => [selectCovered.all(after, upTo), selectData.get(after, upTo)] as const);
 
 /** The keys this thread has named in a page already (the main thread keeps the names). */
 const named = new Set<number>();
@@ -30,29 +43,52 @@ function streamName(id: number): string {
 }
 
 function hashPage({ after, upTo, assumeCanonicalUpTo }: PageRequest): HashedPage {
-  const rows = select.all(after, upTo) as Row[];
-  const n = rows.length;
   const page: HashedPage = {
-    positions: new Array<number>(n), streams: new Array<number>(n), names: [], revisions: new Array<number>(n),
-    previous: new Array<unknown>(n), chains: new Array<string | null>(n), leaves: new Uint8Array(n * 32), malformed: [],
+    positions: [], streams: [], names: [], revisions: [], previous: [], chains: [], leaves: new Uint8Array(Math.max(0, upTo - after) * 32), malformed: [],
   };
-  for (let i = 0; i < n; i++) {
-    const [position, id, stream, revision, type, data, metadata, created] = rows[i]!;
-    const streamId = streamName(stream);
-    const hashed = hashStoredEvent({ position, id, streamId, revision, type, data, metadata, created }, position <= assumeCanonicalUpTo);
-    page.positions[i] = position;
-    page.streams[i] = stream;
-    if (!named.has(stream)) {
-      named.add(stream);
-      page.names.push([stream, streamId]);
-    }
-    page.revisions[i] = revision;
-    page.previous[i] = hashed.previousHash;
-    page.chains[i] = hashed.chainHash;
-    page.leaves.set(hashed.leafHash, i * 32);
-    if (hashed.malformed !== undefined) page.malformed.push([i, hashed.malformed]);
-  }
+  const covered = Math.min(upTo, Math.max(after, assumeCanonicalUpTo));
+  if (covered > after && !addCovered(page, after, covered)) addRows(page, after, covered, true);
+  if (upTo > covered) addRows(page, covered, upTo, false);
+  if (page.leaves.length !== page.positions.length * 32) page.leaves = page.leaves.slice(0, page.positions.length * 32);
   return page;
+}
+
+/** Events in (after, upTo], their text as strings. */
+function addRows(page: HashedPage, after: number, upTo: number, assumeCanonical: boolean): void {
+  for (const [position, id, stream, revision, type, data, metadata, created] of select.all(after, upTo) as Row[]) {
+    add(page, stream, { position, id, streamId: streamName(stream), revision, type, data, metadata, created }, assumeCanonical);
+  }
+}
+
+/** Events in (after, upTo] hashed as stored, their data as bytes; false (nothing added) if the lengths do not cut the blob. */
+function addCovered(page: HashedPage, after: number, upTo: number): boolean {
+  const [rows, bytes] = readCovered(after, upTo);
+  let total = 0;
+  for (const row of rows) total += row[7] ?? Number.NaN;
+  if (rows.length === 0 || bytes === null || bytes === undefined || total !== bytes.length) return rows.length === 0;
+  let start = 0;
+  for (const [position, id, stream, revision, type, metadata, created, length] of rows) {
+    const end = start + length!;
+    add(page, stream, { position, id, streamId: streamName(stream), revision, type, data: { bytes, start, end }, metadata, created }, true);
+    start = end;
+  }
+  return true;
+}
+
+function add(page: HashedPage, stream: number, row: StoredEventText | StoredEventBytes, assumeCanonical: boolean): void {
+  const i = page.positions.length;
+  const hashed = hashStoredEvent(row, assumeCanonical);
+  page.positions.push(row.position);
+  page.streams.push(stream);
+  if (!named.has(stream)) {
+    named.add(stream);
+    page.names.push([stream, row.streamId]);
+  }
+  page.revisions.push(row.revision);
+  page.previous.push(hashed.previousHash);
+  page.chains.push(hashed.chainHash);
+  page.leaves.set(hashed.leafHash, i * 32);
+  if (hashed.malformed !== undefined) page.malformed.push([i, hashed.malformed]);
 }
 
 serveRequests(hashPage, () => db.close());

@@ -21,7 +21,8 @@ export {
   verifyLog, type Finding, type FindingKind, type LogReport, type LogVerifierInput, type LoggedHead,
 } from './log-verifier';
 export {
-  SUBJECT_STREAM_PREFIX, canonicalJsonFromText, hashEvent, hashStoredEvent, storedLeafHash, type HashedEvent, type StoredEventText,
+  SUBJECT_STREAM_PREFIX, canonicalJsonFromText, hashEvent, hashStoredEvent, storedLeafHash, type HashedEvent, type StoredEventBytes, type StoredEventText,
+  type Utf8Text,
 } from './log-verifier-hashing';
 export { loadPublicKeys, parsePublicKeys } from './log-verifier-keys';
 export { verifyReport, type ReportFailure, type ReportSummary, type ReportVerdict } from './report-verifier';

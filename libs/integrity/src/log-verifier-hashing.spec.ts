@@ -49,6 +49,12 @@ describe('canonicalJsonFromText', () => {
   });
 });
 
+/** `text` as UTF-8 bytes inside a larger buffer, as a page's blob of data holds it. */
+function utf8(text: string): { bytes: Buffer; start: number; end: number } {
+  const bytes = Buffer.from(`Ө{${text}}"`);
+  return { bytes, start: 3, end: bytes.length - 2 };
+}
+
 describe('hashStoredEvent', () => {
   const event: CanonicalEvent = {
     id: 'e1', type: 'ProcessingRecorded', streamId: `subject-${'a'.repeat(64)}`, revision: 3, position: 42,
@@ -78,7 +84,21 @@ describe('hashStoredEvent', () => {
       expect(hashStoredEvent({ ...random, data: canonicalJson(data), metadata: canonicalJson(metadata) })).toEqual(expected);
       expect(hashStoredEvent({ ...random, data: canonicalJson(data), metadata: canonicalJson(metadata) }, true)).toEqual(expected);
       expect(hashStoredEvent({ ...random, data: JSON.stringify(data), metadata: JSON.stringify(metadata) })).toEqual(expected);
+      expect(hashStoredEvent({ ...random, data: utf8(canonicalJson(data)), metadata: canonicalJson(metadata) }, true)).toEqual(expected);
+      expect(hashStoredEvent({ ...random, data: utf8(JSON.stringify(data)), metadata: JSON.stringify(metadata) })).toEqual(expected);
     }
+  });
+
+  it('hashes data given as UTF-8 bytes as it hashes the same text given as a string', () => {
+    const texts = [canonicalJson(event.data), '{"z":1,"a":{"b":[1,2],"y":"Қ\\n"}}', '{ "z": 1, "a": {"b": [1,2], "y": "Қ\\n"}}', '[1]', 'null', '{"a":', '', ' {"a":1}'];
+    for (const text of texts) {
+      for (const assumeCanonical of [false, true]) {
+        expect(hashStoredEvent({ ...row, data: utf8(text) }, assumeCanonical)).toEqual(hashStoredEvent({ ...row, data: text }, assumeCanonical));
+      }
+    }
+    // The comparison is not vacuous: assumed canonical, reordered text hashes otherwise than the event.
+    expect(hashStoredEvent({ ...row, data: utf8(texts[1]!) }, true).leafHash).not.toEqual(eventLeafHash(event));
+    expect(hashStoredEvent({ ...row, data: utf8(texts[1]!) }).leafHash).toEqual(eventLeafHash(event));
   });
 
   it('assuming the text canonical, hashes it as stored: the same hashes for canonical text, others for text that is not', () => {
