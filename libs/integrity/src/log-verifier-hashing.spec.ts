@@ -94,6 +94,10 @@ describe('hashStoredEvent', () => {
     for (const text of texts) {
       for (const assumeCanonical of [false, true]) {
         expect(hashStoredEvent({ ...row, data: utf8(text) }, assumeCanonical)).toEqual(hashStoredEvent({ ...row, data: text }, assumeCanonical));
+        // Metadata that is not an object makes the event malformed, its leaf hashed over the data's text.
+        for (const metadata of ['[1]', '{"a":']) {
+          expect(hashStoredEvent({ ...row, data: utf8(text), metadata }, assumeCanonical)).toEqual(hashStoredEvent({ ...row, data: text, metadata }, assumeCanonical));
+        }
       }
     }
     // The comparison is not vacuous: assumed canonical, reordered text hashes otherwise than the event.

@@ -72,8 +72,7 @@ const str = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '
 export function hashStoredEvent(row: StoredEventText | StoredEventBytes, assumeCanonical = false): HashedEvent {
   // Bytes are hashed as they are only where the text would be (assumed canonical, an object); else as its string.
   if (typeof row.data !== 'string' && !(assumeCanonical && row.data.bytes[row.data.start] === 0x7b)) {
-    const { bytes, start, end } = row.data;
-    return hashStoredEvent({ ...row, data: bytes.toString('utf8', start, end) }, assumeCanonical);
+    return hashStoredEvent({ ...row, data: textOf(row.data) }, assumeCanonical);
   }
   let data: string | Utf8Text;
   let metadataText: string;
@@ -93,7 +92,7 @@ export function hashStoredEvent(row: StoredEventText | StoredEventBytes, assumeC
   } catch (error) {
     return {
       position: row.position, streamId: row.streamId, revision: row.revision, previousHash: undefined, chainHash: null,
-      leafHash: sha256('\u0000' + row.id + row.type + row.streamId + (row.data as string) + row.metadata + row.created),
+      leafHash: sha256('\u0000' + row.id + row.type + row.streamId + textOf(row.data) + row.metadata + row.created),
       malformed: (error as Error).message,
     };
   }
@@ -108,6 +107,8 @@ export function hashStoredEvent(row: StoredEventText | StoredEventBytes, assumeC
     chainHash,
   };
 }
+
+const textOf = (text: string | Utf8Text): string => (typeof text === 'string' ? text : text.bytes.toString('utf8', text.start, text.end));
 
 /** Said by linkInCanonicalText when it cannot read the link from the text: parse the metadata. */
 const UNREAD = Symbol('unread');
