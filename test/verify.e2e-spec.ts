@@ -99,6 +99,18 @@ describe('derbes verify', () => {
     expect(readVerificationRecord(env.DERBES_DATA_DIR as string)).toMatchObject({ ok: false, firstDisagreement: { position: target, kind: 'root-mismatch' } });
   }, 60_000);
 
+  it('names an event whose data was stored back as a blob, even with its bytes unchanged', async () => {
+    const { db, env } = copy();
+    const target = subjectEvents(db).find((p) => p <= heads[0]!.treeSize)!;
+    db.prepare('UPDATE events SET data = CAST(data AS BLOB) WHERE position = ?').run(target);
+    expect(db.prepare<[number], string>('SELECT typeof(data) FROM events WHERE position = ?').pluck().get(target)).toBe('blob');
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(firstFinding(stdout)).toBe(`malformed-event: the event at position ${target} is not a valid event: data: not text but a blob`);
+    expect(stdout).toMatch(new RegExp(`position ${target} root-mismatch: .*the event at position ${target} differs from the one the server added`));
+    expect(code).toBe(1);
+  }, 60_000);
+
   it('names a dropped event', async () => {
     const { db, env } = copy();
     const target = subjectEvents(db)[2]!;

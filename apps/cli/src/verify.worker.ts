@@ -20,14 +20,15 @@ const select = db.prepare<[number, number], Row>(
    WHERE position > ? AND position <= ? ORDER BY position`).raw();
 // For events hashed as stored, the data of a whole range comes as one blob of its UTF-8 bytes, cut by the lengths:
 // the data (with "328-Ө" in it, so two bytes a character as a string) is neither decoded into a string nor encoded
-// back (measured: a sixth of a hashing thread's time). A range of rowids is read in ascending order, so the blob is
-// in position order; were it not, the hashes would disagree with the signed heads and the second pass (each event
-// as its string) would decide.
+// back (measured in pairs: up to a fifth of a hashing thread's time). A range of rowids is read in ascending order,
+// so the blob is in position order; were it not, the hashes would disagree with the signed heads and the second pass
+// (each event as its string) would decide. A range where some data is not text (a column changed behind the store's
+// back) is read as strings, and such an event named malformed.
 const selectCovered = db.prepare<[number, number], CoveredRow>(
   `SELECT position, event_id, stream, revision, type, metadata, created, octet_length(data) FROM events
    WHERE position > ? AND position <= ? ORDER BY position`).raw();
-const selectData = db.prepare<[number, number], Buffer | null>(
-  `SELECT CAST(group_concat(data, '') AS BLOB) FROM events WHERE position > ? AND position <= ?`).pluck();
+const selectData = db.prepare<[number, number], [Buffer | null, number]>(
+  `SELECT CAST(group_concat(data, '') AS BLOB), total(typeof(data) <> 'text') FROM events WHERE position > ? AND position <= ?`).raw();
 const readCovered = db.transaction((after: number, upTo: number) => [selectCovered.all(after, upTo), selectData.get(after, upTo)] as const);
 
 /** The keys this thread has named in a page already (the main thread keeps the names). */
@@ -60,12 +61,13 @@ function addRows(page: HashedPage, after: number, upTo: number, assumeCanonical:
   }
 }
 
-/** Events in (after, upTo] hashed as stored, their data as bytes; false (nothing added) if the lengths do not cut the blob. */
+/** Events in (after, upTo] hashed as stored, their data as bytes; false (nothing added) if some data is not text. */
 function addCovered(page: HashedPage, after: number, upTo: number): boolean {
-  const [rows, bytes] = readCovered(after, upTo);
+  const [rows, [bytes, notText] = [null, 0]] = readCovered(after, upTo);
+  if (rows.length === 0) return true;
   let total = 0;
   for (const row of rows) total += row[7] ?? Number.NaN;
-  if (rows.length === 0 || bytes === null || bytes === undefined || total !== bytes.length) return rows.length === 0;
+  if (notText > 0 || bytes === null || total !== bytes.length) return false;
   let start = 0;
   for (const [position, id, stream, revision, type, metadata, created, length] of rows) {
     const end = start + length!;

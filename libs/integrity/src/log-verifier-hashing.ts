@@ -71,14 +71,14 @@ const str = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '
  */
 export function hashStoredEvent(row: StoredEventText | StoredEventBytes, assumeCanonical = false): HashedEvent {
   // Bytes are hashed as they are only where the text would be (assumed canonical, an object); else as its string.
-  if (typeof row.data !== 'string' && !(assumeCanonical && row.data.bytes[row.data.start] === 0x7b)) {
+  if (isUtf8Text(row.data) && !(assumeCanonical && row.data.bytes[row.data.start] === 0x7b)) {
     return hashStoredEvent({ ...row, data: textOf(row.data) }, assumeCanonical);
   }
   let data: string | Utf8Text;
   let metadataText: string;
   let previousHash: unknown;
   try {
-    data = typeof row.data === 'string' ? canonicalObjectText(row.data, 'data', assumeCanonical) : row.data;
+    data = isUtf8Text(row.data) ? row.data : canonicalObjectText(row.data, 'data', assumeCanonical);
     previousHash = assumeCanonical ? linkInCanonicalText(row.metadata) : UNREAD;
     if (previousHash === UNREAD) {
       const parsed: unknown = JSON.parse(row.metadata);
@@ -108,7 +108,13 @@ export function hashStoredEvent(row: StoredEventText | StoredEventBytes, assumeC
   };
 }
 
-const textOf = (text: string | Utf8Text): string => (typeof text === 'string' ? text : text.bytes.toString('utf8', text.start, text.end));
+const isUtf8Text = (value: unknown): value is Utf8Text => typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && 'bytes' in value;
+
+/** Stored data as text: bytes decoded, and what a tampered column may hold instead of text (a blob, NULL) as String() writes it. */
+function textOf(data: unknown): string {
+  if (typeof data === 'string') return data;
+  return isUtf8Text(data) ? data.bytes.toString('utf8', data.start, data.end) : String(data);
+}
 
 /** Said by linkInCanonicalText when it cannot read the link from the text: parse the metadata. */
 const UNREAD = Symbol('unread');
@@ -192,6 +198,9 @@ function hashTexts(row: StoredEventText | StoredEventBytes, data: string | Utf8T
 
 /** The canonical text of a stored object: the text itself when it is canonical already (as the store writes it), or assumed to be. */
 function canonicalObjectText(text: string, field: string, assumeCanonical: boolean): string {
+  // A column changed behind the store's back may hold a blob or NULL: the event is malformed, named so.
+  const value: unknown = text;
+  if (typeof value !== 'string') throw new Error(`${field}: not text but ${value === null ? 'NULL' : Buffer.isBuffer(value) ? 'a blob' : typeof value}`);
   if (text.charCodeAt(0) === 0x7b) {
     if (assumeCanonical || isCanonicalJson(text)) return text;
     const fast = canonicalJsonFromText(text);
