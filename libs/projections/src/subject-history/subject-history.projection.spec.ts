@@ -50,6 +50,20 @@ describe('subject-history projection', () => {
     });
   });
 
+  it('matches a category by its whole number, never by a part of another', () => {
+    const own = freshTables();
+    const C = subject('c');
+    const written = [[10], [21, 3], [1], [2, 12, 30]].map((categories, i) => recorded({ subjectId: C, categories, occurredAt: `2026-05-0${i + 1}T08:00:00Z` }));
+    applyAll(own, written);
+    const matching = (category: number) => subjectHistoryPage(own, C, { category }, null, 10).items.map((e) => written.findIndex((w) => w.position === e.position));
+    expect(matching(1)).toEqual([2]);
+    expect(matching(10)).toEqual([0]);
+    expect(matching(2)).toEqual([3]);
+    expect(matching(3)).toEqual([1]);
+    expect(matching(30)).toEqual([3]);
+    expect(matching(0)).toEqual([]);
+  });
+
   it('keeps occurredAt as canonical UTC text', () => {
     const third = subjectHistoryPage(tables, A, { operation: 'change' }, null, 10).items[0];
     expect(third?.occurredAt).toBe('2026-02-10T08:00:00.000Z');
@@ -171,7 +185,7 @@ describe('subject-history projection', () => {
       const { sql, params } = subjectHistorySql(tables, key, filter, after, 10);
       const plan = tables.db.prepare<typeof params, { detail: string }>('EXPLAIN QUERY PLAN ' + sql).all(params).map((r) => r.detail).join(' / ');
       expect(plan).not.toMatch(/TEMP B-TREE|SCAN/);
-      expect(plan).toMatch(filter.category === undefined ? /USING (COVERING )?INDEX \S+_entries_by_subject/ : /USING PRIMARY KEY/);
+      expect(plan).toMatch(/USING (COVERING )?INDEX \S+_entries_by_subject/);
     }
   });
 

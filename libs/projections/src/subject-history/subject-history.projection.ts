@@ -24,13 +24,15 @@ export function readAsEntry(read: SubjectFileReadData): HistoryEntryData {
   };
 }
 
-/** The columns a subject's history is filtered on, held in its one index (createIndexes) besides the category table. */
-const FILTER_COLUMNS = ['operation', 'purpose_code', 'actor_id', 'actor_unit', 'system'] as const;
+/** The columns a subject's history is filtered on, held in its one index (createIndexes). */
+const FILTER_COLUMNS = ['operation', 'purpose_code', 'actor_id', 'actor_unit', 'system', 'has_violations', 'categories'] as const;
+
+/** An entry's categories as the `categories` column holds them: their numbers between commas, `,1,10,`. */
+export const categoriesText = (numbers: readonly number[]): string => `,${numbers.join(',')},`;
 
 function createTables(tables: ReadModelTables): void {
   const subjects = tables.table('subjects');
   const entries = tables.table('entries');
-  const categories = tables.table('categories');
   // Subjects are named by a small integer key in the rows and indexes: the 64-character pseudonym in all eight
   // of them made applying events run at less than half the speed.
   tables.db.exec(`
@@ -50,30 +52,24 @@ function createTables(tables: ReadModelTables): void {
       system TEXT NOT NULL,
       has_violations INTEGER NOT NULL CHECK (has_violations IN (0, 1)),
       correlation_id TEXT NOT NULL,
+      categories TEXT NOT NULL,
       data TEXT NOT NULL
     );
-    -- occurred_at is repeated here so that a category filter walks this table alone, newest first, and joins the page.
-    CREATE TABLE "${categories}" (
-      subject_key INTEGER NOT NULL,
-      category INTEGER NOT NULL,
-      occurred_at TEXT NOT NULL,
-      position INTEGER NOT NULL,
-      PRIMARY KEY (subject_key, category, occurred_at, position)
-    ) WITHOUT ROWID;
   `);
 }
 
 /**
  * One index for every filter: led by the subject, in (occurred_at, position) order, and holding the filtered columns
- * (see FILTER_COLUMNS, and has_violations). "One subject's entries newest first" with any of those filters is then a
- * backward walk of this index that tests each entry in the index itself and reads the table only for the entries of
- * the page. One index instead of seven (one per filter, one for flagged entries): each event inserted touches one
- * place in it rather than seven, which is what a subject's event costs the live read model.
+ * (FILTER_COLUMNS). "One subject's entries newest first" with any of those filters is then a backward walk of this
+ * index that tests each entry in the index itself and reads the table only for the entries of the page. One index
+ * instead of seven (one per filter, one for flagged entries), and the categories in it instead of a table of a row
+ * per category: each event inserted touches one place in it rather than seven, or than one and one per category,
+ * which is what a subject's event costs the live read model.
  */
 function createIndexes(tables: ReadModelTables): void {
   const entries = tables.table('entries');
   tables.db.exec(`
-    CREATE INDEX "${entries}_by_subject" ON "${entries}"(subject_key, occurred_at, position, ${FILTER_COLUMNS.join(', ')}, has_violations);
+    CREATE INDEX "${entries}_by_subject" ON "${entries}"(subject_key, occurred_at, position, ${FILTER_COLUMNS.join(', ')});
   `);
 }
 
@@ -81,7 +77,6 @@ interface Statements {
   readonly subjectKey: Statement<[string], number>;
   readonly insertSubject: Statement<[string]>;
   readonly insertEntry: Statement;
-  readonly insertCategory: Statement;
 }
 
 // Prepared once per generation's tables, with positional parameters: binding an object per row is measurably slower
@@ -97,11 +92,8 @@ function statementsFor(tables: ReadModelTables): Statements {
       insertSubject: tables.db.prepare<[string]>(`INSERT INTO "${subjects}" (subject_id) VALUES (?)`),
       insertEntry: tables.db.prepare(
         `INSERT INTO "${tables.table('entries')}" (position, subject_key, revision, event_id, occurred_at, recorded_at,
-           operation, purpose_code, actor_id, actor_role, actor_unit, system, has_violations, correlation_id, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertCategory: tables.db.prepare(
-        `INSERT INTO "${tables.table('categories')}" (subject_key, category, occurred_at, position) VALUES (?, ?, ?, ?)`,
+           operation, purpose_code, actor_id, actor_role, actor_unit, system, has_violations, correlation_id, categories, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
     };
     statements.set(tables, prepared);
@@ -129,7 +121,8 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   // An entry that is the stored data itself (a record not upcast) keeps the text the store read it from: the same
   // JSON as writing the object again (canonical: members in key order), without the 5 µs an event JSON.stringify took.
   const dataText = (data as object) === stored.data ? storedTextOf(stored)?.data : undefined;
-  const { subjectKey, insertSubject, insertEntry, insertCategory } = statementsFor(tables);
+  const categories = categoriesText(data.categories.map((c) => c.number));
+  const { subjectKey, insertSubject, insertEntry } = statementsFor(tables);
   const key = subjectKey.get(subjectId) ?? Number(insertSubject.run(subjectId).lastInsertRowid);
   insertEntry.run(
     position,
@@ -146,21 +139,22 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
     data.system,
     data.violations.length > 0 ? 1 : 0,
     correlationId,
+    categories,
     dataText ?? JSON.stringify(data),
   );
-  for (const category of data.categories) insertCategory.run(key, category.number, occurredAt, position);
 }
 
 /**
- * One row per ProcessingRecorded or SubjectFileRead event, keyed by its global position, with the columns a subject's history is
- * filtered on and the event's data as JSON to render the entry; (subject, category) rows for the category filter;
- * and the subjects, each with a small integer key. Queries: subject-history.queries.ts.
+ * One row per ProcessingRecorded or SubjectFileRead event, keyed by its global position, with the columns a subject's
+ * history is filtered on (its categories among them) and the event's data as JSON to render the entry; and the
+ * subjects, each with a small integer key. Queries: subject-history.queries.ts.
  */
 export const subjectHistoryProjection: Projection = {
   name: SUBJECT_HISTORY,
   // 2: one index holding every filtered column instead of seven (createIndexes). 3: entries keep the data in the
-  // event's v5 shape, whose state violations say from when (`since`), so that their words can name it.
-  version: 3,
+  // event's v5 shape, whose state violations say from when (`since`), so that their words can name it. 4: the
+  // categories in a column of the entries, held in the index, instead of a table of a row per category.
+  version: 4,
   setup: createTables,
   indexes: createIndexes,
   apply,

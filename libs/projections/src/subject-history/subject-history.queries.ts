@@ -6,6 +6,7 @@ import { canonicalInstant } from '../event-values';
 import type { ReadModelTables } from '../projection';
 import { cachedStatement } from '../statement-cache';
 import { decodeHistoryCursor, encodeHistoryCursor, type SubjectHistoryCursorKey } from './subject-history-cursor';
+import { categoriesText } from './subject-history.projection';
 
 /** Filters of a subject's history; all optional, combined with AND. */
 export interface SubjectHistoryFilter {
@@ -63,35 +64,31 @@ export function subjectHistorySql(
   after: SubjectHistoryCursorKey | null,
   limit: number,
 ): { sql: string; params: Params } {
-  // With a category the (subject, category, occurred_at, position) table leads, and entries are joined per row.
-  const k = filter.category !== undefined ? 'c' : 'e';
-  const entries = `"${tables.table('entries')}" e`;
-  const source = k === 'c' ? `"${tables.table('categories')}" c JOIN ${entries} ON e.position = c.position` : entries;
-  const where = [`${k}.subject_key = @subjectKey`];
+  // Every filter is tested in the one index, walked newest first (subject-history.projection.ts, createIndexes).
+  const where = ['e.subject_key = @subjectKey'];
   const params: Params = { subjectKey, limit };
   const add = (condition: string, name: string, value: string | number | undefined) => {
     if (value === undefined) return;
     where.push(condition);
     params[name] = value;
   };
-  add('c.category = @category', 'category', filter.category);
+  add('instr(e.categories, @category) > 0', 'category', filter.category === undefined ? undefined : categoriesText([filter.category]));
   add('e.operation = @operation', 'operation', filter.operation);
   add('e.purpose_code = @purpose', 'purpose', filter.purpose);
   add('e.actor_id = @actorId', 'actorId', filter.actorId);
   add('e.actor_unit = @unit', 'unit', filter.unit);
   add('e.system = @system', 'system', filter.system);
-  // A literal `= 1` lets the planner use the partial index of flagged entries.
   if (filter.violationsOnly) where.push('e.has_violations = 1');
-  add(`${k}.occurred_at >= @from`, 'from', filter.from === undefined ? undefined : canonicalInstant(filter.from));
-  add(`${k}.occurred_at <= @to`, 'to', filter.to === undefined ? undefined : canonicalInstant(filter.to));
+  add('e.occurred_at >= @from', 'from', filter.from === undefined ? undefined : canonicalInstant(filter.from));
+  add('e.occurred_at <= @to', 'to', filter.to === undefined ? undefined : canonicalInstant(filter.to));
   if (after) {
-    where.push(`(${k}.occurred_at, ${k}.position) < (@afterAt, @afterPosition)`);
+    where.push('(e.occurred_at, e.position) < (@afterAt, @afterPosition)');
     params.afterAt = after.occurredAt;
     params.afterPosition = after.position;
   }
   const sql = `SELECT e.position, e.revision, e.event_id, e.occurred_at, e.recorded_at, e.correlation_id, e.data
-    FROM ${source} WHERE ${where.join(' AND ')}
-    ORDER BY ${k}.occurred_at DESC, ${k}.position DESC LIMIT @limit`;
+    FROM "${tables.table('entries')}" e WHERE ${where.join(' AND ')}
+    ORDER BY e.occurred_at DESC, e.position DESC LIMIT @limit`;
   return { sql, params };
 }
 
