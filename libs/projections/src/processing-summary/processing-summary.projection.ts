@@ -3,6 +3,7 @@ import type { RecordedEvent } from '@derbes/event-store';
 import { upcastSubjectEvent } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
+import { createSubjectsTable, subjectKeyFor } from '../subject-keys';
 
 export const PROCESSING_SUMMARY = 'processing-summary';
 
@@ -17,11 +18,8 @@ const FACT_COLUMNS = `subject_key INTEGER NOT NULL,
 // Measured on 300,000 events: integer subject keys and times, and tables clustered by time, make a grouped count
 // over a period 3-4 times faster than text columns behind an index (COUNT(DISTINCT) and the range scan dominate).
 function createTables(tables: ReadModelTables): void {
+  createSubjectsTable(tables);
   tables.db.exec(`
-    CREATE TABLE "${tables.table('subjects')}" (
-      key INTEGER PRIMARY KEY,
-      subject_id TEXT NOT NULL UNIQUE
-    );
     -- One row per event; occurred_ms is epoch milliseconds.
     CREATE TABLE "${tables.table('events')}" (
       occurred_ms INTEGER NOT NULL,
@@ -41,8 +39,6 @@ function createTables(tables: ReadModelTables): void {
 }
 
 interface Statements {
-  readonly subjectKey: Statement<[string], number>;
-  readonly addSubject: Statement<[string]>;
   readonly addEvent: Statement<unknown[]>;
   readonly addFact: Statement<unknown[]>;
 }
@@ -54,11 +50,8 @@ const statements = new WeakMap<ReadModelTables, Statements>();
 function statementsFor(tables: ReadModelTables): Statements {
   let prepared = statements.get(tables);
   if (prepared) return prepared;
-  const subjects = `"${tables.table('subjects')}"`;
   const columns = 'occurred_ms, position, subject_key, operation, purpose_code, actor_id, actor_unit, system';
   prepared = {
-    subjectKey: tables.db.prepare<[string], number>(`SELECT key FROM ${subjects} WHERE subject_id = ?`).pluck(),
-    addSubject: tables.db.prepare<[string]>(`INSERT INTO ${subjects} (subject_id) VALUES (?)`),
     addEvent: tables.db.prepare(`INSERT INTO "${tables.table('events')}" (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     addFact: tables.db.prepare(`INSERT INTO "${tables.table('facts')}" (${columns}, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
   };
@@ -74,7 +67,7 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const { position } = stored;
   const occurredMs = Date.parse(occurredAtOf(data.occurredAt, position));
   const s = statementsFor(tables);
-  const subjectKey = s.subjectKey.get(data.subjectId) ?? Number(s.addSubject.run(data.subjectId).lastInsertRowid);
+  const subjectKey = subjectKeyFor(tables, data.subjectId);
   const { operation, system } = data;
   const { id: actorId, unit } = data.actor;
   const purpose = data.purpose.code;

@@ -5,7 +5,8 @@ import type { ReadModelTables } from '../projection';
 import { openReadModelDatabase } from '../read-model-database';
 import { recorded, subject } from '../recorded-event.fixture';
 import { subjectHistoryProjection } from './subject-history.projection';
-import { subjectHasHistory, subjectHistoryPage, subjectHistorySql, subjectKey, type SubjectHistoryFilter } from './subject-history.queries';
+import { existingSubjectKey } from '../subject-keys';
+import { subjectHasHistory, subjectHistoryPage, subjectHistorySql, type SubjectHistoryFilter } from './subject-history.queries';
 
 const A = subject('a');
 const B = subject('b');
@@ -180,7 +181,7 @@ describe('subject-history projection', () => {
     {}, { operation: 'access' }, { purpose: 'P01' }, { actorId: 'hr-17' }, { unit: 'it' }, { system: 'erp' },
     { from: '2026-01-01T00:00:00Z', to: '2026-12-31T00:00:00Z' }, { violationsOnly: true }, { category: 28 },
   ])('walks an index newest first, without sorting, for %j', (filter) => {
-    const key = subjectKey(tables, A) as number;
+    const key = existingSubjectKey(tables, A) as number;
     for (const after of [null, { occurredAt: '2026-03-10T08:00:00.000Z', position: 5 }]) {
       const { sql, params } = subjectHistorySql(tables, key, filter, after, 10);
       const plan = tables.db.prepare<typeof params, { detail: string }>('EXPLAIN QUERY PLAN ' + sql).all(params).map((r) => r.detail).join(' / ');

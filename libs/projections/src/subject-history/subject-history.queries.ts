@@ -5,6 +5,7 @@ export type HistoryEntryData = Omit<ProcessingRecordedData, 'operation'> & { rea
 import { canonicalInstant } from '../event-values';
 import type { ReadModelTables } from '../projection';
 import { cachedStatement } from '../statement-cache';
+import { existingSubjectKey } from '../subject-keys';
 import { decodeHistoryCursor, encodeHistoryCursor, type SubjectHistoryCursorKey } from './subject-history-cursor';
 import { categoriesText } from './subject-history.projection';
 
@@ -108,7 +109,7 @@ export function subjectHistoryPage(
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number from 1, got ${limit}`);
   const after = cursor === null ? null : decodeHistoryCursor(cursor);
   if (cursor !== null && !after) throw new RangeError('not a subject-history cursor');
-  const key = subjectKey(tables, subjectId);
+  const key = existingSubjectKey(tables, subjectId);
   if (key === undefined) return { items: [], nextCursor: null };
   // One row more than asked tells whether another page follows.
   const { sql, params } = subjectHistorySql(tables, key, filter, after, limit + 1);
@@ -121,13 +122,7 @@ export function subjectHistoryPage(
 
 /** Whether the read model holds any entry about the subject (tells an unknown subject from a filter that matched nothing). */
 export function subjectHasHistory(tables: ReadModelTables, subjectId: string): boolean {
-  return subjectKey(tables, subjectId) !== undefined;
-}
-
-/** The projection's integer key of a subject; a subject gets one with its first entry. Exported for tests. */
-export function subjectKey(tables: ReadModelTables, subjectId: string): number | undefined {
-  const sql = `SELECT key FROM "${tables.table('subjects')}" WHERE subject_id = @subjectId`;
-  return cachedStatement<{ key: number }>(tables, sql).get({ subjectId })?.key;
+  return existingSubjectKey(tables, subjectId) !== undefined;
 }
 
 function toEntry(row: Row): SubjectHistoryEntry {

@@ -3,15 +3,17 @@ import type { RecordedEvent } from '@derbes/event-store';
 import { upcastSubjectEvent } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
+import { createSubjectsTable, subjectKeyFor } from '../subject-keys';
 import { evolveCategoryInventory } from './category-inventory.evolve';
 
 export const SUBJECT_INVENTORY = 'subject-inventory';
 
 function createTables(tables: ReadModelTables): void {
   // Sources and recipients keep the position that first named them, so that they list in the order they appeared.
+  createSubjectsTable(tables);
   tables.db.exec(`
     CREATE TABLE "${tables.table('categories')}" (
-      subject_id TEXT NOT NULL,
+      subject_key INTEGER NOT NULL,
       category INTEGER NOT NULL,
       slug TEXT NOT NULL,
       held INTEGER NOT NULL CHECK (held IN (0, 1)),
@@ -23,30 +25,30 @@ function createTables(tables: ReadModelTables): void {
       blocked_at TEXT,
       destroyed_at TEXT,
       depersonalized_at TEXT,
-      PRIMARY KEY (subject_id, category)
+      PRIMARY KEY (subject_key, category)
     ) WITHOUT ROWID;
     CREATE TABLE "${tables.table('sources')}" (
-      subject_id TEXT NOT NULL,
+      subject_key INTEGER NOT NULL,
       category INTEGER NOT NULL,
       kind TEXT NOT NULL,
       name TEXT NOT NULL, -- '' when the record named none (a given name is never empty)
       position INTEGER NOT NULL,
-      PRIMARY KEY (subject_id, category, kind, name)
+      PRIMARY KEY (subject_key, category, kind, name)
     ) WITHOUT ROWID;
     CREATE TABLE "${tables.table('recipients')}" (
-      subject_id TEXT NOT NULL,
+      subject_key INTEGER NOT NULL,
       category INTEGER NOT NULL,
       name TEXT NOT NULL,
       country TEXT NOT NULL,
       position INTEGER NOT NULL,
-      PRIMARY KEY (subject_id, category, name, country)
+      PRIMARY KEY (subject_key, category, name, country)
     ) WITHOUT ROWID;
   `);
 }
 
 /** A row of the categories table as SQLite returns it. */
 export interface CategoryRow {
-  readonly subject_id: string;
+  readonly subject_key: number;
   readonly category: number;
   readonly slug: string;
   readonly held: 0 | 1;
@@ -62,8 +64,8 @@ export interface CategoryRow {
 
 interface Statements {
   readonly upsert: Statement<unknown[]>;
-  readonly addSource: Statement<[string, number, string, string, number]>;
-  readonly addRecipient: Statement<[string, number, string, string, number]>;
+  readonly addSource: Statement<[number, number, string, string, number]>;
+  readonly addRecipient: Statement<[number, number, string, string, number]>;
 }
 
 // Prepared once per generation's tables, with positional parameters: looking up the named-parameter cache and
@@ -78,7 +80,7 @@ const statements = new WeakMap<ReadModelTables, Statements>();
  */
 function upsertSql(categories: string): string {
   const decides = 'excluded.held_at >= held_at';
-  return `INSERT INTO ${categories} (subject_id, category, slug, held, held_at, held_position, first_at, last_at, changed_at,
+  return `INSERT INTO ${categories} (subject_key, category, slug, held, held_at, held_position, first_at, last_at, changed_at,
       blocked_at, destroyed_at, depersonalized_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET
@@ -101,10 +103,10 @@ function statementsFor(tables: ReadModelTables): Statements {
   prepared = {
     upsert: tables.db.prepare<unknown[]>(upsertSql(`"${tables.table('categories')}"`)),
     addSource: tables.db.prepare(
-      `INSERT OR IGNORE INTO "${tables.table('sources')}" (subject_id, category, kind, name, position) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO "${tables.table('sources')}" (subject_key, category, kind, name, position) VALUES (?, ?, ?, ?, ?)`,
     ),
     addRecipient: tables.db.prepare(
-      `INSERT OR IGNORE INTO "${tables.table('recipients')}" (subject_id, category, name, country, position) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO "${tables.table('recipients')}" (subject_key, category, name, country, position) VALUES (?, ?, ?, ?, ?)`,
     ),
   };
   statements.set(tables, prepared);
@@ -119,18 +121,18 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const { data } = event;
   const { position } = stored;
   const at = occurredAtOf(data.occurredAt, position);
-  const subjectId = data.subjectId;
+  const subjectKey = subjectKeyFor(tables, data.subjectId);
   const { upsert, addSource, addRecipient } = statementsFor(tables);
   // The state of a category that this record would be the first of: the same for every category it names.
   const s = evolveCategoryInventory(undefined, data.operation, at, position);
   const clearsBlock = data.operation === 'unblock' || data.operation === 'destroy' ? 1 : 0;
   for (const { number: category, slug } of data.categories) {
     upsert.run(
-      subjectId, category, slug, s.held ? 1 : 0, s.heldBy.at, s.heldBy.position, s.firstProcessedAt, s.lastProcessedAt,
+      subjectKey, category, slug, s.held ? 1 : 0, s.heldBy.at, s.heldBy.position, s.firstProcessedAt, s.lastProcessedAt,
       s.lastChangedAt, s.blockedAt, s.destroyedAt, s.depersonalizedAt, clearsBlock,
     );
-    if (data.operation === 'collect' && data.source) addSource.run(subjectId, category, data.source.kind, data.source.name ?? '', position);
-    if (data.operation === 'transfer' && data.recipient) addRecipient.run(subjectId, category, data.recipient.name, data.recipient.country, position);
+    if (data.operation === 'collect' && data.source) addSource.run(subjectKey, category, data.source.kind, data.source.name ?? '', position);
+    if (data.operation === 'transfer' && data.recipient) addRecipient.run(subjectKey, category, data.recipient.name, data.recipient.country, position);
   }
 }
 
@@ -141,7 +143,8 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
  */
 export const subjectInventoryProjection: Projection = {
   name: SUBJECT_INVENTORY,
-  version: 1,
+  // 2: subjects named by an integer key in the three tables (subject-keys.ts) instead of their pseudonym.
+  version: 2,
   setup: createTables,
   apply,
 };

@@ -1,6 +1,7 @@
 import type { CategoryRef } from '@derbes/ledger';
 import type { ReadModelTables } from '../projection';
 import { cachedStatement } from '../statement-cache';
+import { existingSubjectKey } from '../subject-keys';
 import type { CategoryRow } from './subject-inventory.projection';
 
 /** What the ledger knows of one category of a subject's data. Timestamps are canonical UTC ISO text. */
@@ -47,15 +48,17 @@ function unknownCategory(ref: CategoryRef): InventoryCategory {
  */
 export function subjectInventory(tables: ReadModelTables, subjectId: string, listed: readonly CategoryRef[]): InventoryCategory[] | null {
   const t = (name: string) => `"${tables.table(name)}"`;
-  const params = { subjectId };
-  // Reads are synchronous and batches are applied synchronously too: the three reads see the same state.
-  const rows = cachedStatement<CategoryRow>(tables, `SELECT * FROM ${t('categories')} WHERE subject_id = @subjectId ORDER BY category`).all(params);
+  const subjectKey = existingSubjectKey(tables, subjectId);
+  if (subjectKey === undefined) return null;
+  const params = { subjectKey };
+  // Reads are synchronous and batches are applied synchronously too: the reads see the same state.
+  const rows = cachedStatement<CategoryRow>(tables, `SELECT * FROM ${t('categories')} WHERE subject_key = @subjectKey ORDER BY category`).all(params);
   if (rows.length === 0) return null;
   const sources = cachedStatement<{ category: number; kind: string; name: string }>(
-    tables, `SELECT category, kind, name FROM ${t('sources')} WHERE subject_id = @subjectId ORDER BY category, position, kind, name`,
+    tables, `SELECT category, kind, name FROM ${t('sources')} WHERE subject_key = @subjectKey ORDER BY category, position, kind, name`,
   ).all(params);
   const recipients = cachedStatement<{ category: number; name: string; country: string }>(
-    tables, `SELECT category, name, country FROM ${t('recipients')} WHERE subject_id = @subjectId ORDER BY category, position, name, country`,
+    tables, `SELECT category, name, country FROM ${t('recipients')} WHERE subject_key = @subjectKey ORDER BY category, position, name, country`,
   ).all(params);
   const sourcesOf = grouped(sources, (r) => (r.name === '' ? { kind: r.kind } : { kind: r.kind, name: r.name }));
   const recipientsOf = grouped(recipients, (r) => ({ name: r.name, country: r.country }));
