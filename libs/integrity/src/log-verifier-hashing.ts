@@ -68,6 +68,9 @@ const str = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '
  * `assumeCanonical` skips the proof: text of JSON objects is hashed as it is stored. The hashes are then right only if
  * the text is canonical; a caller may rely on them only where something independent confirms them (`derbes verify`:
  * a signed tree head whose root they give, see verify.command.ts).
+ *
+ * `data` may come as its UTF-8 bytes (`Utf8Text`, as `derbes verify` reads a page of it): hashed as they are where the
+ * text is assumed canonical and is an object, else decoded and treated as the text would be.
  */
 export function hashStoredEvent(row: StoredEventText | StoredEventBytes, assumeCanonical = false): HashedEvent {
   // Bytes are hashed as they are only where the text would be (assumed canonical, an object); else as its string.
