@@ -38,8 +38,8 @@ async function appendHeads(file: string, dataDir: string, total: number): Promis
   let size = 0;
   const heads: JsonObject[] = [];
   for await (const page of hashedPages(file, total, 2)) {
-    for (const event of page) {
-      let hash: Buffer = Buffer.from(event.leafHash);
+    for (let i = 0; i < page.count; i++) {
+      let hash: Buffer = Buffer.from(page.leaves.subarray(i * 32, i * 32 + 32));
       let level = 0;
       for (let index = size; index % 2 === 1; index = (index - 1) / 2) {
         hash = nodeHash(frontier[level]!, hash);

@@ -3,8 +3,8 @@
 import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { serveRequests } from '@derbes/event-store';
-import { hashStoredEvent, type StoredEventBytes, type StoredEventText } from '@derbes/integrity';
-import type { HashedPage, PageRequest } from './verify-pages';
+import { HashedColumnsWriter, addStoredEvent, type HashedColumns, type StoredEventBytes, type StoredEventText } from '@derbes/integrity';
+import type { PageRequest } from './verify-pages';
 
 type Row = [number, string, number, number, string, string, string, string];
 /** A covered event without its data: position, event_id, stream, revision, type, metadata, created, data's length in bytes. */
@@ -43,26 +43,23 @@ function streamName(id: number): string {
   return name;
 }
 
-function hashPage({ after, upTo, assumeCanonicalUpTo }: PageRequest): HashedPage {
-  const page: HashedPage = {
-    positions: [], streams: [], names: [], revisions: [], previous: [], chains: [], leaves: new Uint8Array(Math.max(0, upTo - after) * 32), malformed: [],
-  };
+function hashPage({ after, upTo, assumeCanonicalUpTo }: PageRequest): HashedColumns {
+  const page = new HashedColumnsWriter(upTo - after);
   const covered = Math.min(upTo, Math.max(after, assumeCanonicalUpTo));
   if (covered > after && !addCovered(page, after, covered)) addRows(page, after, covered, true);
   if (upTo > covered) addRows(page, covered, upTo, false);
-  if (page.leaves.length !== page.positions.length * 32) page.leaves = page.leaves.slice(0, page.positions.length * 32);
-  return page;
+  return page.finish();
 }
 
 /** Events in (after, upTo], their text as strings. */
-function addRows(page: HashedPage, after: number, upTo: number, assumeCanonical: boolean): void {
+function addRows(page: HashedColumnsWriter, after: number, upTo: number, assumeCanonical: boolean): void {
   for (const [position, id, stream, revision, type, data, metadata, created] of select.all(after, upTo) as Row[]) {
     add(page, stream, { position, id, streamId: streamName(stream), revision, type, data, metadata, created }, assumeCanonical);
   }
 }
 
 /** Events in (after, upTo] hashed as stored, their data as bytes; false (nothing added) if some data is not text. */
-function addCovered(page: HashedPage, after: number, upTo: number): boolean {
+function addCovered(page: HashedColumnsWriter, after: number, upTo: number): boolean {
   const [rows, [bytes, notText] = [null, 0]] = readCovered(after, upTo);
   if (rows.length === 0) return true;
   let total = 0;
@@ -77,20 +74,12 @@ function addCovered(page: HashedPage, after: number, upTo: number): boolean {
   return true;
 }
 
-function add(page: HashedPage, stream: number, row: StoredEventText | StoredEventBytes, assumeCanonical: boolean): void {
-  const i = page.positions.length;
-  const hashed = hashStoredEvent(row, assumeCanonical);
-  page.positions.push(row.position);
-  page.streams.push(stream);
+function add(page: HashedColumnsWriter, stream: number, row: StoredEventText | StoredEventBytes, assumeCanonical: boolean): void {
   if (!named.has(stream)) {
     named.add(stream);
-    page.names.push([stream, row.streamId]);
+    page.name(stream, row.streamId);
   }
-  page.revisions.push(row.revision);
-  page.previous.push(hashed.previousHash);
-  page.chains.push(hashed.chainHash);
-  page.leaves.set(hashed.leafHash, i * 32);
-  if (hashed.malformed !== undefined) page.malformed.push([i, hashed.malformed]);
+  addStoredEvent(page, stream, row, assumeCanonical);
 }
 
 serveRequests(hashPage, () => db.close());

@@ -194,4 +194,15 @@ describe('StreamingTree', () => {
       for (let m = 1; m < n; m++) expect(tree.consistencyProof(m)).toEqual(consistencyProof(m, leaves.slice(0, n)));
     }
   });
+
+  it('takes leaves side by side in one buffer, and a root taken once stays as it was while leaves come', () => {
+    const packed = Buffer.concat(leaves);
+    const tree = new StreamingTree();
+    const roots: Buffer[] = [];
+    for (let i = 0; i < leaves.length; i++) {
+      tree.append(packed, i * 32);
+      roots.push(tree.root());
+    }
+    roots.forEach((root, i) => expect(root).toEqual(merkleRoot(leaves.slice(0, i + 1))));
+  });
 });

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
-import { sha256 } from './sha256';
+import type { HashedColumnsWriter } from './hashed-columns';
 import { canonicalJson, isCanonicalJson, type JsonObject } from '@derbes/canonical-json';
 
 /** What the log verifier needs of one event: where it is, its stream link, and its two hashes. */
@@ -73,9 +73,32 @@ const str = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '
  * text is assumed canonical and is an object, else decoded and treated as the text would be.
  */
 export function hashStoredEvent(row: StoredEventText | StoredEventBytes, assumeCanonical = false): HashedEvent {
+  const d = digestStoredEvent(row, assumeCanonical);
+  return {
+    position: row.position, streamId: row.streamId, revision: row.revision, previousHash: d.previousHash,
+    leafHash: Buffer.from(d.leaf, 'latin1'), chainHash: d.chain === null ? null : Buffer.from(d.chain, 'latin1').toString('hex'),
+    ...(d.malformed !== undefined && { malformed: d.malformed }),
+  };
+}
+
+/** hashStoredEvent into a page's columns, under the writer's number for the event's stream. */
+export function addStoredEvent(writer: HashedColumnsWriter, stream: number, row: StoredEventText | StoredEventBytes, assumeCanonical = false): void {
+  const d = digestStoredEvent(row, assumeCanonical);
+  writer.add(row.position, stream, row.revision, d.previousHash, d.leaf, d.chain, d.malformed);
+}
+
+/** An event's link and its hashes as 32-byte 'latin1' strings (crypto.hash's 'binary'), and why it is malformed if it is. */
+interface StoredDigests {
+  readonly previousHash: unknown;
+  readonly leaf: string;
+  readonly chain: string | null;
+  readonly malformed?: string;
+}
+
+function digestStoredEvent(row: StoredEventText | StoredEventBytes, assumeCanonical: boolean): StoredDigests {
   // Bytes are hashed as they are only where the text would be (assumed canonical, an object); else as its string.
   if (isUtf8Text(row.data) && !(assumeCanonical && row.data.bytes[row.data.start] === 0x7b)) {
-    return hashStoredEvent({ ...row, data: textOf(row.data) }, assumeCanonical);
+    return digestStoredEvent({ ...row, data: textOf(row.data) }, assumeCanonical);
   }
   let data: string | Utf8Text;
   let metadataText: string;
@@ -94,21 +117,13 @@ export function hashStoredEvent(row: StoredEventText | StoredEventBytes, assumeC
     }
   } catch (error) {
     return {
-      position: row.position, streamId: row.streamId, revision: row.revision, previousHash: undefined, chainHash: null,
-      leafHash: sha256('\u0000' + row.id + row.type + row.streamId + textOf(row.data) + row.metadata + row.created),
+      previousHash: undefined, chain: null,
+      leaf: hash('sha256', '\u0000' + row.id + row.type + row.streamId + textOf(row.data) + row.metadata + row.created, 'binary'),
       malformed: (error as Error).message,
     };
   }
-  const subject = row.streamId.startsWith(SUBJECT_STREAM_PREFIX);
-  const { leafHash, chainHash } = hashTexts(row, data, metadataText, subject);
-  return {
-    position: row.position,
-    streamId: row.streamId,
-    revision: row.revision,
-    previousHash,
-    leafHash,
-    chainHash,
-  };
+  const { leaf, chain } = hashTexts(row, data, metadataText, row.streamId.startsWith(SUBJECT_STREAM_PREFIX));
+  return { previousHash, leaf, chain };
 }
 
 const isUtf8Text = (value: unknown): value is Utf8Text => typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && 'bytes' in value;
@@ -161,7 +176,7 @@ function linkInCanonicalText(text: string): unknown {
 export function storedLeafHash(row: StoredEventText): Buffer | undefined {
   if (row.data.charCodeAt(0) !== 0x7b || row.metadata.charCodeAt(0) !== 0x7b) return undefined;
   if (!isCanonicalJson(row.data) || !isCanonicalJson(row.metadata)) return undefined;
-  return hashTexts(row, row.data, row.metadata, false).leafHash;
+  return Buffer.from(hashTexts(row, row.data, row.metadata, false).leaf, 'latin1');
 }
 
 // The leaf's canonical bytes are written into one reused buffer, and the chain's are made from them in place: no
@@ -169,8 +184,8 @@ export function storedLeafHash(row: StoredEventText): Buffer | undefined {
 // and much less garbage), and data and metadata are encoded once.
 let scratch = Buffer.allocUnsafe(1 << 16);
 
-/** The leaf hash (CANONICAL.md, "Canonical event bytes") and, for a subject's event, the chain hash (hex). */
-function hashTexts(row: StoredEventText | StoredEventBytes, data: string | Utf8Text, metadata: string, subject: boolean): { leafHash: Buffer; chainHash: string | null } {
+/** The leaf hash (CANONICAL.md, "Canonical event bytes") and, for a subject's event, the chain hash, as 'latin1' strings. */
+function hashTexts(row: StoredEventText | StoredEventBytes, data: string | Utf8Text, metadata: string, subject: boolean): { leaf: string; chain: string | null } {
   const id = str(row.id);
   const type = str(row.type);
   const streamId = str(row.streamId);
@@ -188,15 +203,15 @@ function hashTexts(row: StoredEventText | StoredEventBytes, data: string | Utf8T
   n += b.write(metadata, n);
   const metadataEnd = n;
   n += b.write(',"position":' + row.position + tail, n);
-  const leafHash = sha256(b.subarray(0, n));
-  if (!subject) return { leafHash, chainHash: null };
+  const leaf = hash('sha256', b.subarray(0, n), 'binary');
+  if (!subject) return { leaf, chain: null };
   // \2{"data":D,"id":I,"metadata":M,"revision":R,"streamId":S,"type":T}: the leaf's bytes from "data" to the end of
   // M, after \2{ written over the two before (the quote that ends C, and a comma), with the tail written over
   // ,"position":P and what follows.
   b[dataKey - 2] = 0x02;
   b[dataKey - 1] = 0x7b;
   const end = metadataEnd + b.write(tail, metadataEnd);
-  return { leafHash, chainHash: hash('sha256', b.subarray(dataKey - 2, end), 'hex') };
+  return { leaf, chain: hash('sha256', b.subarray(dataKey - 2, end), 'binary') };
 }
 
 /** The canonical text of a stored object: the text itself when it is canonical already (as the store writes it), or assumed to be. */

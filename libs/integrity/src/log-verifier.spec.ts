@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
-import type { JsonObject } from '@derbes/canonical-json';
+import type { JsonObject, JsonValue } from '@derbes/canonical-json';
 import { merkleRoot } from './merkle';
 import { verifyLog, type LoggedHead, type LogVerifierInput } from './log-verifier';
 import { hashEvent, type HashedEvent } from './log-verifier-hashing';
@@ -171,6 +171,23 @@ describe('verifyLog', () => {
     const firstChained = log.filter((e) => e.streamId === log[0]!.streamId)[2]!;
     const badFirst = log.map((e) => (e.position === firstChained.position ? { ...e, metadata: { ...e.metadata, previousHash: 'ab'.repeat(32) } } : e));
     expect((await verify(badFirst, { heads: [] })).findings[0]).toMatchObject({ kind: 'chain-break', code: 'first-link-not-null' });
+
+    const third = log.filter((e) => e.streamId === subject)[2]!;
+    const withLink = (previousHash: JsonValue) => log.map((e) => (e.position === third.position ? { ...e, metadata: { ...e.metadata, previousHash } } : e));
+    for (const link of ['AB'.repeat(32), 'ab'.repeat(31), 7, { hash: 'ab' }]) {
+      expect((await verify(withLink(link), { heads: [] })).findings).toEqual([
+        expect.objectContaining({ kind: 'chain-break', code: 'malformed-previous-hash', position: third.position }),
+      ]);
+    }
+    const wrong = 'cd'.repeat(32);
+    const mismatch = (await verify(withLink(wrong), { heads: [] })).findings[0]!;
+    expect(mismatch).toMatchObject({ kind: 'chain-break', code: 'previous-hash-mismatch', position: third.position });
+    const before = log.filter((e) => e.streamId === subject)[1]!;
+    expect(mismatch.message).toContain(`previousHash ${wrong.slice(0, 16)}... is not the chain hash of revision 1 (${chainHash(before).slice(0, 16)}...)`);
+    expect(mismatch.message).toContain(`the event at position ${before.position} was altered`);
+    const { previousHash: _dropped, ...unchained } = third.metadata as Record<string, unknown>;
+    const dropped = log.map((e) => (e.position === third.position ? { ...e, metadata: unchained as JsonObject } : e));
+    expect((await verify(dropped, { heads: [] })).findings[0]).toMatchObject({ kind: 'chain-break', code: 'unchained-after-chained', position: third.position });
 
     const keys = log.filter((e) => e.streamId === 'api-keys');
     const reordered = log.map((e) => (e.position === keys[1]!.position ? { ...e, revision: 5 } : e));

@@ -1,6 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { verifyConsistency } from './merkle';
-import { type HashedEvent, SUBJECT_STREAM_PREFIX } from './log-verifier-hashing';
+import { columnsOf, type HashedColumns } from './hashed-columns';
+import type { HashedEvent } from './log-verifier-hashing';
+import { StreamTable } from './log-verifier-streams';
 import { StreamingTree } from './log-verifier-tree';
 import { verifyTreeHead, type SignedTreeHead } from './tree-head';
 
@@ -31,8 +33,8 @@ export interface LoggedHead {
 }
 
 export interface LogVerifierInput {
-  /** Pages of the log's events in position order, hashed (hashEvent or hashStoredEvent). */
-  readonly events: AsyncIterable<readonly HashedEvent[]>;
+  /** Pages of the log's events in position order, hashed: one by one (hashEvent, hashStoredEvent) or as columns (addStoredEvent). */
+  readonly events: AsyncIterable<readonly HashedEvent[] | HashedColumns>;
   /** The heads to check, read before the pass: the log's in position order, then any given from outside. */
   readonly heads: readonly LoggedHead[];
   readonly publicKeys: readonly { readonly keyId: string; readonly publicKeyPem: string }[];
@@ -66,17 +68,7 @@ export interface LogReport {
   readonly findings: readonly Finding[];
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
 const fmt = (n: number) => n.toLocaleString('en-US');
-
-interface StreamState {
-  next: number;
-  last: string | null;
-  /** Where the stream's previous event is. */
-  at: number;
-  chained: boolean;
-  broken: boolean;
-}
 
 interface TrustedHead {
   readonly position: number | null;
@@ -116,16 +108,20 @@ export async function verifyLog(input: LogVerifierInput): Promise<LogReport> {
   };
   if (sizes.has(0)) snapshot();
 
-  const streams = new Map<string, StreamState>();
-  let subjects = 0;
+  const streams = new StreamTable();
+  const keys = new Map<string, number>();
   let lastPosition = 0;
   let firstStoredMismatch: number | undefined;
   const storedSize = input.storedTreeSize ?? 0;
 
-  for await (const page of input.events) {
+  for await (const given of input.events) {
+    const page = isColumns(given) ? given : columnsOf(given, keys);
+    streams.learn(page.names);
+    const leaves = Buffer.from(page.leaves.buffer, page.leaves.byteOffset, page.leaves.byteLength);
+    const malformed = new Map(page.malformed);
     const firstIndex = tree.size;
-    for (const event of page) {
-      const position = event.position;
+    for (let i = 0; i < page.count; i++) {
+      const position = page.positions[i]!;
       if (position !== lastPosition + 1) {
         findings.push(position > lastPosition
           ? { kind: 'position-gap', position: lastPosition + 1, message: position === lastPosition + 2
@@ -134,24 +130,20 @@ export async function verifyLog(input: LogVerifierInput): Promise<LogReport> {
           : { kind: 'position-disorder', position, message: `position ${fmt(position)} comes after ${fmt(lastPosition)}: the log is out of order` });
       }
       if (position > lastPosition) lastPosition = position;
-      if (event.malformed !== undefined) {
-        findings.push({ kind: 'malformed-event', position, message: `the event at position ${fmt(position)} is not a valid event: ${event.malformed}` });
+      const why = malformed.size > 0 ? malformed.get(i) : undefined;
+      if (why !== undefined) {
+        findings.push({ kind: 'malformed-event', position, message: `the event at position ${fmt(position)} is not a valid event: ${why}` });
       }
-      let state = streams.get(event.streamId);
-      if (!state) {
-        state = { next: 0, last: null, at: 0, chained: false, broken: false };
-        streams.set(event.streamId, state);
-        if (event.streamId.startsWith(SUBJECT_STREAM_PREFIX)) subjects++;
-      }
-      if (!state.broken) followStream(event, state, findings);
-      tree.append(event.leafHash);
+      const s = streams.indexOf(page.streams[i]!);
+      if (!streams.broken(s)) streams.follow(page, i, s, why !== undefined, findings);
+      tree.append(leaves, i * 32);
       if (sizes.has(tree.size)) snapshot();
     }
     if (input.storedLeaves && firstStoredMismatch === undefined && firstIndex < storedSize) {
-      const stored = input.storedLeaves(firstIndex, Math.min(page.length, storedSize - firstIndex));
+      const stored = input.storedLeaves(firstIndex, Math.min(page.count, storedSize - firstIndex));
       for (let i = 0; i < stored.length; i++) {
         const leaf = stored[i];
-        if (leaf !== undefined && Buffer.compare(leaf, page[i]!.leafHash) !== 0) {
+        if (leaf !== undefined && Buffer.compare(leaf, leaves.subarray(i * 32, i * 32 + 32)) !== 0) {
           firstStoredMismatch = firstIndex + i;
           break;
         }
@@ -188,7 +180,7 @@ export async function verifyLog(input: LogVerifierInput): Promise<LogReport> {
   const key = (f: Finding) => (f.range ? f.range[1] : f.position);
   findings.sort((a, b) => key(a) - key(b) || a.position - b.position);
   return {
-    ok: findings.length === 0, events: tree.size, lastPosition, streams: streams.size, subjects,
+    ok: findings.length === 0, events: tree.size, lastPosition, streams: streams.size, subjects: streams.subjects,
     headsChecked: trusted.length, latestHead, rootHash: tree.root().toString('hex'), findings,
   };
 }
@@ -229,47 +221,6 @@ function checkHeads(input: LogVerifierInput, findings: Finding[]): TrustedHead[]
     trusted.push({ position, head });
   }
   return trusted;
-}
-
-/** Each subject's chain (verifyChain's rules, one event at a time) and every stream's revisions in order. */
-function followStream(event: HashedEvent, state: StreamState, findings: Finding[]): void {
-  const { position, streamId, revision } = event;
-  const subject = event.chainHash !== null || streamId.startsWith(SUBJECT_STREAM_PREFIX);
-  const brk = (code: string, why: string) => {
-    state.broken = true;
-    findings.push(subject
-      ? { kind: 'chain-break', position, code, message: `${streamId} revision ${revision} (position ${fmt(position)}): ${why}` }
-      : { kind: 'revision-gap', position, code, message: `${streamId} revision ${revision} (position ${fmt(position)}): ${why}` });
-  };
-  if (revision !== state.next) {
-    return brk('revision-gap', `expected revision ${state.next} here: an event of the stream is missing or out of order`);
-  }
-  state.next++;
-  const previousAt = state.at;
-  state.at = position;
-  if (!subject) return;
-  if (event.malformed !== undefined || event.chainHash === null) {
-    state.broken = true; // named as malformed-event
-    return;
-  }
-  const link = event.previousHash;
-  if (state.chained && link === state.last) {
-    state.last = event.chainHash; // the common case, first: the link names the chain hash computed for the event before
-    return;
-  }
-  if (link === undefined) {
-    if (state.chained) brk('unchained-after-chained', 'has no previousHash after chained events');
-    return;
-  }
-  if (link !== null && (typeof link !== 'string' || !HEX64.test(link))) {
-    return brk('malformed-previous-hash', 'previousHash is neither null nor 64 lowercase hex digits');
-  }
-  if (!state.chained && link !== null) return brk('first-link-not-null', `the first chained event carries previousHash ${link}, expected null`);
-  if (state.chained && link !== state.last) {
-    return brk('previous-hash-mismatch', `previousHash ${String(link).slice(0, 16)}... is not the chain hash of revision ${revision - 1} (${String(state.last).slice(0, 16)}...): the event at position ${fmt(previousAt)} was altered, or one before this was removed or replaced`);
-  }
-  state.chained = true;
-  state.last = event.chainHash;
 }
 
 /** Roots of the heads against the recomputed ones; the first disagreement is bracketed. Returns the latest agreeing head. */
@@ -317,12 +268,16 @@ function compareHeads(
   return latest ? { ...latest.head, position: latest.position } : null;
 }
 
-function checkStreamLengths(expected: ReadonlyMap<string, number> | undefined, streams: ReadonlyMap<string, StreamState>, lastPosition: number, findings: Finding[]): void {
+const isColumns = (page: readonly HashedEvent[] | HashedColumns): page is HashedColumns => !Array.isArray(page);
+
+function checkStreamLengths(expected: ReadonlyMap<string, number> | undefined, streams: StreamTable, lastPosition: number, findings: Finding[]): void {
   if (!expected) return;
   const short: string[] = [];
+  const byName = new Map(streams.names.map((name, s) => [name, s]));
   for (const [streamId, revision] of expected) {
-    const seen = (streams.get(streamId)?.next ?? 0) - 1;
-    if (seen < revision && !streams.get(streamId)?.broken) short.push(`${streamId} (revision ${seen} of ${revision})`);
+    const s = byName.get(streamId);
+    const seen = (s === undefined ? 0 : streams.seen(s)) - 1;
+    if (seen < revision && !(s !== undefined && streams.broken(s))) short.push(`${streamId} (revision ${seen} of ${revision})`);
   }
   if (short.length === 0) return;
   findings.push({ kind: 'truncated', position: lastPosition + 1,
