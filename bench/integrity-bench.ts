@@ -2,8 +2,9 @@
  * Issue 6's figure: `derbes verify` over a generated ledger (BENCH_EVENTS, default 1,000,000: the projections
  * bench's realistic records, each subject's events chained by metadata.previousHash as the ledger writes them, and a
  * signed tree head every 100,000 events), beside the raw read of the log (store.readAll in pages of 1,000, JSON
- * parsed) measured in the same run. Called from run.ts; runs alone as `node dist/bench/integrity-bench.js`.
- * Time: generation ~2-3 min at 1,000,000 events, then the two reads. Disk: ~1.1 KB per event, removed at the end.
+ * parsed) measured in the same run, three times each. Called from run.ts; runs alone as `node dist/bench/integrity-bench.js`.
+ * Time: generation ~2-3 min at 1,000,000 events, then the two reads three times (~1 min). Disk: ~1.1 KB per event,
+ * removed at the end.
  */
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,9 @@ import { runStandalone } from './standalone';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const HEAD_EVERY = 100_000;
+const ROUNDS = 3;
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -80,16 +84,25 @@ export async function integrityBenchmarks(options: IntegrityBenchOptions): Promi
     const file = join(dir, 'events.db');
     const generation = (await generateLedger(file, EVENTS)).seconds;
     await appendHeads(file, dir, EVENTS);
-    const raw = await rawReadRate(file);
     const config = loadConfig({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: file });
-    const started = performance.now();
-    const { ok, lines } = await verifyLedger(config);
-    const seconds = (performance.now() - started) / 1000;
-    if (!ok) throw new Error(`verify found the generated ledger wrong:\n${lines.join('\n')}`);
-    const rate = EVENTS / seconds;
+    // Three rounds, the raw read and verify alternately, each figure the median of its three: one run of either
+    // varies by a third on this machine from one minute to the next.
+    const raws: number[] = [];
+    const rates: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      raws.push(await rawReadRate(file));
+      const started = performance.now();
+      const { ok, lines } = await verifyLedger(config);
+      const seconds = (performance.now() - started) / 1000;
+      if (!ok) throw new Error(`verify found the generated ledger wrong:\n${lines.join('\n')}`);
+      rates.push(EVENTS / seconds);
+    }
+    const raw = median(raws);
+    const rate = median(rates);
     const heads = Math.ceil(EVENTS / HEAD_EVERY);
     options.emit(`| derbes verify over ${fmt(EVENTS)} events (generated in ${generation.toFixed(0)} s, chained per subject, ${heads} signed heads; ` +
-      `${cpus().length} cores; ${seconds.toFixed(1)} s) | ${fmt(rate)} | raw read of the log (store.readAll, pages of 1,000, JSON parsed): ${fmt(raw)} | ` +
+      `${cpus().length} cores; the median of ${ROUNDS} runs: ${rates.map(fmt).join(' / ')}) | ${fmt(rate)} | ` +
+      `raw read of the log (store.readAll, pages of 1,000, JSON parsed; median of ${raws.map(fmt).join(' / ')}): ${fmt(raw)} | ` +
       `${Math.round((100 * rate) / raw)}% | >= 200,000/s | ${rate >= 200_000 ? 'met' : 'MISSED'} |`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
