@@ -25,6 +25,7 @@ export interface VerifyOptions {
 export class VerifyUsageError extends Error {}
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+const count = (n: number, noun: string) => `${fmt(n)} ${noun}${n === 1 ? '' : 's'}`;
 const INTEGRITY_LOG = 'integrity-log';
 
 /**
@@ -156,8 +157,8 @@ function describe(report: LogReport, seconds: number, keys: number, serverTree: 
   const rate = seconds > 0 ? `, ${fmt(Math.round(report.events / seconds))} events/s` : '';
   const lines = [
     `verified ${fmt(report.events)} events (positions 1 to ${fmt(report.lastPosition)}) in ${formatSeconds(seconds)}${rate}: ` +
-      `${fmt(report.subjects)} subjects' chains, ${fmt(report.streams)} streams, ${fmt(report.headsChecked)} signed tree heads ` +
-      `(${fmt(keys)} public key${keys === 1 ? '' : 's'})${serverTree ? ', leaves compared with the server\'s tree' : ''}`,
+      `${report.subjects === 1 ? '1 subject\'s chain' : `${fmt(report.subjects)} subjects' chains`}, ${count(report.streams, 'stream')}, ` +
+      `${count(report.headsChecked, 'signed tree head')} (${count(keys, 'public key')})${serverTree ? ', leaves compared with the server\'s tree' : ''}`,
     report.latestHead
       ? `latest head: size ${fmt(report.latestHead.treeSize)} ${report.latestHead.position === null ? '(given)' : `at position ${fmt(report.latestHead.position)}`}, ` +
         `signed ${report.latestHead.timestamp} by key ${report.latestHead.keyId}, root ${report.latestHead.rootHash}`
