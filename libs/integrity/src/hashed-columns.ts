@@ -16,7 +16,7 @@ export interface HashedColumns {
   readonly positions: Float64Array;
   /** A number per stream, chosen by whoever made the page and kept for the whole pass; `names` gives each its name. */
   readonly streams: Float64Array;
-  /** The name of each stream number first given in this page (or before). */
+  /** [number, name] of each stream number that this page's maker gives for the first time. */
   readonly names: Array<[number, string]>;
   readonly revisions: Float64Array;
   /** Link kind of each event (`Link`). */

@@ -9,7 +9,6 @@ interface Subtree {
 
 const keyOf = (level: number, index: number): number => index * 64 + level;
 
-
 /**
  * The RFC 9162 tree recomputed while the log streams by, keeping only its right edge (one hash per set bit of the
  * size: O(log n)). Roots at past sizes are taken as the size is reached; a consistency proof between two sizes is
