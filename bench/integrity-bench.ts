@@ -100,7 +100,7 @@ export async function integrityBenchmarks(options: IntegrityBenchOptions): Promi
     const raw = median(raws);
     const rate = median(rates);
     const heads = Math.ceil(EVENTS / HEAD_EVERY);
-    options.emit(`| derbes verify over ${fmt(EVENTS)} events (generated in ${generation.toFixed(0)} s, chained per subject, ${heads} signed heads; ` +
+    options.emit(`| derbes verify over ${fmt(EVENTS)} events (generated in ${generation.toFixed(0)} s, chained per subject, ${heads} signed head${heads === 1 ? '' : 's'}; ` +
       `${cpus().length} cores; the median of ${ROUNDS} runs: ${rates.map(fmt).join(' / ')}) | ${fmt(rate)} | ` +
       `raw read of the log (store.readAll, pages of 1,000, JSON parsed; median of ${raws.map(fmt).join(' / ')}): ${fmt(raw)} | ` +
       `${Math.round((100 * rate) / raw)}% | >= 200,000/s | ${rate >= 200_000 ? 'met' : 'MISSED'} |`);
