@@ -55,10 +55,6 @@ export class HashedColumnsWriter {
     this.leaves = view(this.page.leaves);
   }
 
-  get count(): number {
-    return this.page.count;
-  }
-
   name(stream: number, name: string): void {
     this.page.names.push([stream, name]);
   }

@@ -20,7 +20,7 @@ export { TREE_HEADS_STREAM, TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, treeHead
 export {
   verifyLog, type Finding, type FindingKind, type LogReport, type LogVerifierInput, type LoggedHead,
 } from './log-verifier';
-export { HashedColumnsWriter, Link, columnsOf, type HashedColumns, type LinkKind } from './hashed-columns';
+export { HashedColumnsWriter, type HashedColumns } from './hashed-columns';
 export {
   SUBJECT_STREAM_PREFIX, addStoredEvent, canonicalJsonFromText, hashEvent, hashStoredEvent, storedLeafHash, type HashedEvent, type StoredEventBytes, type StoredEventText,
   type Utf8Text,
