@@ -1,7 +1,7 @@
 import type { Register } from '@derbes/register';
 import type { RecordProcessing } from './processing-record.command';
 import type { Violation } from './processing-record.events';
-import type { SubjectState } from './subject-state';
+import { categoryStatusAt, type SubjectState } from './subject-state';
 import { isSubjectRightsRecord } from './subject-rights-purpose';
 
 export interface ComplianceContext {
@@ -50,33 +50,38 @@ export function findViolations(command: RecordProcessing, state: SubjectState, c
     }
   }
 
+  // Judged at the record's occurredAt: the marks of later instants had not happened yet, whenever they arrived.
+  const at = Date.parse(command.occurredAt);
+  // Blocking suspends processing; lifting the block, blocking again and destroying (Art. 25) stay allowed, and so does
+  // whatever the ledger does itself to carry out the subject's own request (a change they asked for while blocked).
+  const allowedWhileBlocked = command.operation === 'unblock' || command.operation === 'block' || command.operation === 'destroy'
+    || isSubjectRightsRecord(command);
   for (const ref of command.categories) {
     const held = state.categories.get(ref.number);
     if (!held) continue;
-    if (held.destroyedAt) {
+    const status = categoryStatusAt(held, at);
+    if (status.destroyedAt) {
       violations.push({
         code: 'category-destroyed',
         category: ref.number,
-        since: held.destroyedAt,
-        detail: `${command.operation} of category ${ref.number} (${ref.slug}), destroyed at ${held.destroyedAt}`,
+        since: status.destroyedAt,
+        detail: `${command.operation} of category ${ref.number} (${ref.slug}), destroyed at ${status.destroyedAt}`,
       });
     }
-    if (held.depersonalizedAt) {
+    if (status.depersonalizedAt) {
       violations.push({
         code: 'category-depersonalized',
         category: ref.number,
-        since: held.depersonalizedAt,
-        detail: `${command.operation} of category ${ref.number} (${ref.slug}), depersonalized at ${held.depersonalizedAt}`,
+        since: status.depersonalizedAt,
+        detail: `${command.operation} of category ${ref.number} (${ref.slug}), depersonalized at ${status.depersonalizedAt}`,
       });
     }
-    // Blocking suspends processing; lifting the block, blocking again and destroying (Art. 25) stay allowed.
-    const allowedWhileBlocked = command.operation === 'unblock' || command.operation === 'block' || command.operation === 'destroy';
-    if (held.blockedAt && !allowedWhileBlocked) {
+    if (status.blockedAt && !allowedWhileBlocked) {
       violations.push({
         code: 'blocked-data-processed',
         category: ref.number,
-        since: held.blockedAt,
-        detail: `${command.operation} of category ${ref.number} (${ref.slug}), blocked since ${held.blockedAt}`,
+        since: status.blockedAt,
+        detail: `${command.operation} of category ${ref.number} (${ref.slug}), blocked since ${status.blockedAt}`,
       });
     }
   }

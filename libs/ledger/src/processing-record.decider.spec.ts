@@ -148,6 +148,44 @@ describe('processing record decider', () => {
     given(block).when(record({ categories: [{ number: 2, slug: 'iin' }] })).thenViolations();
   });
 
+  it('judges a record on the marks in force when it happened, not on those that arrived before it', () => {
+    const at = (occurredAt: string, operation: RecordProcessing['operation'] = 'access') => record({ operation, occurredAt });
+    const collected = at('2026-02-01T09:00:00.000Z', 'collect');
+    // A February access reported after the March destruction was not processing of destroyed data; one of April was.
+    given(collected, at('2026-03-01T09:00:00.000Z', 'destroy')).when(at('2026-02-15T09:00:00.000Z')).thenViolations();
+    given(collected, at('2026-03-01T09:00:00.000Z', 'destroy')).when(at('2026-04-01T09:00:00.000Z')).thenViolations('category-destroyed');
+    // The destruction's own instant counts as destroyed.
+    given(at('2026-03-01T09:00:00.000Z', 'destroy')).when(at('2026-03-01T09:00:00.000Z')).thenViolations('category-destroyed');
+    // A destruction reported late, dated before processing already in the ledger, still marks what comes after it.
+    given(at('2026-04-01T09:00:00.000Z'), at('2026-03-01T09:00:00.000Z', 'destroy')).when(at('2026-03-15T09:00:00.000Z'))
+      .thenViolations('category-destroyed');
+    given(at('2026-03-01T09:00:00.000Z', 'depersonalize')).when(at('2026-02-28T23:59:59.999Z')).thenViolations();
+    given(at('2026-03-01T09:00:00.000Z', 'depersonalize')).when(at('2026-03-02T00:00:00.000Z')).thenViolations('category-depersonalized');
+  });
+
+  it('keeps data blocked past an unblock dated before the block, and free between an unblock and a later block', () => {
+    const at = (occurredAt: string, operation: RecordProcessing['operation'] = 'access') => record({ operation, occurredAt });
+    const block = at('2026-03-01T09:00:00.000Z', 'block');
+    const staleUnblock = at('2026-02-20T09:00:00.000Z', 'unblock');
+    given(block, staleUnblock).when(at('2026-03-05T09:00:00.000Z')).thenViolations('blocked-data-processed');
+    given(block, staleUnblock).when(at('2026-02-25T09:00:00.000Z')).thenViolations();
+    const unblock = at('2026-03-10T09:00:00.000Z', 'unblock');
+    given(block, unblock).when(at('2026-03-05T09:00:00.000Z')).thenViolations('blocked-data-processed');
+    given(block, unblock).when(at('2026-03-11T09:00:00.000Z')).thenViolations();
+    given(unblock, block).when(at('2026-03-11T09:00:00.000Z')).thenViolations();
+    const sinceOf = (events: readonly ProcessingRecorded[]) => events[0]?.data.violations.map((v) => v.since);
+    expect(sinceOf(given(unblock, block, at('2026-03-20T09:00:00.000Z', 'block')).when(at('2026-03-21T09:00:00.000Z')).events))
+      .toEqual(['2026-03-20T09:00:00.000Z']);
+  });
+
+  it("does not flag the ledger's own carrying out of the subject's request while their data is blocked", () => {
+    const block = record({ operation: 'block' });
+    const rights = { purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights' }, system: 'derbes' };
+    given(block).when(record({ operation: 'change', ...rights, requestId: 'q-7' })).thenViolations();
+    // Without a request of the subject behind it, the same purpose is not the ledger's: flagged as before.
+    given(block).when(record({ operation: 'change', ...rights })).thenViolations('purpose-not-in-register', 'blocked-data-processed');
+  });
+
   it('flags a transfer abroad without a ground unless the country is listed as adequate', () => {
     const abroad = (country: string, ground: RecordProcessing['transferGround'] = null) =>
       record({ operation: 'transfer', recipient: { name: 'Agency', country }, transferGround: ground });

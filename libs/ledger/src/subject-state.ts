@@ -1,8 +1,30 @@
 import type { CategoryRef, Operation, SubjectEvent } from './processing-record.events';
 import type { RequestDeadline, RequestKind } from './subject-requests/subject-request.events';
 
-/** What the ledger knows of one category of a subject's data, as far as the rules need it. */
+/** An operation that changes what may be done with a category afterwards. */
+export type MarkOperation = Extract<Operation, 'block' | 'unblock' | 'destroy' | 'depersonalize'>;
+
+/** A block, unblock, destroy or depersonalize record of one category: when it happened and what it did. */
+export interface CategoryMark {
+  readonly operation: MarkOperation;
+  /** The record's occurredAt as stored. */
+  readonly at: string;
+  /** The same instant in ms since the epoch, for ordering and comparing. */
+  readonly time: number;
+}
+
+/**
+ * What the ledger knows of one category of a subject's data, as far as the rules need it: its marks in occurredAt
+ * order (marks of one instant in log order). A record is judged on the marks in force when it happened, not on those
+ * that reached the ledger before it: systems report late, and a record of February that arrives after a destruction
+ * in March was not processing of destroyed data.
+ */
 export interface CategoryState {
+  readonly marks: readonly CategoryMark[];
+}
+
+/** A category's status at an instant: since when it has been blocked, destroyed and depersonalized, or null. */
+export interface CategoryStatus {
   readonly blockedAt: string | null;
   readonly destroyedAt: string | null;
   readonly depersonalizedAt: string | null;
@@ -27,16 +49,43 @@ export interface SubjectState {
 
 export const initialSubjectState: SubjectState = { categories: new Map(), requests: new Map() };
 
-const FRESH: CategoryState = { blockedAt: null, destroyedAt: null, depersonalizedAt: null };
+const UNMARKED: CategoryState = { marks: [] };
+
+/**
+ * The category's status at `time` (ms; the latest known when omitted): its marks up to and including that instant,
+ * in order. Blocking holds until an unblock or a destruction; the first destruction and depersonalization count.
+ */
+export function categoryStatusAt(category: CategoryState | undefined, time = Number.POSITIVE_INFINITY): CategoryStatus {
+  let blockedAt: string | null = null;
+  let destroyedAt: string | null = null;
+  let depersonalizedAt: string | null = null;
+  for (const mark of category?.marks ?? []) {
+    if (mark.time > time) break;
+    switch (mark.operation) {
+      case 'block': blockedAt ??= mark.at; break;
+      case 'unblock': blockedAt = null; break;
+      case 'destroy': destroyedAt ??= mark.at; blockedAt = null; break;
+      case 'depersonalize': depersonalizedAt ??= mark.at; break;
+    }
+  }
+  return { blockedAt, destroyedAt, depersonalizedAt };
+}
+
+function isMark(operation: Operation): operation is MarkOperation {
+  return operation === 'block' || operation === 'unblock' || operation === 'destroy' || operation === 'depersonalize';
+}
 
 export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
   switch (event.type) {
     case 'ProcessingRecorded': {
       const { operation, occurredAt } = event.data;
+      // Collecting, reading, changing and transferring leave what may be done with the data as it was.
+      if (!isMark(operation)) return state;
+      const time = Date.parse(occurredAt);
+      if (Number.isNaN(time)) throw new RangeError(`record ${event.data.recordId}: occurredAt is not an instant: ${occurredAt}`);
       const categories = new Map(state.categories);
       for (const { number } of event.data.categories) {
-        const before = categories.get(number) ?? FRESH;
-        categories.set(number, nextCategoryState(before, operation, occurredAt));
+        categories.set(number, withMark(categories.get(number) ?? UNMARKED, { operation, at: occurredAt, time }));
       }
       return { categories, requests: state.requests };
     }
@@ -63,26 +112,11 @@ export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
   }
 }
 
-function nextCategoryState(before: CategoryState, operation: Operation, at: string): CategoryState {
-  switch (operation) {
-    case 'block':
-      return before.blockedAt ? before : { ...before, blockedAt: at };
-    case 'unblock':
-      return { ...before, blockedAt: null };
-    case 'destroy':
-      return before.destroyedAt ? before : { ...before, destroyedAt: at, blockedAt: null };
-    case 'depersonalize':
-      return before.depersonalizedAt ? before : { ...before, depersonalizedAt: at };
-    case 'collect':
-    case 'access':
-    case 'change':
-    case 'transfer':
-      return before;
-    default: {
-      const unknown: never = operation;
-      throw new Error(`unknown operation ${String(unknown)}`);
-    }
-  }
+/** The category with the mark in its place: after every mark of an earlier or the same instant. */
+function withMark(before: CategoryState, mark: CategoryMark): CategoryState {
+  let i = before.marks.length;
+  while (i > 0 && (before.marks[i - 1] as CategoryMark).time > mark.time) i--;
+  return { marks: [...before.marks.slice(0, i), mark, ...before.marks.slice(i)] };
 }
 
 function withRequest(state: SubjectState, requestId: string, request: RequestState): SubjectState {

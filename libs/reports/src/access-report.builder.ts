@@ -1,4 +1,5 @@
 import {
+  categoryStatusAt,
   evolve,
   initialSubjectState,
   localDate,
@@ -196,16 +197,16 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
     },
     subject: { subjectId: input.subjectId, maskedIin },
     categories: [...categories.values()].sort((a, b) => a.category.number - b.category.number).map(({ purposeCodes, basisCodes, ...entry }) => {
-      const held = state.categories.get(entry.category.number);
+      const status = categoryStatusAt(state.categories.get(entry.category.number));
       return {
         ...entry,
         purposes: [...purposeCodes].sort().map((code) => namePurpose(code, holderRegister)),
         legalBases: [...basisCodes].sort().map((code) => ({
           code, title: LEDGER_BASIS_TITLES[code]?.[lang] ?? holderRegister.legalActs.find((a) => a.code === code)?.titles[lang] ?? code,
         })),
-        blockedAt: held?.blockedAt ?? null,
-        destroyedAt: held?.destroyedAt ?? null,
-        depersonalizedAt: held?.depersonalizedAt ?? null,
+        blockedAt: status.blockedAt,
+        destroyedAt: status.destroyedAt,
+        depersonalizedAt: status.depersonalizedAt,
       };
     }),
     events: events.sort(byTime),

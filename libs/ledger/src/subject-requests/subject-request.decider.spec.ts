@@ -1,6 +1,6 @@
 import type { Register } from '@derbes/register';
 import type { Actor, ProcessingRecorded, SubjectEvent } from '../processing-record.events';
-import { evolve, initialSubjectState, type SubjectState } from '../subject-state';
+import { categoryStatusAt, evolve, initialSubjectState, type SubjectState } from '../subject-state';
 import {
   SubjectRequestError,
   decideAnswer,
@@ -57,8 +57,21 @@ describe('subject request decider', () => {
     expect(record.data.recordId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(events[1]?.data).toMatchObject({ records: [record.data.recordId], late: false, workingDaysLate: 0, deadline: '2026-03-26' });
     const after = given(...decideReceive(receive(), initialSubjectState), ...events);
-    expect(after.categories.get(13)?.blockedAt).toBe('2026-03-26T09:00:00.000Z');
+    expect(categoryStatusAt(after.categories.get(13)).blockedAt).toBe('2026-03-26T09:00:00.000Z');
     expect(after.requests.get('q-1')?.status).toBe('answered');
+  });
+
+  it("carries out a change request on data the subject had blocked without flagging it: it is their own request", () => {
+    const answer = (requestId: string, answeredAt: string, state: SubjectState) => decideAnswer({
+      requestId, subjectId: 's'.repeat(64), answeredAt, answeredBy: official, report: null, note: null,
+    }, state, { ...context, answeredOn: answeredAt.slice(0, 10) });
+    const received = decideReceive(receive(), initialSubjectState);
+    const blocked = answer('q-1', '2026-03-23T09:00:00.000Z', given(...received));
+    const changeAsked = decideReceive(receive({ requestId: 'q-2', kind: 'change', receivedAt: '2026-03-24T10:00:00.000Z' }), given(...received, ...blocked));
+    const state = given(...received, ...blocked, ...changeAsked);
+    expect(categoryStatusAt(state.categories.get(13)).blockedAt).toBe('2026-03-23T09:00:00.000Z');
+    const [change] = answer('q-2', '2026-03-25T09:00:00.000Z', state);
+    expect(change?.data).toMatchObject({ operation: 'change', requestId: 'q-2', violations: [] });
   });
 
   it('maps each acting kind to its operation', () => {
