@@ -82,6 +82,8 @@ describe('Order 328-Ө register data', () => {
     expect(subs(8)).toHaveLength(7);
     expect(subs(25)).toHaveLength(10);
     expect(subs(28)).toEqual([]);
+    expect(subs(10)).toEqual(['жұмыс', 'үй', 'ұялы телефон нөмірлері']);
+    expect(subs(13)).toEqual(['Қолы', 'электрондық цифрлық (бар болса)']);
   });
 
   it('flags the source typos it keeps', () => {
