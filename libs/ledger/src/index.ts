@@ -18,3 +18,4 @@ export * from './calendar/calendar-file';
 export * from './calendar/working-day-calendar';
 export * from './derived-uuid';
 export * from './source-systems/source-system.events';
+export * from './subject-requests/request-deadlines';

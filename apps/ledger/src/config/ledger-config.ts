@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { EsdbLocationError, isEsdbLocation, parseEsdbLocation } from '@derbes/event-store';
-import { REQUEST_KINDS, SYSTEM_CODE_PATTERN, type RequestKind } from '@derbes/ledger';
+import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS, SYSTEM_CODE_PATTERN, type RequestKind } from '@derbes/ledger';
 
 /** The validated configuration. Read once at start-up from the environment; nothing else reads process.env. */
 export interface LedgerConfig {
@@ -53,7 +53,8 @@ export interface LedgerConfig {
   readonly calendarFile: string | null;
   /**
    * Working days to answer each kind of subject request (DERBES_REQUEST_DEADLINES, e.g. `information:3,blocking:1`);
-   * kinds not named keep the statutory defaults of Law 94-V Art. 25 (3 to inform or refuse, 1 to act).
+   * kinds not named keep the defaults of request-deadlines.json (Law 94-V Art. 25: 3 to inform or refuse, 1 to act;
+   * only the 3 verified so far).
    */
   readonly requestDeadlines: Readonly<Record<RequestKind, number>>;
   /** Whether a subject's report names the individuals who processed their data (DERBES_REPORT_SHOW_ACTORS, default off: unit and role only). */
@@ -95,10 +96,10 @@ export interface SourceSystemsSetting {
 export const DEFAULT_SOURCE_SYSTEMS = '*=1d';
 const SILENCE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** Law 94-V, Art. 25 para 2: 3 working days to inform (or refuse with reasons), 1 to change, block, unblock or destroy. */
-export const STATUTORY_DEADLINES: Readonly<Record<RequestKind, number>> = {
-  information: 3, change: 1, blocking: 1, unblocking: 1, destruction: 1, 'consent-withdrawal': 3,
-};
+/** Working days per request kind when DERBES_REQUEST_DEADLINES does not say (request-deadlines.json, with their basis). */
+export const DEFAULT_DEADLINES: Readonly<Record<RequestKind, number>> = Object.fromEntries(
+  REQUEST_KINDS.map((kind) => [kind, DEFAULT_REQUEST_DEADLINES[kind].workingDays]),
+) as Record<RequestKind, number>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -153,7 +154,7 @@ function countries(env: Env, name: string): Set<string> {
 }
 
 function deadlines(env: Env, name: string): Record<RequestKind, number> {
-  const result: Record<RequestKind, number> = { ...STATUTORY_DEADLINES };
+  const result: Record<RequestKind, number> = { ...DEFAULT_DEADLINES };
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return result;
   for (const part of raw.split(',')) {
