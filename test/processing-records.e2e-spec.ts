@@ -125,6 +125,8 @@ describe('POST /v1/processing-records', () => {
       ['transfer without a recipient', { operation: 'transfer', source: undefined }, 'recipient', 'required with operation transfer'],
       ['a recipient on collect', { recipient: { name: 'X', country: 'KZ' } }, 'recipient', 'only allowed with operation transfer'],
       ['an unknown country', { operation: 'transfer', source: undefined, recipient: { name: 'X', country: 'XX' } }, 'recipient.country', 'not an ISO 3166-1'],
+      ['a region, not a country', { operation: 'transfer', source: undefined, recipient: { name: 'X', country: 'EU' } }, 'recipient.country', 'EU is not an ISO 3166-1'],
+      ['a retired country code', { operation: 'transfer', source: undefined, recipient: { name: 'X', country: 'SU' } }, 'recipient.country', 'SU is not an ISO 3166-1'],
       ['a lowercase country', { operation: 'transfer', source: undefined, recipient: { name: 'X', country: 'kz' } }, 'recipient.country', 'ISO 3166-1 alpha-2'],
       ['an unknown source kind', { source: { kind: 'rumour' } }, 'source.kind', 'must be one of'],
       ['an IIN in the note', { note: `call about ${OTHER_IIN}` }, 'note', 'must not contain an IIN'],

@@ -19,3 +19,4 @@ export * from './calendar/working-day-calendar';
 export * from './derived-uuid';
 export * from './source-systems/source-system.events';
 export * from './subject-requests/request-deadlines';
+export * from './iso-country';

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { EsdbLocationError, isEsdbLocation, parseEsdbLocation } from '@derbes/event-store';
-import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS, SYSTEM_CODE_PATTERN, type RequestKind } from '@derbes/ledger';
+import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS, isIsoCountry, SYSTEM_CODE_PATTERN, type RequestKind } from '@derbes/ledger';
 
 /** The validated configuration. Read once at start-up from the environment; nothing else reads process.env. */
 export interface LedgerConfig {
@@ -148,7 +148,7 @@ function countries(env: Env, name: string): Set<string> {
   if (raw === undefined || raw.trim() === '') return new Set();
   const codes = raw.split(',').map((c) => c.trim().toUpperCase());
   for (const code of codes) {
-    if (!/^[A-Z]{2}$/.test(code)) throw new ConfigError(name, `"${code}" is not a two-letter ISO 3166-1 country code`);
+    if (!isIsoCountry(code)) throw new ConfigError(name, `"${code}" is not an assigned two-letter ISO 3166-1 country code`);
   }
   return new Set(codes);
 }

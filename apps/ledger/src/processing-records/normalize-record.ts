@@ -1,5 +1,5 @@
 import type { RegisterCatalog } from '@derbes/register';
-import { checkIin, containsIin, maskIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
+import { checkIin, containsIin, isIsoCountry, maskIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
 import type { FieldError } from '../ledger-errors';
 import type { ProcessingRecordDto } from './processing-record.dto';
 
@@ -14,12 +14,6 @@ export interface NormalizeContext {
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** Processing before this is surely a typo: the personal-data law itself dates from 2013. */
 const EARLIEST = Date.UTC(2000, 0, 1);
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
-
-/** True for an assigned ISO 3166-1 region code (Intl answers unknown codes with the code itself). */
-function isKnownCountry(code: string): boolean {
-  return regionNames.of(code) !== code;
-}
 
 /** Parses an ISO 8601 instant strictly: a real calendar date, hours and minutes in range, an explicit zone. */
 export function parseInstant(text: string): Date | null {
@@ -73,7 +67,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
   if (op === 'transfer' && !dto.recipient) fail('recipient', 'is required with operation transfer');
   if (op !== 'transfer' && dto.recipient) fail('recipient', `is only allowed with operation transfer, not ${op}`);
   if (op !== 'transfer' && dto.transferGround) fail('transferGround', `is only allowed with operation transfer, not ${op}`);
-  if (dto.recipient && !isKnownCountry(dto.recipient.country)) fail('recipient.country', `${dto.recipient.country} is not an ISO 3166-1 country code`);
+  if (dto.recipient && !isIsoCountry(dto.recipient.country)) fail('recipient.country', `${dto.recipient.country} is not an ISO 3166-1 country code`);
 
   const texts: [string, string | undefined][] = [
     ['note', dto.note],
