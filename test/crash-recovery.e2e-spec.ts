@@ -118,19 +118,22 @@ async function readLog(dataDir: string): Promise<{ events: RecordedEvent[]; byId
 
 /**
  * Each record was decided on its stream as it stood just before it, not on a stale copy: category 28, once
- * destroyed, stays destroyed, so a record touching it is flagged exactly when a destroy of it comes earlier in the
- * same stream. A lost update (two writers deciding on the same revision) would break this.
+ * destroyed, stays destroyed from the destruction's occurredAt on, so a record touching it is flagged exactly when
+ * a destroy of it dated at or before the record comes earlier in the same stream. A lost update (two writers
+ * deciding on the same revision) would break this.
  */
 function expectDecidedInStreamOrder(events: readonly RecordedEvent[]): number {
-  const destroyed = new Set<string>();
+  const destroyedSince = new Map<string, number>();
   let flaggedCount = 0;
   for (const e of events) {
     if (e.type !== 'ProcessingRecorded') continue;
-    const data = e.data as { operation: string; categories: { number: number }[]; violations: { code: string; category?: number }[] };
+    const data = e.data as { operation: string; occurredAt: string; categories: { number: number }[]; violations: { code: string; category?: number }[] };
     if (!data.categories.some((c) => c.number === 28)) continue;
+    const at = Date.parse(data.occurredAt);
     const flagged = data.violations.some((v) => v.code === 'category-destroyed' && v.category === 28);
-    expect({ event: e.id, flagged }).toEqual({ event: e.id, flagged: destroyed.has(e.streamId) });
-    if (data.operation === 'destroy') destroyed.add(e.streamId);
+    const since = destroyedSince.get(e.streamId);
+    expect({ event: e.id, flagged }).toEqual({ event: e.id, flagged: since !== undefined && since <= at });
+    if (data.operation === 'destroy') destroyedSince.set(e.streamId, Math.min(since ?? at, at));
     if (flagged) flaggedCount++;
   }
   return flaggedCount;

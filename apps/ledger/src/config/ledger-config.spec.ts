@@ -34,7 +34,7 @@ describe('loadConfig', () => {
     expect([...config.adequateCountries]).toEqual(['BY', 'RU']);
   });
 
-  it('keeps the default request deadlines (request-deadlines.json) unless configured, and report options off by default', () => {
+  it('keeps the default request deadlines (request-deadline-defaults.json) unless configured, and report options off by default', () => {
     expect(loadConfig({}).requestDeadlines).toEqual({ information: 3, change: 1, blocking: 1, unblocking: 1, destruction: 1, 'consent-withdrawal': 3 });
     const config = loadConfig({
       DERBES_REQUEST_DEADLINES: 'information:5, destruction:2', DERBES_REPORT_SHOW_ACTORS: 'on', DERBES_CALENDAR_FILE: 'cal.json',

@@ -53,7 +53,7 @@ export interface LedgerConfig {
   readonly calendarFile: string | null;
   /**
    * Working days to answer each kind of subject request (DERBES_REQUEST_DEADLINES, e.g. `information:3,blocking:1`);
-   * kinds not named keep the defaults of request-deadlines.json (Law 94-V Art. 25: 3 to inform or refuse, 1 to act;
+   * kinds not named keep the defaults of request-deadline-defaults.json (Law 94-V Art. 25: 3 to inform or refuse, 1 to act;
    * only the 3 verified so far).
    */
   readonly requestDeadlines: Readonly<Record<RequestKind, number>>;
@@ -96,7 +96,7 @@ export interface SourceSystemsSetting {
 export const DEFAULT_SOURCE_SYSTEMS = '*=1d';
 const SILENCE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** Working days per request kind when DERBES_REQUEST_DEADLINES does not say (request-deadlines.json, with their basis). */
+/** Working days per request kind when DERBES_REQUEST_DEADLINES does not say (request-deadline-defaults.json, with their basis). */
 export const DEFAULT_DEADLINES: Readonly<Record<RequestKind, number>> = Object.fromEntries(
   REQUEST_KINDS.map((kind) => [kind, DEFAULT_REQUEST_DEADLINES[kind].workingDays]),
 ) as Record<RequestKind, number>;

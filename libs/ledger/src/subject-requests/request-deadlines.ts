@@ -1,4 +1,5 @@
-import data from './request-deadlines.json';
+// Not request-deadlines.json: require('./request-deadlines') would find the JSON before this file under a TS loader.
+import data from './request-deadline-defaults.json';
 import { REQUEST_KINDS, type RequestKind } from './subject-request.events';
 
 /** The default time to answer one kind of request, and where it comes from: data, unverified until checked. */
@@ -12,11 +13,11 @@ function rulesOf(kinds: Readonly<Record<string, RequestDeadlineRule>>): Readonly
   for (const kind of REQUEST_KINDS) {
     const rule = kinds[kind];
     if (!rule || !Number.isInteger(rule.workingDays) || rule.workingDays < 1) {
-      throw new Error(`request-deadlines.json: ${kind}: workingDays must be a whole number of at least 1`);
+      throw new Error(`request-deadline-defaults.json: ${kind}: workingDays must be a whole number of at least 1`);
     }
   }
   return kinds as Record<RequestKind, RequestDeadlineRule>;
 }
 
-/** The defaults per request kind (request-deadlines.json); configuration may set other lengths. */
+/** The defaults per request kind (request-deadline-defaults.json); configuration may set other lengths. */
 export const DEFAULT_REQUEST_DEADLINES = rulesOf(data.kinds);

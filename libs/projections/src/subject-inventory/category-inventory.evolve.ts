@@ -9,9 +9,6 @@ export interface CategoryInventoryState {
   readonly firstProcessedAt: string;
   readonly lastProcessedAt: string;
   readonly lastChangedAt: string | null;
-  readonly blockedAt: string | null;
-  readonly destroyedAt: string | null;
-  readonly depersonalizedAt: string | null;
 }
 
 /**
@@ -42,9 +39,9 @@ export function holdsAfter(operation: Operation): boolean {
  * The category's inventory after one more record. `held` follows the record latest in time (occurredAt, then log
  * position), so a late-reported access that happened before a destruction does not make destroyed data held again,
  * while a record after it does (that record is flagged, and the inventory shows both). The blocked, destroyed and
- * depersonalized marks follow the log order exactly as the decider's subject state does, so that they agree with
- * the violations it flagged: a block keeps its first time, unblock and destroy clear it, destroy and depersonalize
- * keep their first time.
+ * depersonalized marks are not folded here: the projection keeps each block, unblock, destroy and depersonalize
+ * record, and the query reads them with the decider's own rule (categoryStatusAt), so that they agree with the
+ * violations it flagged.
  */
 export function evolveCategoryInventory(
   before: CategoryInventoryState | undefined,
@@ -58,13 +55,10 @@ export function evolveCategoryInventory(
     firstProcessedAt: at,
     lastProcessedAt: at,
     lastChangedAt: null,
-    blockedAt: null,
-    destroyedAt: null,
-    depersonalizedAt: null,
   };
   // Log positions only grow, so an equal occurredAt goes to the record applied now.
   const decides = at >= base.heldBy.at;
-  const next: CategoryInventoryState = {
+  return {
     ...base,
     held: decides ? holdsAfter(operation) : base.held,
     heldBy: decides ? { at, position } : base.heldBy,
@@ -72,23 +66,4 @@ export function evolveCategoryInventory(
     lastProcessedAt: at > base.lastProcessedAt ? at : base.lastProcessedAt,
     lastChangedAt: operation === 'change' && (base.lastChangedAt === null || at > base.lastChangedAt) ? at : base.lastChangedAt,
   };
-  switch (operation) {
-    case 'block':
-      return { ...next, blockedAt: next.blockedAt ?? at };
-    case 'unblock':
-      return { ...next, blockedAt: null };
-    case 'destroy':
-      return { ...next, destroyedAt: next.destroyedAt ?? at, blockedAt: null };
-    case 'depersonalize':
-      return { ...next, depersonalizedAt: next.depersonalizedAt ?? at };
-    case 'collect':
-    case 'access':
-    case 'change':
-    case 'transfer':
-      return next;
-    default: {
-      const unknown: never = operation;
-      throw new Error(`unknown operation ${String(unknown)}`);
-    }
-  }
 }

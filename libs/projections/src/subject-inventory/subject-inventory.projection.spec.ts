@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@derbes/event-store';
-import type { CategoryRef, Operation } from '@derbes/ledger';
+import { categoryStatusAt, evolve, initialSubjectState, type CategoryRef, type Operation, type SubjectEvent, type SubjectState } from '@derbes/ledger';
 import type { ReadModelTables } from '../projection';
 import { openReadModelDatabase } from '../read-model-database';
 import { recorded, subject } from '../recorded-event.fixture';
@@ -100,11 +100,21 @@ describe('subject-inventory projection', () => {
     expect(inventory()?.map((c) => [c.number, c.slug, c.known])).toEqual([[1, 'category-1', false], [2, 'category-2', false], [28, 'category-28', false], [31, 'category-31', true]]);
   });
 
-  it('keeps each category exactly as evolveCategoryInventory folds its records, after every record, in any order of time and log', () => {
+  it('judges blocked and destroyed by occurredAt, like the decider: a late unblock dated before the block does not lift it', () => {
+    given(record('collect', '2026-01-01T08:00:00Z'), record('block', '2026-03-01T08:00:00Z'), record('unblock', '2026-02-20T08:00:00Z'));
+    expect(category(1)).toMatchObject({ blockedAt: '2026-03-01T08:00:00.000Z' });
+    given(record('unblock', '2026-03-10T08:00:00Z'), record('block', '2026-03-05T08:00:00Z'));
+    expect(category(1)).toMatchObject({ blockedAt: null });
+    given(record('destroy', '2026-05-01T08:00:00Z'), record('destroy', '2026-04-01T08:00:00Z'));
+    expect(category(1)).toMatchObject({ destroyedAt: '2026-04-01T08:00:00.000Z' });
+  });
+
+  it("keeps each category exactly as evolveCategoryInventory folds its records, and its marks as the decider's state, after every record, in any order of time and log", () => {
     const operations: Operation[] = ['collect', 'access', 'change', 'transfer', 'block', 'unblock', 'destroy', 'depersonalize'];
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const expected = new Map<string, CategoryInventoryState>();
+    const decided = new Map<string, SubjectState>();
     const seen = { blocked: 0, reblocked: 0, tie: 0 };
     for (let i = 0; i < 400; i++) {
       const operation = operations[Math.floor(next() * operations.length)] as Operation;
@@ -116,18 +126,22 @@ describe('subject-inventory projection', () => {
         subjectId, categories, ...(operation === 'transfer' && { recipient: { name: 'Fund', country: 'KZ' } }),
       });
       given(event);
+      const decidedBefore = decided.get(subjectId) ?? initialSubjectState;
+      const decidedAfter = evolve(decidedBefore, { type: event.type, data: event.data } as unknown as SubjectEvent);
+      decided.set(subjectId, decidedAfter);
       for (const category of categories) {
         const key = `${subjectId}/${category}`;
         const before = expected.get(key);
-        if (operation === 'block') seen[before?.blockedAt ? 'reblocked' : 'blocked']++;
+        if (operation === 'block') seen[categoryStatusAt(decidedBefore.categories.get(category)).blockedAt ? 'reblocked' : 'blocked']++;
         if (before && before.heldBy.at === occurredAt && holdsAfter(operation) !== before.held) seen.tie++;
         const state = evolveCategoryInventory(before, operation, occurredAt, event.position);
         expected.set(key, state);
+        const status = categoryStatusAt(decidedAfter.categories.get(category));
         const c = inventory(subjectId)?.find((x) => x.number === category);
         expect(c && { ...c, sources: [], recipients: [] }).toEqual({
           number: category, slug: `category-${category}`, known: true, held: state.held, sources: [],
           firstProcessedAt: state.firstProcessedAt, lastProcessedAt: state.lastProcessedAt, lastChangedAt: state.lastChangedAt,
-          recipients: [], blockedAt: state.blockedAt, destroyedAt: state.destroyedAt, depersonalizedAt: state.depersonalizedAt,
+          recipients: [], ...status,
         });
       }
     }

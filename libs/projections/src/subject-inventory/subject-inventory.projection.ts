@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '@derbes/event-store';
-import { upcastSubjectEvent } from '@derbes/ledger';
+import { upcastSubjectEvent, type Operation } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
 import { createSubjectsTable, subjectKeyFor } from '../subject-keys';
@@ -22,10 +22,15 @@ function createTables(tables: ReadModelTables): void {
       first_at TEXT NOT NULL,
       last_at TEXT NOT NULL,
       changed_at TEXT,
-      blocked_at TEXT,
-      destroyed_at TEXT,
-      depersonalized_at TEXT,
       PRIMARY KEY (subject_key, category)
+    ) WITHOUT ROWID;
+    CREATE TABLE "${tables.table('marks')}" (
+      subject_key INTEGER NOT NULL,
+      category INTEGER NOT NULL,
+      at TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      operation TEXT NOT NULL CHECK (operation IN ('block', 'unblock', 'destroy', 'depersonalize')),
+      PRIMARY KEY (subject_key, category, at, position)
     ) WITHOUT ROWID;
     CREATE TABLE "${tables.table('sources')}" (
       subject_key INTEGER NOT NULL,
@@ -57,20 +62,23 @@ export interface CategoryRow {
   readonly first_at: string;
   readonly last_at: string;
   readonly changed_at: string | null;
-  readonly blocked_at: string | null;
-  readonly destroyed_at: string | null;
-  readonly depersonalized_at: string | null;
 }
 
 interface Statements {
   readonly upsert: Statement<unknown[]>;
   readonly addSource: Statement<[number, number, string, string, number]>;
   readonly addRecipient: Statement<[number, number, string, string, number]>;
+  readonly addMark: Statement<[number, number, string, number, string]>;
 }
 
 // Prepared once per generation's tables, with positional parameters: looking up the named-parameter cache and
 // binding an object per row was a measurable share of a rebuild.
 const statements = new WeakMap<ReadModelTables, Statements>();
+
+/** The operations kept as marks: they change what may be done with the category from their instant on. */
+function isMark(operation: Operation): boolean {
+  return operation === 'block' || operation === 'unblock' || operation === 'destroy' || operation === 'depersonalize';
+}
 
 /**
  * A category's first record inserts the state evolveCategoryInventory gives it; any later one updates the row in
@@ -80,9 +88,8 @@ const statements = new WeakMap<ReadModelTables, Statements>();
  */
 function upsertSql(categories: string): string {
   const decides = 'excluded.held_at >= held_at';
-  return `INSERT INTO ${categories} (subject_key, category, slug, held, held_at, held_position, first_at, last_at, changed_at,
-      blocked_at, destroyed_at, depersonalized_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  return `INSERT INTO ${categories} (subject_key, category, slug, held, held_at, held_position, first_at, last_at, changed_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET
       slug = excluded.slug,
       held = CASE WHEN ${decides} THEN excluded.held ELSE held END,
@@ -91,10 +98,7 @@ function upsertSql(categories: string): string {
       first_at = min(first_at, excluded.first_at),
       last_at = max(last_at, excluded.last_at),
       changed_at = CASE WHEN excluded.changed_at IS NOT NULL AND (changed_at IS NULL OR excluded.changed_at > changed_at)
-        THEN excluded.changed_at ELSE changed_at END,
-      blocked_at = CASE WHEN ? THEN NULL ELSE coalesce(blocked_at, excluded.blocked_at) END,
-      destroyed_at = coalesce(destroyed_at, excluded.destroyed_at),
-      depersonalized_at = coalesce(depersonalized_at, excluded.depersonalized_at)`;
+        THEN excluded.changed_at ELSE changed_at END`;
 }
 
 function statementsFor(tables: ReadModelTables): Statements {
@@ -107,6 +111,9 @@ function statementsFor(tables: ReadModelTables): Statements {
     ),
     addRecipient: tables.db.prepare(
       `INSERT OR IGNORE INTO "${tables.table('recipients')}" (subject_key, category, name, country, position) VALUES (?, ?, ?, ?, ?)`,
+    ),
+    addMark: tables.db.prepare(
+      `INSERT INTO "${tables.table('marks')}" (subject_key, category, at, position, operation) VALUES (?, ?, ?, ?, ?)`,
     ),
   };
   statements.set(tables, prepared);
@@ -122,15 +129,13 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const { position } = stored;
   const at = occurredAtOf(data.occurredAt, position);
   const subjectKey = subjectKeyFor(tables, data.subjectId);
-  const { upsert, addSource, addRecipient } = statementsFor(tables);
+  const { upsert, addSource, addRecipient, addMark } = statementsFor(tables);
   // The state of a category that this record would be the first of: the same for every category it names.
   const s = evolveCategoryInventory(undefined, data.operation, at, position);
-  const clearsBlock = data.operation === 'unblock' || data.operation === 'destroy' ? 1 : 0;
+  const marks = isMark(data.operation);
   for (const { number: category, slug } of data.categories) {
-    upsert.run(
-      subjectKey, category, slug, s.held ? 1 : 0, s.heldBy.at, s.heldBy.position, s.firstProcessedAt, s.lastProcessedAt,
-      s.lastChangedAt, s.blockedAt, s.destroyedAt, s.depersonalizedAt, clearsBlock,
-    );
+    upsert.run(subjectKey, category, slug, s.held ? 1 : 0, s.heldBy.at, s.heldBy.position, s.firstProcessedAt, s.lastProcessedAt, s.lastChangedAt);
+    if (marks) addMark.run(subjectKey, category, at, position, data.operation);
     if (data.operation === 'collect' && data.source) addSource.run(subjectKey, category, data.source.kind, data.source.name ?? '', position);
     if (data.operation === 'transfer' && data.recipient) addRecipient.run(subjectKey, category, data.recipient.name, data.recipient.country, position);
   }
@@ -144,7 +149,8 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
 export const subjectInventoryProjection: Projection = {
   name: SUBJECT_INVENTORY,
   // 2: subjects named by an integer key in the three tables (subject-keys.ts) instead of their pseudonym.
-  version: 2,
+  // 3: block, unblock, destroy and depersonalize records kept as marks, read in occurredAt order like the decider.
+  version: 3,
   setup: createTables,
   apply,
 };

@@ -1,4 +1,4 @@
-import type { CategoryRef } from '@derbes/ledger';
+import { categoryStatusAt, type CategoryMark, type CategoryRef, type MarkOperation } from '@derbes/ledger';
 import type { ReadModelTables } from '../projection';
 import { cachedStatement } from '../statement-cache';
 import { existingSubjectKey } from '../subject-keys';
@@ -19,6 +19,7 @@ export interface InventoryCategory {
   readonly lastChangedAt: string | null;
   /** Distinct recipients of transfers, in the order they first appeared. */
   readonly recipients: readonly { readonly name: string; readonly country: string }[];
+  /** Now, by the block, unblock, destroy and depersonalize records in occurredAt order (the decider's rule). */
   readonly blockedAt: string | null;
   readonly destroyedAt: string | null;
   readonly depersonalizedAt: string | null;
@@ -60,15 +61,19 @@ export function subjectInventory(tables: ReadModelTables, subjectId: string, lis
   const recipients = cachedStatement<{ category: number; name: string; country: string }>(
     tables, `SELECT category, name, country FROM ${t('recipients')} WHERE subject_key = @subjectKey ORDER BY category, position, name, country`,
   ).all(params);
+  const marks = cachedStatement<{ category: number; at: string; operation: MarkOperation }>(
+    tables, `SELECT category, at, operation FROM ${t('marks')} WHERE subject_key = @subjectKey ORDER BY category, at, position`,
+  ).all(params);
+  const marksOf = grouped(marks, (r): CategoryMark => ({ operation: r.operation, at: r.at, time: Date.parse(r.at) }));
   const sourcesOf = grouped(sources, (r) => (r.name === '' ? { kind: r.kind } : { kind: r.kind, name: r.name }));
   const recipientsOf = grouped(recipients, (r) => ({ name: r.name, country: r.country }));
   const known = new Map<number, InventoryCategory>();
   for (const row of rows) {
+    const status = categoryStatusAt({ marks: marksOf.get(row.category) ?? [] });
     known.set(row.category, {
       number: row.category, slug: row.slug, known: true, held: row.held === 1,
       sources: sourcesOf.get(row.category) ?? [], firstProcessedAt: row.first_at, lastProcessedAt: row.last_at,
-      lastChangedAt: row.changed_at, recipients: recipientsOf.get(row.category) ?? [], blockedAt: row.blocked_at,
-      destroyedAt: row.destroyed_at, depersonalizedAt: row.depersonalized_at,
+      lastChangedAt: row.changed_at, recipients: recipientsOf.get(row.category) ?? [], ...status,
     });
   }
   const listedNumbers = new Set(listed.map((c) => c.number));
