@@ -172,6 +172,35 @@ describe('who may do what', () => {
   });
 });
 
+describe('what a key records of its holder', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['name', { name: '850315310016', role: 'official' }],
+    ['name', { name: '８５０３１５３１００１６', role: 'official' }],
+    ['unit', { name: 'hr-3', role: 'official', unit: 'staff-850315-310016' }],
+  ])('refuses an IIN in the %s of a new key, and records nothing', async (field, body) => {
+    const before = (await t.store.readStream('admin-api-keys')).length;
+    await t.as('admin').post('/v1/admin/keys').send(body).expect(400)
+      .expect((r) => expect(r.body.errors).toEqual([{ field, reason: expect.stringContaining('must not contain an IIN') }]));
+    expect(await t.store.readStream('admin-api-keys')).toHaveLength(before);
+  });
+
+  it('refuses an IIN or a control character in the reason of a revocation, and leaves the key live', async () => {
+    const created = await t.as('admin').post('/v1/admin/keys').send({ name: 'hr-4', role: 'official' }).expect(201);
+    const revoke = (reason: string) => t.as('admin').post(`/v1/admin/keys/${created.body.key.keyId}/revoke`).send({ reason });
+    await revoke('was employee 850315310016').expect(400)
+      .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: expect.stringContaining('must not contain an IIN') }]));
+    await revoke('left \u001b[31m').expect(400)
+      .expect((r) => expect(r.body.errors).toEqual([expect.objectContaining({ field: 'reason', reason: expect.stringContaining('control characters') })]));
+    await request(t.server).get('/v1/reports/violations').set('authorization', `Bearer ${created.body.token}`).expect(200);
+  });
+});
+
 describe('rate limits', () => {
   it('answers 429 with Retry-After once a key has spent its burst, and other keys go on', async () => {
     const t = await startTestApp({ DERBES_RATE_LIMIT: '2' });

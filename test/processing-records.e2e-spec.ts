@@ -130,6 +130,9 @@ describe('POST /v1/processing-records', () => {
       ['a lowercase country', { operation: 'transfer', source: undefined, recipient: { name: 'X', country: 'kz' } }, 'recipient.country', 'ISO 3166-1 alpha-2'],
       ['an unknown source kind', { source: { kind: 'rumour' } }, 'source.kind', 'must be one of'],
       ['an IIN in the note', { note: `call about ${OTHER_IIN}` }, 'note', 'must not contain an IIN'],
+      ['an IIN in fullwidth digits as the actor', { actor: { id: '８５０３１５３１００１６', role: 'r', unit: 'u' } }, 'actor.id', 'must not contain an IIN'],
+      ['an IIN split by a space in the note', { note: 'employee 850315 310016' }, 'note', 'must not contain an IIN'],
+      ['an IIN as the system', { system: '850315310016' }, 'system', 'must not contain an IIN'],
       ['a control character in the note', { note: 'a\u0000b' }, 'note', 'control characters'],
       ['a system with spaces', { system: 'hr portal' }, 'system', 'lowercase code'],
     ];

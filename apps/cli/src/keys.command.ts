@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { ApiKeys, type ApiKey } from '../../ledger/src/auth/api-keys';
 import { GRANTS, type Grant } from '../../ledger/src/auth/api-key.events';
 import { ConsolePasswordError } from '../../ledger/src/auth/console-password';
-import { checkNewKey } from '../../ledger/src/auth/keys.controller';
+import { checkNewKey, checkRevokeReason } from '../../ledger/src/auth/keys.controller';
 import { ROLES, type Role } from '../../ledger/src/auth/roles';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { createApp } from '../../ledger/src/http/create-app';
@@ -43,10 +43,11 @@ export async function createKey(config: LedgerConfig, options: KeyOptions): Prom
   const bad = options.grants.find((g) => !GRANTS.includes(g as Grant));
   if (bad) throw new KeysUsageError(`--grant ${bad}: grants are ${GRANTS.join(', ')}`);
   if (!/^[\p{L}\p{N}][\p{L}\p{N}._:@/-]{0,99}$/u.test(options.name)) throw new KeysUsageError('--name must be a code: letters, digits and . _ : @ / -');
+  if (options.unit !== undefined && !/^[\p{L}\p{N}][\p{L}\p{N}._:@/-]{0,199}$/u.test(options.unit)) throw new KeysUsageError('--unit must be a code: letters, digits and . _ : @ / -');
   const role = options.role as Role;
   const grants = options.grants as Grant[];
   try {
-    checkNewKey({ role, system: options.system, grants });
+    checkNewKey({ name: options.name, unit: options.unit, role, system: options.system, grants });
   } catch (error) {
     if (error instanceof LedgerError) throw new KeysUsageError(`--${error.errors[0]?.field ?? 'role'}: ${error.errors[0]?.reason ?? error.message}`);
     throw error;
@@ -62,6 +63,13 @@ export async function listKeys(config: LedgerConfig): Promise<string[]> {
 }
 
 export async function revokeKey(config: LedgerConfig, keyId: string, reason: string): Promise<string[]> {
+  if (/[\u0000-\u0008\u000B-\u001F\u007F]/.test(reason)) throw new KeysUsageError('--reason must not contain control characters');
+  try {
+    checkRevokeReason(reason);
+  } catch (error) {
+    if (error instanceof LedgerError) throw new KeysUsageError(`--reason: ${error.errors[0]?.reason ?? error.message}`);
+    throw error;
+  }
   return withKeys(config, async (keys) => {
     if (!(await keys.revoke(keyId, operator(), reason))) throw new KeysUsageError(`no live key ${keyId}`);
     return [describeKey(keys.get(keyId) as ApiKey)];

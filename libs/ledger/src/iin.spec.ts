@@ -75,4 +75,19 @@ describe('IIN', () => {
     expect(containsIin('order 010101600586 (not valid)')).toBe(false);
     expect(containsIin('phone +7 701 123 45 67')).toBe(false);
   });
+
+  it('finds an IIN written in the digits of another script, split by separators or invisible characters', () => {
+    expect(containsIin('８５０３１５３１００１６')).toBe(true); // fullwidth
+    expect(containsIin('id ٨٥٠٣١٥٣١٠٠١٦')).toBe(true); // Arabic-Indic
+    expect(containsIin('𝟖𝟓𝟎𝟑𝟏𝟓𝟑𝟏𝟎𝟎𝟏𝟔')).toBe(true); // mathematical bold, outside the BMP
+    expect(containsIin('८५०३१५३१००१६')).toBe(true); // Devanagari
+    expect(containsIin('IIN 850315 310016')).toBe(true);
+    expect(containsIin('IIN 850315-310016.')).toBe(true);
+    expect(containsIin('IIN 8503\u00a015310016')).toBe(true);
+    expect(containsIin('8503153\u200b10016')).toBe(true);
+    expect(containsIin('8503153\u2060\u200d10016')).toBe(true);
+    expect(containsIin('８５０３１５３１００１７')).toBe(false); // check digit wrong
+    expect(containsIin('meeting 2026-11-20, room 12, ext. 4501')).toBe(false);
+    expect(containsIin('850315  310016')).toBe(false); // two spaces: two numbers
+  });
 });

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Req } 
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
+import { containsIin } from '@derbes/ledger';
 import { LedgerError } from '../ledger-errors';
 import { GRANTS, type Grant } from './api-key.events';
 import { ApiKeys, type ApiKey } from './api-keys';
@@ -9,6 +10,8 @@ import { actorOf } from './principal';
 import { Allow, ROLES, type Role } from './roles';
 
 const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
+/** Free text: anything printable, no control characters except tab and newline. */
+const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
 
 export class NewApiKeyDto {
   @ApiProperty({ example: 'hr-director', description: "The holder, recorded as the actor of what the key does" })
@@ -32,15 +35,24 @@ export class NewApiKeyDto {
 }
 
 export class RevokeApiKeyDto {
-  @ApiProperty({ example: 'left the unit' }) @IsString() @Length(1, 500)
+  @ApiProperty({ example: 'left the unit' }) @IsString() @Length(1, 500) @Matches(TEXT, { message: 'reason must not contain control characters' })
   reason: string;
 }
 
-/** Checks what goes with what; throws a 400 naming the field. */
-export function checkNewKey(key: { role: Role; system?: string | undefined; grants?: readonly Grant[] | undefined }): void {
+const NO_IIN = 'must not contain an IIN: a key names its holder and unit by codes, and they are recorded in the log';
+
+/** Checks what goes with what, and that no IIN is in what is recorded of the key; throws a 400 naming the field. */
+export function checkNewKey(key: { name: string; unit?: string | undefined; role: Role; system?: string | undefined; grants?: readonly Grant[] | undefined }): void {
+  if (containsIin(key.name)) throw LedgerError.invalid([{ field: 'name', reason: NO_IIN }]);
+  if (key.unit !== undefined && containsIin(key.unit)) throw LedgerError.invalid([{ field: 'unit', reason: NO_IIN }]);
   if (key.role === 'emitter' && !key.system) throw LedgerError.invalid([{ field: 'system', reason: 'is required for an emitter: the system it records as' }]);
   if (key.role !== 'emitter' && key.system) throw LedgerError.invalid([{ field: 'system', reason: 'only an emitter is bound to a system' }]);
   if (key.grants?.includes('subject-data') && key.role !== 'auditor') throw LedgerError.invalid([{ field: 'grants', reason: 'subject-data is a grant for auditors only' }]);
+}
+
+/** A revocation's reason is recorded in the log: no IIN in it. Throws a 400 naming the field. */
+export function checkRevokeReason(reason: string): void {
+  if (containsIin(reason)) throw LedgerError.invalid([{ field: 'reason', reason: 'must not contain an IIN: it is recorded in the log' }]);
 }
 
 @ApiTags('admin')
@@ -68,6 +80,7 @@ export class KeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revokes a key at once. Recorded in the administrative stream.' })
   async revoke(@Param('keyId') keyId: string, @Body() body: RevokeApiKeyDto, @Req() req: FastifyRequest): Promise<ApiKey> {
+    checkRevokeReason(body.reason);
     if (!(await this.keys.revoke(keyId, actorOf(req).id, body.reason))) throw new NotFoundException(`no live key ${keyId}`);
     return this.keys.get(keyId) as ApiKey;
   }

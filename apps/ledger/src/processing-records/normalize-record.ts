@@ -77,6 +77,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     ['actor.id', dto.actor.id],
     ['actor.role', dto.actor.role],
     ['actor.unit', dto.actor.unit],
+    ['system', dto.system],
   ];
   for (const [field, text] of texts) {
     if (text !== undefined && containsIin(text)) fail(field, 'must not contain an IIN: the subject is named only by subject.iin');
