@@ -133,6 +133,8 @@ describe('POST /v1/processing-records', () => {
       ['an IIN in fullwidth digits as the actor', { actor: { id: '８５０３１５３１００１６', role: 'r', unit: 'u' } }, 'actor.id', 'must not contain an IIN'],
       ['an IIN split by a space in the note', { note: 'employee 850315 310016' }, 'note', 'must not contain an IIN'],
       ['an IIN as the system', { system: '850315310016' }, 'system', 'must not contain an IIN'],
+      ['a lone surrogate in the note', { note: 'abc\ud800def' }, 'note', 'lone UTF-16 surrogate'],
+      ['a lone surrogate in a source name', { source: { kind: 'third-party', name: 'Fund \udfff' } }, 'source.name', 'lone UTF-16 surrogate'],
       ['a control character in the note', { note: 'a\u0000b' }, 'note', 'control characters'],
       ['a system with spaces', { system: 'hr portal' }, 'system', 'lowercase code'],
     ];

@@ -22,6 +22,15 @@ describe('shapeProblem', () => {
     expect(shapeProblem({ records: [{}, { actor: { constructor: 'x' } }] })).toEqual({ field: 'records[1].actor.constructor', reason: 'is not a known field', index: 1 });
   });
 
+  it('refuses a lone surrogate in a string or a key when asked to look, naming where; a pair is a character', () => {
+    expect(shapeProblem({ note: 'abc\ud800def' }, true)).toEqual({ field: 'note', reason: expect.stringContaining('lone UTF-16 surrogate') });
+    expect(shapeProblem({ records: [{}, { tags: ['ok', 'x\udc00'] }] }, true)).toEqual({ field: 'records[1].tags[1]', reason: expect.stringContaining('lone'), index: 1 });
+    expect(shapeProblem({ ['k\ud83d']: 1 }, true)?.field).toBe('k\ud83d');
+    expect(shapeProblem('\ud800', true)?.field).toBe('(body)');
+    expect(shapeProblem({ note: 'Алма 😀 \ud83d\ude00' }, true)).toBeNull();
+    expect(shapeProblem({ note: 'abc\ud800def' })).toBeNull();
+  });
+
   it('takes ordinary bodies, keys that merely look alike included', () => {
     expect(shapeProblem({ records: [{ subject: { iin: '791028302728' }, categories: [1, 'x'], note: 'constructor' }], Constructor: 1, proto: 2 })).toBeNull();
     expect(shapeProblem(null)).toBeNull();

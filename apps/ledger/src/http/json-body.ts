@@ -26,31 +26,45 @@ export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number
       done(LedgerError.invalid([{ field: '(body)', reason: 'is not valid UTF-8' }]));
       return;
     }
-    parse(request, body.toString('utf8'), (error, value) => {
+    const text = body.toString('utf8');
+    parse(request, text, (error, value) => {
       if (error) return done(error);
-      const problem = shapeProblem(value);
+      // A lone surrogate can only come from a \uD800-\uDFFF escape: the walk looks for one only when the text has one.
+      const problem = shapeProblem(value, SURROGATE_ESCAPE.test(text));
       return problem ? done(LedgerError.invalid([problem])) : done(null, value);
     });
   });
 }
 
-/** The first nesting or key problem of a parsed body, walked without recursion (it may be as deep as the limit allows). */
-export function shapeProblem(value: unknown): FieldError | null {
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** A UTF-16 surrogate not paired with its other half: no character, and UTF-8 cannot store it (it becomes U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * The first nesting, key or text problem of a parsed body, walked without recursion (it may be as deep as the
+ * limit allows). With `surrogates`, strings and keys holding a lone surrogate are refused: stored, such text would
+ * come back altered, so the record acknowledged would not be the record kept.
+ */
+export function shapeProblem(value: unknown, surrogates = false): FieldError | null {
   const stack: [unknown, string, number][] = [[value, '', 1]];
   while (stack.length > 0) {
     const [node, path, depth] = stack.pop() as [unknown, string, number];
+    if (surrogates && typeof node === 'string' && LONE_SURROGATE.test(node)) {
+      return withRecordIndex({ field: path === '' ? '(body)' : path, reason: 'holds a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair): not a character' });
+    }
     if (typeof node !== 'object' || node === null) continue;
     if (depth > MAX_JSON_DEPTH) return withRecordIndex({ field: path === '' ? '(body)' : path, reason: `nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels` });
     if (Array.isArray(node)) {
       node.forEach((child, i) => {
-        if (typeof child === 'object' && child !== null) stack.push([child, `${path}[${i}]`, depth + 1]);
+        if ((typeof child === 'object' && child !== null) || (surrogates && typeof child === 'string')) stack.push([child, `${path}[${i}]`, depth + 1]);
       });
       continue;
     }
     for (const [key, child] of Object.entries(node)) {
       const field = path === '' ? key : `${path}.${key}`;
       if (isPrototypeKey(key)) return withRecordIndex({ field, reason: 'is not a known field' });
-      if (typeof child === 'object' && child !== null) stack.push([child, field, depth + 1]);
+      if (surrogates && LONE_SURROGATE.test(key)) return withRecordIndex({ field, reason: 'is a name holding a lone UTF-16 surrogate' });
+      if ((typeof child === 'object' && child !== null) || (surrogates && typeof child === 'string')) stack.push([child, field, depth + 1]);
     }
   }
   return null;
