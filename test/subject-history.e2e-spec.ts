@@ -124,6 +124,23 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
     }
   });
 
+  it("filters the file's reads: operation read, and the ledger's own purposes by code or slug", async () => {
+    const raw = async (query: Record<string, string>) => {
+      const res = await t.http.get(`/v1/subjects/${subjectId}/history`).set(READER).query({ position: String(position), ...query }).expect(200);
+      return res.body.items as { operation: string; purpose: { code: string } }[];
+    };
+    await raw({}); // one read at least, whatever ran before
+    const reads = await raw({ operation: 'read' });
+    expect(reads.length).toBeGreaterThan(0);
+    expect(new Set(reads.map((e) => e.operation))).toEqual(new Set(['read']));
+    const purpose = reads[0]?.purpose.code as string;
+    expect(['OVERSIGHT', 'SUBJECT-RIGHTS']).toContain(purpose);
+    const byCode = await raw({ purpose, operation: 'read' });
+    expect(byCode.length).toBeGreaterThan(0);
+    expect(await raw({ purpose: purpose.toLowerCase(), operation: 'read' })).toHaveLength(byCode.length + 1); // the slug; one more read since
+    expect((await raw({ purpose })).every((e) => e.purpose.code === purpose)).toBe(true);
+  });
+
   it('answers 404 for a subject it knows nothing about, and an empty page for a filter that matches nothing', async () => {
     const unknown = (await t.http.post('/v1/subjects/lookup').send({ iin: '000229600014' }).expect(200)).body.subjectId;
     const res = await history({}, unknown);

@@ -2,11 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { OPERATIONS, type Operation } from '@derbes/ledger';
 
-/** Query parameters of GET /v1/subjects/{subjectId}/events; all strings as they come from the URL. */
-export class SubjectEventsQueryDto {
-  @ApiPropertyOptional({ enum: OPERATIONS }) @IsOptional() @IsIn(OPERATIONS)
-  operation?: Operation;
-
+/** Query parameters a subject's pages share (/events and /history); all strings as they come from the URL. */
+export abstract class SubjectPageQueryDto {
   @ApiPropertyOptional({ description: 'Category number or code' }) @IsOptional() @IsString() @MaxLength(64)
   category?: string;
 
@@ -24,4 +21,10 @@ export class SubjectEventsQueryDto {
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(100)
   cursor?: string;
+}
+
+/** Query parameters of GET /v1/subjects/{subjectId}/events. */
+export class SubjectEventsQueryDto extends SubjectPageQueryDto {
+  @ApiPropertyOptional({ enum: OPERATIONS }) @IsOptional() @IsIn(OPERATIONS)
+  operation?: Operation;
 }

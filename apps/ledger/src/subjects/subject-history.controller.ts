@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiServiceUnavailableResponse, ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { OVERSIGHT_PURPOSE, SUBJECT_RIGHTS_PURPOSE } from '@derbes/ledger';
 import { decodeHistoryCursor } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
 import { LEDGER_CONFIG } from '../config/config.tokens';
@@ -47,7 +48,8 @@ export class SubjectHistoryController {
     const params = new SubjectQueryParams(this.catalog, this.config.owner);
     params.subjectId(subjectId);
     const category = params.category(query.category);
-    const purpose = params.purpose(query.purpose);
+    // Reads of the file carry the reader's OVERSIGHT or SUBJECT-RIGHTS, which no register lists: filterable too.
+    const purpose = params.purpose(query.purpose, [OVERSIGHT_PURPOSE, SUBJECT_RIGHTS_PURPOSE]);
     const { from, to } = params.period(query.from, query.to);
     const limit = params.limit(query.limit);
     if (query.cursor !== undefined && !decodeHistoryCursor(query.cursor)) params.fail('cursor', 'is not a cursor this API returned');

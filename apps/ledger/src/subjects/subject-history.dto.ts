@@ -4,17 +4,22 @@ import { OPERATIONS, RECIPIENT_KINDS, SOURCE_KINDS } from '@derbes/ledger';
 import { LANGS, type Lang } from '@derbes/register';
 import { SHREDDED_DESCRIPTION, ShreddedDto } from '../data-keys/shredded.dto';
 import { ViolationDto } from '../processing-records/record-outcome.dto';
-import { SubjectEventsQueryDto } from './subject-events.dto';
+import { SubjectPageQueryDto } from './subject-events.dto';
 
 /** The code shapes a record accepts for actor.id, actor.unit and system (processing-record.dto.ts). */
 const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 const SYSTEM = /^[a-z0-9][a-z0-9._-]*$/;
+/** A history shows the records' operations and `read`: somebody read the file through the ledger. */
+const HISTORY_OPERATIONS = [...OPERATIONS, 'read'] as const;
 
 /**
  * Query parameters of GET /v1/subjects/{subjectId}/history: those of /events (operation, category, purpose, from,
- * to, limit, cursor) and more; all strings as they come from the URL.
+ * to, limit, cursor; operation also `read`, purpose also the ledger's own) and more; all strings as they come from the URL.
  */
-export class SubjectHistoryQueryDto extends SubjectEventsQueryDto {
+export class SubjectHistoryQueryDto extends SubjectPageQueryDto {
+  @ApiPropertyOptional({ enum: HISTORY_OPERATIONS, description: 'read: reads of this file through the ledger' }) @IsOptional() @IsIn(HISTORY_OPERATIONS)
+  operation?: (typeof HISTORY_OPERATIONS)[number];
+
   @ApiPropertyOptional({ enum: LANGS, description: "Language of category and purpose names (default kk, the order's language)" })
   @IsOptional() @IsIn(LANGS)
   lang?: Lang;

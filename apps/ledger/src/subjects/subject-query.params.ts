@@ -27,10 +27,10 @@ export class SubjectQueryParams {
     return ref?.number;
   }
 
-  /** A purpose code or slug -> its code. */
-  purpose(text: string | undefined): string | undefined {
+  /** A purpose code or slug -> its code: the registers' purposes, and `also` (the ledger's own, where entries carry them). */
+  purpose(text: string | undefined, also: readonly { readonly code: string; readonly slug: string }[] = []): string | undefined {
     if (text === undefined) return undefined;
-    const ref = this.catalog.resolvePurpose(this.owner, text);
+    const ref = this.catalog.resolvePurpose(this.owner, text) ?? also.find((p) => p.code === text || p.slug === text);
     if (!ref) this.fail('purpose', `unknown purpose ${JSON.stringify(text)}`);
     return ref?.code;
   }
