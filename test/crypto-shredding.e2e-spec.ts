@@ -127,10 +127,12 @@ describe('crypto-shredding', () => {
   });
 
   describe('after the end of the storage period (POST /v1/subjects/{id}/shred)', () => {
+    let shredAt = 0;
     beforeAll(async () => {
       const res = await t.as('official').post(`/v1/subjects/${subjectId}/shred`).send({ reason: 'storage period ended (75 years)' }).expect(200);
       expect(res.body).toEqual({ subjectId, destroyedAt: SHREDDED_AT, eventId: expect.any(String), position: expect.any(Number) });
       last = res.body.position;
+      shredAt = res.body.position;
     });
 
     it('records SubjectDataKeyDestroyed in the stream, ignored by the read models', async () => {
@@ -203,6 +205,16 @@ describe('crypto-shredding', () => {
       }
     });
 
+    it('answers a repeat, even many at once, with the destruction already recorded, and records nothing more', async () => {
+      const before = (await t.store.readStream(`subject-${subjectId}`)).length;
+      const repeats = await Promise.all(Array.from({ length: 5 }, () =>
+        t.as('official').post(`/v1/subjects/${subjectId}/shred`).send({ reason: 'asked again' }).expect(200)));
+      for (const r of repeats) expect(r.body).toEqual({ subjectId, destroyedAt: SHREDDED_AT, eventId: expect.any(String), position: shredAt });
+      const stream = await t.store.readStream(`subject-${subjectId}`);
+      expect(stream).toHaveLength(before);
+      expect(stream.filter((e) => e.type === 'SubjectDataKeyDestroyed')).toHaveLength(1);
+    });
+
     it('seals a later record (new processing) with a fresh key version, readable while the old texts stay destroyed', async () => {
       await post(aRecord({ operation: 'access', source: undefined, note: 'annual review 2027', occurredAt: '2026-11-24T09:30:00Z' }));
       const [event] = await t.store.readAll({ after: last - 1 });
@@ -211,6 +223,14 @@ describe('crypto-shredding', () => {
       expect(items[0]).toMatchObject({ operation: 'access', note: 'annual review 2027' });
       expect(items[0]).not.toHaveProperty('shredded');
       expect(items.find((i: { operation: string }) => i.operation === 'collect')).toMatchObject({ note: null, shredded: { destroyedAt: SHREDDED_AT } });
+    });
+
+    it('shreds again after new processing: the fresh key is destroyed and a second destruction recorded', async () => {
+      const again = await t.as('official').post(`/v1/subjects/${subjectId}/shred`).send({ reason: 'left the service' }).expect(200);
+      expect(again.body.position).toBeGreaterThan(shredAt);
+      const stream = await t.store.readStream(`subject-${subjectId}`);
+      expect(stream.filter((e) => e.type === 'SubjectDataKeyDestroyed').map((e) => e.position)).toEqual([shredAt, again.body.position]);
+      expect((await records())[0]).toMatchObject({ operation: 'access', note: null, shredded: expect.any(Object) });
     });
   });
 

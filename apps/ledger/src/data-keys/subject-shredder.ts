@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventData, type EventStore } from '@derbes/event-store';
 import {
+  PROCESSING_RECORDED,
   SUBJECT_DATA_KEY_DESTROYED,
   SUBJECT_DATA_KEY_DESTROYED_SCHEMA_VERSION,
   subjectStreamId,
@@ -49,9 +50,32 @@ export class SubjectShredder {
     private readonly clock: Clock,
   ) {}
 
+  /** Shreddings under way, by subject: one at a time per subject, so that a repeat sees the first one's event. */
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  /**
+   * Shreds once: asked again with no processing recorded since (no new key can have been made), it answers the
+   * destruction already recorded, finishing the key's destruction if that had failed, and appends nothing.
+   */
   async shred(subjectId: string, reason: string, by: Actor, correlationId: string): Promise<ShredOutcome> {
+    const run = (this.running.get(subjectId) ?? Promise.resolve()).catch(() => undefined)
+      .then(() => this.shredOnce(subjectId, reason, by, correlationId));
+    this.running.set(subjectId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.running.get(subjectId) === run) this.running.delete(subjectId);
+    }
+  }
+
+  private async shredOnce(subjectId: string, reason: string, by: Actor, correlationId: string): Promise<ShredOutcome> {
     if ((await this.cache.load(subjectStreamId(subjectId))).revision < 0) {
       throw new LedgerError('subject_not_found', 'the ledger holds nothing about this subject');
+    }
+    const done = await this.shreddedSinceLastRecord(subjectId);
+    if (done) {
+      await this.sealer.destroy(subjectId, new Date(done.destroyedAt));
+      return done;
     }
     const at = this.clock.now();
     const destroyedAt = at.toISOString();
@@ -61,5 +85,18 @@ export class SubjectShredder {
     if (!appended) throw new Error('shredding must write SubjectDataKeyDestroyed');
     await this.sealer.destroy(subjectId, at);
     return { subjectId, destroyedAt, eventId: appended.id, position: appended.position };
+  }
+
+  /** The subject's last SubjectDataKeyDestroyed when no processing was recorded after it (reads of the file may be). */
+  private async shreddedSinceLastRecord(subjectId: string): Promise<ShredOutcome | null> {
+    let last: ShredOutcome | null = null;
+    for (const event of await this.store.readStream(subjectStreamId(subjectId))) {
+      if (event.type === SUBJECT_DATA_KEY_DESTROYED) {
+        last = { subjectId, destroyedAt: (event.data as { destroyedAt: string }).destroyedAt, eventId: event.id, position: event.position };
+      } else if (event.type === PROCESSING_RECORDED) {
+        last = null;
+      }
+    }
+    return last;
   }
 }
