@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkingDayCalendar } from '@derbes/ledger';
@@ -109,6 +109,30 @@ describe('subject requests', () => {
     await t.http.post('/v1/subject-requests').send(aRequest({ requestId, categories: [14] })).expect(409)
       .expect((res) => expect(res.body).toMatchObject({ code: 'request_exists', errors: [{ field: 'requestId' }] }));
     expect(await t.store.lastPosition()).toBe(first.body.position);
+  });
+
+  it('answers the same request sent many times at once: one created, every other a duplicate, never a conflict', async () => {
+    // On a file, appends are committed on the writer thread: the requests that lose the race find the request in
+    // the subject's state before it is stored, which is what made a duplicate look like a conflict.
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-requests-'));
+    const onFile = await startTestApp({ DERBES_EVENT_STORE: join(dir, 'events.db') });
+    try {
+      for (let trial = 0; trial < 8; trial++) {
+        const requestId = uuid();
+        const answers = await Promise.all(Array.from({ length: 20 }, () => onFile.http.post('/v1/subject-requests').send(aRequest({ requestId }))));
+        expect(answers.map((a) => a.status).sort()).toEqual([...Array(19).fill(200), 201]);
+        expect(new Set(answers.map((a) => a.body.position)).size).toBe(1);
+      }
+    } finally {
+      await onFile.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a requestId that is another event's id, saying so", async () => {
+    const record = await t.http.post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined })).expect(201);
+    await t.http.post('/v1/subject-requests').send(aRequest({ requestId: record.body.recordId })).expect(409)
+      .expect((res) => expect(res.body).toMatchObject({ code: 'request_exists', errors: [{ field: 'requestId', reason: 'is already the id of another event' }] }));
   });
 
   it.each([

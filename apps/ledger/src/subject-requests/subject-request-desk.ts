@@ -18,6 +18,7 @@ import {
   decideRetime,
   localDate,
   maskIin,
+  subjectStreamId,
   type Actor,
   type CategoryRef,
   type RequestChannel,
@@ -35,7 +36,7 @@ import type { DataKey } from '../data-keys/data-key-store';
 import { SubjectSealer } from '../data-keys/subject-sealer';
 import { keyDestroyed, storedKeyDestroyed } from '../data-keys/subject-shredder';
 import { LedgerError } from '../ledger-errors';
-import { SubjectStateCache } from '../processing-records/subject-state.cache';
+import { DecidedOnFailedAppendError, SubjectStateCache, awaitStored } from '../processing-records/subject-state.cache';
 import { AccessReports } from '../subjects/access-reports';
 import { appendToSubject } from '../subjects/append-to-subject';
 
@@ -110,19 +111,41 @@ export class SubjectRequestDesk {
     };
     const fingerprint = keyedFingerprint(receivedCanonical(data), this.fingerprintKey);
     const key = await this.sealer.keyToSeal(subjectId, data.detail !== null);
-    try {
-      const written = await this.write(subjectId, (state) => decideReceive(data, state), correlationId, fingerprint, key);
-      return { requestId, subjectId, status: 'open', result: 'created', deadline: data.deadline, position: lastPosition(written) };
-    } catch (error) {
-      if (!(error instanceof DuplicateEventIdError) && !(error instanceof SubjectRequestError && error.code === 'request_exists')) throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const written = await this.write(subjectId, (state) => decideReceive(data, state), correlationId, fingerprint, key);
+        return { requestId, subjectId, status: 'open', result: 'created', deadline: data.deadline, position: lastPosition(written) };
+      } catch (error) {
+        if (!(error instanceof DuplicateEventIdError) && !(error instanceof SubjectRequestError && error.code === 'request_exists')) throw error;
+      }
+      // The same request may be on its way in this process: its state says it exists before its append is stored.
+      const settled = await this.settled(subjectId);
       const stored = await this.store.readEventById(requestId);
-      if (stored?.type !== 'SubjectRequestReceived' || !sameRequest(stored.metadata.requestHash, data, this.fingerprintKey)) {
+      if (!stored && !settled && attempt < 3) continue; // that append failed: this one may record the request
+      if (stored && stored.type !== 'SubjectRequestReceived') {
+        throw new LedgerError('request_exists', `requestId ${requestId} is the id of another event in the ledger: choose another`, [
+          { field: 'requestId', reason: 'is already the id of another event' },
+        ]);
+      }
+      if (!stored || !sameRequest(stored.metadata.requestHash, data, this.fingerprintKey)) {
         throw new LedgerError('request_exists', `requestId ${requestId} was already used for another request`, [
           { field: 'requestId', reason: 'was already used for another request' },
         ]);
       }
       const earlier = stored.data as unknown as SubjectRequestReceivedData;
       return { requestId, subjectId, status: 'open', result: 'duplicate', deadline: earlier.deadline, position: stored.position };
+    }
+  }
+
+  /** Waits for this process's pending append to the subject's stream, if any; false if it was not stored. */
+  private async settled(subjectId: string): Promise<boolean> {
+    const pending = this.cache.peek(subjectStreamId(subjectId));
+    try {
+      if (pending) await awaitStored([pending]);
+      return true;
+    } catch (error) {
+      if (error instanceof DecidedOnFailedAppendError) return false;
+      throw error;
     }
   }
 
