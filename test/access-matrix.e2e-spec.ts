@@ -164,6 +164,8 @@ describe('who may do what', () => {
     await request(t.server).get('/v1/reports/violations').set('authorization', `Bearer ${created.body.token}`).expect(200);
     await t.as('admin').post(`/v1/admin/keys/${created.body.key.keyId}/revoke`).send({ reason: 'left' }).expect(200);
     await request(t.server).get('/v1/reports/violations').set('authorization', `Bearer ${created.body.token}`).expect(401);
+    const again = await t.as('admin').post(`/v1/admin/keys/${created.body.key.keyId}/revoke`).send({ reason: 'left' }).expect(404);
+    expect(again.body).toMatchObject({ code: 'key_not_found', message: expect.stringContaining('revoked already') });
     const stream = await t.store.readStream('admin-api-keys');
     expect(stream.slice(-2).map((e) => e.type)).toEqual(['ApiKeyCreated', 'ApiKeyRevoked']);
     expect(JSON.stringify(stream)).not.toContain(created.body.token.slice(16));

@@ -68,6 +68,8 @@ describe('the verifiable log over HTTP', () => {
     expect(unknown.body.code).toBe('event_not_found');
     const reversed = await t.http.get('/v1/integrity/consistency').query({ from: String(last), to: '1' }).expect(400);
     expect(reversed.body.errors).toEqual([{ field: 'from', reason: 'must not exceed to (1)' }]);
+    const beyond = await t.http.get('/v1/integrity/consistency').query({ from: '1', to: String(last + 100) }).expect(400);
+    expect(beyond.body.errors).toEqual([{ field: 'to', reason: `the log holds ${last} events, not ${last + 100}` }]);
     expect((await t.http.get('/v1/integrity/tree-heads/latest').expect(404)).body.code).toBe('tree_head_not_found');
     expect((await t.http.get('/v1/integrity/tree-heads/7').expect(404)).body.code).toBe('tree_head_not_found');
     expect((await t.http.get('/v1/integrity/tree-heads/seven').expect(400)).body.errors[0].field).toBe('size');

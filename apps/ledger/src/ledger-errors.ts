@@ -20,6 +20,7 @@ export type LedgerErrorCode =
   | 'request_closed'
   | 'event_not_found'
   | 'tree_head_not_found'
+  | 'key_not_found'
   | 'unauthenticated'
   | 'forbidden'
   | 'rate_limited';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
@@ -81,7 +81,7 @@ export class KeysController {
   @ApiOperation({ summary: 'Revokes a key at once. Recorded in the administrative stream.' })
   async revoke(@Param('keyId') keyId: string, @Body() body: RevokeApiKeyDto, @Req() req: FastifyRequest): Promise<ApiKey> {
     checkRevokeReason(body.reason);
-    if (!(await this.keys.revoke(keyId, actorOf(req).id, body.reason))) throw new NotFoundException(`no live key ${keyId}`);
+    if (!(await this.keys.revoke(keyId, actorOf(req).id, body.reason))) throw new LedgerError('key_not_found', `no live key ${keyId}: unknown, or revoked already`);
     return this.keys.get(keyId) as ApiKey;
   }
 }

@@ -16,6 +16,7 @@ const STATUS: Record<LedgerErrorCode, number> = {
   request_not_found: HttpStatus.NOT_FOUND,
   event_not_found: HttpStatus.NOT_FOUND,
   tree_head_not_found: HttpStatus.NOT_FOUND,
+  key_not_found: HttpStatus.NOT_FOUND,
   request_closed: HttpStatus.CONFLICT,
   unauthenticated: HttpStatus.UNAUTHORIZED,
   forbidden: HttpStatus.FORBIDDEN,

@@ -121,7 +121,7 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     if (event.position > size) {
       throw LedgerError.invalid([{ field: 'treeSize', reason: `the event is at position ${event.position}: a tree of ${size} events does not hold it` }]);
     }
-    const tables = await this.treeOf(size);
+    const tables = await this.treeOf(size, 'treeSize');
     return {
       eventId, position: event.position, leafIndex: event.position - 1, treeSize: size,
       leafHash: leafHashAt(tables, event.position), rootHash: treeRoot(tables, size), proof: inclusionProof(tables, event.position, size),
@@ -130,14 +130,14 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
 
   async consistency(from: number, to: number): Promise<ConsistencyAnswer> {
     if (from > to) throw LedgerError.invalid([{ field: 'from', reason: `must not exceed to (${to})` }]);
-    const tables = await this.treeOf(to);
+    const tables = await this.treeOf(to, 'to');
     return { from, to, fromRoot: treeRoot(tables, from), toRoot: treeRoot(tables, to), proof: consistencyProof(tables, from, to) };
   }
 
-  /** The tree's tables once it holds `size` events; a size beyond the log is the client's mistake. */
-  private async treeOf(size: number) {
+  /** The tree's tables once it holds `size` events; a size beyond the log is the client's mistake, in `field`. */
+  private async treeOf(size: number, field: 'treeSize' | 'to') {
     const last = await this.store.lastPosition();
-    if (size > last) throw LedgerError.invalid([{ field: 'treeSize', reason: `the log holds ${last} events, not ${size}` }]);
+    if (size > last) throw LedgerError.invalid([{ field, reason: `the log holds ${last} events, not ${size}` }]);
     return readModel(this.projections, INTEGRITY_LOG, size);
   }
 
