@@ -7,6 +7,26 @@ const REASONS: Record<string, string> = {
   unknownValue: 'must be an object of the shape documented for this field',
 };
 
+/**
+ * Constraints on a value's shape, type or presence. When one of them fails, the others of the field (lengths, ranges,
+ * patterns) are not reported: "must be a string" says what is wrong with `5`, "must not be greater than 720" does not.
+ */
+const SHAPE_CONSTRAINTS = new Set(['isDefined', 'isArray', 'isObject', 'nestedValidation', 'unknownValue']);
+const TYPE_CONSTRAINTS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean']);
+
+/**
+ * The constraints of one field worth reporting: its shape's if that is wrong (a rule on each element of an array
+ * says nothing useful of a null), else its type's if that is wrong, else all of them.
+ */
+function reported(constraints: Record<string, string>): [string, string][] {
+  const all = Object.entries(constraints);
+  for (const tier of [SHAPE_CONSTRAINTS, TYPE_CONSTRAINTS]) {
+    const failed = all.filter(([name]) => tier.has(name));
+    if (failed.length > 0) return failed;
+  }
+  return all;
+}
+
 /** Flattens class-validator's tree into `path: reason` pairs, with array indexes as `[i]`. */
 export function flattenValidationErrors(errors: readonly ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -15,8 +35,9 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pare
     const property = error.property as string | undefined;
     const key = property === undefined ? '' : /^\d+$/.test(property) ? `[${property}]` : property;
     const field = key === '' ? parent || '(body)' : parent === '' ? key : key.startsWith('[') ? `${parent}${key}` : `${parent}.${key}`;
-    for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
-      const reason = REASONS[constraint] ?? message.replace(new RegExp(`^(each value in )?${error.property} `), '$1');
+    for (const [constraint, message] of reported(error.constraints ?? {})) {
+      // class-validator words an `each` rule "each value in <property> must ...": the field is named already.
+      const reason = REASONS[constraint] ?? message.replace(new RegExp(`^(each value in )?${error.property} `), (_all, each?: string) => (each ? 'each value ' : ''));
       out.push({ field, reason });
     }
     if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));

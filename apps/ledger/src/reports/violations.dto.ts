@@ -39,7 +39,7 @@ export class ViolationsQueryDto {
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Position of your last write: the answer waits (up to 2 s) until the report includes it, else 409 projection_behind' })
-  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'position must be a whole number' })
+  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'position must be a whole number of at most 15 digits' })
   position?: string;
 }
 

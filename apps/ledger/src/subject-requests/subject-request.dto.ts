@@ -97,6 +97,6 @@ export class SubjectRequestsQueryDto {
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Position of your last write: waits (up to 2 s) until the queue includes it, else 409 projection_behind' })
-  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'position must be a whole number' })
+  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'position must be a whole number of at most 15 digits' })
   position?: string;
 }

@@ -41,7 +41,7 @@ export class SubjectHistoryQueryDto extends SubjectPageQueryDto {
   violations?: 'true' | 'false';
 
   @ApiPropertyOptional({ description: 'Position of your last write: the answer waits (up to 2 s) until the history includes it, else 409 projection_behind' })
-  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'position must be a whole number' })
+  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'position must be a whole number of at most 15 digits' })
   position?: string;
 }
 
