@@ -19,12 +19,23 @@ type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 function validReport(): Loose {
   const subject: CanonicalEvent[] = [];
   const log: CanonicalEvent[] = [];
+  const actor = { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' };
+  const record = (more: Record<string, unknown>) => ({
+    operation: 'collect', categories: [{ number: 1, slug: 'full-name' }, { number: 13, slug: 'signature' }],
+    purpose: { code: 'P01', slug: 'staffing', clause: 1 }, actor, system: 'hr-portal', recipient: null, crossBorder: false,
+    transferGround: null, violations: [], embargoUntil: null, requestId: null, ...more,
+  });
   const specs: Array<[string, Record<string, unknown>]> = [
-    ['ProcessingRecorded', { operation: 'collect', occurredAt: '2026-02-01T09:00:00.000Z', note: 'competition file' }],
-    ['ProcessingRecorded', { operation: 'access', occurredAt: '2026-03-01T09:00:00.000Z', embargoUntil: '2027-01-15' }],
-    ['ProcessingRecorded', { operation: 'transfer', occurredAt: '2026-04-01T09:00:00.000Z', recipient: 'sealed:v1:1:abc' }],
-    ['SubjectRequestReceived', { requestId: 'r-1', receivedAt: '2026-04-02T09:00:00.000Z' }],
-    ['SubjectFileRead', { occurredAt: '2026-05-01T09:00:00.000Z', view: 'history' }],
+    ['ProcessingRecorded', record({ occurredAt: '2026-02-01T09:00:00.000Z', note: 'competition file' })],
+    ['ProcessingRecorded', record({ operation: 'access', occurredAt: '2026-03-01T09:00:00.000Z', embargoUntil: '2027-01-15' })],
+    ['ProcessingRecorded', record({
+      operation: 'transfer', occurredAt: '2026-04-01T09:00:00.000Z', recipient: { name: 'sealed:v1:1:abc', country: 'DE', kind: 'person' },
+      crossBorder: true, transferGround: { kind: 'consent', reference: 'consent 14/2026' }, purpose: { code: 'P05', slug: 'pensions', clause: 5 },
+      violations: [{ code: 'category-not-in-register', category: 13, detail: 'x' }, { code: 'purpose-not-approved-for-category', category: 1, detail: 'y' },
+        { code: 'category-not-in-register', category: 1, detail: 'z' }],
+    })],
+    ['SubjectRequestReceived', { requestId: 'r-1', kind: 'information', channel: 'egov', receivedAt: '2026-04-02T09:00:00.000Z', deadline: { date: '2026-04-16' } }],
+    ['SubjectFileRead', { occurredAt: '2026-05-01T09:00:00.000Z', view: 'history', categories: [{ number: 1, slug: 'full-name' }], purpose: { code: 'OVERSIGHT', slug: 'oversight' }, actor: { id: 'ic-3', role: 'auditor', unit: 'internal-control' } }],
   ];
   let previousHash: string | null = null;
   for (const [i, [type, data]] of specs.entries()) {
@@ -41,13 +52,33 @@ function validReport(): Loose {
   const leaves = log.map(eventLeafHash);
   const head = signTreeHead({ treeSize: log.length, rootHash: merkleRoot(leaves) }, new Date('2026-11-25T12:00:00Z'), { keyId: keyIdOf(keys.publicKey), privateKey: keys.privateKey });
   const last = subject.at(-1)!;
-  const row = (e: CanonicalEvent) => ({ eventId: e.id, at: e.data.occurredAt, operation: e.type === 'SubjectFileRead' ? 'read' : e.data.operation });
+  // Rows as the report builds them; names are the register's words, in the reader's language.
+  const named = (cs: unknown) => (cs as { number: number; slug: string }[]).map((c) => ({ ...c, name: `name of ${c.slug}` }));
+  const row = (e: CanonicalEvent) => {
+    const d = e.data as Loose;
+    const read = e.type === 'SubjectFileRead';
+    return {
+      eventId: e.id, at: d.occurredAt, operation: read ? 'read' : d.operation, categories: named(d.categories),
+      purpose: { code: d.purpose.code, name: 'words' }, unit: d.actor.unit, role: d.actor.role, actorId: null, system: read ? null : d.system,
+      requestId: read ? null : d.requestId, violations: read ? [] : d.violations.map((v: Loose) => v.code),
+    };
+  };
+  const transfer = subject[2]!.data as Loose;
   return {
     schema: 'derbes/access-report', schemaVersion: 2, subject: { subjectId: SUBJECT, maskedIin: null },
     events: [row(subject[0]!), row(subject[2]!), row(subject[4]!)],
-    transfers: [{ eventId: subject[2]!.id }],
-    violations: [],
-    requests: [{ requestId: 'r-1', eventIds: [subject[3]!.id] }],
+    transfers: [{
+      eventId: subject[2]!.id, at: transfer.occurredAt, recipient: 'Aigerim Bekova', country: 'DE', crossBorder: true,
+      categories: named(transfer.categories), purpose: { code: 'P05', name: 'words' }, ground: { kind: 'consent', reference: 'consent 14/2026' },
+    }],
+    violations: [{
+      eventId: subject[2]!.id, at: transfer.occurredAt, operation: 'transfer', categories: named(transfer.categories),
+      codes: ['category-not-in-register', 'purpose-not-approved-for-category'],
+    }],
+    requests: [{
+      requestId: 'r-1', eventIds: [subject[3]!.id], kind: 'information', channel: 'egov', receivedAt: '2026-04-02T09:00:00.000Z',
+      deadline: '2026-04-16', status: 'open', closedAt: null, late: false, workingDaysLate: 0, reasons: [],
+    }],
     integrity: {
       treeHeadSource: 'latest', treeHead: { ...head, position: log.length + 1 },
       chain: subject.map((e, i) => ({
@@ -105,6 +136,54 @@ describe('verifyReport', () => {
 
   it('names a row that says something else than its event', () => {
     expect(failure((r) => (r.events[0].operation = 'access'))).toMatchObject({ code: 'row-mismatch' });
+  });
+
+  it.each<[string, (r: Loose) => void, string]>([
+    ['a category', (r) => r.events[0].categories.pop(), 'events[0].categories'],
+    ['a category swapped under its old name', (r) => (r.events[0].categories[1].number = 4), 'events[0].categories'],
+    ['the purpose', (r) => (r.events[1].purpose.code = 'P01'), 'events[1].purpose.code'],
+    ['the unit', (r) => (r.events[0].unit = 'internal-control'), 'events[0].unit'],
+    ['the role', (r) => (r.events[0].role = 'auditor'), 'events[0].role'],
+    ['the individual, where ids are shown', (r) => (r.events[0].actorId = 'hr-18'), 'events[0].actorId'],
+    ['the system', (r) => (r.events[0].system = 'e-qyzmet'), 'events[0].system'],
+    ['the request', (r) => (r.events[0].requestId = 'r-1'), 'events[0].requestId'],
+    ['the violations', (r) => (r.events[1].violations = []), 'events[1].violations'],
+    ["a read's reader", (r) => (r.events[2].unit = 'personnel-management'), 'events[2].unit'],
+    ["a read's purpose", (r) => (r.events[2].purpose.code = 'P01'), 'events[2].purpose.code'],
+    ["a read's categories", (r) => r.events[2].categories.push({ number: 2, slug: 'iin', name: 'IIN' }), 'events[2].categories'],
+    ["a transfer's country", (r) => (r.transfers[0].country = 'KZ'), 'transfers[0].country'],
+    ["a transfer's cross-border mark", (r) => (r.transfers[0].crossBorder = false), 'transfers[0].crossBorder'],
+    ["a transfer's ground", (r) => (r.transfers[0].ground = null), 'transfers[0].ground'],
+    ["a transfer's plain ground reference", (r) => (r.transfers[0].ground.reference = 'treaty 1'), 'transfers[0].ground'],
+    ["a transfer's purpose", (r) => (r.transfers[0].purpose.code = 'P01'), 'transfers[0].purpose.code'],
+    ["a transfer's categories", (r) => r.transfers[0].categories.shift(), 'transfers[0].categories'],
+    ['a transfers row for an event that is no transfer', (r) => (r.transfers[0].eventId = r.events[0].eventId), 'transfers[0].operation'],
+    ["a violation's codes", (r) => r.violations[0].codes.pop(), 'violations[0].codes'],
+    ["a violation's categories", (r) => r.violations[0].categories.pop(), 'violations[0].categories'],
+    ["a violation's time", (r) => (r.violations[0].at = '2026-04-01T10:00:00.000Z'), 'violations[0].at'],
+  ])('names a row whose field differs from its event: %s', (_what, mutate, field) => {
+    expect(failure(mutate)).toMatchObject({ code: 'row-mismatch', reason: expect.stringContaining(`${field} shows`) });
+  });
+
+  it('checks codes and numbers, not the words of the reader\'s language, nor a sealed text it cannot open', () => {
+    const report = validReport();
+    report.events[0].categories[0].name = 'Фамилия, имя, отчество';
+    report.events[0].purpose.name = 'other words';
+    report.transfers[0].recipient = 'destroyed on 25 November 2026';
+    expect(verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC).ok).toBe(true);
+  });
+
+  it('checks the individual where the report shows ids', () => {
+    const report = validReport();
+    report.events[0].actorId = 'hr-17';
+    report.events[2].actorId = 'ic-3';
+    expect(verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC).ok).toBe(true);
+  });
+
+  it('names a transfer or a violation left out of its list, and one listed twice', () => {
+    expect(failure((r) => (r.transfers = []))).toMatchObject({ code: 'event-without-row', reason: expect.stringContaining('no row of transfers') });
+    expect(failure((r) => (r.violations = []))).toMatchObject({ code: 'event-without-row', reason: expect.stringContaining('no row of violations') });
+    expect(failure((r) => r.transfers.push(r.transfers[0]))).toMatchObject({ code: 'row-mismatch', reason: expect.stringContaining('two rows of transfers') });
   });
 
   it('names a chain entry dropped, with its row and stored form', () => {

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
 import { verifyInclusion } from './merkle';
+import { rowDifference, rowListsOf, rowTypesOf, type RowList } from './report-rows';
 import { keyIdOf, verifyTreeHead, type SignedTreeHead } from './tree-head';
 
 export type ReportFailure =
@@ -35,15 +36,6 @@ export type ReportVerdict =
   | { readonly ok: true; readonly summary: ReportSummary }
   | { readonly ok: false; readonly code: ReportFailure; readonly reason: string };
 
-/** Where each kind of event is shown: every shown event of these types must have its row, every row its event. */
-const ROWS_OF: Readonly<Record<string, 'events' | 'requests'>> = {
-  ProcessingRecorded: 'events',
-  SubjectFileRead: 'events',
-  SubjectRequestReceived: 'requests',
-  SubjectRequestRetimed: 'requests',
-  SubjectRequestAnswered: 'requests',
-  SubjectRequestRefused: 'requests',
-};
 const HEX64 = /^[0-9a-f]{64}$/;
 
 class Failure extends Error {
@@ -85,8 +77,8 @@ interface Entry {
   readonly chainHash: string;
   readonly withheld: boolean;
   readonly event: CanonicalEvent | null;
-  /** How many rows name it. */
-  rows: number;
+  /** The lists of the report with a row that names it. */
+  readonly rows: Set<RowList>;
 }
 
 /**
@@ -140,7 +132,7 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
     const e = object(raw, path);
     const entry: Entry = {
       index: i, eventId: string(e.eventId, `${path}.eventId`), type: string(e.type, `${path}.type`), position: count(e.position, `${path}.position`),
-      chainHash: hex64(e.chainHash, `${path}.chainHash`), withheld: e.withheld === true, event: null, rows: 0,
+      chainHash: hex64(e.chainHash, `${path}.chainHash`), withheld: e.withheld === true, event: null, rows: new Set(),
     };
     const revision = count(e.revision, `${path}.revision`);
     const at = `chain entry ${i} (event ${entry.eventId})`;
@@ -181,38 +173,39 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
     previous = entry;
   }
 
-  // 4. Rows and events, both ways.
-  const rowOf = (id: unknown, path: string, types: readonly string[]): Entry => {
+  // 4. Rows and events, both ways, and what each row shows against what its event records.
+  const rowOf = (id: unknown, path: string, list: RowList): Entry => {
     const eventId = string(id, path);
     const entry = byId.get(eventId);
     if (!entry) throw new Failure('row-without-event', `${path}: event ${eventId} is not in the chain`);
     if (entry.withheld || !entry.event) throw new Failure('row-without-event', `${path}: event ${eventId} is listed as withheld`);
-    if (!types.includes(entry.type)) throw new Failure('row-mismatch', `${path}: event ${eventId} is a ${entry.type}`);
+    if (!rowTypesOf(list).includes(entry.type)) throw new Failure('row-mismatch', `${path}: event ${eventId} is a ${entry.type}`);
+    if (entry.rows.has(list)) throw new Failure('row-mismatch', `${path}: event ${eventId} is shown in two rows of ${list}`);
+    entry.rows.add(list);
     return entry;
   };
   const rows = array(report.events, 'events');
-  for (const [i, raw] of rows.entries()) {
-    const row = object(raw, `events[${i}]`);
-    const entry = rowOf(row.eventId, `events[${i}].eventId`, ['ProcessingRecorded', 'SubjectFileRead']);
-    entry.rows++;
-    if (entry.rows > 1) throw new Failure('row-mismatch', `events[${i}]: event ${entry.eventId} is shown in two rows`);
-    const data = entry.event!.data;
-    const operation = entry.type === 'SubjectFileRead' ? 'read' : data.operation;
-    if (row.operation !== operation || row.at !== data.occurredAt) {
-      throw new Failure('row-mismatch', `events[${i}] (${String(row.operation)} at ${String(row.at)}) is not what event ${entry.eventId} records (${String(operation)} at ${String(data.occurredAt)})`);
+  for (const list of ['events', 'transfers', 'violations'] as const) {
+    for (const [i, raw] of array(report[list], list).entries()) {
+      const row = object(raw, `${list}[${i}]`);
+      const entry = rowOf(row.eventId, `${list}[${i}].eventId`, list);
+      const differs = rowDifference(list, row, entry.type, entry.event!.data);
+      if (differs) {
+        throw new Failure('row-mismatch', `${list}[${i}].${differs.field} shows ${differs.shown}, but event ${entry.eventId} records ${differs.recorded}`);
+      }
     }
-  }
-  for (const list of ['transfers', 'violations'] as const) {
-    for (const [i, raw] of array(report[list], list).entries()) rowOf(object(raw, `${list}[${i}]`).eventId, `${list}[${i}].eventId`, ['ProcessingRecorded']);
   }
   for (const [i, raw] of array(report.requests, 'requests').entries()) {
     for (const [j, id] of array(object(raw, `requests[${i}]`).eventIds, `requests[${i}].eventIds`).entries()) {
-      rowOf(id, `requests[${i}].eventIds[${j}]`, Object.keys(ROWS_OF).filter((t) => ROWS_OF[t] === 'requests')).rows++;
+      rowOf(id, `requests[${i}].eventIds[${j}]`, 'requests');
     }
   }
   for (const entry of entries) {
-    if (entry.withheld || entry.rows > 0 || ROWS_OF[entry.type] === undefined) continue;
-    throw new Failure('event-without-row', `event ${entry.eventId} (${entry.type}, revision ${entry.index}) is in the chain but no row of the report shows it`);
+    if (!entry.event) continue;
+    const missing = rowListsOf(entry.type, entry.event.data).find((list) => !entry.rows.has(list));
+    if (missing) {
+      throw new Failure('event-without-row', `event ${entry.eventId} (${entry.type}, revision ${entry.index}) is in the chain but no row of ${missing} shows it`);
+    }
   }
 
   // 5. The last event in the signed tree.

@@ -1,0 +1,105 @@
+import { SEALED_TEXT_PREFIX } from '@derbes/ledger';
+
+/**
+ * What each row of an access report shows of its event, as libs/reports builds it, put side by side with what the
+ * event's stored data records. Categories are compared by number and purposes by code: their names are the
+ * register's words in the reader's language, which the event does not hold. A text sealed in the event cannot be
+ * compared without the subject's key.
+ */
+
+export type RowList = 'events' | 'transfers' | 'violations' | 'requests';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const field = (v: unknown, key: string): unknown => (isObject(v) ? v[key] : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+const REQUEST_TYPES: readonly string[] = ['SubjectRequestReceived', 'SubjectRequestRetimed', 'SubjectRequestAnswered', 'SubjectRequestRefused'];
+
+/** The lists of the report that must show a shown event of this type, one row each. */
+export function rowListsOf(type: string, data: Json): RowList[] {
+  if (type === 'SubjectFileRead') return ['events'];
+  if (REQUEST_TYPES.includes(type)) return ['requests'];
+  if (type !== 'ProcessingRecorded') return [];
+  const lists: RowList[] = ['events'];
+  if (data.operation === 'transfer' && data.recipient) lists.push('transfers');
+  if (list(data.violations).length > 0) lists.push('violations');
+  return lists;
+}
+
+/** The event types a row of the list may name. */
+export function rowTypesOf(rows: RowList): readonly string[] {
+  if (rows === 'events') return ['ProcessingRecorded', 'SubjectFileRead'];
+  return rows === 'requests' ? REQUEST_TYPES : ['ProcessingRecorded'];
+}
+
+/** A row's field that is not what its event records: its path inside the row, and both values as JSON. */
+export interface RowDifference {
+  readonly field: string;
+  readonly shown: string;
+  readonly recorded: string;
+}
+
+/**
+ * The first field of an events, transfers or violations row that differs from its event's stored data, or null.
+ * Stored data is read as stored (any schema version): every field compared here is in every version, except
+ * `requestId`, which version 1 did not have (read as null, as the ledger reads it).
+ */
+export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, type: string, data: Json): RowDifference | null {
+  const read = type === 'SubjectFileRead';
+  const codes = list(data.violations).map((v) => field(v, 'code'));
+  type Pair = readonly [unknown, unknown];
+  const common: Record<'at' | 'operation' | 'categories' | 'purpose.code', Pair> = {
+    at: [row.at, data.occurredAt],
+    operation: [row.operation, read ? 'read' : data.operation],
+    categories: [numbers(row.categories), numbers(data.categories)],
+    'purpose.code': [field(row.purpose, 'code'), field(data.purpose, 'code')],
+  };
+  const pairs: Record<string, Pair> = rows === 'events'
+    ? {
+        ...common,
+        unit: [row.unit, field(data.actor, 'unit')],
+        role: [row.role, field(data.actor, 'role')],
+        // Null where the ledger's configuration hides who read or processed; otherwise the id recorded.
+        actorId: [row.actorId, row.actorId === null ? null : field(data.actor, 'id')],
+        system: [row.system, read ? null : data.system],
+        requestId: [row.requestId, read ? null : data.requestId ?? null],
+        violations: [row.violations, read ? [] : codes],
+      }
+    : rows === 'transfers'
+      ? {
+          // A transfers row stands for a transfer: the event must record one.
+          operation: ['transfer', data.operation], at: common.at,
+          recipient: [row.recipient, text(row.recipient, field(data.recipient, 'name'))],
+          country: [row.country, field(data.recipient, 'country')],
+          crossBorder: [row.crossBorder, data.crossBorder],
+          categories: common.categories, 'purpose.code': common['purpose.code'],
+          ground: [ground(row.ground), ground(data.transferGround, field(row.ground, 'reference'))],
+        }
+      // A rule broken for two categories gives its code twice: the violations row lists it once.
+      : { at: common.at, operation: common.operation, categories: common.categories, codes: [row.codes, [...new Set(codes)]] };
+  for (const [name, [shown, recorded]] of Object.entries(pairs)) {
+    const a = JSON.stringify(shown) ?? 'nothing';
+    const b = JSON.stringify(recorded) ?? 'nothing';
+    if (a !== b) return { field: name, shown: a, recorded: b };
+  }
+  return null;
+}
+
+/** Categories by number, in the order recorded (a row's names are the register's words). */
+function numbers(categories: unknown): unknown {
+  return Array.isArray(categories) ? categories.map((c) => field(c, 'number')) : categories;
+}
+
+/**
+ * What a row may show for a stored text: the text itself, or, when it is sealed with the subject's data key, whatever
+ * the ledger opened it to (or its "destroyed on" words): that cannot be checked without the key.
+ */
+function text(shown: unknown, stored: unknown): unknown {
+  return typeof stored === 'string' && stored.startsWith(SEALED_TEXT_PREFIX) ? shown : stored;
+}
+
+function ground(g: unknown, shownReference?: unknown): unknown {
+  if (!isObject(g)) return g;
+  return { kind: g.kind, reference: shownReference === undefined ? g.reference : text(shownReference, g.reference) };
+}

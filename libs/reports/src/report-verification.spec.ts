@@ -1,0 +1,123 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { chainHash, eventLeafHash, inclusionProof, keyIdOf, merkleRoot, signTreeHead, verifyReport, type CanonicalEvent } from '@derbes/integrity';
+import { upcastSubjectEvent } from '@derbes/ledger';
+import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
+import { buildAccessReport, isWithheld, type IdentifiedSubjectEvent } from './access-report.builder';
+import type { AccessReport, ReportLanguage } from './access-report.model';
+import { lastCoveredEvent } from './report-integrity';
+
+const SUBJECT = 'b'.repeat(64);
+const STREAM = `subject-${SUBJECT}`;
+const keys = generateKeyPairSync('ed25519');
+const NOW = new Date('2026-11-25T12:00:00Z');
+const HR = { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' };
+const REGISTER = { id: 'mineco-328-O', version: 1, order: '328-Ө' };
+
+let records = 0;
+const record = (version: number, more: Record<string, unknown>): [string, Record<string, unknown>, number] => ['ProcessingRecorded', {
+  recordId: `r-${++records}`, subjectId: SUBJECT, operation: 'collect', categories: [{ number: 1, slug: 'full-name' }],
+  purpose: { code: 'P01', slug: 'staffing', clause: 1 }, register: REGISTER, legalBasis: [], actor: HR, system: 'hr-portal',
+  occurredAt: '2026-02-01T09:00:00.000Z', source: null, recipient: null, crossBorder: false, transferGround: null, note: null, violations: [],
+  ...(version >= 2 ? { embargoUntil: null, subjectMask: '7**********8', requestId: null } : {}),
+  ...(version >= 4 ? { sourceSequence: null } : {}),
+  ...more,
+}, version];
+
+/**
+ * A subject's stream as stored, of every kind a report shows: a version-1 record (no requestId), a transfer abroad
+ * to a person (sealed name) with a consent, a record flagged twice for one rule, an embargoed access, a request
+ * re-timed and answered with its blocking record, and a read of the file.
+ */
+const SPECS: [string, Record<string, unknown>, number][] = [
+  record(1, { source: { kind: 'subject' }, categories: [{ number: 1, slug: 'full-name' }, { number: 2, slug: 'iin' }] }),
+  record(5, {
+    operation: 'transfer', occurredAt: '2026-03-01T09:00:00.000Z', purpose: { code: 'P05', slug: 'pensions', clause: 5 },
+    recipient: { name: 'sealed:v1:1:PERSON', country: 'DE', kind: 'person' }, crossBorder: true,
+    transferGround: { kind: 'consent', reference: 'consent 14/2026' },
+  }),
+  record(5, {
+    operation: 'access', occurredAt: '2026-03-05T09:00:00.000Z', categories: [{ number: 1, slug: 'full-name' }, { number: 4, slug: 'birth' }],
+    violations: [
+      { code: 'category-not-in-register', category: 1, detail: 'a' }, { code: 'category-not-in-register', category: 4, detail: 'b' },
+      { code: 'purpose-not-approved-for-category', category: 4, detail: 'c' },
+    ],
+  }),
+  record(5, { operation: 'access', occurredAt: '2026-03-10T09:00:00.000Z', embargoUntil: '2027-01-15' }),
+  ['SubjectRequestReceived', {
+    requestId: 'q-1', subjectId: SUBJECT, subjectMask: '7**********8', kind: 'blocking', channel: 'post', receivedAt: '2026-04-01T04:00:00.000Z',
+    registeredBy: HR, categories: [{ number: 2, slug: 'iin' }], detail: null, deadline: { date: '2026-04-08', workingDays: 5 },
+  }, 2],
+  ['SubjectRequestRetimed', { requestId: 'q-1', subjectId: SUBJECT, retimedAt: '2026-04-02T04:00:00.000Z', deadline: { date: '2026-04-09' }, reason: 'calendar' }, 1],
+  record(5, { operation: 'block', occurredAt: '2026-04-03T09:00:00.000Z', categories: [{ number: 2, slug: 'iin' }], requestId: 'q-1' }),
+  ['SubjectRequestAnswered', {
+    requestId: 'q-1', subjectId: SUBJECT, answeredAt: '2026-04-03T10:00:00.000Z', answeredBy: HR, records: [], report: null, note: null,
+    deadline: '2026-04-09', late: false, workingDaysLate: 0,
+  }, 2],
+  ['SubjectFileRead', {
+    readId: 'read-1', subjectId: SUBJECT, view: 'GET /v1/subjects/{subjectId}/history', categories: [{ number: 1, slug: 'full-name' }],
+    purpose: { code: 'OVERSIGHT', slug: 'oversight' }, actor: { id: 'ic-3', role: 'auditor', unit: 'internal-control' }, occurredAt: '2026-05-01T09:00:00.000Z',
+  }, 1],
+];
+
+/** The report as the ledger makes it from that stream: stored forms, chain, a signed head over a log and the proof. */
+function report(language: ReportLanguage, showActors: boolean): AccessReport {
+  const stream: CanonicalEvent[] = [];
+  const log: CanonicalEvent[] = [];
+  let previousHash: string | null = null;
+  for (const [i, [type, data, schemaVersion]] of SPECS.entries()) {
+    log.push({ id: `other-${log.length}`, type: 'ProcessingRecorded', streamId: 'subject-other', revision: i, position: log.length + 1, data: {}, metadata: {}, created: NOW.toISOString() });
+    const event: CanonicalEvent = {
+      id: `e${i}`, type, streamId: STREAM, revision: i, position: log.length + 1, data: data as CanonicalEvent['data'],
+      metadata: { schemaVersion, previousHash }, created: NOW.toISOString(),
+    };
+    previousHash = chainHash(event);
+    stream.push(event);
+    log.push(event);
+  }
+  const events: IdentifiedSubjectEvent[] = stream.map((e) => ({ ...upcastSubjectEvent(e.type, e.data, e.metadata)!, id: e.id }));
+  const withheld = new Set(events.filter((e) => isWithheld(e, '2026-11-25')).map((e) => e.id));
+  const last = lastCoveredEvent(stream, (id) => withheld.has(id))!;
+  const leaves = log.map(eventLeafHash);
+  const head = signTreeHead({ treeSize: log.length, rootHash: merkleRoot(leaves) }, NOW, { keyId: keyIdOf(keys.publicKey), privateKey: keys.privateKey });
+  return buildAccessReport({
+    subjectId: SUBJECT, events, catalog: new RegisterCatalog(BUILT_IN_REGISTERS), owner: 'mineco', language, now: NOW, utcOffsetMinutes: 300,
+    showActors, showWithheld: true, unseal: (_s, _f, value) => (value === 'sealed:v1:1:PERSON' ? 'Aigerim Bekova' : value),
+    integrity: {
+      stream, treeHeadSource: 'latest', treeHead: { ...head, position: log.length + 1 },
+      inclusion: {
+        eventId: last.id, leafIndex: last.position - 1, treeSize: log.length, leafHash: eventLeafHash(last).toString('hex'),
+        proof: inclusionProof(last.position - 1, leaves).map((p) => p.toString('hex')),
+      },
+    },
+  });
+}
+
+const verify = (r: unknown) => verifyReport(JSON.parse(JSON.stringify(r)), [keys.publicKey]);
+
+describe('the access report as built, checked by verify-report', () => {
+  it.each<[ReportLanguage, boolean]>([['kk', false], ['ru', true], ['en', false]])('verifies every row of a %s report (ids shown: %s)', (language, showActors) => {
+    const r = report(language, showActors);
+    expect(r.events.map((e) => e.operation)).toEqual(['collect', 'transfer', 'access', 'block', 'read']);
+    expect([r.transfers.length, r.violations.length, r.requests.length, r.withheld?.count]).toEqual([1, 1, 1, 1]);
+    expect(verify(r)).toMatchObject({ ok: true });
+  });
+
+  it.each<[string, (r: Mutable) => void, string]>([
+    ['categories', (r) => r.events[0]!.categories.pop(), 'events[0].categories'],
+    ['purpose', (r) => (r.events[0]!.purpose.code = 'P02'), 'events[0].purpose.code'],
+    ['unit', (r) => (r.events[1]!.unit = 'internal-control'), 'events[1].unit'],
+    ['role', (r) => (r.events[1]!.role = 'auditor'), 'events[1].role'],
+    ['violations', (r) => (r.events[2]!.violations = ['category-not-in-register']), 'events[2].violations'],
+    ["role of a read", (r) => (r.events[4]!.role = 'hr-specialist'), 'events[4].role'],
+    ['country of a transfer', (r) => (r.transfers[0]!.country = 'KZ'), 'transfers[0].country'],
+    ['ground of a transfer', (r) => (r.transfers[0]!.ground!.reference = 'treaty 1'), 'transfers[0].ground'],
+    ['codes of a violation', (r) => r.violations[0]!.codes.pop(), 'violations[0].codes'],
+  ])('names the row and field when the %s is altered', (_what, mutate, field) => {
+    const r = structuredClone(report('en', true)) as Mutable;
+    mutate(r);
+    expect(verify(r)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining(`${field} shows`) });
+  });
+});
+
+type Mutable = { -readonly [K in keyof AccessReport]: DeepMutable<AccessReport[K]> };
+type DeepMutable<T> = T extends readonly (infer U)[] ? DeepMutable<U>[] : T extends object ? { -readonly [K in keyof T]: DeepMutable<T[K]> } : T;
