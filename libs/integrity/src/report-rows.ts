@@ -86,6 +86,42 @@ export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, typ
   return null;
 }
 
+/**
+ * A request row against its events (received, then re-timed, answered or refused, in stream order), folded as the
+ * report folds them. `events` are the stored type and data of the row's `eventIds`, in the row's order.
+ */
+export function requestRowDifference(row: Json, events: readonly { readonly type: string; readonly data: Json }[]): RowDifference | null {
+  const types = events.map((e) => e.type);
+  const [received, ...later] = events;
+  if (received?.type !== 'SubjectRequestReceived' || later.some((e) => e.type === 'SubjectRequestReceived')) {
+    return { field: 'eventIds', shown: JSON.stringify(types), recorded: 'a SubjectRequestReceived first, and no other' };
+  }
+  const d = received.data;
+  let fold: Json = {
+    requestId: d.requestId, kind: d.kind, channel: d.channel, receivedAt: d.receivedAt, deadline: field(d.deadline, 'date'),
+    status: 'open', closedAt: null, late: false, workingDaysLate: 0, reasons: [],
+  };
+  for (const { type, data } of later) {
+    if (data.requestId !== d.requestId) {
+      return { field: 'eventIds', shown: JSON.stringify(types), recorded: `events of request ${JSON.stringify(d.requestId)} only` };
+    }
+    if (type === 'SubjectRequestRetimed') fold = { ...fold, deadline: field(data.deadline, 'date') };
+    const refused = type === 'SubjectRequestRefused';
+    if (refused || type === 'SubjectRequestAnswered') {
+      fold = {
+        ...fold, status: refused ? 'refused' : 'answered', closedAt: refused ? data.refusedAt : data.answeredAt, late: data.late,
+        workingDaysLate: data.workingDaysLate, reasons: refused ? data.reasons : [],
+      };
+    }
+  }
+  for (const [name, recorded] of Object.entries(fold)) {
+    const a = JSON.stringify(row[name]) ?? 'nothing';
+    const b = JSON.stringify(recorded) ?? 'nothing';
+    if (a !== b) return { field: name, shown: a, recorded: b };
+  }
+  return null;
+}
+
 /** Categories by number, in the order recorded (a row's names are the register's words). */
 function numbers(categories: unknown): unknown {
   return Array.isArray(categories) ? categories.map((c) => field(c, 'number')) : categories;

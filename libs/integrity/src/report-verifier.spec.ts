@@ -161,6 +161,10 @@ describe('verifyReport', () => {
     ["a violation's codes", (r) => r.violations[0].codes.pop(), 'violations[0].codes'],
     ["a violation's categories", (r) => r.violations[0].categories.pop(), 'violations[0].categories'],
     ["a violation's time", (r) => (r.violations[0].at = '2026-04-01T10:00:00.000Z'), 'violations[0].at'],
+    ["a request's kind", (r) => (r.requests[0].kind = 'destruction'), 'requests[0].kind'],
+    ["a request's status", (r) => Object.assign(r.requests[0], { status: 'answered', closedAt: '2026-04-03T09:00:00.000Z' }), 'requests[0].status'],
+    ["a request's deadline", (r) => (r.requests[0].deadline = '2026-04-30'), 'requests[0].deadline'],
+    ["a request's id", (r) => (r.requests[0].requestId = 'r-2'), 'requests[0].requestId'],
   ])('names a row whose field differs from its event: %s', (_what, mutate, field) => {
     expect(failure(mutate)).toMatchObject({ code: 'row-mismatch', reason: expect.stringContaining(`${field} shows`) });
   });

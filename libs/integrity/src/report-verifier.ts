@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
 import { verifyInclusion } from './merkle';
-import { rowDifference, rowListsOf, rowTypesOf, type RowList } from './report-rows';
+import { requestRowDifference, rowDifference, rowListsOf, rowTypesOf, type RowList } from './report-rows';
 import { keyIdOf, verifyTreeHead, type SignedTreeHead } from './tree-head';
 
 export type ReportFailure =
@@ -196,8 +196,14 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
     }
   }
   for (const [i, raw] of array(report.requests, 'requests').entries()) {
-    for (const [j, id] of array(object(raw, `requests[${i}]`).eventIds, `requests[${i}].eventIds`).entries()) {
-      rowOf(id, `requests[${i}].eventIds[${j}]`, 'requests');
+    const row = object(raw, `requests[${i}]`);
+    const named = array(row.eventIds, `requests[${i}].eventIds`).map((id, j) => rowOf(id, `requests[${i}].eventIds[${j}]`, 'requests'));
+    if (named.some((entry, j) => j > 0 && entry.index < named[j - 1]!.index)) {
+      throw new Failure('row-mismatch', `requests[${i}].eventIds are not in the order of the chain`);
+    }
+    const differs = requestRowDifference(row, named.map((entry) => ({ type: entry.type, data: entry.event!.data })));
+    if (differs) {
+      throw new Failure('row-mismatch', `requests[${i}].${differs.field} shows ${differs.shown}, but its events record ${differs.recorded}`);
     }
   }
   for (const entry of entries) {

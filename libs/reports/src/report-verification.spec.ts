@@ -112,10 +112,19 @@ describe('the access report as built, checked by verify-report', () => {
     ['country of a transfer', (r) => (r.transfers[0]!.country = 'KZ'), 'transfers[0].country'],
     ['ground of a transfer', (r) => (r.transfers[0]!.ground!.reference = 'treaty 1'), 'transfers[0].ground'],
     ['codes of a violation', (r) => r.violations[0]!.codes.pop(), 'violations[0].codes'],
+    ['deadline of a re-timed request', (r) => (r.requests[0]!.deadline = '2026-04-08'), 'requests[0].deadline'],
+    ['status of a request', (r) => (r.requests[0]!.status = 'refused'), 'requests[0].status'],
+    ['lateness of a request', (r) => Object.assign(r.requests[0]!, { late: true, workingDaysLate: 2 }), 'requests[0].late'],
   ])('names the row and field when the %s is altered', (_what, mutate, field) => {
     const r = structuredClone(report('en', true)) as Mutable;
     mutate(r);
     expect(verify(r)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining(`${field} shows`) });
+  });
+
+  it('names the events of a request listed out of order', () => {
+    const r = structuredClone(report('en', true)) as Mutable;
+    r.requests[0]!.eventIds.reverse();
+    expect(verify(r)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('requests[0].eventIds') });
   });
 });
 
