@@ -24,7 +24,7 @@ describe('the access report\'s integrity section', () => {
     await t.close();
   });
 
-  it('proves the report complete: derbes verify-report accepts it with the served keys, and names the cause when a row is removed or a note changed', async () => {
+  it('proves the report complete: derbes verify-report accepts it with the served keys, and names the cause when a row is removed or changed, or a note changed', async () => {
     t = await startTestApp();
     const subjectId = await seed(t);
     const keys = (await request(t.server).get('/v1/integrity/keys').expect(200)).body;
@@ -65,6 +65,14 @@ describe('the access report\'s integrity section', () => {
     expect(removed.code).toBe(1);
     expect(removed.stdout).toContain('NOT VERIFIED (event-without-row)');
     expect(removed.stdout).toContain(integrity.chain[1].eventId);
+
+    // A row that says something else than its event: another category and purpose, in the report only.
+    const rowChanged = structuredClone(report);
+    rowChanged.events[0].categories[0].number = 4;
+    rowChanged.transfers[0].purpose.code = 'P01';
+    const mismatch = await runCli(['verify-report', file('row-changed.json', rowChanged), '--public-keys', keysFile], env);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stdout).toContain('NOT VERIFIED (row-mismatch): events[0].categories shows');
 
     const noteChanged = structuredClone(report);
     noteChanged.integrity.chain[3].event.data.note = 'another surname';
