@@ -23,6 +23,7 @@ export interface ReportSummary {
   readonly chainLength: number;
   readonly shown: number;
   readonly withheld: number;
+  /** Rows of `events`. */
   readonly rows: number;
   readonly treeSize: number;
   readonly rootHash: string;
@@ -85,8 +86,9 @@ interface Entry {
  * Checks a subject's access report (the JSON of schema `derbes/access-report` version 2) offline, as
  * libs/integrity/VERIFY-REPORT.md describes: the tree head's signature with one of `publicKeys` (obtained apart from
  * the report: never from it), each shown event's chain hash recomputed from its stored form, the chain's links, every
- * row matched to a shown event and every shown event to its row, and the last event's leaf hash and inclusion proof
- * against the head. Names the first failure.
+ * row matched to a shown event and every shown event to its rows, each row's fields against its event's stored data
+ * (report-rows.ts), and the last event's leaf hash and inclusion proof against the head. Names the first failure.
+ * It cannot tell that the last event is the subject's newest (VERIFY-REPORT.md, "What the checks cannot tell").
  */
 export function verifyReport(report: unknown, publicKeys: readonly (KeyObject | string)[]): ReportVerdict {
   try {
