@@ -133,7 +133,8 @@ export interface AccessReport {
   /** How many entries are withheld for now (an official investigation), or null where configuration does not tell. */
   readonly withheld: { readonly count: number } | null;
   /**
-   * What makes an omitted or altered entry detectable (libs/integrity/VERIFY-REPORT.md): a signed tree head, the
+   * What makes an entry left out or altered up to the last one detectable (libs/integrity/VERIFY-REPORT.md, with
+   * what it cannot tell): a signed tree head, the
    * subject's chain from their first event to the last one the report covers, and the inclusion proof of that last
    * event in the head's tree. Null only when the ledger could not give a proof when the report was made (its
    * integrity log was not kept up to date by any process).

@@ -139,7 +139,7 @@ export const EN = {
   'value.treeHeadLatest': 'the latest signed head, which already covered your last event',
   'value.treeHeadSigned': 'signed for this report',
   'value.integrityUnavailable': 'No proof could be given when this report was made; ask for the report again.',
-  'integrity.how': 'The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json --public-keys keys.json" with the keys published at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md; it recomputes every event\'s hash, the chain and the proof against the signed tree head, so that an omitted or altered entry is found.',
+  'integrity.how': 'The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json --public-keys keys.json" with the keys published at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md; it recomputes every event\'s hash, the chain and the proof against the signed tree head, so that an entry left out or altered up to the last one shown is found. Whether later entries were left out, the report alone cannot show: a check of the whole log (derbes verify) or a later report can.',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -36,7 +36,7 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 
 /**
  * A subject's access report from their own stream (never a read model: the report is exact as of now), with the
- * integrity section that makes an omitted or altered entry detectable: it covers the stream as read here, up to its
+ * integrity section that makes an entry left out or altered up to the last one detectable: it covers the stream as read here, up to its
  * last event not withheld; the report's own read is recorded after it and is covered by the next report.
  */
 @Injectable()
