@@ -132,6 +132,8 @@ describe('who may do what', () => {
   });
 
   it("opens the subject's own report with their link, and nothing else with it", async () => {
+    const nobody = await t.http.post(`/v1/subjects/${'f'.repeat(64)}/access-links`).send({ hours: 24 }).expect(404);
+    expect(nobody.body.code).toBe('subject_not_found');
     const issued = await t.http.post(`/v1/subjects/${subjectId}/access-links`).send({ hours: 24 }).expect(201);
     expect(issued.body.path).toBe(`/v1/access-report/${issued.body.token}`);
     expect(issued.body.token).toHaveLength(81);
@@ -155,6 +157,11 @@ describe('who may do what', () => {
     const expired = await request(t.server).get(issued.body.path).expect(401);
     expect(expired.body.message).toContain('expired');
     t.clock.at = new Date('2026-11-25T12:00:00Z');
+  });
+
+  it('takes the Bearer scheme in any case', async () => {
+    await request(t.server).get('/v1/reports/violations').set('authorization', `bearer ${tokenOf(t, 'official')}`).expect(200);
+    await request(t.server).get('/v1/reports/violations').set('authorization', `BEARER ${tokenOf(t, 'official')}`).expect(200);
   });
 
   it('creates and revokes keys over HTTP (admin), recording both in the administrative stream', async () => {

@@ -64,6 +64,8 @@ describe('the verifiable log over HTTP', () => {
       const res = await t.http.get('/v1/integrity/inclusion').query(query).expect(status);
       expect(res.body.errors).toEqual([expect.objectContaining({ field, reason: expect.stringContaining(reason) })]);
     }
+    const upper = await t.http.get('/v1/integrity/inclusion').query({ eventId: recorded.body.eventId.toUpperCase(), treeSize: String(last) }).expect(200);
+    expect(upper.body).toMatchObject({ eventId: recorded.body.eventId, position: recorded.body.position });
     const unknown = await t.http.get('/v1/integrity/inclusion').query({ eventId: '00000000-0000-4000-8000-000000000000', treeSize: String(last) }).expect(404);
     expect(unknown.body.code).toBe('event_not_found');
     const reversed = await t.http.get('/v1/integrity/consistency').query({ from: String(last), to: '1' }).expect(400);

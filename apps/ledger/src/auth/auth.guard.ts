@@ -50,7 +50,8 @@ export class AuthGuard implements CanActivate {
     if (typeof header !== 'string' || header === '') {
       throw new LedgerError('unauthenticated', 'credentials required: Authorization: Bearer <API key>');
     }
-    const m = /^Bearer ([^\s]+)$/.exec(header);
+    // The scheme is case-insensitive (RFC 9110 11.1): `bearer dk_...` is the same credential.
+    const m = /^Bearer ([^\s]+)$/i.exec(header);
     const key = m ? await this.keys.authenticate(m[1] as string) : null;
     if (!key) throw new LedgerError('unauthenticated', 'unknown or revoked API key');
     this.limit(`key:${key.keyId}`);

@@ -2,8 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DATA_SUBJECT_READER, SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE } from '@derbes/ledger';
+import { DATA_SUBJECT_READER, SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE, subjectStreamId } from '@derbes/ledger';
 import { LedgerError } from '../ledger-errors';
+import { SubjectStateCache } from '../processing-records/subject-state.cache';
 import { AccessReportQueryDto } from '../subjects/access-report.controller';
 import { AccessReports, categoriesOf } from '../subjects/access-reports';
 import { ReaderAudit } from '../subjects/reader-audit';
@@ -24,6 +25,7 @@ export class SubjectLinksController {
     private readonly links: SubjectLinks,
     private readonly reports: AccessReports,
     private readonly audit: ReaderAudit,
+    private readonly subjects: SubjectStateCache,
   ) {}
 
   @Post('subjects/:subjectId/access-links')
@@ -31,8 +33,12 @@ export class SubjectLinksController {
   @ApiBearerAuth()
   @Allow(['official'], { personal: true })
   @ApiOperation({ summary: "A signed, expiring link for the subject to open their own access report (and nothing else)" })
-  issue(@Param('subjectId') subjectId: string, @Body() body: NewSubjectLinkDto): { token: string; path: string; expiresAt: string } {
+  async issue(@Param('subjectId') subjectId: string, @Body() body: NewSubjectLinkDto): Promise<{ token: string; path: string; expiresAt: string }> {
     if (!SUBJECT_ID_PATTERN.test(subjectId)) throw LedgerError.invalid([{ field: 'subjectId', reason: 'must be 64 lowercase hex characters' }]);
+    // A link to a report of nobody would only ever answer 404: say so now, to the official.
+    if ((await this.subjects.load(subjectStreamId(subjectId))).revision < 0) {
+      throw new LedgerError('subject_not_found', 'the ledger holds nothing about this subject');
+    }
     const { token, expiresAt } = this.links.issue(subjectId, body.hours ?? 72);
     return { token, path: `/v1/access-report/${token}`, expiresAt };
   }

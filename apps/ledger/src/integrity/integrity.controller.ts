@@ -56,7 +56,8 @@ export class IntegrityController {
   @ApiBadRequestResponse({ description: 'A malformed id or size, or a size beyond the log or below the event\'s position' })
   @ApiNotFoundResponse({ description: 'event_not_found' })
   inclusion(@Query() query: InclusionQueryDto): Promise<InclusionAnswer> {
-    return this.log.inclusion(query.eventId, Number(query.treeSize));
+    // Event ids are stored in lower case (a record's id is lowered when it is recorded): any case finds it.
+    return this.log.inclusion(query.eventId.toLowerCase(), Number(query.treeSize));
   }
 
   @Get('consistency')
