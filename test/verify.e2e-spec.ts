@@ -160,6 +160,20 @@ describe('derbes verify', () => {
     expect(code).toBe(1);
   }, 60_000);
 
+  it.each(['data', 'metadata'])('names a tree head whose stored %s is not JSON, and checks the rest', async (column) => {
+    const { db, env } = copy();
+    const position = heads[0]!.position;
+    db.prepare(`UPDATE events SET ${column} = 'not json' WHERE position = ?`).run(position);
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(firstFinding(stdout)).toMatch(new RegExp(`^head-malformed: the tree head at position ${position} cannot be read: ${column}: not JSON \\(Unexpected token`));
+    expect(stdout).toMatch(new RegExp(`position ${position} malformed-event: the event at position ${position} is not a valid event: `));
+    // The other head is still checked, and the outcome kept for the console.
+    expect(stdout).toMatch(/\b1 signed tree head \(/);
+    expect(code).toBe(1);
+    expect(readVerificationRecord(env.DERBES_DATA_DIR as string)).toMatchObject({ ok: false, firstDisagreement: { position, kind: 'head-malformed' } });
+  }, 60_000);
+
   it('names a forged head (its signature does not verify)', async () => {
     const { db, env } = copy();
     const real = readHead(db, heads[1]!.position);

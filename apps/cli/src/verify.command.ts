@@ -48,13 +48,7 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
   const copy = openServerTree(readModelPath(config));
   try {
     const last = await store.lastPosition();
-    const heads: LoggedHead[] = (await store.readStream(TREE_HEADS_STREAM)).filter((e) => e.position <= last).map((event) => {
-      try {
-        return { position: event.position, head: treeHeadOf(event) };
-      } catch (error) {
-        return { position: event.position, malformed: (error as Error).message };
-      }
-    });
+    const heads = await loggedHeads(store, side, last);
     if (options.headFile) heads.push(givenHead(options.headFile));
     const streamRevisions = side ? new Map(side.prepare<[], [string, number]>('SELECT name, revision FROM streams').raw().all()) : undefined;
 
@@ -97,6 +91,40 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
     side?.close();
     await store.close();
   }
+}
+
+/**
+ * The log's signed tree heads up to `last`, each read on its own: a head event whose text does not parse is named
+ * (head-malformed, at its position) like any other malformed head, rather than failing the whole read. From the file
+ * its stored text is parsed here; through EventStoreDB the store parses it.
+ */
+async function loggedHeads(store: EventStore, side: Database.Database | undefined, last: number): Promise<LoggedHead[]> {
+  const events: Array<{ position: number; read: () => { type: string; data: object; metadata: object } }> = side
+    ? side.prepare<[string, number], { position: number; type: string; data: unknown; metadata: unknown }>(
+      `SELECT e.position, e.type, e.data, e.metadata FROM events e JOIN streams s ON s.id = e.stream
+       WHERE s.name = ? AND e.position <= ? ORDER BY e.revision`).all(TREE_HEADS_STREAM, last)
+      .map((row) => ({ position: row.position, read: () => ({ type: row.type, data: parsedColumn(row.data, 'data'), metadata: parsedColumn(row.metadata, 'metadata') }) }))
+    : (await store.readStream(TREE_HEADS_STREAM)).filter((e) => e.position <= last).map((event) => ({ position: event.position, read: () => event }));
+  return events.map(({ position, read }) => {
+    try {
+      return { position, head: treeHeadOf(read()) };
+    } catch (error) {
+      return { position, malformed: (error as Error).message };
+    }
+  });
+}
+
+/** A stored JSON column, parsed; throws naming the column. */
+function parsedColumn(text: unknown, column: string): object {
+  if (typeof text !== 'string') throw new Error(`${column}: not text`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${column}: not JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${column}: not a JSON object`);
+  return value;
 }
 
 /** The log's events up to `last` read through the store, hashed here. */
