@@ -174,6 +174,29 @@ describe('derbes verify', () => {
     expect(readVerificationRecord(env.DERBES_DATA_DIR as string)).toMatchObject({ ok: false, firstDisagreement: { position, kind: 'head-malformed' } });
   }, 60_000);
 
+  it.each([
+    ['garbage', (file: string) => writeFileSync(file, Buffer.alloc(8192, 0x5a)), /file is not a database/],
+    ['a dropped table', (file: string) => {
+      const models = new Database(file);
+      models.exec('DROP TABLE projection_generations');
+      models.close();
+    }, /no such table: projection_generations/],
+  ] as const)('verifies the log without the server\'s tree when read-models.db holds %s, saying why in one line', async (_, damage, why) => {
+    const { dir, db, env } = copy();
+    db.close();
+    const file = join(dir, 'read-models.db');
+    for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
+    damage(file);
+    const { code, stdout, stderr } = await runCli(['verify'], env);
+    const said = stdout.split('\n').filter((line) => line.startsWith('the server\'s tree'));
+    expect(said).toEqual([expect.stringMatching(/^the server's tree \(.*read-models\.db\) could not be read, so the log was verified without it: /)]);
+    expect(said[0]).toMatch(why);
+    expect(stdout).not.toContain('leaves compared with the server\'s tree');
+    expect(stdout).toContain('OK: the log agrees with every signed tree head and every chain');
+    expect(stderr).not.toContain('derbes:');
+    expect(code).toBe(0);
+  }, 60_000);
+
   it('names a forged head (its signature does not verify)', async () => {
     const { db, env } = copy();
     const real = readHead(db, heads[1]!.position);

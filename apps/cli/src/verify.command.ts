@@ -45,7 +45,15 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
 
   const store = await openEventStore(path, { writer: 'inline' });
   const side = esdb ? undefined : new Database(path, { readonly: true, fileMustExist: true });
-  const copy = openServerTree(readModelPath(config));
+  const treeFile = readModelPath(config);
+  // The server's tree only names a changed event; a copy that cannot be read is said so and done without.
+  let copy: ServerTree | undefined;
+  let unreadTree: string | undefined;
+  try {
+    copy = openServerTree(treeFile);
+  } catch (error) {
+    unreadTree = `the server's tree (${treeFile}) could not be read, so the log was verified without it: ${(error as Error).message}`;
+  }
   try {
     const last = await store.lastPosition();
     const heads = await loggedHeads(store, side, last);
@@ -85,7 +93,7 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
       verifiedAt: new Date().toISOString(), ok: report.ok, events: report.events, headsChecked: report.headsChecked, rootHash: report.rootHash,
       firstDisagreement: first ? { position: first.position, kind: first.kind, message: first.message } : null,
     });
-    return { ok: report.ok, lines: describe(report, (Date.now() - started) / 1000, publicKeys.length, copy !== undefined, secondPass) };
+    return { ok: report.ok, lines: describe(report, (Date.now() - started) / 1000, publicKeys.length, copy !== undefined, secondPass, unreadTree) };
   } finally {
     copy?.close();
     side?.close();
@@ -151,7 +159,12 @@ function givenHead(file: string): LoggedHead {
  * The server's own copy of the tree (the integrity-log read model's active generation), read-only: only its leaf
  * hashes, to name the event behind a root that differs, and its size. None when there is no such read model.
  */
-function openServerTree(file: string): { input: { storedLeaves: (first: number, count: number) => Array<Buffer | undefined>; storedTreeSize: number }; close: () => void } | undefined {
+interface ServerTree {
+  readonly input: { storedLeaves: (first: number, count: number) => Array<Buffer | undefined>; storedTreeSize: number };
+  close(): void;
+}
+
+function openServerTree(file: string): ServerTree | undefined {
   if (!existsSync(file)) return undefined;
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
@@ -181,7 +194,7 @@ function openServerTree(file: string): { input: { storedLeaves: (first: number, 
   }
 }
 
-function describe(report: LogReport, seconds: number, keys: number, serverTree: boolean, secondPass: boolean): string[] {
+function describe(report: LogReport, seconds: number, keys: number, serverTree: boolean, secondPass: boolean, unreadTree: string | undefined): string[] {
   const rate = seconds > 0 ? `, ${fmt(Math.round(report.events / seconds))} events/s` : '';
   const lines = [
     `verified ${fmt(report.events)} events (positions 1 to ${fmt(report.lastPosition)}) in ${formatSeconds(seconds)}${rate}: ` +
@@ -193,6 +206,7 @@ function describe(report: LogReport, seconds: number, keys: number, serverTree: 
       : report.headsChecked === 0 ? 'latest head: none (no signed tree head to check)' : `latest head: none of the ${fmt(report.headsChecked)} checked agrees with the log`,
     `root of the whole log: ${report.rootHash}`,
   ];
+  if (unreadTree) lines.push(unreadTree);
   if (secondPass) lines.push('checked twice: hashing the stored text as it is disagreed, so each event\'s text was proved canonical or made so before hashing');
   if (report.ok) return [...lines, 'OK: the log agrees with every signed tree head and every chain'];
   const [first] = report.findings;
