@@ -197,6 +197,25 @@ describe('derbes verify', () => {
     expect(code).toBe(0);
   }, 60_000);
 
+  it.each([
+    ['an array', () => [], 'not a signed tree head (a JSON object) but an array'],
+    ['a string', () => 'head', 'not a signed tree head (a JSON object) but a string'],
+    ['no members', () => ({}), 'treeSize is missing'],
+    ['a treeSize that is not a number', (real: object) => ({ ...real, treeSize: 'x' }), 'treeSize "x" is not a non-negative integer'],
+    ['no signature', (real: object) => ({ ...real, signature: undefined }), 'signature is missing'],
+    ['a malformed signature', (real: object) => ({ ...real, signature: 'abc' }), 'signature is not 128 lowercase hex digits'],
+  ])('refuses a --head file holding %s, naming the field and why', async (_, make, why) => {
+    const { dir, db, env } = copy();
+    const file = join(dir, 'kept-head.json');
+    writeFileSync(file, JSON.stringify(make(readHead(db, heads[1]!.position))));
+    db.close();
+    const { code, stdout, stderr } = await runCli(['verify', '--head', file], env);
+    expect(stderr.split('\n')[0]).toBe(`--head ${file}: ${why}`);
+    expect(stderr).toContain('usage: derbes');
+    expect(stdout).toBe('');
+    expect(code).toBe(2);
+  }, 60_000);
+
   it('names a forged head (its signature does not verify)', async () => {
     const { db, env } = copy();
     const real = readHead(db, heads[1]!.position);

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isEsdbLocation, openEventStore, type EventStore } from '@derbes/event-store';
 import {
-  MerkleLog, TREE_HEADS_STREAM, hashEvent, loadPublicKeys, parsePublicKeys, treeHeadOf, verifyLog, type HashedEvent, type LogReport, type LoggedHead,
-  type SignedTreeHead,
+  MerkleLog, TREE_HEADS_STREAM, hashEvent, loadPublicKeys, parsePublicKeys, signedTreeHeadOf, treeHeadOf, verifyLog, type HashedEvent, type LogReport, type LoggedHead,
 } from '@derbes/integrity';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { readModelPath } from '../../ledger/src/projections.provider';
@@ -145,14 +144,13 @@ async function* storePages(store: EventStore, last: number, pageSize = 2048): As
   }
 }
 
+/** The head in `file`, checked before anything reads it: a file that is not a signed tree head is a usage error naming why. */
 function givenHead(file: string): LoggedHead {
-  let head: SignedTreeHead;
   try {
-    head = JSON.parse(readFileSync(file, 'utf8')) as SignedTreeHead;
+    return { position: null, head: signedTreeHeadOf(JSON.parse(readFileSync(file, 'utf8'))) };
   } catch (error) {
     throw new VerifyUsageError(`--head ${file}: ${(error as Error).message}`);
   }
-  return { position: null, head };
 }
 
 /**

@@ -11,7 +11,7 @@ export {
 } from './merkle';
 export { MerkleLog, type MerkleLogOptions } from './merkle-log';
 export {
-  keyIdOf, rawPublicKey, signTreeHead, treeHeadSignedBytes, verifyTreeHead,
+  keyIdOf, rawPublicKey, signTreeHead, signedTreeHeadOf, treeHeadSignedBytes, verifyTreeHead,
   type SignedTreeHead, type TreeHead, type TreeHeadSigner,
 } from './tree-head';
 export { loadOrCreateSigningKeys, rotate, type PublicKeyInfo, type SigningKey, type SigningKeys } from './signing-keys';

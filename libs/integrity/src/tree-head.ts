@@ -48,13 +48,36 @@ function isExactInstant(text: string): boolean {
 
 /** Why `head` is not a well-formed tree head, or undefined if it is. */
 function malformation(head: TreeHead): string | undefined {
-  if (!Number.isSafeInteger(head.treeSize) || head.treeSize < 0) return `treeSize ${head.treeSize} is not a non-negative integer`;
+  if (!Number.isSafeInteger(head.treeSize) || head.treeSize < 0) return `treeSize ${shown(head.treeSize)} is not a non-negative integer`;
   if (typeof head.rootHash !== 'string' || !HEX64.test(head.rootHash)) return 'rootHash is not 64 lowercase hex digits';
   if (typeof head.timestamp !== 'string' || !ISO_UTC_MS.test(head.timestamp) || !isExactInstant(head.timestamp)) {
-    return `timestamp ${head.timestamp} is not an ISO 8601 UTC instant with milliseconds`;
+    return `timestamp ${shown(head.timestamp)} is not an ISO 8601 UTC instant with milliseconds`;
   }
   if (typeof head.keyId !== 'string' || !KEY_ID.test(head.keyId)) return 'keyId is not 16 lowercase hex digits';
   return undefined;
+}
+
+// A value as JSON writes it, so that "5" and 5 read differently; anything else (undefined, a bigint) as String does.
+const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value));
+
+const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`);
+
+/**
+ * A signed tree head from outside (a parsed file an auditor kept), checked member by member before anything reads it;
+ * throws naming the first member that is missing or malformed, and why. Members besides the five are ignored. The
+ * signature itself is checked by verifyTreeHead.
+ */
+export function signedTreeHeadOf(value: unknown): SignedTreeHead {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`not a signed tree head (a JSON object) but ${kindOf(value)}`);
+  const v = value as Record<string, unknown>;
+  for (const member of ['treeSize', 'rootHash', 'timestamp', 'keyId', 'signature']) {
+    if (v[member] === undefined) throw new Error(`${member} is missing`);
+  }
+  const head = { treeSize: v.treeSize, rootHash: v.rootHash, timestamp: v.timestamp, keyId: v.keyId, signature: v.signature } as SignedTreeHead;
+  const problem = malformation(head);
+  if (problem) throw new Error(problem);
+  if (typeof head.signature !== 'string' || !SIGNATURE.test(head.signature)) throw new Error('signature is not 128 lowercase hex digits');
+  return head;
 }
 
 /** The bytes signed: UTF-8 of the canonical JSON of exactly the four fields (CANONICAL.md, "Signed tree heads"). */
