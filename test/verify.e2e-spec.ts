@@ -111,6 +111,18 @@ describe('derbes verify', () => {
     expect(code).toBe(1);
   }, 60_000);
 
+  it.each(['data', 'metadata'])('names an event whose stored %s holds a member name twice (SQLite reads the first, JSON.parse keeps the last)', async (column) => {
+    const { db, env } = copy();
+    const target = subjectEvents(db).find((p) => p <= heads[0]!.treeSize)!;
+    const name = column === 'data' ? 'actor' : 'correlationId';
+    db.prepare(`UPDATE events SET ${column} = '{"${name}":"EVIL",' || substr(${column}, 2) WHERE position = ?`).run(target);
+    expect(db.prepare<[number], string>(`SELECT json_extract(${column}, '$.${name}') FROM events WHERE position = ?`).pluck().get(target)).toBe('EVIL');
+    db.close();
+    const { code, stdout } = await runCli(['verify'], env);
+    expect(firstFinding(stdout)).toBe(`malformed-event: the event at position ${target} is not a valid event: ${column}: the member name "${name}" appears twice in an object`);
+    expect(code).toBe(1);
+  }, 60_000);
+
   it('names a dropped event', async () => {
     const { db, env } = copy();
     const target = subjectEvents(db)[2]!;

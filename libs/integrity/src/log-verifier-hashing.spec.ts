@@ -151,6 +151,26 @@ describe('hashStoredEvent', () => {
   });
 });
 
+describe('hashStoredEvent, on a member name given twice', () => {
+  const row = {
+    id: 'e1', type: 'ProcessingRecorded', streamId: `subject-${'a'.repeat(64)}`, revision: 0, position: 7,
+    data: '{"actor":{"id":"a1"},"purpose":"P1"}', metadata: '{"previousHash":null,"schemaVersion":1}', created: '2026-11-20T09:30:00.123Z',
+  };
+
+  it('marks the event malformed, whichever path the text takes, and never hashes what JSON.parse kept of it', () => {
+    // Ordered (isCanonicalJson's path), reordered (canonicalJsonFromText's), spaced and escaped (the parser's).
+    for (const data of ['{"actor":{"id":"EVIL"},"actor":{"id":"a1"},"purpose":"P1"}', '{"purpose":"P1","actor":{"id":"EVIL"},"actor":{"id":"a1"}}',
+      '{"actor":{"id":"EVIL"}, "actor":{"id":"a1"},"purpose":"P1"}', '{"\u0061ctor":{"id":"EVIL"},"actor":{"id":"a1"},"purpose":"P1"}']) {
+      const hashed = hashStoredEvent({ ...row, data });
+      expect(hashed.malformed).toBe('data: the member name "actor" appears twice in an object');
+      expect(hashed.leafHash).not.toEqual(hashStoredEvent(row).leafHash);
+    }
+    expect(hashStoredEvent({ ...row, metadata: '{"previousHash":"EVIL", "previousHash":null,"schemaVersion":1}' }).malformed)
+      .toBe('metadata: the member name "previousHash" appears twice in an object');
+    expect(hashStoredEvent(row).malformed).toBeUndefined();
+  });
+});
+
 describe('storedLeafHash', () => {
   const event: CanonicalEvent = {
     id: 'e1', type: 'ProcessingRecorded', streamId: 'subject-1', revision: 0, position: 1,

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
 import type { HashedColumnsWriter } from './hashed-columns';
-import { canonicalJson, isCanonicalJson, type JsonObject } from '@derbes/canonical-json';
+import { canonicalJson, duplicateMemberName, isCanonicalJson, type JsonObject } from '@derbes/canonical-json';
 
 /** What the log verifier needs of one event: where it is, its stream link, and its two hashes. */
 export interface HashedEvent {
@@ -110,7 +110,7 @@ function digestStoredEvent(row: StoredEventText | StoredEventBytes, assumeCanoni
       const parsed: unknown = JSON.parse(row.metadata);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('metadata: not a JSON object');
       const metadata = parsed as Record<string, unknown>;
-      metadataText = assumeCanonical || isCanonicalJson(row.metadata) ? row.metadata : canonicalJson(metadata as JsonObject, 'metadata');
+      metadataText = assumeCanonical || isCanonicalJson(row.metadata) ? row.metadata : canonicalJson(uniqueMembers(metadata, row.metadata, 'metadata') as JsonObject, 'metadata');
       previousHash = Object.prototype.hasOwnProperty.call(metadata, 'previousHash') ? metadata.previousHash : undefined;
     } else {
       metadataText = row.metadata;
@@ -226,7 +226,17 @@ function canonicalObjectText(text: string, field: string, assumeCanonical: boole
   }
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${field}: not a JSON object`);
-  return canonicalJson(parsed as JsonObject, field);
+  return canonicalJson(uniqueMembers(parsed, text, field) as JsonObject, field);
+}
+
+/**
+ * `parsed`, when `text` (what it was parsed from) names each member of an object once. Only text the fast paths
+ * declined comes here: isCanonicalJson and canonicalJsonFromText refuse a repeated name themselves.
+ */
+function uniqueMembers(parsed: object, text: string, field: string): object {
+  const name = duplicateMemberName(text);
+  if (name !== undefined) throw new Error(`${field}: the member name ${JSON.stringify(name)} appears twice in an object`);
+  return parsed;
 }
 
 /** Thrown inside the scanner when the text is not in the form it handles; the caller then parses it. */
