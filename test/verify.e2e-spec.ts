@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { loadOrCreateSigningKeys, loadPublicKeys, signTreeHead } from '@derbes/integrity';
+import { canonicalJson, hashStoredEvent, loadOrCreateSigningKeys, loadPublicKeys, merkleRoot, signTreeHead, type StoredEventText } from '@derbes/integrity';
 import { readVerificationRecord } from '../apps/ledger/src/integrity/verification-record';
 import { childEnv, runCli } from './support/child-server';
 import { IIN, OTHER_IIN, aRecord, startTestApp } from './support/test-app';
@@ -52,6 +52,30 @@ describe('derbes verify', () => {
       JSON.stringify({ schemaVersion: 1 }), new Date().toISOString()).lastInsertRowid);
     db.prepare('UPDATE streams SET revision = revision + 1 WHERE id = ?').run(stream.id);
     return position;
+  }
+
+  /**
+   * Rewrites the copy's log as the holder of the ledger's signing key could: the event at `position` changed by the
+   * SQL expression `change` of its data, the chain of its stream linked again after it, every head signed again (same
+   * size and time) over the new log. The server's tree in read-models.db is left as it was.
+   */
+  function rewriteHistory(dir: string, db: Database.Database, position: number, change: string): void {
+    db.prepare(`UPDATE events SET data = ${change} WHERE position = ?`).run(position);
+    const log = () => db.prepare<[], StoredEventText>(`SELECT e.position, e.event_id AS id, e.type, s.name AS streamId, e.revision, e.data, e.metadata, e.created
+      FROM events e JOIN streams s ON s.id = e.stream ORDER BY e.position`).all();
+    const changed = log().find((e) => e.position === position)!;
+    let previousHash = hashStoredEvent(changed).chainHash;
+    for (const event of log().filter((e) => e.streamId === changed.streamId && e.position > position)) {
+      const metadata = canonicalJson({ ...JSON.parse(event.metadata), previousHash });
+      db.prepare('UPDATE events SET metadata = ? WHERE position = ?').run(metadata, event.position);
+      previousHash = hashStoredEvent({ ...event, metadata }).chainHash;
+    }
+    const signer = loadOrCreateSigningKeys(join(dir, 'integrity-keys')).current;
+    for (const { position: at } of heads) {
+      const old = readHead(db, at);
+      const rootHash = merkleRoot(log().slice(0, old.treeSize).map((e) => Buffer.from(hashStoredEvent(e).leafHash)));
+      db.prepare('UPDATE events SET data = ? WHERE position = ?').run(canonicalJson({ ...signTreeHead({ treeSize: old.treeSize, rootHash }, new Date(old.timestamp), signer) }), at);
+    }
   }
 
   it('passes the ledger as written, naming its events, chains and latest head', async () => {
@@ -226,6 +250,34 @@ describe('derbes verify', () => {
     expect(stderr).toContain('usage: derbes');
     expect(stdout).toBe('');
     expect(code).toBe(2);
+  }, 60_000);
+
+  it('takes a genuine head kept outside as the reference when the log was rewritten and every head signed again with the ledger\'s key', async () => {
+    const { dir, db, env } = copy();
+    const file = join(dir, 'kept-head.json');
+    const genuine = readHead(db, heads[1]!.position);
+    writeFileSync(file, JSON.stringify(genuine));
+    const target = subjectEvents(db).find((p) => p <= heads[0]!.treeSize)!;
+    rewriteHistory(dir, db, target, "json_set(data, '$.purpose.code', 'P12')");
+    const stored = readHead(db, heads[1]!.position);
+    expect(stored.rootHash).not.toBe(genuine.rootHash);
+    db.close();
+    const models = join(dir, 'read-models.db');
+    const twoHistories = `root-mismatch: the head given signs root ${genuine.rootHash.slice(0, 16)}... for ${genuine.treeSize} events, but the log and the head at position ${heads[1]!.position} give ${stored.rootHash.slice(0, 16)}...: ` +
+      `two validly signed roots for one size mean that the holder of key ${genuine.keyId} signed two different histories. The head given is the reference: the log and the head at position ${heads[1]!.position} disagree with it`;
+
+    // The server's tree, built before the rewrite, still names the event.
+    const named = await runCli(['verify', '--head', file], env);
+    expect(firstFinding(named.stdout)).toBe(`${twoHistories}: the event at position ${target} differs from the one the server added (its leaf hash in the server's tree)`);
+    expect(named.code).toBe(1);
+
+    // Without it, the log and its own heads agree; only the head given says otherwise, and cannot say where.
+    for (const suffix of ['', '-wal', '-shm']) rmSync(models + suffix, { force: true });
+    expect((await runCli(['verify'], env)).stdout).toContain('OK: the log agrees with every signed tree head and every chain');
+    const { code, stdout } = await runCli(['verify', '--head', file], env);
+    expect(firstFinding(stdout)).toBe(`${twoHistories}: an event between positions 1 and ${genuine.treeSize} was changed, removed, reordered or inserted, and the heads signed again`);
+    expect(stdout).toContain(`the first disagreement is between positions 1 and ${genuine.treeSize}:`);
+    expect(code).toBe(1);
   }, 60_000);
 
   it('names a forged head (its signature does not verify)', async () => {

@@ -208,7 +208,7 @@ function describe(report: LogReport, seconds: number, keys: number, serverTree: 
   if (secondPass) lines.push('checked twice: hashing the stored text as it is disagreed, so each event\'s text was proved canonical or made so before hashing');
   if (report.ok) return [...lines, 'OK: the log agrees with every signed tree head and every chain'];
   const [first] = report.findings;
-  lines.push(`FAILED: ${fmt(report.findings.length)} finding${report.findings.length === 1 ? '' : 's'}; the first disagreement is at position ${fmt(first!.position)}:`);
+  lines.push(`FAILED: ${fmt(report.findings.length)} finding${report.findings.length === 1 ? '' : 's'}; the first disagreement is ${first!.range ? `between positions ${fmt(first!.range[0])} and ${fmt(first!.range[1])}` : `at position ${fmt(first!.position)}`}:`);
   lines.push(`  >> ${first!.kind}: ${first!.message}`);
   const shown = report.findings.slice(1, 50);
   for (const f of shown) lines.push(`  position ${fmt(f.position)} ${f.kind}: ${f.message}`);

@@ -249,6 +249,21 @@ function compareHeads(
         message: `the head ${where(h)} (size ${fmt(treeSize)}) does not match the recomputed root either` });
       continue;
     }
+    if (h.position === null && latest?.head.treeSize === treeSize) {
+      // The log's own head of this size agrees with it, the one given from outside does not, and both signatures
+      // verify: the key signed two histories. Only the given head was kept where the key's holder could not
+      // rewrite it, so it is the reference; heads of smaller sizes in the log bound nothing, having been signable again.
+      const other = latest;
+      const signers = other.head.keyId === h.head.keyId ? `the holder of key ${h.head.keyId}` : `the holders of keys ${h.head.keyId} and ${other.head.keyId}`;
+      const exact = firstStoredMismatch !== undefined && firstStoredMismatch < treeSize ? firstStoredMismatch + 1 : undefined;
+      findings.push({ kind: 'root-mismatch', position: exact ?? 1, treeSize, ...(exact === undefined && { range: [1, treeSize] as const }),
+        message: `the head given signs root ${rootHash.slice(0, 16)}... for ${fmt(treeSize)} events, but the log and the head ${where(other)} give ${root.toString('hex').slice(0, 16)}...: ` +
+          `two validly signed roots for one size mean that ${signers} signed two different histories. The head given is the reference: the log and the head ${where(other)} disagree with it: ` +
+          (exact !== undefined
+            ? `the event at position ${fmt(exact)} differs from the one the server added (its leaf hash in the server's tree)`
+            : `an event between positions 1 and ${fmt(treeSize)} was changed, removed, reordered or inserted, and the heads signed again`) });
+      continue;
+    }
     if (agreeing === treeSize) {
       // Another head of this very size agrees with the log: this one's root is simply false.
       findings.push({ kind: 'root-mismatch', position: h.position ?? treeSize, treeSize,
