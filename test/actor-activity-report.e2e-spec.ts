@@ -96,9 +96,9 @@ describe('GET /v1/reports/actor-activity', () => {
     expect((await report({ from: '2026-11-10', to: '2026-11-23', unit }).expect(200)).body.actors.map((a: { records: number }) => a.records)).toEqual([14, 14]);
   });
 
-  it('answers 409 projection_behind when the report cannot reach the position in time', async () => {
-    const res = await report({ from: '2026-11-10', to: '2026-11-24', position: String(position + 1000) }).expect(409);
-    expect(res.body).toMatchObject({ statusCode: 409, code: 'projection_behind' });
+  it('answers 400 at once for a position beyond the end of the log: no write returned it', async () => {
+    const res = await report({ from: '2026-11-10', to: '2026-11-24', position: String(position + 1000) }).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'position', reason: expect.stringContaining('beyond the end of the log') }]);
   });
 
   it.each([

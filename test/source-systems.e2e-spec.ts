@@ -139,10 +139,10 @@ describe('source systems: numbered records and heartbeats', () => {
     }
   });
 
-  it('answers 409 projection_behind for a position the log has not reached, and 400 for a malformed filter', async () => {
+  it('answers 400 for a position the log has not reached, and for a malformed filter', async () => {
     const ahead = (await t.store.lastPosition()) + 100;
-    const res = await t.http.get(`/v1/reports/source-systems?position=${ahead}`).expect(409);
-    expect(res.body.code).toBe('projection_behind');
+    const res = await t.http.get(`/v1/reports/source-systems?position=${ahead}`).expect(400);
+    expect(res.body.errors[0].field).toBe('position');
     const bad = await t.http.get('/v1/reports/source-systems?system=HR%20Portal').expect(400);
     expect(bad.body.errors[0].field).toBe('system');
     const badLang = await t.http.get('/v1/reports/source-systems?lang=de').expect(400);

@@ -176,10 +176,10 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
-  it('answers 409 projection_behind when the history does not reach the position within 2 s', async () => {
+  it('answers 400 at once for a position beyond the end of the log: no write returned it', async () => {
     const res = await history({ position: String(position + 1000) }, subjectId, false);
-    expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ code: 'projection_behind' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'position', reason: expect.stringContaining('beyond the end of the log') }]);
   });
 
   it('answers 503 projection_building while the read model is first built', async () => {
@@ -202,6 +202,15 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
       errors.mockRestore();
       warnings.mockRestore();
     }
+  });
+
+  // Last of this suite: it stops the read models.
+  it('answers 409 projection_behind when the history does not reach a position of the log within 2 s', async () => {
+    await t.app.get(ProjectionRunner).stop();
+    const written = await t.http.post('/v1/processing-records').send(op('access', [1], '2026-07-01T08:00:00Z')).expect(201);
+    const res = await history({ position: String(written.body.position) }, subjectId, false);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'projection_behind' });
   });
 });
 

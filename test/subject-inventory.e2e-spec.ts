@@ -107,9 +107,9 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
-  it('answers 409 projection_behind when the inventory does not reach the position within 2 s', async () => {
-    const res = await inventory({ position: '1000000' }).expect(409);
-    expect(res.body).toMatchObject({ code: 'projection_behind' });
+  it('answers 400 at once for a position beyond the end of the log', async () => {
+    const res = await inventory({ position: '1000000' }).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'position', reason: expect.stringContaining('beyond the end of the log') }]);
   });
 
   it('is documented in OpenAPI', async () => {

@@ -177,9 +177,9 @@ describe('GET /v1/reports/summary', () => {
     expect(docs.paths['/v1/reports/transfers'].get.responses['200']).toBeDefined();
   });
 
-  it('answers 409 projection_behind when the report does not reach the position within 2 s', async () => {
-    const res = await summary({ position: String(position + 1000) }).expect(409);
-    expect(res.body).toMatchObject({ statusCode: 409, code: 'projection_behind' });
+  it('answers 400 at once for a position beyond the end of the log', async () => {
+    const res = await summary({ position: String(position + 1000) }).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'position', reason: expect.stringContaining('beyond the end of the log') }]);
   });
 });
 

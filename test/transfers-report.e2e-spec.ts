@@ -108,8 +108,8 @@ describe('GET /v1/reports/transfers', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
-  it('answers 409 projection_behind when the report does not reach the position within 2 s', async () => {
-    const res = await transfers({ position: String(last + 1000) }).expect(409);
-    expect(res.body.code).toBe('projection_behind');
+  it('answers 400 at once for a position beyond the end of the log', async () => {
+    const res = await transfers({ position: String(last + 1000) }).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'position', reason: expect.stringContaining('beyond the end of the log') }]);
   });
 });

@@ -150,6 +150,11 @@ export class ProjectionRunner {
     return this.slot(name).active?.row.position ?? 0;
   }
 
+  /** The position of the log's last event, as the store has it now. */
+  logEnd(): Promise<number> {
+    return this.store.lastPosition();
+  }
+
   /** Resolves true once an active generation has applied `position`, or false after `timeoutMs`. */
   waitFor(name: string, position: number, timeoutMs: number): Promise<boolean> {
     const slot = this.slot(name);

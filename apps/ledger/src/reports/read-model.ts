@@ -6,10 +6,16 @@ export const READ_YOUR_WRITES_WAIT_MS = 2000;
 
 /**
  * The tables of a projection's active generation, once it has applied `position` when one is given (the position
- * of the client's own last write). Throws LedgerError projection_behind (409) when it has not within 2 s, and
- * projection_building (503) while the first generation is still being built.
+ * of the client's own last write). Throws LedgerError projection_behind (409) when it has not within 2 s,
+ * projection_building (503) while the first generation is still being built, and invalid_request (400) for a
+ * position beyond the log's end.
  */
 export async function readModel(runner: ProjectionRunner, name: string, position: number | undefined): Promise<ReadModelTables> {
+  // A position the log has not reached is no write of the client's: waiting could never succeed.
+  if (position !== undefined && position > runner.position(name)) {
+    const end = await runner.logEnd();
+    if (position > end) throw LedgerError.invalid([{ field: 'position', reason: `is beyond the end of the log (${end} events): no write returned it` }]);
+  }
   const reached = position === undefined || (await runner.waitFor(name, position, READ_YOUR_WRITES_WAIT_MS));
   let tables: ReadModelTables;
   try {
