@@ -79,6 +79,7 @@ describe('source systems: numbered records and heartbeats', () => {
     expect(await field({ lastSequence: 1 })).toEqual(['sentAt']);
     expect(await field(heartbeat(1, 'yesterday'))).toEqual(['sentAt']);
     expect(await field(heartbeat(1, '2026-11-25T13:00:00Z'))).toEqual(['sentAt']);
+    expect(await field(heartbeat(1, '1990-01-01T00:00:00Z'))).toEqual(['sentAt']);
     expect(await field({ ...heartbeat(1), extra: true })).toEqual(['extra']);
     const other = await post(heartbeat(1), 'emitter:payroll').expect(403);
     expect(other.body).toMatchObject({ code: 'forbidden', errors: [{ field: 'system', reason: 'this key sends heartbeats only for system payroll' }] });

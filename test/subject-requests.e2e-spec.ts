@@ -109,6 +109,9 @@ describe('subject requests', () => {
     await t.http.post('/v1/subject-requests').send(aRequest({ requestId, categories: [14] })).expect(409)
       .expect((res) => expect(res.body).toMatchObject({ code: 'request_exists', errors: [{ field: 'requestId' }] }));
     expect(await t.store.lastPosition()).toBe(first.body.position);
+    await t.http.post(`/v1/subject-requests/${requestId}/refuse`).send({ reasons: ['kept by law'] }).expect(200);
+    const afterRefusal = await t.http.post('/v1/subject-requests').send(aRequest({ requestId })).expect(200);
+    expect(afterRefusal.body).toMatchObject({ result: 'duplicate', status: 'refused', position: first.body.position });
   });
 
   it('answers the same request sent many times at once: one created, every other a duplicate, never a conflict', async () => {

@@ -13,7 +13,7 @@ export interface NormalizeContext {
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** Processing before this is surely a typo: the personal-data law itself dates from 2013. */
-const EARLIEST = Date.UTC(2000, 0, 1);
+export const EARLIEST_INSTANT = Date.UTC(2000, 0, 1);
 
 /** Parses an ISO 8601 instant strictly: a real calendar date, hours and minutes in range, an explicit zone. */
 export function parseInstant(text: string): Date | null {
@@ -55,7 +55,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     fail('occurredAt', 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-20T09:30:00Z');
   } else if (occurredAt.getTime() > ctx.now.getTime() + ctx.clockSkewSeconds * 1000) {
     fail('occurredAt', `is in the future (more than ${ctx.clockSkewSeconds} s after the ledger's clock, ${ctx.now.toISOString()})`);
-  } else if (occurredAt.getTime() < EARLIEST) {
+  } else if (occurredAt.getTime() < EARLIEST_INSTANT) {
     fail('occurredAt', 'is before 2000-01-01');
   }
 

@@ -7,7 +7,7 @@ import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError } from '../ledger-errors';
-import { parseInstant } from '../processing-records/normalize-record';
+import { EARLIEST_INSTANT, parseInstant } from '../processing-records/normalize-record';
 import { HeartbeatDto, HeartbeatOutcomeDto } from './heartbeat.dto';
 import { RecordHeartbeatCommand, type HeartbeatOutcome } from './record-heartbeat.command';
 
@@ -43,6 +43,7 @@ export class HeartbeatsController {
     if (sentAt.getTime() > now.getTime() + this.config.clockSkewSeconds * 1000) {
       throw LedgerError.invalid([{ field: 'sentAt', reason: `is in the future (more than ${this.config.clockSkewSeconds} s after the ledger's clock, ${now.toISOString()})` }]);
     }
+    if (sentAt.getTime() < EARLIEST_INSTANT) throw LedgerError.invalid([{ field: 'sentAt', reason: 'is before 2000-01-01, as no record may be' }]);
     const heartbeat = { system, lastSequence: body.lastSequence, sentAt: sentAt.toISOString(), receivedAt: now.toISOString() };
     return this.commands.execute(new RecordHeartbeatCommand(heartbeat, String(req.id)));
   }

@@ -133,7 +133,9 @@ export class SubjectRequestDesk {
         ]);
       }
       const earlier = stored.data as unknown as SubjectRequestReceivedData;
-      return { requestId, subjectId, status: 'open', result: 'duplicate', deadline: earlier.deadline, position: stored.position };
+      // Where the request stands now: a repeat of one answered since must not read as open.
+      const status = (await this.cache.load(subjectStreamId(subjectId))).state.requests.get(requestId)?.status ?? 'open';
+      return { requestId, subjectId, status, result: 'duplicate', deadline: earlier.deadline, position: stored.position };
     }
   }
 
