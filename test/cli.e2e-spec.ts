@@ -8,6 +8,7 @@ import { projectionsRebuild, projectionsRun, projectionsStatus } from '../apps/c
 import { formatSeconds } from '../apps/cli/src/progress';
 import { lockDataDir } from '../apps/ledger/src/config/data-dir-lock';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
+import { childEnv, runCli } from './support/child-server';
 import { TEST_KEY_HEX } from './support/test-app';
 
 function configFor(dir: string) {
@@ -86,4 +87,21 @@ describe('derbes projections', () => {
     expect(formatSeconds(4.4)).toBe('4s');
     expect(formatSeconds(125)).toBe('2m05s');
   });
+});
+
+describe('the derbes command line', () => {
+  it('prints the usage for help, --help and -h, and exits 0', async () => {
+    const env = childEnv(mkdtempSync(join(tmpdir(), 'derbes-cli-')));
+    for (const asked of ['help', '--help', '-h']) {
+      const { code, stdout, stderr } = await runCli([asked], env);
+      expect([code, stderr]).toEqual([0, '']);
+      expect(stdout).toMatch(/^usage: derbes <command>\n/);
+    }
+  }, 60_000);
+
+  it('explains each keys command under its own line', async () => {
+    const { stdout } = await runCli(['help'], childEnv(mkdtempSync(join(tmpdir(), 'derbes-cli-'))));
+    expect(stdout).toMatch(/ {2}keys revoke KEYID \[--reason TEXT\]\n +revoke a key at once/);
+    expect(stdout).toMatch(/ {2}keys password NAME\|KEYID +set the console password/);
+  }, 60_000);
 });

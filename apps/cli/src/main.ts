@@ -12,6 +12,7 @@ import { VerifyUsageError, verifyLedger } from './verify.command';
 import { MigrateUsageError, migrateLedger } from './migrate.command';
 
 const USAGE = `usage: derbes <command>
+  help, --help, -h               this text
   serve                          start the ledger API (as npm start)
   demo [--employees N] [--seed S] record a deterministic demo year (default 300 employees, seed 1)
   projections status             where each read model stands
@@ -21,9 +22,9 @@ const USAGE = `usage: derbes <command>
                                  create an API key (an emitter needs --system); its token is printed once
   keys list                      every key, revoked ones included (never a secret)
   keys revoke KEYID [--reason TEXT]
+                                 revoke a key at once (the server notices within a second)
   keys password NAME|KEYID       set the console password of an official's or auditor's key (read from stdin,
                                  one line; at least 12 characters)
-                                 revoke a key at once (the server notices within a second)
   report subject --iin IIN|- --out FILE [--lang kk|ru|en] [--format json|html|pdf]
                  [--actor ID] [--role ROLE] [--unit UNIT] [--purpose P]
                                  write a subject's access report (default kk, pdf); the read is recorded
@@ -89,6 +90,11 @@ function option(args: string[], name: string, fallback: number, min: number, max
 
 async function run(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
+  // Before the configuration is read: help is asked for where it may be wrong.
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return;
+  }
   const config = loadConfig(process.env);
   if (command === 'serve' && args.length === 0) return serve(config);
   if (command === 'demo') {
