@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoRecords } from '../apps/cli/src/demo/demo-dataset';
@@ -104,4 +104,24 @@ describe('the derbes command line', () => {
     expect(stdout).toMatch(/ {2}keys revoke KEYID \[--reason TEXT\]\n +revoke a key at once/);
     expect(stdout).toMatch(/ {2}keys password NAME\|KEYID +set the console password/);
   }, 60_000);
+
+  it('refuses an unknown option and names a missing operand, with the usage and exit 2, and writes nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    const env = childEnv(join(root, 'data'));
+    const cases: [string[], string][] = [
+      [['backup', '--force'], 'backup: unknown option --force'],
+      [['backup'], 'backup needs the directory to write the backup into (a new or empty one)'],
+      [['backup', 'a', 'b'], 'backup takes only the directory to write the backup into (a new or empty one), got: a b'],
+      [['restore', '--force'], 'restore needs the backup\'s directory'],
+      [['restore', 'b', '--forse'], 'restore: unknown option --forse'],
+      [['keys', 'revoke'], 'keys revoke needs a key id'],
+      [['keys', 'password'], 'keys password needs a key\'s name or id'],
+      [['projections', 'rebuild', '--all'], 'projections rebuild: unknown option --all'],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = await runCli(args, env);
+      expect([args, code, stdout, stderr.split('\n').slice(0, 2)]).toEqual([args, 2, '', [message, 'usage: derbes <command>']]);
+    }
+    expect(readdirSync(root)).toEqual([]);
+  }, 120_000);
 });

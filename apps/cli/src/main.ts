@@ -67,6 +67,18 @@ function text(args: string[], name: string, fallback?: string): string {
   return raw;
 }
 
+/**
+ * The one operand a command takes (a directory, a key id): an option is refused rather than taken for it (`backup
+ * --force` made a backup named --force), and a missing one is named.
+ */
+function operand(args: readonly string[], command: string, what: string): string {
+  const option = args.find((a) => a.startsWith('-'));
+  if (option !== undefined) throw new UsageError(`${command}: unknown option ${option}`);
+  if (args.length === 0) throw new UsageError(`${command} needs ${what}`);
+  if (args.length > 1) throw new UsageError(`${command} takes only ${what}, got: ${args.join(' ')}`);
+  return args[0] as string;
+}
+
 async function readStdin(): Promise<string> {
   return (await readStdinRaw()).trim();
 }
@@ -118,8 +130,9 @@ async function run(argv: string[]): Promise<void> {
     console.log('keeping the read models; stop with Ctrl-C');
     return projectionsRun({ ...config, logLevel: 'error' }, stop);
   }
-  if (command === 'projections' && args[0] === 'rebuild' && args.length <= 2) {
-    for (const line of await projectionsRebuild({ ...config, logLevel: 'error' }, args[1])) console.log(line);
+  if (command === 'projections' && args[0] === 'rebuild') {
+    const name = args.length > 1 ? operand(args.slice(1), 'projections rebuild', 'a read model\'s name') : undefined;
+    for (const line of await projectionsRebuild({ ...config, logLevel: 'error' }, name)) console.log(line);
     return;
   }
   if (command === 'keys' && args[0] === 'create') {
@@ -137,28 +150,28 @@ async function run(argv: string[]): Promise<void> {
     for (const l of await listKeys(config)) console.log(l);
     return;
   }
-  if (command === 'keys' && args[0] === 'password' && args.length === 2) {
+  if (command === 'keys' && args[0] === 'password') {
+    const key = operand(args.slice(1), 'keys password', 'a key\'s name or id');
     // One line as typed: only its line break is dropped, spaces are part of a password.
     const password = (await readStdinRaw()).replace(/\r?\n$/, '');
-    for (const l of await setConsolePassword(config, args[1] as string, password)) console.log(l);
+    for (const l of await setConsolePassword(config, key, password)) console.log(l);
     return;
   }
-  if (command === 'keys' && args[0] === 'revoke' && args[1] !== undefined) {
-    const keyId = args[1];
-    args.splice(0, 2);
+  if (command === 'keys' && args[0] === 'revoke') {
+    args.shift();
     const reason = text(args, '--reason', 'revoked by the operator');
-    if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
+    const keyId = operand(args, 'keys revoke', 'a key id');
     for (const l of await revokeKey(config, keyId, reason)) console.log(l);
     return;
   }
-  if (command === 'backup' && args.length === 1) {
-    for (const line of backupSummary(await backupDataDir(config, args[0]!), args[0]!)) console.log(line);
+  if (command === 'backup') {
+    const dir = operand(args, 'backup', 'the directory to write the backup into (a new or empty one)');
+    for (const line of backupSummary(await backupDataDir(config, dir), dir)) console.log(line);
     return;
   }
   if (command === 'restore') {
-    const dirs = args.filter((a) => a !== '--force');
-    if (dirs.length !== 1 || dirs[0]!.startsWith('--')) throw new UsageError('restore takes one backup directory and, optionally, --force');
-    for (const line of restoreSummary(await restoreDataDir(config, dirs[0]!, { force: args.includes('--force') }), config)) console.log(line);
+    const dir = operand(args.filter((a) => a !== '--force'), 'restore', 'the backup\'s directory');
+    for (const line of restoreSummary(await restoreDataDir(config, dir, { force: args.includes('--force') }), config)) console.log(line);
     return;
   }
   if (command === 'verify') {
