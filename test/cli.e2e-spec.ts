@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SqliteEventStore } from '@derbes/event-store';
 import { demoRecords } from '../apps/cli/src/demo/demo-dataset';
 import { runDemo } from '../apps/cli/src/demo/demo.command';
 import { projectionsRebuild, projectionsRun, projectionsStatus } from '../apps/cli/src/projections.command';
@@ -9,7 +10,7 @@ import { formatSeconds } from '../apps/cli/src/progress';
 import { lockDataDir } from '../apps/ledger/src/config/data-dir-lock';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { childEnv, runCli } from './support/child-server';
-import { TEST_KEY_HEX } from './support/test-app';
+import { IIN, TEST_KEY_HEX } from './support/test-app';
 
 function configFor(dir: string) {
   return loadConfig({ DERBES_DATA_DIR: dir, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX, DERBES_LOG_LEVEL: 'error' });
@@ -61,6 +62,7 @@ describe('derbes projections', () => {
 
   it('refuses to rebuild while another live process holds the data directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await SqliteEventStore.open(join(dir, 'events.db')).close();
     const other = spawn('sleep', ['10']);
     try {
       writeFileSync(join(dir, 'ledger.pid'), `${other.pid}\n`);
@@ -80,6 +82,7 @@ describe('derbes projections', () => {
 
   it('names an unknown projection', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await SqliteEventStore.open(join(dir, 'events.db')).close();
     await expect(projectionsRebuild(configFor(dir), 'no-such-model')).rejects.toThrow('no projection named no-such-model');
   });
 
@@ -124,4 +127,22 @@ describe('the derbes command line', () => {
     }
     expect(readdirSync(root)).toEqual([]);
   }, 120_000);
+
+  it('refuses to work on a ledger that is not there rather than make an empty one, with one line and exit 1', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    const env = childEnv(join(root, 'data'), { DERBES_PSEUDONYM_KEY: '' });
+    const commands = [
+      ['projections', 'status'], ['projections', 'rebuild'], ['keys', 'list'], ['keys', 'revoke', '0123456789ab'], ['keys', 'password', 'ops'],
+      ['report', 'subject', '--iin', IIN, '--out', join(root, 'report.pdf')],
+    ];
+    for (const args of commands) {
+      const { code, stdout, stderr } = await runCli(args, env, 'a long console password\n');
+      expect([args, code, stdout, stderr]).toEqual([args, 1, '', `derbes: no event store at ${join(root, 'data', 'events.db')}: is DERBES_DATA_DIR (or DERBES_EVENT_STORE) the ledger's?\n`]);
+    }
+    expect(readdirSync(root)).toEqual([]);
+    // A ledger is made on purpose by the README's first step.
+    expect((await runCli(['keys', 'create', '--role', 'admin', '--name', 'ops'], env)).code).toBe(0);
+    expect(readdirSync(join(root, 'data'))).toContain('events.db');
+  }, 120_000);
+
 });

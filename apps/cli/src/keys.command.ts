@@ -7,6 +7,7 @@ import { ROLES, type Role } from '../../ledger/src/auth/roles';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { createApp } from '../../ledger/src/http/create-app';
 import { LedgerError } from '../../ledger/src/ledger-errors';
+import { requireEventStore } from './existing-ledger';
 
 export class KeysUsageError extends Error {}
 
@@ -16,6 +17,12 @@ export interface KeyOptions {
   readonly unit?: string;
   readonly system?: string;
   readonly grants: readonly string[];
+}
+
+/** The keys of an existing ledger: only `keys create` may make one (the README's first step on a new machine). */
+async function withExistingKeys<T>(config: LedgerConfig, work: (keys: ApiKeys) => Promise<T>): Promise<T> {
+  requireEventStore(config);
+  return withKeys(config, work);
 }
 
 async function withKeys<T>(config: LedgerConfig, work: (keys: ApiKeys) => Promise<T>): Promise<T> {
@@ -59,7 +66,7 @@ export async function createKey(config: LedgerConfig, options: KeyOptions): Prom
 }
 
 export async function listKeys(config: LedgerConfig): Promise<string[]> {
-  return withKeys(config, async (keys) => (await keys.list()).map(describeKey));
+  return withExistingKeys(config, async (keys) => (await keys.list()).map(describeKey));
 }
 
 export async function revokeKey(config: LedgerConfig, keyId: string, reason: string): Promise<string[]> {
@@ -70,7 +77,7 @@ export async function revokeKey(config: LedgerConfig, keyId: string, reason: str
     if (error instanceof LedgerError) throw new KeysUsageError(`--reason: ${error.errors[0]?.reason ?? error.message}`);
     throw error;
   }
-  return withKeys(config, async (keys) => {
+  return withExistingKeys(config, async (keys) => {
     if (!(await keys.revoke(keyId, operator(), reason))) throw new KeysUsageError(`no live key ${keyId}`);
     return [describeKey(keys.get(keyId) as ApiKey)];
   });
@@ -81,7 +88,7 @@ export async function revokeKey(config: LedgerConfig, keyId: string, reason: str
  * auditor's key, stored as a scrypt hash in the administrative stream; sessions opened with an older one end.
  */
 export async function setConsolePassword(config: LedgerConfig, nameOrId: string, password: string): Promise<string[]> {
-  return withKeys(config, async (keys) => {
+  return withExistingKeys(config, async (keys) => {
     const live = (await keys.list()).filter((k) => !k.revokedAt && (k.keyId === nameOrId || k.name === nameOrId));
     if (live.length === 0) throw new KeysUsageError(`no live key named ${nameOrId}`);
     if (live.length > 1) throw new KeysUsageError(`${live.length} live keys are named ${nameOrId}: give the key id (derbes keys list)`);

@@ -3,6 +3,7 @@ import { ProjectionRunner, type ProjectionStatus } from '@derbes/projections';
 import { lockDataDir } from '../../ledger/src/config/data-dir-lock';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { createApp } from '../../ledger/src/http/create-app';
+import { requireEventStore } from './existing-ledger';
 import { ProgressLine } from './progress';
 
 function describe(s: ProjectionStatus): string {
@@ -23,6 +24,7 @@ async function withApp<T>(config: LedgerConfig, work: (runner: ProjectionRunner)
 
 /** `derbes projections status`: where each projection stands. Safe beside a running server (it only reads). */
 export async function projectionsStatus(config: LedgerConfig): Promise<string[]> {
+  requireEventStore(config);
   return withApp({ ...config, runProjections: false }, async (runner) => (await runner.status()).map(describe));
 }
 
@@ -31,6 +33,7 @@ export async function projectionsStatus(config: LedgerConfig): Promise<string[]>
  * models itself, so the server must be stopped (the data directory's lock says whether one runs).
  */
 export async function projectionsRebuild(config: LedgerConfig, name: string | undefined): Promise<string[]> {
+  requireEventStore(config);
   const release = lockDataDir(config.dataDir);
   try {
     return await withApp({ ...config, runProjections: true, projectionsOnThread: false }, async (runner) => {

@@ -8,6 +8,7 @@ import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { createApp } from '../../ledger/src/http/create-app';
 import { AccessReports, categoriesOf } from '../../ledger/src/subjects/access-reports';
 import { ReaderAudit } from '../../ledger/src/subjects/reader-audit';
+import { requireEventStore } from './existing-ledger';
 
 export interface SubjectReportOptions {
   readonly iin: string;
@@ -39,6 +40,7 @@ export function checkReportOptions(language: string, format: string): { language
 export async function subjectReport(config: LedgerConfig, options: SubjectReportOptions): Promise<string> {
   const iin = checkIin(options.iin);
   if (!iin.valid) throw new ReportUsageError(`--iin: ${iin.reason} (rule: ${iin.rule})`);
+  requireEventStore(config);
   const app = await createApp({ ...config, runProjections: false });
   try {
     const catalog = app.get(RegisterCatalog);
