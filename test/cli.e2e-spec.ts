@@ -145,4 +145,10 @@ describe('the derbes command line', () => {
     expect(readdirSync(join(root, 'data'))).toContain('events.db');
   }, 120_000);
 
+  it('says so, and only that, with exit 1, when the ledger holds nothing about a subject', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await SqliteEventStore.open(join(dir, 'events.db')).close();
+    const { code, stdout, stderr } = await runCli(['report', 'subject', '--iin', IIN, '--out', join(dir, 'report.pdf')], childEnv(dir));
+    expect([code, stdout, stderr]).toEqual([1, '', 'derbes: the ledger holds nothing about this subject\n']);
+  }, 60_000);
 });

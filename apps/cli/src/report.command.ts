@@ -49,7 +49,8 @@ export async function subjectReport(config: LedgerConfig, options: SubjectReport
     const subjectId = app.get(SubjectPseudonymizer).subjectId(options.iin);
     const reports = app.get(AccessReports);
     const report = await reports.build(subjectId, options.language);
-    if (!report) throw new ReportUsageError('the ledger holds nothing about this subject');
+    // An answer about the ledger, not a misuse of the command: exit 1 without the usage text.
+    if (!report) throw new Error('the ledger holds nothing about this subject');
     const rendered = await reports.render(report, options.format);
     await app.get(ReaderAudit).recordRead(
       { actor: options.actor, purpose: { code: purpose.code, slug: purpose.slug } }, subjectId, categoriesOf(report),
