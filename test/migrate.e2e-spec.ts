@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -46,7 +46,11 @@ describe('derbes migrate', () => {
   const env = childEnv(ledger, { DERBES_EVENT_STORE: source });
   let sourceLog: RecordedEvent[] = [];
   let targets = 0;
-  const newTarget = () => join(root, `target-${++targets}`, 'events.db');
+  const newTarget = () => {
+    const dir = join(root, `target-${++targets}`);
+    mkdirSync(dir);
+    return join(dir, 'events.db');
+  };
 
   beforeAll(async () => {
     const t = await startTestApp({ DERBES_EVENT_STORE: source, DERBES_DATA_DIR: ledger });
@@ -202,6 +206,21 @@ describe('derbes migrate', () => {
     const nowhere = await runCli(['migrate', '--from', join(root, 'nowhere.db'), '--to', newTarget()], env);
     expect(nowhere.stderr).toMatch(new RegExp(`^no event store at ${join(root, 'nowhere.db')}\\n`));
     expect(nowhere.code).toBe(2);
+  }, 60_000);
+
+  it('refuses a target that is neither EventStoreDB nor a file in an existing directory, and makes nothing', async () => {
+    const before = readdirSync(root).sort();
+    const cases: [string, string][] = [
+      ['http://user:secret@foo', '--to http://user:***@foo: "http://" is not a store migrate writes to: give esdb://host:2113?tls=false, esdb+discover://a:2113,b:2113,c:2113, or a SQLite file in an existing directory'],
+      [join(root, 'no-such-dir', 'x.db'), `--to ${join(root, 'no-such-dir', 'x.db')}: there is no directory ${join(root, 'no-such-dir')}; give a SQLite file in an existing directory`],
+      [root, `--to ${root} is a directory; give a SQLite file in it`],
+    ];
+    for (const [to, message] of cases) {
+      const { code, stdout, stderr } = await runCli(['migrate', '--to', to], env);
+      expect([to, code, stdout, stderr.split('\n')[0]]).toEqual([to, 2, '', message]);
+    }
+    expect(readdirSync(root).sort()).toEqual(before);
+    expect(existsSync(join(ROOT, 'http:'))).toBe(false);
   }, 60_000);
 
   // A ledger on EventStoreDB is every non-system event of the server (as the app opens it), so this needs a server

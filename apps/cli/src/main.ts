@@ -46,9 +46,10 @@ const USAGE = `usage: derbes <command>
                                  a signed tree head kept elsewhere (a log shorter than it fails)
   migrate --to LOCATION [--from FILE] [--batch N]
                                  copy every event of the embedded store (or FILE) to LOCATION (esdb://host:2113?tls=false,
-                                 esdb+discover://a:2113,b:2113,c:2113, or another SQLite file) in log order, N per batch
-                                 (default 1000), with the ledger stopped; run it again to resume. Then checks the count,
-                                 the Merkle root and every signed tree head on the target; exit 1 if one fails
+                                 esdb+discover://a:2113,b:2113,c:2113, or a SQLite file in an existing directory) in log
+                                 order, N per batch (default 1000), with the ledger stopped; run it again to resume. Then
+                                 checks the count, the Merkle root and every signed tree head on the target; exit 1 if one
+                                 fails
   restore DIR [--force]          put the backup in DIR in place of the data directory's ledger (the ledger must
                                  be stopped; --force to replace one); data-keys/ is left as it is
 Configuration comes from the environment, as for the server (see README).`;

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SqliteEventStore, isEsdbLocation, openEventStore, type EventStore, type RecordedEvent } from '@derbes/event-store';
 import {
   TREE_HEADS_STREAM, canonicalEventJson, hashEvent, loadPublicKeys, treeHeadOf, verifyLog, type HashedEvent, type LoggedHead,
@@ -68,7 +68,26 @@ function checkLocations(from: string, to: string): void {
   if (isEsdbLocation(from)) throw new MigrateUsageError(`migrate copies the embedded store; the source ${redacted(from)} is EventStoreDB (give the SQLite file with --from)`);
   if (!existsSync(from)) throw new MigrateUsageError(`no event store at ${from}`);
   if (to === ':memory:') throw new MigrateUsageError('--to :memory: would copy the log into memory and lose it');
-  if (!isEsdbLocation(to) && resolve(to) === resolve(from)) throw new MigrateUsageError(`--to ${to} is the source itself`);
+  if (!isEsdbLocation(to)) checkFileTarget(to, from);
+}
+
+/**
+ * A SQLite target is a file in a directory that exists: a mistyped address (`http://...`) or directory would
+ * otherwise become new local directories and a store nobody looks for, reported as a successful move.
+ */
+function checkFileTarget(to: string, from: string): void {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(to)?.[1];
+  if (scheme !== undefined) {
+    throw new MigrateUsageError(`--to ${redacted(to)}: "${scheme}://" is not a store migrate writes to: give esdb://host:2113?tls=false, esdb+discover://a:2113,b:2113,c:2113, or a SQLite file in an existing directory`);
+  }
+  const path = resolve(to);
+  if (path === resolve(from)) throw new MigrateUsageError(`--to ${to} is the source itself`);
+  if (!isDirectory(dirname(path))) throw new MigrateUsageError(`--to ${to}: there is no directory ${dirname(path)}; give a SQLite file in an existing directory`);
+  if (isDirectory(path)) throw new MigrateUsageError(`--to ${to} is a directory; give a SQLite file in it`);
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }
 
 /** A connection string without its password, for output. */
