@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type RecordedEvent } from '@derbes/event-store';
+import { rotate } from '@derbes/integrity';
 import { backupDataDir, restoreDataDir, type BackupManifest } from '../apps/cli/src/backup.command';
 import { projectionsRebuild } from '../apps/cli/src/projections.command';
+import { verifyLedger } from '../apps/cli/src/verify.command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import {
   childEnv, createTestKeys, dataFiles, readModelSnapshot, runCli, sleep, startChildServer, waitForProjections,
@@ -108,6 +110,48 @@ describe('derbes backup and restore', () => {
     expect(kept).toEqual(readModelSnapshot(dataFiles(restored).readModels));
   }, 120_000); // a CLI backup and restore in child processes beside a writing server: slow on a loaded machine
 
+  it('carries every version of the tree-head signing keys, owner-only, so that the restored heads verify and the server keeps its keys', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'derbes-source-'));
+    const backup = join(mkdtempSync(join(tmpdir(), 'derbes-backup-')), 'b');
+    const restored = join(mkdtempSync(join(tmpdir(), 'derbes-restored-')), 'data');
+    const env = { DERBES_DATA_DIR: source, DERBES_EVENT_STORE: join(source, 'events.db'), DERBES_PSEUDONYM_KEY: '' };
+    const signHeadAfterARecord = async () => {
+      const t = await startTestApp(env);
+      try {
+        await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+        await t.http.post('/v1/integrity/tree-heads').send({}).expect(201);
+        return (await t.http.get('/v1/integrity/keys').expect(200)).body as { keyId: string }[];
+      } finally {
+        await t.close();
+      }
+    };
+    await signHeadAfterARecord();
+    rotate(join(source, 'integrity-keys'));
+    const published = await signHeadAfterARecord();
+    expect(published.length).toBe(2);
+
+    const manifest = await backupDataDir(loadConfig(keyFileEnv(source)), backup);
+    const keys = ['integrity-keys/key-1.json', 'integrity-keys/key-2.json'];
+    expect(manifest.files.map((f) => f.name)).toEqual(['read-models.db', 'events.db', 'pseudonym.key', ...keys]);
+    await restoreDataDir(loadConfig(keyFileEnv(restored)), backup, { force: false });
+    for (const dir of [backup, restored]) {
+      expect(statSync(join(dir, 'integrity-keys')).mode & 0o777).toBe(0o700);
+      for (const key of [...keys, 'pseudonym.key']) {
+        expect(readFileSync(join(dir, key))).toEqual(readFileSync(join(source, key)));
+        expect(statSync(join(dir, key)).mode & 0o777).toBe(0o600);
+      }
+    }
+
+    const { ok, lines } = await verifyLedger(loadConfig(keyFileEnv(restored)));
+    expect([ok, lines.at(-1)]).toEqual([true, expect.stringContaining('OK')]);
+    const again = await startTestApp({ DERBES_DATA_DIR: restored, DERBES_EVENT_STORE: join(restored, 'events.db'), DERBES_PSEUDONYM_KEY: '' });
+    try {
+      expect((await again.http.get('/v1/integrity/keys').expect(200)).body).toEqual(published);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+
   describe('restore refuses', () => {
     let ledger: string;
     let backup: string;
@@ -175,6 +219,16 @@ describe('derbes backup and restore', () => {
       writeFileSync(file, bytes);
       const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
       await expect(restoreDataDir(loadConfig(keyFileEnv(target)), damaged, { force: false })).rejects.toThrow(`${file} does not match the manifest`);
+      expect(readdirSync(target)).toEqual([]);
+    });
+
+    it('a manifest naming a file a backup does not hold (a path outside the data directory)', async () => {
+      const forged = join(mkdtempSync(join(tmpdir(), 'derbes-forged-')), 'b');
+      cpSync(backup, forged, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(forged, 'manifest.json'), 'utf8')) as BackupManifest;
+      writeFileSync(join(forged, 'manifest.json'), JSON.stringify({ ...manifest, files: [...manifest.files, { name: 'integrity-keys/../../x', bytes: 0, sha256: '' }] }));
+      const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
+      await expect(restoreDataDir(loadConfig(keyFileEnv(target)), forged, { force: false })).rejects.toThrow('"integrity-keys/../../x" is not a file a derbes backup holds');
       expect(readdirSync(target)).toEqual([]);
     });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync,
+  chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync,
   statSync, writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,12 +10,17 @@ import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { readModelPath } from '../../ledger/src/projections.provider';
 
-/** The files a backup may hold, by the name they have in it. */
-type BackupFileName = 'events.db' | 'read-models.db' | 'pseudonym.key';
+/** The files a backup may hold, by the name they have in it: the signing keys keep their directory's name. */
+type BackupFileName = 'events.db' | 'read-models.db' | 'pseudonym.key' | `integrity-keys/${string}`;
+
+/** Where the tree-head signing keys live in the data directory (and in a backup), and their files' names. */
+const SIGNING_KEYS = 'integrity-keys';
+const SIGNING_KEY_FILE = /^key-([1-9][0-9]*)\.json$/;
 
 export interface BackupManifest {
   readonly format: 'derbes-backup';
-  readonly version: 1;
+  /** 2 added the signing keys: a version-1 reader would restore a backup without them and say nothing. */
+  readonly version: 1 | 2;
   readonly createdAt: string;
   readonly source: { readonly dataDir: string; readonly eventStore: string; readonly readModels: string };
   /** Position of the last event in the backed-up log: the restored ledger holds exactly the events up to here. */
@@ -42,8 +47,8 @@ const ALL_PAGES = 0x7fffffff;
 
 /**
  * `derbes backup DIR`: a consistent copy of the ledger while it runs and writes: the read models, then the event
- * store (SQLite's online backup), and the pseudonym key file, with a manifest of their SHA-256. Refuses a DIR that
- * is not empty.
+ * store (SQLite's online backup), the pseudonym key file and the tree-head signing keys, with a manifest of their
+ * SHA-256. Refuses a DIR that is not empty.
  */
 export async function backupDataDir(config: LedgerConfig, dir: string, now: Date = new Date()): Promise<BackupManifest> {
   const eventStore = storeFile(config);
@@ -67,12 +72,19 @@ export async function backupDataDir(config: LedgerConfig, dir: string, now: Date
   for (const name of files) leaveWalMode(join(target, name));
   const key = join(config.dataDir, 'pseudonym.key');
   if (existsSync(key)) {
-    copyFileSync(key, join(target, 'pseudonym.key'));
+    copyPrivate(key, join(target, 'pseudonym.key'));
     files.push('pseudonym.key');
+  }
+  // After the log: every key that signed a head in the copied log is here (one made by a rotation meanwhile too).
+  // Without them no head of the restored log verifies, and a server started on it makes a new key of its own.
+  for (const name of signingKeyFiles(config.dataDir)) {
+    mkdirSync(join(target, SIGNING_KEYS), { recursive: true, mode: 0o700 });
+    copyPrivate(join(config.dataDir, name), join(target, name));
+    files.push(name);
   }
 
   const manifest: BackupManifest = {
-    format: 'derbes-backup', version: 1, createdAt: now.toISOString(),
+    format: 'derbes-backup', version: 2, createdAt: now.toISOString(),
     source: { dataDir: config.dataDir, eventStore, readModels },
     lastPosition,
     files: files.map((name) => ({ name, ...digest(join(target, name)) })),
@@ -80,6 +92,7 @@ export async function backupDataDir(config: LedgerConfig, dir: string, now: Date
   };
   writeDurably(join(target, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const { name } of manifest.files) fsyncPath(join(target, name));
+  if (existsSync(join(target, SIGNING_KEYS))) fsyncPath(join(target, SIGNING_KEYS));
   fsyncPath(target);
   return manifest;
 }
@@ -95,9 +108,10 @@ export async function restoreDataDir(config: LedgerConfig, dir: string, options:
   if (holder !== null) throw new Error(`another ledger process (pid ${holder}) uses ${config.dataDir}: stop it before restoring`);
   const source = resolve(dir);
   const manifest = readManifest(source);
-  const targets: Record<BackupFileName, string> = {
+  const targets = {
     'events.db': eventStore, 'read-models.db': readModelPath(config), 'pseudonym.key': join(config.dataDir, 'pseudonym.key'),
-  };
+  } as const;
+  const targetOf = (name: BackupFileName) => (name in targets ? targets[name as keyof typeof targets] : join(config.dataDir, name));
   const present = existingLedgerFiles(config, targets);
   if (present.length > 0 && !options.force) {
     throw new Error(`${config.dataDir} already holds a ledger (${present.join(', ')}): restore over it with --force`);
@@ -113,14 +127,19 @@ export async function restoreDataDir(config: LedgerConfig, dir: string, options:
     // log rather than trust tables made from another one. An old -wal beside a restored file would be replayed
     // onto it, so each database goes with its -wal and -shm.
     for (const path of sqliteFiles(targets['read-models.db'])) rmSync(path, { force: true });
-    for (const name of ['events.db', 'read-models.db', 'pseudonym.key'] as const) {
-      if (!manifest.files.some((f) => f.name === name)) continue;
-      const target = targets[name];
-      mkdirSync(dirname(target), { recursive: true });
+    // The log first, as before the read models. A signing key of the same version is replaced; other versions
+    // already there are left: a restore does not destroy a private key that may have signed what someone holds.
+    const names = manifest.files.map((f) => f.name);
+    for (const name of ['events.db' as const, ...names.filter((n) => n !== 'events.db')]) {
+      const target = targetOf(name);
+      const database = name === 'events.db' || name === 'read-models.db';
+      // The signing keys' directory is its owner's only, as the signer makes it.
+      mkdirSync(dirname(target), { recursive: true, mode: name.startsWith(`${SIGNING_KEYS}/`) ? 0o700 : 0o777 });
       const partial = `${target}.restoring`;
-      copyFileSync(join(source, name), partial);
+      if (database) copyFileSync(join(source, name), partial);
+      else copyPrivate(join(source, name), partial);
       fsyncPath(partial);
-      if (name !== 'pseudonym.key') for (const path of sqliteFiles(target)) rmSync(path, { force: true });
+      if (database) for (const path of sqliteFiles(target)) rmSync(path, { force: true });
       renameSync(partial, target);
       fsyncPath(dirname(target));
     }
@@ -137,6 +156,7 @@ export function backupSummary(manifest: BackupManifest, dir: string): string[] {
   return [
     `backed up the log to position ${manifest.lastPosition} into ${resolve(dir)}: ${manifest.files.map((f) => f.name).join(', ')}`,
     ...(manifest.files.some((f) => f.name === 'pseudonym.key') ? [] : ['no pseudonym key file: it is given by DERBES_PSEUDONYM_KEY; keep it with the backup, or nobody can be found by IIN']),
+    ...(manifest.files.some((f) => f.name.startsWith(`${SIGNING_KEYS}/`)) ? [] : [`no tree-head signing keys (${SIGNING_KEYS}/): the ledger has signed no head yet`]),
     `not in the backup: ${manifest.excluded.join('; ')}`,
   ];
 }
@@ -146,6 +166,7 @@ export function restoreSummary(manifest: BackupManifest, config: LedgerConfig): 
   return [
     `restored the backup of ${manifest.createdAt} (log to position ${manifest.lastPosition}) into ${config.dataDir}`,
     ...(manifest.files.some((f) => f.name === 'pseudonym.key') ? [] : ['the backup holds no pseudonym key: start with the DERBES_PSEUDONYM_KEY the ledger had']),
+    ...(manifest.files.some((f) => f.name.startsWith(`${SIGNING_KEYS}/`)) ? [] : [`the backup holds no tree-head signing keys: the heads in its log verify only with the ledger's ${SIGNING_KEYS}/`]),
     'data keys (data-keys/) are not part of a backup and were left as they are',
   ];
 }
@@ -196,13 +217,41 @@ function readManifest(dir: string): BackupManifest {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) throw new Error(`${path} not found: not a derbes backup`);
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as BackupManifest;
-  if (manifest.format !== 'derbes-backup' || manifest.version !== 1) throw new Error(`${path}: not a derbes backup of version 1`);
+  if (manifest.format !== 'derbes-backup' || (manifest.version !== 1 && manifest.version !== 2)) throw new Error(`${path}: not a derbes backup of version 1 or 2`);
   if (!manifest.files.some((f) => f.name === 'events.db')) throw new Error(`${path}: the backup holds no event store`);
+  // A name is a path the restore writes to: only the ones a backup makes, nothing outside the data directory.
+  const stranger = manifest.files.find((f) => !isBackupFileName(f.name));
+  if (stranger) throw new Error(`${path}: ${JSON.stringify(stranger.name)} is not a file a derbes backup holds`);
   return manifest;
 }
 
+function isBackupFileName(name: string): name is BackupFileName {
+  const [dir, file, ...rest] = name.split('/');
+  if (file === undefined) return name === 'events.db' || name === 'read-models.db' || name === 'pseudonym.key';
+  return dir === SIGNING_KEYS && SIGNING_KEY_FILE.test(file) && rest.length === 0;
+}
+
+/** The signing keys of the data directory, oldest first, by their name in a backup. */
+function signingKeyFiles(dataDir: string): BackupFileName[] {
+  const dir = join(dataDir, SIGNING_KEYS);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .flatMap((file) => {
+      const version = SIGNING_KEY_FILE.exec(file)?.[1];
+      return version === undefined ? [] : [{ file, version: Number(version) }];
+    })
+    .sort((a, b) => a.version - b.version)
+    .map(({ file }): BackupFileName => `${SIGNING_KEYS}/${file}`);
+}
+
+/** A private key's copy, readable by its owner only, as the original is (the signer refuses a laxer key file). */
+function copyPrivate(from: string, to: string): void {
+  copyFileSync(from, to);
+  chmodSync(to, 0o600);
+}
+
 /** The ledger's files already at the restore's targets (a stale lock and the data keys do not count). */
-function existingLedgerFiles(config: LedgerConfig, targets: Record<BackupFileName, string>): string[] {
+function existingLedgerFiles(config: LedgerConfig, targets: Readonly<Record<'events.db' | 'read-models.db' | 'pseudonym.key', string>>): string[] {
   const candidates = [...sqliteFiles(targets['events.db']), ...sqliteFiles(targets['read-models.db']), targets['pseudonym.key']];
   const others = existsSync(config.dataDir)
     ? readdirSync(config.dataDir).filter((name) => name !== 'ledger.pid' && name !== 'data-keys').map((name) => join(config.dataDir, name))

@@ -37,8 +37,9 @@ const USAGE = `usage: derbes <command>
                                  each event's chain hash, the chain's links, every row against its event, and
                                  the last event's inclusion proof; exit 1 naming the first failure
   backup DIR                     copy the ledger into the new directory DIR while it runs: event store, read
-                                 models, pseudonym key file, manifest.json with their SHA-256. Never the data
-                                 keys (data-keys/): a restore must not bring back a key destroyed since
+                                 models, pseudonym key file, tree-head signing keys (integrity-keys/),
+                                 manifest.json with their SHA-256. Never the data keys (data-keys/): a restore
+                                 must not bring back a key destroyed since
   verify [--public-keys FILE] [--head FILE]
                                  recompute the Merkle tree and every subject's chain from the log and check
                                  every signed tree head; exit 1 naming the first position that disagrees.
