@@ -1,16 +1,20 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteEventStore } from '@derbes/event-store';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { NO_STREAM, SqliteEventStore, typescriptLoader } from '@derbes/event-store';
 import { demoRecords } from '../apps/cli/src/demo/demo-dataset';
 import { runDemo } from '../apps/cli/src/demo/demo.command';
 import { projectionsRebuild, projectionsRun, projectionsStatus } from '../apps/cli/src/projections.command';
 import { formatSeconds } from '../apps/cli/src/progress';
 import { lockDataDir } from '../apps/ledger/src/config/data-dir-lock';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
-import { childEnv, runCli } from './support/child-server';
+import { childEnv, runCli, sleep } from './support/child-server';
 import { IIN, TEST_KEY_HEX } from './support/test-app';
+
+const ROOT = resolve(__dirname, '..');
 
 function configFor(dir: string) {
   return loadConfig({ DERBES_DATA_DIR: dir, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX, DERBES_LOG_LEVEL: 'error' });
@@ -92,6 +96,19 @@ describe('derbes projections', () => {
   });
 });
 
+/** Whether a rebuild has applied some of the log to a new generation, read beside the process writing it. */
+function rebuilding(readModels: string): boolean {
+  if (!existsSync(readModels)) return false;
+  const db = new Database(readModels, { readonly: true });
+  try {
+    return db.prepare("SELECT 1 FROM projection_generations WHERE state = 'building' AND position > 0").get() !== undefined;
+  } catch {
+    return false; // its tables are not there yet
+  } finally {
+    db.close();
+  }
+}
+
 describe('the derbes command line', () => {
   it('prints the usage for help, --help and -h, and exits 0', async () => {
     const env = childEnv(mkdtempSync(join(tmpdir(), 'derbes-cli-')));
@@ -151,4 +168,28 @@ describe('the derbes command line', () => {
     const { code, stdout, stderr } = await runCli(['report', 'subject', '--iin', IIN, '--out', join(dir, 'report.pdf')], childEnv(dir));
     expect([code, stdout, stderr]).toEqual([1, '', 'derbes: the ledger holds nothing about this subject\n']);
   }, 60_000);
+
+  it('on Ctrl-C during projections rebuild says the rebuild was interrupted, releases the lock, and a rerun completes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    const store = SqliteEventStore.open(join(dir, 'events.db'));
+    for (let s = 0; s < 100; s++) {
+      const events = Array.from({ length: 500 }, (_, i) => ({ id: randomUUID(), type: 'Generated', data: { s, i }, metadata: {} }));
+      await store.appendToStream(`generated-${s}`, events, NO_STREAM);
+    }
+    await store.close();
+    const env = childEnv(dir);
+    const child = spawn(process.execPath, ['-e', `${typescriptLoader(ROOT)}\nprocess.argv.splice(1, 0, 'derbes'); require(${JSON.stringify(join(ROOT, 'apps/cli/src/main.ts'))});`,
+      'projections', 'rebuild'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    for (let i = 0; i < 3000 && !rebuilding(join(dir, 'read-models.db')) && child.exitCode === null; i++) await sleep(10);
+    expect([child.exitCode, existsSync(join(dir, 'ledger.pid'))]).toEqual([null, true]);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toBe('derbes: the rebuild was interrupted (SIGINT); the read models in use are as they were, and the rebuild starts over when run again\n');
+    expect(existsSync(join(dir, 'ledger.pid'))).toBe(false);
+    const again = await runCli(['projections', 'rebuild'], env);
+    expect([again.code, again.stderr.includes('100%')]).toEqual([0, true]);
+  }, 120_000);
 });

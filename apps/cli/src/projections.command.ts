@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ProjectionRunner, type ProjectionStatus } from '@derbes/projections';
 import { lockDataDir } from '../../ledger/src/config/data-dir-lock';
@@ -35,6 +36,15 @@ export async function projectionsStatus(config: LedgerConfig): Promise<string[]>
 export async function projectionsRebuild(config: LedgerConfig, name: string | undefined): Promise<string[]> {
   requireEventStore(config);
   const release = lockDataDir(config.dataDir);
+  // Ctrl-C: the half-built generation is never swapped in, and the next start discards it. Left to Nest, the signal
+  // would end the process after its shutdown without a word, before this function's finally releases the lock.
+  const interrupted = (signal: NodeJS.Signals) => {
+    release();
+    console.error(`${process.stderr.isTTY ? '\n' : ''}derbes: the rebuild was interrupted (${signal}); the read models in use are as they were, and the rebuild starts over when run again`);
+    process.exit(128 + constants.signals[signal]);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     return await withApp({ ...config, runProjections: true, projectionsOnThread: false }, async (runner) => {
       const names = name ? [name] : (await runner.status()).map((s) => s.name);
@@ -60,6 +70,8 @@ export async function projectionsRebuild(config: LedgerConfig, name: string | un
       return statuses.map(describe);
     });
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     release();
   }
 }
