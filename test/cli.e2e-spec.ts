@@ -149,7 +149,7 @@ describe('the derbes command line', () => {
     const root = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
     const env = childEnv(join(root, 'data'), { DERBES_PSEUDONYM_KEY: '' });
     const commands = [
-      ['projections', 'status'], ['projections', 'rebuild'], ['keys', 'list'], ['keys', 'revoke', '0123456789ab'], ['keys', 'password', 'ops'],
+      ['projections', 'status'], ['projections', 'rebuild'], ['keys', 'list'], ['keys', 'revoke', '0123456789ab'], ['keys', 'password', 'ops'], ['verify'],
       ['report', 'subject', '--iin', IIN, '--out', join(root, 'report.pdf')],
     ];
     for (const args of commands) {

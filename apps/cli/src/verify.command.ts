@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { requireEventStore } from './existing-ledger';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -37,7 +38,8 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
   const path = config.eventStore;
   const esdb = isEsdbLocation(path);
   if (path === ':memory:') throw new VerifyUsageError('verify reads an event-store file; DERBES_EVENT_STORE is :memory:');
-  if (!esdb && !existsSync(path)) throw new VerifyUsageError(`no event store at ${path}`);
+  // A missing ledger is no misuse of the command: one line and exit 1, as every command on an existing ledger says it.
+  if (!esdb) requireEventStore(config);
   const publicKeys = options.publicKeysFile
     ? parsePublicKeys(readFileSync(options.publicKeysFile, 'utf8'), options.publicKeysFile)
     : loadPublicKeys(join(config.dataDir, 'integrity-keys'));
