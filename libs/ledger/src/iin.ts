@@ -102,13 +102,15 @@ function nonAsciiDigits(): Map<string, string> {
   return (asciiDigitOf = map);
 }
 
-/** Whether the text could hold twelve digits at all: plain ASCII with fewer digits cannot (the common case). */
+/**
+ * Whether the text could hold twelve digits at all, counting ASCII digits and any character from U+0660 on (where
+ * the first digits of other scripts are): Cyrillic, Latin and most text with fewer digits return at once.
+ */
 function mayHoldTwelveDigits(text: string): boolean {
   let digits = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c > 0x7f) return true;
-    if (c >= 0x30 && c <= 0x39 && ++digits >= 12) return true;
+    if (((c >= 0x30 && c <= 0x39) || c >= 0x660) && ++digits >= 12) return true;
   }
   return false;
 }
