@@ -6,6 +6,7 @@ import { checkNewKey, checkRevokeReason } from '../../ledger/src/auth/keys.contr
 import { ROLES, type Role } from '../../ledger/src/auth/roles';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { createApp } from '../../ledger/src/http/create-app';
+import { CODE, TEXT } from '../../ledger/src/http/text-patterns';
 import { LedgerError } from '../../ledger/src/ledger-errors';
 import { requireEventStore } from './existing-ledger';
 
@@ -49,8 +50,8 @@ export async function createKey(config: LedgerConfig, options: KeyOptions): Prom
   if (!ROLES.includes(options.role as Role)) throw new KeysUsageError(`--role must be one of ${ROLES.join(', ')}`);
   const bad = options.grants.find((g) => !GRANTS.includes(g as Grant));
   if (bad) throw new KeysUsageError(`--grant ${bad}: grants are ${GRANTS.join(', ')}`);
-  if (!/^[\p{L}\p{N}][\p{L}\p{N}._:@/-]{0,99}$/u.test(options.name)) throw new KeysUsageError('--name must be a code: letters, digits and . _ : @ / -');
-  if (options.unit !== undefined && !/^[\p{L}\p{N}][\p{L}\p{N}._:@/-]{0,199}$/u.test(options.unit)) throw new KeysUsageError('--unit must be a code: letters, digits and . _ : @ / -');
+  if (!CODE.test(options.name) || options.name.length > 100) throw new KeysUsageError('--name must be a code of at most 100 characters: letters, digits and . _ : @ / -');
+  if (options.unit !== undefined && (!CODE.test(options.unit) || options.unit.length > 200)) throw new KeysUsageError('--unit must be a code of at most 200 characters: letters, digits and . _ : @ / -');
   const role = options.role as Role;
   const grants = options.grants as Grant[];
   try {
@@ -70,7 +71,7 @@ export async function listKeys(config: LedgerConfig): Promise<string[]> {
 }
 
 export async function revokeKey(config: LedgerConfig, keyId: string, reason: string): Promise<string[]> {
-  if (/[\u0000-\u0008\u000B-\u001F\u007F]/.test(reason)) throw new KeysUsageError('--reason must not contain control characters');
+  if (!TEXT.test(reason)) throw new KeysUsageError('--reason must not contain control characters');
   try {
     checkRevokeReason(reason);
   } catch (error) {

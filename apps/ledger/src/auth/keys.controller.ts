@@ -8,10 +8,8 @@ import { GRANTS, type Grant } from './api-key.events';
 import { ApiKeys, type ApiKey } from './api-keys';
 import { actorOf } from './principal';
 import { Allow, ROLES, type Role } from './roles';
+import { CODE, TEXT } from '../http/text-patterns';
 
-const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
-/** Free text: anything printable, no control characters except tab and newline. */
-const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
 
 export class NewApiKeyDto {
   @ApiProperty({ example: 'hr-director', description: "The holder, recorded as the actor of what the key does" })

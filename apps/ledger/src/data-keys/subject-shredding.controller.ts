@@ -7,8 +7,8 @@ import { actorOf } from '../auth/principal';
 import { Allow } from '../auth/roles';
 import { LedgerError, type FieldError } from '../ledger-errors';
 import { SubjectShredder, type ShredOutcome } from './subject-shredder';
+import { TEXT } from '../http/text-patterns';
 
-const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
 
 export class ShredSubjectDto {
   @ApiProperty({

@@ -21,11 +21,8 @@ import {
 import {
   OPERATIONS, RECIPIENT_KINDS, SOURCE_KINDS, TRANSFER_GROUND_KINDS, type Operation, type RecipientKind, type SourceKind, type TransferGroundKind,
 } from '@derbes/ledger';
+import { CODE, TEXT } from '../http/text-patterns';
 
-/** An identifier written by a system: letters, digits and a few separators, no spaces or control characters. */
-const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
-/** Free text: anything printable, no control characters except tab and newline. */
-const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
 /** Optional free text: absent, or a string; null is refused (it is no text, and the IIN check of free text reads strings). */
 const OptionalText = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 

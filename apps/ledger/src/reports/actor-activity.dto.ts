@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { LANGS, type Lang } from '@derbes/register';
+import { CODE } from '../http/text-patterns';
 
-/** Codes as actors are recorded with (see ActorDto). */
-const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 const DAY = 'a calendar day YYYY-MM-DD in Kazakhstan (UTC+5)';
 
 /** Query parameters of GET /v1/reports/actor-activity; all strings as they come from the URL. */

@@ -2,9 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { VIOLATION_CODES, type ViolationCode } from '@derbes/ledger';
 import { LANGS, type Lang } from '@derbes/register';
+import { CODE } from '../http/text-patterns';
 
-/** The codes actors, units and systems are written in (as in processing-record.dto.ts). */
-const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 const codeMessage = (field: string) => `${field} must be a code: letters, digits and . _ : @ / -`;
 
 /** Query parameters of GET /v1/reports/violations; all strings as they come from the URL. */

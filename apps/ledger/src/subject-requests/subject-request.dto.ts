@@ -17,8 +17,8 @@ import {
 } from 'class-validator';
 import { REQUEST_CHANNELS, REQUEST_KINDS, type RequestChannel, type RequestKind } from '@derbes/ledger';
 import { REPORT_LANGUAGES, type ReportLanguage } from '@derbes/reports';
+import { TEXT } from '../http/text-patterns';
 
-const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
 /** Optional free text: absent, or a string; null is refused (the IIN check of free text reads strings). */
 const OptionalText = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 

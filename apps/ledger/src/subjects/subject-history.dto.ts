@@ -5,9 +5,8 @@ import { LANGS, type Lang } from '@derbes/register';
 import { SHREDDED_DESCRIPTION, ShreddedDto } from '../data-keys/shredded.dto';
 import { ViolationDto } from '../processing-records/record-outcome.dto';
 import { SubjectPageQueryDto } from './subject-events.dto';
+import { CODE } from '../http/text-patterns';
 
-/** The code shapes a record accepts for actor.id, actor.unit and system (processing-record.dto.ts). */
-const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 const SYSTEM = /^[a-z0-9][a-z0-9._-]*$/;
 /** A history shows the records' operations and `read`: somebody read the file through the ledger. */
 const HISTORY_OPERATIONS = [...OPERATIONS, 'read'] as const;
