@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { requireEventStore } from './existing-ledger';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +8,7 @@ import {
 } from '@derbes/integrity';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { readModelPath } from '../../ledger/src/projections.provider';
+import { requireEventStore } from './existing-ledger';
 import { ProgressLine, formatSeconds } from './progress';
 import { hashedPages } from './verify-pages';
 import { writeVerificationRecord } from '../../ledger/src/integrity/verification-record';
