@@ -6,16 +6,13 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, isEsdbLocation, parseEsdbLocation } from '@derbes/event-store';
+import { SIGNING_KEYS_DIR, isSigningKeyFileName, signingKeyFileNames } from '@derbes/integrity';
 import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { readModelPath } from '../../ledger/src/projections.provider';
 
 /** The files a backup may hold, by the name they have in it: the signing keys keep their directory's name. */
 type BackupFileName = 'events.db' | 'read-models.db' | 'pseudonym.key' | `integrity-keys/${string}`;
-
-/** Where the tree-head signing keys live in the data directory (and in a backup), and their files' names. */
-const SIGNING_KEYS = 'integrity-keys';
-const SIGNING_KEY_FILE = /^key-([1-9][0-9]*)\.json$/;
 
 export interface BackupManifest {
   readonly format: 'derbes-backup';
@@ -78,7 +75,7 @@ export async function backupDataDir(config: LedgerConfig, dir: string, now: Date
   // After the log: every key that signed a head in the copied log is here (one made by a rotation meanwhile too).
   // Without them no head of the restored log verifies, and a server started on it makes a new key of its own.
   for (const name of signingKeyFiles(config.dataDir)) {
-    mkdirSync(join(target, SIGNING_KEYS), { recursive: true, mode: 0o700 });
+    mkdirSync(join(target, SIGNING_KEYS_DIR), { recursive: true, mode: 0o700 });
     copyPrivate(join(config.dataDir, name), join(target, name));
     files.push(name);
   }
@@ -92,7 +89,7 @@ export async function backupDataDir(config: LedgerConfig, dir: string, now: Date
   };
   writeDurably(join(target, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const { name } of manifest.files) fsyncPath(join(target, name));
-  if (existsSync(join(target, SIGNING_KEYS))) fsyncPath(join(target, SIGNING_KEYS));
+  if (existsSync(join(target, SIGNING_KEYS_DIR))) fsyncPath(join(target, SIGNING_KEYS_DIR));
   fsyncPath(target);
   return manifest;
 }
@@ -134,7 +131,7 @@ export async function restoreDataDir(config: LedgerConfig, dir: string, options:
       const target = targetOf(name);
       const database = name === 'events.db' || name === 'read-models.db';
       // The signing keys' directory is its owner's only, as the signer makes it.
-      mkdirSync(dirname(target), { recursive: true, mode: name.startsWith(`${SIGNING_KEYS}/`) ? 0o700 : 0o777 });
+      mkdirSync(dirname(target), { recursive: true, mode: name.startsWith(`${SIGNING_KEYS_DIR}/`) ? 0o700 : 0o777 });
       const partial = `${target}.restoring`;
       if (database) copyFileSync(join(source, name), partial);
       else copyPrivate(join(source, name), partial);
@@ -156,7 +153,7 @@ export function backupSummary(manifest: BackupManifest, dir: string): string[] {
   return [
     `backed up the log to position ${manifest.lastPosition} into ${resolve(dir)}: ${manifest.files.map((f) => f.name).join(', ')}`,
     ...(manifest.files.some((f) => f.name === 'pseudonym.key') ? [] : ['no pseudonym key file: it is given by DERBES_PSEUDONYM_KEY; keep it with the backup, or nobody can be found by IIN']),
-    ...(manifest.files.some((f) => f.name.startsWith(`${SIGNING_KEYS}/`)) ? [] : [`no tree-head signing keys (${SIGNING_KEYS}/): the ledger has signed no head yet`]),
+    ...(manifest.files.some((f) => f.name.startsWith(`${SIGNING_KEYS_DIR}/`)) ? [] : [`no tree-head signing keys (${SIGNING_KEYS_DIR}/): the ledger has signed no head yet`]),
     `not in the backup: ${manifest.excluded.join('; ')}`,
   ];
 }
@@ -166,7 +163,7 @@ export function restoreSummary(manifest: BackupManifest, config: LedgerConfig): 
   return [
     `restored the backup of ${manifest.createdAt} (log to position ${manifest.lastPosition}) into ${config.dataDir}`,
     ...(manifest.files.some((f) => f.name === 'pseudonym.key') ? [] : ['the backup holds no pseudonym key: start with the DERBES_PSEUDONYM_KEY the ledger had']),
-    ...(manifest.files.some((f) => f.name.startsWith(`${SIGNING_KEYS}/`)) ? [] : [`the backup holds no tree-head signing keys: the heads in its log verify only with the ledger's ${SIGNING_KEYS}/`]),
+    ...(manifest.files.some((f) => f.name.startsWith(`${SIGNING_KEYS_DIR}/`)) ? [] : [`the backup holds no tree-head signing keys: the heads in its log verify only with the ledger's ${SIGNING_KEYS_DIR}/`]),
     'data keys (data-keys/) are not part of a backup and were left as they are',
   ];
 }
@@ -228,20 +225,12 @@ function readManifest(dir: string): BackupManifest {
 function isBackupFileName(name: string): name is BackupFileName {
   const [dir, file, ...rest] = name.split('/');
   if (file === undefined) return name === 'events.db' || name === 'read-models.db' || name === 'pseudonym.key';
-  return dir === SIGNING_KEYS && SIGNING_KEY_FILE.test(file) && rest.length === 0;
+  return dir === SIGNING_KEYS_DIR && isSigningKeyFileName(file) && rest.length === 0;
 }
 
 /** The signing keys of the data directory, oldest first, by their name in a backup. */
 function signingKeyFiles(dataDir: string): BackupFileName[] {
-  const dir = join(dataDir, SIGNING_KEYS);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .flatMap((file) => {
-      const version = SIGNING_KEY_FILE.exec(file)?.[1];
-      return version === undefined ? [] : [{ file, version: Number(version) }];
-    })
-    .sort((a, b) => a.version - b.version)
-    .map(({ file }): BackupFileName => `${SIGNING_KEYS}/${file}`);
+  return signingKeyFileNames(join(dataDir, SIGNING_KEYS_DIR)).map((file): BackupFileName => `${SIGNING_KEYS_DIR}/${file}`);
 }
 
 /** A private key's copy, readable by its owner only, as the original is (the signer refuses a laxer key file). */

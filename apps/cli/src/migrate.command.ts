@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SqliteEventStore, isEsdbLocation, openEventStore, type EventStore, type RecordedEvent } from '@derbes/event-store';
 import {
+  SIGNING_KEYS_DIR,
   TREE_HEADS_STREAM, canonicalEventJson, hashEvent, loadPublicKeys, treeHeadOf, verifyLog, type HashedEvent, type LoggedHead,
 } from '@derbes/integrity';
 import { lockDataDir } from '../../ledger/src/config/data-dir-lock';
@@ -165,7 +166,7 @@ async function loggedHeads(store: EventStore, last: number): Promise<LoggedHead[
 async function verifyCopy(config: LedgerConfig, from: string, source: EventStore, target: EventStore, total: number): Promise<{ ok: boolean; failed: string[]; lines: string[] }> {
   const counted = await target.lastPosition();
   const countOk = counted === total;
-  const publicKeys = loadPublicKeys(join(config.dataDir, 'integrity-keys'));
+  const publicKeys = loadPublicKeys(join(config.dataDir, SIGNING_KEYS_DIR));
   const progress = new ProgressLine('verify');
   const [ours, theirs] = await Promise.all([
     verifyLog({ events: hashedPages(from, total, Math.max(1, availableParallelism() - 1)), heads: [], publicKeys: [] }),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isEsdbLocation, openEventStore, type EventStore } from '@derbes/event-store';
 import {
+  SIGNING_KEYS_DIR,
   MerkleLog, TREE_HEADS_STREAM, hashEvent, loadPublicKeys, parsePublicKeys, signedTreeHeadOf, treeHeadOf, verifyLog, type HashedEvent, type LogReport, type LoggedHead,
 } from '@derbes/integrity';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
@@ -42,7 +43,7 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
   if (!esdb) requireEventStore(config);
   const publicKeys = options.publicKeysFile
     ? parsePublicKeys(readFileSync(options.publicKeysFile, 'utf8'), options.publicKeysFile)
-    : loadPublicKeys(join(config.dataDir, 'integrity-keys'));
+    : loadPublicKeys(join(config.dataDir, SIGNING_KEYS_DIR));
 
   const store = await openEventStore(path, { writer: 'inline' });
   const side = esdb ? undefined : new Database(path, { readonly: true, fileMustExist: true });

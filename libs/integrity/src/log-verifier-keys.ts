@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyDirectoryNames, type PublicKeyInfo } from './signing-keys';
+import { signingKeyFileNames, type PublicKeyInfo } from './signing-keys';
 import { keyIdOf } from './tree-head';
-
-const KEY_FILE = /^key-([1-9][0-9]*)\.json$/;
 
 /**
  * The public halves of the signing keys in `dir` (the `key-<n>.json` files of loadOrCreateSigningKeys), oldest
@@ -11,7 +9,7 @@ const KEY_FILE = /^key-([1-9][0-9]*)\.json$/;
  * An empty list when the directory does not exist.
  */
 export function loadPublicKeys(dir: string): PublicKeyInfo[] {
-  const keys = keyDirectoryNames(dir).filter((name) => KEY_FILE.test(name)).map((name) => {
+  const keys = signingKeyFileNames(dir).map((name) => {
     const path = join(dir, name);
     let file: unknown;
     try {

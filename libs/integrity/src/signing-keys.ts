@@ -40,7 +40,26 @@ interface KeyFile {
   readonly publicKeyPem: string;
 }
 
+/** Where a data directory keeps its tree-head signing keys. */
+export const SIGNING_KEYS_DIR = 'integrity-keys';
+
 const KEY_FILE = /^key-([1-9][0-9]*)\.json$/;
+
+/** Whether `name` is a key file's name (`key-<version>.json`). */
+export function isSigningKeyFileName(name: string): boolean {
+  return KEY_FILE.test(name);
+}
+
+/** The names of the key files in `dir` (`key-1.json`, `key-2.json`...), oldest version first; none without the directory. */
+export function signingKeyFileNames(dir: string): string[] {
+  return keyDirectoryNames(dir)
+    .flatMap((name) => {
+      const version = KEY_FILE.exec(name)?.[1];
+      return version === undefined ? [] : [{ name, version: Number(version) }];
+    })
+    .sort((a, b) => a.version - b.version)
+    .map(({ name }) => name);
+}
 
 /**
  * The signing keys in `dir` (`key-1.json`, `key-2.json`...: PKCS#8 private and SPKI public key PEM, mode 0600, in a
@@ -88,11 +107,7 @@ export function keyDirectoryNames(dir: string): string[] {
 }
 
 function readKeys(dir: string): SigningKey[] {
-  return keyDirectoryNames(dir)
-    .map((name) => ({ name, match: KEY_FILE.exec(name) }))
-    .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null)
-    .map(({ name, match }) => readKey(join(dir, name), Number(match[1])))
-    .sort((a, b) => a.version - b.version);
+  return signingKeyFileNames(dir).map((name) => readKey(join(dir, name), Number(KEY_FILE.exec(name)?.[1])));
 }
 
 function readKey(path: string, version: number): SigningKey {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ANY, EVENT_STORE, type EventStore } from '@derbes/event-store';
 import {
+  SIGNING_KEYS_DIR,
   TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, TREE_HEADS_STREAM, loadOrCreateSigningKeys, signTreeHead, type PublicKeyInfo,
   type SigningKeys,
 } from '@derbes/integrity';
@@ -163,7 +164,7 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private signingKeys(): SigningKeys {
-    this.keys ??= loadOrCreateSigningKeys(join(this.config.dataDir, 'integrity-keys'));
+    this.keys ??= loadOrCreateSigningKeys(join(this.config.dataDir, SIGNING_KEYS_DIR));
     return this.keys;
   }
 }
