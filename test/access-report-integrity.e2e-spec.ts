@@ -32,20 +32,24 @@ describe('the access report\'s integrity section', () => {
 
     const integrity = report.integrity;
     expect(integrity.treeHeadSource).toBe('signed-for-report');
+    // The chain ends with the report's own read, recorded before it was made.
     expect(integrity.chain.map((e: { withheld: boolean; event: unknown }) => [e.withheld, e.event === null])).toEqual([
-      [false, false], [false, false], [true, true], [false, false],
+      [false, false], [false, false], [true, true], [false, false], [false, false],
     ]);
+    expect(integrity.chain.at(-1)).toMatchObject({ type: 'SubjectFileRead', eventId: integrity.readEventId, event: { data: { occurredAt: report.generatedAt } } });
     // The rows carry the ids of the chain's shown events; the withheld one is in the chain with its hashes only.
-    expect(report.events.map((e: { eventId: string }) => e.eventId)).toEqual([0, 1, 3].map((i) => integrity.chain[i].eventId));
+    expect(report.events.map((e: { eventId: string }) => e.eventId)).toEqual([0, 1, 3, 4].map((i) => integrity.chain[i].eventId));
     expect(integrity.chain[2]).toEqual(expect.objectContaining({ type: 'ProcessingRecorded', chainHash: expect.stringMatching(/^[0-9a-f]{64}$/) }));
-    expect(integrity.inclusion.eventId).toBe(integrity.chain[3].eventId);
-    expect(verifyReport(report, keys.map((k: { publicKeyPem: string }) => k.publicKeyPem))).toMatchObject({ ok: true });
+    expect(integrity.inclusion.eventId).toBe(integrity.readEventId);
+    expect(verifyReport(report, keys.map((k: { publicKeyPem: string }) => k.publicKeyPem))).toMatchObject({
+      ok: true, summary: { chainLength: 5, completeAsOf: report.generatedAt },
+    });
 
-    // A head signed after the report's read covers the next report's events: that one uses the latest head.
-    await t.http.post('/v1/integrity/tree-heads').send({}).expect(201);
+    // The next report ends with its own read: the first report's read is in its chain, with the same hash.
     const again = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).expect(200)).body;
-    expect(again.integrity.treeHeadSource).toBe('latest');
-    expect(again.integrity.chain.at(-1).type).toBe('SubjectFileRead');
+    expect(again.integrity.chain.map((e: { chainHash: string }) => e.chainHash).slice(0, 5)).toEqual(integrity.chain.map((e: { chainHash: string }) => e.chainHash));
+    expect(again.integrity.chain).toHaveLength(6);
+    expect(again.integrity.treeHead.treeSize).toBeGreaterThan(integrity.treeHead.treeSize);
 
     const dir = mkdtempSync(join(tmpdir(), 'derbes-verify-report-'));
     const keysFile = join(dir, 'keys.json');
@@ -57,7 +61,8 @@ describe('the access report\'s integrity section', () => {
     const env = childEnv(dir);
     const ok = await runCli(['verify-report', file('report.json', report), '--public-keys', keysFile], env);
     expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('verified') });
-    expect(ok.stdout).toContain('chain: 4 events');
+    expect(ok.stdout).toContain('chain: 5 events');
+    expect(ok.stdout).toContain(`up to its own read at ${report.generatedAt}`);
 
     const rowRemoved = structuredClone(report);
     rowRemoved.events.splice(1, 1);
@@ -74,6 +79,17 @@ describe('the access report\'s integrity section', () => {
     expect(mismatch.code).toBe(1);
     expect(mismatch.stdout).toContain('NOT VERIFIED (row-mismatch): events[0].categories shows');
 
+    // Cut before its own read, with the proof of the new last entry from the ledger (proofs are public): named.
+    const cut = structuredClone(report);
+    cut.integrity.chain.pop();
+    cut.events.pop();
+    const retargeted = (await t.http.get('/v1/integrity/inclusion')
+      .query({ eventId: cut.integrity.chain.at(-1).eventId, treeSize: String(cut.integrity.treeHead.treeSize) }).expect(200)).body;
+    cut.integrity.inclusion = { eventId: retargeted.eventId, leafIndex: retargeted.leafIndex, treeSize: retargeted.treeSize, leafHash: retargeted.leafHash, proof: retargeted.proof };
+    const cutOff = await runCli(['verify-report', file('cut.json', cut), '--public-keys', keysFile], env);
+    expect(cutOff.code).toBe(1);
+    expect(cutOff.stdout).toContain('NOT VERIFIED (not-own-read)');
+
     const noteChanged = structuredClone(report);
     noteChanged.integrity.chain[3].event.data.note = 'another surname';
     const changed = await runCli(['verify-report', file('note-changed.json', noteChanged), '--public-keys', keysFile], env);
@@ -89,18 +105,20 @@ describe('the access report\'s integrity section', () => {
   it('shows the same facts in the PDF appendix, with one sentence on how to check them', async () => {
     t = await startTestApp();
     const subjectId = await seed(t);
-    const json = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200)).body;
-    const head = (await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+    // No head covers a report's own read, recorded just before: the signer signs one for it.
     const pdf = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'pdf', lang: 'en' })
       .buffer(true).parse(binary).expect(200);
+    const head = (await t.http.get('/v1/integrity/tree-heads/latest').expect(200)).body;
+    const json = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200)).body;
     const text = pdfText(pdf.body as Buffer).replace(/\s+/g, ' ');
     expect(text).toContain('Appendix: integrity of this report');
     expect(text).toContain('The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json');
-    expect(text).toContain('the latest signed head, which already covered your last event');
+    expect(text).toContain("The chain ends with this report's own read");
+    expect(text).toContain('signed for this report');
     for (const fact of [head.rootHash, head.keyId, head.signature.slice(0, 64), head.signature.slice(64), String(head.treeSize)]) expect(text).toContain(fact);
-    // The PDF's chain is one read (the JSON report's) longer; its proof is of that read.
+    // The JSON's chain is one read (its own) longer than the PDF's, which ended with the PDF's read.
     // The label wraps around its value in the PDF's table, wherever the line breaks fall.
-    expect(text).toMatch(new RegExp(`Events in (your )?${json.integrity.chain.length + 1} (your )?chain`));
+    expect(text).toMatch(new RegExp(`Events in (your )?${json.integrity.chain.length - 1} (your )?chain`));
     const kk = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'pdf', lang: 'kk' }).buffer(true).parse(binary).expect(200);
     expect(pdfText(kk.body as Buffer).replace(/\s+/g, ' ')).toContain('Қосымша: есептің тұтастығы');
     const html = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'html', lang: 'ru' }).expect(200)).text;

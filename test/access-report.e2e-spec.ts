@@ -37,7 +37,9 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
       language: 'kk', subject: { subjectId, maskedIin: '7**********8' },
       holder: { order: { number: '328-Ө' } }, withheld: null, retention: { verified: false },
     });
-    expect(report.events.map((e: { operation: string }) => e.operation)).toEqual(['collect', 'transfer', 'change']);
+    // The last entry is the report's own read, recorded when it was made (at its generatedAt).
+    expect(report.events.map((e: { operation: string }) => e.operation)).toEqual(['collect', 'transfer', 'change', 'read']);
+    expect(report.events.at(-1)).toMatchObject({ at: report.generatedAt, eventId: report.integrity.readEventId, purpose: { code: 'OVERSIGHT' } });
     expect(report.events.every((e: { actorId: string | null }) => e.actorId === null)).toBe(true);
     expect(report.transfers).toEqual([expect.objectContaining({ recipient: 'Қазақстан банкі', country: 'TR', crossBorder: true, ground: null })]);
     expect(report.violations).toEqual([expect.objectContaining({ operation: 'transfer', codes: ['cross-border-without-ground'] })]);
@@ -57,7 +59,7 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
     t.clock.at = new Date('2027-01-15T00:00:00+05:00');
     const after = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200);
     expect(after.body.withheld).toEqual({ count: 0 });
-    expect(after.body.events.map((e: { operation: string }) => e.operation)).toEqual(['collect', 'transfer', 'access', 'change', 'read']);
+    expect(after.body.events.map((e: { operation: string }) => e.operation)).toEqual(['collect', 'transfer', 'access', 'change', 'read', 'read']);
     expect(after.body.events[2]).toMatchObject({ actorId: 'inspector-2', unit: 'internal-security', role: 'investigator' });
   });
 

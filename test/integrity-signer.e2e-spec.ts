@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { TREE_HEAD_SIGNED, TREE_HEADS_STREAM, eventLeafHash, verifyInclusion, verifyTreeHead, type CanonicalEvent } from '@derbes/integrity';
+import { TREE_HEAD_SIGNED, TREE_HEADS_STREAM, eventLeafHash, verifyInclusion, verifyReport, verifyTreeHead, type CanonicalEvent } from '@derbes/integrity';
 import { OTHER_IIN, READER, aRecord, startTestApp, type TestApp } from './support/test-app';
 
 const hex = (h: string) => Buffer.from(h, 'hex');
@@ -71,12 +71,18 @@ describe('a replica configured not to sign tree heads (DERBES_TREE_HEAD_SIGNER=o
     expect(inclusion.body.rootHash).toBe(signed.rootHash);
     expect(verifyInclusion(leaf, stored!.position - 1, signed.treeSize, inclusion.body.proof.map(hex), hex(signed.rootHash))).toBe(true);
 
-    // The subject's stream is covered by the signer's head: the replica's report rests on it and signs nothing.
-    const report = await replica.http.get(`/v1/subjects/${recorded.body.subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200);
-    expect(report.body.integrity).toMatchObject({ treeHeadSource: 'latest', treeHead: { treeSize: signed.treeSize, signature: signed.signature } });
+    // The replica records the report's read, then waits for a head that covers it: the signer's next one. It
+    // rests on that head and signs nothing.
+    const asked = replica.http.get(`/v1/subjects/${recorded.body.subjectId}/access-report`).set(READER).query({ lang: 'en' }).then((r) => r);
+    await sleep(500);
+    const next = (await signer.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+    const report = await asked;
+    expect(report.status).toBe(200);
+    expect(report.body.integrity).toMatchObject({ treeHeadSource: 'latest', treeHead: { treeSize: next.treeSize, signature: next.signature } });
+    expect(verifyReport(report.body, [key!.publicKeyPem])).toMatchObject({ ok: true, summary: { completeAsOf: report.body.generatedAt } });
 
-    // A later event that no head covers yet: the replica cannot sign one, so the report comes without a proof
-    // (rather than failing after the read was recorded); the signer's next head will cover it.
+    // A later report that no head comes to cover: the replica cannot sign one, so after its wait the report comes
+    // without a proof (rather than failing after the read was recorded); the signer's next head will cover it.
     await replica.http.post('/v1/processing-records').send(aRecord()).expect(201);
     const uncovered = await replica.http.get(`/v1/subjects/${recorded.body.subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200);
     expect(uncovered.body.integrity).toBeNull();

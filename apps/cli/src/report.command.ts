@@ -6,8 +6,7 @@ import { RegisterCatalog } from '@derbes/register';
 import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { createApp } from '../../ledger/src/http/create-app';
-import { AccessReports, categoriesOf } from '../../ledger/src/subjects/access-reports';
-import { ReaderAudit } from '../../ledger/src/subjects/reader-audit';
+import { AccessReports } from '../../ledger/src/subjects/access-reports';
 import { requireEventStore } from './existing-ledger';
 
 export interface SubjectReportOptions {
@@ -48,14 +47,13 @@ export async function subjectReport(config: LedgerConfig, options: SubjectReport
     if (!purpose) throw new ReportUsageError(`--purpose: unknown purpose ${JSON.stringify(options.purpose)}: a register purpose (e.g. P01) or OVERSIGHT`);
     const subjectId = app.get(SubjectPseudonymizer).subjectId(options.iin);
     const reports = app.get(AccessReports);
-    const report = await reports.build(subjectId, options.language);
+    const report = await reports.build(subjectId, options.language, {
+      reader: { actor: options.actor, purpose: { code: purpose.code, slug: purpose.slug } },
+      view: `derbes report subject (${options.language}, ${options.format})`, correlationId: `cli-${randomUUID()}`,
+    });
     // An answer about the ledger, not a misuse of the command: exit 1 without the usage text.
     if (!report) throw new Error('the ledger holds nothing about this subject');
     const rendered = await reports.render(report, options.format);
-    await app.get(ReaderAudit).recordRead(
-      { actor: options.actor, purpose: { code: purpose.code, slug: purpose.slug } }, subjectId, categoriesOf(report),
-      `derbes report subject (${options.language}, ${options.format})`, `cli-${randomUUID()}`,
-    );
     writeFileSync(options.out, rendered.body);
     return `wrote the ${options.language} access report (${options.format}, ${report.events.length} entries) of subject ${subjectId.slice(0, 12)}… to ${options.out}`;
   } finally {

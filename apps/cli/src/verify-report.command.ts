@@ -43,10 +43,14 @@ export function verifyReportFile(file: string, publicKeysFile: string | undefine
   const verdict = verifyReport(report, keys);
   if (!verdict.ok) return { ok: false, lines: [`${file}: NOT VERIFIED (${verdict.code}): ${verdict.reason}`] };
   const s = verdict.summary;
+  const complete = s.completeAsOf !== null
+    ? `holds every event recorded about them up to its own read at ${s.completeAsOf} (event ${s.lastEventId}, position ${s.lastPosition})`
+    : `is complete up to its last event ${s.lastEventId} (position ${s.lastPosition}); ` +
+      'as a report of version 2 it cannot show that no newer event was left out (VERIFY-REPORT.md, "What the checks cannot tell")';
   return {
     ok: true,
     lines: [
-      `${file}: verified: the access report of subject ${s.subjectId.slice(0, 12)}… is complete up to its last event ${s.lastEventId} (position ${s.lastPosition})`,
+      `${file}: verified: the access report of subject ${s.subjectId.slice(0, 12)}… ${complete}`,
       `  chain: ${s.chainLength} events from the subject's first (${s.shown} shown and recomputed, ${s.withheld} withheld, hashes only); ${s.rows} rows, each matched`,
       `  tree head: size ${s.treeSize}, root ${s.rootHash}, ${s.timestamp}, signed by key ${s.keyId}; the last event's inclusion proof leads to its root`,
     ],

@@ -13,8 +13,9 @@ const STREAM = `subject-${SUBJECT}`;
 type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
- * A subject with a collection, an embargoed access, a transfer, a request and a read, among other subjects' events:
- * the report as the ledger makes it (rows, chain, stored forms, head, proof), reduced to what the verifier reads.
+ * A subject with a collection, an embargoed access, a transfer, a request and a read (the report's own, recorded when
+ * it was made), among other subjects' events: the report as the ledger makes it (rows, chain, stored forms, head,
+ * proof), reduced to what the verifier reads.
  */
 function validReport(): Loose {
   return validReportAndLog().report;
@@ -70,7 +71,7 @@ function validReportAndLog(): { report: Loose; leaves: Buffer[] } {
   };
   const transfer = subject[2]!.data as Loose;
   const report = {
-    schema: 'derbes/access-report', schemaVersion: 2, subject: { subjectId: SUBJECT, maskedIin: null },
+    schema: 'derbes/access-report', schemaVersion: 3, generatedAt: (last.data as Loose).occurredAt, subject: { subjectId: SUBJECT, maskedIin: null },
     events: [row(subject[0]!), row(subject[2]!), row(subject[4]!)],
     transfers: [{
       eventId: subject[2]!.id, at: transfer.occurredAt, recipient: 'Aigerim Bekova', country: 'DE', crossBorder: true,
@@ -85,7 +86,7 @@ function validReportAndLog(): { report: Loose; leaves: Buffer[] } {
       deadline: '2026-04-16', status: 'open', closedAt: null, late: false, workingDaysLate: 0, reasons: [],
     }],
     integrity: {
-      treeHeadSource: 'latest', treeHead: { ...head, position: log.length + 1 },
+      treeHeadSource: 'latest', treeHead: { ...head, position: log.length + 1 }, readEventId: last.id,
       chain: subject.map((e, i) => ({
         position: e.position, revision: e.revision, eventId: e.id, type: e.type, previousHash: e.metadata.previousHash, chainHash: chainHash(e),
         withheld: i === 1, event: i === 1 ? null : structuredClone(e),
@@ -116,7 +117,9 @@ describe('verifyReport', () => {
     const verdict = verifyReport(JSON.parse(JSON.stringify(validReport())), PUBLIC);
     expect(verdict).toEqual({
       ok: true,
-      summary: expect.objectContaining({ subjectId: SUBJECT, chainLength: 5, shown: 4, withheld: 1, rows: 3, treeSize: 12, lastPosition: 10 }),
+      summary: expect.objectContaining({
+        subjectId: SUBJECT, chainLength: 5, shown: 4, withheld: 1, rows: 3, treeSize: 12, lastPosition: 10, completeAsOf: '2026-05-01T09:00:00.000Z',
+      }),
     });
   });
 
@@ -222,17 +225,40 @@ describe('verifyReport', () => {
     })).toMatchObject({ code: 'inclusion-failed', reason: expect.stringContaining("not of the chain's last event") });
   });
 
-  it('accepts a report cut before its newest entries when the proof is re-targeted: the limit VERIFY-REPORT.md states', () => {
+  /** The report cut before its last `drop` entries (their rows too), its proof re-targeted to the new last entry. */
+  function cutAndRetargeted(drop: number): Loose {
     const { report, leaves } = validReportAndLog();
-    report.integrity.chain.pop();
-    report.events.pop();
+    for (let i = 0; i < drop; i++) {
+      const gone = report.integrity.chain.pop().eventId;
+      for (const list of ['events', 'transfers', 'violations'] as const) report[list] = report[list].filter((row: Loose) => row.eventId !== gone);
+      report.requests = report.requests.filter((row: Loose) => !row.eventIds.includes(gone));
+    }
     const last: CanonicalEvent = JSON.parse(JSON.stringify(report.integrity.chain.at(-1).event));
     report.integrity.inclusion = {
       eventId: last.id, leafIndex: last.position - 1, treeSize: leaves.length, leafHash: eventLeafHash(last).toString('hex'),
       proof: inclusionProof(last.position - 1, leaves).map((p) => p.toString('hex')),
     };
-    // Nothing in the report ties the subject's stream length to the head: the full log, or a later report, shows it.
-    expect(verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC)).toMatchObject({ ok: true, summary: { chainLength: 4 } });
+    return report;
+  }
+
+  it("names a report cut before its own read, the proof re-targeted: the chain must end with the read it names", () => {
+    const verdict = verifyReport(JSON.parse(JSON.stringify(cutAndRetargeted(1))), PUBLIC);
+    expect(verdict).toMatchObject({ ok: false, code: 'not-own-read', reason: expect.stringContaining('entries after it are missing') });
+  });
+
+  it('names a cut report that names its new last entry as its read, and one whose read is not at its generatedAt', () => {
+    const renamed = cutAndRetargeted(2);
+    renamed.integrity.readEventId = renamed.integrity.chain.at(-1).eventId;
+    expect(verifyReport(JSON.parse(JSON.stringify(renamed)), PUBLIC)).toMatchObject({ ok: false, code: 'not-own-read', reason: expect.stringContaining('not a read of the file') });
+    expect(failure((r) => (r.generatedAt = '2026-11-25T12:00:00.000Z'))).toMatchObject({ code: 'not-own-read', reason: expect.stringContaining('2026-11-25T12:00:00.000Z') });
+  });
+
+  it("accepts a report of version 2 cut before its newest entries (the proof re-targeted), saying it cannot show it is complete", () => {
+    const report = cutAndRetargeted(1);
+    report.schemaVersion = 2;
+    delete report.integrity.readEventId;
+    // Version 2 did not end with the report's own read: nothing in it ties the subject's stream to the head.
+    expect(verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC)).toMatchObject({ ok: true, summary: { chainLength: 4, completeAsOf: null } });
   });
 
   it('names a wrong proof', () => {

@@ -15,7 +15,8 @@ export type ReportFailure =
   | 'row-without-event'
   | 'row-mismatch'
   | 'event-without-row'
-  | 'inclusion-failed';
+  | 'inclusion-failed'
+  | 'not-own-read';
 
 export interface ReportSummary {
   readonly subjectId: string;
@@ -31,6 +32,12 @@ export interface ReportSummary {
   readonly timestamp: string;
   readonly lastEventId: string;
   readonly lastPosition: number;
+  /**
+   * The instant up to which the report is shown complete: its `generatedAt`, when the chain ends with the report's own
+   * read recorded then (schema version 3). Null for a report of version 2, which cannot show that its last entry is
+   * the subject's newest (VERIFY-REPORT.md, "What the checks cannot tell").
+   */
+  readonly completeAsOf: string | null;
 }
 
 export type ReportVerdict =
@@ -87,8 +94,9 @@ interface Entry {
  * libs/integrity/VERIFY-REPORT.md describes: the tree head's signature with one of `publicKeys` (obtained apart from
  * the report: never from it), each shown event's chain hash recomputed from its stored form, the chain's links, every
  * row matched to a shown event and every shown event to its rows, each row's fields against its event's stored data
- * (report-rows.ts), and the last event's leaf hash and inclusion proof against the head. Names the first failure.
- * It cannot tell that the last event is the subject's newest (VERIFY-REPORT.md, "What the checks cannot tell").
+ * (report-rows.ts), the last event's leaf hash and inclusion proof against the head, and (version 3) that the last
+ * event is the report's own read, recorded at its `generatedAt`: then no event recorded before the report was made is
+ * missing. A report of version 2 is checked up to its last entry only. Names the first failure.
  */
 export function verifyReport(report: unknown, publicKeys: readonly (KeyObject | string)[]): ReportVerdict {
   try {
@@ -101,9 +109,10 @@ export function verifyReport(report: unknown, publicKeys: readonly (KeyObject | 
 
 function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): ReportSummary {
   const report = object(input, 'the report');
-  if (report.schema !== 'derbes/access-report' || report.schemaVersion !== 2) {
-    throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
+  if (report.schema !== 'derbes/access-report' || (report.schemaVersion !== 2 && report.schemaVersion !== 3)) {
+    throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 or 3 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
   }
+  const ownRead = report.schemaVersion === 3;
   const subjectId = string(object(report.subject, 'subject').subjectId, 'subject.subjectId');
   if (report.integrity === null || report.integrity === undefined) {
     throw new Failure('no-integrity', 'the report carries no integrity section: the ledger gave no proof when it was made');
@@ -232,10 +241,24 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   if (!verifyInclusion(leaf, leafIndex, head.treeSize, proof, Buffer.from(head.rootHash, 'hex'))) {
     throw new Failure('inclusion-failed', `the inclusion proof of event ${last.eventId} (leaf ${leafIndex}) does not lead to the head's root ${head.rootHash} at size ${head.treeSize}`);
   }
+
+  // 6. The last event is the report's own read, recorded when it was made: every event before it is in the chain.
+  let completeAsOf: string | null = null;
+  if (ownRead) {
+    const readEventId = string(integrity.readEventId, 'integrity.readEventId');
+    const generatedAt = string(report.generatedAt, 'generatedAt');
+    if (readEventId !== last.eventId) {
+      throw new Failure('not-own-read', `the chain ends with event ${last.eventId}, not with the report's own read ${readEventId}: entries after it are missing`);
+    }
+    if (last.type !== 'SubjectFileRead' || last.event!.data.occurredAt !== generatedAt) {
+      throw new Failure('not-own-read', `the chain's last event ${last.eventId} is not a read of the file recorded at the report's generatedAt ${generatedAt}`);
+    }
+    completeAsOf = generatedAt;
+  }
   const withheld = entries.filter((e) => e.withheld).length;
   return {
     subjectId, chainLength: entries.length, shown: entries.length - withheld, withheld, rows: rows.length, treeSize: head.treeSize,
-    rootHash: head.rootHash, keyId: head.keyId, timestamp: head.timestamp, lastEventId: last.eventId, lastPosition: last.position,
+    rootHash: head.rootHash, keyId: head.keyId, timestamp: head.timestamp, lastEventId: last.eventId, lastPosition: last.position, completeAsOf,
   };
 }
 

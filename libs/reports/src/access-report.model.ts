@@ -12,8 +12,11 @@ export type ReportFormat = 'json' | 'html' | 'pdf';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'html', 'pdf'];
 
 export const ACCESS_REPORT_SCHEMA = 'derbes/access-report' as const;
-/** 2: rows carry the ids of their events, and the report carries its `integrity` section. */
-export const ACCESS_REPORT_SCHEMA_VERSION = 2 as const;
+/**
+ * 2: rows carry the ids of their events, and the report carries its `integrity` section. 3: the report's own read is
+ * recorded before it is made and ends its chain (`integrity.readEventId`), so that no newer entry can be left out.
+ */
+export const ACCESS_REPORT_SCHEMA_VERSION = 3 as const;
 
 export type ReportOperation = 'collect' | 'access' | 'change' | 'transfer' | 'block' | 'unblock' | 'depersonalize' | 'destroy';
 export type ReportRequestKind = 'information' | 'change' | 'blocking' | 'unblocking' | 'destruction' | 'consent-withdrawal';
@@ -185,11 +188,13 @@ export interface ReportIntegrity {
     readonly position: number;
   };
   /**
-   * The subject's events from revision 0 to the last one the report covers (the last not withheld, read before this
-   * report's own read was recorded), in revision order.
+   * The id of the SubjectFileRead event that records this report's making: recorded before the report was made, at
+   * `generatedAt`, it is the last entry of `chain`. Every event of the subject recorded before it is in the chain.
    */
+  readonly readEventId: string;
+  /** The subject's events from revision 0 to this report's own read (`readEventId`), in revision order. */
   readonly chain: readonly ReportChainEntry[];
-  /** RFC 9162 inclusion proof of the last chain entry (leaf index = its position - 1) in the head's tree. */
+  /** RFC 9162 inclusion proof of the last chain entry, the report's own read (leaf index = its position - 1), in the head's tree. */
   readonly inclusion: {
     readonly eventId: string;
     readonly leafIndex: number;

@@ -27,5 +27,5 @@ export const ACCESS_REPORT_JSON_SCHEMA: Readonly<Record<string, unknown>> = acce
 export {
   buildAccessReport, isWithheld, type AccessReportInput, type IdentifiedSubjectEvent, type ReportSealedField, type UnsealText,
 } from './access-report.builder';
-export { lastCoveredEvent, reportIntegrity, type ReportIntegrityInput } from './report-integrity';
+export { reportIntegrity, type ReportIntegrityInput } from './report-integrity';
 export { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';

@@ -1,16 +1,17 @@
 import { chainHash, type ChainedEvent } from '@derbes/integrity';
 import type { ReportStoredEvent } from './access-report.model';
-import { lastCoveredEvent, reportIntegrity, type ReportIntegrityInput } from './report-integrity';
+import { reportIntegrity, type ReportIntegrityInput } from './report-integrity';
 
 const STREAM = `subject-${'a'.repeat(64)}`;
 
+/** `count` events, the last the report's own read. */
 function stream(count: number, unchained = 0): ReportStoredEvent[] {
   const events: ReportStoredEvent[] = [];
   let previous: string | null = null;
   for (let i = 0; i < count; i++) {
     const metadata = i < unchained ? { schemaVersion: 1 } : { schemaVersion: 1, previousHash: previous };
     const event: ReportStoredEvent = {
-      id: `e${i}`, type: 'ProcessingRecorded', streamId: STREAM, revision: i, position: 10 * (i + 1), data: { n: i }, metadata,
+      id: `e${i}`, type: i === count - 1 ? 'SubjectFileRead' : 'ProcessingRecorded', streamId: STREAM, revision: i, position: 10 * (i + 1), data: { n: i }, metadata,
       created: '2026-11-25T12:00:00.000Z',
     };
     if (i >= unchained) previous = chainHash(event as unknown as ChainedEvent);
@@ -26,21 +27,23 @@ const input = (events: ReportStoredEvent[], lastId: string): ReportIntegrityInpu
 });
 
 describe('reportIntegrity', () => {
-  it('lists the chain up to the last event not withheld, with every chain hash as recomputed and withheld events without content', () => {
+  it("lists the chain up to the report's own read, with every chain hash as recomputed and withheld events without content", () => {
     const events = stream(5, 1);
-    const withheld = new Set(['e2', 'e4']);
-    expect(lastCoveredEvent(events, (id) => withheld.has(id))?.id).toBe('e3');
-    const section = reportIntegrity(input(events, 'e3'), withheld);
-    expect(section.chain.map((e) => e.eventId)).toEqual(['e0', 'e1', 'e2', 'e3']);
-    expect(section.chain.map((e) => e.chainHash)).toEqual(events.slice(0, 4).map((e) => chainHash(e as unknown as ChainedEvent)));
-    expect(section.chain.map((e) => [e.withheld, e.event === null])).toEqual([[false, false], [false, false], [true, true], [false, false]]);
+    const withheld = new Set(['e2', 'e3']);
+    const section = reportIntegrity(input(events, 'e4'), withheld);
+    expect(section.readEventId).toBe('e4');
+    expect(section.chain.map((e) => e.eventId)).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+    expect(section.chain.map((e) => e.chainHash)).toEqual(events.map((e) => chainHash(e as unknown as ChainedEvent)));
+    expect(section.chain.map((e) => [e.withheld, e.event === null])).toEqual([[false, false], [false, false], [true, true], [true, true], [false, false]]);
     expect('previousHash' in section.chain[0]!).toBe(false);
     expect(section.chain[1]?.previousHash).toBeNull();
-    expect(section.chain[3]?.event).toEqual(events[3]);
+    expect(section.chain[4]?.event).toEqual(events[4]);
   });
 
-  it('refuses a proof of another event than the last covered one', () => {
-    expect(() => reportIntegrity(input(stream(3), 'e1'), new Set())).toThrow('not of the last covered event e2');
-    expect(() => reportIntegrity(input(stream(1), 'e0'), new Set(['e0']))).toThrow('every event of the subject is withheld');
+  it("refuses a stream that does not end with the report's own read, shown, and a proof of another event", () => {
+    expect(() => reportIntegrity(input(stream(3), 'e1'), new Set())).toThrow("not of the report's own read e2");
+    expect(() => reportIntegrity(input(stream(3), 'e2'), new Set(['e2']))).toThrow("must end with the report's own read");
+    const noRead = stream(3).map((e) => ({ ...e, type: 'ProcessingRecorded' }));
+    expect(() => reportIntegrity(input(noRead, 'e2'), new Set())).toThrow("must end with the report's own read");
   });
 });

@@ -1,24 +1,18 @@
 import { chainHash, type ChainedEvent } from '@derbes/integrity';
+import { SUBJECT_FILE_READ } from '@derbes/ledger';
 import type { ReportChainEntry, ReportIntegrity, ReportStoredEvent, TreeHeadSource } from './access-report.model';
 
 /** What the ledger hands the builder for the `integrity` section. */
 export interface ReportIntegrityInput {
-  /** The subject's whole stream as stored, in revision order (as read for the report). */
+  /**
+   * The subject's stream as stored, in revision order, from revision 0 to the report's own read (its last event: the
+   * SubjectFileRead recorded before the report was made).
+   */
   readonly stream: readonly ReportStoredEvent[];
   readonly treeHeadSource: TreeHeadSource;
   readonly treeHead: ReportIntegrity['treeHead'];
-  /** The inclusion proof of the last event the report covers: `lastCoveredEvent(stream, withheld)`. */
+  /** The inclusion proof of the stream's last event, the report's own read. */
   readonly inclusion: ReportIntegrity['inclusion'];
-}
-
-/**
- * The last event a report covers: the stream's last event that is not withheld (events withheld after it are not
- * listed at all: their leaf could not be recomputed from a stored form the report cannot show). Undefined when
- * every event is withheld.
- */
-export function lastCoveredEvent<E extends { readonly id: string }>(stream: readonly E[], isWithheld: (id: string) => boolean): E | undefined {
-  for (let i = stream.length - 1; i >= 0; i--) if (!isWithheld(stream[i]!.id)) return stream[i];
-  return undefined;
 }
 
 function linksBack(e: ReportStoredEvent): boolean {
@@ -31,23 +25,23 @@ function storedForm(e: ReportStoredEvent): ReportStoredEvent {
 }
 
 /**
- * The `integrity` section: the chain from revision 0 to the last covered event (withheld events with their hashes
- * only), with the head and the proof given. Throws when the proof is not of that last event: a report must never
- * carry a proof of something else.
+ * The `integrity` section: the chain from revision 0 to the report's own read, the stream's last event (withheld
+ * events before it with their hashes only), with the head and the proof given. Throws when the stream does not end
+ * with a shown SubjectFileRead or the proof is not of it: a report must never carry a proof of something else.
  */
 export function reportIntegrity(input: ReportIntegrityInput, withheld: ReadonlySet<string>): ReportIntegrity {
-  const last = lastCoveredEvent(input.stream, (id) => withheld.has(id));
-  if (!last) throw new Error('every event of the subject is withheld: there is no event to prove');
-  if (input.inclusion.eventId !== last.id || input.inclusion.leafIndex !== last.position - 1) {
-    throw new Error(`the inclusion proof is of event ${input.inclusion.eventId}, not of the last covered event ${last.id}`);
-  }
-  const chain: ReportChainEntry[] = [];
   const stream = input.stream;
-  for (let i = 0; i < stream.length; i++) {
-    const e = stream[i]!;
+  const last = stream.at(-1);
+  if (!last || last.type !== SUBJECT_FILE_READ || withheld.has(last.id)) {
+    throw new Error("the stream given for a report must end with the report's own read (a SubjectFileRead that is shown)");
+  }
+  if (input.inclusion.eventId !== last.id || input.inclusion.leafIndex !== last.position - 1) {
+    throw new Error(`the inclusion proof is of event ${input.inclusion.eventId}, not of the report's own read ${last.id}`);
+  }
+  const chain: ReportChainEntry[] = stream.map((e, i) => {
     const hidden = withheld.has(e.id);
-    const next = e === last ? undefined : stream[i + 1];
-    chain.push({
+    const next = stream[i + 1];
+    return {
       position: e.position, revision: e.revision, eventId: e.id, type: e.type,
       ...(linksBack(e) ? { previousHash: e.metadata.previousHash as string | null } : {}),
       // An event's chain hash is what the next one links to: hashing each event again would cost most of the
@@ -55,8 +49,7 @@ export function reportIntegrity(input: ReportIntegrityInput, withheld: ReadonlyS
       chainHash: next && linksBack(next) && typeof next.metadata.previousHash === 'string'
         ? next.metadata.previousHash : chainHash(e as unknown as ChainedEvent),
       withheld: hidden, event: hidden ? null : storedForm(e),
-    });
-    if (e === last) break;
-  }
-  return { treeHeadSource: input.treeHeadSource, treeHead: input.treeHead, chain, inclusion: input.inclusion };
+    };
+  });
+  return { treeHeadSource: input.treeHeadSource, treeHead: input.treeHead, readEventId: last.id, chain, inclusion: input.inclusion };
 }

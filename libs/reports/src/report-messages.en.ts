@@ -134,12 +134,12 @@ export const EN = {
   'field.signature': 'Signature (Ed25519)',
   'field.treeHeadSource': 'Tree head',
   'field.chainLength': 'Events in your chain (withheld ones included)',
-  'field.lastEvent': 'Last event: its chain hash and leaf hash',
+  'field.lastEvent': 'Last event (this report\'s own read): its chain hash and leaf hash',
   'field.proof': 'Inclusion proof (hashes, in order)',
-  'value.treeHeadLatest': 'the latest signed head, which already covered your last event',
+  'value.treeHeadLatest': 'the latest signed head, which already covered this report\'s own read',
   'value.treeHeadSigned': 'signed for this report',
   'value.integrityUnavailable': 'No proof could be given when this report was made; ask for the report again.',
-  'integrity.how': 'The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json --public-keys keys.json" with the keys published at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md; it recomputes every event\'s hash, the chain and the proof against the signed tree head, so that an entry left out or altered up to the last one shown is found. Whether later entries were left out, the report alone cannot show: a check of the whole log (derbes verify) or a later report can.',
+  'integrity.how': 'The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json --public-keys keys.json" with the keys published at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md; it recomputes every event\'s hash, the chain and the proof against the signed tree head. The chain ends with this report\'s own read, recorded when the report was made, so that an entry recorded before then that was left out or altered is found.',
 } as const;
 
 export type MessageKey = keyof typeof EN;

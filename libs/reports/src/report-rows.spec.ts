@@ -96,7 +96,7 @@ describe('report sections', () => {
     const [row] = section(reportSections(report), 'integrity').rows;
     expect(row?.[0]).toContain('derbes verify-report');
     expect(row?.slice(1)).toEqual([
-      'the latest signed head, which already covered your last event', '120431', 'a'.repeat(64),
+      'the latest signed head, which already covered this report\'s own read', '120431', 'a'.repeat(64),
       '25 November 2026, 14:29 (2026-11-25T09:29:58.120Z)', '21fe31dfa154a261', `${'c'.repeat(64)}\n${'c'.repeat(64)}`, '3',
       `${'3'.repeat(64)}\n${'d'.repeat(64)}`, `${'e'.repeat(64)}\n${'f'.repeat(64)}`,
     ]);

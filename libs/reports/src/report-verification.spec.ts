@@ -2,9 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chainHash, eventLeafHash, inclusionProof, keyIdOf, merkleRoot, signTreeHead, verifyReport, type CanonicalEvent } from '@derbes/integrity';
 import { upcastSubjectEvent } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
-import { buildAccessReport, isWithheld, type IdentifiedSubjectEvent } from './access-report.builder';
+import { buildAccessReport, type IdentifiedSubjectEvent } from './access-report.builder';
 import type { AccessReport, ReportLanguage } from './access-report.model';
-import { lastCoveredEvent } from './report-integrity';
 
 const SUBJECT = 'b'.repeat(64);
 const STREAM = `subject-${SUBJECT}`;
@@ -26,7 +25,7 @@ const record = (version: number, more: Record<string, unknown>): [string, Record
 /**
  * A subject's stream as stored, of every kind a report shows: a version-1 record (no requestId), a transfer abroad
  * to a person (sealed name) with a consent, a record flagged twice for one rule, an embargoed access, a request
- * re-timed and answered with its blocking record, and a read of the file.
+ * re-timed and answered with its blocking record, a read of the file, and last the report's own read.
  */
 const SPECS: [string, Record<string, unknown>, number][] = [
   record(1, { source: { kind: 'subject' }, categories: [{ number: 1, slug: 'full-name' }, { number: 2, slug: 'iin' }] }),
@@ -57,6 +56,11 @@ const SPECS: [string, Record<string, unknown>, number][] = [
     readId: 'read-1', subjectId: SUBJECT, view: 'GET /v1/subjects/{subjectId}/history', categories: [{ number: 1, slug: 'full-name' }],
     purpose: { code: 'OVERSIGHT', slug: 'oversight' }, actor: { id: 'ic-3', role: 'auditor', unit: 'internal-control' }, occurredAt: '2026-05-01T09:00:00.000Z',
   }, 1],
+  ['SubjectFileRead', {
+    readId: 'read-2', subjectId: SUBJECT, view: 'GET /v1/access-report/{token} (en, json)', categories: [{ number: 1, slug: 'full-name' }],
+    purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights' }, actor: { id: 'data-subject', role: 'data-subject', unit: 'self' },
+    occurredAt: NOW.toISOString(),
+  }, 1],
 ];
 
 /** The report as the ledger makes it from that stream: stored forms, chain, a signed head over a log and the proof. */
@@ -75,8 +79,7 @@ function report(language: ReportLanguage, showActors: boolean): AccessReport {
     log.push(event);
   }
   const events: IdentifiedSubjectEvent[] = stream.map((e) => ({ ...upcastSubjectEvent(e.type, e.data, e.metadata)!, id: e.id }));
-  const withheld = new Set(events.filter((e) => isWithheld(e, '2026-11-25')).map((e) => e.id));
-  const last = lastCoveredEvent(stream, (id) => withheld.has(id))!;
+  const last = stream.at(-1)!;
   const leaves = log.map(eventLeafHash);
   const head = signTreeHead({ treeSize: log.length, rootHash: merkleRoot(leaves) }, NOW, { keyId: keyIdOf(keys.publicKey), privateKey: keys.privateKey });
   return buildAccessReport({
@@ -97,7 +100,7 @@ const verify = (r: unknown) => verifyReport(JSON.parse(JSON.stringify(r)), [keys
 describe('the access report as built, checked by verify-report', () => {
   it.each<[ReportLanguage, boolean]>([['kk', false], ['ru', true], ['en', false]])('verifies every row of a %s report (ids shown: %s)', (language, showActors) => {
     const r = report(language, showActors);
-    expect(r.events.map((e) => e.operation)).toEqual(['collect', 'transfer', 'access', 'block', 'read']);
+    expect(r.events.map((e) => e.operation)).toEqual(['collect', 'transfer', 'access', 'block', 'read', 'read']);
     expect([r.transfers.length, r.violations.length, r.requests.length, r.withheld?.count]).toEqual([1, 1, 1, 1]);
     expect(verify(r)).toMatchObject({ ok: true });
   });

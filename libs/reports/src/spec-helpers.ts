@@ -33,7 +33,7 @@ const ANSWERED_REQUEST = '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
 export function sampleReport(): Mutable<AccessReport> {
   return {
     schema: 'derbes/access-report',
-    schemaVersion: 2,
+    schemaVersion: 3,
     language: 'kk',
     generatedAt: '2026-11-25T09:30:00.000Z',
     utcOffsetMinutes: 300,
@@ -239,6 +239,7 @@ export function sampleIntegrity(): NonNullable<AccessReport['integrity']> {
   const hex = (c: string) => c.repeat(64);
   return {
     treeHeadSource: 'latest',
+    readEventId: eid(3),
     treeHead: {
       treeSize: 120_431, rootHash: hex('a'), timestamp: '2026-11-25T09:29:58.120Z', keyId: '21fe31dfa154a261', signature: 'c'.repeat(128), position: 120_432,
     },

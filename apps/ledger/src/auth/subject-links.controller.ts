@@ -6,8 +6,7 @@ import { DATA_SUBJECT_READER, SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE, subjec
 import { LedgerError } from '../ledger-errors';
 import { SubjectStateCache } from '../processing-records/subject-state.cache';
 import { AccessReportQueryDto } from '../subjects/access-report.controller';
-import { AccessReports, categoriesOf } from '../subjects/access-reports';
-import { ReaderAudit } from '../subjects/reader-audit';
+import { AccessReports } from '../subjects/access-reports';
 import { Allow, OpenedBySubjectLink } from './roles';
 import { MAX_LINK_HOURS, SubjectLinks } from './subject-links';
 
@@ -24,7 +23,6 @@ export class SubjectLinksController {
   constructor(
     private readonly links: SubjectLinks,
     private readonly reports: AccessReports,
-    private readonly audit: ReaderAudit,
     private readonly subjects: SubjectStateCache,
   ) {}
 
@@ -54,11 +52,12 @@ export class SubjectLinksController {
     if (!subjectId) throw new LedgerError('unauthenticated', 'this link is not valid');
     const language = query.lang ?? 'kk';
     const format = query.format ?? 'html';
-    const report = await this.reports.build(subjectId, language);
+    const report = await this.reports.build(subjectId, language, {
+      reader: { actor: DATA_SUBJECT_READER, purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug } },
+      view: `GET /v1/access-report/{token} (${language}, ${format})`, correlationId: String(request.id),
+    });
     if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about you');
     const rendered = await this.reports.render(report, format);
-    await this.audit.recordRead({ actor: DATA_SUBJECT_READER, purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug } },
-      subjectId, categoriesOf(report), `GET /v1/access-report/{token} (${language}, ${format})`, String(request.id));
     void reply.header('content-type', rendered.contentType).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     return rendered.body;
   }

@@ -19,6 +19,8 @@ import { readModel } from '../reports/read-model';
 
 /** How long signing waits for the tree to reach the end of the log. */
 const CATCH_UP_WAIT_MS = 10_000;
+/** How often a replica that does not sign looks for the signer's next head. */
+const HEAD_POLL_MS = 50;
 
 /** Why a replica that is not the signer refuses to sign or to serve keys: it has none, and says where they are. */
 const NOT_THE_SIGNER = 'this replica does not sign tree heads (DERBES_TREE_HEAD_SIGNER=off) and holds no signing key: ' +
@@ -110,6 +112,20 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     return head;
   }
 
+  /**
+   * The latest head once one covers `position` (signed by another replica, or on this one's interval), waiting up to
+   * `waitMs` for it; null if none came.
+   */
+  async headCovering(position: number, waitMs: number): Promise<StoredTreeHead | null> {
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const head = await this.latest().catch(ignoreMissing);
+      if (head && head.treeSize >= position) return head;
+      if (Date.now() >= until) return null;
+      await new Promise((resolve) => setTimeout(resolve, HEAD_POLL_MS));
+    }
+  }
+
   async ofSize(size: number): Promise<StoredTreeHead> {
     const head = treeHeadOfSize(await readModel(this.projections, INTEGRITY_LOG, undefined), size);
     if (!head) throw new LedgerError('tree_head_not_found', `no tree head was signed at size ${size}`);
@@ -167,4 +183,10 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     this.keys ??= loadOrCreateSigningKeys(join(this.config.dataDir, SIGNING_KEYS_DIR));
     return this.keys;
   }
+}
+
+/** No head yet, or a read model still building: as good as no head covering the position. */
+function ignoreMissing(error: unknown): null {
+  if (error instanceof LedgerError && (error.code === 'tree_head_not_found' || error.code === 'projection_building')) return null;
+  throw error;
 }

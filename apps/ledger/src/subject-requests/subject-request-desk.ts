@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DuplicateEventIdError, EVENT_STORE, type EventData, type EventStore } from '@derbes/event-store';
 import {
   PROCESSING_RECORDED_SCHEMA_VERSION,
-  SUBJECT_FILE_READ,
   SUBJECT_FILE_READ_SCHEMA_VERSION,
   SUBJECT_REQUEST_SCHEMA_VERSIONS,
   SUBJECT_RIGHTS_PURPOSE,
@@ -157,29 +156,34 @@ export class SubjectRequestDesk {
     const answeredAt = now.toISOString();
     const state = (await this.cache.load(`subject-${subjectId}`)).state;
     const kind = state.requests.get(requestId)?.kind;
-    // An information request is answered with the report as of now; making it is itself a read of the file.
-    const report = kind === 'information' ? await this.reports.build(subjectId, language) : null;
-    const reportRead: SubjectEvent[] = report ? [{
-      type: SUBJECT_FILE_READ,
-      data: {
-        readId: randomUUID(), subjectId, view: `POST /v1/subject-requests/${requestId}/answer (access report, ${language})`,
-        categories: report.categories.map((c) => ({ number: c.category.number, slug: c.category.slug })),
-        purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug }, actor: answeredBy, occurredAt: answeredAt,
-      },
-    }] : [];
+    const context = {
+      register: this.catalog.inForce(this.config.owner, now), adequateCountries: this.config.adequateCountries,
+      lateness: (deadline: string, on: string) => this.calendar.workingDaysLate(deadline, on), answeredOn: localDate(now, this.config.utcOffsetMinutes),
+    };
+    // An information request is answered with the report as of now, and making it is itself a read of the file,
+    // recorded first (AccessReports). A request that cannot be answered (closed meanwhile) is refused before that.
+    let report: AccessReport | null = null;
+    if (kind === 'information') {
+      try {
+        decideAnswer({ requestId, subjectId, answeredAt, answeredBy, report: null, note }, state, context);
+      } catch (error) {
+        throw error instanceof SubjectRequestError ? toLedgerError(error) : error;
+      }
+      report = await this.reports.build(subjectId, language, {
+        reader: { actor: answeredBy, purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug } },
+        view: `POST /v1/subject-requests/${requestId}/answer (access report, ${language})`, correlationId,
+      });
+    }
     const digest = report ? { language, sha256: createHash('sha256').update(JSON.stringify(report)).digest('hex') } : null;
     const key = await this.sealer.keyToSeal(subjectId, note !== null);
     const written = await this.write(subjectId, (current) => {
-      const carriedOut = decideAnswer({ requestId, subjectId, answeredAt, answeredBy, report: digest, note }, current, {
-        register: this.catalog.inForce(this.config.owner, now), adequateCountries: this.config.adequateCountries,
-        lateness: (deadline, on) => this.calendar.workingDaysLate(deadline, on), answeredOn: localDate(now, this.config.utcOffsetMinutes),
-      });
+      const carriedOut = decideAnswer({ requestId, subjectId, answeredAt, answeredBy, report: digest, note }, current, context);
       // Destroying the data (Art. 18) destroys the subject's key too: recorded in the same append, just before the
       // answer, and carried out once the append has succeeded. The key is the subject's, not a category's, so every
       // sealed text of theirs goes, this answer's note included: erring towards destruction.
       const shredding = current.requests.get(requestId)?.kind === 'destruction'
         ? [keyDestroyed(subjectId, answeredAt, `destruction request ${requestId}`, answeredBy)] : [];
-      return [...reportRead, ...carriedOut.slice(0, -1), ...shredding, ...carriedOut.slice(-1)];
+      return [...carriedOut.slice(0, -1), ...shredding, ...carriedOut.slice(-1)];
     }, correlationId, null, key);
     if (written.events.some((e) => e.type === 'SubjectDataKeyDestroyed')) await this.sealer.destroy(subjectId, now);
     const answered = written.events.at(-1);

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SUBJECT_ID_PATTERN } from '@derbes/ledger';
 import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import { LedgerError } from '../ledger-errors';
-import { AccessReports, categoriesOf } from './access-reports';
+import { AccessReports } from './access-reports';
 import { ReaderAudit, ReaderHeaders } from './reader-audit';
 import { Allow } from '../auth/roles';
 
@@ -29,7 +29,7 @@ export class AccessReportController {
   @Get(':subjectId/access-report')
   @ApiOperation({
     summary: "The subject's access report (Law 94-V, Art. 24): what is held, why, from where, for how long, who processed it and who got it",
-    description: 'The same entries in JSON (schema: libs/reports/src/access-report.schema.json), HTML and PDF. Producing it is recorded as a read of the file.',
+    description: 'The same entries in JSON (schema: libs/reports/src/access-report.schema.json), HTML and PDF. Producing it is recorded as a read of the file, first: the report ends with that read.',
   })
   @ApiParam({ name: 'subjectId', description: 'From POST /v1/subjects/lookup' })
   @ApiProduces('application/json', 'text/html', 'application/pdf')
@@ -47,10 +47,11 @@ export class AccessReportController {
     }
     const language = query.lang ?? 'kk';
     const format = query.format ?? 'json';
-    const report = await this.reports.build(subjectId, language);
+    const report = await this.reports.build(subjectId, language, {
+      reader, view: `GET /v1/subjects/{subjectId}/access-report (${language}, ${format})`, correlationId: String(request.id),
+    });
     if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about this subject');
     const rendered = await this.reports.render(report, format);
-    await this.audit.recordRead(reader, subjectId, categoriesOf(report), `GET /v1/subjects/{subjectId}/access-report (${language}, ${format})`, String(request.id));
     void reply.header('content-type', rendered.contentType);
     if (format !== 'json') void reply.header('content-disposition', `inline; filename="access-report-${language}.${format}"`);
     return rendered.body;

@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
-import { localDate, subjectStreamId, upcastSubjectEvent } from '@derbes/ledger';
+import { subjectStreamId, upcastSubjectEvent } from '@derbes/ledger';
 import { INTEGRITY_LOG, ProjectionRunner } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
 import {
   buildAccessReport,
-  isWithheld,
-  lastCoveredEvent,
   type IdentifiedSubjectEvent,
   type ReportIntegrityInput,
   renderAccessReportHtml,
@@ -22,6 +20,7 @@ import { SubjectSealer, textsOf } from '../data-keys/subject-sealer';
 import { IntegrityLog } from '../integrity/integrity-log.service';
 import { LedgerError } from '../ledger-errors';
 import { READ_YOUR_WRITES_WAIT_MS } from '../reports/read-model';
+import { ReaderAudit, type Reader } from './reader-audit';
 
 export interface RenderedReport {
   readonly contentType: string;
@@ -34,10 +33,22 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
   pdf: 'application/pdf',
 };
 
+/** Who has a report made, and through which view: its making is recorded as their read of the file. */
+export interface ReportReader {
+  readonly reader: Reader;
+  /** The route or command, e.g. `GET /v1/subjects/{subjectId}/access-report (kk, pdf)`. */
+  readonly view: string;
+  readonly correlationId: string;
+}
+
+/** How many times a report is begun again when events arrive between reading the stream and recording the read. */
+const MAX_ATTEMPTS = 5;
+
 /**
- * A subject's access report from their own stream (never a read model: the report is exact as of now), with the
- * integrity section that makes an entry left out or altered up to the last one detectable: it covers the stream as read here, up to its
- * last event not withheld; the report's own read is recorded after it and is covered by the next report.
+ * A subject's access report from their own stream (never a read model: the report is exact as of now). Making it is
+ * a read of the file, recorded first (SubjectFileRead, at the report's `generatedAt`, only behind the last event the
+ * report was made from), so that the report ends with its own read: with the integrity section, no entry recorded
+ * before it can be left out or altered without the report failing verify-report (libs/integrity/VERIFY-REPORT.md).
  */
 @Injectable()
 export class AccessReports {
@@ -51,44 +62,60 @@ export class AccessReports {
     private readonly sealer: SubjectSealer,
     private readonly integrity: IntegrityLog,
     private readonly projections: ProjectionRunner,
+    private readonly audit: ReaderAudit,
   ) {}
 
-  /** null when the ledger holds nothing about the subject. Sealed texts are opened for the report only. */
-  async build(subjectId: string, language: ReportLanguage): Promise<AccessReport | null> {
-    const stored = await this.store.readStream(subjectStreamId(subjectId));
-    if (stored.length === 0) return null;
-    const now = this.clock.now();
-    const today = localDate(now, this.config.utcOffsetMinutes);
+  /**
+   * The report, its making recorded as `by`'s read; null (and nothing recorded) when the ledger holds nothing about
+   * the subject. Sealed texts are opened for the report only.
+   */
+  async build(subjectId: string, language: ReportLanguage, by: ReportReader): Promise<AccessReport | null> {
+    const streamId = subjectStreamId(subjectId);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const before = await this.store.readStream(streamId);
+      if (before.length === 0) return null;
+      const now = this.clock.now();
+      // The categories the report will mention, which the read records: the read itself adds none.
+      const categories = categoriesOf(await this.assemble(subjectId, before, language, now, null));
+      const read = await this.audit.recordReadAfter(by.reader, subjectId, categories, by.view, by.correlationId, before.at(-1)!.revision, now);
+      if (!read) continue;
+      const stream = (await this.store.readStream(streamId, { fromRevision: 0, maxCount: read.revision + 1 }));
+      if (stream.at(-1)?.id !== read.id) throw new Error(`the subject's stream does not hold the report's read ${read.id} at revision ${read.revision}`);
+      return this.assemble(subjectId, stream, language, now, await this.integrityOf(stream));
+    }
+    throw new LedgerError('concurrency_exhausted', "the subject's file kept changing while the report was made; nothing was shown: retry");
+  }
+
+  private async assemble(
+    subjectId: string, stored: readonly RecordedEvent[], language: ReportLanguage, now: Date, integrity: ReportIntegrityInput | null,
+  ): Promise<AccessReport> {
     const events: IdentifiedSubjectEvent[] = [];
-    const withheld = new Set<string>();
     for (const e of stored) {
       const event = upcastSubjectEvent(e.type, e.data, e.metadata);
-      if (!event) continue;
-      events.push({ ...event, id: e.id });
-      if (isWithheld(event, today)) withheld.add(e.id);
+      if (event) events.push({ ...event, id: e.id });
     }
     const opener = await this.sealer.opener(events.flatMap((event) => textsOf(event).map((text) => [subjectId, text] as const)));
-    const last = lastCoveredEvent(stored, (id) => withheld.has(id));
     return buildAccessReport({
       subjectId, events, catalog: this.catalog, owner: this.config.owner, language, now,
       utcOffsetMinutes: this.config.utcOffsetMinutes, showActors: this.config.reportShowsActors,
       showWithheld: this.config.reportShowsWithheld, unseal: (id, field, value) => opener.open(id, field, value),
-      integrity: last ? await this.integrityOf(stored, last) : null,
+      integrity,
     });
   }
 
   /**
-   * The head and proof for the stream's last covered event: the latest signed head when it already covers it (the
-   * usual case: a read is cheap), else a head signed now. Null, with a warning, when no process keeps the integrity
-   * log up to date (a CLI run beside a stopped server with an unfinished read model): the report is still given.
+   * The head and proof for the stream's last event, the report's own read: the latest signed head when it already
+   * covers it, else a head signed now. Null, with a warning, when no process keeps the integrity log up to date (a
+   * CLI run beside a stopped server) or this replica does not sign: the report is still given.
    */
-  private async integrityOf(stream: readonly RecordedEvent[], last: RecordedEvent): Promise<ReportIntegrityInput | null> {
-    let latest = await this.integrity.latest().catch(ignoreMissing);
+  private async integrityOf(stream: readonly RecordedEvent[]): Promise<ReportIntegrityInput | null> {
+    const last = stream.at(-1)!;
+    // A replica that does not sign waits a little for the signer's next head (the gateway sends reports there).
+    let latest = await this.integrity.headCovering(last.position, this.integrity.signs ? 0 : READ_YOUR_WRITES_WAIT_MS);
     let source: ReportIntegrityInput['treeHeadSource'] = 'latest';
-    if (!latest || latest.treeSize < last.position) {
+    if (!latest) {
       if (!this.integrity.signs) {
-        // The signer's next head will cover it; this replica cannot sign one now (the gateway sends reports there).
-        this.logger.warn(`no signed tree head covers the subject's last event yet and this replica does not sign (DERBES_TREE_HEAD_SIGNER=off): the access report carries no proof`);
+        this.logger.warn(`no signed tree head covered the report's own read in ${READ_YOUR_WRITES_WAIT_MS} ms and this replica does not sign (DERBES_TREE_HEAD_SIGNER=off): the access report carries no proof`);
         return null;
       }
       // Signing waits for the tree to reach the end of the log; do not wait for a tree that nobody is building.
@@ -123,11 +150,6 @@ export class AccessReports {
       }
     }
   }
-}
-
-function ignoreMissing(error: unknown): null {
-  if (error instanceof LedgerError && (error.code === 'tree_head_not_found' || error.code === 'projection_building')) return null;
-  throw error;
 }
 
 /** The categories a report mentions: what its production is recorded as having read. */

@@ -9,21 +9,22 @@ const MAX_ATTEMPTS = 5;
 /**
  * Load -> decide -> append on one subject's stream, retried on a concurrent writer a bounded number of times. The
  * decision is published to the cache before the append so that writers in this process queue behind it; it is
- * forgotten if the append fails. The events are linked into the subject's hash chain (chain-links.ts). `decide` may throw (a domain error) and then nothing is written. Returns null
- * when the decision is to write nothing.
+ * forgotten if the append fails. The events are linked into the subject's hash chain (chain-links.ts). `decide` gets the
+ * state and the revision of the stream's last event (-1 for none); it may throw (a domain error) and then nothing is
+ * written. Returns null when the decision is to write nothing.
  */
 export async function appendToSubject(
   store: EventStore,
   cache: SubjectStateCache,
   subjectId: string,
-  decide: (state: SubjectState) => readonly SubjectEvent[],
+  decide: (state: SubjectState, revision: number) => readonly SubjectEvent[],
   toStored: (event: SubjectEvent) => EventData,
 ): Promise<{ result: AppendResult; events: readonly SubjectEvent[] } | null> {
   const streamId = subjectStreamId(subjectId);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const loaded = await cache.load(streamId);
     const subject = cache.peek(streamId) ?? loaded;
-    const events = decide(subject.state);
+    const events = decide(subject.state, subject.revision);
     if (events.length === 0) return null;
     const linked = linkEvents(streamId, subject.revision + 1, subject.lastHash, events.map(toStored));
     const append = pendingAppend();

@@ -66,18 +66,38 @@ export class ReaderAudit {
 
   /** Appends the read to the subject's stream, behind whatever this process is appending there too. */
   async recordRead(reader: Reader, subjectId: string, categories: Iterable<number>, view: string, correlationId: string): Promise<void> {
+    await this.append(this.readEvent(reader, subjectId, categories, view, this.clock.now()), correlationId);
+  }
+
+  /**
+   * Appends the read only if the subject's stream still ends at `revision` (what the reader was shown is all there
+   * was), as read at `at`: its stored id and revision, or null when another event came first (nothing is written).
+   */
+  async recordReadAfter(
+    reader: Reader, subjectId: string, categories: Iterable<number>, view: string, correlationId: string, revision: number, at: Date,
+  ): Promise<{ readonly id: string; readonly revision: number } | null> {
+    const event = this.readEvent(reader, subjectId, categories, view, at);
+    const written = await this.append(event, correlationId, revision);
+    const stored = written?.result.events[0];
+    return stored ? { id: stored.id, revision: stored.revision } : null;
+  }
+
+  private readEvent(reader: Reader, subjectId: string, categories: Iterable<number>, view: string, at: Date): SubjectFileRead {
     const refs = [...new Set(categories)].sort((a, b) => a - b)
       .map((number) => this.catalog.resolveCategory(this.config.owner, number) ?? { number, slug: `category-${number}` });
-    const readAt = this.clock.now().toISOString();
-    const event: SubjectFileRead = {
+    return {
       type: SUBJECT_FILE_READ,
-      data: { readId: randomUUID(), subjectId, view, categories: refs, purpose: reader.purpose, actor: reader.actor, occurredAt: readAt },
+      data: { readId: randomUUID(), subjectId, view, categories: refs, purpose: reader.purpose, actor: reader.actor, occurredAt: at.toISOString() },
     };
-    await appendToSubject(this.store, this.cache, subjectId, () => [event], () => ({
+  }
+
+  /** Appends the read; with `after`, only behind the stream's event of that revision (null when the stream moved on). */
+  private append(event: SubjectFileRead, correlationId: string, after?: number) {
+    return appendToSubject(this.store, this.cache, event.data.subjectId, (_state, revision) => (after === undefined || revision === after ? [event] : []), () => ({
       id: event.data.readId,
       type: event.type,
       data: event.data as never,
-      metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt: readAt, correlationId },
+      metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt: event.data.occurredAt, correlationId },
     }));
   }
 }

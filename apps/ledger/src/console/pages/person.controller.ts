@@ -11,7 +11,7 @@ import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
 import { LedgerError, type FieldError } from '../../ledger-errors';
 import { registerNames } from '../../reports/register-names';
-import { AccessReports, categoriesOf } from '../../subjects/access-reports';
+import { AccessReports } from '../../subjects/access-reports';
 import { ReaderAudit, type Reader } from '../../subjects/reader-audit';
 import { SubjectHistoryQuery } from '../../subjects/subject-history.query';
 import { SubjectInventoryQuery } from '../../subjects/subject-inventory.query';
@@ -128,10 +128,11 @@ export class PersonController {
     const query = fieldsOf(request.query);
     const language = (REPORT_LANGUAGES as readonly string[]).includes(query.reportLang ?? '') ? query.reportLang as ReportLanguage : consoleContext(request).lang;
     const format = (REPORT_FORMATS as readonly string[]).includes(query.format ?? '') ? query.format as ReportFormat : 'pdf';
-    const report = await this.reports.build(subjectId, language);
+    const report = await this.reports.build(subjectId, language, {
+      reader, view: `GET /console/subjects/{subjectId}/report (${language}, ${format})`, correlationId: String(request.id),
+    });
     if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about this person');
     const rendered = await this.reports.render(report, format);
-    await this.audit.recordRead(reader, subjectId, categoriesOf(report), `GET /console/subjects/{subjectId}/report (${language}, ${format})`, String(request.id));
     void reply.header('content-type', rendered.contentType)
       .header('content-disposition', `attachment; filename="access-report-${subjectId.slice(0, 12)}-${language}.${format}"`);
     return rendered.body;
