@@ -166,8 +166,11 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     const tables = this.projections.tables(INTEGRITY_LOG);
     const size = treeSize(tables);
     const previous = latestTreeHead(tables);
-    // Nothing new since the last head but the head itself (its own leaf): that head still says all there is to say.
-    if (previous && (previous.treeSize === size || previous.position === size)) return { head: previous, created: false };
+    // Nothing new since the last head but the head itself (its own leaf, right after what it signed): that head still
+    // says all there is to say. Not when events came between what it signed and its own event: they need a head.
+    if (previous && (previous.treeSize === size || (previous.position === size && previous.treeSize === size - 1))) {
+      return { head: previous, created: false };
+    }
     // The head is appended right after: that event is the tree's next leaf, covered by the next head.
     const head = signTreeHead({ treeSize: size, rootHash: treeRoot(tables, size) }, this.clock.now(), this.signingKeys().current);
     const result = await this.store.appendToStream(TREE_HEADS_STREAM, [{
