@@ -102,6 +102,30 @@ describe('the access report\'s integrity section', () => {
     expect(unkeyed.stderr).toContain('needs --public-keys');
   });
 
+  // Also the case of a head signed for one report while another's read came in before that head's own event: the next
+  // report must not take that head as covering its read (it did not: signing answered it as nothing new).
+  it('ends each report with its own read while records for the subject keep arriving, one read per report', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    const keys = (await request(t.server).get('/v1/integrity/keys').expect(200)).body.map((k: { publicKeyPem: string }) => k.publicKeyPem);
+    const writes = Array.from({ length: 40 }, (_, i) => t.http.post('/v1/processing-records')
+      .send(aRecord({ operation: 'access', source: undefined, categories: [1], occurredAt: `2026-06-01T09:${String(i).padStart(2, '0')}:00Z` })).then((r) => r.status));
+    const reports = Array.from({ length: 4 }, () => t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).then((r) => r));
+    const [statuses, made] = await Promise.all([Promise.all(writes), Promise.all(reports)]);
+    expect(statuses.every((status) => status === 201)).toBe(true);
+    const stream = await t.store.readStream(`subject-${subjectId}`);
+    for (const res of made) {
+      expect([res.status, res.status === 200 ? null : res.body]).toEqual([200, null]);
+      const { integrity } = res.body;
+      expect(verifyReport(res.body, keys)).toMatchObject({ ok: true, summary: { completeAsOf: res.body.generatedAt } });
+      // Its read sits in the stream right behind the events the report shows, whatever came after it.
+      const read = stream.find((e) => e.id === integrity.readEventId)!;
+      expect(read.revision).toBe(integrity.chain.length - 1);
+      expect(integrity.chain.map((e: { eventId: string }) => e.eventId)).toEqual(stream.slice(0, read.revision + 1).map((e) => e.id));
+    }
+    expect(stream.filter((e) => e.type === 'SubjectFileRead')).toHaveLength(4);
+  });
+
   it('shows the same facts in the PDF appendix, with one sentence on how to check them', async () => {
     t = await startTestApp();
     const subjectId = await seed(t);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,14 @@ describe('subject requests', () => {
     expect(events.map((e) => e.type)).toEqual(['ProcessingRecorded', 'SubjectRequestReceived', 'SubjectFileRead', 'SubjectRequestAnswered']);
     expect(events[2]?.data).toMatchObject({ purpose: { code: 'SUBJECT-RIGHTS' }, categories: [{ number: 1 }, { number: 2 }, { number: 28 }] });
     expect(events[3]?.data).toMatchObject({ late: true, workingDaysLate: 1, report: { language: 'ru', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    // The report ends with its own read, recorded first; its digest is of the report as given.
+    expect(answered.body.report.integrity).toMatchObject({ readEventId: events[2]?.id, chain: [{}, {}, { eventId: events[2]?.id }] });
+    expect((events[3]?.data as { report: { sha256: string } }).report.sha256).toBe(createHash('sha256').update(JSON.stringify(answered.body.report)).digest('hex'));
+
+    // Answered already: refused before any report is made, so no read is recorded.
+    await t.http.post(`/v1/subject-requests/${requestId}/answer`).send({ language: 'ru' }).expect(409)
+      .expect((res) => expect(res.body.code).toBe('request_closed'));
+    expect(await eventsOf(subjectId)).toHaveLength(4);
 
     const history = await t.http.get('/v1/subject-requests').query({ status: 'closed', position: String(answered.body.position) }).expect(200);
     expect(history.body.items).toEqual([expect.objectContaining({ requestId, late: true, workingDaysLate: 1 })]);

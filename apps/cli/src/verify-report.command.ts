@@ -46,7 +46,7 @@ export function verifyReportFile(file: string, publicKeysFile: string | undefine
   const complete = s.completeAsOf !== null
     ? `holds every event recorded about them up to its own read at ${s.completeAsOf} (event ${s.lastEventId}, position ${s.lastPosition})`
     : `is complete up to its last event ${s.lastEventId} (position ${s.lastPosition}); ` +
-      'as a report of version 2 it cannot show that no newer event was left out (VERIFY-REPORT.md, "What the checks cannot tell")';
+      'as a report of version 2 it cannot show that no newer event was left out (VERIFY-REPORT.md, "What the checks cannot tell"): a full `derbes verify`, or a later report, can';
   return {
     ok: true,
     lines: [

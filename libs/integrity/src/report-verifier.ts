@@ -35,7 +35,7 @@ export interface ReportSummary {
   /**
    * The instant up to which the report is shown complete: its `generatedAt`, when the chain ends with the report's own
    * read recorded then (schema version 3). Null for a report of version 2, which cannot show that its last entry is
-   * the subject's newest (VERIFY-REPORT.md, "What the checks cannot tell").
+   * the subject's newest (VERIFY-REPORT.md, "What the checks cannot tell", on reports of version 2).
    */
   readonly completeAsOf: string | null;
 }

@@ -136,11 +136,11 @@ export interface AccessReport {
   /** How many entries are withheld for now (an official investigation), or null where configuration does not tell. */
   readonly withheld: { readonly count: number } | null;
   /**
-   * What makes an entry left out or altered up to the last one detectable (libs/integrity/VERIFY-REPORT.md, with
-   * what it cannot tell): a signed tree head, the
-   * subject's chain from their first event to the last one the report covers, and the inclusion proof of that last
-   * event in the head's tree. Null only when the ledger could not give a proof when the report was made (its
-   * integrity log was not kept up to date by any process).
+   * What makes an entry recorded before the report was made, left out or altered, detectable
+   * (libs/integrity/VERIFY-REPORT.md): a signed tree head, the subject's chain from their first event to the report's
+   * own read, and the inclusion proof of that read in the head's tree. Null only when the ledger could not give a
+   * proof when the report was made (no process kept its integrity log up to date, or a replica that does not sign
+   * saw no head cover the read in time).
    */
   readonly integrity: ReportIntegrity | null;
 }

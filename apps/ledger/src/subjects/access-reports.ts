@@ -75,30 +75,32 @@ export class AccessReports {
       const before = await this.store.readStream(streamId);
       if (before.length === 0) return null;
       const now = this.clock.now();
-      // The categories the report will mention, which the read records: the read itself adds none.
-      const categories = categoriesOf(await this.assemble(subjectId, before, language, now, null));
+      // The categories the report will mention, which the read records: the read itself adds none, and no sealed
+      // text (left sealed here) changes them.
+      const categories = categoriesOf(await this.assemble(subjectId, before, language, now, null, false));
       const read = await this.audit.recordReadAfter(by.reader, subjectId, categories, by.view, by.correlationId, before.at(-1)!.revision, now);
       if (!read) continue;
       const stream = (await this.store.readStream(streamId, { fromRevision: 0, maxCount: read.revision + 1 }));
       if (stream.at(-1)?.id !== read.id) throw new Error(`the subject's stream does not hold the report's read ${read.id} at revision ${read.revision}`);
-      return this.assemble(subjectId, stream, language, now, await this.integrityOf(stream));
+      return this.assemble(subjectId, stream, language, now, await this.integrityOf(stream), true);
     }
     throw new LedgerError('concurrency_exhausted', "the subject's file kept changing while the report was made; nothing was shown: retry");
   }
 
   private async assemble(
     subjectId: string, stored: readonly RecordedEvent[], language: ReportLanguage, now: Date, integrity: ReportIntegrityInput | null,
+    unseal: boolean,
   ): Promise<AccessReport> {
     const events: IdentifiedSubjectEvent[] = [];
     for (const e of stored) {
       const event = upcastSubjectEvent(e.type, e.data, e.metadata);
       if (event) events.push({ ...event, id: e.id });
     }
-    const opener = await this.sealer.opener(events.flatMap((event) => textsOf(event).map((text) => [subjectId, text] as const)));
+    const opener = unseal ? await this.sealer.opener(events.flatMap((event) => textsOf(event).map((text) => [subjectId, text] as const))) : null;
     return buildAccessReport({
       subjectId, events, catalog: this.catalog, owner: this.config.owner, language, now,
       utcOffsetMinutes: this.config.utcOffsetMinutes, showActors: this.config.reportShowsActors,
-      showWithheld: this.config.reportShowsWithheld, unseal: (id, field, value) => opener.open(id, field, value),
+      showWithheld: this.config.reportShowsWithheld, unseal: (id, field, value) => (opener ? opener.open(id, field, value) : value),
       integrity,
     });
   }
