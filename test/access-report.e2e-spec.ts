@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import { SIGNING_KEYS_DIR, loadOrCreateSigningKeys, verifyReport } from '@derbes/integrity';
 import { ACCESS_REPORT_JSON_SCHEMA } from '@derbes/reports';
 import { subjectReport } from '../apps/cli/src/report.command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
@@ -122,6 +123,10 @@ describe('derbes report subject', () => {
     expect(line).toContain(out);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report).toMatchObject({ language: 'en', subject: { subjectId, maskedIin: '7**********8' } });
+    // No server ran: the command kept the read models itself, so its own read has a head and a proof.
+    const keys = loadOrCreateSigningKeys(join(dir, SIGNING_KEYS_DIR)).publicKeys.map((k) => k.publicKeyPem);
+    expect(verifyReport(report, keys)).toMatchObject({ ok: true, summary: { completeAsOf: report.generatedAt } });
+    expect(existsSync(join(dir, 'ledger.pid'))).toBe(false);
     const again = await startTestApp({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db') });
     try {
       const events = await again.store.readStream(`subject-${subjectId}`);

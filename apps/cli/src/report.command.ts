@@ -5,6 +5,7 @@ import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin } from '@derbes/ledge
 import { RegisterCatalog } from '@derbes/register';
 import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
+import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import { createApp } from '../../ledger/src/http/create-app';
 import { AccessReports } from '../../ledger/src/subjects/access-reports';
 import { requireEventStore } from './existing-ledger';
@@ -34,13 +35,19 @@ export function checkReportOptions(language: string, format: string): { language
 
 /**
  * `derbes report subject`: writes a subject's access report to a file, and records the read in their stream as the
- * API does. Safe beside a running server: it only appends, with the expected revision guarding the subject's stream.
+ * API does. Safe beside a running server: it only appends, with the expected revision guarding the subject's stream,
+ * and the server's read models take the read in (its integrity log, then a head that covers it). With no server
+ * running it keeps the read models itself while it runs, so that the report's own read gets its proof too.
  */
 export async function subjectReport(config: LedgerConfig, options: SubjectReportOptions): Promise<string> {
   const iin = checkIin(options.iin);
   if (!iin.valid) throw new ReportUsageError(`--iin: ${iin.reason} (rule: ${iin.rule})`);
   requireEventStore(config);
-  const app = await createApp({ ...config, runProjections: false });
+  const release = config.eventStore !== ':memory:' && lockHolder(config.dataDir) === null ? lockDataDir(config.dataDir) : null;
+  const app = await createApp({ ...config, runProjections: release !== null }).catch((error: unknown) => {
+    release?.();
+    throw error;
+  });
   try {
     const catalog = app.get(RegisterCatalog);
     const purpose = options.purpose === OVERSIGHT_PURPOSE.code ? OVERSIGHT_PURPOSE : catalog.resolvePurpose(config.owner, options.purpose);
@@ -58,5 +65,6 @@ export async function subjectReport(config: LedgerConfig, options: SubjectReport
     return `wrote the ${options.language} access report (${options.format}, ${report.events.length} entries) of subject ${subjectId.slice(0, 12)}… to ${options.out}`;
   } finally {
     await app.close();
+    release?.();
   }
 }
