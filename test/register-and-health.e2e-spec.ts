@@ -32,6 +32,11 @@ describe('register, health and docs', () => {
     await t.http.get('/v1/register/current').query({ at: '2025-12-13T19:00:00Z' }).expect(200);
     const bad = await t.http.get('/v1/register/current').query({ at: 'soon' }).expect(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'at' })]);
+    // A misspelt or repeated parameter is refused, never answered with the register in force now.
+    const misspelt = await t.http.get('/v1/register/current').query({ date: '2025-12-13T18:59:59Z' }).expect(400);
+    expect(misspelt.body.errors).toEqual([expect.objectContaining({ field: 'date' })]);
+    expect((await t.http.get('/v1/register/current?at=2025-12-13T18:59:59Z&at=2026-01-01T00:00:00Z').expect(400)).body.errors)
+      .toEqual([expect.objectContaining({ field: 'at' })]);
   });
 
   it('GET /health reports the store position', async () => {

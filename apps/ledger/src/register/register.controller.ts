@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
 import { RegisterCatalog, type Register } from '@derbes/register';
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
@@ -19,6 +20,12 @@ export interface RegisterVersionSummary {
   readonly categories: number;
   readonly purposes: number;
   readonly inForceNow: boolean;
+}
+
+/** `GET /v1/register/current`'s one parameter: a misspelt one is a 400, never silently the register in force now. */
+export class RegisterAtQueryDto {
+  @ApiPropertyOptional({ description: 'ISO 8601 instant; default now' }) @IsOptional() @IsString()
+  at?: string;
 }
 
 @ApiTags('register')
@@ -52,13 +59,13 @@ export class RegisterController {
   }
 
   @Get('current')
-  @ApiQuery({ name: 'at', required: false, description: 'ISO 8601 instant; default now' })
   @ApiOkResponse({ description: "The owner's register in force now (or at `at`), in full" })
   @ApiNotFoundResponse({ description: 'No register is in force at that moment' })
-  current(@Query('at') at?: string): Register {
+  current(@Query() query: RegisterAtQueryDto): Register {
     let when = this.clock.now();
+    const at = query.at;
     if (at !== undefined) {
-      const parsed = typeof at === 'string' ? parseInstant(at) : null;
+      const parsed = parseInstant(at);
       if (!parsed) throw LedgerError.invalid([{ field: 'at', reason: 'must be an ISO 8601 date-time with a time zone' }]);
       when = parsed;
     }
