@@ -10,7 +10,7 @@ import { chainHash, type ChainedEvent } from '@derbes/integrity';
 import { SUBJECT_FILE_READ, SUBJECT_FILE_READ_SCHEMA_VERSION, subjectStreamId, upcastSubjectEvent } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
 import {
-  buildAccessReport, renderAccessReportHtml, renderAccessReportPdf, type AccessReport, type IdentifiedSubjectEvent,
+  buildAccessReport, renderAccessReportHtml, reportedCategoryNumbers, renderAccessReportPdf, type AccessReport, type IdentifiedSubjectEvent,
 } from '@derbes/reports';
 
 interface Percentiles { readonly p50: number; readonly p95: number; readonly p99: number }
@@ -32,12 +32,12 @@ async function timings(count: number, run: () => unknown): Promise<Percentiles> 
 }
 
 /** The report's own read as the ledger stores it behind `last`, the stream's last event. */
-function ownRead(last: RecordedEvent, categories: readonly { number: number; slug: string }[], at: Date): RecordedEvent {
+function ownRead(last: RecordedEvent, categories: readonly number[], at: Date): RecordedEvent {
   const subjectId = last.streamId.slice('subject-'.length);
   return {
     id: randomUUID(), type: SUBJECT_FILE_READ, streamId: last.streamId, revision: last.revision + 1, position: last.position + 1,
     data: {
-      readId: randomUUID(), subjectId, view: 'GET /v1/subjects/{subjectId}/access-report (kk, json)', categories: categories.map(({ number, slug }) => ({ number, slug })),
+      readId: randomUUID(), subjectId, view: 'GET /v1/subjects/{subjectId}/access-report (kk, json)', categories: categories.map((number) => ({ number, slug: `category-${number}` })),
       purpose: { code: 'OVERSIGHT', slug: 'oversight' }, actor: { id: 'ic-3', role: 'auditor', unit: 'internal-control' }, occurredAt: at.toISOString(),
     },
     metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt: at.toISOString(), correlationId: 'bench', previousHash: chainHash(last as unknown as ChainedEvent) },
@@ -58,19 +58,21 @@ export async function reportLatency(store: SqliteEventStore, subjectId: string, 
     const event = upcastSubjectEvent(e.type, e.data, e.metadata);
     return event ? [{ ...event, id: e.id }] : [];
   });
-  // As the API makes a report: read the stream, build it without the integrity section for the categories its read
-  // records, (append that read: not measured, nor signing a head for it), read the stream again, and build it with
-  // the read last and the integrity section (chain hashes, stored forms), a head and a proof of the shape it gives
-  // (20 hashes: a million leaves). Not measured either: reading that proof from the integrity-log read model.
+  // As the API makes a report: read the stream, take the categories its read records, (append that read: not
+  // measured, nor signing a head for it), read that one event back (here: the stream's last, as a stand-in), and build
+  // the report with the read last and the integrity section (chain hashes, stored forms), a head and a proof of the
+  // shape it gives (20 hashes: a million leaves). Not measured either: reading that proof from the integrity-log
+  // read model.
   const build = async (): Promise<AccessReport> => {
-    const draft = buildAccessReport({ ...input(upcast(await store.readStream(streamId))), integrity: null });
-    const stream = [...(await store.readStream(streamId))];
-    const last = stream.at(-1)!;
-    stream.push(ownRead(last, draft.categories.map((c) => c.category), now));
-    const read = stream.at(-1)!;
+    const before = await store.readStream(streamId);
+    const events = upcast(before);
+    const categories = reportedCategoryNumbers(events, '2026-11-25');
+    const [back] = await store.readStream(streamId, { fromRevision: before.at(-1)!.revision, maxCount: 1 });
+    const read = ownRead(back!, categories, now);
+    const stream = [...before, read];
     const hex = (c: string) => c.repeat(64);
     return buildAccessReport({
-      ...input(upcast(stream)),
+      ...input([...events, ...upcast([read])]),
       integrity: {
         stream, treeHeadSource: 'latest',
         treeHead: { treeSize: read.position + 10, rootHash: hex('a'), timestamp: '2026-11-25T12:00:00.000Z', keyId: 'b'.repeat(16), signature: 'c'.repeat(128), position: read.position + 11 },
@@ -90,7 +92,7 @@ export async function reportLatency(store: SqliteEventStore, subjectId: string, 
   ];
   for (const [format, run, target] of cases) {
     const p = await timings(format === 'PDF' ? Math.min(RUNS, 50) : RUNS, run);
-    emit(line(`access report (${format}, kk) of the subject with 1,000 events in a ${ledgerSize}-event ledger: read the stream, build, read it again, build with its own read, render`,
+    emit(line(`access report (${format}, kk) of the subject with 1,000 events in a ${ledgerSize}-event ledger: read the stream, read back its own read, build, render`,
       text(p), `store.readStream of its events: ${text(ceiling)}`, `${Math.round((100 * p.p50) / ceiling.p50)}% (p50)`,
       target > 0 ? `p50 < ${target} ms` : '', target > 0 ? p.p50 < target : null));
   }

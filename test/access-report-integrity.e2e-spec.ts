@@ -63,6 +63,14 @@ describe('the access report\'s integrity section', () => {
     expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('verified') });
     expect(ok.stdout).toContain('chain: 5 events');
     expect(ok.stdout).toContain(`up to its own read at ${report.generatedAt}`);
+    expect(ok.stdout).toContain('categories: each category\'s state');
+
+    // A derived fact no single event records, changed: the category's state made again from the chain differs.
+    const destroyedClaimed = structuredClone(report);
+    Object.assign(destroyedClaimed.categories[0], { held: false, destroyedAt: '2026-05-02T09:00:00.000Z' });
+    const claimed = await runCli(['verify-report', file('destroyed-claimed.json', destroyedClaimed), '--public-keys', keysFile], env);
+    expect(claimed.code).toBe(1);
+    expect(claimed.stdout).toContain('NOT VERIFIED (summary-mismatch): categories[0].held shows false');
 
     const rowRemoved = structuredClone(report);
     rowRemoved.events.splice(1, 1);

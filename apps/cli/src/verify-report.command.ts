@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { keyIdOf, parsePublicKeys, verifyReport } from '@derbes/integrity';
+import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
+import { checkReportSummary } from '@derbes/reports';
 
 export class VerifyReportUsageError extends Error {}
 
@@ -27,7 +29,8 @@ export function readPublicKeys(file: string): string[] {
 
 /**
  * `derbes verify-report FILE --public-keys KEYS`: checks a JSON access report offline (no ledger, no network) with
- * libs/integrity's verifyReport. The lines to print and whether it verified.
+ * libs/integrity's verifyReport, then its derived sections made again from its chain (checkReportSummary, with the
+ * registers built into this version). The lines to print and whether it verified.
  */
 export function verifyReportFile(file: string, publicKeysFile: string | undefined): { ok: boolean; lines: string[] } {
   if (publicKeysFile === undefined) {
@@ -42,6 +45,11 @@ export function verifyReportFile(file: string, publicKeysFile: string | undefine
   }
   const verdict = verifyReport(report, keys);
   if (!verdict.ok) return { ok: false, lines: [`${file}: NOT VERIFIED (${verdict.code}): ${verdict.reason}`] };
+  const summary = checkReportSummary(report as Record<string, unknown>, new RegisterCatalog(BUILT_IN_REGISTERS));
+  if (summary.checked && summary.difference) {
+    const d = summary.difference;
+    return { ok: false, lines: [`${file}: NOT VERIFIED (summary-mismatch): ${d.field} shows ${d.shown}, but the report's own events give ${d.recomputed}`] };
+  }
   const s = verdict.summary;
   const complete = s.completeAsOf !== null
     ? `holds every event recorded about them up to its own read at ${s.completeAsOf} (event ${s.lastEventId}, position ${s.lastPosition})`
@@ -53,6 +61,9 @@ export function verifyReportFile(file: string, publicKeysFile: string | undefine
       `${file}: verified: the access report of subject ${s.subjectId.slice(0, 12)}… ${complete}`,
       `  chain: ${s.chainLength} events from the subject's first (${s.shown} shown and recomputed, ${s.withheld} withheld, hashes only); ${s.rows} rows, each matched`,
       `  tree head: size ${s.treeSize}, root ${s.rootHash}, ${s.timestamp}, signed by key ${s.keyId}; the last event's inclusion proof leads to its root`,
+      summary.checked
+        ? '  categories: each category\'s state (held, sources, purposes, legal bases, dates, blocked, destroyed) made again from the chain\'s events, and matched'
+        : `  categories: not checked: ${summary.reason}`,
     ],
   };
 }

@@ -1,6 +1,6 @@
 import type { ProcessingRecordedData, SubjectEvent } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
-import { buildAccessReport, type IdentifiedSubjectEvent, type UnsealText } from './access-report.builder';
+import { buildAccessReport, reportedCategoryNumbers, type IdentifiedSubjectEvent, type UnsealText } from './access-report.builder';
 import type { ReportLanguage } from './access-report.model';
 
 const SUBJECT = 'a'.repeat(64);
@@ -73,5 +73,27 @@ describe('buildAccessReport and sealed texts', () => {
   it('says unreadable where the key is not in the key store at all', () => {
     const lost: UnsealText = (_s, _f, value) => (value.startsWith('sealed:') ? { destroyedOn: null } : value);
     expect(report('en', lost).transfers[0]?.recipient).toBe('unreadable (its key is not available)');
+  });
+});
+
+describe('reportedCategoryNumbers', () => {
+  it("gives the numbers of the report's categories section, an embargoed record's left out until its date", () => {
+    const more: IdentifiedSubjectEvent[] = [
+      ...events,
+      { ...record({ operation: 'access', categories: [{ number: 28, slug: 'medical-results' }, { number: 4, slug: 'birth' }], embargoUntil: '2026-12-01' }), id: 'e-embargoed' },
+      { ...record({ operation: 'change', categories: [{ number: 14, slug: 'education' }] }), id: 'e-change' },
+      { type: 'SubjectFileRead', data: {
+        readId: 'r1', subjectId: SUBJECT, view: 'history', categories: [{ number: 30, slug: 'x' }], purpose: { code: 'OVERSIGHT', slug: 'oversight' },
+        actor: OFFICIAL, occurredAt: '2026-11-23T04:30:00.000Z' } as never, id: 'e-read' },
+    ];
+    for (const [now, today] of [['2026-11-25T12:00:00Z', '2026-11-25'], ['2026-12-01T12:00:00Z', '2026-12-01']] as const) {
+      const built = buildAccessReport({
+        subjectId: SUBJECT, events: more, catalog, owner: 'mineco', language: 'en', now: new Date(now), utcOffsetMinutes: 300,
+        showActors: false, showWithheld: false, unseal: (_s, _f, value) => value,
+      });
+      expect(reportedCategoryNumbers(more, today)).toEqual(built.categories.map((c) => c.category.number));
+    }
+    expect(reportedCategoryNumbers(more, '2026-11-25')).toEqual([1, 14]);
+    expect(reportedCategoryNumbers(more, '2026-12-01')).toEqual([1, 4, 14, 28]);
   });
 });

@@ -61,6 +61,19 @@ export function isWithheld(event: SubjectEvent, today: string): boolean {
   return event.type === 'ProcessingRecorded' && event.data.embargoUntil !== null && event.data.embargoUntil > today;
 }
 
+/**
+ * The numbers of the categories a report made of `events` on local date `today` lists (its `categories` section): those
+ * of every processing record it shows. Without building the report: what its own read records that it reads.
+ */
+export function reportedCategoryNumbers(events: readonly SubjectEvent[], today: string): number[] {
+  const numbers = new Set<number>();
+  for (const event of events) {
+    if (event.type !== 'ProcessingRecorded' || isWithheld(event, today)) continue;
+    for (const ref of event.data.categories) numbers.add(ref.number);
+  }
+  return [...numbers].sort((a, b) => a - b);
+}
+
 type Category = AccessReport['categories'][number];
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

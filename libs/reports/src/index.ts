@@ -25,7 +25,8 @@ export { renderAccessReportPdf, REPORT_FONT_FILES } from './render-pdf';
 /** JSON Schema (draft-07) of the access report's JSON form; strict: unknown fields and unknown codes are rejected. */
 export const ACCESS_REPORT_JSON_SCHEMA: Readonly<Record<string, unknown>> = accessReportJsonSchema;
 export {
-  buildAccessReport, isWithheld, type AccessReportInput, type IdentifiedSubjectEvent, type ReportSealedField, type UnsealText,
+  buildAccessReport, isWithheld, reportedCategoryNumbers, type AccessReportInput, type IdentifiedSubjectEvent, type ReportSealedField, type UnsealText,
 } from './access-report.builder';
 export { reportIntegrity, type ReportIntegrityInput } from './report-integrity';
+export { checkReportSummary, type SummaryCheck, type SummaryDifference } from './report-summary-check';
 export { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';

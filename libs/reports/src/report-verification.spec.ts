@@ -3,6 +3,7 @@ import { chainHash, eventLeafHash, inclusionProof, keyIdOf, merkleRoot, signTree
 import { upcastSubjectEvent } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
 import { buildAccessReport, type IdentifiedSubjectEvent } from './access-report.builder';
+import { checkReportSummary } from './report-summary-check';
 import type { AccessReport, ReportLanguage } from './access-report.model';
 
 const SUBJECT = 'b'.repeat(64);
@@ -29,6 +30,8 @@ const record = (version: number, more: Record<string, unknown>): [string, Record
  */
 const SPECS: [string, Record<string, unknown>, number][] = [
   record(1, { source: { kind: 'subject' }, categories: [{ number: 1, slug: 'full-name' }, { number: 2, slug: 'iin' }] }),
+  record(5, { source: { kind: 'third-party', name: 'sealed:v1:1:AGENCY-A' }, occurredAt: '2026-02-02T09:00:00.000Z' }),
+  record(5, { source: { kind: 'third-party', name: 'sealed:v1:1:AGENCY-B' }, occurredAt: '2026-02-03T09:00:00.000Z' }),
   record(5, {
     operation: 'transfer', occurredAt: '2026-03-01T09:00:00.000Z', purpose: { code: 'P05', slug: 'pensions', clause: 5 },
     recipient: { name: 'sealed:v1:1:PERSON', country: 'DE', kind: 'person' }, crossBorder: true,
@@ -84,7 +87,7 @@ function report(language: ReportLanguage, showActors: boolean): AccessReport {
   const head = signTreeHead({ treeSize: log.length, rootHash: merkleRoot(leaves) }, NOW, { keyId: keyIdOf(keys.publicKey), privateKey: keys.privateKey });
   return buildAccessReport({
     subjectId: SUBJECT, events, catalog: new RegisterCatalog(BUILT_IN_REGISTERS), owner: 'mineco', language, now: NOW, utcOffsetMinutes: 300,
-    showActors, showWithheld: true, unseal: (_s, _f, value) => (value === 'sealed:v1:1:PERSON' ? 'Aigerim Bekova' : value),
+    showActors, showWithheld: true, unseal: (_s, _f, value) => (value === 'sealed:v1:1:PERSON' ? 'Aigerim Bekova' : value.startsWith('sealed:v1:1:AGENCY') ? 'ҚР ІІМ' : value),
     integrity: {
       stream, treeHeadSource: 'latest', treeHead: { ...head, position: log.length + 1 },
       inclusion: {
@@ -100,7 +103,7 @@ const verify = (r: unknown) => verifyReport(JSON.parse(JSON.stringify(r)), [keys
 describe('the access report as built, checked by verify-report', () => {
   it.each<[ReportLanguage, boolean]>([['kk', false], ['ru', true], ['en', false]])('verifies every row of a %s report (ids shown: %s)', (language, showActors) => {
     const r = report(language, showActors);
-    expect(r.events.map((e) => e.operation)).toEqual(['collect', 'transfer', 'access', 'block', 'read', 'read']);
+    expect(r.events.map((e) => e.operation)).toEqual(['collect', 'collect', 'collect', 'transfer', 'access', 'block', 'read', 'read']);
     expect([r.transfers.length, r.violations.length, r.requests.length, r.withheld?.count]).toEqual([1, 1, 1, 1]);
     expect(verify(r)).toMatchObject({ ok: true });
   });
@@ -108,10 +111,10 @@ describe('the access report as built, checked by verify-report', () => {
   it.each<[string, (r: Mutable) => void, string]>([
     ['categories', (r) => r.events[0]!.categories.pop(), 'events[0].categories'],
     ['purpose', (r) => (r.events[0]!.purpose.code = 'P02'), 'events[0].purpose.code'],
-    ['unit', (r) => (r.events[1]!.unit = 'internal-control'), 'events[1].unit'],
-    ['role', (r) => (r.events[1]!.role = 'auditor'), 'events[1].role'],
-    ['violations', (r) => (r.events[2]!.violations = ['category-not-in-register']), 'events[2].violations'],
-    ["role of a read", (r) => (r.events[4]!.role = 'hr-specialist'), 'events[4].role'],
+    ['unit', (r) => (r.events[3]!.unit = 'internal-control'), 'events[3].unit'],
+    ['role', (r) => (r.events[3]!.role = 'auditor'), 'events[3].role'],
+    ['violations', (r) => (r.events[4]!.violations = ['category-not-in-register']), 'events[4].violations'],
+    ["role of a read", (r) => (r.events[6]!.role = 'hr-specialist'), 'events[6].role'],
     ['country of a transfer', (r) => (r.transfers[0]!.country = 'KZ'), 'transfers[0].country'],
     ['ground of a transfer', (r) => (r.transfers[0]!.ground!.reference = 'treaty 1'), 'transfers[0].ground'],
     ['codes of a violation', (r) => r.violations[0]!.codes.pop(), 'violations[0].codes'],
@@ -128,6 +131,44 @@ describe('the access report as built, checked by verify-report', () => {
     const r = structuredClone(report('en', true)) as Mutable;
     r.requests[0]!.eventIds.reverse();
     expect(verify(r)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('requests[0].eventIds') });
+  });
+});
+
+describe('the derived sections of the access report, made again from its chain by verify-report', () => {
+  const catalog = new RegisterCatalog(BUILT_IN_REGISTERS);
+  const check = (r: unknown) => checkReportSummary(JSON.parse(JSON.stringify(r)), catalog);
+
+  it('match as built, in every language, a name sealed in two records shown once', () => {
+    for (const language of ['kk', 'ru', 'en'] as const) {
+      const r = report(language, false);
+      const fullName = r.categories.find((c) => c.category.number === 1)!;
+      expect(fullName.sources).toEqual([{ kind: 'subject', name: null }, { kind: 'third-party', name: 'ҚР ІІМ' }]);
+      expect(r.categories.find((c) => c.category.number === 2)).toMatchObject({ blockedAt: '2026-04-03T09:00:00.000Z' });
+      expect(check(r)).toEqual({ checked: true, difference: null });
+    }
+  });
+
+  it.each<[string, (r: Mutable) => void, string]>([
+    ['a category dropped', (r) => r.categories.pop(), 'categories'],
+    ['a block hidden', (r) => (r.categories.find((c) => c.category.number === 2)!.blockedAt = null), '.blockedAt'],
+    ['a destruction claimed', (r) => (r.categories[0]!.destroyedAt = '2026-05-01T09:00:00.000Z'), 'categories[0].destroyedAt'],
+    ['held denied', (r) => (r.categories[0]!.held = false), 'categories[0].held'],
+    ['a purpose left out', (r) => r.categories[0]!.purposes.pop(), 'categories[0].purposes'],
+    ['a first collection moved', (r) => (r.categories[0]!.firstCollectedAt = '2026-01-01T00:00:00.000Z'), 'categories[0].firstCollectedAt'],
+    ['a source of another kind', (r) => (r.categories[0]!.sources[0]!.kind = 'state-database'), 'categories[0].sources'],
+    ['a source left out', (r) => r.categories[0]!.sources.shift(), 'categories[0].sources'],
+    ['the withheld count', (r) => (r.withheld = { count: 0 }), 'withheld.count'],
+  ])('name the field when %s', (_what, mutate, field) => {
+    const r = structuredClone(report('en', false)) as Mutable;
+    mutate(r);
+    const result = check(r);
+    expect(result).toMatchObject({ checked: true, difference: { field: expect.stringContaining(field) } });
+  });
+
+  it('are not checked, saying why, for a holder this build has no register of', () => {
+    const r = structuredClone(report('en', false)) as Mutable;
+    r.holder.order.number = '1-Ө';
+    expect(check(r)).toEqual({ checked: false, reason: expect.stringContaining('"1-Ө"') });
   });
 });
 

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
-import { subjectStreamId, upcastSubjectEvent } from '@derbes/ledger';
+import { localDate, subjectStreamId, upcastSubjectEvent } from '@derbes/ledger';
 import { INTEGRITY_LOG, ProjectionRunner } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
 import {
   buildAccessReport,
+  reportedCategoryNumbers,
   type IdentifiedSubjectEvent,
   type ReportIntegrityInput,
   renderAccessReportHtml,
@@ -75,32 +76,28 @@ export class AccessReports {
       const before = await this.store.readStream(streamId);
       if (before.length === 0) return null;
       const now = this.clock.now();
-      // The categories the report will mention, which the read records: the read itself adds none, and no sealed
-      // text (left sealed here) changes them.
-      const categories = categoriesOf(await this.assemble(subjectId, before, language, now, null, false));
+      const events = identified(before);
+      // The categories the report will list, which the read records (the read itself adds none).
+      const categories = reportedCategoryNumbers(events, localDate(now, this.config.utcOffsetMinutes));
       const read = await this.audit.recordReadAfter(by.reader, subjectId, categories, by.view, by.correlationId, before.at(-1)!.revision, now);
       if (!read) continue;
-      const stream = (await this.store.readStream(streamId, { fromRevision: 0, maxCount: read.revision + 1 }));
-      if (stream.at(-1)?.id !== read.id) throw new Error(`the subject's stream does not hold the report's read ${read.id} at revision ${read.revision}`);
-      return this.assemble(subjectId, stream, language, now, await this.integrityOf(stream), true);
+      // Right behind `before`, as recorded: read back as stored (the store gives it its time).
+      const [stored] = await this.store.readStream(streamId, { fromRevision: read.revision, maxCount: 1 });
+      if (stored?.id !== read.id) throw new Error(`the subject's stream does not hold the report's read ${read.id} at revision ${read.revision}`);
+      const stream = [...before, stored];
+      return this.assemble(subjectId, [...events, ...identified([stored])], language, now, await this.integrityOf(stream));
     }
     throw new LedgerError('concurrency_exhausted', "the subject's file kept changing while the report was made; nothing was shown: retry");
   }
 
   private async assemble(
-    subjectId: string, stored: readonly RecordedEvent[], language: ReportLanguage, now: Date, integrity: ReportIntegrityInput | null,
-    unseal: boolean,
+    subjectId: string, events: readonly IdentifiedSubjectEvent[], language: ReportLanguage, now: Date, integrity: ReportIntegrityInput | null,
   ): Promise<AccessReport> {
-    const events: IdentifiedSubjectEvent[] = [];
-    for (const e of stored) {
-      const event = upcastSubjectEvent(e.type, e.data, e.metadata);
-      if (event) events.push({ ...event, id: e.id });
-    }
-    const opener = unseal ? await this.sealer.opener(events.flatMap((event) => textsOf(event).map((text) => [subjectId, text] as const))) : null;
+    const opener = await this.sealer.opener(events.flatMap((event) => textsOf(event).map((text) => [subjectId, text] as const)));
     return buildAccessReport({
-      subjectId, events, catalog: this.catalog, owner: this.config.owner, language, now,
+      subjectId, events: [...events], catalog: this.catalog, owner: this.config.owner, language, now,
       utcOffsetMinutes: this.config.utcOffsetMinutes, showActors: this.config.reportShowsActors,
-      showWithheld: this.config.reportShowsWithheld, unseal: (id, field, value) => (opener ? opener.open(id, field, value) : value),
+      showWithheld: this.config.reportShowsWithheld, unseal: (id, field, value) => opener.open(id, field, value),
       integrity,
     });
   }
@@ -154,7 +151,12 @@ export class AccessReports {
   }
 }
 
-/** The categories a report mentions: what its production is recorded as having read. */
-export function categoriesOf(report: AccessReport): number[] {
-  return report.categories.map((c) => c.category.number);
+/** The subject's events as the report builder takes them (types this build does not know are left out). */
+function identified(stored: readonly RecordedEvent[]): IdentifiedSubjectEvent[] {
+  const events: IdentifiedSubjectEvent[] = [];
+  for (const e of stored) {
+    const event = upcastSubjectEvent(e.type, e.data, e.metadata);
+    if (event) events.push({ ...event, id: e.id });
+  }
+  return events;
 }

@@ -1,0 +1,99 @@
+import { upcastSubjectEvent } from '@derbes/ledger';
+import type { RegisterCatalog } from '@derbes/register';
+import { buildAccessReport, type IdentifiedSubjectEvent } from './access-report.builder';
+import type { AccessReport, ReportLanguage } from './access-report.model';
+
+/** Where a report's derived sections differ from the same sections made again from its own chain. */
+export interface SummaryDifference {
+  readonly field: string;
+  readonly shown: string;
+  readonly recomputed: string;
+}
+
+export type SummaryCheck =
+  | { readonly checked: true; readonly difference: SummaryDifference | null }
+  | { readonly checked: false; readonly reason: string };
+
+type Loose = Record<string, unknown>;
+type Section = AccessReport['categories'][number];
+
+/**
+ * verify-report's last step, after verifyReport has passed (every shown event's stored form and every row checked):
+ * the sections no single event records, made again with the builder itself from the chain's shown events and
+ * compared by number, code and instant, never by the register's words. Each category's state (held, sources,
+ * purposes, legal bases, first collected, last changed and processed, blocked, destroyed, depersonalized) and the
+ * withheld count. A sealed source name is not compared (it cannot be opened here). Not checked when this build holds
+ * no register of the report's holder (the order its `holder` names).
+ */
+export function checkReportSummary(report: Loose, catalog: RegisterCatalog): SummaryCheck {
+  const holder = (report.holder as { order?: { number?: unknown } } | undefined)?.order?.number;
+  const register = catalog.all().find((r) => r.order.number === holder);
+  if (!register) return { checked: false, reason: `this build holds no register of order ${JSON.stringify(holder)}, the report's holder` };
+  const chain = ((report.integrity as Loose).chain as Loose[]);
+  const events: IdentifiedSubjectEvent[] = [];
+  for (const entry of chain) {
+    if (entry.withheld === true) continue;
+    const stored = entry.event as { id: string; type: string; data: Loose; metadata: Loose };
+    const event = upcastSubjectEvent(stored.type, stored.data as never, stored.metadata as never);
+    if (event) events.push({ ...event, id: stored.id });
+  }
+  const again = buildAccessReport({
+    subjectId: String((report.subject as Loose).subjectId), events, catalog, owner: register.owner, language: report.language as ReportLanguage,
+    now: new Date(String(report.generatedAt)), utcOffsetMinutes: Number(report.utcOffsetMinutes), showActors: false, showWithheld: true,
+    unseal: (_subjectId, _field, value) => value, integrity: null,
+  });
+  return { checked: true, difference: categoriesDifference(report.categories as Section[], again.categories) ?? withheldDifference(report, chain) };
+}
+
+function categoriesDifference(shown: readonly Section[], recomputed: readonly Section[]): SummaryDifference | null {
+  const numbers = (sections: readonly Section[]) => sections.map((s) => s.category.number).join(', ');
+  if (numbers(shown) !== numbers(recomputed)) {
+    return { field: 'categories', shown: `categories ${numbers(shown)}`, recomputed: `categories ${numbers(recomputed)}` };
+  }
+  for (const [i, mine] of recomputed.entries()) {
+    const theirs = shown[i]!;
+    const facts: Record<string, [unknown, unknown]> = {
+      held: [theirs.held, mine.held],
+      purposes: [theirs.purposes.map((p) => p.code), mine.purposes.map((p) => p.code)],
+      legalBases: [theirs.legalBases.map((b) => b.code), mine.legalBases.map((b) => b.code)],
+      firstCollectedAt: [theirs.firstCollectedAt, mine.firstCollectedAt],
+      lastChangedAt: [theirs.lastChangedAt, mine.lastChangedAt],
+      lastProcessedAt: [theirs.lastProcessedAt, mine.lastProcessedAt],
+      blockedAt: [theirs.blockedAt, mine.blockedAt],
+      destroyedAt: [theirs.destroyedAt, mine.destroyedAt],
+      depersonalizedAt: [theirs.depersonalizedAt, mine.depersonalizedAt],
+    };
+    for (const [field, [a, b]] of Object.entries(facts)) {
+      if (JSON.stringify(a) !== JSON.stringify(b)) return { field: `categories[${i}].${field}`, shown: JSON.stringify(a), recomputed: JSON.stringify(b) };
+    }
+    if (sourcesDiffer(theirs.sources, mine.sources)) {
+      return { field: `categories[${i}].sources`, shown: JSON.stringify(theirs.sources.map(sourceKey)), recomputed: JSON.stringify(mine.sources.map(sourceKey)) };
+    }
+  }
+  return null;
+}
+
+type Source = Section['sources'][number];
+const sourceKey = (s: Source): string => `${s.kind}:${s.name ?? ''}`;
+const isSealed = (s: Source): boolean => s.name?.startsWith('sealed:') === true;
+
+/**
+ * Whether the shown sources are not those of the events. A name the events hold sealed cannot be opened here, and
+ * the report lists a name once however many sealed copies of it there are: of a kind with a sealed name, any shown
+ * name of that kind is taken as one of them.
+ */
+function sourcesDiffer(shown: readonly Source[], recomputed: readonly Source[]): boolean {
+  const plain = new Set(recomputed.filter((s) => !isSealed(s)).map(sourceKey));
+  const sealedKinds = new Set(recomputed.filter(isSealed).map((s) => s.kind));
+  const listed = new Set(shown.map(sourceKey));
+  return [...plain].some((key) => !listed.has(key)) || shown.some((s) => !plain.has(sourceKey(s)) && !sealedKinds.has(s.kind));
+}
+
+function withheldDifference(report: Loose, chain: readonly Loose[]): SummaryDifference | null {
+  const withheld = report.withheld as { count?: unknown } | null;
+  const count = chain.filter((e) => e.withheld === true).length;
+  if (withheld !== null && withheld?.count !== count) {
+    return { field: 'withheld.count', shown: JSON.stringify(withheld?.count), recomputed: `${count} (the chain's withheld entries)` };
+  }
+  return null;
+}
