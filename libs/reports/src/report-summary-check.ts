@@ -1,7 +1,7 @@
 import { upcastSubjectEvent } from '@derbes/ledger';
 import type { RegisterCatalog } from '@derbes/register';
 import { buildAccessReport, type IdentifiedSubjectEvent } from './access-report.builder';
-import type { AccessReport, ReportLanguage } from './access-report.model';
+import { REPORT_LANGUAGES, type AccessReport, type ReportLanguage } from './access-report.model';
 
 /** Where a report's derived sections differ from the same sections made again from its own chain. */
 export interface SummaryDifference {
@@ -37,12 +37,28 @@ export function checkReportSummary(report: Loose, catalog: RegisterCatalog): Sum
     const event = upcastSubjectEvent(stored.type, stored.data as never, stored.metadata as never);
     if (event) events.push({ ...event, id: stored.id });
   }
+  const language = report.language as ReportLanguage;
+  const now = new Date(String(report.generatedAt));
+  const offset = report.utcOffsetMinutes;
+  if (!REPORT_LANGUAGES.includes(language) || Number.isNaN(now.getTime()) || typeof offset !== 'number' || !Number.isInteger(offset)) {
+    return malformed('language, generatedAt or utcOffsetMinutes', 'is not what a report holds');
+  }
+  if (!Array.isArray(report.categories)) return malformed('categories', 'is not a list');
   const again = buildAccessReport({
-    subjectId: String((report.subject as Loose).subjectId), events, catalog, owner: register.owner, language: report.language as ReportLanguage,
-    now: new Date(String(report.generatedAt)), utcOffsetMinutes: Number(report.utcOffsetMinutes), showActors: false, showWithheld: true,
-    unseal: (_subjectId, _field, value) => value, integrity: null,
+    subjectId: String((report.subject as Loose).subjectId), events, catalog, owner: register.owner, language, now, utcOffsetMinutes: offset,
+    showActors: false, showWithheld: true, unseal: (_subjectId, _field, value) => value, integrity: null,
   });
-  return { checked: true, difference: categoriesDifference(report.categories as Section[], again.categories) ?? withheldDifference(report, chain) };
+  try {
+    return { checked: true, difference: categoriesDifference(report.categories as Section[], again.categories) ?? withheldDifference(report, chain) };
+  } catch (error) {
+    // A category of another shape than a report's (a member missing or of another type).
+    if (error instanceof TypeError) return malformed('categories', `is not of a report's shape (${error.message})`);
+    throw error;
+  }
+}
+
+function malformed(field: string, why: string): SummaryCheck {
+  return { checked: true, difference: { field, shown: `something that ${why}`, recomputed: "a report's section" } };
 }
 
 function categoriesDifference(shown: readonly Section[], recomputed: readonly Section[]): SummaryDifference | null {

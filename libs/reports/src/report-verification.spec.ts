@@ -165,6 +165,17 @@ describe('the derived sections of the access report, made again from its chain b
     expect(result).toMatchObject({ checked: true, difference: { field: expect.stringContaining(field) } });
   });
 
+  it('name a categories section of another shape, never throwing', () => {
+    for (const categories of [null, [{}], [{ category: { number: 1 }, purposes: 'P01' }]]) {
+      const r = structuredClone(report('en', false)) as unknown as Record<string, unknown>;
+      r.categories = categories;
+      expect(check(r)).toMatchObject({ checked: true, difference: { field: 'categories' } });
+    }
+    const r = structuredClone(report('en', false)) as unknown as Record<string, unknown>;
+    r.language = 'de';
+    expect(check(r)).toMatchObject({ checked: true, difference: { field: 'language, generatedAt or utcOffsetMinutes' } });
+  });
+
   it('are not checked, saying why, for a holder this build has no register of', () => {
     const r = structuredClone(report('en', false)) as Mutable;
     r.holder.order.number = '1-Ө';
