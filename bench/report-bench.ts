@@ -7,10 +7,10 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent, SqliteEventStore } from '@derbes/event-store';
 import { chainHash, type ChainedEvent } from '@derbes/integrity';
-import { SUBJECT_FILE_READ, SUBJECT_FILE_READ_SCHEMA_VERSION, subjectStreamId, upcastSubjectEvent } from '@derbes/ledger';
+import { SUBJECT_FILE_READ, SUBJECT_FILE_READ_SCHEMA_VERSION, subjectStreamId } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
 import {
-  buildAccessReport, renderAccessReportHtml, reportedCategoryNumbers, renderAccessReportPdf, type AccessReport, type IdentifiedSubjectEvent,
+  buildAccessReport, identifiedEvents, renderAccessReportHtml, reportedCategoryNumbers, renderAccessReportPdf, type AccessReport, type IdentifiedSubjectEvent,
 } from '@derbes/reports';
 
 interface Percentiles { readonly p50: number; readonly p95: number; readonly p99: number }
@@ -54,10 +54,6 @@ export async function reportLatency(store: SqliteEventStore, subjectId: string, 
     // The bench writes its events straight to the store, unsealed: plain texts open as themselves.
     unseal: (_subjectId: string, _field: string, value: string) => value,
   });
-  const upcast = (stream: readonly RecordedEvent[]) => stream.flatMap((e) => {
-    const event = upcastSubjectEvent(e.type, e.data, e.metadata);
-    return event ? [{ ...event, id: e.id }] : [];
-  });
   // As the API makes a report: read the stream, take the categories its read records, (append that read: not
   // measured, nor signing a head for it), read that one event back (here: the stream's last, as a stand-in), and build
   // the report with the read last and the integrity section (chain hashes, stored forms), a head and a proof of the
@@ -65,14 +61,14 @@ export async function reportLatency(store: SqliteEventStore, subjectId: string, 
   // read model.
   const build = async (): Promise<AccessReport> => {
     const before = await store.readStream(streamId);
-    const events = upcast(before);
+    const events = identifiedEvents(before);
     const categories = reportedCategoryNumbers(events, '2026-11-25');
     const [back] = await store.readStream(streamId, { fromRevision: before.at(-1)!.revision, maxCount: 1 });
     const read = ownRead(back!, categories, now);
     const stream = [...before, read];
     const hex = (c: string) => c.repeat(64);
     return buildAccessReport({
-      ...input([...events, ...upcast([read])]),
+      ...input([...events, ...identifiedEvents([read])]),
       integrity: {
         stream, treeHeadSource: 'latest',
         treeHead: { treeSize: read.position + 10, rootHash: hex('a'), timestamp: '2026-11-25T12:00:00.000Z', keyId: 'b'.repeat(16), signature: 'c'.repeat(128), position: read.position + 11 },

@@ -7,6 +7,7 @@ import {
   type ProcessingRecordedData,
   type SubjectEvent,
   type SubjectState,
+  upcastSubjectEvent,
 } from '@derbes/ledger';
 import { retentionFor, type RegisterCatalog, type Register } from '@derbes/register';
 import {
@@ -33,6 +34,18 @@ export type UnsealText = (subjectId: string, field: ReportSealedField, value: st
 
 /** A subject event in its current shape, with the id of the stored event it was read from. */
 export type IdentifiedSubjectEvent = SubjectEvent & { readonly id: string };
+
+/** Stored events of a subject's stream as the builder takes them, upcast; types this build does not know are left out. */
+export function identifiedEvents(
+  stored: readonly { readonly id: string; readonly type: string; readonly data: object; readonly metadata: object }[],
+): IdentifiedSubjectEvent[] {
+  const events: IdentifiedSubjectEvent[] = [];
+  for (const e of stored) {
+    const event = upcastSubjectEvent(e.type, e.data as never, e.metadata as never);
+    if (event) events.push({ ...event, id: e.id });
+  }
+  return events;
+}
 
 export interface AccessReportInput {
   readonly subjectId: string;

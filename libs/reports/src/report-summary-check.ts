@@ -1,6 +1,5 @@
-import { upcastSubjectEvent } from '@derbes/ledger';
 import type { RegisterCatalog } from '@derbes/register';
-import { buildAccessReport, type IdentifiedSubjectEvent } from './access-report.builder';
+import { buildAccessReport, identifiedEvents } from './access-report.builder';
 import { REPORT_LANGUAGES, type AccessReport, type ReportLanguage } from './access-report.model';
 
 /** Where a report's derived sections differ from the same sections made again from its own chain. */
@@ -30,13 +29,7 @@ export function checkReportSummary(report: Loose, catalog: RegisterCatalog): Sum
   const register = catalog.all().find((r) => r.order.number === holder);
   if (!register) return { checked: false, reason: `this build holds no register of order ${JSON.stringify(holder)}, the report's holder` };
   const chain = ((report.integrity as Loose).chain as Loose[]);
-  const events: IdentifiedSubjectEvent[] = [];
-  for (const entry of chain) {
-    if (entry.withheld === true) continue;
-    const stored = entry.event as { id: string; type: string; data: Loose; metadata: Loose };
-    const event = upcastSubjectEvent(stored.type, stored.data as never, stored.metadata as never);
-    if (event) events.push({ ...event, id: stored.id });
-  }
+  const events = identifiedEvents(chain.filter((entry) => entry.withheld !== true).map((entry) => entry.event as { id: string; type: string; data: Loose; metadata: Loose }));
   const language = report.language as ReportLanguage;
   const now = new Date(String(report.generatedAt));
   const offset = report.utcOffsetMinutes;

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
-import { localDate, subjectStreamId, upcastSubjectEvent } from '@derbes/ledger';
+import { localDate, subjectStreamId } from '@derbes/ledger';
 import { INTEGRITY_LOG, ProjectionRunner } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
 import {
   buildAccessReport,
+  identifiedEvents,
   reportedCategoryNumbers,
   type IdentifiedSubjectEvent,
   type ReportIntegrityInput,
@@ -76,7 +77,7 @@ export class AccessReports {
       const before = await this.store.readStream(streamId);
       if (before.length === 0) return null;
       const now = this.clock.now();
-      const events = identified(before);
+      const events = identifiedEvents(before);
       // The categories the report will list, which the read records (the read itself adds none).
       const categories = reportedCategoryNumbers(events, localDate(now, this.config.utcOffsetMinutes));
       const read = await this.audit.recordReadAfter(by.reader, subjectId, categories, by.view, by.correlationId, before.at(-1)!.revision, now);
@@ -85,7 +86,7 @@ export class AccessReports {
       const [stored] = await this.store.readStream(streamId, { fromRevision: read.revision, maxCount: 1 });
       if (stored?.id !== read.id) throw new Error(`the subject's stream does not hold the report's read ${read.id} at revision ${read.revision}`);
       const stream = [...before, stored];
-      return this.assemble(subjectId, [...events, ...identified([stored])], language, now, await this.integrityOf(stream));
+      return this.assemble(subjectId, [...events, ...identifiedEvents([stored])], language, now, await this.integrityOf(stream));
     }
     throw new LedgerError('concurrency_exhausted', "the subject's file kept changing while the report was made; nothing was shown: retry");
   }
@@ -151,12 +152,3 @@ export class AccessReports {
   }
 }
 
-/** The subject's events as the report builder takes them (types this build does not know are left out). */
-function identified(stored: readonly RecordedEvent[]): IdentifiedSubjectEvent[] {
-  const events: IdentifiedSubjectEvent[] = [];
-  for (const e of stored) {
-    const event = upcastSubjectEvent(e.type, e.data, e.metadata);
-    if (event) events.push({ ...event, id: e.id });
-  }
-  return events;
-}
