@@ -97,6 +97,18 @@ describe('the access report\'s integrity section', () => {
     const cutOff = await runCli(['verify-report', file('cut.json', cut), '--public-keys', keysFile], env);
     expect(cutOff.code).toBe(1);
     expect(cutOff.stdout).toContain('NOT VERIFIED (not-own-read)');
+    // Relabelled as a report of version 2, which did not end with its own read: accepted with the caveat, refused
+    // with --require-complete.
+    const relabelled = structuredClone(cut);
+    relabelled.schemaVersion = 2;
+    delete relabelled.integrity.readEventId;
+    const caveat = await runCli(['verify-report', file('relabelled.json', relabelled), '--public-keys', keysFile], env);
+    expect(caveat).toMatchObject({ code: 0, stdout: expect.stringContaining('cannot show that no newer event was left out') });
+    const strict = await runCli(['verify-report', file('relabelled.json', relabelled), '--public-keys', keysFile, '--require-complete'], env);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('NOT VERIFIED (not-shown-complete)');
+    const whole = await runCli(['verify-report', '--require-complete', file('report.json', report), '--public-keys', keysFile], env);
+    expect(whole.code).toBe(0);
 
     const noteChanged = structuredClone(report);
     noteChanged.integrity.chain[3].event.data.note = 'another surname';

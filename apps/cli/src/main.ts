@@ -31,11 +31,14 @@ const USAGE = `usage: derbes <command>
                                  as by ACTOR (default cli:<user>, role operator, unit cli) for PURPOSE
                                  (default OVERSIGHT). --iin - reads the IIN from stdin (keeps it out of
                                  the shell history and the process list)
-  verify-report FILE --public-keys KEYS
+  verify-report FILE --public-keys KEYS [--require-complete]
                                  check a JSON access report offline: the tree head's signature with KEYS (the
                                  JSON of GET /v1/integrity/keys, or a PEM public key; never the report's own),
-                                 each event's chain hash, the chain's links, every row against its event, and
-                                 the last event's inclusion proof; exit 1 naming the first failure
+                                 each event's chain hash, the chain's links, every row against its event, the
+                                 last event's inclusion proof, that the chain ends with the report's own read,
+                                 and each category's state made again from the events; exit 1 naming the first
+                                 failure. --require-complete: exit 1 too for a report (schema version 2) that
+                                 cannot show that no newer event was left out
   backup DIR                     copy the ledger into the new directory DIR while it runs: event store, read
                                  models, pseudonym key file, tree-head signing keys (integrity-keys/),
                                  manifest.json with their SHA-256. Never the data keys (data-keys/): a restore
@@ -214,9 +217,11 @@ async function run(argv: string[]): Promise<void> {
   }
   if (command === 'verify-report') {
     const publicKeys = args.includes('--public-keys') ? text(args, '--public-keys') : undefined;
-    if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('verify-report takes one JSON report file and --public-keys FILE');
+    const requireComplete = args.includes('--require-complete');
+    if (requireComplete) args.splice(args.indexOf('--require-complete'), 1);
+    if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('verify-report takes one JSON report file, --public-keys FILE and --require-complete');
     try {
-      const { ok, lines } = verifyReportFile(args[0]!, publicKeys);
+      const { ok, lines } = verifyReportFile(args[0]!, publicKeys, { requireComplete });
       for (const line of lines) console.log(line);
       if (!ok) process.exitCode = 1;
     } catch (error) {

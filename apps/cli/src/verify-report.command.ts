@@ -32,7 +32,9 @@ export function readPublicKeys(file: string): string[] {
  * libs/integrity's verifyReport, then its derived sections made again from its chain (checkReportSummary, with the
  * registers built into this version). The lines to print and whether it verified.
  */
-export function verifyReportFile(file: string, publicKeysFile: string | undefined): { ok: boolean; lines: string[] } {
+export function verifyReportFile(
+  file: string, publicKeysFile: string | undefined, options: { readonly requireComplete?: boolean } = {},
+): { ok: boolean; lines: string[] } {
   if (publicKeysFile === undefined) {
     throw new VerifyReportUsageError('verify-report needs --public-keys FILE (GET /v1/integrity/keys, or a PEM public key) obtained apart from the report: the report is not trusted to name its own key');
   }
@@ -51,6 +53,9 @@ export function verifyReportFile(file: string, publicKeysFile: string | undefine
     return { ok: false, lines: [`${file}: NOT VERIFIED (summary-mismatch): ${d.field} shows ${d.shown}, but the report's own events give ${d.recomputed}`] };
   }
   const s = verdict.summary;
+  if (s.completeAsOf === null && options.requireComplete) {
+    return { ok: false, lines: [`${file}: NOT VERIFIED (not-shown-complete): a report of schema version 2 does not end with its own read, so it cannot show that no newer event was left out (--require-complete)`] };
+  }
   const complete = s.completeAsOf !== null
     ? `holds every event recorded about them up to its own read at ${s.completeAsOf} (event ${s.lastEventId}, position ${s.lastPosition})`
     : `is complete up to its last event ${s.lastEventId} (position ${s.lastPosition}); ` +
