@@ -59,7 +59,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     fail('occurredAt', 'is before 2000-01-01');
   }
 
-  if (dto.embargoUntil !== undefined && !isCalendarDate(dto.embargoUntil)) fail('embargoUntil', `${dto.embargoUntil} is not a calendar date`);
+  if (dto.embargoUntil != null && !isCalendarDate(dto.embargoUntil)) fail('embargoUntil', `${dto.embargoUntil} is not a calendar date`);
 
   const op = dto.operation;
   if (op === 'collect' && !dto.source) fail('source', 'is required with operation collect');
@@ -69,7 +69,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
   if (op !== 'transfer' && dto.transferGround) fail('transferGround', `is only allowed with operation transfer, not ${op}`);
   if (dto.recipient && !isIsoCountry(dto.recipient.country)) fail('recipient.country', `${dto.recipient.country} is not an ISO 3166-1 country code`);
 
-  const texts: [string, string | undefined][] = [
+  const texts: [string, string | null | undefined][] = [
     ['note', dto.note],
     ['source.name', dto.source?.name],
     ['recipient.name', dto.recipient?.name],
@@ -80,7 +80,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     ['system', dto.system],
   ];
   for (const [field, text] of texts) {
-    if (text !== undefined && containsIin(text)) fail(field, 'must not contain an IIN: the subject is named only by subject.iin');
+    if (text != null && containsIin(text)) fail(field, 'must not contain an IIN: the subject is named only by subject.iin');
   }
 
   if (errors.length > 0 || !iin.valid || !purpose || !occurredAt) return errors;
@@ -93,7 +93,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     actor: { id: dto.actor.id, role: dto.actor.role, unit: dto.actor.unit },
     system: dto.system,
     occurredAt: occurredAt.toISOString(),
-    source: dto.source ? { kind: dto.source.kind, ...(dto.source.name !== undefined ? { name: dto.source.name } : {}) } : null,
+    source: dto.source ? { kind: dto.source.kind, ...(dto.source.name != null ? { name: dto.source.name } : {}) } : null,
     recipient: dto.recipient ? { name: dto.recipient.name, country: dto.recipient.country, kind: dto.recipient.kind ?? 'organization' } : null,
     transferGround: dto.transferGround ? { kind: dto.transferGround.kind, reference: dto.transferGround.reference } : null,
     note: dto.note ?? null,

@@ -14,7 +14,6 @@ import {
   Matches,
   MaxLength,
   ValidateBy,
-  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
@@ -23,8 +22,6 @@ import {
 } from '@derbes/ledger';
 import { CODE, TEXT } from '../http/text-patterns';
 
-/** Optional free text: absent, or a string; null is refused (it is no text, and the IIN check of free text reads strings). */
-const OptionalText = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 /** A source system's record number: a whole number from `min` to 2^53-1 (JSON numbers beyond it are not exact). */
 export function IsSequenceNumber(min: number, options?: ValidationOptions): PropertyDecorator {
@@ -78,7 +75,7 @@ export class SourceDto {
   kind: SourceKind;
 
   @ApiPropertyOptional({ description: 'Which state database or third party', example: 'State database "Individuals"' })
-  @OptionalText() @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters' })
+  @IsOptional() @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters' })
   name?: string;
 }
 
@@ -94,7 +91,7 @@ export class RecipientDto {
     enum: RECIPIENT_KINDS, default: 'organization',
     description: "A person's name is personal data: it is stored encrypted with the subject's data key and becomes unreadable when that key is destroyed",
   })
-  @ValidateIf((_object: unknown, value: unknown) => value !== undefined) @IsIn(RECIPIENT_KINDS)
+  @IsOptional() @IsIn(RECIPIENT_KINDS)
   kind?: RecipientKind;
 }
 
@@ -151,7 +148,7 @@ export class ProcessingRecordDto {
   transferGround?: TransferGroundDto;
 
   @ApiPropertyOptional({ description: 'Free text; must not contain an IIN', example: 'competition file' })
-  @OptionalText() @IsString() @MaxLength(2000) @Matches(TEXT, { message: 'note must not contain control characters' })
+  @IsOptional() @IsString() @MaxLength(2000) @Matches(TEXT, { message: 'note must not contain control characters' })
   note?: string;
 
   @ApiPropertyOptional({
@@ -165,7 +162,7 @@ export class ProcessingRecordDto {
     type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, example: 1042,
     description: "The source system's own number of the record: consecutive per system from 1, so that the ledger sees gaps and repeats (GET /v1/reports/source-systems). Part of the record's content: a repeat of the recordId must carry the same number.",
   })
-  @ValidateIf((_object: unknown, value: unknown) => value !== undefined)
+  @IsOptional()
   @IsSequenceNumber(1)
   sourceSequence?: number;
 }

@@ -12,15 +12,12 @@ import {
   Length,
   Matches,
   MaxLength,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { REQUEST_CHANNELS, REQUEST_KINDS, type RequestChannel, type RequestKind } from '@derbes/ledger';
 import { REPORT_LANGUAGES, type ReportLanguage } from '@derbes/reports';
 import { TEXT } from '../http/text-patterns';
 
-/** Optional free text: absent, or a string; null is refused (the IIN check of free text reads strings). */
-const OptionalText = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
 export class RequestSubjectDto {
   @ApiProperty({ example: '791028302728', description: "The subject's IIN: turned into their pseudonym at once, never stored" })
@@ -56,7 +53,7 @@ export class NewSubjectRequestDto {
   categories?: (number | string)[];
 
   @ApiPropertyOptional({ description: 'What the subject asks, in short; must not contain an IIN' })
-  @OptionalText() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'detail must not contain control characters' })
+  @IsOptional() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'detail must not contain control characters' })
   detail?: string;
 }
 
@@ -66,7 +63,7 @@ export class AnswerSubjectRequestDto {
   language?: ReportLanguage;
 
   @ApiPropertyOptional({ description: 'A note on the answer; must not contain an IIN' })
-  @OptionalText() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'note must not contain control characters' })
+  @IsOptional() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'note must not contain control characters' })
   note?: string;
 }
 

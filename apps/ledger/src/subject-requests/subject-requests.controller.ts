@@ -56,7 +56,7 @@ export class SubjectRequestsController {
       else if (categories.some((c) => c.number === ref.number)) errors.push({ field: `categories[${i}]`, reason: `category ${ref.number} is listed twice` });
       else categories.push(ref);
     });
-    if (body.detail !== undefined && containsIin(body.detail)) errors.push({ field: 'detail', reason: 'must not contain an IIN: the subject is named only by subject.iin' });
+    if (body.detail != null && containsIin(body.detail)) errors.push({ field: 'detail', reason: 'must not contain an IIN: the subject is named only by subject.iin' });
     if (errors.length > 0 || !receivedAt) throw LedgerError.invalid(errors);
     const outcome = await this.desk.receive({
       requestId: body.requestId?.toLowerCase(), iin: body.subject.iin, kind: body.kind, channel: body.channel, receivedAt,
@@ -92,7 +92,7 @@ export class SubjectRequestsController {
   async answer(@Param('requestId') requestId: string, @Body() body: AnswerSubjectRequestDto, @Req() req: FastifyRequest): Promise<RequestOutcome> {
     checkRequestId(requestId);
     const actor = actorOf(req);
-    if (body.note !== undefined && containsIin(body.note)) throw LedgerError.invalid([{ field: 'note', reason: 'must not contain an IIN' }]);
+    if (body.note != null && containsIin(body.note)) throw LedgerError.invalid([{ field: 'note', reason: 'must not contain an IIN' }]);
     return this.desk.answer(requestId.toLowerCase(), actor, body.language ?? 'kk', body.note ?? null, String(req.id));
   }
 
