@@ -39,6 +39,21 @@ describe('register, health and docs', () => {
       .toEqual([expect.objectContaining({ field: 'at' })]);
   });
 
+  it('refuses a query string on an API route that takes none, naming each parameter, and writes nothing', async () => {
+    const list = await t.http.get('/v1/register').query({ at: '2025-12-13T18:59:59Z' }).expect(400);
+    expect(list.body).toMatchObject({ code: 'invalid_request', errors: [{ field: 'at', reason: 'is not a parameter of this route' }] });
+    const latest = await t.http.get('/v1/integrity/tree-heads/latest?size=5&x=1').expect(400);
+    expect(latest.body.errors.map((e: { field: string }) => e.field)).toEqual(['size', 'x']);
+    const before = await t.store.lastPosition();
+    const record = await t.http.post('/v1/processing-records?dryRun=true').send(aRecord()).expect(400);
+    expect(record.body.errors).toEqual([expect.objectContaining({ field: 'dryRun' })]);
+    expect(await t.store.lastPosition()).toBe(before);
+    // Routes with parameters of their own, and /health, are as before.
+    await t.http.get('/v1/register').expect(200);
+    await t.http.get('/v1/integrity/inclusion').query({ eventId: 'x', treeSize: '1', more: '1' }).expect(400);
+    await t.http.get('/health?probe=1').expect(200);
+  });
+
   it('GET /health reports the store position', async () => {
     const res = await t.http.get('/health').expect(200);
     expect(res.body).toMatchObject({ status: 'ok', store: { kind: 'sqlite-memory', lastPosition: t.base }, register: { id: 'mineco-328-O', version: 1 } });

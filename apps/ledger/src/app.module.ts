@@ -45,6 +45,7 @@ import { SubjectRequestDesk } from './subject-requests/subject-request-desk';
 import { SubjectRequestsController } from './subject-requests/subject-requests.controller';
 import { ApiKeys } from './auth/api-keys';
 import { AuthGuard } from './auth/auth.guard';
+import { UnexpectedQueryGuard } from './http/unexpected-query.guard';
 import { KeysController } from './auth/keys.controller';
 import { SubjectLinks } from './auth/subject-links';
 import { SubjectLinksController } from './auth/subject-links.controller';
@@ -122,6 +123,7 @@ export class AppModule implements OnApplicationShutdown {
         ApiKeys,
         SubjectLinks,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: UnexpectedQueryGuard },
         dataKeyStoreProvider,
         SubjectSealer,
         SubjectShredder,

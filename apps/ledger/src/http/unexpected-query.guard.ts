@@ -1,0 +1,29 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import type { FastifyRequest } from 'fastify';
+import { LedgerError } from '../ledger-errors';
+
+/** Whether a handler takes its query through `@Query()` (Nest keys its parameters `${type}:${index}`). */
+function takesQuery(context: ExecutionContext): boolean {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, unknown>;
+  return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.QUERY));
+}
+
+/**
+ * A query string on an API route that takes none (`GET /v1/register?at=...`, `GET /v1/integrity/tree-heads/latest?size=5`,
+ * `POST /v1/processing-records?dryRun=true`) is a 400 naming each parameter, as a misspelt parameter of any other
+ * route is: never an answer to a question that was not asked. Routes with a query DTO are checked by their DTO; the
+ * console's pages and /health and /metrics are left alone.
+ */
+@Injectable()
+export class UnexpectedQueryGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!request.url.startsWith('/v1/') || takesQuery(context)) return true;
+    const names = Object.keys((request.query ?? {}) as object);
+    if (names.length > 0) throw LedgerError.invalid(names.map((field) => ({ field, reason: 'is not a parameter of this route' })));
+    return true;
+  }
+}
