@@ -34,7 +34,7 @@ export interface ReportSummary {
   readonly lastPosition: number;
   /**
    * The instant up to which the report is shown complete: its `generatedAt`, when the chain ends with the report's own
-   * read recorded then (schema version 3). Null for a report of version 2, which cannot show that its last entry is
+   * read recorded then (schema version 3 and later). Null for a report of version 2, which cannot show that its last entry is
    * the subject's newest (VERIFY-REPORT.md, "What the checks cannot tell", on reports of version 2).
    */
   readonly completeAsOf: string | null;
@@ -90,11 +90,11 @@ interface Entry {
 }
 
 /**
- * Checks a subject's access report (the JSON of schema `derbes/access-report` version 2) offline, as
+ * Checks a subject's access report (the JSON of schema `derbes/access-report` version 2, 3 or 4) offline, as
  * libs/integrity/VERIFY-REPORT.md describes: the tree head's signature with one of `publicKeys` (obtained apart from
  * the report: never from it), each shown event's chain hash recomputed from its stored form, the chain's links, every
  * row matched to a shown event and every shown event to its rows, each row's fields against its event's stored data
- * (report-rows.ts), the last event's leaf hash and inclusion proof against the head, and (version 3) that the last
+ * (report-rows.ts), the last event's leaf hash and inclusion proof against the head, and (version 3 and later) that the last
  * event is the report's own read, recorded at its `generatedAt`: then no event recorded before the report was made is
  * missing. A report of version 2 is checked up to its last entry only. Names the first failure.
  */
@@ -109,10 +109,12 @@ export function verifyReport(report: unknown, publicKeys: readonly (KeyObject | 
 
 function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): ReportSummary {
   const report = object(input, 'the report');
-  if (report.schema !== 'derbes/access-report' || (report.schemaVersion !== 2 && report.schemaVersion !== 3)) {
-    throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 or 3 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
+  // 4 differs from 3 only in the categories section's rule for a category collected again after its destruction,
+  // which step 8 (checkReportSummary) applies: the chain and its proofs are checked alike.
+  if (report.schema !== 'derbes/access-report' || ![2, 3, 4].includes(report.schemaVersion as number)) {
+    throw new Failure('malformed', `not an access report of schema derbes/access-report version 2, 3 or 4 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
   }
-  const ownRead = report.schemaVersion === 3;
+  const ownRead = report.schemaVersion !== 2;
   const subjectId = string(object(report.subject, 'subject').subjectId, 'subject.subjectId');
   if (report.integrity === null || report.integrity === undefined) {
     throw new Failure('no-integrity', 'the report carries no integrity section: the ledger gave no proof when it was made');

@@ -163,6 +163,23 @@ describe('processing record decider', () => {
     given(at('2026-03-01T09:00:00.000Z', 'depersonalize')).when(at('2026-03-02T00:00:00.000Z')).thenViolations('category-depersonalized');
   });
 
+  it('takes a collect after a destruction or depersonalization as new data: it is flagged, what follows it is not', () => {
+    const at = (occurredAt: string, operation: RecordProcessing['operation'] = 'access') =>
+      record({ operation, occurredAt, ...(operation === 'collect' && { source: { kind: 'subject' as const } }) });
+    const destroyed = at('2026-03-01T09:00:00.000Z', 'destroy');
+    const hiredAgain = at('2027-01-10T09:00:00.000Z', 'collect');
+    given(destroyed).when(hiredAgain).thenViolations('category-destroyed');
+    given(destroyed, hiredAgain).when(at('2027-02-01T09:00:00.000Z')).thenViolations();
+    // Between the destruction and the new collect, and after a second destruction, the data is destroyed.
+    given(destroyed, hiredAgain).when(at('2026-06-01T09:00:00.000Z')).thenViolations('category-destroyed');
+    given(destroyed, hiredAgain, at('2027-05-01T09:00:00.000Z', 'destroy')).when(at('2027-06-01T09:00:00.000Z')).thenViolations('category-destroyed');
+    // A destruction reported late, dated between the collect and the access, still counts.
+    given(hiredAgain, at('2027-01-20T09:00:00.000Z', 'destroy')).when(at('2027-02-01T09:00:00.000Z')).thenViolations('category-destroyed');
+    given(at('2026-03-01T09:00:00.000Z', 'depersonalize'), hiredAgain).when(at('2027-02-01T09:00:00.000Z')).thenViolations();
+    // A new collect does not lift a block.
+    given(at('2026-03-01T09:00:00.000Z', 'block'), hiredAgain).when(at('2027-02-01T09:00:00.000Z')).thenViolations('blocked-data-processed');
+  });
+
   it('keeps data blocked past an unblock dated before the block, and free between an unblock and a later block', () => {
     const at = (occurredAt: string, operation: RecordProcessing['operation'] = 'access') => record({ operation, occurredAt });
     const block = at('2026-03-01T09:00:00.000Z', 'block');

@@ -4,9 +4,12 @@ import type { RequestDeadline, RequestKind } from './subject-requests/subject-re
 /** An operation that changes what may be done with a category afterwards. */
 export type MarkOperation = Extract<Operation, 'block' | 'unblock' | 'destroy' | 'depersonalize'>;
 
-/** A block, unblock, destroy or depersonalize record of one category: when it happened and what it did. */
+/**
+ * A record that changes a category's status: a block, unblock, destroy or depersonalize, or a collect (which starts
+ * the category anew after a destruction or depersonalization). When it happened and what it did.
+ */
 export interface CategoryMark {
-  readonly operation: MarkOperation;
+  readonly operation: MarkOperation | 'collect';
   /** The record's occurredAt as stored. */
   readonly at: string;
   /** The same instant in ms since the epoch, for ordering and comparing. */
@@ -54,8 +57,11 @@ const UNMARKED: CategoryState = { marks: [] };
 /**
  * The category's status at `time` (ms; the latest known when omitted): its marks up to and including that instant,
  * in order. Blocking holds until an unblock or a destruction; the first destruction and depersonalization count.
+ * A collection after a destruction or depersonalization is new data (an employee hired again): from then on the
+ * category is neither destroyed nor depersonalized until it is again. `collectStartsAnew: false` is the rule before
+ * that (access reports of schema version 3 and older were made with it), kept only to check those reports.
  */
-export function categoryStatusAt(category: CategoryState | undefined, time = Number.POSITIVE_INFINITY): CategoryStatus {
+export function categoryStatusAt(category: CategoryState | undefined, time = Number.POSITIVE_INFINITY, collectStartsAnew = true): CategoryStatus {
   let blockedAt: string | null = null;
   let destroyedAt: string | null = null;
   let depersonalizedAt: string | null = null;
@@ -66,20 +72,27 @@ export function categoryStatusAt(category: CategoryState | undefined, time = Num
       case 'unblock': blockedAt = null; break;
       case 'destroy': destroyedAt ??= mark.at; blockedAt = null; break;
       case 'depersonalize': depersonalizedAt ??= mark.at; break;
+      case 'collect':
+        if (collectStartsAnew) {
+          destroyedAt = null;
+          depersonalizedAt = null;
+        }
+        break;
     }
   }
   return { blockedAt, destroyedAt, depersonalizedAt };
 }
 
-function isMark(operation: Operation): operation is MarkOperation {
-  return operation === 'block' || operation === 'unblock' || operation === 'destroy' || operation === 'depersonalize';
+function isMark(operation: Operation): operation is MarkOperation | 'collect' {
+  return operation === 'block' || operation === 'unblock' || operation === 'destroy' || operation === 'depersonalize' || operation === 'collect';
 }
 
 export function evolve(state: SubjectState, event: SubjectEvent): SubjectState {
   switch (event.type) {
     case 'ProcessingRecorded': {
       const { operation, occurredAt } = event.data;
-      // Collecting, reading, changing and transferring leave what may be done with the data as it was.
+      // Reading, changing and transferring leave what may be done with the data as it was. Every collect is kept,
+      // not only those after a destruction: a destruction reported late may fall before one.
       if (!isMark(operation)) return state;
       const time = Date.parse(occurredAt);
       if (Number.isNaN(time)) throw new RangeError(`record ${event.data.recordId}: occurredAt is not an instant: ${occurredAt}`);

@@ -64,6 +64,11 @@ export interface AccessReportInput {
   readonly unseal: UnsealText;
   /** The stream as stored, the head and the proof for the `integrity` section; without it the section is null. */
   readonly integrity?: ReportIntegrityInput | null;
+  /**
+   * Whether a collect after a destruction or depersonalization starts the category anew (categoryStatusAt): true for
+   * every report made now; false only to check a report of schema version 3 or older, made with the former rule.
+   */
+  readonly collectStartsAnew?: boolean;
 }
 
 /**
@@ -223,7 +228,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
     },
     subject: { subjectId: input.subjectId, maskedIin },
     categories: [...categories.values()].sort((a, b) => a.category.number - b.category.number).map(({ purposeCodes, basisCodes, ...entry }) => {
-      const status = categoryStatusAt(state.categories.get(entry.category.number));
+      const status = categoryStatusAt(state.categories.get(entry.category.number), undefined, input.collectStartsAnew ?? true);
       return {
         ...entry,
         purposes: [...purposeCodes].sort().map((code) => namePurpose(code, holderRegister)),

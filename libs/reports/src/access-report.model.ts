@@ -16,7 +16,7 @@ export const ACCESS_REPORT_SCHEMA = 'derbes/access-report' as const;
  * 2: rows carry the ids of their events, and the report carries its `integrity` section. 3: the report's own read is
  * recorded before it is made and ends its chain (`integrity.readEventId`), so that no newer entry can be left out.
  */
-export const ACCESS_REPORT_SCHEMA_VERSION = 3 as const;
+export const ACCESS_REPORT_SCHEMA_VERSION = 4 as const;
 
 export type ReportOperation = 'collect' | 'access' | 'change' | 'transfer' | 'block' | 'unblock' | 'depersonalize' | 'destroy';
 export type ReportRequestKind = 'information' | 'change' | 'blocking' | 'unblocking' | 'destruction' | 'consent-withdrawal';

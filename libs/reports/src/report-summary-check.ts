@@ -40,6 +40,8 @@ export function checkReportSummary(report: Loose, catalog: RegisterCatalog): Sum
   const again = buildAccessReport({
     subjectId: String((report.subject as Loose).subjectId), events, catalog, owner: register.owner, language, now, utcOffsetMinutes: offset,
     showActors: false, showWithheld: true, unseal: (_subjectId, _field, value) => value, integrity: null,
+    // Version 4 reports show a category collected again after its destruction as neither destroyed nor depersonalized.
+    collectStartsAnew: typeof report.schemaVersion === 'number' && report.schemaVersion >= 4,
   });
   try {
     return { checked: true, difference: categoriesDifference(report.categories as Section[], again.categories) ?? withheldDifference(report, chain) };

@@ -67,11 +67,11 @@ const SPECS: [string, Record<string, unknown>, number][] = [
 ];
 
 /** The report as the ledger makes it from that stream: stored forms, chain, a signed head over a log and the proof. */
-function report(language: ReportLanguage, showActors: boolean): AccessReport {
+function report(language: ReportLanguage, showActors: boolean, specs = SPECS): AccessReport {
   const stream: CanonicalEvent[] = [];
   const log: CanonicalEvent[] = [];
   let previousHash: string | null = null;
-  for (const [i, [type, data, schemaVersion]] of SPECS.entries()) {
+  for (const [i, [type, data, schemaVersion]] of specs.entries()) {
     log.push({ id: `other-${log.length}`, type: 'ProcessingRecorded', streamId: 'subject-other', revision: i, position: log.length + 1, data: {}, metadata: {}, created: NOW.toISOString() });
     const event: CanonicalEvent = {
       id: `e${i}`, type, streamId: STREAM, revision: i, position: log.length + 1, data: data as CanonicalEvent['data'],
@@ -174,6 +174,25 @@ describe('the derived sections of the access report, made again from its chain b
     const r = structuredClone(report('en', false)) as unknown as Record<string, unknown>;
     r.language = 'de';
     expect(check(r)).toMatchObject({ checked: true, difference: { field: 'language, generatedAt or utcOffsetMinutes' } });
+  });
+
+  it('show a category collected again after its destruction as not destroyed, and check a version 3 report by its own rule', () => {
+    const specs = [
+      ...SPECS.slice(0, -1),
+      record(5, { operation: 'destroy', occurredAt: '2026-06-01T09:00:00.000Z' }),
+      record(5, { source: { kind: 'subject' }, occurredAt: '2026-07-01T09:00:00.000Z' }),
+      SPECS.at(-1)!,
+    ];
+    const r = structuredClone(report('en', false, specs)) as Mutable;
+    expect(r.schemaVersion).toBe(4);
+    expect(r.categories[0]).toMatchObject({ category: { number: 1 }, held: true, destroyedAt: null });
+    expect(check(r)).toEqual({ checked: true, difference: null });
+    // A report of version 3 was made with the former rule: destroyed stays shown.
+    const v3 = structuredClone(r) as unknown as Record<string, unknown> & Mutable;
+    v3.schemaVersion = 3 as never;
+    expect(check(v3)).toMatchObject({ checked: true, difference: { field: 'categories[0].destroyedAt', recomputed: '"2026-06-01T09:00:00.000Z"' } });
+    v3.categories[0]!.destroyedAt = '2026-06-01T09:00:00.000Z';
+    expect(check(v3)).toEqual({ checked: true, difference: null });
   });
 
   it('are not checked, saying why, for a holder this build has no register of', () => {

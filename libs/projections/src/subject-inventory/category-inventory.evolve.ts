@@ -9,6 +9,11 @@ export interface CategoryInventoryState {
   readonly firstProcessedAt: string;
   readonly lastProcessedAt: string;
   readonly lastChangedAt: string | null;
+  /**
+   * occurredAt and log position of the latest collect in time, or null: a collect after a destruction or
+   * depersonalization starts the category anew (categoryStatusAt), and for the status now only the latest one counts.
+   */
+  readonly lastCollectedBy: { readonly at: string; readonly position: number } | null;
 }
 
 /**
@@ -55,6 +60,7 @@ export function evolveCategoryInventory(
     firstProcessedAt: at,
     lastProcessedAt: at,
     lastChangedAt: null,
+    lastCollectedBy: null,
   };
   // Log positions only grow, so an equal occurredAt goes to the record applied now.
   const decides = at >= base.heldBy.at;
@@ -65,5 +71,6 @@ export function evolveCategoryInventory(
     firstProcessedAt: at < base.firstProcessedAt ? at : base.firstProcessedAt,
     lastProcessedAt: at > base.lastProcessedAt ? at : base.lastProcessedAt,
     lastChangedAt: operation === 'change' && (base.lastChangedAt === null || at > base.lastChangedAt) ? at : base.lastChangedAt,
+    lastCollectedBy: operation === 'collect' && (base.lastCollectedBy === null || at >= base.lastCollectedBy.at) ? { at, position } : base.lastCollectedBy,
   };
 }

@@ -86,9 +86,16 @@ describe('subject-inventory projection', () => {
     given(record('collect', '2026-01-01T08:00:00Z'), record('destroy', '2026-03-01T08:00:00Z'));
     given(record('access', '2026-02-01T08:00:00Z'));
     expect(category(1)).toMatchObject({ held: false, destroyedAt: '2026-03-01T08:00:00.000Z', lastProcessedAt: '2026-03-01T08:00:00.000Z' });
-    // A record after the destruction is evidence the data is held again (it is flagged; the mark stays).
-    given(record('collect', '2026-04-01T08:00:00Z'));
+    // A record after the destruction is evidence the data is held again (it is flagged); an access leaves the mark.
+    given(record('access', '2026-03-15T08:00:00Z'));
     expect(category(1)).toMatchObject({ held: true, destroyedAt: '2026-03-01T08:00:00.000Z' });
+    // A collect after it is new data (an employee hired again): no longer destroyed.
+    given(record('collect', '2026-04-01T08:00:00Z'));
+    expect(category(1)).toMatchObject({ held: true, destroyedAt: null });
+    // A collect reported late, dated before the destruction, starts nothing anew.
+    given(record('collect', '2026-02-15T08:00:00Z', { subjectId: OTHER }), record('destroy', '2026-03-01T08:00:00Z', { subjectId: OTHER }),
+      record('collect', '2026-02-20T08:00:00Z', { subjectId: OTHER }));
+    expect(subjectInventory(tables, OTHER, LISTED)?.[0]).toMatchObject({ held: false, destroyedAt: '2026-03-01T08:00:00.000Z' });
     // The same instant: the record applied later decides.
     given(record('depersonalize', '2026-04-01T08:00:00Z'));
     expect(category(1)).toMatchObject({ held: false, depersonalizedAt: '2026-04-01T08:00:00.000Z' });

@@ -22,6 +22,8 @@ function createTables(tables: ReadModelTables): void {
       first_at TEXT NOT NULL,
       last_at TEXT NOT NULL,
       changed_at TEXT,
+      collected_at TEXT,
+      collected_position INTEGER,
       PRIMARY KEY (subject_key, category)
     ) WITHOUT ROWID;
     CREATE TABLE "${tables.table('marks')}" (
@@ -62,6 +64,8 @@ export interface CategoryRow {
   readonly first_at: string;
   readonly last_at: string;
   readonly changed_at: string | null;
+  readonly collected_at: string | null;
+  readonly collected_position: number | null;
 }
 
 interface Statements {
@@ -88,8 +92,9 @@ function isMark(operation: Operation): boolean {
  */
 function upsertSql(categories: string): string {
   const decides = 'excluded.held_at >= held_at';
-  return `INSERT INTO ${categories} (subject_key, category, slug, held, held_at, held_position, first_at, last_at, changed_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  const collects = 'excluded.collected_at IS NOT NULL AND (collected_at IS NULL OR excluded.collected_at >= collected_at)';
+  return `INSERT INTO ${categories} (subject_key, category, slug, held, held_at, held_position, first_at, last_at, changed_at, collected_at, collected_position)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET
       slug = excluded.slug,
       held = CASE WHEN ${decides} THEN excluded.held ELSE held END,
@@ -98,7 +103,9 @@ function upsertSql(categories: string): string {
       first_at = min(first_at, excluded.first_at),
       last_at = max(last_at, excluded.last_at),
       changed_at = CASE WHEN excluded.changed_at IS NOT NULL AND (changed_at IS NULL OR excluded.changed_at > changed_at)
-        THEN excluded.changed_at ELSE changed_at END`;
+        THEN excluded.changed_at ELSE changed_at END,
+      collected_position = CASE WHEN ${collects} THEN excluded.collected_position ELSE collected_position END,
+      collected_at = CASE WHEN ${collects} THEN excluded.collected_at ELSE collected_at END`;
 }
 
 function statementsFor(tables: ReadModelTables): Statements {
@@ -134,7 +141,8 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const s = evolveCategoryInventory(undefined, data.operation, at, position);
   const marks = isMark(data.operation);
   for (const { number: category, slug } of data.categories) {
-    upsert.run(subjectKey, category, slug, s.held ? 1 : 0, s.heldBy.at, s.heldBy.position, s.firstProcessedAt, s.lastProcessedAt, s.lastChangedAt);
+    upsert.run(subjectKey, category, slug, s.held ? 1 : 0, s.heldBy.at, s.heldBy.position, s.firstProcessedAt, s.lastProcessedAt, s.lastChangedAt,
+      s.lastCollectedBy?.at ?? null, s.lastCollectedBy?.position ?? null);
     if (marks) addMark.run(subjectKey, category, at, position, data.operation);
     if (data.operation === 'collect' && data.source) addSource.run(subjectKey, category, data.source.kind, data.source.name ?? '', position);
     if (data.operation === 'transfer' && data.recipient) addRecipient.run(subjectKey, category, data.recipient.name, data.recipient.country, position);
@@ -150,7 +158,8 @@ export const subjectInventoryProjection: Projection = {
   name: SUBJECT_INVENTORY,
   // 2: subjects named by an integer key in the three tables (subject-keys.ts) instead of their pseudonym.
   // 3: block, unblock, destroy and depersonalize records kept as marks, read in occurredAt order like the decider.
-  version: 3,
+  // 4: the latest collect kept per category: a collect after a destruction or depersonalization starts it anew.
+  version: 4,
   setup: createTables,
   apply,
 };

@@ -61,15 +61,15 @@ export function subjectInventory(tables: ReadModelTables, subjectId: string, lis
   const recipients = cachedStatement<{ category: number; name: string; country: string }>(
     tables, `SELECT category, name, country FROM ${t('recipients')} WHERE subject_key = @subjectKey ORDER BY category, position, name, country`,
   ).all(params);
-  const marks = cachedStatement<{ category: number; at: string; operation: MarkOperation }>(
-    tables, `SELECT category, at, operation FROM ${t('marks')} WHERE subject_key = @subjectKey ORDER BY category, at, position`,
+  const marks = cachedStatement<{ category: number; at: string; position: number; operation: MarkOperation }>(
+    tables, `SELECT category, at, position, operation FROM ${t('marks')} WHERE subject_key = @subjectKey ORDER BY category, at, position`,
   ).all(params);
-  const marksOf = grouped(marks, (r): CategoryMark => ({ operation: r.operation, at: r.at, time: Date.parse(r.at) }));
+  const marksOf = grouped(marks, (r) => r);
   const sourcesOf = grouped(sources, (r) => (r.name === '' ? { kind: r.kind } : { kind: r.kind, name: r.name }));
   const recipientsOf = grouped(recipients, (r) => ({ name: r.name, country: r.country }));
   const known = new Map<number, InventoryCategory>();
   for (const row of rows) {
-    const status = categoryStatusAt({ marks: marksOf.get(row.category) ?? [] });
+    const status = categoryStatusAt({ marks: withLatestCollect(marksOf.get(row.category) ?? [], row) });
     known.set(row.category, {
       number: row.category, slug: row.slug, known: true, held: row.held === 1,
       sources: sourcesOf.get(row.category) ?? [], firstProcessedAt: row.first_at, lastProcessedAt: row.last_at,
@@ -79,4 +79,24 @@ export function subjectInventory(tables: ReadModelTables, subjectId: string, lis
   const listedNumbers = new Set(listed.map((c) => c.number));
   const extra = [...known.values()].filter((c) => !listedNumbers.has(c.number));
   return [...listed.map((ref) => known.get(ref.number) ?? unknownCategory(ref)), ...extra];
+}
+
+/**
+ * A category's marks for categoryStatusAt, with its latest collect in its place by (occurredAt, log position), as the
+ * decider orders marks: for the status now, the latest collect stands for all (each one clears what came before it).
+ */
+function withLatestCollect(
+  marks: readonly { at: string; position: number; operation: MarkOperation }[], row: CategoryRow,
+): CategoryMark[] {
+  const out: CategoryMark[] = [];
+  let pending = row.collected_at === null ? null : { at: row.collected_at, position: row.collected_position ?? 0 };
+  for (const mark of marks) {
+    if (pending && (pending.at < mark.at || (pending.at === mark.at && pending.position < mark.position))) {
+      out.push({ operation: 'collect', at: pending.at, time: Date.parse(pending.at) });
+      pending = null;
+    }
+    out.push({ operation: mark.operation, at: mark.at, time: Date.parse(mark.at) });
+  }
+  if (pending) out.push({ operation: 'collect', at: pending.at, time: Date.parse(pending.at) });
+  return out;
 }
