@@ -192,10 +192,21 @@ describe('what a key records of its holder', () => {
     ['name', { name: '850315310016', role: 'official' }],
     ['name', { name: '８５０３１５３１００１６', role: 'official' }],
     ['unit', { name: 'hr-3', role: 'official', unit: 'staff-850315-310016' }],
+    // Split by any other character codes allow.
+    ['name', { name: 'hr_850315_310016', role: 'official' }],
+    ['unit', { name: 'hr-3', role: 'official', unit: 'staff:850315:310016' }],
+    ['system', { name: 'hr-5', role: 'emitter', system: 'x_850315_310016' }],
   ])('refuses an IIN in the %s of a new key, and records nothing', async (field, body) => {
     const before = (await t.store.readStream('admin-api-keys')).length;
     await t.as('admin').post('/v1/admin/keys').send(body).expect(400)
       .expect((r) => expect(r.body.errors).toEqual([{ field, reason: expect.stringContaining('must not contain an IIN') }]));
+    expect(await t.store.readStream('admin-api-keys')).toHaveLength(before);
+  });
+
+  it.each(['data-subject', 'derbes', 'Data-Subject'])('refuses %s, a name the ledger records for itself, and records nothing', async (name) => {
+    const before = (await t.store.readStream('admin-api-keys')).length;
+    await t.as('admin').post('/v1/admin/keys').send({ name, role: 'official', unit: 'personnel-management' }).expect(400)
+      .expect((r) => expect(r.body.errors).toEqual([{ field: 'name', reason: expect.stringContaining('a name the ledger records for itself') }]));
     expect(await t.store.readStream('admin-api-keys')).toHaveLength(before);
   });
 

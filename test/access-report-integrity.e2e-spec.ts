@@ -36,6 +36,9 @@ describe('the access report\'s integrity section', () => {
     expect(integrity.chain.map((e: { withheld: boolean; event: unknown }) => [e.withheld, e.event === null])).toEqual([
       [false, false], [false, false], [true, true], [false, false], [false, false],
     ]);
+    // The two shown events before the withheld one are each proven in the head's tree (its link back is not shown).
+    expect(integrity.chain.map((e: { inclusion?: { leafIndex: number } }) => e.inclusion?.leafIndex ?? null))
+      .toEqual([integrity.chain[0].position - 1, integrity.chain[1].position - 1, null, null, null]);
     expect(integrity.chain.at(-1)).toMatchObject({ type: 'SubjectFileRead', eventId: integrity.readEventId, event: { data: { occurredAt: report.generatedAt } } });
     // The rows carry the ids of the chain's shown events; the withheld one is in the chain with its hashes only.
     expect(report.events.map((e: { eventId: string }) => e.eventId)).toEqual([0, 1, 3, 4].map((i) => integrity.chain[i].eventId));
@@ -144,6 +147,20 @@ describe('the access report\'s integrity section', () => {
       expect(integrity.chain.map((e: { eventId: string }) => e.eventId)).toEqual(stream.slice(0, read.revision + 1).map((e) => e.id));
     }
     expect(stream.filter((e) => e.type === 'SubjectFileRead')).toHaveLength(4);
+  });
+
+  // Each report's read waits behind the one recorded just before it (not yet stored when it looked): three at once
+  // used to answer one 503 concurrency_exhausted, their reads begun again at once and refused against a stream that
+  // had not moved yet.
+  it('makes every one of many reports asked at once, each ending with its own read', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    const made = await Promise.all(Array.from({ length: 8 }, () => t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' })));
+    expect(made.map((res) => res.status)).toEqual(Array(8).fill(200));
+    const reads = new Set(made.map((res) => res.body.integrity.readEventId));
+    expect(reads.size).toBe(8);
+    const stream = await t.store.readStream(`subject-${subjectId}`);
+    expect(stream.filter((e) => e.type === 'SubjectFileRead').map((e) => e.id).sort()).toEqual([...reads].sort());
   });
 
   it('shows the same facts in the PDF appendix, with one sentence on how to check them', async () => {

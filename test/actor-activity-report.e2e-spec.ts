@@ -1,5 +1,7 @@
-import { buildIin } from '@derbes/ledger';
+import request from 'supertest';
+import { buildIin, DATA_SUBJECT_READER } from '@derbes/ledger';
 import { ORDER_328_O } from '@derbes/register';
+import { ApiKeys } from '../apps/ledger/src/auth/api-keys';
 import { aRecord, startTestApp, type TestApp } from './support/test-app';
 
 /** Distinct valid IINs for test subjects. */
@@ -71,6 +73,24 @@ describe('GET /v1/reports/actor-activity', () => {
       expect.objectContaining({ actorId: 'hr-director', day: '2026-11-25', kind: 'sensitive', count: 22, ownBaseline: 0 }),
     ]);
     expect(res.body.actors[0].sensitiveCategories).toEqual([expect.objectContaining({ number: 28, records: 22 })]);
+  });
+
+  it("counts the reads of a staff key named data-subject (made before such names were refused), not the subject's own", async () => {
+    const { token } = await t.app.get(ApiKeys).create({ name: 'data-subject', role: 'official', unit, system: null, grants: [] }, 'test');
+    const subjects: string[] = [];
+    for (const iin of IINS.slice(0, 3)) subjects.push((await t.http.post('/v1/subjects/lookup').send({ iin }).expect(200)).body.subjectId);
+    for (const subjectId of subjects) {
+      await request(t.server).get(`/v1/subjects/${subjectId}/history`).set('authorization', `Bearer ${token}`).set('x-purpose', 'OVERSIGHT').expect(200);
+    }
+    // The subject opening their own report with their link: recorded as DATA_SUBJECT_READER's read, nobody's activity.
+    const link = (await t.http.post(`/v1/subjects/${subjects[0]}/access-links`).send({}).expect(201)).body;
+    await request(t.server).get(link.path).query({ format: 'json' }).expect(200);
+    const reads = (await t.store.readStream(`subject-${subjects[0]}`)).filter((e) => e.type === 'SubjectFileRead').map((e) => (e.data as { actor: unknown }).actor);
+    expect(reads).toEqual([{ id: 'data-subject', role: 'official', unit }, DATA_SUBJECT_READER]);
+    const res = await report({ from: '2026-11-25', to: '2026-11-25', position: String(await t.store.lastPosition()) }).expect(200);
+    expect(res.body.actors).toEqual([expect.objectContaining({
+      actorId: 'data-subject', role: 'official', unit, subjects: 3, records: 3, recordsByOperation: expect.objectContaining({ read: 3 }),
+    })]);
   });
 
   it('names categories and explains flags in the language asked for', async () => {

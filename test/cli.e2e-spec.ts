@@ -125,6 +125,13 @@ describe('the derbes command line', () => {
     expect(stdout).toMatch(/ {2}keys password NAME\|KEYID +set the console password/);
   }, 60_000);
 
+  it('refuses to create a key with a name the ledger records for itself, with exit 2, and writes nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    const { code, stdout, stderr } = await runCli(['keys', 'create', '--role', 'official', '--name', 'data-subject', '--unit', 'personnel-management'], childEnv(join(root, 'data')));
+    expect([code, stdout, stderr.split('\n')[0]]).toEqual([2, '', '--name: "data-subject" is a name the ledger records for itself (data-subject, derbes): choose another']);
+    expect(readdirSync(root)).toEqual([]);
+  }, 60_000);
+
   it('refuses an unknown option and names a missing operand, with the usage and exit 2, and writes nothing', async () => {
     const root = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
     const env = childEnv(join(root, 'data'));
@@ -167,6 +174,15 @@ describe('the derbes command line', () => {
     await SqliteEventStore.open(join(dir, 'events.db')).close();
     const { code, stdout, stderr } = await runCli(['report', 'subject', '--iin', IIN, '--out', join(dir, 'report.pdf')], childEnv(dir));
     expect([code, stdout, stderr]).toEqual([1, '', 'derbes: the ledger holds nothing about this subject\n']);
+  }, 60_000);
+
+  it('refuses to report on an IIN born after today, naming the rule, with exit 2, and records nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await SqliteEventStore.open(join(dir, 'events.db')).close();
+    // 991231500016: a valid check digit, but born 2099-12-31.
+    const { code, stdout, stderr } = await runCli(['report', 'subject', '--iin', '991231500016', '--out', join(dir, 'report.pdf')], childEnv(dir));
+    expect([code, stdout, stderr.split('\n')[0]]).toEqual([2, '', expect.stringMatching(/^--iin: .*a birth date in the future \(2099-12-31, after \d{4}-\d{2}-\d{2}\) \(rule: birth-date\)$/)]);
+    expect(existsSync(join(dir, 'report.pdf'))).toBe(false);
   }, 60_000);
 
   it('on Ctrl-C during projections rebuild says the rebuild was interrupted, releases the lock, and a rerun completes', async () => {

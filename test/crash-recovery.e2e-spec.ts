@@ -117,13 +117,13 @@ async function readLog(dataDir: string): Promise<{ events: RecordedEvent[]; byId
 }
 
 /**
- * Each record was decided on its stream as it stood just before it, not on a stale copy: category 28, once
- * destroyed, stays destroyed from the destruction's occurredAt on, so a record touching it is flagged exactly when
- * a destroy of it dated at or before the record comes earlier in the same stream. A lost update (two writers
- * deciding on the same revision) would break this.
+ * Each record was decided on its stream as it stood just before it, not on a stale copy: category 28 is destroyed at
+ * a record's occurredAt when, among the destroys and collects of it earlier in the same stream and dated at or before
+ * the record (in time order, ties in stream order), a destroy comes after the last collect (a collect after a
+ * destruction is new data). A lost update (two writers deciding on the same revision) would break this.
  */
 function expectDecidedInStreamOrder(events: readonly RecordedEvent[]): number {
-  const destroyedSince = new Map<string, number>();
+  const marks = new Map<string, { at: number; operation: string }[]>();
   let flaggedCount = 0;
   for (const e of events) {
     if (e.type !== 'ProcessingRecorded') continue;
@@ -131,9 +131,10 @@ function expectDecidedInStreamOrder(events: readonly RecordedEvent[]): number {
     if (!data.categories.some((c) => c.number === 28)) continue;
     const at = Date.parse(data.occurredAt);
     const flagged = data.violations.some((v) => v.code === 'category-destroyed' && v.category === 28);
-    const since = destroyedSince.get(e.streamId);
-    expect({ event: e.id, flagged }).toEqual({ event: e.id, flagged: since !== undefined && since <= at });
-    if (data.operation === 'destroy') destroyedSince.set(e.streamId, Math.min(since ?? at, at));
+    const earlier = (marks.get(e.streamId) ?? []).filter((m) => m.at <= at).sort((a, b) => a.at - b.at);
+    const destroyed = earlier.reduce((was, m) => (m.operation === 'destroy' ? true : m.operation === 'collect' ? false : was), false);
+    expect({ event: e.id, flagged }).toEqual({ event: e.id, flagged: destroyed });
+    if (data.operation === 'destroy' || data.operation === 'collect') marks.set(e.streamId, [...(marks.get(e.streamId) ?? []), { at, operation: data.operation }]);
     if (flagged) flaggedCount++;
   }
   return flaggedCount;

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { eventLeafHash, verifyConsistency, verifyInclusion, verifyTreeHead, type CanonicalEvent } from '@derbes/integrity';
 import { OTHER_IIN, aRecord, startTestApp, type TestApp } from './support/test-app';
@@ -90,6 +93,23 @@ describe('signed tree heads on an interval', () => {
         else await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(head?.treeSize).toBeGreaterThanOrEqual(1);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('a head just signed, with the read models on their own thread (a file store)', () => {
+  it('is the latest and the head of its size at once, every time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-heads-'));
+    const t = await startTestApp({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db'), DERBES_TREE_HEAD_INTERVAL: 'off' });
+    try {
+      for (let i = 0; i < 10; i++) {
+        await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+        const signed = (await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+        expect((await t.http.get(`/v1/integrity/tree-heads/${signed.treeSize}`).expect(200)).body).toEqual(signed);
+        expect((await t.http.get('/v1/integrity/tree-heads/latest').expect(200)).body).toEqual(signed);
+      }
     } finally {
       await t.close();
     }

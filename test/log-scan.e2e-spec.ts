@@ -68,7 +68,7 @@ function findIins(printed: readonly Printed[], iins: ReadonlySet<string>): strin
     for (const run of text.matchAll(/\d{12,}/g)) {
       for (let i = 0; i + 12 <= run[0].length; i++) {
         const digits = run[0].slice(i, i + 12);
-        if (!iins.has(digits) && checkIin(digits).valid) found.push(`${digits} (12 digits passing the IIN checks) in ${where}: ${line(run.index)}`);
+        if (!iins.has(digits) && checkIin(digits, null).valid) found.push(`${digits} (12 digits passing the IIN checks) in ${where}: ${line(run.index)}`);
       }
     }
   }

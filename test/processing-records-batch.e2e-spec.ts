@@ -1,3 +1,4 @@
+import { derivedUuid } from '@derbes/ledger';
 import { aRecord, IIN, OTHER_IIN, startTestApp, type TestApp } from './support/test-app';
 
 describe('POST /v1/processing-records/batch', () => {
@@ -85,5 +86,18 @@ describe('POST /v1/processing-records/batch', () => {
     const res = await postBatch([aRecord(), { ...stored, note: 'changed' }]).expect(409);
     expect(res.body).toMatchObject({ code: 'record_id_conflict', errors: [expect.objectContaining({ index: 1 })] });
     expect(await t.written()).toBe(1);
+    // A batch of one names its record as any batch does (it was `recordId`, without the index).
+    const alone = await postBatch([{ ...stored, note: 'changed' }]).expect(409);
+    expect(alone.body.errors).toEqual([{ field: 'records[0].recordId', reason: 'was already recorded with a different body', index: 0 }]);
+    // A single record has no index.
+    const single = await t.http.post('/v1/processing-records').send({ ...stored, note: 'changed' }).expect(409);
+    expect(single.body.errors).toEqual([{ field: 'recordId', reason: 'was already recorded with a different body' }]);
+    expect(await t.written()).toBe(1);
+  });
+
+  it("refuses a version-8 recordId (the ledger's own ids) in any record of a batch, naming it, and writes nothing", async () => {
+    const res = await postBatch([aRecord(), aRecord({ recordId: derivedUuid('anything') })]).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'records[1].recordId', reason: "UUID version 8 is reserved for the ledger's own events", index: 1 }]);
+    expect(await t.written()).toBe(0);
   });
 });

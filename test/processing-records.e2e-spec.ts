@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { derivedUuid } from '@derbes/ledger';
 import { aRecord, IIN, OTHER_IIN, startTestApp, uuid, type TestApp } from './support/test-app';
 
 describe('POST /v1/processing-records', () => {
@@ -100,6 +102,8 @@ describe('POST /v1/processing-records', () => {
     const cases: [string, Record<string, unknown>, string, string][] = [
       ['a wrong check digit', { subject: { iin: '791028302729' } }, 'subject.iin', 'rule: check-digit'],
       ['an impossible birth date', { subject: { iin: '790230300000' } }, 'subject.iin', 'rule: birth-date'],
+      // Century digit 5: born 2099-12-31, check digit valid; the test clock stands at 2026-11-25.
+      ['a birth date in the future', { subject: { iin: '991231500016' } }, 'subject.iin', 'a birth date in the future (2099-12-31, after 2026-11-25) (rule: birth-date)'],
       ['a century digit 0', { subject: { iin: '791028002728' } }, 'subject.iin', 'rule: century-digit'],
       ['eleven digits', { subject: { iin: '79102830272' } }, 'subject.iin', 'rule: format'],
       ['a number IIN', { subject: { iin: 791028302728 } }, 'subject.iin', 'must be a string'],
@@ -116,6 +120,8 @@ describe('POST /v1/processing-records', () => {
       ['an unknown nested field', { actor: { id: 'a', role: 'b', unit: 'c', name: 'Aigerim' } }, 'actor.name', 'is not a known field'],
       ['a missing actor', { actor: undefined }, 'actor', 'should not be null or undefined'],
       ['a bad recordId', { recordId: 'not-a-uuid' }, 'recordId', 'must be a UUID'],
+      // The ids the ledger derives for its own events (derivedUuid) are of version 8.
+      ["a version-8 recordId (the ledger's own)", { recordId: derivedUuid('q-1/destroy') }, 'recordId', "UUID version 8 is reserved for the ledger's own events"],
       ['a date without a zone', { occurredAt: '2026-11-20T09:30:00' }, 'occurredAt', 'with a time zone'],
       ['a date that does not exist', { occurredAt: '2026-02-30T09:30:00Z' }, 'occurredAt', 'ISO 8601'],
       ['a date in the future', { occurredAt: '2026-11-25T12:06:00Z' }, 'occurredAt', 'in the future'],
@@ -133,6 +139,10 @@ describe('POST /v1/processing-records', () => {
       ['an IIN in fullwidth digits as the actor', { actor: { id: '８５０３１５３１００１６', role: 'r', unit: 'u' } }, 'actor.id', 'must not contain an IIN'],
       ['an IIN split by a space in the note', { note: 'employee 850315 310016' }, 'note', 'must not contain an IIN'],
       ['an IIN as the system', { system: '850315310016' }, 'system', 'must not contain an IIN'],
+      ['an IIN split by _ in the actor id', { actor: { id: '791028_302728', role: 'r', unit: 'u' } }, 'actor.id', 'must not contain an IIN'],
+      ['an IIN split by : in the unit', { actor: { id: 'a', role: 'r', unit: '791028:302728' } }, 'actor.unit', 'must not contain an IIN'],
+      ['an IIN split by @ in the role', { actor: { id: 'a', role: 'iin@791028@302728', unit: 'u' } }, 'actor.role', 'must not contain an IIN'],
+      ['an IIN split by _ in the system', { system: 'x_791028_302728' }, 'system', 'must not contain an IIN'],
       ['a lone surrogate in the note', { note: 'abc\ud800def' }, 'note', 'lone UTF-16 surrogate'],
       ['a lone surrogate in a source name', { source: { kind: 'third-party', name: 'Fund \udfff' } }, 'source.name', 'lone UTF-16 surrogate'],
       ['a control character in the note', { note: 'a\u0000b' }, 'note', 'control characters'],
@@ -208,6 +218,43 @@ describe('POST /v1/processing-records', () => {
     expect(given.headers['x-correlation-id']).toBe('payroll-batch-17');
     const odd = await post(aRecord()).set('x-correlation-id', 'bad id with spaces').expect(201);
     expect(odd.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    // One holding an IIN, its digits split by any character a correlation id may have, is neither echoed nor stored.
+    for (const id of ['iin_791028_302728', '791028:302728', 'x.791028-302728']) {
+      const res = await post(aRecord()).set('x-correlation-id', id).expect(201);
+      expect(res.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(JSON.stringify(await t.writtenEvents())).not.toMatch(/791028.?302728/);
+  });
+
+  it("answers requests Node's HTTP parser refuses in the one error shape, with a correlation id", async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const raw = (request: string) => new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(request));
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk)).on('close', () => resolve(answer)).on('error', reject);
+    });
+    const parse = (answer: string) => {
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      return { status: Number(head.split(' ')[1]), head: head.toLowerCase(), body: JSON.parse(body) as Record<string, unknown> };
+    };
+    const record = JSON.stringify(aRecord());
+    const cases: [string, string, number, string][] = [
+      ['Content-Length with Transfer-Encoding', `POST /v1/processing-records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${record.length}\r\nTransfer-Encoding: chunked\r\n\r\n${record}`, 400, 'invalid_request'],
+      ['a header name with a space', 'GET /v1/register HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', 400, 'invalid_request'],
+      ['headers over the size limit', `GET /v1/register HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'header_too_large'],
+    ];
+    for (const [name, request, status, code] of cases) {
+      const answer = parse(await raw(request));
+      expect([name, answer.status]).toEqual([name, status]);
+      expect(answer.body).toEqual({
+        statusCode: status, error: status === 400 ? 'Bad Request' : 'Request Header Fields Too Large', code, message: expect.any(String),
+        errors: [expect.objectContaining({ field: status === 400 ? '(request)' : '(headers)' })], correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      expect(answer.head).toContain(`x-correlation-id: ${answer.body.correlationId as string}`);
+      expect(answer.head).toContain('content-type: application/json');
+    }
+    expect(await t.written()).toBe(0);
   });
 
   it('takes a record with no optional fields', async () => {

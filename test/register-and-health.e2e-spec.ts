@@ -30,6 +30,8 @@ describe('register, health and docs', () => {
     const before = await t.http.get('/v1/register/current').query({ at: '2025-12-13T18:59:59Z' }).expect(404);
     expect(before.body.code).toBe('no_register_in_force');
     await t.http.get('/v1/register/current').query({ at: '2025-12-13T19:00:00Z' }).expect(200);
+    // The register has no end: still in force on 1 Jan 10000 in Kazakhstan (was a 404: +010000-01-01 sorted first).
+    await t.http.get('/v1/register/current').query({ at: '9999-12-31T19:00:00Z' }).expect(200);
     const bad = await t.http.get('/v1/register/current').query({ at: 'soon' }).expect(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'at' })]);
     // A misspelt or repeated parameter is refused, never answered with the register in force now.

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { DerbesClient, InMemorySequenceStore, RecordRejectedError } from '@derbes/client';
-import { aRecord, startTestApp, uuid, type TestApp } from './support/test-app';
+import { RecordHeartbeatCommand } from '../apps/ledger/src/source-systems/record-heartbeat.command';
+import { aRecord, recordPastTheApi, startTestApp, uuid, type TestApp } from './support/test-app';
 
 const HR = 'emitter:hr-portal';
 const heartbeat = (lastSequence: unknown, sentAt: unknown = '2026-11-25T11:59:00Z') => ({ lastSequence, sentAt });
@@ -16,7 +17,7 @@ describe('source systems: numbered records and heartbeats', () => {
 
   it('refuses a sourceSequence that is not a whole number from 1 to 2^53-1, naming the field (and the record in a batch)', async () => {
     const before = await t.written();
-    for (const bad of [0, -1, 1.5, '3', null, 2 ** 53, true]) {
+    for (const bad of [0, -1, 1.5, '3', 2 ** 53, true]) {
       const res = await t.as(HR).post('/v1/processing-records').send(aRecord({ sourceSequence: bad })).expect(400);
       expect(res.body.errors).toEqual([{ field: 'sourceSequence', reason: 'must be a whole number from 1 to 9007199254740991' }]);
     }
@@ -151,6 +152,29 @@ describe('source systems: numbered records and heartbeats', () => {
   });
 });
 
+describe('source systems: a heartbeat whose id another event holds', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers 409 event_id_conflict and stores nothing, never 202 with the other event (a record sent under that id before such ids were refused)', async () => {
+    const sent = { system: 'hr-portal', lastSequence: 5, sentAt: '2026-11-25T11:59:00.000Z', receivedAt: '2026-11-25T12:00:00.000Z' };
+    const taken = new RecordHeartbeatCommand(sent, 'test').eventId;
+    await recordPastTheApi(t, { recordId: taken });
+    const before = await t.written();
+    const res = await t.as(HR).post('/v1/systems/hr-portal/heartbeats').send(heartbeat(5)).expect(409);
+    expect(res.body).toMatchObject({ code: 'event_id_conflict', errors: [{ field: 'sentAt', reason: expect.stringContaining(taken) }] });
+    expect(await t.written()).toBe(before);
+    expect(await t.store.readStream('source-system-hr-portal')).toEqual([]);
+    // Another sentAt is another id: that heartbeat is stored.
+    await t.as(HR).post('/v1/systems/hr-portal/heartbeats').send(heartbeat(5, '2026-11-25T11:59:01Z')).expect(202);
+  });
+});
+
 describe('source systems: the real client against a listening ledger', () => {
   let t: TestApp;
   let baseUrl: string;
@@ -199,5 +223,28 @@ describe('source systems: the real client against a listening ledger', () => {
     expect(second.alerts[0]).toMatchObject({ sequence: 1, recordIds: [originalOne, again[0]!.recordId] });
     // Number 2 came at last (from the second client), filling the gap the refused record left.
     expect(again[1]).toMatchObject({ sourceSequence: 2 });
+  });
+
+  it('answers a record handed in again after its acknowledgement (a restarted client, its numbering kept) as a duplicate, with no gap', async () => {
+    const system = 'payroll';
+    const store = new InMemorySequenceStore();
+    const payroll = () => new DerbesClient({
+      baseUrl, token: t.tokens['emitter:payroll'] as string, system, sequenceStore: store, flushIntervalMs: 5, heartbeatIntervalMs: 60_000, now: () => t.clock.now(),
+    });
+    const records = [input(), input()];
+    const a = payroll();
+    const first = await Promise.all(records.map((r) => a.record(r)));
+    await a.close();
+    // The emitter restarts before it marked the two as sent, and hands them in again with a new one.
+    const b = payroll();
+    const again = await Promise.all(records.map((r) => b.record(r)));
+    const fresh = await b.record(input());
+    await b.close();
+
+    expect(again.map((r) => [r.status, r.sourceSequence, r.eventId])).toEqual(first.map((r) => ['duplicate', r.sourceSequence, r.eventId]));
+    expect(fresh).toMatchObject({ status: 'created', sourceSequence: 3 });
+    const res = await t.http.get(`/v1/reports/source-systems?system=${system}&lang=en&position=${await t.store.lastPosition()}`).expect(200);
+    expect(res.body.systems[0].state).toMatchObject({ records: 3, highestSequence: 3, missing: [], duplicates: [], lastHeartbeat: { lastSequence: 3 } });
+    expect(res.body.systems[0].alerts).toEqual([]);
   });
 });

@@ -149,6 +149,20 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
     expect((await history({ system: 'payroll' })).body.items).toEqual([]);
   });
 
+  it('answers 200 for a subject known only by a request of theirs, and records the read as for any subject', async () => {
+    const received = await t.http.post('/v1/subject-requests')
+      .send({ subject: { iin: '850315310016' }, kind: 'information', channel: 'in-person', receivedAt: '2026-11-24T10:00:00+05:00' }).expect(201);
+    const id: string = received.body.subjectId;
+    const first = await t.http.get(`/v1/subjects/${id}/history`).set(READER).query({ position: String(received.body.position) }).expect(200);
+    expect(first.body).toMatchObject({ subjectId: id, items: [], nextCursor: null });
+    const stream = await t.store.readStream(`subject-${id}`);
+    expect(stream.map((e) => e.type)).toEqual(['SubjectRequestReceived', 'SubjectFileRead']);
+    expect(stream[1]!.data).toMatchObject({ view: 'GET /v1/subjects/{subjectId}/history', categories: [], purpose: { code: 'OVERSIGHT' } });
+    // The next look finds that read in the history.
+    const second = await t.http.get(`/v1/subjects/${id}/history`).set(READER).query({ position: String(stream[1]!.position) }).expect(200);
+    expect(second.body.items).toEqual([expect.objectContaining({ eventId: stream[1]!.id, operation: 'read', categories: [] })]);
+  });
+
   it.each([
     [{}, 'not-a-subject', 'subjectId'],
     [{ lang: 'fr' }, undefined, 'lang'],

@@ -95,6 +95,22 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
     expect((await inventory({}, unknown).expect(404)).body).toMatchObject({ statusCode: 404, code: 'subject_not_found' });
   });
 
+  it('lists every category as not known for a subject known only by a request of theirs, and records the read', async () => {
+    const received = await t.http.post('/v1/subject-requests')
+      .send({ subject: { iin: '850315310016' }, kind: 'information', channel: 'in-person', receivedAt: '2026-11-24T10:00:00+05:00' }).expect(201);
+    const id: string = received.body.subjectId;
+    const res = await inventory({ position: String(received.body.position) }, id).expect(200);
+    expect(res.body).toMatchObject({ subjectId: id, position: expect.any(Number) });
+    expect(res.body.categories.map((c: Category) => c.number)).toEqual(ORDER_328_O.categories.map((c) => c.number));
+    expect(res.body.categories.filter((c: Category) => c.known || c.held)).toEqual([]);
+    const stream = await t.store.readStream(`subject-${id}`);
+    expect(stream.map((e) => e.type)).toEqual(['SubjectRequestReceived', 'SubjectFileRead']);
+    expect(stream[1]!.data).toMatchObject({ view: 'GET /v1/subjects/{subjectId}/inventory', categories: [], purpose: { code: 'OVERSIGHT' } });
+    // Its reads leave the inventory as it was: still answered, and recorded again.
+    await inventory({ position: String(stream[1]!.position) }, id).expect(200);
+    expect((await t.store.readStream(`subject-${id}`)).map((e) => e.type)).toEqual(['SubjectRequestReceived', 'SubjectFileRead', 'SubjectFileRead']);
+  });
+
   it.each([
     [{}, 'not-a-subject', 'subjectId'],
     [{ lang: 'de' }, undefined, 'lang'],

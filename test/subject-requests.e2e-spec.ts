@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkingDayCalendar } from '@derbes/ledger';
+import { WorkingDayCalendar, derivedUuid } from '@derbes/ledger';
+import { LedgerError } from '../apps/ledger/src/ledger-errors';
 import { DeadlineRetimer } from '../apps/ledger/src/subject-requests/deadline-retimer';
-import { aRecord, IIN, READER, startTestApp, uuid, type TestApp } from './support/test-app';
+import { SubjectRequestDesk } from '../apps/ledger/src/subject-requests/subject-request-desk';
+import { aRecord, IIN, READER, recordPastTheApi, startTestApp, uuid, type TestApp } from './support/test-app';
 
 
 function aRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -147,8 +149,40 @@ describe('subject requests', () => {
       .expect((res) => expect(res.body).toMatchObject({ code: 'request_exists', errors: [{ field: 'requestId', reason: 'is already the id of another event' }] }));
   });
 
+  it("refuses a requestId of version 8, the ledger's own ids, from the API and the console's form alike", async () => {
+    const reserved = derivedUuid('any name');
+    const res = await t.http.post('/v1/subject-requests').send(aRequest({ requestId: reserved })).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'requestId', reason: "UUID version 8 is reserved for the ledger's own events" }]);
+    // The console's form reaches the desk without the API's DTO.
+    const desk = t.app.get(SubjectRequestDesk);
+    const input = { requestId: reserved, iin: IIN, kind: 'information' as const, channel: 'in-person' as const, receivedAt: new Date('2026-11-24T05:00:00Z'), categories: [], detail: null };
+    const error = await desk.receive(input, { id: 'hr-director', role: 'official', unit: 'personnel-management' }, 'test').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerError);
+    expect(error).toMatchObject({ code: 'invalid_request', errors: [{ field: 'requestId', reason: "UUID version 8 is reserved for the ledger's own events" }] });
+    expect(await t.written()).toBe(0);
+  });
+
+  it('answers 409 event_id_conflict, writing nothing, when the id of the record that carries out a request is held by another event', async () => {
+    await t.http.post('/v1/processing-records').send(aRecord({ categories: [1, 13] })).expect(201);
+    const received = await t.http.post('/v1/subject-requests').send(aRequest({ kind: 'destruction' })).expect(201);
+    const { requestId, subjectId } = received.body;
+    // A record a client sent under that id before such ids were refused (it was a 500, and so on every retry).
+    const taken = derivedUuid(`${requestId}/destroy`);
+    await recordPastTheApi(t, { recordId: taken, subject: { iin: '061211600012' } });
+    const before = await t.written();
+    for (let i = 0; i < 2; i++) {
+      const res = await t.http.post(`/v1/subject-requests/${requestId}/answer`).send({}).expect(409);
+      expect(res.body).toMatchObject({ code: 'event_id_conflict', errors: [{ field: 'requestId', reason: expect.stringContaining(taken) }] });
+    }
+    expect(await t.written()).toBe(before);
+    expect((await eventsOf(subjectId)).map((e) => e.type)).toEqual(['ProcessingRecorded', 'SubjectRequestReceived']);
+    // The request stays open and can be refused.
+    await t.http.post(`/v1/subject-requests/${requestId}/refuse`).send({ reasons: ['its record id is taken; registered again'] }).expect(200);
+  });
+
   it.each([
     [{ subject: { iin: '791028302729' } }, 'subject.iin'],
+    [{ subject: { iin: '991231500016' } }, 'subject.iin'], // born 2099-12-31: in the future
     [{ kind: 'appeal' }, 'kind'],
     [{ channel: 'pigeon' }, 'channel'],
     [{ receivedAt: '2026-11-24' }, 'receivedAt'],

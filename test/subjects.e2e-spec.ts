@@ -25,6 +25,10 @@ describe('subjects', () => {
     it('rejects a bad IIN naming the rule, and a missing or extra field', async () => {
       const res = await lookup('791028302720').expect(400);
       expect(res.body.errors).toEqual([{ field: 'iin', reason: expect.stringContaining('rule: check-digit') }]);
+      // 991231500016: a valid check digit, but born 2099-12-31, after the ledger's today.
+      expect((await lookup('991231500016').expect(400)).body.errors).toEqual([
+        { field: 'iin', reason: 'digits 1-6 with the century of digit 7 give a birth date in the future (2099-12-31, after 2026-11-25) (rule: birth-date)' },
+      ]);
       expect((await t.http.post('/v1/subjects/lookup').send({}).expect(400)).body.errors[0].field).toBe('iin');
       expect((await t.http.post('/v1/subjects/lookup').send({ iin: IIN, name: 'x' }).expect(400)).body.errors[0].field).toBe('name');
     });

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { ORDER_328_O } from '@derbes/register';
-import { aRecord, IIN, OTHER_IIN, startTestApp, type TestApp } from './support/test-app';
+import { aRecord, IIN, OTHER_IIN, READER, startTestApp, type TestApp } from './support/test-app';
 
-const transfer = (recipient: { name: string; country: string }, occurredAt: string, more: Record<string, unknown> = {}) =>
+const transfer = (recipient: { name: string; country: string; kind?: string }, occurredAt: string, more: Record<string, unknown> = {}) =>
   aRecord({ operation: 'transfer', source: undefined, categories: [1, 30], purpose: 'P11', recipient, occurredAt, ...more });
 
 describe('GET /v1/reports/transfers', () => {
@@ -52,7 +52,9 @@ describe('GET /v1/reports/transfers', () => {
       actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' }, system: 'hr-portal',
       violations: ['cross-border-without-ground'],
     });
-    expect(res.body.items[0].transferGround).toEqual({ kind: 'consent', reference: 'consent 2026-118' });
+    // The ground's reference names the person: never shown here (see "texts that name a person" below).
+    expect(res.body.items[0]).toMatchObject({ transferGround: { kind: 'consent', reference: null }, sealed: { fields: ['transferGround.reference'] } });
+    expect(res.text).not.toContain('consent 2026-118');
     expect(res.body.items[0].violations).toEqual([]);
     const kk = await transfers({ lang: 'kk' }).expect(200);
     expect(kk.body.items[3].categories[0].name).toBe(ORDER_328_O.categories[0]!.names.kk);
@@ -111,5 +113,56 @@ describe('GET /v1/reports/transfers', () => {
   it('answers 400 at once for a position beyond the end of the log', async () => {
     const res = await transfers({ position: String(last + 1000) }).expect(400);
     expect(res.body.errors).toEqual([{ field: 'position', reason: expect.stringContaining('beyond the end of the log') }]);
+  });
+});
+
+describe('GET /v1/reports/transfers: texts that name a person', () => {
+  const PERSON = 'Aigerim Bekova';
+  const REFERENCE = 'notarised consent 77-AB-1234';
+  const TREATY = 'treaty file of Marat Seitkali';
+  let t: TestApp;
+  let person: string;
+  let last: number;
+  beforeAll(async () => {
+    t = await startTestApp();
+    const res = await t.http.post('/v1/processing-records/batch').send({ records: [
+      transfer({ name: PERSON, country: 'DE', kind: 'person' }, '2026-05-01T08:00:00Z', { transferGround: { kind: 'consent', reference: REFERENCE } }),
+      transfer({ name: 'Lab GmbH', country: 'DE' }, '2026-06-01T08:00:00Z', { subject: { iin: OTHER_IIN }, transferGround: { kind: 'treaty', reference: TREATY } }),
+    ] }).expect(201);
+    person = res.body.results[0].subjectId;
+    last = res.body.results[1].position;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const report = (key: string) => t.as(key).get('/v1/reports/transfers').query({ from: '2026-01-01', to: '2026-12-31', position: String(last) });
+
+  it.each(['official', 'auditor', 'auditorWithGrant'])('never opens them for %s, and records no read of anyone', async (key) => {
+    const before = await t.store.lastPosition();
+    const res = await report(key).expect(200);
+    for (const text of [PERSON, REFERENCE, TREATY, 'sealed:']) expect(res.text).not.toContain(text);
+    const [lab, toPerson] = res.body.items;
+    expect(toPerson).toMatchObject({
+      subjectId: person, recipient: { name: null, country: 'DE', kind: 'person' }, transferGround: { kind: 'consent', reference: null },
+      sealed: { fields: ['recipient.name', 'transferGround.reference'] },
+    });
+    expect(toPerson).not.toHaveProperty('shredded');
+    // An organization's name is not sealed: it stays; the ground's reference does not.
+    expect(lab).toMatchObject({ recipient: { name: 'Lab GmbH', kind: 'organization' }, transferGround: { kind: 'treaty', reference: null }, sealed: { fields: ['transferGround.reference'] } });
+    expect(res.body.totals).toMatchObject({ transfers: 2, byRecipient: { 'Lab GmbH': 1 }, toPersons: 1 });
+    // Nothing was appended: no SubjectFileRead in the subject's stream, nothing anywhere in the log.
+    expect(await t.store.lastPosition()).toBe(before);
+    expect((await t.store.readStream(`subject-${person}`)).map((e) => e.type)).toEqual(['ProcessingRecorded']);
+  });
+
+  it("leaves them to the subject's file, which needs the grant and records each read", async () => {
+    await t.as('auditor').get(`/v1/subjects/${person}/history`).set(READER).expect(403);
+    await t.as('auditor').get(`/v1/subjects/${person}/events`).set(READER).expect(403);
+    const history = await t.as('auditorWithGrant').get(`/v1/subjects/${person}/history`).set(READER).query({ lang: 'en', position: String(last) }).expect(200);
+    expect(history.body.items.find((i: { operation: string }) => i.operation === 'transfer')).toMatchObject({ recipient: { name: PERSON, kind: 'person' } });
+    const events = await t.as('auditorWithGrant').get(`/v1/subjects/${person}/events`).set(READER).expect(200);
+    expect(events.body.items[0]).toMatchObject({ recipient: { name: PERSON }, transferGround: { kind: 'consent', reference: REFERENCE } });
+    expect((await t.store.readStream(`subject-${person}`)).map((e) => e.type)).toEqual(['ProcessingRecorded', 'SubjectFileRead', 'SubjectFileRead']);
   });
 });

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
 import { Rng, validIins } from '../support/fuzz-generators';
 import { IIN, OTHER_IIN, aRecord } from '../support/test-app';
 import { launchBrowser, newContext, screenshot, signIn } from './support/browser';
-import { startConsoleApp, type ConsoleApp } from './support/console-app';
+import { PASSWORDS, sessionCookie, signInOverHttp, startConsoleApp, type ConsoleApp } from './support/console-app';
+
+/** A person recipient's name and a consent reference: sealed, and never opened by a report. */
+const PERSON = 'Aigerim Bekova';
+const REFERENCE = 'notarised consent 77-AB-1234';
 
 describe('console: the overview and the reports (in chromium)', () => {
   let browser: Browser;
@@ -20,6 +25,10 @@ describe('console: the overview and the reports (in chromium)', () => {
       ...days.map((day, i) => aRecord({ occurredAt: `${day}T05:00:00Z`, operation: i % 2 === 0 ? 'collect' : 'access', ...(i % 2 === 0 ? {} : { source: undefined }) })),
       aRecord({ operation: 'transfer', source: undefined, recipient: { name: 'Acme Analytics', country: 'US' }, occurredAt: '2026-11-24T06:00:00Z', categories: [28] }),
       aRecord({ operation: 'transfer', source: undefined, recipient: { name: 'Е-Әкімдік', country: 'KZ' }, occurredAt: '2026-11-24T07:00:00Z', categories: [1] }),
+      aRecord({
+        operation: 'transfer', source: undefined, recipient: { name: PERSON, country: 'KZ', kind: 'person' }, occurredAt: '2026-11-24T08:00:00Z',
+        categories: [1], transferGround: { kind: 'consent', reference: REFERENCE }, note: undefined,
+      }),
       ...validIins(new Rng(8), 25).map((iin, i) => aRecord({ subject: { iin }, actor: { id: 'hr-99', role: 'hr-specialist', unit: 'personnel-management' }, occurredAt: `2026-11-24T0${i % 9}:10:00Z` })),
     ]);
     await app.t.http.post('/v1/subject-requests').send({ subject: { iin: IIN }, kind: 'blocking', channel: 'post', receivedAt: '2026-11-17T09:00:00+05:00', categories: [28] }).expect(201);
@@ -82,13 +91,29 @@ describe('console: the overview and the reports (in chromium)', () => {
 
   it('lists transfers, abroad ones marked, with totals', async () => {
     await page.goto(`${app.url}/console/transfers?lang=en`);
-    await expect(page.locator('main').textContent()).resolves.toContain('2 transfers, 1 abroad');
+    await expect(page.locator('main').textContent()).resolves.toContain('3 transfers, 1 abroad');
     await page.getByLabel('Abroad').selectOption('true');
     await Promise.all([page.waitForURL(/crossBorder=true/), page.getByRole('button', { name: 'Show' }).click()]);
     const rows = await page.locator('tbody tr').allTextContents();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain('Acme Analytics');
     await screenshot(page, 'transfers');
+  });
+
+  it("shows a person recipient as a person, never their name or the consent's reference, and records no read", async () => {
+    const before = await app.t.store.lastPosition();
+    await page.goto(`${app.url}/console/transfers?lang=en`);
+    const rows = await page.locator('tbody tr').allTextContents();
+    expect(rows.find((row) => row.includes('A person (their name is shown in their file only)'))).toContain('KZ');
+    const signedIn = await signInOverHttp(app.t.server, 'auditor-1', PASSWORDS['auditor-1']);
+    expect(signedIn.status).toBe(303);
+    const auditorPage = await request(app.t.server).get('/console/transfers?lang=en').set('cookie', sessionCookie(signedIn)).expect(200);
+    expect(auditorPage.text).toContain('A person (their name is shown in their file only)');
+    for (const text of [PERSON, REFERENCE, 'sealed:']) {
+      expect(await page.content()).not.toContain(text);
+      expect(auditorPage.text).not.toContain(text);
+    }
+    expect(await app.t.store.lastPosition()).toBe(before);
   });
 
   it('summarises processing by the keys chosen, and exports the same rows as CSV', async () => {

@@ -103,7 +103,9 @@ describe("console: data subjects' requests (in chromium)", () => {
     await expect(page.locator('[role=status]').textContent()).resolves.toBe('Request refused.');
     await expect(row(change.requestId).textContent()).resolves.toContain(`Refused, late by ${change.workingDaysOverdue} working days`);
     const refused = (await app.t.store.readStream(`subject-${change.subjectId}`)).find((e) => e.type === 'SubjectRequestRefused');
-    expect(refused?.data).toMatchObject({ reasons: ['the data are correct', 'no document was given'], late: true });
+    // Stored sealed with the person's data key, shown opened.
+    expect(refused?.data).toMatchObject({ reasons: [expect.stringMatching(/^sealed:v1:/), expect.stringMatching(/^sealed:v1:/)], late: true });
+    expect((await apiQueue('refused')).find((r) => r.requestId === change.requestId)).toMatchObject({ reasons: ['the data are correct', 'no document was given'] });
     await screenshot(page, 'requests-closed');
   });
 

@@ -29,6 +29,8 @@ const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
 const SYSTEM = /^[a-z0-9][a-z0-9._-]*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID a client may choose: version 8 is the ledger's own. */
+const CLIENT_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-79a-f][0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SUBJECT_ID = /^[0-9a-f]{64}$/;
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -46,9 +48,12 @@ const length = (s: string) => s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF
 const str = (v: unknown, min: number, max: number, re?: RegExp): v is string => typeof v === 'string' && length(v) >= min && length(v) <= max && (!re || re.test(v));
 const realDate = (y: number, m: number, d: number) => m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(2000 + (y % 400), m, 0)).getUTCDate();
 
+/** The ledger's local date (Kazakhstan, UTC+5): an IIN's birth date may not be after it. */
+const today = (s: OracleState) => new Date(s.now.getTime() + 5 * 3_600_000).toISOString().slice(0, 10);
+
 function hasIin(text: string): boolean {
   for (const run of text.match(/\d{12,}/g) ?? []) {
-    for (let i = 0; i + 12 <= run.length; i++) if (checkIin(run.slice(i, i + 12)).valid) return true;
+    for (let i = 0; i + 12 <= run.length; i++) if (checkIin(run.slice(i, i + 12), null).valid) return true;
   }
   return false;
 }
@@ -94,9 +99,9 @@ export function recordWhy(r: unknown, s: OracleState): Why {
   const op = r.operation;
   const checks: [boolean, string][] = [
     [unknownKey(r, ['recordId', 'operation', 'subject', 'categories', 'purpose', 'actor', 'system', 'occurredAt', 'source', 'recipient', 'transferGround', 'note', 'embargoUntil', 'sourceSequence']) === null, 'unknown field'],
-    [typeof r.recordId === 'string' && UUID.test(r.recordId), 'recordId'],
+    [typeof r.recordId === 'string' && CLIENT_UUID.test(r.recordId), 'recordId'],
     [(OPERATIONS as readonly unknown[]).includes(op), 'operation'],
-    [isObj(r.subject) && !unknownKey(r.subject, ['iin']) && typeof r.subject.iin === 'string' && checkIin(r.subject.iin).valid, 'subject.iin'],
+    [isObj(r.subject) && !unknownKey(r.subject, ['iin']) && typeof r.subject.iin === 'string' && checkIin(r.subject.iin, today(s)).valid, 'subject.iin'],
     [categories(r.categories, true) === null, 'categories'],
     [str(r.purpose, 1, 100) && PURPOSES.has(r.purpose), 'purpose'],
     [isObj(r.actor) && !unknownKey(r.actor, ['id', 'role', 'unit']) && str(r.actor.id, 1, 100, CODE) && str(r.actor.role, 1, 100, CODE)
@@ -121,8 +126,8 @@ function subjectRequestWhy(b: Obj, s: OracleState): Why {
   const acting = ['change', 'blocking', 'unblocking', 'destruction'].includes(b.kind as string);
   const checks: [boolean, string][] = [
     [unknownKey(b, ['requestId', 'subject', 'kind', 'channel', 'receivedAt', 'categories', 'detail']) === null, 'unknown field'],
-    [absent(b.requestId) || (typeof b.requestId === 'string' && UUID.test(b.requestId)), 'requestId'],
-    [isObj(b.subject) && !unknownKey(b.subject, ['iin']) && str(b.subject.iin, 1, 32) && checkIin(b.subject.iin).valid, 'subject.iin'],
+    [absent(b.requestId) || (typeof b.requestId === 'string' && CLIENT_UUID.test(b.requestId)), 'requestId'],
+    [isObj(b.subject) && !unknownKey(b.subject, ['iin']) && str(b.subject.iin, 1, 32) && checkIin(b.subject.iin, today(s)).valid, 'subject.iin'],
     [(REQUEST_KINDS as readonly unknown[]).includes(b.kind), 'kind'],
     [(REQUEST_CHANNELS as readonly unknown[]).includes(b.channel), 'channel'],
     [str(b.receivedAt, 0, 40) && received !== null && new Date(received).getUTCFullYear() >= 2013 && received <= s.now.getTime() + s.skewSeconds * 1000, 'receivedAt'],
@@ -180,7 +185,7 @@ function postWhy(req: FuzzRequest, s: OracleState): Why {
       return b.records.map((r) => recordWhy(r, s)).find((w) => w !== null) ?? null;
     }
     case 'POST /v1/subjects/lookup':
-      return isObj(b) && !unknownKey(b, ['iin']) && typeof b.iin === 'string' && checkIin(b.iin).valid ? null : 'iin';
+      return isObj(b) && !unknownKey(b, ['iin']) && typeof b.iin === 'string' && checkIin(b.iin, today(s)).valid ? null : 'iin';
     case 'POST /v1/subject-requests':
       return isObj(b) ? subjectRequestWhy(b, s) : 'not an object';
     case 'POST /v1/subject-requests/{id}/answer':

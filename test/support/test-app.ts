@@ -4,12 +4,17 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
+import { SubjectPseudonymizer, localDate } from '@derbes/ledger';
 import { ProjectionRunner } from '@derbes/projections';
+import { RegisterCatalog } from '@derbes/register';
 import { ApiKeys, type NewApiKey } from '../../apps/ledger/src/auth/api-keys';
 import type { Role } from '../../apps/ledger/src/auth/roles';
 import { Clock } from '../../apps/ledger/src/clock';
 import { loadConfig, type LedgerConfig } from '../../apps/ledger/src/config/ledger-config';
 import { createApp } from '../../apps/ledger/src/http/create-app';
+import { normalizeRecord } from '../../apps/ledger/src/processing-records/normalize-record';
+import type { ProcessingRecordDto } from '../../apps/ledger/src/processing-records/processing-record.dto';
+import { ProcessingRecorder } from '../../apps/ledger/src/processing-records/processing-recorder';
 import { startEventStore, type RunningEventStore } from './eventstore-target';
 
 /** A clock the test moves by hand. */
@@ -210,6 +215,20 @@ export function aRecord(overrides: Record<string, unknown> = {}): Record<string,
     note: 'competition file',
     ...overrides,
   };
+}
+
+/**
+ * Stores a record past the API's checks of its recordId, as a ledger did before ids of version 8 (the ledger's own)
+ * were refused: for tests of what the ledger does when such a record holds an id it derives for its own event.
+ */
+export async function recordPastTheApi(t: TestApp, overrides: Record<string, unknown>): Promise<void> {
+  const now = t.clock.now();
+  const command = normalizeRecord(aRecord(overrides) as unknown as ProcessingRecordDto, {
+    catalog: t.app.get(RegisterCatalog), owner: t.config.owner, pseudonymizer: t.app.get(SubjectPseudonymizer),
+    now, today: localDate(now, t.config.utcOffsetMinutes), clockSkewSeconds: t.config.clockSkewSeconds,
+  });
+  if (Array.isArray(command)) throw new Error(`not a valid record: ${JSON.stringify(command)}`);
+  await t.app.get(ProcessingRecorder).record([command], 'test', false);
 }
 
 /**

@@ -9,6 +9,8 @@ describe('derbes keys: what a key records of its holder', () => {
     [{ name: '850315310016' }, '--name: must not contain an IIN'],
     [{ name: 'hr-5', unit: 'unit-850315310016' }, '--unit: must not contain an IIN'],
     [{ name: 'hr-5', unit: 'two words' }, '--unit must be a code'],
+    [{ name: 'data-subject' }, '--name: "data-subject" is a name the ledger records for itself'],
+    [{ name: 'derbes' }, '--name: "derbes" is a name the ledger records for itself'],
   ])('refuses %j', async (options, message) => {
     await expect(createKey(noStore, { role: 'official', grants: [], ...options })).rejects.toThrow(new KeysUsageError(message).message);
     await expect(createKey(noStore, { role: 'official', grants: [], ...options })).rejects.toBeInstanceOf(KeysUsageError);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin } from '@derbes/ledger';
+import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin, localDate } from '@derbes/ledger';
 import { RegisterCatalog } from '@derbes/register';
 import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
@@ -40,7 +40,7 @@ export function checkReportOptions(language: string, format: string): { language
  * running it keeps the read models itself while it runs, so that the report's own read gets its proof too.
  */
 export async function subjectReport(config: LedgerConfig, options: SubjectReportOptions): Promise<string> {
-  const iin = checkIin(options.iin);
+  const iin = checkIin(options.iin, localDate(new Date(), config.utcOffsetMinutes));
   if (!iin.valid) throw new ReportUsageError(`--iin: ${iin.reason} (rule: ${iin.rule})`);
   requireEventStore(config);
   const release = config.eventStore !== ':memory:' && lockHolder(config.dataDir) === null ? lockDataDir(config.dataDir) : null;

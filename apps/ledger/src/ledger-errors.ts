@@ -9,6 +9,7 @@ export interface FieldError {
 export type LedgerErrorCode =
   | 'invalid_request'
   | 'record_id_conflict'
+  | 'event_id_conflict'
   | 'subject_not_found'
   | 'no_register_in_force'
   | 'concurrency_exhausted'

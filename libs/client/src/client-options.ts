@@ -10,6 +10,13 @@ export interface DerbesClientOptions {
   readonly system: string;
   /** Where the numbering is kept. Default: in memory, which restarts at 1 with the process; use a FileSequenceStore in a service. */
   readonly sequenceStore?: SequenceStore;
+  /**
+   * How many of the records acknowledged last keep their number in the sequence store, so that one handed in again
+   * (same recordId, e.g. after a crash before your own "sent" mark was stored) is sent with its number and answered as
+   * a duplicate. An older one gets a new number, which the ledger refuses (409) and shows as a gap. Each costs about
+   * 45 bytes of the sequence file, which is rewritten at every save. Default 10,000; 0 remembers none.
+   */
+  readonly rememberAcknowledged?: number;
   /** Records per request, 1-1,000. Default 500. */
   readonly batchSize?: number;
   /** How long a record waits for others before a partial batch is sent, when nothing is in flight. Default 200 ms. */
@@ -43,12 +50,14 @@ export function settingsOf(options: DerbesClientOptions): ClientSettings {
     retryBaseMs: 250,
     maxRetryDelayMs: 60_000,
     requestTimeoutMs: 30_000,
+    rememberAcknowledged: 10_000,
     fetch: (...args) => fetch(...args),
     now: () => new Date(),
     onError: () => undefined,
     ...withoutUndefined(options),
   };
   if (!Number.isInteger(settings.batchSize) || settings.batchSize < 1 || settings.batchSize > 1000) throw new Error('batchSize must be a whole number from 1 to 1000');
+  if (!Number.isSafeInteger(settings.rememberAcknowledged) || settings.rememberAcknowledged < 0) throw new Error('rememberAcknowledged must be a whole number >= 0');
   for (const name of ['flushIntervalMs', 'maxRetries', 'heartbeatIntervalMs', 'retryBaseMs', 'maxRetryDelayMs', 'requestTimeoutMs'] as const) {
     if (!Number.isFinite(settings[name]) || settings[name] < 0) throw new Error(`${name} must be a number >= 0`);
   }

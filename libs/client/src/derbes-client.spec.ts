@@ -41,6 +41,8 @@ describe('DerbesClient against a ledger over HTTP', () => {
     expect(ledger.recorded.every((r) => r.system === 'hr-portal')).toBe(true);
     expect(results.map((r) => [r.status, r.sourceSequence])).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => ['created', n]));
     expect(results.map((r) => r.recordId)).toEqual(ledger.recorded.map((r) => r.recordId));
+    // Random version-4 ids: never version 8, which the ledger keeps for its own events and refuses.
+    expect(results.map((r) => r.recordId)).toEqual(results.map(() => expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)));
   });
 
   it('sends a partial batch after the flush interval, as one request', async () => {
@@ -155,6 +157,34 @@ describe('DerbesClient against a ledger over HTTP', () => {
     expect(ledger.sequences()).toEqual([99, 1, 3]);
   });
 
+  it('gives a record handed in again after its acknowledgement its own number: a duplicate, no 409, no number lost', async () => {
+    const derbes = client({ heartbeatIntervalMs: 60_000 });
+    const recordId = '00000000-0000-4000-8000-000000000010';
+    const first = await derbes.record(aRecord({ recordId }));
+    await derbes.record(aRecord());
+    const again = await derbes.record(aRecord({ recordId }));
+    const next = await derbes.record(aRecord());
+    await derbes.close();
+
+    expect([first.status, first.sourceSequence]).toEqual(['created', 1]);
+    expect([again.status, again.sourceSequence, again.position]).toEqual(['duplicate', 1, first.position]);
+    expect(next.sourceSequence).toBe(3);
+    expect(errors).toEqual([]);
+    expect(ledger.sequences()).toEqual([1, 2, 3]);
+    // The heartbeat claims only numbers the ledger holds: no gap.
+    expect(ledger.heartbeats.at(-1)?.lastSequence).toBe(3);
+  });
+
+  it('remembers the numbers of the last rememberAcknowledged records only; an older one gets a new number, which the ledger refuses', async () => {
+    const derbes = client({ rememberAcknowledged: 2 });
+    const ids = ['00000000-0000-4000-8000-000000000011', '00000000-0000-4000-8000-000000000012', '00000000-0000-4000-8000-000000000013'];
+    for (const recordId of ids) await derbes.record(aRecord({ recordId }));
+    await expect(derbes.record(aRecord({ recordId: ids[2] }))).resolves.toMatchObject({ status: 'duplicate', sourceSequence: 3 });
+    await expect(derbes.record(aRecord({ recordId: ids[1] }))).resolves.toMatchObject({ status: 'duplicate', sourceSequence: 2 });
+    await expect(derbes.record(aRecord({ recordId: ids[0] }))).rejects.toMatchObject({ code: 'record_id_conflict', sourceSequence: 4 });
+    expect(() => client({ rememberAcknowledged: -1 })).toThrow('rememberAcknowledged must be a whole number >= 0');
+  });
+
   it('refuses a recordId handed in again while the first is still queued', async () => {
     const derbes = client();
     const recordId = '00000000-0000-4000-8000-000000000004';
@@ -227,6 +257,29 @@ describe('DerbesClient against a ledger over HTTP', () => {
       expect(await restarted.awaitingResend()).toEqual([]);
     });
 
+    it('after a restart, gives records acknowledged before it their own numbers: duplicates, and the ledger sees no gap', async () => {
+      const path = join(dir, 'hr-portal.sequence.json');
+      const ids = ['00000000-0000-4000-8000-000000000020', '00000000-0000-4000-8000-000000000021'];
+      const first = client({ sequenceStore: new FileSequenceStore(path) });
+      const sent = await Promise.all(ids.map((recordId) => first.record(aRecord({ recordId }))));
+      await first.flush();
+      // The process dies here (no close): the emitter did not get to mark the two as sent, and hands them in again.
+
+      const restarted = client({ sequenceStore: new FileSequenceStore(path), heartbeatIntervalMs: 60_000 });
+      const resent = await Promise.all(ids.map((recordId) => restarted.record(aRecord({ recordId }))));
+      const fresh = await restarted.record(aRecord());
+      await restarted.close();
+
+      expect(resent.map((r) => [r.status, r.sourceSequence, r.position])).toEqual(sent.map((r) => ['duplicate', r.sourceSequence, r.position]));
+      expect(fresh.sourceSequence).toBe(3);
+      expect(errors).toEqual([]);
+      expect(ledger.sequences()).toEqual([1, 2, 3]);
+      expect(ledger.heartbeats.map((h) => h.lastSequence)).toEqual([2, 3]);
+      expect(await new FileSequenceStore(path).load()).toEqual({
+        system: 'hr-portal', lastSequence: 3, unacknowledged: {}, acknowledged: { [ids[0] as string]: 1, [ids[1] as string]: 2, [fresh.recordId]: 3 },
+      });
+    });
+
     it('saves a number as soon as it is handed out, before its batch leaves', async () => {
       const store = new FileSequenceStore(join(dir, 'hr-portal.sequence.json'));
       const derbes = client({ sequenceStore: store, flushIntervalMs: 60_000 });
@@ -234,11 +287,11 @@ describe('DerbesClient against a ledger over HTTP', () => {
       const pending = derbes.record(aRecord({ recordId }));
       for (let i = 0; i < 500 && (await store.load())?.lastSequence !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 10));
 
-      expect(await store.load()).toEqual({ system: 'hr-portal', lastSequence: 1, unacknowledged: { [recordId]: 1 } });
+      expect(await store.load()).toEqual({ system: 'hr-portal', lastSequence: 1, unacknowledged: { [recordId]: 1 }, acknowledged: {} });
       expect(ledger.requests).toHaveLength(0);
       await derbes.flush();
       await expect(pending).resolves.toMatchObject({ sourceSequence: 1 });
-      expect(await store.load()).toEqual({ system: 'hr-portal', lastSequence: 1, unacknowledged: {} });
+      expect(await store.load()).toEqual({ system: 'hr-portal', lastSequence: 1, unacknowledged: {}, acknowledged: { [recordId]: 1 } });
     });
 
     it('refuses a file that holds another system\'s numbering', async () => {

@@ -11,7 +11,10 @@ interface Entry {
   readonly recordId: string;
   readonly record: Omit<ProcessingRecord, 'sourceSequence'>;
   sequence: number;
-  /** A number handed out before (a resend of a refused or interrupted record): it fills a gap and does not hold back heartbeats. */
+  /**
+   * A number handed out before (a resend of a refused, interrupted or acknowledged record): it fills a gap, or is the
+   * ledger's duplicate, and does not hold back heartbeats.
+   */
   reused: boolean;
   readonly resolve: (result: RecordResult) => void;
   readonly reject: (error: DerbesClientError) => void;
@@ -43,7 +46,7 @@ export class DerbesClient {
     const settings = (this.settings = settingsOf(options));
     this.system = settings.system;
     this.http = new LedgerHttp(settings);
-    this.ready = SequenceNumbers.load(this.system, settings.sequenceStore ?? new InMemorySequenceStore()).then(
+    this.ready = SequenceNumbers.load(this.system, settings.sequenceStore ?? new InMemorySequenceStore(), settings.rememberAcknowledged).then(
       (numbers) => this.start(numbers),
       (error: unknown) => this.stop(new DerbesClientError('sequence_store_failed', `cannot load the numbering of ${this.system}: ${String(error)}`, [], undefined, { cause: error })),
     );

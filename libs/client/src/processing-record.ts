@@ -5,7 +5,10 @@ export type Operation = 'collect' | 'access' | 'change' | 'transfer' | 'block' |
 
 /** What an emitting service hands to {@link DerbesClient.record}: a record without `system` and `sourceSequence`. */
 export interface RecordInput {
-  /** The idempotency key. Generated when absent; derive it from your own operation id to be able to resend after a crash. */
+  /**
+   * The idempotency key, a UUID of any version but 8 (the ledger's own ids, refused). Generated when absent (version
+   * 4); derive it from your own operation id (e.g. a version 5 UUID) to be able to resend after a crash.
+   */
   readonly recordId?: string;
   readonly operation: Operation;
   readonly subject: { readonly iin: string };

@@ -1,33 +1,41 @@
 import type { SequenceState, SequenceStore } from './sequence-store';
 
 /**
- * The numbering of one system: assigns consecutive numbers, remembers which are not yet acknowledged, and saves that
- * through the store, coalescing saves (one write at a time; a save asked for during a write is done by the next one).
+ * The numbering of one system: assigns consecutive numbers, remembers which are not yet acknowledged and the numbers
+ * of the last `remember` records acknowledged, and saves that through the store, coalescing saves (one write at a
+ * time; a save asked for during a write is done by the next one).
  */
 export class SequenceNumbers {
   private lastSequence = 0;
   private readonly unacknowledged = new Map<string, number>();
+  /** recordId -> number of the records acknowledged most recently, oldest first. */
+  private readonly acknowledged = new Map<string, number>();
   private version = 0;
   private savedVersion = 0;
   private writing: Promise<void> | undefined;
   private background = false;
 
-  private constructor(private readonly system: string, private readonly store: SequenceStore) {}
+  private constructor(private readonly system: string, private readonly store: SequenceStore, private readonly remember: number) {}
 
-  static async load(system: string, store: SequenceStore): Promise<SequenceNumbers> {
-    const numbers = new SequenceNumbers(system, store);
+  static async load(system: string, store: SequenceStore, remember: number): Promise<SequenceNumbers> {
+    const numbers = new SequenceNumbers(system, store, remember);
     const state = await store.load();
     if (state) {
       if (state.system !== system) throw new Error(`the sequence store holds the numbering of system ${state.system}, not ${system}`);
       numbers.lastSequence = state.lastSequence;
       for (const [recordId, n] of Object.entries(state.unacknowledged)) numbers.unacknowledged.set(recordId, n);
+      for (const [recordId, n] of Object.entries(state.acknowledged ?? {})) numbers.acknowledged.set(recordId, n);
+      numbers.forgetOldest();
     }
     return numbers;
   }
 
-  /** The record's number: the one it was given before if it is still unacknowledged, else the next one. */
+  /**
+   * The record's number: the one it was given before if it is unacknowledged or among the acknowledged remembered
+   * (a resend after a crash: the ledger holds the record with that number and answers it as a duplicate), else the next one.
+   */
   assign(recordId: string): number {
-    const earlier = this.unacknowledged.get(recordId);
+    const earlier = this.unacknowledged.get(recordId) ?? this.acknowledged.get(recordId);
     if (earlier !== undefined) return earlier;
     this.lastSequence += 1;
     this.unacknowledged.set(recordId, this.lastSequence);
@@ -36,7 +44,12 @@ export class SequenceNumbers {
   }
 
   acknowledge(recordId: string): void {
-    if (this.unacknowledged.delete(recordId)) this.version += 1;
+    const n = this.unacknowledged.get(recordId);
+    if (n === undefined) return;
+    this.unacknowledged.delete(recordId);
+    this.acknowledged.set(recordId, n);
+    this.forgetOldest();
+    this.version += 1;
   }
 
   /** Gives up a reserved number for good: the ledger will show it as a gap. */
@@ -98,6 +111,16 @@ export class SequenceNumbers {
   }
 
   private snapshot(): SequenceState {
-    return { system: this.system, lastSequence: this.lastSequence, unacknowledged: Object.fromEntries(this.unacknowledged) };
+    return {
+      system: this.system, lastSequence: this.lastSequence,
+      unacknowledged: Object.fromEntries(this.unacknowledged), acknowledged: Object.fromEntries(this.acknowledged),
+    };
+  }
+
+  private forgetOldest(): void {
+    for (const recordId of this.acknowledged.keys()) {
+      if (this.acknowledged.size <= this.remember) return;
+      this.acknowledged.delete(recordId);
+    }
   }
 }

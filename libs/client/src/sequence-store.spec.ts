@@ -28,16 +28,24 @@ describe('FileSequenceStore', () => {
     ['a negative number', '{"system":"hr-portal","lastSequence":-1,"unacknowledged":{}}'],
     ['a reserved number above the last', '{"system":"hr-portal","lastSequence":3,"unacknowledged":{"x":4}}'],
     ['no map', '{"system":"hr-portal","lastSequence":3}'],
+    ['an acknowledged number above the last', '{"system":"hr-portal","lastSequence":3,"unacknowledged":{},"acknowledged":{"x":4}}'],
+    ['acknowledged not a map', '{"system":"hr-portal","lastSequence":3,"unacknowledged":{},"acknowledged":[3]}'],
   ])('refuses a file with %s rather than restart the numbering', async (_what, text) => {
     const path = join(dir, 'bad.json');
     await writeFile(path, text);
     await expect(new FileSequenceStore(path).load()).rejects.toThrow(/refusing to restart the numbering/);
   });
 
-  it('writes a state a reader can follow: system, last number, numbers awaiting acknowledgement', async () => {
+  it('writes a state a reader can follow: system, last number, numbers awaiting acknowledgement, numbers acknowledged last', async () => {
     const path = join(dir, 'hr-portal.json');
-    await new FileSequenceStore(path).save({ system: 'hr-portal', lastSequence: 2, unacknowledged: { r2: 2 } });
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ version: 1, system: 'hr-portal', lastSequence: 2, unacknowledged: { r2: 2 } });
+    await new FileSequenceStore(path).save({ system: 'hr-portal', lastSequence: 2, unacknowledged: { r2: 2 }, acknowledged: { r1: 1 } });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ version: 1, system: 'hr-portal', lastSequence: 2, unacknowledged: { r2: 2 }, acknowledged: { r1: 1 } });
+  });
+
+  it('reads a file written before acknowledged numbers were kept: nothing acknowledged is remembered', async () => {
+    const path = join(dir, 'hr-portal.json');
+    await writeFile(path, '{"version":1,"system":"hr-portal","lastSequence":5,"unacknowledged":{"r5":5}}\n');
+    expect(await new FileSequenceStore(path).load()).toEqual({ system: 'hr-portal', lastSequence: 5, unacknowledged: { r5: 5 } });
   });
 });
 
@@ -67,6 +75,7 @@ describe('the numbering is saved before the records carrying it are sent', () =>
 
     expect(sentWhenSaved.length).toBeGreaterThan(1);
     for (const sent of sentWhenSaved) expect(sent.savedLast).toBeGreaterThanOrEqual(sent.highest);
-    expect(saved.at(-1)).toEqual({ system: 'hr-portal', lastSequence: 10, unacknowledged: {} });
+    expect(saved.at(-1)).toMatchObject({ system: 'hr-portal', lastSequence: 10, unacknowledged: {} });
+    expect(Object.values(saved.at(-1)?.acknowledged ?? {}).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 });

@@ -3,14 +3,19 @@ import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
- * What the client must remember across restarts for one system: the last number it assigned, and the number of every
- * record not yet acknowledged by the ledger (recordId -> sourceSequence), so that a record resent with the same
- * recordId after a crash or a rejection gets its own number back.
+ * What the client must remember across restarts for one system: the last number it assigned, the number of every
+ * record not yet acknowledged by the ledger (recordId -> sourceSequence), and those of the records acknowledged most
+ * recently, so that a record resent with the same recordId after a crash or a rejection gets its own number back.
  */
 export interface SequenceState {
   readonly system: string;
   readonly lastSequence: number;
   readonly unacknowledged: Readonly<Record<string, number>>;
+  /**
+   * The last records acknowledged (recordId -> sourceSequence, oldest first; at most the client's
+   * `rememberAcknowledged`). Absent in files written before it was kept: nothing acknowledged is remembered then.
+   */
+  readonly acknowledged?: Readonly<Record<string, number>>;
 }
 
 /** Where a client keeps its {@link SequenceState}. One store per system and per running client. */
@@ -34,7 +39,7 @@ export class InMemorySequenceStore implements SequenceStore {
   }
 
   async save(state: SequenceState): Promise<void> {
-    this.state = { ...state, unacknowledged: { ...state.unacknowledged } };
+    this.state = { ...state, unacknowledged: { ...state.unacknowledged }, ...(state.acknowledged ? { acknowledged: { ...state.acknowledged } } : {}) };
   }
 }
 
@@ -103,9 +108,17 @@ function parseState(text: string, path: string): SequenceState {
   if (typeof state.system !== 'string') throw bad('no system');
   if (!isSequence(state.lastSequence, 0)) throw bad('lastSequence is not a whole number >= 0');
   const unacknowledged = state.unacknowledged;
-  if (typeof unacknowledged !== 'object' || unacknowledged === null) throw bad('no unacknowledged map');
+  if (!isMap(unacknowledged)) throw bad('no unacknowledged map');
   for (const n of Object.values(unacknowledged)) if (!isSequence(n, 1) || n > state.lastSequence) throw bad('a bad unacknowledged number');
-  return { system: state.system, lastSequence: state.lastSequence, unacknowledged: { ...unacknowledged } };
+  const acknowledged = state.acknowledged;
+  if (acknowledged === undefined) return { system: state.system, lastSequence: state.lastSequence, unacknowledged: { ...unacknowledged } };
+  if (!isMap(acknowledged)) throw bad('acknowledged is not a map');
+  for (const n of Object.values(acknowledged)) if (!isSequence(n, 1) || n > state.lastSequence) throw bad('a bad acknowledged number');
+  return { system: state.system, lastSequence: state.lastSequence, unacknowledged: { ...unacknowledged }, acknowledged: { ...acknowledged } };
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isSequence(n: unknown, min: number): n is number {

@@ -88,7 +88,8 @@ export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, typ
 
 /**
  * A request row against its events (received, then re-timed, answered or refused, in stream order), folded as the
- * report folds them. `events` are the stored type and data of the row's `eventIds`, in the row's order.
+ * report folds them. `events` are the stored type and data of the row's `eventIds`, in the row's order. A refusal's
+ * reason sealed in its event (from SubjectRequestRefused v2) is left as shown, as a sealed text of a row is.
  */
 export function requestRowDifference(row: Json, events: readonly { readonly type: string; readonly data: Json }[]): RowDifference | null {
   const types = events.map((e) => e.type);
@@ -110,7 +111,7 @@ export function requestRowDifference(row: Json, events: readonly { readonly type
     if (refused || type === 'SubjectRequestAnswered') {
       fold = {
         ...fold, status: refused ? 'refused' : 'answered', closedAt: refused ? data.refusedAt : data.answeredAt, late: data.late,
-        workingDaysLate: data.workingDaysLate, reasons: refused ? data.reasons : [],
+        workingDaysLate: data.workingDaysLate, reasons: refused ? sealedList(row.reasons, data.reasons) : [],
       };
     }
   }
@@ -133,6 +134,11 @@ function numbers(categories: unknown): unknown {
  */
 function text(shown: unknown, stored: unknown): unknown {
   return typeof stored === 'string' && stored.startsWith(SEALED_TEXT_PREFIX) ? shown : stored;
+}
+
+/** A list of texts (a refusal's reasons), each compared as `text` compares one; a row's reason missing shows as null. */
+function sealedList(shown: unknown, stored: unknown): unknown {
+  return Array.isArray(stored) ? stored.map((value, i) => text(list(shown)[i] ?? null, value)) : stored;
 }
 
 function ground(g: unknown, shownReference?: unknown): unknown {

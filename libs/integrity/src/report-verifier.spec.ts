@@ -90,6 +90,8 @@ function validReportAndLog(): { report: Loose; leaves: Buffer[] } {
       chain: subject.map((e, i) => ({
         position: e.position, revision: e.revision, eventId: e.id, type: e.type, previousHash: e.metadata.previousHash, chainHash: chainHash(e),
         withheld: i === 1, event: i === 1 ? null : structuredClone(e),
+        // The one shown event before the withheld one carries its own proof.
+        ...(i === 0 ? { inclusion: { leafIndex: e.position - 1, proof: inclusionProof(e.position - 1, leaves).map((p) => p.toString('hex')) } } : {}),
       })),
       inclusion: {
         eventId: last.id, leafIndex: last.position - 1, treeSize: log.length, leafHash: eventLeafHash(last).toString('hex'),

@@ -244,6 +244,24 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
     throw new Failure('inclusion-failed', `the inclusion proof of event ${last.eventId} (leaf ${leafIndex}) does not lead to the head's root ${head.rootHash} at size ${head.treeSize}`);
   }
 
+  // 5b. Each shown event before the last withheld entry, proven in the same tree: a withheld entry's link to the entry
+  // before it cannot be recomputed, so the chain alone does not bind what comes before it.
+  const root = Buffer.from(head.rootHash, 'hex');
+  const lastWithheld = entries.reduce((at, e) => (e.withheld ? e.index : at), -1);
+  for (const entry of entries.slice(0, Math.max(lastWithheld, 0))) {
+    if (entry.withheld) continue;
+    const raw = object(chain[entry.index], `integrity.chain[${entry.index}]`);
+    const at = `chain entry ${entry.index} (event ${entry.eventId}), before the withheld entry ${lastWithheld}`;
+    if (!has(raw, 'inclusion')) throw new Failure('inclusion-failed', `${at} carries no inclusion proof of its own`);
+    const own = object(raw.inclusion, `integrity.chain[${entry.index}].inclusion`);
+    const index = count(own.leafIndex, `integrity.chain[${entry.index}].inclusion.leafIndex`);
+    if (index !== entry.position - 1) throw new Failure('inclusion-failed', `${at}: leaf index ${index} is not position ${entry.position} - 1`);
+    const path = array(own.proof, `integrity.chain[${entry.index}].inclusion.proof`).map((p, j) => Buffer.from(hex64(p, `integrity.chain[${entry.index}].inclusion.proof[${j}]`), 'hex'));
+    if (!verifyInclusion(eventLeafHash(entry.event!), index, head.treeSize, path, root)) {
+      throw new Failure('inclusion-failed', `${at}: its stored form is not the event at position ${entry.position} of the head's tree (size ${head.treeSize}): the event was altered`);
+    }
+  }
+
   // 6. The last event is the report's own read, recorded when it was made: every event before it is in the chain.
   let completeAsOf: string | null = null;
   if (ownRead) {

@@ -1,11 +1,14 @@
-import { buildIin as makeIin, checkIin, containsIin, iinCheckDigit } from './iin';
+import { buildIin as makeIin, checkIin, codeContainsIin, containsIin, iinCheckDigit } from './iin';
+
+/** The ledger's local date in these tests. */
+const TODAY = '2026-11-25';
 
 describe('IIN', () => {
   it.each([
     ['791028302728', '1979-10-28', 'male'],
     ['061211600012', '2006-12-11', 'female'],
   ])('accepts %s (born %s, %s)', (iin, birthDate, sex) => {
-    expect(checkIin(iin)).toEqual({ valid: true, birthDate, sex });
+    expect(checkIin(iin, TODAY)).toEqual({ valid: true, birthDate, sex });
   });
 
   it('needs the second weight pass for 061211600012', () => {
@@ -28,25 +31,38 @@ describe('IIN', () => {
     ['791328300000', 'birth-date', 'not a real date'],
     ['791000300000', 'birth-date', 'not a real date'],
   ])('rejects %s by rule %s', (iin, rule, reason) => {
-    const result = checkIin(iin);
+    const result = checkIin(iin, TODAY);
     expect(result.valid).toBe(false);
     if (result.valid) return;
     expect(result.rule).toBe(rule);
     expect(result.reason).toContain(reason);
   });
 
+  it('refuses a birth date after today, naming the rule; today itself is a birth date, and without today only the date is checked', () => {
+    // 991231500016: century digit 5, so 2099-12-31, with a valid check digit.
+    expect(checkIin('991231500016', TODAY)).toEqual({
+      valid: false, rule: 'birth-date', reason: 'digits 1-6 with the century of digit 7 give a birth date in the future (2099-12-31, after 2026-11-25)',
+    });
+    expect(checkIin('991231500016', null)).toMatchObject({ valid: true, birthDate: '2099-12-31' });
+    const born = (makeIin('261125', 5, '0001') ?? makeIin('261125', 5, '0002')) as string;
+    expect(checkIin(born, TODAY)).toMatchObject({ valid: true, birthDate: '2026-11-25' });
+    expect(checkIin(born, '2026-11-24')).toMatchObject({ valid: false, rule: 'birth-date' });
+    // The free-text check errs towards finding an IIN: a future-dated one is still refused in text.
+    expect(containsIin('ref 991231500016')).toBe(true);
+  });
+
   it('knows leap days: 29 Feb 2000 exists, 29 Feb 1900 does not', () => {
     const leap = makeIin('000229', 6, '0001');
     const notLeap = makeIin('000229', 4, '0001');
-    expect(leap && checkIin(leap).valid).toBe(true);
-    expect(notLeap && checkIin(notLeap)).toMatchObject({ valid: false, rule: 'birth-date' });
+    expect(leap && checkIin(leap, TODAY).valid).toBe(true);
+    expect(notLeap && checkIin(notLeap, TODAY)).toMatchObject({ valid: false, rule: 'birth-date' });
   });
 
   it('rejects every single-digit change of a valid check digit', () => {
     const valid = '791028302728';
     for (let d = 0; d <= 9; d++) {
       if (d === 8) continue;
-      expect(checkIin(valid.slice(0, 11) + d)).toMatchObject({ valid: false, rule: 'check-digit' });
+      expect(checkIin(valid.slice(0, 11) + d, TODAY)).toMatchObject({ valid: false, rule: 'check-digit' });
     }
   });
 
@@ -57,7 +73,7 @@ describe('IIN', () => {
         const iin = makeIin(date, digit, String(serial).padStart(4, '0'));
         if (iin === null) continue;
         built++;
-        expect(checkIin(iin)).toMatchObject({ valid: true, sex: digit % 2 ? 'male' : 'female' });
+        expect(checkIin(iin, TODAY)).toMatchObject({ valid: true, sex: digit % 2 ? 'male' : 'female' });
       }
     }
     expect(built).toBeGreaterThan(250);
@@ -89,5 +105,17 @@ describe('IIN', () => {
     expect(containsIin('８５０３１５３１００１７')).toBe(false); // check digit wrong
     expect(containsIin('meeting 2026-11-20, room 12, ext. 4501')).toBe(false);
     expect(containsIin('850315  310016')).toBe(false); // two spaces: two numbers
+    // Free text does not join digits over _ : @ (a date and time with seconds would read as twelve digits)...
+    expect(containsIin('791028:302728')).toBe(false);
+    expect(containsIin('20.11.2026 15:30:42')).toBe(false);
+  });
+
+  it('finds an IIN in a code split by any character codes allow: . _ : @ / -', () => {
+    for (const code of ['791028_302728', '791028:302728', 'iin_791028_302728', 'x@791028@302728', '7910-28.30/2728', 'a:７９１０２８:３０２７２８']) {
+      expect([code, codeContainsIin(code)]).toEqual([code, true]);
+    }
+    expect(codeContainsIin('791028__302728')).toBe(false); // two separators: two numbers
+    expect(codeContainsIin('791028:302729')).toBe(false); // check digit wrong
+    expect(codeContainsIin('hr-17')).toBe(false);
   });
 });

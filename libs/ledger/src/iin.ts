@@ -38,8 +38,11 @@ export function buildIin(yymmdd: string, centuryDigit: number, serial: string): 
   return check === null ? null : prefix + check;
 }
 
-/** Checks an IIN and says which rule failed. */
-export function checkIin(iin: string): IinCheck {
+/**
+ * Checks an IIN and says which rule failed. `today` is the ledger's local date (YYYY-MM-DD): a birth date after it
+ * is no real one. null skips that rule, for the IIN check of texts, which errs towards finding an IIN.
+ */
+export function checkIin(iin: string, today: string | null): IinCheck {
   if (!/^\d{12}$/.test(iin)) {
     return { valid: false, rule: 'format', reason: 'must be exactly 12 digits' };
   }
@@ -64,6 +67,10 @@ export function checkIin(iin: string): IinCheck {
       reason: `digits 1-6 with the century of digit 7 are not a real date (${year}-${iin.slice(2, 4)}-${iin.slice(4, 6)})`,
     };
   }
+  const birthDate = date.toISOString().slice(0, 10);
+  if (today !== null && birthDate > today) {
+    return { valid: false, rule: 'birth-date', reason: `digits 1-6 with the century of digit 7 give a birth date in the future (${birthDate}, after ${today})` };
+  }
   const expected = iinCheckDigit(digits);
   if (expected === null) {
     return { valid: false, rule: 'never-issued', reason: 'both check-digit passes give 10: such a number is never issued' };
@@ -73,13 +80,14 @@ export function checkIin(iin: string): IinCheck {
   }
   return {
     valid: true,
-    birthDate: date.toISOString().slice(0, 10),
+    birthDate,
     sex: centuryDigit % 2 === 1 ? 'male' : 'female',
   };
 }
 
+/** Whether the IIN passes every rule but the birth date's being past (for finding IINs in text; see checkIin). */
 export function isValidIin(iin: string): boolean {
-  return checkIin(iin).valid;
+  return checkIin(iin, null).valid;
 }
 
 /** Digits of any script (fullwidth ８, Arabic-Indic ٨, mathematical 𝟖...) as ASCII digits, built on first need. */
@@ -115,17 +123,24 @@ function mayHoldTwelveDigits(text: string): boolean {
   return false;
 }
 
+/** What may split an IIN written in free text: a single space, hyphen, dot or slash between two digits. */
+const TEXT_SEPARATOR = /(\d)[ ./-](?=\d)/g;
+/**
+ * In a code (actor ids, roles, units, systems, key names, correlation ids), also every other character codes allow
+ * between digits: _ : and @. Not in free text, where `20.11.2026 15:30:42` would read as digits that can pass.
+ */
+const CODE_SEPARATOR = /(\d)[ ./_:@-](?=\d)/g;
+
 /**
  * Text as the IIN check reads it: digits of other scripts as ASCII, invisible format characters (zero-width space,
- * joiners, marks) dropped, and single spaces, hyphens, dots or slashes between digits dropped, so that
- * `８５０３１５３１００１６`, `850315 310016` and `850315\u200b310016` read as the twelve digits they show.
+ * joiners, marks) dropped, and single separators between digits dropped, so that `８５０３１５３１００１６`,
+ * `850315 310016` and `850315\u200b310016` read as the twelve digits they show.
  */
-function digitsAsWritten(text: string): string {
-  let plain = /[^\x00-\x7f]/.test(text)
+function digitsAsWritten(text: string, separator: RegExp): string {
+  const plain = /[^\x00-\x7f]/.test(text)
     ? text.replace(/\p{Cf}/gu, '').replace(/\p{Nd}/gu, (d) => nonAsciiDigits().get(d) ?? d).replace(/\u00a0/g, ' ')
     : text;
-  plain = plain.replace(/(\d)[ ./-](?=\d)/g, '$1');
-  return plain;
+  return plain.replace(separator, '$1');
 }
 
 /**
@@ -133,8 +148,17 @@ function digitsAsWritten(text: string): string {
  * digits may be of any script and split by single spaces, hyphens, dots, slashes or invisible characters.
  */
 export function containsIin(text: string): boolean {
+  return holdsIin(text, TEXT_SEPARATOR);
+}
+
+/** containsIin for a code: its digits may also be split by _ : or @ (`791028_302728`, `iin:791028:302728`). */
+export function codeContainsIin(text: string): boolean {
+  return holdsIin(text, CODE_SEPARATOR);
+}
+
+function holdsIin(text: string, separator: RegExp): boolean {
   if (!mayHoldTwelveDigits(text)) return false;
-  const runs = digitsAsWritten(text).match(/\d{12,}/g);
+  const runs = digitsAsWritten(text, separator).match(/\d{12,}/g);
   if (!runs) return false;
   for (const run of runs) {
     for (let i = 0; i + 12 <= run.length; i++) {

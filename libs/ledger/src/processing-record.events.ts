@@ -72,7 +72,8 @@ export interface Actor {
  * all. A sealed value is still a string and is recognised by this prefix (`sealed:v1:<keyVersion>:<base64url>`);
  * anything else is plain text, as every such field of v1 and v2 events is. Sealed in ProcessingRecorded: `note`,
  * `source.name` of a third party, `recipient.name` of a person, `transferGround.reference`; in the request events:
- * `detail` (received) and `note` (answered). Only the ledger's application layer seals and opens them.
+ * `detail` (received), `note` (answered) and each of `reasons` (refused). Only the ledger's application layer seals
+ * and opens them.
  */
 export const SEALED_TEXT_PREFIX = 'sealed:';
 

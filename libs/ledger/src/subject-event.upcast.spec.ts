@@ -44,13 +44,16 @@ describe('upcastSubjectEvent', () => {
     expect(upcastSubjectEvent('ProcessingRecorded', v5, { schemaVersion: 5 })?.data).toEqual(v5);
   });
 
-  it('reads the request events at v1 with their plain text, received and answered at v2, and ignores types it does not know', () => {
+  it('reads the request events at v1 with their plain text, received, answered and refused at v2, and ignores types it does not know', () => {
     expect(upcastSubjectEvent('SubjectRequestReceived', { requestId: 'q', detail: 'please' }, { schemaVersion: 1 })).toEqual({
       type: 'SubjectRequestReceived', data: { requestId: 'q', detail: 'please' },
     });
     expect(upcastSubjectEvent('SubjectRequestAnswered', { requestId: 'q', note: 'sealed:v1:2:AAAA' }, { schemaVersion: 2 })?.data)
       .toEqual({ requestId: 'q', note: 'sealed:v1:2:AAAA' });
-    expect(upcastSubjectEvent('SubjectRequestRefused', { requestId: 'q' }, { schemaVersion: 1 })?.type).toBe('SubjectRequestRefused');
+    expect(upcastSubjectEvent('SubjectRequestRefused', { requestId: 'q', reasons: ['kept by law'] }, { schemaVersion: 1 })?.data)
+      .toEqual({ requestId: 'q', reasons: ['kept by law'] });
+    expect(upcastSubjectEvent('SubjectRequestRefused', { requestId: 'q', reasons: ['sealed:v1:1:AAAA'] }, { schemaVersion: 2 })?.data)
+      .toEqual({ requestId: 'q', reasons: ['sealed:v1:1:AAAA'] });
     expect(upcastSubjectEvent('SomethingLater', {}, { schemaVersion: 1 })).toBeNull();
   });
 
@@ -62,7 +65,7 @@ describe('upcastSubjectEvent', () => {
   it('refuses versions it cannot read', () => {
     expect(() => upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 6 })).toThrow(UnreadableEventError);
     expect(() => upcastSubjectEvent('SubjectRequestAnswered', {}, { schemaVersion: 3 })).toThrow(/newer/);
-    expect(() => upcastSubjectEvent('SubjectRequestRefused', {}, { schemaVersion: 2 })).toThrow(/newer/);
+    expect(() => upcastSubjectEvent('SubjectRequestRefused', {}, { schemaVersion: 3 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('SubjectDataKeyDestroyed', {}, { schemaVersion: 2 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('ProcessingRecorded', v1, {})).toThrow(/schemaVersion/);
   });

@@ -10,6 +10,7 @@ import {
 import {
   SUBJECT_REQUEST_ANSWERED,
   SUBJECT_REQUEST_RECEIVED,
+  SUBJECT_REQUEST_REFUSED,
   SUBJECT_REQUEST_SCHEMA_VERSIONS,
 } from './subject-requests/subject-request.events';
 
@@ -40,6 +41,7 @@ const UPCASTERS: Record<string, Record<number, Upcaster>> = {
   [SUBJECT_FILE_READ]: {},
   [SUBJECT_REQUEST_RECEIVED]: { 1: sameShape },
   [SUBJECT_REQUEST_ANSWERED]: { 1: sameShape },
+  [SUBJECT_REQUEST_REFUSED]: { 1: sameShape },
   [SUBJECT_DATA_KEY_DESTROYED]: {},
 };
 const CURRENT_VERSION: Record<string, number> = {

@@ -15,6 +15,18 @@ export const SUBJECT_RIGHTS_PURPOSE = {
 /** Who reads when the data subject opens their own access report with their link: the person, not a member of staff. */
 export const DATA_SUBJECT_READER = { id: 'data-subject', role: 'data-subject', unit: 'self' } as const;
 
+/** Whether an actor is DATA_SUBJECT_READER: the whole actor, since an API key's holder may bear any id. */
+export function isDataSubjectReader(actor: { readonly id: string; readonly role: string; readonly unit: string }): boolean {
+  return actor.id === DATA_SUBJECT_READER.id && actor.role === DATA_SUBJECT_READER.role && actor.unit === DATA_SUBJECT_READER.unit;
+}
+
+/**
+ * Names the ledger records for itself: the data subject reading their own report, and `derbes`, the ledger's own
+ * code (the system of the records it makes carrying out a subject's request). No API key may be named so (in any
+ * case): its holder's acts would be recorded under the ledger's or the subject's name.
+ */
+export const RESERVED_ACTOR_IDS: readonly string[] = [DATA_SUBJECT_READER.id, 'derbes'];
+
 export function isSubjectRightsRecord(command: Pick<RecordProcessing, 'purpose' | 'requestId'>): boolean {
   return command.purpose.code === SUBJECT_RIGHTS_PURPOSE.code && command.requestId !== null;
 }

@@ -150,6 +150,17 @@ export class ProjectionRunner {
     return this.slot(name).active?.row.position ?? 0;
   }
 
+  /**
+   * Runs `query` on the active generation's tables in one read transaction, with the position that generation has
+   * applied: the query's statements and the position see one committed state (one WAL snapshot), though the
+   * keeper, on another thread or in another process, commits batches meanwhile. Throws ProjectionNotReadyError
+   * while the first generation is being built.
+   */
+  read<T>(name: string, query: (tables: ReadModelTables, position: number) => T): T {
+    // The generation's row is read first, inside the transaction: the snapshot begins with it.
+    return this.db.transaction(() => query(this.tables(name), this.position(name)))();
+  }
+
   /** The position of the log's last event, as the store has it now. */
   logEnd(): Promise<number> {
     return this.store.lastPosition();

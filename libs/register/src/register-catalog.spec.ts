@@ -49,6 +49,8 @@ describe('RegisterCatalog', () => {
       ['2026-03-31T18:59:59Z', 1], // last second of v1's last day
       ['2026-03-31T19:00:00Z', 2], // v2's first day
       ['2030-01-01T00:00:00Z', 2],
+      ['9999-12-31T18:59:59Z', 2],
+      ['9999-12-31T19:00:00Z', 2], // 1 Jan 10000 in UTC+5, written +010000-01-01: still after v2's start
     ])('at %s is version %p', (at, version) => {
       expect(catalog.inForce('mineco', new Date(at))?.version).toBe(version);
     });
@@ -61,6 +63,11 @@ describe('RegisterCatalog', () => {
       const utc = new RegisterCatalog([v1], { utcOffsetMinutes: 0 });
       expect(utc.inForce('mineco', new Date('2025-12-13T19:30:00Z'))).toBeUndefined();
       expect(utc.inForce('mineco', new Date('2025-12-14T00:00:00Z'))).toBe(v1);
+    });
+
+    it('after year 9999 in local time, gives only a version without an end', () => {
+      expect(new RegisterCatalog([v1]).inForce('mineco', new Date('9999-12-31T19:00:00Z'))).toBeUndefined();
+      expect(new RegisterCatalog([v1, v2]).inForce('mineco', new Date('+010000-06-01T00:00:00Z'))).toBe(v2);
     });
 
     it('knows nothing of an unknown owner', () => {

@@ -165,6 +165,9 @@ export class RegisterCatalog {
     const versions = this.byOwner.get(owner)?.versions;
     if (!versions) return undefined;
     const day = calendarDayAt(at, this.utcOffsetMinutes);
+    // A day after year 9999 is written +010000-01-01, which sorts before every YYYY-MM-DD though it comes after
+    // them all: only a version without an end is in force then. (One before year 0, -000001-..., sorts right.)
+    if (day.startsWith('+')) return versions.find((r) => r.effective.to === null);
     // An owner has a handful of versions at most: a scan beats any index here.
     return versions.find((r) => r.effective.from <= day && (r.effective.to === null || day <= r.effective.to));
   }

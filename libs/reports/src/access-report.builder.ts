@@ -24,7 +24,7 @@ import { formatMessage } from './report-messages';
 import { reportIntegrity, type ReportIntegrityInput } from './report-integrity';
 
 /** The texts of a subject's events that the report shows and that may be sealed with their data key. */
-export type ReportSealedField = 'source.name' | 'recipient.name' | 'transferGround.reference';
+export type ReportSealedField = 'source.name' | 'recipient.name' | 'transferGround.reference' | 'reasons';
 
 /**
  * Opens a text of the subject's events: the text (a plain one comes back as it is), or when its key was destroyed
@@ -202,7 +202,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
         const refused = event.type === 'SubjectRequestRefused';
         Object.assign(request, {
           eventIds: [...request.eventIds, event.id], status: refused ? 'refused' : 'answered', closedAt: refused ? event.data.refusedAt : event.data.answeredAt,
-          late: d.late, workingDaysLate: d.workingDaysLate, reasons: refused ? event.data.reasons : [],
+          late: d.late, workingDaysLate: d.workingDaysLate, reasons: refused ? event.data.reasons.map((reason) => text('reasons', reason)) : [],
         });
         break;
       }

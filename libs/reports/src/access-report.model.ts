@@ -171,6 +171,12 @@ export interface ReportChainEntry {
   readonly withheld: boolean;
   /** The event as stored (sealed texts sealed), so that its chain hash can be recomputed; null when withheld. */
   readonly event: ReportStoredEvent | null;
+  /**
+   * For a shown event before a withheld one: its own RFC 9162 inclusion proof in the head's tree (leaf index = its
+   * position - 1). A withheld entry's link to the entry before cannot be recomputed, so the chain alone does not bind
+   * what comes before it; each such event is proven in the signed tree instead. Absent otherwise.
+   */
+  readonly inclusion?: { readonly leafIndex: number; readonly proof: readonly string[] };
 }
 
 export type TreeHeadSource = 'latest' | 'signed-for-report';

@@ -30,8 +30,12 @@ describe('reportIntegrity', () => {
   it("lists the chain up to the report's own read, with every chain hash as recomputed and withheld events without content", () => {
     const events = stream(5, 1);
     const withheld = new Set(['e2', 'e3']);
-    const section = reportIntegrity(input(events, 'e4'), withheld);
+    const proofs = new Map(events.map((e) => [e.id, { leafIndex: e.position - 1, proof: [`${e.id}-proof`] }]));
+    const section = reportIntegrity({ ...input(events, 'e4'), proofs }, withheld);
     expect(section.readEventId).toBe('e4');
+    // The shown events before a withheld one carry their own proof; those after the last withheld one do not.
+    expect(section.chain.map((e) => e.inclusion?.proof[0] ?? null)).toEqual(['e0-proof', 'e1-proof', null, null, null]);
+    expect(() => reportIntegrity(input(events, 'e4'), withheld)).toThrow('event e0 comes before a withheld event and needs its own inclusion proof');
     expect(section.chain.map((e) => e.eventId)).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
     expect(section.chain.map((e) => e.chainHash)).toEqual(events.map((e) => chainHash(e as unknown as ChainedEvent)));
     expect(section.chain.map((e) => [e.withheld, e.event === null])).toEqual([[false, false], [false, false], [true, true], [true, true], [false, false]]);

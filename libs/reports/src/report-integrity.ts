@@ -13,6 +13,23 @@ export interface ReportIntegrityInput {
   readonly treeHead: ReportIntegrity['treeHead'];
   /** The inclusion proof of the stream's last event, the report's own read. */
   readonly inclusion: ReportIntegrity['inclusion'];
+  /**
+   * Inclusion proofs in the head's tree, by event id, of the shown events before the last withheld one
+   * (provedEventIds); more are ignored.
+   */
+  readonly proofs?: ReadonlyMap<string, { readonly leafIndex: number; readonly proof: readonly string[] }>;
+}
+
+/**
+ * The ids of the events of `stream` that need a proof of their own: those shown before the last withheld one. A
+ * withheld entry shows its hashes only, so nothing recomputable binds its link to the entry before it.
+ */
+export function provedEventIds(stream: readonly { readonly id: string }[], withheld: ReadonlySet<string>): string[] {
+  let last = -1;
+  stream.forEach((e, i) => {
+    if (withheld.has(e.id)) last = i;
+  });
+  return stream.slice(0, Math.max(last, 0)).filter((e) => !withheld.has(e.id)).map((e) => e.id);
 }
 
 function linksBack(e: ReportStoredEvent): boolean {
@@ -26,7 +43,8 @@ function storedForm(e: ReportStoredEvent): ReportStoredEvent {
 
 /**
  * The `integrity` section: the chain from revision 0 to the report's own read, the stream's last event (withheld
- * events before it with their hashes only), with the head and the proof given. Throws when the stream does not end
+ * events before it with their hashes only, and each shown event before a withheld one with its own inclusion proof),
+ * with the head and the proof given. Throws when the stream does not end
  * with a shown SubjectFileRead or the proof is not of it: a report must never carry a proof of something else.
  */
 export function reportIntegrity(input: ReportIntegrityInput, withheld: ReadonlySet<string>): ReportIntegrity {
@@ -38,8 +56,13 @@ export function reportIntegrity(input: ReportIntegrityInput, withheld: ReadonlyS
   if (input.inclusion.eventId !== last.id || input.inclusion.leafIndex !== last.position - 1) {
     throw new Error(`the inclusion proof is of event ${input.inclusion.eventId}, not of the report's own read ${last.id}`);
   }
+  const proved = new Set(provedEventIds(stream, withheld));
   const chain: ReportChainEntry[] = stream.map((e, i) => {
     const hidden = withheld.has(e.id);
+    const proof = proved.has(e.id) ? input.proofs?.get(e.id) : undefined;
+    if (proved.has(e.id) && (!proof || proof.leafIndex !== e.position - 1)) {
+      throw new Error(`event ${e.id} comes before a withheld event and needs its own inclusion proof (leaf ${e.position - 1})`);
+    }
     const next = stream[i + 1];
     return {
       position: e.position, revision: e.revision, eventId: e.id, type: e.type,
@@ -49,6 +72,7 @@ export function reportIntegrity(input: ReportIntegrityInput, withheld: ReadonlyS
       chainHash: next && linksBack(next) && typeof next.metadata.previousHash === 'string'
         ? next.metadata.previousHash : chainHash(e as unknown as ChainedEvent),
       withheld: hidden, event: hidden ? null : storedForm(e),
+      ...(proof ? { inclusion: { leafIndex: proof.leafIndex, proof: [...proof.proof] } } : {}),
     };
   });
   return { treeHeadSource: input.treeHeadSource, treeHead: input.treeHead, readEventId: last.id, chain, inclusion: input.inclusion };

@@ -89,15 +89,21 @@ const sourceKey = (s: Source): string => `${s.kind}:${s.name ?? ''}`;
 const isSealed = (s: Source): boolean => s.name?.startsWith('sealed:') === true;
 
 /**
- * Whether the shown sources are not those of the events. A name the events hold sealed cannot be opened here, and
- * the report lists a name once however many sealed copies of it there are: of a kind with a sealed name, any shown
- * name of that kind is taken as one of them.
+ * Whether the shown sources are not those of the events. Every plain source must be listed. A name the events hold
+ * sealed cannot be opened here, and the report lists a name once however many sealed copies of it there are: of a
+ * kind with sealed names, the kind must be listed, and the shown names of it beyond the plain ones are taken as
+ * their openings, at most one per distinct sealed name. Of a kind without, no other name may be shown.
  */
 function sourcesDiffer(shown: readonly Source[], recomputed: readonly Source[]): boolean {
   const plain = new Set(recomputed.filter((s) => !isSealed(s)).map(sourceKey));
-  const sealedKinds = new Set(recomputed.filter(isSealed).map((s) => s.kind));
   const listed = new Set(shown.map(sourceKey));
-  return [...plain].some((key) => !listed.has(key)) || shown.some((s) => !plain.has(sourceKey(s)) && !sealedKinds.has(s.kind));
+  if ([...plain].some((key) => !listed.has(key))) return true;
+  const distinct = (sources: readonly Source[], kind: string) => new Set(sources.filter((s) => s.kind === kind).map(sourceKey)).size;
+  return [...new Set([...shown, ...recomputed].map((s) => s.kind))].some((kind) => {
+    const sealed = distinct(recomputed.filter(isSealed), kind);
+    const opened = distinct(shown.filter((s) => !plain.has(sourceKey(s))), kind);
+    return opened > sealed || (sealed > 0 && distinct(shown, kind) === 0);
+  });
 }
 
 function withheldDifference(report: Loose, chain: readonly Loose[]): SummaryDifference | null {

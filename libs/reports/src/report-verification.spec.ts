@@ -87,13 +87,15 @@ function report(language: ReportLanguage, showActors: boolean, specs = SPECS): A
   const head = signTreeHead({ treeSize: log.length, rootHash: merkleRoot(leaves) }, NOW, { keyId: keyIdOf(keys.publicKey), privateKey: keys.privateKey });
   return buildAccessReport({
     subjectId: SUBJECT, events, catalog: new RegisterCatalog(BUILT_IN_REGISTERS), owner: 'mineco', language, now: NOW, utcOffsetMinutes: 300,
-    showActors, showWithheld: true, unseal: (_s, _f, value) => (value === 'sealed:v1:1:PERSON' ? 'Aigerim Bekova' : value.startsWith('sealed:v1:1:AGENCY') ? 'ҚР ІІМ' : value),
+    showActors, showWithheld: true, unseal: (_s, _f, value) => (value === 'sealed:v1:1:PERSON' ? 'Aigerim Bekova' : value.startsWith('sealed:v1:1:AGENCY') ? 'ҚР ІІМ'
+      : value === 'sealed:v1:1:REASON' ? 'an investigation of the personnel file' : value),
     integrity: {
       stream, treeHeadSource: 'latest', treeHead: { ...head, position: log.length + 1 },
       inclusion: {
         eventId: last.id, leafIndex: last.position - 1, treeSize: log.length, leafHash: eventLeafHash(last).toString('hex'),
         proof: inclusionProof(last.position - 1, leaves).map((p) => p.toString('hex')),
       },
+      proofs: new Map(stream.map((e) => [e.id, { leafIndex: e.position - 1, proof: inclusionProof(e.position - 1, leaves).map((p) => p.toString('hex')) }])),
     },
   });
 }
@@ -106,6 +108,29 @@ describe('the access report as built, checked by verify-report', () => {
     expect(r.events.map((e) => e.operation)).toEqual(['collect', 'collect', 'collect', 'transfer', 'access', 'block', 'read', 'read']);
     expect([r.transfers.length, r.violations.length, r.requests.length, r.withheld?.count]).toEqual([1, 1, 1, 1]);
     expect(verify(r)).toMatchObject({ ok: true });
+  });
+
+  it('proves each shown event before a withheld one in the signed tree, and only those', () => {
+    const r = report('en', false);
+    const withheldAt = r.integrity!.chain.findIndex((e) => e.withheld);
+    expect(withheldAt).toBe(5);
+    expect(r.integrity!.chain.map((e) => e.inclusion !== undefined)).toEqual(r.integrity!.chain.map((_e, i) => i < withheldAt));
+  });
+
+  // A withheld entry shows its hashes only: nothing recomputable binds its link to the entry before. An event before
+  // it, altered with its chain hash recomputed and the withheld entry relinked to that, used to pass.
+  it('fails an event before a withheld entry that was altered and relinked, by its own proof', () => {
+    const r = JSON.parse(JSON.stringify(report("en", false))) as { integrity: { chain: Record<string, any>[] }; events: Mutable["events"]; violations: unknown[] };
+    const chain = r.integrity.chain;
+    const flagged = chain[4]!;
+    flagged.event.data.violations = [];
+    flagged.chainHash = chainHash(flagged.event as CanonicalEvent);
+    chain[5]!.previousHash = flagged.chainHash;
+    r.events[4]!.violations = [];
+    r.violations = [];
+    expect(verify(r)).toMatchObject({ ok: false, code: 'inclusion-failed', reason: expect.stringContaining('chain entry 4') });
+    delete flagged.inclusion;
+    expect(verify(r)).toMatchObject({ ok: false, code: 'inclusion-failed', reason: expect.stringContaining('carries no inclusion proof') });
   });
 
   it.each<[string, (r: Mutable) => void, string]>([
@@ -125,6 +150,40 @@ describe('the access report as built, checked by verify-report', () => {
     const r = structuredClone(report('en', true)) as Mutable;
     mutate(r);
     expect(verify(r)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining(`${field} shows`) });
+  });
+
+  it('verifies a refusal whose reasons are sealed (shown opened) or plain, and names a reason dropped, added or altered', () => {
+    const refused = (requestId: string, receivedAt: string, reasons: string[], version: number): [string, Record<string, unknown>, number][] => [
+      ['SubjectRequestReceived', {
+        requestId, subjectId: SUBJECT, subjectMask: '7**********8', kind: 'information', channel: 'post', receivedAt,
+        registeredBy: HR, categories: [], detail: null, deadline: { date: '2026-06-05', workingDays: 3 },
+      }, 2],
+      ['SubjectRequestRefused', {
+        requestId, subjectId: SUBJECT, refusedAt: '2026-06-03T10:00:00.000Z', refusedBy: HR, reasons, deadline: '2026-06-05', late: false, workingDaysLate: 0,
+      }, version],
+    ];
+    const specs = [
+      ...SPECS.slice(0, -1),
+      ...refused('q-sealed', '2026-06-02T04:00:00.000Z', ['sealed:v1:1:REASON', 'sealed:v1:1:REASON'], 2),
+      ...refused('q-plain', '2026-06-01T04:00:00.000Z', ['kept by law'], 1),
+      SPECS.at(-1)!,
+    ];
+    const r = report('en', false, specs);
+    expect(r.requests.map((q) => [q.requestId, q.reasons])).toEqual([
+      ['q-sealed', ['an investigation of the personnel file', 'an investigation of the personnel file']], ['q-plain', ['kept by law']], ['q-1', []],
+    ]);
+    expect(verify(r)).toMatchObject({ ok: true });
+    // What a sealed reason says cannot be checked without the key; how many there are, and a plain one, can.
+    const mutated = (mutate: (m: Mutable) => void) => {
+      const m = structuredClone(r) as Mutable;
+      mutate(m);
+      return verify(m);
+    };
+    expect(mutated((m) => (m.requests[0]!.reasons[1] = 'destroyed on 3 June 2026'))).toMatchObject({ ok: true });
+    for (const mutate of [(m: Mutable) => m.requests[0]!.reasons.pop(), (m: Mutable) => m.requests[0]!.reasons.push('and another')]) {
+      expect(mutated(mutate)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('requests[0].reasons shows') });
+    }
+    expect(mutated((m) => (m.requests[1]!.reasons[0] = 'kept by order'))).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('requests[1].reasons shows') });
   });
 
   it('names the events of a request listed out of order', () => {
@@ -157,12 +216,24 @@ describe('the derived sections of the access report, made again from its chain b
     ['a first collection moved', (r) => (r.categories[0]!.firstCollectedAt = '2026-01-01T00:00:00.000Z'), 'categories[0].firstCollectedAt'],
     ['a source of another kind', (r) => (r.categories[0]!.sources[0]!.kind = 'state-database'), 'categories[0].sources'],
     ['a source left out', (r) => r.categories[0]!.sources.shift(), 'categories[0].sources'],
+    ['every source left out', (r) => (r.categories[0]!.sources = []), 'categories[0].sources'],
+    ['a sealed source left out', (r) => (r.categories[0]!.sources = r.categories[0]!.sources.filter((s) => s.kind !== 'third-party')), 'categories[0].sources'],
+    ["a sealed source's kind changed", (r) => (r.categories[0]!.sources.find((s) => s.kind === 'third-party')!.kind = 'state-database'), 'categories[0].sources'],
+    ['more third parties than sealed names', (r) => r.categories[0]!.sources.push({ kind: 'third-party', name: 'A' }, { kind: 'third-party', name: 'B' }), 'categories[0].sources'],
     ['the withheld count', (r) => (r.withheld = { count: 0 }), 'withheld.count'],
   ])('name the field when %s', (_what, mutate, field) => {
     const r = structuredClone(report('en', false)) as Mutable;
     mutate(r);
     const result = check(r);
     expect(result).toMatchObject({ checked: true, difference: { field: expect.stringContaining(field) } });
+  });
+
+  it('name a category whose only source, a sealed one, is left out', () => {
+    const r = structuredClone(report('en', false, [record(5, { source: { kind: 'third-party', name: 'sealed:v1:1:AGENCY-A' } }), SPECS.at(-1)!])) as Mutable;
+    expect(r.categories[0]!.sources).toEqual([{ kind: 'third-party', name: 'ҚР ІІМ' }]);
+    expect(check(r)).toEqual({ checked: true, difference: null });
+    r.categories[0]!.sources = [];
+    expect(check(r)).toMatchObject({ checked: true, difference: { field: 'categories[0].sources', shown: '[]', recomputed: '["third-party:sealed:v1:1:AGENCY-A"]' } });
   });
 
   it('name a categories section of another shape, never throwing', () => {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import { containsIin } from '@derbes/ledger';
+import { codeContainsIin, containsIin, RESERVED_ACTOR_IDS } from '@derbes/ledger';
 import { LedgerError } from '../ledger-errors';
 import { GRANTS, type Grant } from './api-key.events';
 import { ApiKeys, type ApiKey } from './api-keys';
@@ -41,8 +41,12 @@ const NO_IIN = 'must not contain an IIN: a key names its holder and unit by code
 
 /** Checks what goes with what, and that no IIN is in what is recorded of the key; throws a 400 naming the field. */
 export function checkNewKey(key: { name: string; unit?: string | undefined; role: Role; system?: string | undefined; grants?: readonly Grant[] | undefined }): void {
-  if (containsIin(key.name)) throw LedgerError.invalid([{ field: 'name', reason: NO_IIN }]);
-  if (key.unit !== undefined && containsIin(key.unit)) throw LedgerError.invalid([{ field: 'unit', reason: NO_IIN }]);
+  if (codeContainsIin(key.name)) throw LedgerError.invalid([{ field: 'name', reason: NO_IIN }]);
+  if (RESERVED_ACTOR_IDS.includes(key.name.toLowerCase())) {
+    throw LedgerError.invalid([{ field: 'name', reason: `"${key.name}" is a name the ledger records for itself (${RESERVED_ACTOR_IDS.join(', ')}): choose another` }]);
+  }
+  if (key.unit !== undefined && codeContainsIin(key.unit)) throw LedgerError.invalid([{ field: 'unit', reason: NO_IIN }]);
+  if (key.system && codeContainsIin(key.system)) throw LedgerError.invalid([{ field: 'system', reason: NO_IIN }]);
   if (key.role === 'emitter' && !key.system) throw LedgerError.invalid([{ field: 'system', reason: 'is required for an emitter: the system it records as' }]);
   if (key.role !== 'emitter' && key.system) throw LedgerError.invalid([{ field: 'system', reason: 'only an emitter is bound to a system' }]);
   if (key.grants?.includes('subject-data') && key.role !== 'auditor') throw LedgerError.invalid([{ field: 'grants', reason: 'subject-data is a grant for auditors only' }]);

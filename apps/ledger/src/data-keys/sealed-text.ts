@@ -14,7 +14,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** The event fields that may hold a sealed text, named by their path in the event's data. */
-export type SealedField = 'note' | 'source.name' | 'recipient.name' | 'transferGround.reference' | 'detail';
+export type SealedField = 'note' | 'source.name' | 'recipient.name' | 'transferGround.reference' | 'detail' | 'reasons';
 
 export class SealedTextError extends Error {
   override readonly name = 'SealedTextError';

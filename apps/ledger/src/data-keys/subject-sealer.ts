@@ -26,6 +26,8 @@ export function textsOf(event: SubjectEvent): (string | null | undefined)[] {
       return [event.data.detail];
     case 'SubjectRequestAnswered':
       return [event.data.note];
+    case 'SubjectRequestRefused':
+      return [...event.data.reasons];
     default:
       return [];
   }
@@ -59,6 +61,8 @@ export class SubjectSealer {
         return { type: event.type, data: { ...event.data, detail: event.data.detail === null ? null : sealText('detail', event.data.detail) } };
       case 'SubjectRequestAnswered':
         return { type: event.type, data: { ...event.data, note: event.data.note === null ? null : sealText('note', event.data.note) } };
+      case 'SubjectRequestRefused':
+        return { type: event.type, data: { ...event.data, reasons: event.data.reasons.map((reason) => sealText('reasons', reason)) } };
       default:
         return event;
     }

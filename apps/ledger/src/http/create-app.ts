@@ -4,12 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { containsIin } from '@derbes/ledger';
+import { codeContainsIin } from '@derbes/ledger';
 import { AppModule, loadStartupData } from '../app.module';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
 import { ErrorFilter } from './error.filter';
-import { frameworkError } from './framework-errors';
+import { clientError, frameworkError } from './framework-errors';
 import { useJsonBodyParser } from './json-body';
 import { createValidationPipe } from './validation';
 import { useConsoleFormParser } from '../console/http/form-body';
@@ -40,9 +40,10 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
     onConstructorPoisoning: 'error',
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-correlation-id'];
-      return typeof given === 'string' && CORRELATION_ID.test(given) && !containsIin(given) ? given : randomUUID();
+      return typeof given === 'string' && CORRELATION_ID.test(given) && !codeContainsIin(given) ? given : randomUUID();
     },
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock, startup), adapter, {
     logger: LEVELS[config.logLevel],

@@ -6,6 +6,7 @@ import { LedgerError, type FieldError, type LedgerErrorCode } from '../ledger-er
 const STATUS: Record<LedgerErrorCode, number> = {
   invalid_request: HttpStatus.BAD_REQUEST,
   record_id_conflict: HttpStatus.CONFLICT,
+  event_id_conflict: HttpStatus.CONFLICT,
   subject_not_found: HttpStatus.NOT_FOUND,
   no_register_in_force: HttpStatus.NOT_FOUND,
   concurrency_exhausted: HttpStatus.SERVICE_UNAVAILABLE,

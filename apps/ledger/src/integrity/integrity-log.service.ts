@@ -9,7 +9,7 @@ import {
 } from '@derbes/integrity';
 import {
   INTEGRITY_LOG, ProjectionRunner, consistencyProof, inclusionProof, latestTreeHead, leafHashAt, treeHeadOfSize, treeRoot,
-  treeSize, type StoredTreeHead,
+  treeSize, type ReadModelTables, type StoredTreeHead,
 } from '@derbes/projections';
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
@@ -57,6 +57,8 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
   private keys: SigningKeys | undefined;
   /** Signing one head at a time: two at once would sign the same size twice. */
   private signing: Promise<unknown> = Promise.resolve();
+  /** The log position of the last head this process signed: the heads it serves wait for the read model to hold it. */
+  private signedAt = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -106,8 +108,12 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     return run;
   }
 
+  /**
+   * The last signed head, once the read model has applied `position` and the last head this process signed (so that
+   * a head just signed here is served at once).
+   */
   async latest(position?: number): Promise<StoredTreeHead> {
-    const head = latestTreeHead(await readModel(this.projections, INTEGRITY_LOG, position));
+    const head = await readModel(this.projections, INTEGRITY_LOG, this.after(position), latestTreeHead);
     if (!head) throw new LedgerError('tree_head_not_found', 'no tree head has been signed yet: POST /v1/integrity/tree-heads signs one');
     return head;
   }
@@ -126,8 +132,9 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
+  /** The head of exactly `size` events, once the read model holds the last head this process signed. */
   async ofSize(size: number): Promise<StoredTreeHead> {
-    const head = treeHeadOfSize(await readModel(this.projections, INTEGRITY_LOG, undefined), size);
+    const head = await readModel(this.projections, INTEGRITY_LOG, this.after(undefined), (tables) => treeHeadOfSize(tables, size));
     if (!head) throw new LedgerError('tree_head_not_found', `no tree head was signed at size ${size}`);
     return head;
   }
@@ -138,24 +145,29 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     if (event.position > size) {
       throw LedgerError.invalid([{ field: 'treeSize', reason: `the event is at position ${event.position}: a tree of ${size} events does not hold it` }]);
     }
-    const tables = await this.treeOf(size, 'treeSize');
-    return {
+    return this.treeOf(size, 'treeSize', (tables) => ({
       eventId, position: event.position, leafIndex: event.position - 1, treeSize: size,
       leafHash: leafHashAt(tables, event.position), rootHash: treeRoot(tables, size), proof: inclusionProof(tables, event.position, size),
-    };
+    }));
   }
 
   async consistency(from: number, to: number): Promise<ConsistencyAnswer> {
     if (from > to) throw LedgerError.invalid([{ field: 'from', reason: `must not exceed to (${to})` }]);
-    const tables = await this.treeOf(to, 'to');
-    return { from, to, fromRoot: treeRoot(tables, from), toRoot: treeRoot(tables, to), proof: consistencyProof(tables, from, to) };
+    return this.treeOf(to, 'to', (tables) => ({
+      from, to, fromRoot: treeRoot(tables, from), toRoot: treeRoot(tables, to), proof: consistencyProof(tables, from, to),
+    }));
   }
 
-  /** The tree's tables once it holds `size` events; a size beyond the log is the client's mistake, in `field`. */
-  private async treeOf(size: number, field: 'treeSize' | 'to') {
+  /** `query` on the tree once it holds `size` events; a size beyond the log is the client's mistake, in `field`. */
+  private async treeOf<T>(size: number, field: 'treeSize' | 'to', query: (tables: ReadModelTables) => T): Promise<T> {
     const last = await this.store.lastPosition();
     if (size > last) throw LedgerError.invalid([{ field, reason: `the log holds ${last} events, not ${size}` }]);
-    return readModel(this.projections, INTEGRITY_LOG, size);
+    return readModel(this.projections, INTEGRITY_LOG, size, query);
+  }
+
+  /** The position a head is read at: the caller's, or the last head this process signed when that is later. */
+  private after(position: number | undefined): number | undefined {
+    return this.signedAt > (position ?? 0) ? this.signedAt : position;
   }
 
   private async signNow(): Promise<{ head: StoredTreeHead; created: boolean }> {
@@ -179,7 +191,8 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
       data: { ...head },
       metadata: { schemaVersion: TREE_HEAD_SCHEMA_VERSION },
     }], ANY);
-    return { head: { ...head, position: result.events[0]!.position }, created: true };
+    this.signedAt = result.events[0]!.position;
+    return { head: { ...head, position: this.signedAt }, created: true };
   }
 
   private signingKeys(): SigningKeys {
@@ -188,8 +201,8 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
   }
 }
 
-/** No head yet, or a read model still building: as good as no head covering the position. */
+/** No head yet, or a read model still building or behind the last head signed here: as good as no head covering the position. */
 function ignoreMissing(error: unknown): null {
-  if (error instanceof LedgerError && (error.code === 'tree_head_not_found' || error.code === 'projection_building')) return null;
+  if (error instanceof LedgerError && ['tree_head_not_found', 'projection_building', 'projection_behind'].includes(error.code)) return null;
   throw error;
 }

@@ -1,5 +1,5 @@
 import type { RegisterCatalog } from '@derbes/register';
-import { checkIin, containsIin, isIsoCountry, maskIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
+import { checkIin, codeContainsIin, containsIin, isIsoCountry, maskIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
 import type { FieldError } from '../ledger-errors';
 import type { ProcessingRecordDto } from './processing-record.dto';
 
@@ -8,6 +8,8 @@ export interface NormalizeContext {
   readonly owner: string;
   readonly pseudonymizer: SubjectPseudonymizer;
   readonly now: Date;
+  /** The ledger's local date of `now`: no birth date may be after it. */
+  readonly today: string;
   readonly clockSkewSeconds: number;
 }
 
@@ -35,7 +37,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
   const errors: FieldError[] = [];
   const fail = (field: string, reason: string) => errors.push({ field: prefix + field, reason });
 
-  const iin = checkIin(dto.subject.iin);
+  const iin = checkIin(dto.subject.iin, ctx.today);
   if (!iin.valid) fail('subject.iin', `${iin.reason} (rule: ${iin.rule})`);
 
   const categories: CategoryRef[] = [];
@@ -69,18 +71,19 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
   if (op !== 'transfer' && dto.transferGround) fail('transferGround', `is only allowed with operation transfer, not ${op}`);
   if (dto.recipient && !isIsoCountry(dto.recipient.country)) fail('recipient.country', `${dto.recipient.country} is not an ISO 3166-1 country code`);
 
-  const texts: [string, string | null | undefined][] = [
-    ['note', dto.note],
-    ['source.name', dto.source?.name],
-    ['recipient.name', dto.recipient?.name],
-    ['transferGround.reference', dto.transferGround?.reference],
-    ['actor.id', dto.actor.id],
-    ['actor.role', dto.actor.role],
-    ['actor.unit', dto.actor.unit],
-    ['system', dto.system],
+  // Codes allow more characters between digits than free text is read with (codeContainsIin).
+  const texts: [string, string | null | undefined, (text: string) => boolean][] = [
+    ['note', dto.note, containsIin],
+    ['source.name', dto.source?.name, containsIin],
+    ['recipient.name', dto.recipient?.name, containsIin],
+    ['transferGround.reference', dto.transferGround?.reference, containsIin],
+    ['actor.id', dto.actor.id, codeContainsIin],
+    ['actor.role', dto.actor.role, codeContainsIin],
+    ['actor.unit', dto.actor.unit, codeContainsIin],
+    ['system', dto.system, codeContainsIin],
   ];
-  for (const [field, text] of texts) {
-    if (text != null && containsIin(text)) fail(field, 'must not contain an IIN: the subject is named only by subject.iin');
+  for (const [field, text, holdsIin] of texts) {
+    if (text != null && holdsIin(text)) fail(field, 'must not contain an IIN: the subject is named only by subject.iin');
   }
 
   if (errors.length > 0 || !iin.valid || !purpose || !occurredAt) return errors;

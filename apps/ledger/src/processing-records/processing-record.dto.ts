@@ -18,7 +18,8 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import {
-  OPERATIONS, RECIPIENT_KINDS, SOURCE_KINDS, TRANSFER_GROUND_KINDS, type Operation, type RecipientKind, type SourceKind, type TransferGroundKind,
+  OPERATIONS, RECIPIENT_KINDS, RESERVED_UUID_REASON, SOURCE_KINDS, TRANSFER_GROUND_KINDS, isDerivedUuidVersion,
+  type Operation, type RecipientKind, type SourceKind, type TransferGroundKind,
 } from '@derbes/ledger';
 import { CODE, TEXT } from '../http/text-patterns';
 
@@ -31,6 +32,23 @@ export function IsSequenceNumber(min: number, options?: ValidationOptions): Prop
       validator: {
         validate: (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min,
         defaultMessage: (args) => `${args?.property ?? 'value'} must be a whole number from ${min} to ${Number.MAX_SAFE_INTEGER}`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * Not of the UUID version the ledger derives its own events' ids in (derived-uuid.ts): a client's id becomes an event
+ * id, unique across the store, and could otherwise take one the ledger needs later. Anything else passes (IsUUID judges it).
+ */
+export function IsNotLedgerUuid(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isNotLedgerUuid',
+      validator: {
+        validate: (v: unknown) => typeof v !== 'string' || !isDerivedUuidVersion(v),
+        defaultMessage: () => RESERVED_UUID_REASON,
       },
     },
     options,
@@ -106,8 +124,8 @@ export class TransferGroundDto {
 }
 
 export class ProcessingRecordDto {
-  @ApiProperty({ format: 'uuid', description: 'Chosen by the client; sending it again returns the first result' })
-  @IsUUID('all')
+  @ApiProperty({ format: 'uuid', description: "Chosen by the client, any version but 8 (the ledger's own); sending it again returns the first result" })
+  @IsUUID('all') @IsNotLedgerUuid()
   recordId: string;
 
   @ApiProperty({ enum: OPERATIONS }) @IsIn(OPERATIONS)

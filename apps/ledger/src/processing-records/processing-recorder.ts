@@ -72,7 +72,8 @@ export class ProcessingRecorder {
   /** Keys the stored fingerprints of records (recordFingerprint says why). */
   private readonly fingerprintKey: HmacSha256;
 
-  async record(commands: readonly RecordProcessing[], correlationId: string): Promise<RecordOutcome[]> {
+  /** `batch`: the records came as a batch, so that errors name their index (even in a batch of one). */
+  async record(commands: readonly RecordProcessing[], correlationId: string, batch: boolean): Promise<RecordOutcome[]> {
     const hashes = commands.map((c) => recordFingerprint(c, this.fingerprintKey));
     const firstIndex = sameRecordIndexes(commands, hashes);
     // Records found already stored, by index. Looked up only after the store refused a repeated id: the unique
@@ -83,7 +84,7 @@ export class ProcessingRecorder {
         return await this.write(commands, hashes, firstIndex, stored, correlationId);
       } catch (error) {
         if (error instanceof DuplicateEventIdError) {
-          await this.findStored(commands, firstIndex, stored);
+          await this.findStored(commands, firstIndex, stored, batch);
         } else if (!(error instanceof WrongExpectedVersionError) && !(error instanceof DecidedOnFailedAppendError)) {
           throw error;
         }
@@ -100,13 +101,14 @@ export class ProcessingRecorder {
     commands: readonly RecordProcessing[],
     firstIndex: readonly number[],
     stored: Map<number, RecordOutcome>,
+    batch: boolean,
   ): Promise<void> {
     for (let i = 0; i < commands.length; i++) {
       if (firstIndex[i] !== i || stored.has(i)) continue;
       const command = commands[i] as RecordProcessing;
       const event = await this.store.readEventById(command.recordId);
       if (!event) continue;
-      if (!sameRecord(event.metadata.requestHash, command, this.fingerprintKey)) throw recordIdConflict(command.recordId, commands.length > 1 ? i : undefined);
+      if (!sameRecord(event.metadata.requestHash, command, this.fingerprintKey)) throw recordIdConflict(command.recordId, batch ? i : undefined);
       stored.set(i, outcomeOf(event, 'duplicate'));
     }
   }

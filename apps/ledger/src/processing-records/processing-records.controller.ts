@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/comm
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SubjectPseudonymizer, type RecordProcessing } from '@derbes/ledger';
+import { SubjectPseudonymizer, localDate, type RecordProcessing } from '@derbes/ledger';
 import { RegisterCatalog } from '@derbes/register';
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
@@ -39,7 +39,7 @@ export class ProcessingRecordsController {
     const command = normalizeRecord(validateRecordBody(body), this.context());
     if (Array.isArray(command)) throw LedgerError.invalid(command);
     checkSystems([command], req);
-    const [outcome] = await this.commands.execute(new RecordProcessingCommand([command], String(req.id)));
+    const [outcome] = await this.commands.execute(new RecordProcessingCommand([command], String(req.id), false));
     if (outcome!.status === 'duplicate') void reply.status(200);
     return outcome!;
   }
@@ -63,18 +63,20 @@ export class ProcessingRecordsController {
     });
     if (errors.length > 0) throw LedgerError.invalid(errors);
     checkSystems(records, req, 'records');
-    const results = await this.commands.execute(new RecordProcessingCommand(records, String(req.id)));
+    const results = await this.commands.execute(new RecordProcessingCommand(records, String(req.id), true));
     const created = results.filter((r) => r.status === 'created').length;
     if (created === 0) void reply.status(200);
     return { results, created, duplicates: results.length - created };
   }
 
   private context(): NormalizeContext {
+    const now = this.clock.now();
     return {
       catalog: this.catalog,
       owner: this.config.owner,
       pseudonymizer: this.pseudonymizer,
-      now: this.clock.now(),
+      now,
+      today: localDate(now, this.config.utcOffsetMinutes),
       clockSkewSeconds: this.config.clockSkewSeconds,
     };
   }

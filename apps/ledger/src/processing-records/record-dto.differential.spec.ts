@@ -15,6 +15,8 @@ import { isCertainlyValidRecord, validateBatchBody, validateRecordBody } from '.
  */
 const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, validationError: { target: false, value: false } };
 const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+/** Of version 8, the ledger's own ids: a UUID the DTO refuses. */
+const LEDGER_UUID = '0f8fad5b-d9cb-869f-a165-70867728950e';
 
 function fullRecord(): Record<string, unknown> {
   return {
@@ -41,7 +43,7 @@ function copy<T>(value: T): T {
 const VALUES: readonly unknown[] = [
   REMOVE, null, '', 'x', ' ', 'a b', 'A'.repeat(41), 'a'.repeat(65), 'a'.repeat(101), 'a'.repeat(201), 'a'.repeat(301), 'a'.repeat(2001),
   '\u0000x', 'x\u007f', '\t\n', 'Айгерим.К', 'hr/17', '-x', 0, 1, -1, 1.5, 31, 1000, true, false, [], ['x'], [1], {}, { a: 1 }, [{}],
-  2 ** 53 - 1, 2 ** 53, 1e21, { iin: '791028302728' }, { kind: 'subject' }, 'KZ', 'kz', 'KAZ', '2027-03-01', '2027-3-1', UUID, UUID.toUpperCase(), 'not-a-uuid',
+  2 ** 53 - 1, 2 ** 53, 1e21, { iin: '791028302728' }, { kind: 'subject' }, 'KZ', 'kz', 'KAZ', '2027-03-01', '2027-3-1', UUID, UUID.toUpperCase(), LEDGER_UUID, LEDGER_UUID.toUpperCase(), 'not-a-uuid',
   'collect', 'transfer', 'access', 'subject', 'organization', 'person', 'consent', 'medical-results', 'Medical', '791028302728', 'P01',
 ];
 

@@ -7,6 +7,8 @@ export class RecordProcessingCommand extends Command<RecordOutcome[]> {
   constructor(
     readonly records: readonly RecordProcessing[],
     readonly correlationId: string,
+    /** Sent as a batch: errors name the record's index, even in a batch of one. */
+    readonly batch: boolean,
   ) {
     super();
   }
@@ -17,6 +19,6 @@ export class RecordProcessingHandler implements ICommandHandler<RecordProcessing
   constructor(private readonly recorder: ProcessingRecorder) {}
 
   execute(command: RecordProcessingCommand): Promise<RecordOutcome[]> {
-    return this.recorder.record(command.records, command.correlationId);
+    return this.recorder.record(command.records, command.correlationId, command.batch);
   }
 }

@@ -37,18 +37,19 @@ export class ActorActivityReportHandler implements IQueryHandler<ActorActivityRe
   ) {}
 
   async execute({ scope, lang, position }: ActorActivityReportQuery): Promise<ActorActivityReportDto> {
-    const tables = await readModel(this.projections, ACTOR_ACTIVITY, position);
-    // Read in this same turn: no batch can be applied between the queries and the position taken here.
-    const at = this.projections.position(ACTOR_ACTIVITY);
+    // Summaries, flags and position in one read transaction: the projections thread commits batches meanwhile.
+    const read = await readModel(this.projections, ACTOR_ACTIVITY, position, (tables, at) => ({
+      summaries: actorActivitySummaries(tables, scope), flags: unusualActivityIn(tables, scope, UNUSUAL_ACTIVITY_RULE), at,
+    }));
     const names = registerNames(this.catalog, this.config.owner, lang);
-    const actors: ActorActivityDto[] = actorActivitySummaries(tables, scope).map((a) => ({
+    const actors: ActorActivityDto[] = read.summaries.map((a) => ({
       ...a,
       sensitiveCategories: a.sensitiveCategories.map((c) => ({ number: c.number, code: c.slug, name: names.category(c.number) ?? c.slug, records: c.records })),
     }));
-    const unusual: UnusualActivityDto[] = unusualActivityIn(tables, scope, UNUSUAL_ACTIVITY_RULE).map((flag) => ({
+    const unusual: UnusualActivityDto[] = read.flags.map((flag) => ({
       ...flag,
       reason: unusualActivityReason(flag, lang),
     }));
-    return { from: scope.from, to: scope.to, lang, rule: { ...UNUSUAL_ACTIVITY_RULE }, actors, unusual, position: at };
+    return { from: scope.from, to: scope.to, lang, rule: { ...UNUSUAL_ACTIVITY_RULE }, actors, unusual, position: read.at };
   }
 }

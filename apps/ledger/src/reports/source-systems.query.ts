@@ -58,10 +58,10 @@ export class SourceSystemsReportHandler implements IQueryHandler<SourceSystemsRe
   ) {}
 
   async execute(query: SourceSystemsReportQuery): Promise<SourceSystemsReport> {
-    const tables = await readModel(this.runner, SOURCE_SYSTEMS, query.position);
-    // States and position are read in one turn, so they agree.
-    const position = this.runner.position(SOURCE_SYSTEMS);
-    const states = sourceSystemStates(tables, { ...(query.system === undefined ? {} : { system: query.system }), limit: LISTED_PER_SYSTEM });
+    // States and position in one read transaction, so they agree.
+    const { states, position } = await readModel(this.runner, SOURCE_SYSTEMS, query.position, (tables, at) => ({
+      states: sourceSystemStates(tables, { ...(query.system === undefined ? {} : { system: query.system }), limit: LISTED_PER_SYSTEM }), position: at,
+    }));
     const holders = await findFirstHolders(this.store, states, this.firstHolders);
     const now = this.clock.now();
     const at = now.toISOString();

@@ -59,11 +59,12 @@ export class SummaryReportHandler implements IQueryHandler<SummaryReportQuery> {
   ) {}
 
   async execute(query: SummaryReportQuery): Promise<SummaryReport> {
-    const tables = await readModel(this.runner, PROCESSING_SUMMARY, query.position);
-    // Read in the same turn as the query: the runner applies events between turns, so both see the same state.
-    const position = this.runner.position(PROCESSING_SUMMARY);
     const period = { from: query.period.from.toISOString(), to: query.period.to.toISOString() };
-    const result = processingSummary(tables, { ...period, groupBy: query.groupBy, utcOffsetMinutes: query.utcOffsetMinutes });
+    // Rows, totals and position in one read transaction: the projections thread commits batches meanwhile.
+    const { result, position } = await readModel(this.runner, PROCESSING_SUMMARY, query.position, (tables, at) => ({
+      result: processingSummary(tables, { ...period, groupBy: query.groupBy, utcOffsetMinutes: query.utcOffsetMinutes }),
+      position: at,
+    }));
     const names = registerNames(this.catalog, this.config.owner, query.lang);
     const columns = summaryColumns(query.groupBy);
     return {

@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { RECIPIENT_KINDS } from '@derbes/ledger';
 import { LANGS, type Lang } from '@derbes/register';
-import { SHREDDED_DESCRIPTION, ShreddedDto } from '../data-keys/shredded.dto';
 
 const PERIOD = 'ISO 8601 date-time with a time zone, or a date YYYY-MM-DD (a calendar day at UTC+5)';
 
@@ -46,14 +45,22 @@ export class TransfersQueryDto {
 }
 
 class TransferRecipientDto {
-  @ApiProperty({ type: String, nullable: true, description: "null for a person once the subject's data key was destroyed" }) name: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "An organization's name; null for a person, whose name is sealed and shown only in the subject's history (a recorded read)" }) name: string | null;
   @ApiProperty({ description: 'ISO 3166-1 alpha-2' }) country: string;
   @ApiProperty({ enum: RECIPIENT_KINDS }) kind: string;
 }
 
 class TransferItemGroundDto {
   @ApiProperty({ enum: ['consent', 'treaty'] }) kind: string;
-  @ApiProperty({ type: String, nullable: true, description: "null once the subject's data key was destroyed" }) reference: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "Always null here: the reference names the person; it is shown only in the subject's history (a recorded read)" }) reference: string | null;
+}
+
+class TransferSealedDto {
+  @ApiProperty({
+    enum: ['recipient.name', 'transferGround.reference'], isArray: true,
+    description: "The fields shown as null because they name a person: sealed with the subject's data key, they are opened only where the subject's file is read (history, events, inventory, access report), and that read is recorded",
+  })
+  fields: string[];
 }
 
 class TransferCategoryDto {
@@ -85,7 +92,7 @@ export class TransferItemDto {
   @ApiProperty({ type: TransferActorDto }) actor: TransferActorDto;
   @ApiProperty() system: string;
   @ApiProperty({ type: [String], description: 'Violation codes; empty when the approved list allowed it' }) violations: string[];
-  @ApiPropertyOptional({ type: ShreddedDto, description: SHREDDED_DESCRIPTION }) shredded?: ShreddedDto;
+  @ApiPropertyOptional({ type: TransferSealedDto, description: "Present when the entry has texts naming a person (a person recipient's name, a ground's reference): this report, which records no read, never shows them" }) sealed?: TransferSealedDto;
 }
 
 class TransfersTotalsDto {

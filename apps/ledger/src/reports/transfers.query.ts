@@ -3,27 +3,36 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
   ProjectionRunner, TRANSFERS, transfersPage, transfersTotals, type TransferEntry, type TransfersFilter, type TransfersTotals,
 } from '@derbes/projections';
+import { SEALED_TEXT_PREFIX } from '@derbes/ledger';
 import { RegisterCatalog, type Lang } from '@derbes/register';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
-import { EntryTexts, type Shredded } from '../data-keys/shown-texts';
-import { sealedKeyVersion } from '../data-keys/sealed-text';
-import { SubjectSealer, type TextOpener } from '../data-keys/subject-sealer';
 import { readModel } from './read-model';
 import { registerNames } from './register-names';
 import type { ReportPeriod } from './report-period';
 
 /**
- * A transfer with the names of what was transferred, in the language asked, and its sealed texts (a person's name,
- * the ground's reference) opened: null, and named in `shredded`, once the subject's data key was destroyed.
+ * The texts of a transfer that name a person, which this report never shows: a report naming no person is not a
+ * read of anyone's file, so it is not recorded. They are null here and named in `sealed.fields`; the subject's
+ * history, events, inventory and access report open them, and record that read.
+ */
+export interface SealedTexts {
+  readonly fields: readonly ('recipient.name' | 'transferGround.reference')[];
+}
+
+/**
+ * A transfer with the names of what was transferred, in the language asked. A person recipient's name and the
+ * ground's reference (consent and treaty documents name the person) are null, named in `sealed`; an
+ * organization's name, never sealed, is shown.
  */
 export interface TransferItem extends Omit<TransferEntry, 'categories' | 'purpose' | 'recipient' | 'transferGround'> {
   readonly categories: { readonly number: number; readonly name: string | null }[];
   readonly purpose: { readonly code: string; readonly name: string | null };
-  /** `kind` is person exactly when the name was sealed, which the ledger does for persons only. */
+  /** `kind` is person exactly when the name is sealed, which the ledger does for persons only; the name is then null. */
   readonly recipient: { readonly name: string | null; readonly country: string; readonly kind: 'organization' | 'person' };
-  readonly transferGround: { readonly kind: string; readonly reference: string | null } | null;
-  readonly shredded?: Shredded;
+  /** `reference` is always null: sealed from v3, and naming the person in the plain texts of earlier events too. */
+  readonly transferGround: { readonly kind: string; readonly reference: null } | null;
+  readonly sealed?: SealedTexts;
 }
 
 export interface TransfersReport {
@@ -58,39 +67,35 @@ export class TransfersReportHandler implements IQueryHandler<TransfersReportQuer
     private readonly runner: ProjectionRunner,
     private readonly catalog: RegisterCatalog,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
-    private readonly sealer: SubjectSealer,
   ) {}
 
   async execute(query: TransfersReportQuery): Promise<TransfersReport> {
-    const tables = await readModel(this.runner, TRANSFERS, query.position);
-    // Page, totals and position are read in one turn: the runner applies events between turns, so they agree.
-    const position = this.runner.position(TRANSFERS);
     const period = { from: query.period.from.toISOString(), to: query.period.to.toISOString() };
     const filter = { ...query.filter, ...period };
-    const page = transfersPage(tables, filter, query.cursor, query.limit);
-    const totals = transfersTotals(tables, filter);
+    // Page, totals and position in one read transaction, so they agree though the projections thread commits meanwhile.
+    const { page, totals, position } = await readModel(this.runner, TRANSFERS, query.position, (tables, at) => ({
+      page: transfersPage(tables, filter, query.cursor, query.limit), totals: transfersTotals(tables, filter), position: at,
+    }));
     const names = registerNames(this.catalog, this.config.owner, query.lang);
-    const opener = await this.sealer.opener(page.items.flatMap((e) =>
-      [e.recipient.name, e.transferGround?.reference].map((text) => [e.subjectId, text] as const)));
     const items = page.items.map((entry): TransferItem => ({
       ...entry,
       categories: entry.categories.map((number) => ({ number, name: names.category(number) })),
       purpose: { code: entry.purpose, name: names.purpose(entry.purpose) },
-      ...openTexts(entry, opener),
+      ...withoutPersonalTexts(entry),
     }));
     return { ...period, items, totals, nextCursor: page.nextCursor, position };
   }
 }
 
-function openTexts(entry: TransferEntry, opener: TextOpener): Pick<TransferItem, 'recipient' | 'transferGround' | 'shredded'> {
-  const texts = new EntryTexts(opener, entry.subjectId);
+/** The entry's recipient and ground with every text that names a person left out (never opened), and the marker. */
+function withoutPersonalTexts(entry: TransferEntry): Pick<TransferItem, 'recipient' | 'transferGround' | 'sealed'> {
   const { recipient, transferGround } = entry;
+  // As the totals count persons: a name in the sealed format (SEALED_TEXT_PREFIX), which is never shown.
+  const person = recipient.name.startsWith(SEALED_TEXT_PREFIX);
+  const fields = [...(person ? ['recipient.name' as const] : []), ...(transferGround ? ['transferGround.reference' as const] : [])];
   return {
-    recipient: {
-      name: texts.text('recipient.name', recipient.name), country: recipient.country,
-      kind: sealedKeyVersion(recipient.name) === null ? 'organization' : 'person',
-    },
-    transferGround: transferGround && { kind: transferGround.kind, reference: texts.text('transferGround.reference', transferGround.reference) },
-    ...texts.marker(),
+    recipient: { name: person ? null : recipient.name, country: recipient.country, kind: person ? 'person' : 'organization' },
+    transferGround: transferGround && { kind: transferGround.kind, reference: null },
+    ...(fields.length > 0 ? { sealed: { fields } } : {}),
   };
 }

@@ -38,10 +38,10 @@ export class ViolationsReportHandler implements IQueryHandler<ViolationsReportQu
   ) {}
 
   async execute(query: ViolationsReportQuery): Promise<ViolationsReportDto> {
-    const tables = await readModel(this.projections, VIOLATIONS, query.position);
-    // Read synchronously after the wait, so the position is exactly what the page and counts reflect.
-    const position = this.projections.position(VIOLATIONS);
-    const page = violationsPage(tables, query.filter, query.cursor, query.limit);
+    // Page, counts and position in one read transaction: the projections thread commits batches meanwhile.
+    const { page, position } = await readModel(this.projections, VIOLATIONS, query.position, (tables, at) => ({
+      page: violationsPage(tables, query.filter, query.cursor, query.limit), position: at,
+    }));
     const names = registerNames(this.catalog, this.config.owner, query.lang);
     const items = page.items.map((item) => {
       const facts = { ...item, code: item.code as ViolationCode, category: item.category?.number ?? null };

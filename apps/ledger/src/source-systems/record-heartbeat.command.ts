@@ -1,7 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ANY, DuplicateEventIdError, EVENT_STORE, type EventStore, type JsonObject } from '@derbes/event-store';
-import { SOURCE_SYSTEM_HEARTBEAT_SCHEMA_VERSION, decideHeartbeat, derivedUuid, sourceSystemStreamId, type RecordHeartbeat } from '@derbes/ledger';
+import {
+  SOURCE_SYSTEM_HEARTBEAT, SOURCE_SYSTEM_HEARTBEAT_SCHEMA_VERSION, decideHeartbeat, derivedUuid, sourceSystemStreamId, type RecordHeartbeat,
+  type SourceSystemHeartbeatData,
+} from '@derbes/ledger';
+import { LedgerError } from '../ledger-errors';
 
 /** What the ledger answers for a heartbeat: what it stored, and where. */
 export interface HeartbeatOutcome extends RecordHeartbeat {
@@ -38,10 +42,18 @@ export class RecordHeartbeatHandler implements ICommandHandler<RecordHeartbeatCo
       return { ...heartbeat, eventId, position: result.events[0]!.position };
     } catch (error) {
       if (!(error instanceof DuplicateEventIdError)) throw error;
-      // Sent again: the first one's answer, with the time the ledger took it.
+      // Sent again: the first one's answer, with the time the ledger took it. Only if the event is that heartbeat:
+      // the id could also be held by an event stored before clients' ids of derivedUuid's version were refused.
       const stored = await this.store.readEventById(eventId);
       if (!stored) throw error;
-      return { ...heartbeat, receivedAt: String((stored.data as { receivedAt?: unknown }).receivedAt), eventId, position: stored.position };
+      const data = stored.data as unknown as SourceSystemHeartbeatData;
+      if (stored.type !== SOURCE_SYSTEM_HEARTBEAT || stored.streamId !== sourceSystemStreamId(heartbeat.system)
+        || data.lastSequence !== heartbeat.lastSequence || data.sentAt !== heartbeat.sentAt) {
+        throw new LedgerError('event_id_conflict', `this heartbeat's id ${eventId} is already held by another event of the ledger: nothing was stored; send it with another sentAt`, [
+          { field: 'sentAt', reason: `gives the heartbeat the id ${eventId}, which another event holds: send another sentAt` },
+        ]);
+      }
+      return { ...heartbeat, receivedAt: String(data.receivedAt), eventId, position: stored.position };
     }
   }
 }

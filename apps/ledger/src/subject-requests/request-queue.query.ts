@@ -5,15 +5,20 @@ import { ProjectionRunner, REQUEST_QUEUE, closedRequests, openRequests, type Que
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
+import { EntryTexts, type Shredded } from '../data-keys/shown-texts';
+import { SubjectSealer, type TextOpener } from '../data-keys/subject-sealer';
 import { readModel } from '../reports/read-model';
 import type { QueueStatus } from './subject-request.dto';
 
 /** A queued request with where it stands today. */
-export interface QueueItem extends QueuedRequest {
+export interface QueueItem extends Omit<QueuedRequest, 'reasons'> {
   readonly dueToday: boolean;
   readonly overdue: boolean;
   /** For an open request past its deadline: working days since it. */
   readonly workingDaysOverdue: number;
+  /** A refusal's reasons, opened; null where crypto-shredding made one unreadable (named in `shredded`). */
+  readonly reasons: readonly (string | null)[];
+  readonly shredded?: Shredded;
 }
 
 export interface QueuePage {
@@ -45,22 +50,34 @@ export class RequestQueueHandler implements IQueryHandler<RequestQueueQuery> {
     private readonly calendar: WorkingDayCalendar,
     private readonly clock: Clock,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly sealer: SubjectSealer,
   ) {}
 
   async execute(query: RequestQueueQuery): Promise<QueuePage> {
-    const tables = await readModel(this.projections, REQUEST_QUEUE, query.position);
-    const position = this.projections.position(REQUEST_QUEUE);
     const today = localDate(this.clock.now(), this.config.utcOffsetMinutes);
-    const judge = (r: QueuedRequest): QueueItem => {
+    const judge = (r: QueuedRequest, opener?: TextOpener): QueueItem => {
       const open = r.status === 'open';
       const overdue = open && r.deadline < today;
-      return { ...r, dueToday: open && r.deadline === today, overdue, workingDaysOverdue: overdue ? this.calendar.workingDaysLate(r.deadline, today) : 0 };
+      const texts = opener && new EntryTexts(opener, r.subjectId);
+      return {
+        ...r, dueToday: open && r.deadline === today, overdue, workingDaysOverdue: overdue ? this.calendar.workingDaysLate(r.deadline, today) : 0,
+        reasons: texts ? r.reasons.map((reason, i) => texts.text('reasons', reason, `reasons[${i}]`)) : r.reasons, ...texts?.marker(),
+      };
     };
-    if (query.status !== 'open') {
-      const page = closedRequests(tables, query.status, query.cursor, query.limit);
-      return { today, status: query.status, items: page.items.map(judge), nextCursor: page.nextCursor, position };
+    const { status } = query;
+    if (status !== 'open') {
+      const { page, position } = await readModel(this.projections, REQUEST_QUEUE, query.position, (tables, at) => ({
+        page: closedRequests(tables, status, query.cursor, query.limit), position: at,
+      }));
+      // The read model holds a refusal's reasons sealed: the page's are opened here, for this answer only.
+      const opener = await this.sealer.opener(page.items.flatMap((r) => r.reasons.map((reason) => [r.subjectId, reason] as const)));
+      return { today, status: query.status, items: page.items.map((r) => judge(r, opener)), nextCursor: page.nextCursor, position };
     }
-    const items = openRequests(tables, query.due === undefined ? undefined : today).map(judge)
+    const { open, position } = await readModel(this.projections, REQUEST_QUEUE, query.position, (tables, at) => ({
+      open: openRequests(tables, query.due === undefined ? undefined : today), position: at,
+    }));
+    // An open request has no reasons yet: nothing to open.
+    const items = open.map((r) => judge(r))
       .filter((r) => query.due !== 'overdue' || r.overdue)
       .filter((r) => query.due !== 'today' || r.dueToday);
     return { today, status: 'open', items, nextCursor: null, position };

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DuplicateEventIdError, EVENT_STORE, type EventData, type EventStore } from '@derbes/event-store';
 import {
   PROCESSING_RECORDED_SCHEMA_VERSION,
+  RESERVED_UUID_REASON,
   SUBJECT_FILE_READ_SCHEMA_VERSION,
   SUBJECT_REQUEST_SCHEMA_VERSIONS,
   SUBJECT_RIGHTS_PURPOSE,
@@ -15,6 +16,7 @@ import {
   decideReceive,
   decideRefuse,
   decideRetime,
+  isDerivedUuidVersion,
   localDate,
   maskIin,
   subjectStreamId,
@@ -101,6 +103,8 @@ export class SubjectRequestDesk {
   }
 
   async receive(input: NewSubjectRequest, registeredBy: Actor, correlationId: string): Promise<RequestOutcome> {
+    // The API's DTO refuses such an id too; the console's form comes here directly.
+    if (input.requestId !== undefined && isDerivedUuidVersion(input.requestId)) throw LedgerError.invalid([{ field: 'requestId', reason: RESERVED_UUID_REASON }]);
     const subjectId = this.pseudonymizer.subjectId(input.iin);
     const requestId = input.requestId ?? randomUUID();
     const data: SubjectRequestReceivedData = {
@@ -184,7 +188,7 @@ export class SubjectRequestDesk {
       const shredding = current.requests.get(requestId)?.kind === 'destruction'
         ? [keyDestroyed(subjectId, answeredAt, `destruction request ${requestId}`, answeredBy)] : [];
       return [...carriedOut.slice(0, -1), ...shredding, ...carriedOut.slice(-1)];
-    }, correlationId, null, key);
+    }, correlationId, null, key).catch((error: unknown) => this.answerCollision(error, requestId));
     if (written.events.some((e) => e.type === 'SubjectDataKeyDestroyed')) await this.sealer.destroy(subjectId, now);
     const answered = written.events.at(-1);
     if (answered?.type !== 'SubjectRequestAnswered') throw new Error('an answer must end with SubjectRequestAnswered');
@@ -195,13 +199,31 @@ export class SubjectRequestDesk {
     };
   }
 
+  /**
+   * The record that carries out a request has an id derived from the request's (derivedUuid), which the store refuses
+   * when another event holds it: ours when another process answered meanwhile, else an event stored under that id
+   * before clients' ids of its version were refused. Either way a 409 naming it, never a 500.
+   */
+  private async answerCollision(error: unknown, requestId: string): Promise<never> {
+    if (!(error instanceof DuplicateEventIdError)) throw error;
+    const stored = await this.store.readEventById(error.eventId);
+    if (stored?.type === 'ProcessingRecorded' && stored.data.requestId === requestId) {
+      throw new LedgerError('request_closed', `request ${requestId} was already answered`);
+    }
+    throw new LedgerError('event_id_conflict', `the record that carries out request ${requestId} would have id ${error.eventId}, which another event of the ledger already holds: nothing was written; refuse the request and register it again under a new requestId`, [
+      { field: 'requestId', reason: `the id of the record that carries it out, ${error.eventId}, is already another event's` },
+    ]);
+  }
+
   async refuse(requestId: string, refusedBy: Actor, reasons: readonly string[], correlationId: string): Promise<RequestOutcome> {
     const subjectId = await this.subjectOf(requestId);
     const now = this.clock.now();
+    // The reasons may name the person (an investigation, a court case): sealed like the request's detail.
+    const key = await this.sealer.keyToSeal(subjectId, reasons.length > 0);
     const written = await this.write(subjectId, (state) => decideRefuse(
       { requestId, subjectId, refusedAt: now.toISOString(), refusedBy, reasons }, state,
       { lateness: (deadline, on) => this.calendar.workingDaysLate(deadline, on), refusedOn: localDate(now, this.config.utcOffsetMinutes) },
-    ), correlationId);
+    ), correlationId, null, key);
     const refused = written.events[0];
     if (refused?.type !== 'SubjectRequestRefused') throw new Error('a refusal must be SubjectRequestRefused');
     return {

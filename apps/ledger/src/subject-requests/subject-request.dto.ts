@@ -17,6 +17,7 @@ import {
 import { REQUEST_CHANNELS, REQUEST_KINDS, type RequestChannel, type RequestKind } from '@derbes/ledger';
 import { REPORT_LANGUAGES, type ReportLanguage } from '@derbes/reports';
 import { TEXT } from '../http/text-patterns';
+import { IsNotLedgerUuid } from '../processing-records/processing-record.dto';
 
 
 export class RequestSubjectDto {
@@ -27,8 +28,8 @@ export class RequestSubjectDto {
 
 /** POST /v1/subject-requests: a request of a data subject under Law 94-V, Art. 24, as the body received it. */
 export class NewSubjectRequestDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Chosen by the client for safe retries; generated when absent' })
-  @IsOptional() @IsUUID('all')
+  @ApiPropertyOptional({ format: 'uuid', description: "Chosen by the client for safe retries, any version but 8 (the ledger's own); generated when absent" })
+  @IsOptional() @IsUUID('all') @IsNotLedgerUuid()
   requestId?: string;
 
   @ApiProperty({ type: RequestSubjectDto })

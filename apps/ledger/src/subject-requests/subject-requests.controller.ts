@@ -4,7 +4,7 @@ import {
   ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { checkIin, containsIin, type CategoryRef } from '@derbes/ledger';
+import { checkIin, containsIin, localDate } from '@derbes/ledger';
 import { isClosedRequestsCursor } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
 import { Clock } from '../clock';
@@ -16,6 +16,7 @@ import { actorOf } from '../auth/principal';
 import { RequestQueueQuery, type QueuePage } from './request-queue.query';
 import { SubjectRequestDesk, type RequestOutcome } from './subject-request-desk';
 import { AnswerSubjectRequestDto, NewSubjectRequestDto, RefuseSubjectRequestDto, SubjectRequestsQueryDto } from './subject-request.dto';
+import { reasonsErrors, requestCategories } from './subject-request.rules';
 import { Allow } from '../auth/roles';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -42,25 +43,19 @@ export class SubjectRequestsController {
   async receive(@Body() body: NewSubjectRequestDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RequestOutcome> {
     const actor = actorOf(req);
     const errors: FieldError[] = [];
-    const iin = checkIin(body.subject.iin);
+    const now = this.clock.now();
+    const iin = checkIin(body.subject.iin, localDate(now, this.config.utcOffsetMinutes));
     if (!iin.valid) errors.push({ field: 'subject.iin', reason: `${iin.reason} (rule: ${iin.rule})` });
     const receivedAt = parseInstant(body.receivedAt);
-    const now = this.clock.now();
     if (!receivedAt) errors.push({ field: 'receivedAt', reason: 'must be an ISO 8601 date-time with a time zone' });
     else if (receivedAt.getTime() > now.getTime() + this.config.clockSkewSeconds * 1000) errors.push({ field: 'receivedAt', reason: `is in the future (the ledger's clock says ${now.toISOString()})` });
     else if (receivedAt.getUTCFullYear() < 2013) errors.push({ field: 'receivedAt', reason: 'is before the personal-data law (2013)' });
-    const categories: CategoryRef[] = [];
-    (body.categories ?? []).forEach((input, i) => {
-      const ref = typeof input === 'number' || typeof input === 'string' ? this.catalog.resolveCategory(this.config.owner, input) : undefined;
-      if (!ref) errors.push({ field: `categories[${i}]`, reason: `unknown category ${JSON.stringify(input)}: use the order's number or its code` });
-      else if (categories.some((c) => c.number === ref.number)) errors.push({ field: `categories[${i}]`, reason: `category ${ref.number} is listed twice` });
-      else categories.push(ref);
-    });
+    const categories = requestCategories(this.catalog, this.config.owner, body.categories ?? [], errors);
     if (body.detail != null && containsIin(body.detail)) errors.push({ field: 'detail', reason: 'must not contain an IIN: the subject is named only by subject.iin' });
     if (errors.length > 0 || !receivedAt) throw LedgerError.invalid(errors);
     const outcome = await this.desk.receive({
       requestId: body.requestId?.toLowerCase(), iin: body.subject.iin, kind: body.kind, channel: body.channel, receivedAt,
-      categories: categories.sort((a, b) => a.number - b.number), detail: body.detail ?? null,
+      categories, detail: body.detail ?? null,
     }, actor, String(req.id));
     if (outcome.result === 'duplicate') void reply.status(200);
     return outcome;
@@ -105,8 +100,8 @@ export class SubjectRequestsController {
   async refuse(@Param('requestId') requestId: string, @Body() body: RefuseSubjectRequestDto, @Req() req: FastifyRequest): Promise<RequestOutcome> {
     checkRequestId(requestId);
     const actor = actorOf(req);
-    const bad = body.reasons.findIndex((r) => r.trim() === '' || containsIin(r));
-    if (bad >= 0) throw LedgerError.invalid([{ field: `reasons[${bad}]`, reason: 'must be a reason in words, without an IIN' }]);
+    const errors = reasonsErrors(body.reasons);
+    if (errors.length > 0) throw LedgerError.invalid(errors);
     return this.desk.refuse(requestId.toLowerCase(), actor, body.reasons, String(req.id));
   }
 }

@@ -6,6 +6,8 @@ import { RegisterCatalog } from '@derbes/register';
 import {
   buildAccessReport,
   identifiedEvents,
+  isWithheld,
+  provedEventIds,
   reportedCategoryNumbers,
   type IdentifiedSubjectEvent,
   type ReportIntegrityInput,
@@ -77,16 +79,19 @@ export class AccessReports {
       const before = await this.store.readStream(streamId);
       if (before.length === 0) return null;
       const now = this.clock.now();
+      const today = localDate(now, this.config.utcOffsetMinutes);
       const events = identifiedEvents(before);
       // The categories the report will list, which the read records (the read itself adds none).
-      const categories = reportedCategoryNumbers(events, localDate(now, this.config.utcOffsetMinutes));
+      const categories = reportedCategoryNumbers(events, today);
       const read = await this.audit.recordReadAfter(by.reader, subjectId, categories, by.view, by.correlationId, before.at(-1)!.revision, now);
+      // Another event came first (it has been stored when this returns): begin again from the stream as it is now.
       if (!read) continue;
       // Right behind `before`, as recorded: read back as stored (the store gives it its time).
       const [stored] = await this.store.readStream(streamId, { fromRevision: read.revision, maxCount: 1 });
       if (stored?.id !== read.id) throw new Error(`the subject's stream does not hold the report's read ${read.id} at revision ${read.revision}`);
       const stream = [...before, stored];
-      return this.assemble(subjectId, [...events, ...identifiedEvents([stored])], language, now, await this.integrityOf(stream));
+      const withheld = new Set(events.filter((event) => isWithheld(event, today)).map((event) => event.id));
+      return this.assemble(subjectId, [...events, ...identifiedEvents([stored])], language, now, await this.integrityOf(stream, withheld));
     }
     throw new LedgerError('concurrency_exhausted', "the subject's file kept changing while the report was made; nothing was shown: retry");
   }
@@ -108,7 +113,7 @@ export class AccessReports {
    * covers it, else a head signed now. Null, with a warning, when no process keeps the integrity log up to date (a
    * CLI run beside a stopped server) or this replica does not sign: the report is still given.
    */
-  private async integrityOf(stream: readonly RecordedEvent[]): Promise<ReportIntegrityInput | null> {
+  private async integrityOf(stream: readonly RecordedEvent[], withheld: ReadonlySet<string>): Promise<ReportIntegrityInput | null> {
     const last = stream.at(-1)!;
     // A replica that does not sign waits a little for the signer's next head (the gateway sends reports there).
     let latest = await this.integrity.headCovering(last.position, this.integrity.signs ? 0 : READ_YOUR_WRITES_WAIT_MS);
@@ -128,10 +133,17 @@ export class AccessReports {
     }
     const proof = await this.integrity.inclusion(last.id, latest.treeSize);
     if (proof.rootHash !== latest.rootHash) throw new Error(`the integrity log's root at size ${latest.treeSize} is not the signed head's`);
+    // The shown events before a withheld one are each proven in the same tree (report-integrity.ts).
+    const proofs = new Map<string, { leafIndex: number; proof: readonly string[] }>();
+    for (const id of provedEventIds(stream, withheld)) {
+      const each = await this.integrity.inclusion(id, latest.treeSize);
+      proofs.set(id, { leafIndex: each.leafIndex, proof: each.proof });
+    }
     const { treeSize, rootHash, timestamp, keyId, signature, position } = latest;
     return {
       stream, treeHeadSource: source, treeHead: { treeSize, rootHash, timestamp, keyId, signature, position },
       inclusion: { eventId: last.id, leafIndex: proof.leafIndex, treeSize: proof.treeSize, leafHash: proof.leafHash, proof: proof.proof },
+      proofs,
     };
   }
 

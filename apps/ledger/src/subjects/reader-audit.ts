@@ -7,6 +7,7 @@ import {
   OVERSIGHT_PURPOSE,
   SUBJECT_FILE_READ,
   SUBJECT_FILE_READ_SCHEMA_VERSION,
+  subjectStreamId,
   type Actor,
   type SubjectFileRead,
 } from '@derbes/ledger';
@@ -79,7 +80,11 @@ export class ReaderAudit {
     const event = this.readEvent(reader, subjectId, categories, view, at);
     const written = await this.append(event, correlationId, revision);
     const stored = written?.result.events[0];
-    return stored ? { id: stored.id, revision: stored.revision } : null;
+    if (stored) return { id: stored.id, revision: stored.revision };
+    // The event that came first may be one this process has not stored yet (another report's read, a record): wait
+    // for it, so that the caller's next read of the stream holds it instead of beginning again at once in vain.
+    await this.cache.peek(subjectStreamId(subjectId))?.stored;
+    return null;
   }
 
   private readEvent(reader: Reader, subjectId: string, categories: Iterable<number>, view: string, at: Date): SubjectFileRead {

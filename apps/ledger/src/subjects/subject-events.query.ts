@@ -35,7 +35,7 @@ export type SubjectEventEntry = (
   | SubjectFileReadData
   | (Omit<SubjectRequestReceivedData, 'detail'> & { readonly detail: string | null })
   | SubjectRequestAnsweredData
-  | SubjectRequestRefusedData
+  | (Omit<SubjectRequestRefusedData, 'reasons'> & { readonly reasons: readonly (string | null)[] })
   | SubjectRequestRetimedData
   | SubjectDataKeyDestroyedData
 ) & EntryEnvelope & { readonly shredded?: Shredded };
@@ -92,7 +92,7 @@ export class ListSubjectEventsHandler implements IQueryHandler<ListSubjectEvents
     pages: for (;;) {
       const chunk = await this.store.readStream(streamId, { fromRevision: revision, maxCount: CHUNK });
       // A cursor past the end of an unknown subject's stream must not make the subject exist (and its read be recorded).
-      if (chunk.length === 0 && revision === query.fromRevision && (revision === 0 || !(await this.hasEvents(streamId)))) return null;
+      if (chunk.length === 0 && revision === query.fromRevision && (revision === 0 || !(await subjectKnown(this.store, query.subjectId)))) return null;
       for (const stored of chunk) {
         revision = stored.revision + 1;
         const event = upcastSubjectEvent(stored.type, stored.data, stored.metadata);
@@ -110,10 +110,14 @@ export class ListSubjectEventsHandler implements IQueryHandler<ListSubjectEvents
     const opener = await this.sealer.opener(picked.flatMap(({ event }) => textsOf(event).map((text) => [event.data.subjectId, text] as const)));
     return { subjectId: query.subjectId, items: picked.map((p) => toEntry(p, opener)), nextCursor };
   }
+}
 
-  private async hasEvents(streamId: string): Promise<boolean> {
-    return (await this.store.readStream(streamId, { maxCount: 1 })).length > 0;
-  }
+/**
+ * Whether the ledger holds anything about the subject: an event of any kind in their stream (a record, a request, a
+ * read of the file). Every per-subject view answers subject_not_found exactly when it does not.
+ */
+export async function subjectKnown(store: EventStore, subjectId: string): Promise<boolean> {
+  return (await store.readStream(subjectStreamId(subjectId), { maxCount: 1 })).length > 0;
 }
 
 function toEntry({ stored, event }: Picked, opener: TextOpener): SubjectEventEntry {
@@ -139,6 +143,10 @@ function toEntry({ stored, event }: Picked, opener: TextOpener): SubjectEventEnt
     case 'SubjectRequestAnswered': {
       const { note } = event.data;
       return { ...envelope, ...event.data, note: note === null ? null : texts.text('note', note), ...texts.marker() };
+    }
+    case 'SubjectRequestRefused': {
+      const reasons = event.data.reasons.map((reason, i) => texts.text('reasons', reason, `reasons[${i}]`));
+      return { ...envelope, ...event.data, reasons, ...texts.marker() };
     }
     default:
       return { ...envelope, ...event.data };

@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import {
-  ProjectionRunner, SUBJECT_HISTORY, subjectHasHistory, subjectHistoryPage, type SubjectHistoryEntry, type SubjectHistoryFilter,
+  ProjectionRunner, SUBJECT_HISTORY, subjectHistoryPage, type SubjectHistoryEntry, type SubjectHistoryFilter,
 } from '@derbes/projections';
+import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import type { Violation } from '@derbes/ledger';
 import { RegisterCatalog, type Lang } from '@derbes/register';
 import { LEDGER_CONFIG } from '../config/config.tokens';
@@ -14,8 +15,9 @@ import { violationText, type ViolationFacts } from '../reports/violation.text';
 import { registerNames, type RegisterNames } from '../reports/register-names';
 import type { TimeFormat } from '../reports/time-format';
 import type { SubjectHistoryDto, SubjectHistoryEntryDto } from './subject-history.dto';
+import { subjectKnown } from './subject-events.query';
 
-/** One page of a subject's history, newest first; null when the ledger holds nothing about the subject. */
+/** One page of a subject's history, newest first; null when the ledger holds nothing about the subject (no stream). */
 export class SubjectHistoryQuery extends Query<SubjectHistoryDto | null> {
   constructor(
     readonly subjectId: string,
@@ -40,14 +42,17 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
     private readonly catalog: RegisterCatalog,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly sealer: SubjectSealer,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute(query: SubjectHistoryQuery): Promise<SubjectHistoryDto | null> {
-    const tables = await readModel(this.projections, SUBJECT_HISTORY, query.position);
-    // Read synchronously after the wait, so the position is exactly what the rows reflect.
-    const position = this.projections.position(SUBJECT_HISTORY);
-    const page = subjectHistoryPage(tables, query.subjectId, query.filter, query.cursor, query.limit);
-    if (page.items.length === 0 && !subjectHasHistory(tables, query.subjectId)) return null;
+    // The page and the position in one read transaction, so the position is exactly what the rows reflect.
+    const { page, position } = await readModel(this.projections, SUBJECT_HISTORY, query.position, (tables, at) => ({
+      page: subjectHistoryPage(tables, query.subjectId, query.filter, query.cursor, query.limit), position: at,
+    }));
+    // A subject the history holds nothing of (only a request of theirs, say) is known all the same: as for /events,
+    // the stream decides.
+    if (page.items.length === 0 && !(await subjectKnown(this.store, query.subjectId))) return null;
     const ownerNames = registerNames(this.catalog, this.config.owner, query.lang);
     // The read model holds texts sealed; the page's are opened here, for this answer only.
     const opener = await this.sealer.opener(page.items.flatMap(({ data }) =>

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { ProjectionRunner, SUBJECT_INVENTORY, subjectInventory, type InventoryCategory } from '@derbes/projections';
+import { EVENT_STORE, type EventStore } from '@derbes/event-store';
+import { ProjectionRunner, SUBJECT_INVENTORY, subjectInventory, unknownCategory, type InventoryCategory } from '@derbes/projections';
 import { RegisterCatalog, type Lang } from '@derbes/register';
 import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
@@ -10,8 +11,9 @@ import { SubjectSealer, type TextOpener } from '../data-keys/subject-sealer';
 import { readModel } from '../reports/read-model';
 import { registerNames } from '../reports/register-names';
 import type { InventoryRecipientDto, InventorySourceDto, SubjectInventoryDto } from './subject-inventory.dto';
+import { subjectKnown } from './subject-events.query';
 
-/** What the ledger knows of each category of a subject's data; null when it knows nothing about the subject. */
+/** What the ledger knows of each category of a subject's data; null when it knows nothing about the subject (no stream). */
 export class SubjectInventoryQuery extends Query<SubjectInventoryDto | null> {
   constructor(
     readonly subjectId: string,
@@ -31,13 +33,18 @@ export class SubjectInventoryHandler implements IQueryHandler<SubjectInventoryQu
     private readonly clock: Clock,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly sealer: SubjectSealer,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute(query: SubjectInventoryQuery): Promise<SubjectInventoryDto | null> {
-    const tables = await readModel(this.projections, SUBJECT_INVENTORY, query.position);
-    // Read synchronously after the wait, so the position is exactly what the rows reflect.
-    const position = this.projections.position(SUBJECT_INVENTORY);
-    const categories = subjectInventory(tables, query.subjectId, this.listedCategories());
+    const listed = this.listedCategories();
+    // The rows and the position in one read transaction, so the position is exactly what the rows reflect.
+    const found = await readModel(this.projections, SUBJECT_INVENTORY, query.position, (tables, at) => ({
+      categories: subjectInventory(tables, query.subjectId, listed), position: at,
+    }));
+    // A subject with no record of any category (only a request of theirs, say) is known all the same, every category
+    // as not known: as for /events, the stream decides.
+    const categories = found.categories ?? ((await subjectKnown(this.store, query.subjectId)) ? listed.map(unknownCategory) : null);
     if (!categories) return null;
     const names = registerNames(this.catalog, this.config.owner, query.lang);
     const opener = await this.sealer.opener(categories.flatMap((c) =>
@@ -51,7 +58,7 @@ export class SubjectInventoryHandler implements IQueryHandler<SubjectInventoryQu
         lastChangedAt: c.lastChangedAt, recipients: shownRecipients(c, query.subjectId, opener), blockedAt: c.blockedAt,
         destroyedAt: c.destroyedAt, depersonalizedAt: c.depersonalizedAt,
       })),
-      position,
+      position: found.position,
     };
   }
 

@@ -3,8 +3,9 @@ import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
-import { SubjectPseudonymizer, checkIin, subjectStreamId } from '@derbes/ledger';
+import { SubjectPseudonymizer, checkIin, localDate, subjectStreamId } from '@derbes/ledger';
 import { RegisterCatalog } from '@derbes/register';
+import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError } from '../ledger-errors';
@@ -26,6 +27,7 @@ export class SubjectsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly audit: ReaderAudit,
+    private readonly clock: Clock,
   ) {}
 
   @Post('lookup')
@@ -33,7 +35,7 @@ export class SubjectsController {
   @ApiOkResponse({ type: SubjectLookupResultDto })
   @ApiBadRequestResponse({ description: 'Not a valid IIN; the failed rule is named' })
   async lookup(@Body() dto: SubjectLookupDto): Promise<SubjectLookupResultDto> {
-    const check = checkIin(dto.iin);
+    const check = checkIin(dto.iin, localDate(this.clock.now(), this.config.utcOffsetMinutes));
     if (!check.valid) throw LedgerError.invalid([{ field: 'iin', reason: `${check.reason} (rule: ${check.rule})` }]);
     const subjectId = this.pseudonymizer.subjectId(dto.iin);
     const first = await this.store.readStream(subjectStreamId(subjectId), { maxCount: 1 });

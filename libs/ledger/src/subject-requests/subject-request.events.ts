@@ -64,6 +64,7 @@ export interface SubjectRequestRefusedData extends Timeliness {
   readonly subjectId: string;
   readonly refusedAt: string;
   readonly refusedBy: Actor;
+  /** Each sealed from v2 (SEALED_TEXT_PREFIX). */
   readonly reasons: readonly string[];
 }
 
@@ -88,13 +89,13 @@ export type SubjectRequestEvent =
   | { readonly type: typeof SUBJECT_REQUEST_RETIMED; readonly data: SubjectRequestRetimedData };
 
 /**
- * Schema version of each request event. v2 of received and answered seals `detail` and `note` (same shape: v1
- * events keep their plain text and read as they are).
+ * Schema version of each request event. v2 of received and answered seals `detail` and `note`, v2 of refused each of
+ * its `reasons` (same shape: v1 events keep their plain text and read as they are).
  */
 export const SUBJECT_REQUEST_SCHEMA_VERSIONS: { readonly [T in SubjectRequestEvent['type']]: number } = {
   [SUBJECT_REQUEST_RECEIVED]: 2,
   [SUBJECT_REQUEST_ANSWERED]: 2,
-  [SUBJECT_REQUEST_REFUSED]: 1,
+  [SUBJECT_REQUEST_REFUSED]: 2,
   [SUBJECT_REQUEST_RETIMED]: 1,
 };
 

@@ -134,6 +134,23 @@ describe('actor-activity projection', () => {
     }]);
   });
 
+  it("leaves out the data subject's own reads by the whole actor: a staff key named data-subject is counted", () => {
+    const { tables } = readModel();
+    const projection = actorActivityProjection({ isSensitive: sensitiveCategoriesOf(catalog, 'mineco'), utcOffsetMinutes: 300 });
+    tables.db.transaction(() => projection.applyAll!(tables, [
+      fileRead({ actor: 'data-subject', role: 'data-subject', unit: 'self', subject: 'a', categories: [28], occurredAt: '2026-11-20T05:00:00Z' }),
+      // A key created before such names were refused: its holder reads as actor data-subject, role official.
+      fileRead({ actor: 'data-subject', role: 'official', unit: 'personnel-management', subject: 'b', categories: [28], occurredAt: '2026-11-20T06:00:00Z' }),
+      fileRead({ actor: 'data-subject', role: 'official', unit: 'personnel-management', subject: 'c', categories: [1], occurredAt: '2026-11-20T07:00:00Z' }),
+      // The same id and role in another unit is no data subject either.
+      fileRead({ actor: 'data-subject', role: 'data-subject', unit: 'personnel-management', subject: 'd', categories: [1], occurredAt: '2026-11-20T08:00:00Z' }),
+    ]))();
+    expect(actorActivitySummaries(tables, { from: '2026-11-20', to: '2026-11-20' })).toEqual([{
+      actorId: 'data-subject', role: 'data-subject', unit: 'personnel-management', subjects: 3, records: 3,
+      recordsByOperation: ops({ read: 3 }), sensitiveCategories: [{ number: 28, slug: 'medical-results', records: 1 }], sensitiveAccesses: 1,
+    }]);
+  });
+
   it('ignores events of other kinds', () => {
     const { tables } = readModel();
     const projection = actorActivityProjection({ isSensitive: () => true, utcOffsetMinutes: 300 });

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '@derbes/event-store';
-import { DATA_SUBJECT_READER, upcastSubjectEvent, type SubjectEvent, type SubjectFileReadData } from '@derbes/ledger';
+import { isDataSubjectReader, upcastSubjectEvent, type SubjectEvent, type SubjectFileReadData } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
 import { calendarDay } from './calendar-day';
@@ -108,11 +108,12 @@ interface Act {
  * Reading a person's file (history, inventory, events, report) is itself an access to their data, and the way an
  * official or auditor would browse many files: it counts as operation `read`, towards the reader's distinct subjects
  * and, when the answer named a sensitive category, their sensitive accesses. A data subject opening their own report
- * is no member of staff's activity, and is not counted.
+ * is no member of staff's activity, and is not counted: known by the whole actor (id, role and unit), since a key
+ * named `data-subject` could be created before such names were refused, and its reads count.
  */
 function actOf(event: SubjectEvent | null): Act | null {
   if (event?.type === 'ProcessingRecorded') return { operation: event.data.operation, data: event.data, register: event.data.register ?? null };
-  if (event?.type === 'SubjectFileRead' && event.data.actor.id !== DATA_SUBJECT_READER.id) return { operation: 'read', data: event.data, register: null };
+  if (event?.type === 'SubjectFileRead' && !isDataSubjectReader(event.data.actor)) return { operation: 'read', data: event.data, register: null };
   return null;
 }
 
@@ -197,10 +198,11 @@ function applyAllWith(options: ActorActivityOptions) {
 /**
  * The actor-activity read model: per actor and calendar day (in Kazakhstan by default), records per operation,
  * distinct subjects, sensitive categories touched and sensitive accesses, counting reads of subjects' files (version 2;
- * version 1 counted processing records only). Queries: actor-activity.queries.ts.
+ * version 1 counted processing records only). Version 3 leaves out only the data subject's own reads by their whole
+ * actor (version 2 by its id alone, which hid the reads of a staff key named `data-subject`). Queries: actor-activity.queries.ts.
  * The sensitive marks come from the registers: after a registers file changes them, rebuild this projection.
  */
 export function actorActivityProjection(options: ActorActivityOptions): Projection {
   const applyAll = applyAllWith(options);
-  return { name: ACTOR_ACTIVITY, version: 2, setup: createTables, apply: (tables, event) => applyAll(tables, [event]), applyAll };
+  return { name: ACTOR_ACTIVITY, version: 3, setup: createTables, apply: (tables, event) => applyAll(tables, [event]), applyAll };
 }

@@ -35,7 +35,8 @@ function grouped<T extends { category: number }, U>(rows: readonly T[], map: (ro
   return out;
 }
 
-function unknownCategory(ref: CategoryRef): InventoryCategory {
+/** A category the ledger holds no record of for the subject. */
+export function unknownCategory(ref: CategoryRef): InventoryCategory {
   return {
     number: ref.number, slug: ref.slug, known: false, held: false, sources: [], firstProcessedAt: null,
     lastProcessedAt: null, lastChangedAt: null, recipients: [], blockedAt: null, destroyedAt: null, depersonalizedAt: null,
@@ -52,7 +53,7 @@ export function subjectInventory(tables: ReadModelTables, subjectId: string, lis
   const subjectKey = existingSubjectKey(tables, subjectId);
   if (subjectKey === undefined) return null;
   const params = { subjectKey };
-  // Reads are synchronous and batches are applied synchronously too: the reads see the same state.
+  // Several statements: inside ProjectionRunner.read they see one committed state while batches are applied.
   const rows = cachedStatement<CategoryRow>(tables, `SELECT * FROM ${t('categories')} WHERE subject_key = @subjectKey ORDER BY category`).all(params);
   if (rows.length === 0) return null;
   const sources = cachedStatement<{ category: number; kind: string; name: string }>(

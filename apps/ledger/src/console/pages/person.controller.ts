@@ -2,11 +2,12 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestj
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
-import { SUBJECT_ID_PATTERN, SubjectPseudonymizer, checkIin, subjectStreamId } from '@derbes/ledger';
+import { SUBJECT_ID_PATTERN, SubjectPseudonymizer, checkIin, localDate, subjectStreamId } from '@derbes/ledger';
 import { REPORT_FORMATS, formatDateTime, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import { RegisterCatalog } from '@derbes/register';
 import { actorOf } from '../../auth/principal';
 import { Allow } from '../../auth/roles';
+import { Clock } from '../../clock';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
 import { LedgerError, type FieldError } from '../../ledger-errors';
@@ -46,6 +47,7 @@ export class PersonController {
     private readonly choices: RegisterChoices,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly clock: Clock,
   ) {}
 
   @Get('person')
@@ -60,7 +62,7 @@ export class PersonController {
     const view = this.view(request);
     const form = fieldsOf(request.body);
     const iin = (form.iin ?? '').trim();
-    const check = checkIin(iin);
+    const check = checkIin(iin, localDate(this.clock.now(), this.config.utcOffsetMinutes));
     const stated = given(form, 'purpose');
     const purpose = stated === undefined ? null : this.audit.statedPurpose(stated);
     const purposes = this.choices.readPurposes(view.lang);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { REQUEST_CHANNELS, REQUEST_KINDS, checkIin, containsIin, type CategoryRef, type RequestChannel, type RequestKind } from '@derbes/ledger';
-import { REPORT_LANGUAGES, type ReportLanguage } from '@derbes/reports';
+import { checkIin, containsIin, localDate, type RequestChannel, type RequestKind } from '@derbes/ledger';
+import type { ReportLanguage } from '@derbes/reports';
 import { RegisterCatalog } from '@derbes/register';
 import { actorOf } from '../../auth/principal';
 import { Allow } from '../../auth/roles';
@@ -14,12 +14,14 @@ import { LedgerError, type FieldError } from '../../ledger-errors';
 import { parseInstant } from '../../processing-records/normalize-record';
 import { RequestQueueQuery } from '../../subject-requests/request-queue.query';
 import { SubjectRequestDesk, type NewSubjectRequest } from '../../subject-requests/subject-request-desk';
+import { AnswerSubjectRequestDto, NewSubjectRequestDto, RefuseSubjectRequestDto } from '../../subject-requests/subject-request.dto';
+import { dtoErrors, reasonsErrors, requestCategories } from '../../subject-requests/subject-request.rules';
 import { consoleContext, viewOf } from '../http/console-context';
 import { ConsolePages } from '../http/console-pages.decorator';
 import { fieldsOf, given, listOf, type Fields } from '../http/fields';
 import { seeOther } from '../http/redirect';
 import { t } from '../i18n/console-i18n';
-import { requestsPage, type RequestDraft } from '../views/requests.page';
+import { requestsPage, type FailedAction, type RequestDraft } from '../views/requests.page';
 import { RegisterChoices } from './register-choices';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -86,12 +88,16 @@ export class RequestsController {
   @Allow(['official'])
   async answer(@Param('requestId') requestId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     checkRequestId(requestId);
+    const id = requestId.toLowerCase();
     const form = fieldsOf(request.body);
-    const note = given(form, 'note') ?? null;
-    if (note !== null && containsIin(note)) throw LedgerError.invalid([{ field: 'note', reason: 'must not contain an IIN' }]);
-    const asked = form[`language-${requestId}`];
-    const language = (REPORT_LANGUAGES as readonly string[]).includes(asked ?? '') ? asked as ReportLanguage : consoleContext(request).lang;
-    const outcome = await this.desk.answer(requestId.toLowerCase(), actorOf(request), language, note, String(request.id));
+    const note = textOf(form, 'note');
+    const asked = form[`language-${id}`];
+    // The API's rules: its DTO's, then no IIN in the note.
+    const errors = dtoErrors(AnswerSubjectRequestDto, { ...(asked === undefined ? {} : { language: asked }), ...(note === undefined ? {} : { note }) });
+    if (note !== undefined && containsIin(note)) errors.push({ field: 'note', reason: 'must not contain an IIN' });
+    if (errors.length > 0) return this.formAgain(request, reply, { requestId: id, action: 'answer', text: form.note ?? '', language: asked, errors });
+    const language = (asked as ReportLanguage | undefined) ?? consoleContext(request).lang;
+    const outcome = await this.desk.answer(id, actorOf(request), language, note ?? null, String(request.id));
     return seeOther(reply, `/console/requests?notice=answered&position=${outcome.position}`);
   }
 
@@ -99,33 +105,50 @@ export class RequestsController {
   @Allow(['official'])
   async refuse(@Param('requestId') requestId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     checkRequestId(requestId);
-    const reasons = (fieldsOf(request.body).reasons ?? '').split(/\r?\n/).map((r) => r.trim()).filter((r) => r !== '');
-    if (reasons.length === 0) throw LedgerError.invalid([{ field: 'reasons', reason: 'must give at least one reason' }]);
-    const bad = reasons.findIndex((r) => containsIin(r));
-    if (bad >= 0) throw LedgerError.invalid([{ field: `reasons[${bad}]`, reason: 'must be a reason in words, without an IIN' }]);
-    const outcome = await this.desk.refuse(requestId.toLowerCase(), actorOf(request), reasons, String(request.id));
+    const id = requestId.toLowerCase();
+    const text = fieldsOf(request.body).reasons ?? '';
+    // One reason a line, blank lines left out; then the API's rules: its DTO's (1 to 20, each 1 to 2000 characters of
+    // text without control characters), and no IIN.
+    const reasons = text.split(/\r?\n/).map((r) => r.trim()).filter((r) => r !== '');
+    const errors = [...dtoErrors(RefuseSubjectRequestDto, { reasons }), ...reasonsErrors(reasons)];
+    if (errors.length > 0) return this.formAgain(request, reply, { requestId: id, action: 'refuse', text, errors });
+    const outcome = await this.desk.refuse(id, actorOf(request), reasons, String(request.id));
     return seeOther(reply, `/console/requests?notice=refused&position=${outcome.position}`);
   }
 
-  /** The form as the desk takes it, or null with every problem noted (the API's rules for the same fields). */
+  /**
+   * The queue again (400), with the answer or refusal it did not take open on its row, what was typed in it and
+   * why; nothing is written. A request no longer open has no form to show them on: the error page names them.
+   */
+  private async formAgain(request: FastifyRequest, reply: FastifyReply, failed: FailedAction): Promise<string> {
+    const page = await this.page(request, { requestId: randomUUID() });
+    if (!page.open.items.some((r) => r.requestId === failed.requestId)) throw LedgerError.invalid(failed.errors);
+    void reply.status(400);
+    return requestsPage(viewOf(request, this.config.utcOffsetMinutes), { ...page, failed });
+  }
+
+  /**
+   * The form as the desk takes it, or null with every problem noted: the API's rules for the same fields (its DTO,
+   * then its checks). The IIN and the time are checked as the form gives them; the DTO's words on them would repeat.
+   */
   private newRequest(form: Fields, draft: RequestDraft, errors: FieldError[]): NewSubjectRequest | null {
-    const iin = checkIin((form.iin ?? '').trim());
+    const iinText = (form.iin ?? '').trim();
+    const iin = checkIin(iinText, localDate(this.clock.now(), this.config.utcOffsetMinutes));
     if (!iin.valid) errors.push({ field: 'subject.iin', reason: `${iin.reason} (rule: ${iin.rule})` });
-    if (!(REQUEST_KINDS as readonly string[]).includes(form.kind ?? '')) errors.push({ field: 'kind', reason: `must be one of ${REQUEST_KINDS.join(', ')}` });
-    if (!(REQUEST_CHANNELS as readonly string[]).includes(form.channel ?? '')) errors.push({ field: 'channel', reason: `must be one of ${REQUEST_CHANNELS.join(', ')}` });
     const receivedAt = this.receivedAt(form.receivedAt, errors);
-    const categories: CategoryRef[] = [];
-    (draft.categories ?? []).forEach((text, i) => {
-      const ref = /^\d+$/.test(text) ? this.catalog.resolveCategory(this.config.owner, Number(text)) : undefined;
-      if (!ref) errors.push({ field: `categories[${i}]`, reason: `unknown category ${JSON.stringify(text)}` });
-      else if (!categories.some((c) => c.number === ref.number)) categories.push(ref);
-    });
-    const detail = given(form, 'detail') ?? null;
-    if (detail !== null && containsIin(detail)) errors.push({ field: 'detail', reason: 'must not contain an IIN: the subject is named only by their IIN field' });
+    const checked = draft.categories ?? [];
+    const detail = textOf(form, 'detail');
+    const body = {
+      requestId: draft.requestId, subject: { iin: iinText }, kind: form.kind, channel: form.channel, receivedAt: form.receivedAt,
+      ...(checked.length === 0 ? {} : { categories: checked }), ...(detail === undefined ? {} : { detail }),
+    };
+    errors.push(...dtoErrors(NewSubjectRequestDto, body).filter((e) => !errors.some((named) => named.field === e.field)));
+    const categories = requestCategories(this.catalog, this.config.owner, checked.map((c) => (/^\d+$/.test(c) ? Number(c) : c)), errors);
+    if (detail !== undefined && containsIin(detail)) errors.push({ field: 'detail', reason: 'must not contain an IIN: the subject is named only by their IIN field' });
     if (errors.length > 0 || !receivedAt) return null;
     return {
-      requestId: draft.requestId, iin: (form.iin as string).trim(), kind: form.kind as RequestKind, channel: form.channel as RequestChannel,
-      receivedAt, categories: categories.sort((a, b) => a.number - b.number), detail,
+      requestId: draft.requestId, iin: iinText, kind: form.kind as RequestKind, channel: form.channel as RequestChannel,
+      receivedAt, categories, detail: detail ?? null,
     };
   }
 
@@ -149,6 +172,14 @@ export class RequestsController {
     ];
     return { lang, open, closed, categories: this.choices.categories(lang), mayAct: request.principal?.role === 'official', draft, ...(errors ? { errors } : {}) };
   }
+}
+
+/**
+ * A text area's text, its ends trimmed; undefined when empty. Browsers send its line breaks as CRLF, which the API's
+ * rules refuse (CR is a control character): kept as LF.
+ */
+function textOf(form: Fields, name: string): string | undefined {
+  return given(form, name)?.replace(/\r\n/g, '\n');
 }
 
 function checkRequestId(requestId: string): void {

@@ -18,6 +18,17 @@ export interface RequestDraft {
   readonly detail?: string;
 }
 
+/** An answer or a refusal that was not taken: shown open on its row, with what was typed in it and why. */
+export interface FailedAction {
+  readonly requestId: string;
+  readonly action: 'answer' | 'refuse';
+  /** The note, or the reasons, as typed. */
+  readonly text: string;
+  /** The report's language chosen, for an answer. */
+  readonly language?: string;
+  readonly errors: readonly FieldError[];
+}
+
 export interface RequestsInput {
   readonly open: QueuePage;
   readonly closed: QueuePage;
@@ -26,6 +37,7 @@ export interface RequestsInput {
   readonly mayAct: boolean;
   readonly draft: RequestDraft;
   readonly errors?: readonly FieldError[];
+  readonly failed?: FailedAction;
   readonly notice?: string;
 }
 
@@ -39,23 +51,31 @@ export function standing(lang: View['lang'], r: QueueItem): string {
   return r.late ? `${how}, ${t(lang, 'requests.late', { days: r.workingDaysLate ?? 0 })}` : `${how}, ${t(lang, 'requests.onTime')}`;
 }
 
-function actions(view: View, r: QueueItem): Html {
+/** What a form was refused for, each field as the ledger names it. */
+function formErrors(lang: View['lang'], errors: readonly FieldError[]): Html {
+  return html`<div class="error" role="alert"><p>${t(lang, 'error.invalid')}</p><ul>${errors.map((e) => html`<li>${e.field}: ${e.reason}</li>`)}</ul></div>`;
+}
+
+function actions(view: View, r: QueueItem, failed: FailedAction | undefined): Html {
   const lang = view.lang;
   const languages = REPORT_LANGUAGES.map((l) => ({ value: l, label: LANG_NAMES[l] }));
+  const answer = failed?.requestId === r.requestId && failed.action === 'answer' ? failed : undefined;
+  const refuse = failed?.requestId === r.requestId && failed.action === 'refuse' ? failed : undefined;
+  const invalid = (f: FailedAction | undefined) => (f ? html` aria-invalid="true"` : '');
   return html`<div class="actions">
-    <details><summary>${t(lang, 'requests.answer')}</summary>
-      <form method="post" action="/console/requests/${r.requestId}/answer">${csrfField(view)}
-        ${r.kind === 'information' ? selectField(`language-${r.requestId}`, t(lang, 'field.language'), languages, lang) : ''}
-        <p><label for="note-${r.requestId}">${t(lang, 'field.note')}</label><textarea id="note-${r.requestId}" name="note" maxlength="2000"></textarea></p>
+    <details${answer ? html` open` : ''}><summary>${t(lang, 'requests.answer')}</summary>
+      <form method="post" action="/console/requests/${r.requestId}/answer">${csrfField(view)}${answer ? formErrors(lang, answer.errors) : ''}
+        ${r.kind === 'information' ? selectField(`language-${r.requestId}`, t(lang, 'field.language'), languages, answer?.language ?? lang) : ''}
+        <p><label for="note-${r.requestId}">${t(lang, 'field.note')}</label><textarea id="note-${r.requestId}" name="note" maxlength="2000"${invalid(answer)}>${answer?.text ?? ''}</textarea></p>
         <p><button type="submit">${t(lang, 'requests.answer')}</button></p></form></details>
-    <details><summary>${t(lang, 'requests.refuse')}</summary>
-      <form method="post" action="/console/requests/${r.requestId}/refuse">${csrfField(view)}
-        <p><label for="reasons-${r.requestId}">${t(lang, 'field.reasons')}</label><textarea id="reasons-${r.requestId}" name="reasons" required maxlength="20000"></textarea></p>
+    <details${refuse ? html` open` : ''}><summary>${t(lang, 'requests.refuse')}</summary>
+      <form method="post" action="/console/requests/${r.requestId}/refuse">${csrfField(view)}${refuse ? formErrors(lang, refuse.errors) : ''}
+        <p><label for="reasons-${r.requestId}">${t(lang, 'field.reasons')}</label><textarea id="reasons-${r.requestId}" name="reasons" required maxlength="20000"${invalid(refuse)}>${refuse?.text ?? ''}</textarea></p>
         <p><button type="submit" class="danger">${t(lang, 'requests.refuse')}</button></p></form></details>
   </div>`;
 }
 
-function queueTable(view: View, caption: string, items: readonly QueueItem[], mayAct: boolean): Html {
+function queueTable(view: View, caption: string, items: readonly QueueItem[], mayAct: boolean, failed?: FailedAction): Html {
   const lang = view.lang;
   if (items.length === 0) return html`<p>${t(lang, 'noEntries')}</p>`;
   const open = items[0]?.status === 'open';
@@ -69,7 +89,7 @@ function queueTable(view: View, caption: string, items: readonly QueueItem[], ma
     <td>${formatDate(`${r.deadline}T12:00:00Z`, lang, 0)}<br><span class="muted">${t(lang, 'requests.workingDays', { days: r.workingDays })}</span></td>
     <td${r.overdue ? html` class="bad"` : ''}>${standing(lang, r)}${r.closedAt ? html`<br><span class="muted">${t(lang, 'requests.closedAt')}: ${formatDateTime(r.closedAt, lang, view.utcOffsetMinutes)}</span>` : ''}</td>
     <td><code class="hash">${r.subjectId.slice(0, 12)}</code></td>
-    ${open && mayAct ? html`<td>${actions(view, r)}</td>` : ''}</tr>`)}</tbody></table>`);
+    ${open && mayAct ? html`<td>${actions(view, r, failed)}</td>` : ''}</tr>`)}</tbody></table>`);
 }
 
 function registerForm(view: View, input: RequestsInput): Html {
@@ -80,7 +100,7 @@ function registerForm(view: View, input: RequestsInput): Html {
   const channels = REQUEST_CHANNELS.map((c) => ({ value: c, label: codeLabel(lang, 'channel', c) }));
   const categoriesError = error('categories');
   return html`<section aria-labelledby="new-h"><h2 id="new-h">${t(lang, 'requests.new')}</h2>
-  ${input.errors?.length ? html`<div class="error" role="alert"><p>${t(lang, 'error.invalid')}</p><ul>${input.errors.map((e) => html`<li>${e.field}: ${e.reason}</li>`)}</ul></div>` : ''}
+  ${input.errors?.length ? formErrors(lang, input.errors) : ''}
   <form class="stacked" method="post" action="/console/requests" autocomplete="off">${csrfField(view)}
     <input type="hidden" name="requestId" value="${d.requestId}">
     ${inputField('iin', t(lang, 'field.iin'), undefined, { required: true, error: error('subject.iin'), extra: html` inputmode="numeric" pattern="[0-9]{12}" maxlength="12"` })}
@@ -105,7 +125,7 @@ export function requestsPage(view: View, input: RequestsInput): string {
     body: html`<p>${t(lang, 'requests.lead')}</p>
     ${input.mayAct ? html`<p class="muted">${t(lang, 'requests.answerLead')}</p>` : ''}
     <h2>${t(lang, 'requests.open')}</h2>
-    ${queueTable(view, t(lang, 'requests.open'), input.open.items, input.mayAct)}
+    ${queueTable(view, t(lang, 'requests.open'), input.open.items, input.mayAct, input.failed)}
     ${input.mayAct ? registerForm(view, input) : ''}
     <h2>${t(lang, 'requests.closed')}</h2>
     ${queueTable(view, t(lang, 'requests.closed'), input.closed.items, false)}`,
