@@ -210,6 +210,13 @@ describe('what a key records of its holder', () => {
     expect(await t.store.readStream('admin-api-keys')).toHaveLength(before);
   });
 
+  it.each(['derbes'])("refuses an emitter bound to %s, the ledger's own system code, and records nothing", async (system) => {
+    const before = (await t.store.readStream('admin-api-keys')).length;
+    await t.as('admin').post('/v1/admin/keys').send({ name: 'payroll-bot', role: 'emitter', system }).expect(400)
+      .expect((r) => expect(r.body.errors).toEqual([{ field: 'system', reason: expect.stringContaining("the ledger's own system code") }]));
+    expect(await t.store.readStream('admin-api-keys')).toHaveLength(before);
+  });
+
   it('refuses an IIN or a control character in the reason of a revocation, and leaves the key live', async () => {
     const created = await t.as('admin').post('/v1/admin/keys').send({ name: 'hr-4', role: 'official' }).expect(201);
     const revoke = (reason: string) => t.as('admin').post(`/v1/admin/keys/${created.body.key.keyId}/revoke`).send({ reason });

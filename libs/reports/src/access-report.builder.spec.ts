@@ -76,6 +76,17 @@ describe('buildAccessReport and sealed texts', () => {
   });
 });
 
+describe('buildAccessReport: who holds the data', () => {
+  it('names the responsible official as the order does, person and position, in each language', () => {
+    const shown = (['kk', 'ru', 'en'] as const).map((language) => report(language, (_s, _f, value) => value).holder.responsibleOfficial);
+    expect(shown).toEqual([
+      'А. Қазақбайұлы, Персоналды басқару департаментінің директоры',
+      'А. Казакбайулы, Директор Департамента управления персоналом',
+      'A. Kazakbaiuly, Director of the Personnel Management Department',
+    ]);
+  });
+});
+
 describe('reportedCategoryNumbers', () => {
   it("gives the numbers of the report's categories section, an embargoed record's left out until its date", () => {
     const more: IdentifiedSubjectEvent[] = [

@@ -223,7 +223,8 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
     utcOffsetMinutes: input.utcOffsetMinutes,
     holder: {
       body: holderRegister.order.issuingBody[lang],
-      responsibleOfficial: holderRegister.responsibleOfficial.position[lang],
+      // As the order names them: the person, then the position (the position alone would not say who answers).
+      responsibleOfficial: `${holderRegister.responsibleOfficial.name[lang]}, ${holderRegister.responsibleOfficial.position[lang]}`,
       order: { number: holderRegister.order.number, date: holderRegister.order.date, title: holderRegister.order.titles[lang] },
     },
     subject: { subjectId: input.subjectId, maskedIin },

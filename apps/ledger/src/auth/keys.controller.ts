@@ -47,6 +47,10 @@ export function checkNewKey(key: { name: string; unit?: string | undefined; role
   }
   if (key.unit !== undefined && codeContainsIin(key.unit)) throw LedgerError.invalid([{ field: 'unit', reason: NO_IIN }]);
   if (key.system && codeContainsIin(key.system)) throw LedgerError.invalid([{ field: 'system', reason: NO_IIN }]);
+  // `derbes` is the system of the records the ledger makes itself: an emitter recording as it would pass for the ledger.
+  if (key.system && RESERVED_ACTOR_IDS.includes(key.system.toLowerCase())) {
+    throw LedgerError.invalid([{ field: 'system', reason: `"${key.system}" is the ledger's own system code: choose another` }]);
+  }
   if (key.role === 'emitter' && !key.system) throw LedgerError.invalid([{ field: 'system', reason: 'is required for an emitter: the system it records as' }]);
   if (key.role !== 'emitter' && key.system) throw LedgerError.invalid([{ field: 'system', reason: 'only an emitter is bound to a system' }]);
   if (key.grants?.includes('subject-data') && key.role !== 'auditor') throw LedgerError.invalid([{ field: 'grants', reason: 'subject-data is a grant for auditors only' }]);
