@@ -139,6 +139,16 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     return head;
   }
 
+  /**
+   * Inclusion proofs of the events at `positions` in the tree of `size` events, read together (one read of the tree):
+   * for a report, whose stream gives the positions.
+   */
+  async inclusionProofs(positions: readonly number[], size: number): Promise<Map<number, string[]>> {
+    const beyond = positions.find((position) => position > size);
+    if (beyond !== undefined) throw new Error(`position ${beyond} is not in a tree of ${size} events`);
+    return this.treeOf(size, 'treeSize', (tables) => new Map(positions.map((position) => [position, inclusionProof(tables, position, size)])));
+  }
+
   async inclusion(eventId: string, size: number): Promise<InclusionAnswer> {
     const event = await this.store.readEventById(eventId);
     if (!event) throw new LedgerError('event_not_found', `no event ${eventId} in the log`);

@@ -134,11 +134,10 @@ export class AccessReports {
     const proof = await this.integrity.inclusion(last.id, latest.treeSize);
     if (proof.rootHash !== latest.rootHash) throw new Error(`the integrity log's root at size ${latest.treeSize} is not the signed head's`);
     // The shown events before a withheld one are each proven in the same tree (report-integrity.ts).
-    const proofs = new Map<string, { leafIndex: number; proof: readonly string[] }>();
-    for (const id of provedEventIds(stream, withheld)) {
-      const each = await this.integrity.inclusion(id, latest.treeSize);
-      proofs.set(id, { leafIndex: each.leafIndex, proof: each.proof });
-    }
+    const proved = new Set(provedEventIds(stream, withheld));
+    const positions = stream.filter((e) => proved.has(e.id)).map((e) => e.position);
+    const byPosition = positions.length > 0 ? await this.integrity.inclusionProofs(positions, latest.treeSize) : new Map<number, string[]>();
+    const proofs = new Map(stream.filter((e) => proved.has(e.id)).map((e) => [e.id, { leafIndex: e.position - 1, proof: byPosition.get(e.position)! }]));
     const { treeSize, rootHash, timestamp, keyId, signature, position } = latest;
     return {
       stream, treeHeadSource: source, treeHead: { treeSize, rootHash, timestamp, keyId, signature, position },
