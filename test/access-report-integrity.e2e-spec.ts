@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { verifyReport } from '@derbes/integrity';
+import { SUBJECT_FILE_READ, SUBJECT_FILE_READ_SCHEMA_VERSION, type SubjectFileRead } from '@derbes/ledger';
+import { SubjectStateCache } from '../apps/ledger/src/processing-records/subject-state.cache';
+import { appendToSubject } from '../apps/ledger/src/subjects/append-to-subject';
 import { childEnv, runCli } from './support/child-server';
 import { binary, pdfText } from './support/pdf-text';
 import { aRecord, READER, startTestApp, type TestApp } from './support/test-app';
@@ -161,6 +164,32 @@ describe('the access report\'s integrity section', () => {
     expect(reads.size).toBe(8);
     const stream = await t.store.readStream(`subject-${subjectId}`);
     expect(stream.filter((e) => e.type === 'SubjectFileRead').map((e) => e.id).sort()).toEqual([...reads].sort());
+  });
+
+  // Another process (a CLI report beside the server, a second replica) appending to the subject left this process's
+  // cache behind the stream: every report then answered 503, its read refused against the stale revision and nothing
+  // appended that would have shown the cache stale.
+  it('makes the report when another process has appended to the subject since this one cached it', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).expect(200);
+    const elsewhere = new SubjectStateCache(t.store);
+    const read: SubjectFileRead = {
+      type: SUBJECT_FILE_READ,
+      data: {
+        readId: '6a1f0c2e-4b5d-4e6f-8a7b-9c0d1e2f3a4b', subjectId, view: 'derbes report subject (en, json)', categories: [],
+        purpose: { code: 'OVERSIGHT', slug: 'oversight' }, actor: { id: 'cli-operator', role: 'official', unit: 'personnel-management' },
+        occurredAt: '2026-11-25T12:00:00.000Z',
+      },
+    };
+    await appendToSubject(t.store, elsewhere, subjectId, () => [read], () => ({
+      id: read.data.readId, type: read.type, data: read.data as never, metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt: read.data.occurredAt },
+    }));
+    const res = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' });
+    expect([res.status, res.status === 200 ? null : res.body.code]).toEqual([200, null]);
+    const keys = (await request(t.server).get('/v1/integrity/keys').expect(200)).body.map((k: { publicKeyPem: string }) => k.publicKeyPem);
+    expect(verifyReport(res.body, keys)).toMatchObject({ ok: true });
+    expect(res.body.integrity.chain.map((e: { eventId: string }) => e.eventId)).toContain(read.data.readId);
   });
 
   it('shows the same facts in the PDF appendix, with one sentence on how to check them', async () => {

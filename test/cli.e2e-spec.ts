@@ -185,6 +185,23 @@ describe('the derbes command line', () => {
     expect(existsSync(join(dir, 'report.pdf'))).toBe(false);
   }, 60_000);
 
+  it.each([
+    ['an IIN as the reader (was recorded in clear)', ['--actor', IIN], /^--actor: must not contain an IIN/],
+    ['an empty role (was recorded empty)', ['--role', ''], /^--role: must be a code of 1 to 100 characters/],
+    ['an --out in a directory that does not exist (the read was recorded, no report written)', ['--out', '/nonexistent-dir/r.pdf'], /^--out: cannot write \/nonexistent-dir\/r\.pdf/],
+  ])('refuses to report with %s, with exit 2, and records nothing', async (_what, flags, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await SqliteEventStore.open(join(dir, 'events.db')).close();
+    const args = ['report', 'subject', '--iin', IIN, '--out', join(dir, 'report.pdf')];
+    const out = flags.indexOf('--out');
+    if (out >= 0) args.splice(args.indexOf('--out'), 2);
+    const { code, stdout, stderr } = await runCli([...args, ...flags], childEnv(dir));
+    expect([code, stdout, stderr.split('\n')[0]]).toEqual([2, '', expect.stringMatching(message)]);
+    const store = SqliteEventStore.open(join(dir, 'events.db'));
+    expect(await store.lastPosition()).toBe(0);
+    await store.close();
+  }, 60_000);
+
   it('on Ctrl-C during projections rebuild says the rebuild was interrupted, releases the lock, and a rerun completes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
     const store = SqliteEventStore.open(join(dir, 'events.db'));

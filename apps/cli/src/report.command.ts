@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin, localDate } from '@derbes/ledger';
+import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin, codeContainsIin, localDate } from '@derbes/ledger';
 import { RegisterCatalog } from '@derbes/register';
 import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import { createApp } from '../../ledger/src/http/create-app';
+import { CODE } from '../../ledger/src/http/text-patterns';
 import { AccessReports } from '../../ledger/src/subjects/access-reports';
 import { requireEventStore } from './existing-ledger';
 
@@ -34,6 +36,36 @@ export function checkReportOptions(language: string, format: string): { language
 }
 
 /**
+ * The reader as recorded in the subject's stream: codes as the API takes them for an actor (letters, digits and
+ * . _ : @ / -, up to 100 characters, 200 for the unit), never an IIN. Throws naming the flag.
+ */
+function checkActor(actor: SubjectReportOptions['actor']): void {
+  for (const [flag, value, max] of [['--actor', actor.id, 100], ['--role', actor.role, 100], ['--unit', actor.unit, 200]] as const) {
+    if (value.length === 0 || value.length > max || !CODE.test(value)) {
+      throw new ReportUsageError(`${flag}: must be a code of 1 to ${max} characters: letters, digits and . _ : @ / - (it is recorded as the reader)`);
+    }
+    if (codeContainsIin(value)) throw new ReportUsageError(`${flag}: must not contain an IIN (it is recorded as the reader)`);
+  }
+}
+
+/** Refuses an --out the report could not be written to, before the read is recorded (a read that gave no report). */
+function checkOut(out: string): void {
+  const path = resolve(out);
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(path);
+  } catch {
+    existing = undefined;
+  }
+  if (existing?.isDirectory()) throw new ReportUsageError(`--out: ${out} is a directory`);
+  try {
+    accessSync(existing ? path : dirname(path), constants.W_OK);
+  } catch {
+    throw new ReportUsageError(`--out: cannot write ${out} (${existing ? 'the file is not writable' : `no writable directory ${dirname(path)}`})`);
+  }
+}
+
+/**
  * `derbes report subject`: writes a subject's access report to a file, and records the read in their stream as the
  * API does. Safe beside a running server: it only appends, with the expected revision guarding the subject's stream,
  * and the server's read models take the read in (its integrity log, then a head that covers it). With no server
@@ -42,6 +74,8 @@ export function checkReportOptions(language: string, format: string): { language
 export async function subjectReport(config: LedgerConfig, options: SubjectReportOptions): Promise<string> {
   const iin = checkIin(options.iin, localDate(new Date(), config.utcOffsetMinutes));
   if (!iin.valid) throw new ReportUsageError(`--iin: ${iin.reason} (rule: ${iin.rule})`);
+  checkActor(options.actor);
+  checkOut(options.out);
   requireEventStore(config);
   const release = config.eventStore !== ':memory:' && lockHolder(config.dataDir) === null ? lockDataDir(config.dataDir) : null;
   const app = await createApp({ ...config, runProjections: release !== null }).catch((error: unknown) => {

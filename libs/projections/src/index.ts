@@ -25,7 +25,7 @@ export {
 } from './actor-activity/unusual-activity';
 export { sensitiveCategoriesOf, type IsSensitiveCategory } from './actor-activity/sensitive-categories';
 export { daysInPeriod, isCalendarDay } from './actor-activity/calendar-day';
-export { SUBJECT_HISTORY, subjectHistoryProjection } from './subject-history/subject-history.projection';
+export { READ_NOTE_PREFIX, SUBJECT_HISTORY, subjectHistoryProjection } from './subject-history/subject-history.projection';
 export {
   subjectHasHistory,
   subjectHistoryPage,

@@ -42,7 +42,9 @@ const CAPACITY = 100_000;
 /**
  * Keeps recently used subjects' states so that a record does not re-read its whole stream. The recorder puts a
  * state here as soon as it has decided, before the append commits, and forgets it if the append fails. A stale
- * entry is harmless: the append's expected revision catches it, and the retry reloads from the store.
+ * entry (another process appended) is harmless to a decision that appends: the append's expected revision catches it,
+ * and the retry reloads from the store. A decision to append nothing cannot tell; ReaderAudit.recordReadAfter, whose
+ * caller read the stream, forgets an entry behind it.
  */
 @Injectable()
 export class SubjectStateCache {

@@ -81,9 +81,17 @@ export class ReaderAudit {
     const written = await this.append(event, correlationId, revision);
     const stored = written?.result.events[0];
     if (stored) return { id: stored.id, revision: stored.revision };
-    // The event that came first may be one this process has not stored yet (another report's read, a record): wait
-    // for it, so that the caller's next read of the stream holds it instead of beginning again at once in vain.
-    await this.cache.peek(subjectStreamId(subjectId))?.stored;
+    const streamId = subjectStreamId(subjectId);
+    const cached = this.cache.peek(streamId);
+    if (cached && cached.revision < revision) {
+      // The caller read more of the stream than this process's cache knows: another process (a CLI report, a second
+      // replica) appended. The cache is stale, and nothing appended through it would catch that: read it again.
+      this.cache.forget(streamId);
+    } else {
+      // The event that came first may be one this process has not stored yet (another report's read, a record): wait
+      // for it, so that the caller's next read of the stream holds it instead of beginning again at once in vain.
+      await cached?.stored;
+    }
     return null;
   }
 

@@ -9,7 +9,7 @@ import { CODE } from '../http/text-patterns';
 
 const SYSTEM = /^[a-z0-9][a-z0-9._-]*$/;
 /** A history shows the records' operations and `read`: somebody read the file through the ledger. */
-const HISTORY_OPERATIONS = [...OPERATIONS, 'read'] as const;
+export const HISTORY_OPERATIONS = [...OPERATIONS, 'read'] as const;
 
 /**
  * Query parameters of GET /v1/subjects/{subjectId}/history: those of /events (operation, category, purpose, from,

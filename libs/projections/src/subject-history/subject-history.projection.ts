@@ -10,6 +10,8 @@ export const SUBJECT_HISTORY = 'subject-history';
 
 /** The system a read of the file through the ledger is shown as coming from. */
 export const LEDGER_SYSTEM = 'derbes';
+/** How a read of the file is noted in the history: this, then the view it was read through (the route or command). */
+export const READ_NOTE_PREFIX = 'read through ';
 
 /**
  * A read of the file shown as a history entry: operation `read`, by the reader, for the purpose they stated, over
@@ -20,7 +22,7 @@ export function readAsEntry(read: SubjectFileReadData): HistoryEntryData {
     recordId: read.readId, subjectId: read.subjectId, operation: 'read', categories: read.categories,
     purpose: { code: read.purpose.code, slug: read.purpose.slug, clause: null }, register: null, legalBasis: [],
     actor: read.actor, system: LEDGER_SYSTEM, occurredAt: read.occurredAt, source: null, recipient: null,
-    crossBorder: false, transferGround: null, note: `read through ${read.view}`, violations: [],
+    crossBorder: false, transferGround: null, note: `${READ_NOTE_PREFIX}${read.view}`, violations: [],
     embargoUntil: null, subjectMask: null, requestId: null, sourceSequence: null,
   };
 }

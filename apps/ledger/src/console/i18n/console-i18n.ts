@@ -13,9 +13,16 @@ const CATALOGS: { readonly [L in Lang]: Catalog } = { kk: KK, ru: RU, en: EN };
 export const LANG_NAMES: { readonly [L in Lang]: string } = { kk: 'Қазақша', ru: 'Русский', en: 'English' };
 export const LANG_COOKIE = 'derbes_console_lang';
 
-/** The label `key` in `lang`, each `{name}` filled from `params`. */
+/**
+ * The label `key` in `lang`, each `{name}` filled from `params`; `{name|one|other}` gives the number and the word for
+ * one or for any other number ("1 working day", "2 working days": English needs it, Kazakh and Russian do not).
+ */
 export function t(lang: Lang, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
-  return CATALOGS[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+  return CATALOGS[lang][key].replace(/\{(\w+)(?:\|([^|}]*)\|([^|}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return one === undefined ? String(value) : `${value} ${Number(value) === 1 ? one : other}`;
+  });
 }
 
 export function isLang(value: unknown): value is Lang {

@@ -2,7 +2,8 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestj
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
-import { SUBJECT_ID_PATTERN, SubjectPseudonymizer, checkIin, localDate, subjectStreamId } from '@derbes/ledger';
+import { OVERSIGHT_PURPOSE, SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE, SubjectPseudonymizer, checkIin, localDate, subjectStreamId } from '@derbes/ledger';
+import { decodeHistoryCursor } from '@derbes/projections';
 import { REPORT_FORMATS, formatDateTime, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import { RegisterCatalog } from '@derbes/register';
 import { actorOf } from '../../auth/principal';
@@ -14,6 +15,7 @@ import { LedgerError, type FieldError } from '../../ledger-errors';
 import { registerNames } from '../../reports/register-names';
 import { AccessReports } from '../../subjects/access-reports';
 import { ReaderAudit, type Reader } from '../../subjects/reader-audit';
+import { HISTORY_OPERATIONS } from '../../subjects/subject-history.dto';
 import { SubjectHistoryQuery } from '../../subjects/subject-history.query';
 import { SubjectInventoryQuery } from '../../subjects/subject-inventory.query';
 import { SubjectQueryParams } from '../../subjects/subject-query.params';
@@ -87,14 +89,19 @@ export class PersonController {
     if (typeof reader === 'string') return reader;
     const query = fieldsOf(request.query);
     const params = new SubjectQueryParams(this.catalog, this.config.owner);
+    // The API's rules (subject-history.controller.ts): a known operation or `read`, the ledger's own purposes too, a
+    // cursor it gave.
+    const operation = given(query, 'operation');
+    if (operation !== undefined && !(HISTORY_OPERATIONS as readonly string[]).includes(operation)) params.fail('operation', `must be one of ${HISTORY_OPERATIONS.join(', ')}`);
     const filter = {
-      operation: given(query, 'operation'),
+      operation,
       category: params.category(given(query, 'category')),
-      purpose: params.purpose(given(query, 'filterPurpose')),
+      purpose: params.purpose(given(query, 'filterPurpose'), [OVERSIGHT_PURPOSE, SUBJECT_RIGHTS_PURPOSE]),
       ...this.period(query, params.errors),
       violationsOnly: query.violations === 'true',
     };
     const cursor = given(query, 'cursor') ?? null;
+    if (cursor !== null && !decodeHistoryCursor(cursor)) params.fail('cursor', 'is not a cursor this page returned');
     params.check();
     // Everything written before the page was asked for is on it: the reader may be checking a record just made.
     const position = await this.store.lastPosition();
@@ -157,6 +164,7 @@ export class PersonController {
   private period(query: Readonly<Record<string, string>>, errors: FieldError[]): { from?: string; to?: string } {
     const from = dayBound('from', given(query, 'from'), this.config.utcOffsetMinutes, errors);
     const to = dayBound('to', given(query, 'to'), this.config.utcOffsetMinutes, errors);
+    if (from && to && from.getTime() > to.getTime()) errors.push({ field: 'to', reason: 'is before from' });
     return { ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}) };
   }
 

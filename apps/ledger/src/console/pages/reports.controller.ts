@@ -46,6 +46,7 @@ export class ReportsController {
     if (code !== undefined && !(VIOLATION_CODES as readonly string[]).includes(code)) errors.push({ field: 'code', reason: 'is not a violation code' });
     const from = dayBound('from', given(q, 'from'), this.offset, errors);
     const to = dayBound('to', given(q, 'to'), this.offset, errors);
+    if (from && to && from.getTime() > to.getTime()) errors.push({ field: 'to', reason: 'is before from' });
     const cursor = given(q, 'cursor') ?? null;
     if (cursor !== null && !decodeViolationsCursor(cursor)) errors.push({ field: 'cursor', reason: 'is not a cursor this report returned' });
     if (errors.length > 0) throw LedgerError.invalid(errors);

@@ -50,7 +50,7 @@ export class RequestsController {
   async queue(@Req() request: FastifyRequest): Promise<string> {
     const query = fieldsOf(request.query);
     const position = /^\d{1,15}$/.test(query.position ?? '') ? Number(query.position) : undefined;
-    const notice = query.notice && query.notice in NOTICES ? NOTICES[query.notice as keyof typeof NOTICES] : undefined;
+    const notice = query.notice && Object.hasOwn(NOTICES, query.notice) ? NOTICES[query.notice as keyof typeof NOTICES] : undefined;
     const page = await this.page(request, { requestId: randomUUID() }, undefined, position);
     const registered = page.open.items.find((r) => r.requestId === query.request);
     return requestsPage(viewOf(request, this.config.utcOffsetMinutes), {

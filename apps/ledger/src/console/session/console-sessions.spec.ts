@@ -1,5 +1,5 @@
 import { Clock } from '../../clock';
-import { ConsoleSessions, IDLE_MS, MAX_AGE_MS, csrfMatches } from './console-sessions';
+import { ConsoleSessions, IDLE_MS, MAX_AGE_MS, MAX_SESSIONS, csrfMatches } from './console-sessions';
 
 class ManualClock extends Clock {
   at = Date.parse('2026-11-25T09:00:00Z');
@@ -37,6 +37,19 @@ describe('ConsoleSessions', () => {
       sessions.find(busy.id);
     }
     expect(sessions.find(busy.id)).toBeNull();
+  });
+
+  // Anonymous requests for the sign-in page once shared the pool with signed-in sessions: 20,100 of them signed
+  // everyone out.
+  it('keeps signed-in sessions however many sign-in forms are opened, dropping the oldest forms', () => {
+    const sessions = new ConsoleSessions(new ManualClock());
+    const official = sessions.signIn(null, 'k1', 0);
+    const firstForm = sessions.open();
+    let lastForm = firstForm;
+    for (let i = 0; i < MAX_SESSIONS + 100; i++) lastForm = sessions.open();
+    expect(sessions.find(official.id)?.signedIn).toEqual({ keyId: 'k1', passwordRevision: 0 });
+    expect(sessions.find(firstForm.id)).toBeNull();
+    expect(sessions.find(lastForm.id)).not.toBeNull();
   });
 
   it("matches a form's token only against its own session's", () => {

@@ -6,7 +6,11 @@ import { Clock } from '../../clock';
 export const IDLE_MS = 30 * 60_000;
 /** Signed out this long after signing in, however active. */
 export const MAX_AGE_MS = 12 * 3600_000;
-/** Sessions kept at most; the least recently used go first (a flood of sign-in forms cannot exhaust memory). */
+/**
+ * Sessions kept at most, of each kind; the least recently used go first (a flood of sign-in forms cannot exhaust
+ * memory). The sessions of sign-in forms and the signed-in ones are kept apart, so that anonymous requests for the
+ * sign-in page, however many, never push out a signed-in official.
+ */
 export const MAX_SESSIONS = 20_000;
 
 export interface ConsoleSession {
@@ -28,7 +32,9 @@ const token = () => randomBytes(32).toString('base64url');
  */
 @Injectable()
 export class ConsoleSessions {
-  private readonly sessions = new Map<string, ConsoleSession>();
+  /** The sessions of sign-in forms, and the signed-in ones: each in least recently used order. */
+  private readonly forms = new Map<string, ConsoleSession>();
+  private readonly signedIn = new Map<string, ConsoleSession>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -46,7 +52,7 @@ export class ConsoleSessions {
   /** The live session of this id, now marked as seen; null when unknown or expired (and then forgotten). */
   find(id: string | undefined): ConsoleSession | null {
     if (id === undefined) return null;
-    const session = this.sessions.get(id);
+    const session = this.signedIn.get(id) ?? this.forms.get(id);
     if (!session) return null;
     const now = this.now();
     if (now - session.lastSeenAt > IDLE_MS || now - session.createdAt > MAX_AGE_MS) {
@@ -55,19 +61,26 @@ export class ConsoleSessions {
     }
     session.lastSeenAt = now;
     // Re-inserted, so that the map's order is least recently used first.
-    this.sessions.delete(id);
-    this.sessions.set(id, session);
+    const pool = this.poolOf(session);
+    pool.delete(id);
+    pool.set(id, session);
     return session;
   }
 
   end(id: string): void {
-    this.sessions.delete(id);
+    this.forms.delete(id);
+    this.signedIn.delete(id);
   }
 
   private keep(session: ConsoleSession): ConsoleSession {
-    this.sessions.set(session.id, session);
-    while (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as string);
+    const pool = this.poolOf(session);
+    pool.set(session.id, session);
+    while (pool.size > MAX_SESSIONS) pool.delete(pool.keys().next().value as string);
     return session;
+  }
+
+  private poolOf(session: ConsoleSession): Map<string, ConsoleSession> {
+    return session.signedIn ? this.signedIn : this.forms;
   }
 
   private now(): number {

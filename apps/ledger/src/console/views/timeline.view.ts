@@ -1,4 +1,5 @@
 import { codeLabel, formatDateTime } from '@derbes/reports';
+import { READ_NOTE_PREFIX } from '@derbes/projections';
 import type { SubjectHistoryDto } from '../../subjects/subject-history.dto';
 import { t } from '../i18n/console-i18n';
 import { inputField, selectField, tableRegion, type Option } from './forms';
@@ -23,6 +24,15 @@ export interface TimelineInput {
   readonly pageUrl: URL;
 }
 
+/**
+ * A read's note in the page's language: the history keeps `read through <view>` (its one English wording), the
+ * view being the route or command, which stays as it is.
+ */
+function readNote(lang: View['lang'], e: { readonly operation: string; readonly note: string | null }): string | null {
+  const view = e.operation === 'read' && e.note?.startsWith(READ_NOTE_PREFIX) ? e.note.slice(READ_NOTE_PREFIX.length) : null;
+  return view === null ? null : t(lang, 'timeline.readThrough', { view });
+}
+
 /** A person's records and reads of their file, newest first, filtered and paged. */
 export function timelineView(view: View, input: TimelineInput): Html {
   const { lang } = view;
@@ -36,7 +46,7 @@ export function timelineView(view: View, input: TimelineInput): Html {
     <td>${e.purpose.code}: ${e.purpose.name}</td>
     <td>${e.actor.id} (${e.actor.role}, ${e.actor.unit})</td>
     <td>${e.system}</td>
-    <td>${e.note ?? ''}${e.recipient ? html` → ${e.recipient.name ?? '—'} (${e.recipient.country})` : ''}${e.violations.map((v) =>
+    <td>${readNote(lang, e) ?? e.note ?? ''}${e.recipient ? html` → ${e.recipient.name ?? '—'} (${e.recipient.country})` : ''}${e.violations.map((v) =>
       html`<br><span class="bad">${codeLabel(lang, 'violation', v.code)}</span>: ${v.detail}`)}</td>
   </tr>`);
   const table = html`<table><caption>${t(lang, 'person.timeline')}</caption><thead><tr>
