@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type RecordedEvent } from '@derbes/event-store';
@@ -109,6 +109,29 @@ describe('derbes backup and restore', () => {
     await projectionsRebuild(loadConfig(keyFileEnv(restored)), undefined);
     expect(kept).toEqual(readModelSnapshot(dataFiles(restored).readModels));
   }, 120_000); // a CLI backup and restore in child processes beside a writing server: slow on a loaded machine
+
+  it('writes the copied databases owner-only, into an empty directory that already existed open to all too', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'derbes-source-'));
+    const t = await startTestApp({ DERBES_DATA_DIR: source, DERBES_EVENT_STORE: join(source, 'events.db'), DERBES_PSEUDONYM_KEY: '' });
+    try {
+      await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+    } finally {
+      await t.close();
+    }
+    const backup = join(mkdtempSync(join(tmpdir(), 'derbes-backup-')), 'open');
+    mkdirSync(backup);
+    chmodSync(backup, 0o755);
+    await backupDataDir(loadConfig(keyFileEnv(source)), backup);
+    // Were 0644 here (the umask's): anyone on the machine could read every person's processing history.
+    for (const name of ['events.db', 'read-models.db', 'pseudonym.key']) expect([name, statSync(join(backup, name)).mode & 0o777]).toEqual([name, 0o600]);
+
+    // A restore (over a ledger: the record counts as one) forgets what `derbes verify` found of the log it replaces
+    // (was shown on the console as the restored one's).
+    const restored = mkdtempSync(join(tmpdir(), 'derbes-restored-'));
+    writeFileSync(join(restored, 'last-verification.json'), JSON.stringify({ verifiedAt: '2026-11-01T00:00:00.000Z', ok: true, events: 276 }));
+    await restoreDataDir(loadConfig(keyFileEnv(restored)), backup, { force: true });
+    expect(readdirSync(restored)).not.toContain('last-verification.json');
+  });
 
   it('carries every version of the tree-head signing keys, owner-only, so that the restored heads verify and the server keeps its keys', async () => {
     const source = mkdtempSync(join(tmpdir(), 'derbes-source-'));

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, isEsdbLocation, parseEsdbLocation } from '@derbes/event-store';
 import { SIGNING_KEYS_DIR, isSigningKeyFileName, signingKeyFileNames } from '@derbes/integrity';
+import { forgetVerificationRecord } from '../../ledger/src/integrity/verification-record';
 import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { readModelPath } from '../../ledger/src/projections.provider';
@@ -66,7 +67,11 @@ export async function backupDataDir(config: LedgerConfig, dir: string, now: Date
   await copyDatabase(eventStore, join(target, 'events.db'));
   files.push('events.db');
   const lastPosition = await lastPositionOf(join(target, 'events.db'));
-  for (const name of files) leaveWalMode(join(target, name));
+  for (const name of files) {
+    leaveWalMode(join(target, name));
+    // Personal data: readable by the owner only, whatever the umask or the mode of a directory that already existed.
+    chmodSync(join(target, name), 0o600);
+  }
   const key = join(config.dataDir, 'pseudonym.key');
   if (existsSync(key)) {
     copyPrivate(key, join(target, 'pseudonym.key'));
@@ -124,6 +129,8 @@ export async function restoreDataDir(config: LedgerConfig, dir: string, options:
     // log rather than trust tables made from another one. An old -wal beside a restored file would be replayed
     // onto it, so each database goes with its -wal and -shm.
     for (const path of sqliteFiles(targets['read-models.db'])) rmSync(path, { force: true });
+    // What `derbes verify` found of the old log (the console's integrity page) says nothing of the restored one.
+    forgetVerificationRecord(config.dataDir);
     // The log first, as before the read models. A signing key of the same version is replaced; other versions
     // already there are left: a restore does not destroy a private key that may have signed what someone holds.
     const names = manifest.files.map((f) => f.name);

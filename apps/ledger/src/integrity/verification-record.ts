@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What `derbes verify` found last, kept for the console's integrity page: when, how much, and where it first failed. */
@@ -31,4 +31,9 @@ export function readVerificationRecord(dataDir: string): VerificationRecord | nu
   } catch {
     return null;
   }
+}
+
+/** Forgets the record: a restore puts another log in place, which that `derbes verify` never saw. */
+export function forgetVerificationRecord(dataDir: string): void {
+  rmSync(join(dataDir, FILE), { force: true });
 }
