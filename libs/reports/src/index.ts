@@ -27,6 +27,6 @@ export const ACCESS_REPORT_JSON_SCHEMA: Readonly<Record<string, unknown>> = acce
 export {
   buildAccessReport, identifiedEvents, isWithheld, reportedCategoryNumbers, type AccessReportInput, type IdentifiedSubjectEvent, type ReportSealedField, type UnsealText,
 } from './access-report.builder';
-export { provedEventIds, reportIntegrity, type ReportIntegrityInput } from './report-integrity';
+export { provedEvents, reportIntegrity, type ReportIntegrityInput } from './report-integrity';
 export { checkReportSummary, type SummaryCheck, type SummaryDifference } from './report-summary-check';
 export { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';

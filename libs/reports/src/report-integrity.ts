@@ -15,21 +15,21 @@ export interface ReportIntegrityInput {
   readonly inclusion: ReportIntegrity['inclusion'];
   /**
    * Inclusion proofs in the head's tree, by event id, of the shown events before the last withheld one
-   * (provedEventIds); more are ignored.
+   * (provedEvents); more are ignored.
    */
   readonly proofs?: ReadonlyMap<string, { readonly leafIndex: number; readonly proof: readonly string[] }>;
 }
 
 /**
- * The ids of the events of `stream` that need a proof of their own: those shown before the last withheld one. A
- * withheld entry shows its hashes only, so nothing recomputable binds its link to the entry before it.
+ * The events of `stream` that need a proof of their own: those shown before the last withheld one. A withheld entry
+ * shows its hashes only, so nothing recomputable binds its link to the entry before it.
  */
-export function provedEventIds(stream: readonly { readonly id: string }[], withheld: ReadonlySet<string>): string[] {
+export function provedEvents<T extends { readonly id: string }>(stream: readonly T[], withheld: ReadonlySet<string>): T[] {
   let last = -1;
   stream.forEach((e, i) => {
     if (withheld.has(e.id)) last = i;
   });
-  return stream.slice(0, Math.max(last, 0)).filter((e) => !withheld.has(e.id)).map((e) => e.id);
+  return stream.slice(0, Math.max(last, 0)).filter((e) => !withheld.has(e.id));
 }
 
 function linksBack(e: ReportStoredEvent): boolean {
@@ -56,7 +56,7 @@ export function reportIntegrity(input: ReportIntegrityInput, withheld: ReadonlyS
   if (input.inclusion.eventId !== last.id || input.inclusion.leafIndex !== last.position - 1) {
     throw new Error(`the inclusion proof is of event ${input.inclusion.eventId}, not of the report's own read ${last.id}`);
   }
-  const proved = new Set(provedEventIds(stream, withheld));
+  const proved = new Set(provedEvents(stream, withheld).map((e) => e.id));
   const chain: ReportChainEntry[] = stream.map((e, i) => {
     const hidden = withheld.has(e.id);
     const proof = proved.has(e.id) ? input.proofs?.get(e.id) : undefined;

@@ -7,7 +7,7 @@ import {
   buildAccessReport,
   identifiedEvents,
   isWithheld,
-  provedEventIds,
+  provedEvents,
   reportedCategoryNumbers,
   type IdentifiedSubjectEvent,
   type ReportIntegrityInput,
@@ -134,10 +134,9 @@ export class AccessReports {
     const proof = await this.integrity.inclusion(last.id, latest.treeSize);
     if (proof.rootHash !== latest.rootHash) throw new Error(`the integrity log's root at size ${latest.treeSize} is not the signed head's`);
     // The shown events before a withheld one are each proven in the same tree (report-integrity.ts).
-    const proved = new Set(provedEventIds(stream, withheld));
-    const positions = stream.filter((e) => proved.has(e.id)).map((e) => e.position);
-    const byPosition = positions.length > 0 ? await this.integrity.inclusionProofs(positions, latest.treeSize) : new Map<number, string[]>();
-    const proofs = new Map(stream.filter((e) => proved.has(e.id)).map((e) => [e.id, { leafIndex: e.position - 1, proof: byPosition.get(e.position)! }]));
+    const proved = provedEvents(stream, withheld);
+    const byPosition = proved.length > 0 ? await this.integrity.inclusionProofs(proved.map((e) => e.position), latest.treeSize) : new Map<number, string[]>();
+    const proofs = new Map(proved.map((e) => [e.id, { leafIndex: e.position - 1, proof: byPosition.get(e.position)! }]));
     const { treeSize, rootHash, timestamp, keyId, signature, position } = latest;
     return {
       stream, treeHeadSource: source, treeHead: { treeSize, rootHash, timestamp, keyId, signature, position },
