@@ -38,6 +38,14 @@ describe('derbes demo', () => {
     const again = await runDemo(configFor(dir), { employees: 60, seed: 7 });
     expect(again).toMatchObject({ created: 0, duplicates: first.records, violations: first.violations });
   });
+
+  it('says why when run again with other options over the same ids, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-demo-'));
+    const first = await runDemo(configFor(dir), { employees: 3, seed: 5 });
+    await expect(runDemo(configFor(dir), { employees: 1, seed: 5 })).rejects.toThrow(/already holds other demo records .* --employees and --seed/);
+    const again = await runDemo(configFor(dir), { employees: 3, seed: 5 });
+    expect(again).toMatchObject({ created: 0, duplicates: first.records });
+  });
 });
 
 describe('derbes projections', () => {

@@ -43,6 +43,10 @@ export async function runDemo(config: LedgerConfig, options: DemoOptions): Promi
         headers: { 'content-type': 'application/json', 'x-correlation-id': 'derbes-demo', authorization: `Bearer ${tokens.get(system)?.token}` },
         payload: JSON.stringify({ records: records.slice(i, j) }),
       });
+      if (res.statusCode === 409 && (res.json() as { code?: string }).code === 'record_id_conflict') {
+        throw new Error(`this ledger already holds other demo records under the ids of records ${i}-${j - 1} (nothing of this batch was written): `
+          + 'a demo\'s records follow from both --employees and --seed, so run it again with the options of the first run, with another --seed, or on an empty data directory');
+      }
       if (res.statusCode >= 300) throw new Error(`the ledger refused demo records ${i}-${j - 1}: ${res.body}`);
       const body = res.json() as { created: number; duplicates: number; results: { violations: { code: string }[] }[] };
       created += body.created;
