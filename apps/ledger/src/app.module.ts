@@ -50,6 +50,7 @@ import { KeysController } from './auth/keys.controller';
 import { SubjectLinks } from './auth/subject-links';
 import { SubjectLinksController } from './auth/subject-links.controller';
 import { dataKeyStoreProvider } from './data-keys/data-key-store.provider';
+import { KeyDestructions } from './data-keys/key-destructions';
 import { SubjectSealer } from './data-keys/subject-sealer';
 import { SubjectShredder } from './data-keys/subject-shredder';
 import { SubjectShreddingController } from './data-keys/subject-shredding.controller';
@@ -126,6 +127,7 @@ export class AppModule implements OnApplicationShutdown {
         { provide: APP_GUARD, useClass: UnexpectedQueryGuard },
         dataKeyStoreProvider,
         SubjectSealer,
+        KeyDestructions,
         SubjectShredder,
         IntegrityLog,
         ...CONSOLE.providers,

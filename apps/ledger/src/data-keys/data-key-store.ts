@@ -18,6 +18,23 @@ export interface DataKeyStore {
   destroy(subjectId: string, at: Date): Promise<void>;
   /** When that version was destroyed (ISO UTC), or null when it was not (or is unknown). */
   destroyedAt(subjectId: string, version: number): Promise<string | null>;
+  /** Writes down, durably, a destruction whose event is about to be appended. */
+  intendDestruction(destruction: PendingDestruction): Promise<void>;
+  /** Destroys the subject's live keys as `destroy` does, and forgets the destruction written down, in one step. */
+  settleDestruction(destruction: PendingDestruction): Promise<void>;
+  /** Forgets a destruction written down whose event was not stored. */
+  forgetDestruction(subjectId: string, eventId: string): Promise<void>;
+  /** The destructions written down and neither carried out nor forgotten (a crash in between). */
+  pendingDestructions(): Promise<PendingDestruction[]>;
+}
+
+/** A destruction written down before the event that records it is appended. */
+export interface PendingDestruction {
+  readonly subjectId: string;
+  /** The id the SubjectDataKeyDestroyed event is appended under. */
+  readonly eventId: string;
+  /** ISO UTC: when the key is destroyed. */
+  readonly at: string;
 }
 
 /** The DI token of the data-key store. */

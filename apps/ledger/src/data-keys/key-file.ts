@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { DataKey } from './data-key-store';
+import type { DataKey, PendingDestruction } from './data-key-store';
 
 export const KEY_BYTES = 32;
 
@@ -41,6 +41,15 @@ export function openKeyFile(path: string): Database.Database {
       -- The destroyed keys alone, so that a process holding live keys in memory counts them once a second to tell
       -- whether any was destroyed since (by another process too) rather than reading each key's row again.
       CREATE INDEX IF NOT EXISTS data_keys_destroyed ON data_keys(subject_id) WHERE destroyed_at IS NOT NULL;
+      -- Destructions under way: written before the event that records one is appended, removed when the key is
+      -- destroyed or the event was not stored. One left by a crash between the append and the destruction is
+      -- finished at the next start (KeyDestructions).
+      CREATE TABLE IF NOT EXISTS pending_destructions (
+        subject_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (subject_id, event_id)
+      ) WITHOUT ROWID;
     `);
     return db;
   } catch (error) {
@@ -59,15 +68,30 @@ export function latestKeyStatement(db: Database.Database): Database.Statement<[s
   return db.prepare(`SELECT version, key, destroyed_at FROM data_keys WHERE subject_id = ? ORDER BY version DESC LIMIT 1`);
 }
 
+/** The statement that lists the destructions under way. */
+export function pendingDestructionsStatement(db: Database.Database): Database.Statement<[], PendingDestruction> {
+  return db.prepare(`SELECT subject_id AS subjectId, event_id AS eventId, at FROM pending_destructions ORDER BY at, subject_id`);
+}
+
 /** What changes the key file: run by the key writer thread for a file, on the request thread for ':memory:'. */
 export class KeyFileWrites {
   private readonly createAll: (subjectIds: readonly string[], createdAt: string) => DataKey[];
-  private readonly destroyLive: Database.Statement<[string, string]>;
+  private readonly destroyAll: (subjectId: string, at: string, settles: string | null) => void;
+  private readonly addPending: Database.Statement<[string, string, string]>;
+  private readonly removePending: Database.Statement<[string, string]>;
 
   constructor(private readonly db: Database.Database) {
     const latest = latestKeyStatement(db);
     const insert = db.prepare<[string, number, Buffer, string]>(`INSERT INTO data_keys (subject_id, version, key, created_at) VALUES (?, ?, ?, ?)`);
-    this.destroyLive = db.prepare(`UPDATE data_keys SET key = NULL, destroyed_at = ? WHERE subject_id = ? AND key IS NOT NULL`);
+    const destroyLive = db.prepare<[string, string]>(`UPDATE data_keys SET key = NULL, destroyed_at = ? WHERE subject_id = ? AND key IS NOT NULL`);
+    this.addPending = db.prepare(`INSERT OR IGNORE INTO pending_destructions (subject_id, event_id, at) VALUES (?, ?, ?)`);
+    this.removePending = db.prepare(`DELETE FROM pending_destructions WHERE subject_id = ? AND event_id = ?`);
+    // A destruction written down is settled with the keys, in the same transaction: a crash in between would have
+    // the next start destroy again, and so destroy a key made since for later processing.
+    this.destroyAll = db.transaction((subjectId: string, at: string, settles: string | null) => {
+      destroyLive.run(at, subjectId);
+      if (settles !== null) this.removePending.run(subjectId, settles);
+    });
     // IMMEDIATE: another process (a CLI writer beside the server) creating the same subject's key waits instead of
     // both inserting the same version.
     const create = db.transaction((subjectIds: readonly string[], createdAt: string): DataKey[] => subjectIds.map((subjectId) => {
@@ -86,9 +110,21 @@ export class KeyFileWrites {
     return this.createAll(subjectIds, createdAt);
   }
 
-  /** Destroys the subject's live keys; then writes the zeroed pages back and cuts the WAL, so the old page does not linger in it. */
-  destroy(subjectId: string, at: string): void {
-    this.destroyLive.run(at, subjectId);
+  /**
+   * Destroys the subject's live keys, and settles the destruction written down under the event id `settles`; then writes the zeroed pages back and cuts the WAL, so the old page does not linger in it.
+   */
+  destroy(subjectId: string, at: string, settles: string | null = null): void {
+    this.destroyAll(subjectId, at, settles);
     if (this.db.pragma('journal_mode', { simple: true }) === 'wal') this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Writes down a destruction before the event that records it is appended. */
+  intend(destruction: PendingDestruction): void {
+    this.addPending.run(destruction.subjectId, destruction.eventId, destruction.at);
+  }
+
+  /** Forgets a destruction whose event was not stored. */
+  forget(subjectId: string, eventId: string): void {
+    this.removePending.run(subjectId, eventId);
   }
 }

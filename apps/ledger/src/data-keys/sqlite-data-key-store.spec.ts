@@ -133,4 +133,31 @@ describe('SqliteDataKeyStore', () => {
     expect(readdirSync(dir).filter((f) => !['keys.db', 'keys.db-wal', 'keys.db-shm'].includes(f))).toEqual([]);
     expect(statSync(`${path}-wal`).size).toBe(0);
   });
+
+  it('keeps a destruction written down across a reopen until it is settled with the keys or forgotten', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'derbes-keys-')), 'keys.db');
+    const first = open(path);
+    const a1 = await first.keyFor(A);
+    await first.keyFor(B);
+    const toA = { subjectId: A, eventId: 'e-a', at: '2026-11-26T08:00:00.000Z' };
+    const toB = { subjectId: B, eventId: 'e-b', at: '2026-11-26T09:00:00.000Z' };
+    await first.intendDestruction(toA);
+    await first.intendDestruction(toB);
+    await first.close();
+
+    const second = open(path);
+    expect(await second.pendingDestructions()).toEqual([toA, toB]);
+    expect(await second.find(A, 1)).toEqual(a1.key);
+    // Settling destroys the keys and forgets that destruction alone, in one step.
+    await second.settleDestruction(toA);
+    expect(await second.find(A, 1)).toBe('destroyed');
+    expect(await second.destroyedAt(A, 1)).toBe(toA.at);
+    expect(await second.pendingDestructions()).toEqual([toB]);
+    // Forgetting names the event: another destruction of the subject stays written down.
+    await second.forgetDestruction(B, 'e-other');
+    expect(await second.pendingDestructions()).toEqual([toB]);
+    await second.forgetDestruction(B, 'e-b');
+    expect(await second.pendingDestructions()).toEqual([]);
+    expect(await second.find(B, 1)).not.toBe('destroyed');
+  });
 });

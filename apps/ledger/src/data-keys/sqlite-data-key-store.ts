@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { ThreadClient } from '@derbes/event-store';
-import type { DataKey, DataKeyStore } from './data-key-store';
-import { KeyFileWrites, destroyedCountStatement, latestKeyStatement, openKeyFile, type KeyRow } from './key-file';
+import type { DataKey, DataKeyStore, PendingDestruction } from './data-key-store';
+import { KeyFileWrites, destroyedCountStatement, latestKeyStatement, openKeyFile, pendingDestructionsStatement, type KeyRow } from './key-file';
 import type { KeyWriterRequest } from './key-writer.worker';
 
 /** How many live keys are kept in memory (32 bytes each, and the map's own cost: about 15 MB). */
@@ -18,7 +18,9 @@ export const LIVE_KEY_RECHECK_MS = 1_000;
 /** Where the key file is changed: the key writer thread for a file, this thread for ':memory:'. */
 interface KeyWriter {
   create(subjectIds: readonly string[], createdAt: string): Promise<DataKey[]>;
-  destroy(subjectId: string, at: string): Promise<void>;
+  destroy(subjectId: string, at: string, settles: string | null): Promise<void>;
+  intend(destruction: PendingDestruction): Promise<void>;
+  forget(subjectId: string, eventId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   private readonly latest: Database.Statement<[string], KeyRow>;
   private readonly byVersion: Database.Statement<[string, number], KeyRow>;
   private readonly destroyedCount: Database.Statement<[], number>;
+  private readonly pendingRows: Database.Statement<[], PendingDestruction>;
   /**
    * Live keys recently used, so that sealing a record reads no row: while the key writer thread creates keys for
    * new subjects, every read on this connection starts over from the changed file (about 20 µs a row here). A key
@@ -54,6 +57,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
     this.latest = latestKeyStatement(db);
     this.byVersion = db.prepare(`SELECT version, key, destroyed_at FROM data_keys WHERE subject_id = ? AND version = ?`);
     this.destroyedCount = destroyedCountStatement(db);
+    this.pendingRows = pendingDestructionsStatement(db);
   }
 
   /** Opens (creating if needed) the key file, readable by this user only, or an in-memory store for ':memory:'. */
@@ -99,10 +103,18 @@ export class SqliteDataKeyStore implements DataKeyStore {
     return row.key ?? 'destroyed';
   }
 
-  async destroy(subjectId: string, at: Date): Promise<void> {
+  destroy(subjectId: string, at: Date): Promise<void> {
+    return this.destroyKeys(subjectId, at.toISOString(), null);
+  }
+
+  settleDestruction(destruction: PendingDestruction): Promise<void> {
+    return this.destroyKeys(destruction.subjectId, destruction.at, destruction.eventId);
+  }
+
+  private async destroyKeys(subjectId: string, at: string, settles: string | null): Promise<void> {
     this.live.delete(subjectId);
     try {
-      await this.writer.destroy(subjectId, at.toISOString());
+      await this.writer.destroy(subjectId, at, settles);
     } finally {
       // A key created while this destruction was on its way is destroyed with it: it must not stay remembered.
       this.live.delete(subjectId);
@@ -135,6 +147,18 @@ export class SqliteDataKeyStore implements DataKeyStore {
     return this.byVersion.get(subjectId, version)?.destroyed_at ?? null;
   }
 
+  intendDestruction(destruction: PendingDestruction): Promise<void> {
+    return this.writer.intend(destruction);
+  }
+
+  forgetDestruction(subjectId: string, eventId: string): Promise<void> {
+    return this.writer.forget(subjectId, eventId);
+  }
+
+  async pendingDestructions(): Promise<PendingDestruction[]> {
+    return this.pendingRows.all().map((row) => ({ ...row }));
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     await this.writer.close();
@@ -151,7 +175,9 @@ function inlineWriter(db: Database.Database): KeyWriter {
   const writes = new KeyFileWrites(db);
   return {
     create: async (subjectIds, createdAt) => writes.create(subjectIds, createdAt),
-    destroy: async (subjectId, at) => writes.destroy(subjectId, at),
+    destroy: async (subjectId, at, settles) => writes.destroy(subjectId, at, settles),
+    intend: async (destruction) => writes.intend(destruction),
+    forget: async (subjectId, eventId) => writes.forget(subjectId, eventId),
     close: async () => undefined,
   };
 }
@@ -162,7 +188,9 @@ function threadWriter(path: string): KeyWriter {
     // A Buffer crosses a thread as a plain Uint8Array.
     create: async (subjectIds, createdAt) => (await thread.request<{ version: number; key: Uint8Array }[]>({ create: subjectIds, createdAt } satisfies KeyWriterRequest))
       .map(({ version, key }) => ({ version, key: Buffer.from(key.buffer, key.byteOffset, key.byteLength) })),
-    destroy: async (subjectId, at) => { await thread.request({ destroy: subjectId, at } satisfies KeyWriterRequest); },
+    destroy: async (subjectId, at, settles) => { await thread.request({ destroy: subjectId, at, settles } satisfies KeyWriterRequest); },
+    intend: async (intend) => { await thread.request({ intend } satisfies KeyWriterRequest); },
+    forget: async (subjectId, eventId) => { await thread.request({ forget: subjectId, eventId } satisfies KeyWriterRequest); },
     close: () => thread.close(),
   };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventData, type EventStore } from '@derbes/event-store';
 import {
@@ -13,6 +12,7 @@ import { Clock } from '../clock';
 import { LedgerError } from '../ledger-errors';
 import { SubjectStateCache } from '../processing-records/subject-state.cache';
 import { appendToSubject } from '../subjects/append-to-subject';
+import { KeyDestructions } from './key-destructions';
 import { SubjectSealer } from './subject-sealer';
 
 export interface ShredOutcome {
@@ -28,18 +28,17 @@ export function keyDestroyed(subjectId: string, destroyedAt: string, reason: str
   return { type: SUBJECT_DATA_KEY_DESTROYED, data: { subjectId, destroyedAt, reason, by } };
 }
 
-export function storedKeyDestroyed(event: SubjectDataKeyDestroyed, recordedAt: string, correlationId: string): EventData {
+/** The event as appended, under the id its destruction was written down with (KeyDestructions). */
+export function storedKeyDestroyed(event: SubjectDataKeyDestroyed, id: string, recordedAt: string, correlationId: string): EventData {
   return {
-    id: randomUUID(), type: event.type, data: event.data as never,
+    id, type: event.type, data: event.data as never,
     metadata: { schemaVersion: SUBJECT_DATA_KEY_DESTROYED_SCHEMA_VERSION, recordedAt, correlationId },
   };
 }
 
 /**
  * Destroys a subject's data (Law 94-V, Art. 18) at the end of its storage period: records SubjectDataKeyDestroyed
- * in their stream, then destroys their key. In that order: if destroying fails after the append, the event says
- * more than was done and a repeat finishes it; the other way round, texts would vanish with nothing in the ledger
- * saying why.
+ * in their stream, then destroys their key (KeyDestructions: a crash in between is finished at the next start).
  */
 @Injectable()
 export class SubjectShredder {
@@ -47,6 +46,7 @@ export class SubjectShredder {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly cache: SubjectStateCache,
     private readonly sealer: SubjectSealer,
+    private readonly destructions: KeyDestructions,
     private readonly clock: Clock,
   ) {}
 
@@ -79,11 +79,11 @@ export class SubjectShredder {
     }
     const at = this.clock.now();
     const destroyedAt = at.toISOString();
-    const written = await appendToSubject(this.store, this.cache, subjectId, () => [keyDestroyed(subjectId, destroyedAt, reason, by)],
-      (event) => storedKeyDestroyed(event as SubjectDataKeyDestroyed, destroyedAt, correlationId));
+    const written = await this.destructions.carryOut(subjectId, at, (eventId) => appendToSubject(this.store, this.cache, subjectId,
+      () => [keyDestroyed(subjectId, destroyedAt, reason, by)],
+      (event) => storedKeyDestroyed(event as SubjectDataKeyDestroyed, eventId, destroyedAt, correlationId)));
     const appended = written?.result.events[0];
     if (!appended) throw new Error('shredding must write SubjectDataKeyDestroyed');
-    await this.sealer.destroy(subjectId, at);
     return { subjectId, destroyedAt, eventId: appended.id, position: appended.position };
   }
 

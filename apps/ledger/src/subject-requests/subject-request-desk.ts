@@ -35,6 +35,7 @@ import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import type { DataKey } from '../data-keys/data-key-store';
 import { SubjectSealer } from '../data-keys/subject-sealer';
+import { KeyDestructions } from '../data-keys/key-destructions';
 import { keyDestroyed, storedKeyDestroyed } from '../data-keys/subject-shredder';
 import { LedgerError } from '../ledger-errors';
 import { DecidedOnFailedAppendError, SubjectStateCache, awaitStored } from '../processing-records/subject-state.cache';
@@ -86,6 +87,7 @@ export class SubjectRequestDesk {
     private readonly pseudonymizer: SubjectPseudonymizer,
     private readonly reports: AccessReports,
     private readonly sealer: SubjectSealer,
+    private readonly destructions: KeyDestructions,
   ) {
     this.fingerprintKey = new HmacSha256(pseudonymizer.derivedKey('record fingerprints v1'));
   }
@@ -180,16 +182,16 @@ export class SubjectRequestDesk {
     }
     const digest = report ? { language, sha256: createHash('sha256').update(JSON.stringify(report)).digest('hex') } : null;
     const key = await this.sealer.keyToSeal(subjectId, note !== null);
-    const written = await this.write(subjectId, (current) => {
+    // Destroying the data (Art. 18) destroys the subject's key too: recorded in the same append, just before the
+    // answer, under the id its destruction was written down with, and carried out once the append has succeeded
+    // (KeyDestructions). The key is the subject's, not a category's, so every sealed text of theirs goes, this
+    // answer's note included: erring towards destruction.
+    const append = (shredId: string | null) => this.write(subjectId, (current) => {
       const carriedOut = decideAnswer({ requestId, subjectId, answeredAt, answeredBy, report: digest, note }, current, context);
-      // Destroying the data (Art. 18) destroys the subject's key too: recorded in the same append, just before the
-      // answer, and carried out once the append has succeeded. The key is the subject's, not a category's, so every
-      // sealed text of theirs goes, this answer's note included: erring towards destruction.
-      const shredding = current.requests.get(requestId)?.kind === 'destruction'
-        ? [keyDestroyed(subjectId, answeredAt, `destruction request ${requestId}`, answeredBy)] : [];
+      const shredding = shredId !== null ? [keyDestroyed(subjectId, answeredAt, `destruction request ${requestId}`, answeredBy)] : [];
       return [...carriedOut.slice(0, -1), ...shredding, ...carriedOut.slice(-1)];
-    }, correlationId, null, key).catch((error: unknown) => this.answerCollision(error, requestId));
-    if (written.events.some((e) => e.type === 'SubjectDataKeyDestroyed')) await this.sealer.destroy(subjectId, now);
+    }, correlationId, null, key, shredId).catch((error: unknown) => this.answerCollision(error, requestId));
+    const written = kind === 'destruction' ? await this.destructions.carryOut(subjectId, now, append) : await append(null);
     const answered = written.events.at(-1);
     if (answered?.type !== 'SubjectRequestAnswered') throw new Error('an answer must end with SubjectRequestAnswered');
     return {
@@ -237,7 +239,7 @@ export class SubjectRequestDesk {
     const deadline = this.deadlineFor(new Date(receivedAt), workingDays);
     const retimedAt = this.clock.now().toISOString();
     const written = await appendToSubject(this.store, this.cache, subjectId,
-      (state) => decideRetime(requestId, subjectId, deadline, retimedAt, reason, state), (e) => this.stored(e, correlationId, null, null));
+      (state) => decideRetime(requestId, subjectId, deadline, retimedAt, reason, state), (e) => this.stored(e, correlationId, null, null, null));
     return written !== null;
   }
 
@@ -249,10 +251,10 @@ export class SubjectRequestDesk {
 
   private async write(
     subjectId: string, decide: Parameters<typeof appendToSubject>[3], correlationId: string, fingerprint: string | null = null,
-    key: DataKey | null = null,
+    key: DataKey | null = null, shredId: string | null = null,
   ) {
     try {
-      const written = await appendToSubject(this.store, this.cache, subjectId, decide, (e) => this.stored(e, correlationId, fingerprint, key));
+      const written = await appendToSubject(this.store, this.cache, subjectId, decide, (e) => this.stored(e, correlationId, fingerprint, key, shredId));
       if (!written) throw new Error('a request step must write an event');
       return written;
     } catch (error) {
@@ -262,7 +264,7 @@ export class SubjectRequestDesk {
   }
 
   /** The event as appended: its texts sealed with `key` (fetched before deciding), hashes taken over the plain text. */
-  private stored(event: SubjectEvent, correlationId: string, fingerprint: string | null, key: DataKey | null): EventData {
+  private stored(event: SubjectEvent, correlationId: string, fingerprint: string | null, key: DataKey | null, shredId: string | null): EventData {
     const recordedAt = this.clock.now().toISOString();
     const data = this.sealer.seal(key, event).data as never;
     switch (event.type) {
@@ -274,7 +276,8 @@ export class SubjectRequestDesk {
       case 'SubjectFileRead':
         return { id: event.data.readId, type: event.type, data, metadata: { schemaVersion: SUBJECT_FILE_READ_SCHEMA_VERSION, recordedAt, correlationId } };
       case 'SubjectDataKeyDestroyed':
-        return storedKeyDestroyed(event, recordedAt, correlationId);
+        if (shredId === null) throw new Error('a key destruction must be written down before it is appended');
+        return storedKeyDestroyed(event, shredId, recordedAt, correlationId);
       default: {
         const id = event.type === 'SubjectRequestReceived' ? event.data.requestId : randomUUID();
         return { id, type: event.type, data, metadata: {
