@@ -121,4 +121,15 @@ describe("console: data subjects' requests (in chromium)", () => {
     expect(post.status()).toBe(403);
     await auditor.close();
   });
+
+  it('says beside a deadline that its year is not in the working-day calendar, so the overdue count is Monday to Friday', async () => {
+    const { requestId } = (await app.t.http.post('/v1/subject-requests').send({
+      subject: { iin: IIN }, kind: 'blocking', channel: 'post', receivedAt: '2024-06-10T10:00:00+05:00', categories: [1],
+    }).expect(201)).body;
+    expect((await apiQueue()).find((r) => r.requestId === requestId)).toMatchObject({ deadlineCoverage: 'not-covered' });
+    await page.goto(`${app.url}/console/requests?lang=en`);
+    await expect(row(requestId).textContent()).resolves.toContain('year not in the calendar: Monday to Friday counted');
+    await page.goto(`${app.url}/console/requests?lang=ru`);
+    await expect(row(requestId).textContent()).resolves.toContain('года нет в календаре');
+  });
 });

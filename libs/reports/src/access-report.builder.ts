@@ -15,9 +15,11 @@ import {
   ACCESS_REPORT_SCHEMA_VERSION,
   type AccessReport,
   type NamedCategory,
+  type NamedLegalAct,
   type NamedPurpose,
   type ReportLanguage,
 } from './access-report.model';
+import { citeLegalAct } from './legal-act-citation';
 import { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';
 import { formatDate } from './report-dates';
 import { formatMessage } from './report-messages';
@@ -112,6 +114,12 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
   const namePurpose = (code: string, register: Register): NamedPurpose => ({
     code, name: LEDGER_PURPOSE_NAMES[code]?.[lang] ?? register.purposes.find((p) => p.code === code)?.names[lang] ?? code,
   });
+  const nameLegalAct = (code: string, register: Register): NamedLegalAct => {
+    const ledgers = LEDGER_BASIS_TITLES[code]?.[lang];
+    if (ledgers !== undefined) return { code, title: ledgers, citation: ledgers };
+    const act = register.legalActs.find((a) => a.code === code);
+    return act ? { code, title: act.titles[lang], citation: citeLegalAct(act, lang) } : { code, title: code, citation: code };
+  };
   const actorId = (id: string): string | null => (input.showActors ? id : null);
   const text = (field: ReportSealedField, value: string): string => {
     const opened = input.unseal(input.subjectId, field, value);
@@ -179,7 +187,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
         maskedIin = d.subjectMask;
         requests.set(d.requestId, {
           requestId: d.requestId, eventIds: [event.id], kind: d.kind, channel: d.channel, receivedAt: d.receivedAt, deadline: d.deadline.date,
-          status: 'open', closedAt: null, late: false, workingDaysLate: 0, reasons: [],
+          deadlineCoverage: d.deadline.coverage, status: 'open', closedAt: null, late: false, workingDaysLate: 0, reasons: [],
         });
         break;
       }
@@ -187,6 +195,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
         const request = requests.get(event.data.requestId);
         if (request) {
           request.deadline = event.data.deadline.date;
+          request.deadlineCoverage = event.data.deadline.coverage;
           request.eventIds = [...request.eventIds, event.id];
         }
         break;
@@ -233,9 +242,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
       return {
         ...entry,
         purposes: [...purposeCodes].sort().map((code) => namePurpose(code, holderRegister)),
-        legalBases: [...basisCodes].sort().map((code) => ({
-          code, title: LEDGER_BASIS_TITLES[code]?.[lang] ?? holderRegister.legalActs.find((a) => a.code === code)?.titles[lang] ?? code,
-        })),
+        legalBases: [...basisCodes].sort().map((code) => nameLegalAct(code, holderRegister)),
         blockedAt: status.blockedAt,
         destroyedAt: status.destroyedAt,
         depersonalizedAt: status.depersonalizedAt,

@@ -37,6 +37,8 @@ export interface NamedPurpose {
 export interface NamedLegalAct {
   readonly code: string;
   readonly title: string;
+  /** The act as a person can look it up: kind, date, number, title, state registration (legal-act-citation.ts). */
+  readonly citation: string;
 }
 
 export interface AccessReport {
@@ -119,6 +121,8 @@ export interface AccessReport {
     readonly receivedAt: string;
     /** The last working day to answer (local date YYYY-MM-DD). */
     readonly deadline: string;
+    /** How sure that is: the weakest coverage of the calendar years counted (not-covered: Monday to Friday assumed). */
+    readonly deadlineCoverage: 'verified' | 'projected' | 'not-covered';
     readonly status: ReportRequestStatus;
     readonly closedAt: string | null;
     readonly late: boolean;

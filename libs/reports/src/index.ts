@@ -11,6 +11,7 @@ export {
   type ReportMessages,
 } from './report-messages';
 export { formatDate, formatDateTime, formatUtcOffset } from './report-dates';
+export { fillMessage, pluralForm } from './plural-form';
 export {
   EMPTY_CELL,
   reportHeader,

@@ -103,7 +103,7 @@ export const EN = {
   'status.open': 'Open',
   'status.answered': 'Answered',
   'status.refused': 'Refused',
-  'status.late': 'late by {days} working days',
+  'status.late': 'late by {days|working day|working days}',
 
   'violation.no-register-in-force': 'No approved list of personal data was in force',
   'violation.category-not-in-register': 'Category not in the approved list',
@@ -116,6 +116,8 @@ export const EN = {
 
   'value.yes': 'Yes',
   'value.no': 'No',
+  'value.deadlineProjected': '(the working-day calendar of that year is a projection, not yet confirmed)',
+  'value.deadlineNotCovered': '(that year is not in the working-day calendar: Monday to Friday were counted)',
   'value.none': 'None',
   'value.noEntries': 'None',
   'value.notKnown': 'Not known',

@@ -115,6 +115,8 @@ export const KK: ReportMessages = {
 
   'value.yes': 'Иә',
   'value.no': 'Жоқ',
+  'value.deadlineProjected': '(сол жылдың жұмыс күндері күнтізбесі алдын ала жасалған, әлі расталмаған)',
+  'value.deadlineNotCovered': '(ол жыл жұмыс күндері күнтізбесінде жоқ: дүйсенбіден жұмаға дейінгі күндер саналды)',
   'value.none': 'Жоқ',
   'value.noEntries': 'Жазбалар жоқ',
   'value.notKnown': 'Белгісіз',

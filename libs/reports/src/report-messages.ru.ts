@@ -114,6 +114,8 @@ export const RU: ReportMessages = {
 
   'value.yes': 'Да',
   'value.no': 'Нет',
+  'value.deadlineProjected': '(производственный календарь на этот год предварительный, ещё не подтверждён)',
+  'value.deadlineNotCovered': '(этого года нет в производственном календаре: считались дни с понедельника по пятницу)',
   'value.none': 'Нет',
   'value.noEntries': 'Записей нет',
   'value.notKnown': 'Неизвестно',

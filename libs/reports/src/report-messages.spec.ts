@@ -10,7 +10,7 @@ import { REPORT_LANGUAGES } from './access-report.model';
 import { codeLabel, formatMessage, REPORT_MESSAGES, type CodePrefix } from './report-messages';
 
 const keys = Object.keys(REPORT_MESSAGES.en);
-const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
+const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)(?:\|[^|}]*)*\}/g)].map((m) => m[1] ?? '').sort();
 
 describe('report messages', () => {
   it('has every key, non-empty, in kk, ru and en, and no other key', () => {
@@ -82,5 +82,11 @@ describe('report messages', () => {
     expect(formatMessage('en', 'notice.withheld', { count: 3 })).toMatch(/^Withheld entries exist: 3\./);
     expect(formatMessage('kk', 'status.late', { days: 2 })).toBe('2 жұмыс күніне кешіктірілді');
     expect(() => formatMessage('ru', 'generatedAt')).toThrow(RangeError);
+  });
+
+  it('gives a count its word form: one working day late, not "1 working days"', () => {
+    expect(formatMessage('en', 'status.late', { days: 1 })).toBe('late by 1 working day');
+    expect(formatMessage('en', 'status.late', { days: 3 })).toBe('late by 3 working days');
+    expect(formatMessage('kk', 'status.late', { days: 1 })).toBe('1 жұмыс күніне кешіктірілді');
   });
 });

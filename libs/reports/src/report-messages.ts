@@ -2,6 +2,7 @@ import type { ReportLanguage } from './access-report.model';
 import { EN, type MessageKey, type ReportMessages } from './report-messages.en';
 import { KK } from './report-messages.kk';
 import { RU } from './report-messages.ru';
+import { fillMessage } from './plural-form';
 
 export type { MessageKey, ReportMessages } from './report-messages.en';
 
@@ -11,16 +12,17 @@ export const REPORT_MESSAGES: { readonly [L in ReportLanguage]: ReportMessages }
 /** The language a report is written in when none is asked for. */
 export const DEFAULT_REPORT_LANGUAGE: ReportLanguage = 'kk';
 
-/** The label `key` in `lang`, with each `{name}` replaced by `params[name]`. Throws on a placeholder left unfilled. */
+/**
+ * The label `key` in `lang`, with each `{name}` replaced by `params[name]` and `{name|one|other}` by the number and its
+ * word form (plural-form.ts). Throws on a placeholder left unfilled.
+ */
 export function formatMessage(
   lang: ReportLanguage,
   key: MessageKey,
   params: Readonly<Record<string, string | number>> = {},
 ): string {
-  return REPORT_MESSAGES[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new RangeError(`message ${key} needs {${name}}`);
-    return String(value);
+  return fillMessage(lang, REPORT_MESSAGES[lang][key], params, (name) => {
+    throw new RangeError(`message ${key} needs {${name}}`);
   });
 }
 

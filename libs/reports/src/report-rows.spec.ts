@@ -68,6 +68,23 @@ describe('report sections', () => {
     ]);
   });
 
+  it('says with the status how sure a deadline is when its year is projected or not in the calendar at all', () => {
+    const report = { ...sampleReport(), language: 'en' as const };
+    report.requests[1]!.deadlineCoverage = 'not-covered';
+    const [open, refused, answered] = section(reportSections(report), 'requests').rows;
+    expect(open?.[5]).toBe('Open');
+    expect(refused?.[5]).toBe('Refused,\nlate by 3 working days\n(that year is not in the working-day calendar: Monday to Friday were counted)');
+    expect(answered?.[5]).toBe('Answered\n(the working-day calendar of that year is a projection, not yet confirmed)');
+    // The date itself stays alone in its column, on one line.
+    expect(refused?.[4]).toBe('8 October 2026');
+  });
+
+  it('cites each legal basis as a person can look it up, not by the register\'s own code', () => {
+    const cell = section(reportSections(sampleReport()), 'categories').rows[0]?.[4];
+    expect(cell).toBe('Қазақстан Республикасының Еңбек кодексі\n«Мемлекеттік қызмет өткерудің кейбір мәселелері туралы» 2015 жылғы 29 желтоқсандағы № 152 Қазақстан Республикасы Президентінің Жарлығы');
+    expect(cell).not.toMatch(/\(L\d\)/);
+  });
+
   it('says "none" for an empty section and "not known" where the model has null', () => {
     const report = { ...sampleReport(), language: 'ru' as const, transfers: [], withheld: null };
     report.subject = { ...report.subject, maskedIin: null };

@@ -128,7 +128,7 @@ export function reportSections(report: AccessReport): ReportSection[] {
         yesNo(c.held),
         lines(c.sources.map((s) => (s.name === null ? codeLabel(lang, 'source', s.kind) : `${codeLabel(lang, 'source', s.kind)}: ${s.name}`)), m['value.notKnown']),
         lines(c.purposes.map(purpose), m['value.none']),
-        lines(c.legalBases.map((l) => `${l.title} (${l.code})`), m['value.none']),
+        lines(c.legalBases.map((l) => l.citation), m['value.none']),
         atOr(c.firstCollectedAt, m['value.notKnown']),
         atOr(c.lastChangedAt, m['value.none']),
         at(c.lastProcessedAt),
@@ -197,7 +197,12 @@ export function reportSections(report: AccessReport): ReportSection[] {
           codeLabel(lang, 'channel', r.channel),
           at(r.receivedAt),
           formatDate(r.deadline, lang, offset),
-          r.late ? `${status},\n${formatMessage(lang, 'status.late', { days: r.workingDaysLate })}` : status,
+          // The deadline's column keeps a date on one line: how sure it is goes with the status, which wraps.
+          [
+            r.late ? `${status},\n${formatMessage(lang, 'status.late', { days: r.workingDaysLate })}` : status,
+            ...(r.deadlineCoverage === 'projected' ? [m['value.deadlineProjected']] : []),
+            ...(r.deadlineCoverage === 'not-covered' ? [m['value.deadlineNotCovered']] : []),
+          ].join('\n'),
           atOr(r.closedAt, EMPTY_CELL),
           lines(r.reasons, EMPTY_CELL),
         ];

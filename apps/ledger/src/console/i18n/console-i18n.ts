@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { LANGS, type Lang } from '@derbes/register';
+import { fillMessage } from '@derbes/reports';
 import EN from './messages.en.json';
 import KK from './messages.kk.json';
 import RU from './messages.ru.json';
@@ -14,15 +15,12 @@ export const LANG_NAMES: { readonly [L in Lang]: string } = { kk: 'Қазақш�
 export const LANG_COOKIE = 'derbes_console_lang';
 
 /**
- * The label `key` in `lang`, each `{name}` filled from `params`; `{name|one|other}` gives the number and the word for
- * one or for any other number ("1 working day", "2 working days": English needs it, Kazakh and Russian do not).
+ * The label `key` in `lang`, each `{name}` filled from `params`; `{name|form|...}` gives the number and the word form
+ * that number takes: in English `{n|one|other}` ("1 working day", "2 working days"), in Russian `{n|one|few|many}`
+ * ("1 причина", "2 причины", "5 причин"). Kazakh needs none: a noun after a number stays singular.
  */
 export function t(lang: Lang, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
-  return CATALOGS[lang][key].replace(/\{(\w+)(?:\|([^|}]*)\|([^|}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
-    const value = params[name];
-    if (value === undefined) return whole;
-    return one === undefined ? String(value) : `${value} ${Number(value) === 1 ? one : other}`;
-  });
+  return fillMessage(lang, CATALOGS[lang][key], params, (_, whole) => whole);
 }
 
 export function isLang(value: unknown): value is Lang {

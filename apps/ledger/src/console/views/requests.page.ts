@@ -51,6 +51,13 @@ export function standing(lang: View['lang'], r: QueueItem): string {
   return r.late ? `${how}, ${t(lang, 'requests.late', { days: r.workingDaysLate ?? 0 })}` : `${how}, ${t(lang, 'requests.onTime')}`;
 }
 
+/** How sure a deadline (and so an overdue count) is when its year is only projected, or not in the calendar at all. */
+function coverageNote(lang: View['lang'], r: QueueItem): Html | string {
+  if (r.deadlineCoverage === 'projected') return html`<br><span class="muted">${t(lang, 'requests.projected')}</span>`;
+  if (r.deadlineCoverage === 'not-covered') return html`<br><span class="bad">${t(lang, 'requests.notCovered')}</span>`;
+  return '';
+}
+
 /** What a form was refused for, each field as the ledger names it. */
 function formErrors(lang: View['lang'], errors: readonly FieldError[]): Html {
   return html`<div class="error" role="alert"><p>${t(lang, 'error.invalid')}</p><ul>${errors.map((e) => html`<li>${e.field}: ${e.reason}</li>`)}</ul></div>`;
@@ -86,7 +93,7 @@ function queueTable(view: View, caption: string, items: readonly QueueItem[], ma
     <td>${formatDateTime(r.receivedAt, lang, view.utcOffsetMinutes)}</td>
     <td>${codeLabel(lang, 'request', r.kind)}${r.categories.length > 0 ? html`<br><span class="muted">${r.categories.map((c) => c.number).join(', ')}</span>` : ''}</td>
     <td>${codeLabel(lang, 'channel', r.channel)}</td>
-    <td>${formatDate(`${r.deadline}T12:00:00Z`, lang, 0)}<br><span class="muted">${t(lang, 'requests.workingDays', { days: r.workingDays })}</span></td>
+    <td>${formatDate(`${r.deadline}T12:00:00Z`, lang, 0)}<br><span class="muted">${t(lang, 'requests.workingDays', { days: r.workingDays })}</span>${coverageNote(lang, r)}</td>
     <td${r.overdue ? html` class="bad"` : ''}>${standing(lang, r)}${r.closedAt ? html`<br><span class="muted">${t(lang, 'requests.closedAt')}: ${formatDateTime(r.closedAt, lang, view.utcOffsetMinutes)}</span>` : ''}</td>
     <td><code class="hash">${r.subjectId.slice(0, 12)}</code></td>
     ${open && mayAct ? html`<td>${actions(view, r, failed)}</td>` : ''}</tr>`)}</tbody></table>`);

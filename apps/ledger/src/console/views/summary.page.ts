@@ -1,10 +1,26 @@
 import { SUMMARY_GROUP_KEYS } from '@derbes/projections';
-import { summaryColumns, type SummaryReport } from '../../reports/summary.query';
-import { t } from '../i18n/console-i18n';
+import { summaryColumns, type SummaryColumn, type SummaryReport } from '../../reports/summary.query';
+import { t, type MessageKey } from '../i18n/console-i18n';
 import { inputField, tableRegion } from './forms';
 import { html } from './html';
 import { layout } from './layout';
 import type { View } from './view';
+
+/** What a person reads for each column and grouping key; the CSV and the API keep the column names themselves. */
+const COLUMN_LABELS: { readonly [C in SummaryColumn]: MessageKey } = {
+  category: 'field.category',
+  categoryName: 'summary.categoryName',
+  purpose: 'field.recordPurpose',
+  purposeName: 'summary.purposeName',
+  operation: 'field.operation',
+  unit: 'field.unit',
+  system: 'field.system',
+  actor: 'field.actor',
+  day: 'overview.day',
+  month: 'summary.month',
+  records: 'overview.records',
+  subjects: 'overview.subjects',
+};
 
 export function summaryPage(view: View, report: SummaryReport, filters: { readonly from: string; readonly to: string; readonly groupBy: readonly string[] }): string {
   const lang = view.lang;
@@ -18,14 +34,14 @@ export function summaryPage(view: View, report: SummaryReport, filters: { readon
       ${inputField('from', t(lang, 'field.from'), filters.from, { type: 'date', required: true })}
       ${inputField('to', t(lang, 'field.to'), filters.to, { type: 'date', required: true })}
       <fieldset><legend>${t(lang, 'field.groupBy')}</legend>${SUMMARY_GROUP_KEYS.map((key) => html`<input type="checkbox" id="g-${key}" name="groupBy" value="${key}"${
-        filters.groupBy.includes(key) ? html` checked` : ''}> <label class="inline" for="g-${key}">${key}</label> `)}</fieldset>
+        filters.groupBy.includes(key) ? html` checked` : ''}> <label class="inline" for="g-${key}">${t(lang, COLUMN_LABELS[key])}</label> `)}</fieldset>
       <p><button type="submit">${t(lang, 'apply')}</button></p>
     </form>
     <p>${t(lang, 'summary.totals', { records: report.totals.records, subjects: report.totals.subjects })}
       <a class="button" href="/console/summary.csv?${csv.toString()}" download>${t(lang, 'summary.csv')}</a></p>
     ${report.truncated ? html`<p class="error">${t(lang, 'summary.truncated')}</p>` : ''}
     ${report.rows.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : tableRegion(t(lang, 'summary.title'), html`<table>
-      <caption>${t(lang, 'summary.title')}</caption><thead><tr>${columns.map((c) => html`<th scope="col"${c === 'records' || c === 'subjects' ? html` class="num"` : ''}>${c}</th>`)}</tr></thead>
+      <caption>${t(lang, 'summary.title')}</caption><thead><tr>${columns.map((c) => html`<th scope="col"${c === 'records' || c === 'subjects' ? html` class="num"` : ''}>${t(lang, COLUMN_LABELS[c])}</th>`)}</tr></thead>
       <tbody>${report.rows.map((row) => html`<tr>${columns.map((c) => html`<td${typeof row[c] === 'number' ? html` class="num"` : ''}>${row[c] ?? ''}</td>`)}</tr>`)}</tbody></table>`)}`,
   });
 }
