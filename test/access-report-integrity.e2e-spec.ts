@@ -115,6 +115,17 @@ describe('the access report\'s integrity section', () => {
     expect(strict.stdout).toContain('NOT VERIFIED (not-shown-complete)');
     const whole = await runCli(['verify-report', '--require-complete', file('report.json', report), '--public-keys', keysFile], env);
     expect(whole.code).toBe(0);
+    expect(whole.stdout).not.toContain('caveat');
+    // A report made before version 5 carried no proofs of the events before a withheld entry: it verifies as it did
+    // then, with a caveat naming how many are bound by the chain alone, and is refused with --require-complete.
+    const older = structuredClone(report);
+    older.schemaVersion = 4;
+    for (const entry of older.integrity.chain) delete entry.inclusion;
+    const olderCheck = await runCli(['verify-report', file('older.json', older), '--public-keys', keysFile], env);
+    expect(olderCheck).toMatchObject({ code: 0, stdout: expect.stringContaining('caveat: made before version 5, the report carries no proofs of its own for the 2 shown events') });
+    const olderStrict = await runCli(['verify-report', file('older.json', older), '--public-keys', keysFile, '--require-complete'], env);
+    expect(olderStrict.code).toBe(1);
+    expect(olderStrict.stdout).toContain('NOT VERIFIED (not-shown-complete): made before version 5');
 
     const noteChanged = structuredClone(report);
     noteChanged.integrity.chain[3].event.data.note = 'another surname';

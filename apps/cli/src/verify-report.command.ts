@@ -56,6 +56,13 @@ export function verifyReportFile(
   if (s.completeAsOf === null && options.requireComplete) {
     return { ok: false, lines: [`${file}: NOT VERIFIED (not-shown-complete): a report of schema version 2 does not end with its own read, so it cannot show that no newer event was left out (--require-complete)`] };
   }
+  const unbound = s.unprovedBeforeWithheld > 0
+    ? `made before version 5, the report carries no proofs of its own for the ${s.unprovedBeforeWithheld} shown events before its last withheld entry: ` +
+      'they are bound by the chain alone, which a withheld entry does not tie back, so whoever held the report could have altered them (VERIFY-REPORT.md, "What the checks cannot tell")'
+    : null;
+  if (unbound !== null && options.requireComplete) {
+    return { ok: false, lines: [`${file}: NOT VERIFIED (not-shown-complete): ${unbound} (--require-complete)`] };
+  }
   const complete = s.completeAsOf !== null
     ? `holds every event recorded about them up to its own read at ${s.completeAsOf} (event ${s.lastEventId}, position ${s.lastPosition})`
     : `is complete up to its last event ${s.lastEventId} (position ${s.lastPosition}); ` +
@@ -69,6 +76,7 @@ export function verifyReportFile(
       summary.checked
         ? '  categories: each category\'s state (held, sources, purposes, legal bases, dates, blocked, destroyed) made again from the chain\'s events, and matched'
         : `  categories: not checked: ${summary.reason}`,
+      ...(unbound !== null ? [`  caveat: ${unbound}`] : []),
     ],
   };
 }

@@ -38,6 +38,12 @@ export interface ReportSummary {
    * the subject's newest (VERIFY-REPORT.md, "What the checks cannot tell", on reports of version 2).
    */
   readonly completeAsOf: string | null;
+  /**
+   * Shown events before a withheld entry that carry no inclusion proof of their own: only in a report made before
+   * schema version 5. Nothing offline binds them (a withheld entry's link cannot be recomputed): whoever held the
+   * report could have altered them (VERIFY-REPORT.md). 0 for a report of version 5, which must prove each.
+   */
+  readonly unprovedBeforeWithheld: number;
 }
 
 export type ReportVerdict =
@@ -90,7 +96,7 @@ interface Entry {
 }
 
 /**
- * Checks a subject's access report (the JSON of schema `derbes/access-report` version 2, 3 or 4) offline, as
+ * Checks a subject's access report (the JSON of schema `derbes/access-report` version 2 to 5) offline, as
  * libs/integrity/VERIFY-REPORT.md describes: the tree head's signature with one of `publicKeys` (obtained apart from
  * the report: never from it), each shown event's chain hash recomputed from its stored form, the chain's links, every
  * row matched to a shown event and every shown event to its rows, each row's fields against its event's stored data
@@ -111,10 +117,12 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   const report = object(input, 'the report');
   // 4 differs from 3 only in the categories section's rule for a category collected again after its destruction,
   // which step 8 (checkReportSummary) applies: the chain and its proofs are checked alike.
-  if (report.schema !== 'derbes/access-report' || ![2, 3, 4].includes(report.schemaVersion as number)) {
-    throw new Failure('malformed', `not an access report of schema derbes/access-report version 2, 3 or 4 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
+  // 5 adds each shown event's own inclusion proof before a withheld entry (step 5b), which 2 to 4 did not carry.
+  if (report.schema !== 'derbes/access-report' || ![2, 3, 4, 5].includes(report.schemaVersion as number)) {
+    throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 to 5 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
   }
   const ownRead = report.schemaVersion !== 2;
+  const provesBeforeWithheld = (report.schemaVersion as number) >= 5;
   const subjectId = string(object(report.subject, 'subject').subjectId, 'subject.subjectId');
   if (report.integrity === null || report.integrity === undefined) {
     throw new Failure('no-integrity', 'the report carries no integrity section: the ledger gave no proof when it was made');
@@ -245,13 +253,20 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   }
 
   // 5b. Each shown event before the last withheld entry, proven in the same tree: a withheld entry's link to the entry
-  // before it cannot be recomputed, so the chain alone does not bind what comes before it.
+  // before it cannot be recomputed, so the chain alone does not bind what comes before it. A report made before
+  // version 5 carries no such proofs: it is checked as it was then, and the events left bound by the chain alone
+  // are counted (unprovedBeforeWithheld), for the verdict to say so.
   const root = Buffer.from(head.rootHash, 'hex');
   const lastWithheld = entries.reduce((at, e) => (e.withheld ? e.index : at), -1);
+  let unprovedBeforeWithheld = 0;
   for (const entry of entries.slice(0, Math.max(lastWithheld, 0))) {
     if (entry.withheld) continue;
     const raw = object(chain[entry.index], `integrity.chain[${entry.index}]`);
     const at = `chain entry ${entry.index} (event ${entry.eventId}), before the withheld entry ${lastWithheld}`;
+    if (!has(raw, 'inclusion') && !provesBeforeWithheld) {
+      unprovedBeforeWithheld++;
+      continue;
+    }
     if (!has(raw, 'inclusion')) throw new Failure('inclusion-failed', `${at} carries no inclusion proof of its own`);
     const own = object(raw.inclusion, `integrity.chain[${entry.index}].inclusion`);
     const index = count(own.leafIndex, `integrity.chain[${entry.index}].inclusion.leafIndex`);
@@ -278,7 +293,7 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   const withheld = entries.filter((e) => e.withheld).length;
   return {
     subjectId, chainLength: entries.length, shown: entries.length - withheld, withheld, rows: rows.length, treeSize: head.treeSize,
-    rootHash: head.rootHash, keyId: head.keyId, timestamp: head.timestamp, lastEventId: last.eventId, lastPosition: last.position, completeAsOf,
+    rootHash: head.rootHash, keyId: head.keyId, timestamp: head.timestamp, lastEventId: last.eventId, lastPosition: last.position, completeAsOf, unprovedBeforeWithheld,
   };
 }
 

@@ -15,8 +15,11 @@ export const ACCESS_REPORT_SCHEMA = 'derbes/access-report' as const;
 /**
  * 2: rows carry the ids of their events, and the report carries its `integrity` section. 3: the report's own read is
  * recorded before it is made and ends its chain (`integrity.readEventId`), so that no newer entry can be left out.
+ * 4: a category collected again after its destruction starts anew. 5: each shown event before a withheld entry
+ * carries its own inclusion proof (`integrity.chain[].inclusion`); legal bases carry a `citation`, requests their
+ * `deadlineCoverage`.
  */
-export const ACCESS_REPORT_SCHEMA_VERSION = 4 as const;
+export const ACCESS_REPORT_SCHEMA_VERSION = 5 as const;
 
 export type ReportOperation = 'collect' | 'access' | 'change' | 'transfer' | 'block' | 'unblock' | 'depersonalize' | 'destroy';
 export type ReportRequestKind = 'information' | 'change' | 'blocking' | 'unblocking' | 'destruction' | 'consent-withdrawal';

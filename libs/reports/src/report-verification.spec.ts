@@ -133,6 +133,17 @@ describe('the access report as built, checked by verify-report', () => {
     expect(verify(r)).toMatchObject({ ok: false, code: 'inclusion-failed', reason: expect.stringContaining('carries no inclusion proof') });
   });
 
+  // Reports made before version 5 carried no such proofs, and verified then: they still do, and the verdict counts
+  // the events bound by the chain alone. A report of version 5 without them fails (above).
+  it('checks a report made before version 5 as it was then, counting the shown events before a withheld entry it cannot bind', () => {
+    const r = JSON.parse(JSON.stringify(report('en', false))) as { schemaVersion: number; integrity: { chain: Record<string, unknown>[] } };
+    for (const entry of r.integrity.chain) delete entry.inclusion;
+    expect(verify(r)).toMatchObject({ ok: false, code: 'inclusion-failed' });
+    r.schemaVersion = 4;
+    expect(verify(r)).toMatchObject({ ok: true, summary: { withheld: 1, unprovedBeforeWithheld: 5 } });
+    expect(verify(report('en', false))).toMatchObject({ ok: true, summary: { unprovedBeforeWithheld: 0 } });
+  });
+
   it.each<[string, (r: Mutable) => void, string]>([
     ['categories', (r) => r.events[0]!.categories.pop(), 'events[0].categories'],
     ['purpose', (r) => (r.events[0]!.purpose.code = 'P02'), 'events[0].purpose.code'],
@@ -255,7 +266,7 @@ describe('the derived sections of the access report, made again from its chain b
       SPECS.at(-1)!,
     ];
     const r = structuredClone(report('en', false, specs)) as Mutable;
-    expect(r.schemaVersion).toBe(4);
+    expect(r.schemaVersion).toBe(5);
     expect(r.categories[0]).toMatchObject({ category: { number: 1 }, held: true, destroyedAt: null });
     expect(check(r)).toEqual({ checked: true, difference: null });
     // A report of version 3 was made with the former rule: destroyed stays shown.

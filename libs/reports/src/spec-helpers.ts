@@ -33,7 +33,7 @@ const ANSWERED_REQUEST = '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
 export function sampleReport(): Mutable<AccessReport> {
   return {
     schema: 'derbes/access-report',
-    schemaVersion: 4,
+    schemaVersion: 5,
     language: 'kk',
     generatedAt: '2026-11-25T09:30:00.000Z',
     utcOffsetMinutes: 300,

@@ -29,4 +29,17 @@ describe('SignInThrottle', () => {
     expect(throttle.waitMs('a-new-name', '192.0.2.7')).toBe(THROTTLE_WINDOW_MS);
     expect(throttle.waitMs('a-new-name', '192.0.2.8')).toBe(0);
   });
+
+  it('takes back the failure counted for an attempt that signed in, and only that one', () => {
+    const clock = new ManualClock();
+    const throttle = new SignInThrottle(clock);
+    const first = throttle.failed('hr-director', '192.0.2.7');
+    clock.at += 60_000;
+    for (let i = 1; i < MAX_FAILURES_PER_NAME; i++) throttle.failed('hr-director', '192.0.2.7');
+    expect(throttle.waitMs('hr-director', '192.0.2.8')).toBe(THROTTLE_WINDOW_MS - 60_000);
+    throttle.takeBack('hr-director', '192.0.2.7', first);
+    expect(throttle.waitMs('hr-director', '192.0.2.8')).toBe(0);
+    throttle.failed('hr-director', '192.0.2.7');
+    expect(throttle.waitMs('hr-director', '192.0.2.8')).toBe(THROTTLE_WINDOW_MS);
+  });
 });

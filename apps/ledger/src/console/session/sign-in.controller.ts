@@ -53,12 +53,18 @@ export class SignInController {
       void reply.status(429).header('retry-after', String(Math.ceil(wait / 1000)));
       return signInPage(this.view(request), { next, name, problem: t(lang, 'signIn.throttled', { minutes: Math.ceil(wait / 60_000) }) });
     }
-    const signedIn = await this.keys.signIn(name, password);
+    // Counted as failed before the password is checked, not after: the check (scrypt) takes a while, and attempts
+    // sent at once would all pass the wait above before any of them failed. Taken back if it was not a failure.
+    const counted = this.throttle.failed(name, request.ip);
+    const signedIn = await this.keys.signIn(name, password).catch((error: unknown) => {
+      this.throttle.takeBack(name, request.ip, counted);
+      throw error;
+    });
     if (!signedIn) {
-      this.throttle.failed(name, request.ip);
       void reply.status(401);
       return signInPage(this.view(request), { next, name, problem: t(lang, 'signIn.failed') });
     }
+    this.throttle.takeBack(name, request.ip, counted);
     const session = this.sessions.signIn(consoleContext(request).session, signedIn.key.keyId, signedIn.passwordRevision);
     setCookie(reply, request, SESSION_COOKIE, session.id);
     return seeOther(reply, next);
