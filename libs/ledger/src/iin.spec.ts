@@ -114,7 +114,9 @@ describe('IIN', () => {
     for (const code of ['791028_302728', '791028:302728', 'iin_791028_302728', 'x@791028@302728', '7910-28.30/2728', 'a:７９１０２８:３０２７２８']) {
       expect([code, codeContainsIin(code)]).toEqual([code, true]);
     }
-    expect(codeContainsIin('791028__302728')).toBe(false); // two separators: two numbers
+    // Any run of separators between digits, as one (found in an audit: `--` and `.-.` got through).
+    for (const code of ['791028__302728', '791028--302728', 'u791028-.-302728', '79-10-28..30:27@@28']) expect([code, codeContainsIin(code)]).toEqual([code, true]);
+    expect(containsIin('791028--302728')).toBe(false); // free text: single separators only (dates and times)
     expect(codeContainsIin('791028:302729')).toBe(false); // check digit wrong
     expect(codeContainsIin('hr-17')).toBe(false);
   });

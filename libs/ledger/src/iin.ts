@@ -127,9 +127,10 @@ function mayHoldTwelveDigits(text: string): boolean {
 const TEXT_SEPARATOR = /(\d)[ ./-](?=\d)/g;
 /**
  * In a code (actor ids, roles, units, systems, key names, correlation ids), also every other character codes allow
- * between digits: _ : and @. Not in free text, where `20.11.2026 15:30:42` would read as digits that can pass.
+ * between digits: _ : and @, and any run of them (`850808--343306`): a code is no prose, and an IIN split by two
+ * hyphens is still an IIN. Not in free text, where `20.11.2026 15:30:42` would read as digits that can pass.
  */
-const CODE_SEPARATOR = /(\d)[ ./_:@-](?=\d)/g;
+const CODE_SEPARATOR = /(\d)[ ./_:@-]+(?=\d)/g;
 
 /**
  * Text as the IIN check reads it: digits of other scripts as ASCII, invisible format characters (zero-width space,
