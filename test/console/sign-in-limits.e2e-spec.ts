@@ -4,6 +4,11 @@ import { FORM_FIELD_LIMIT } from '../../apps/ledger/src/console/http/form-body';
 import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_NAME } from '../../apps/ledger/src/console/session/sign-in-throttle';
 import { PASSWORDS, sessionCookie, startConsoleApp, type ConsoleApp } from './support/console-app';
 
+interface SignInForm {
+  readonly cookie: string;
+  readonly csrf: string;
+}
+
 /** What anyone may send to the sign-in form, before any session: forms and attempts it takes only so many of. */
 describe('console: the limits of the sign-in form', () => {
   let app: ConsoleApp;
@@ -16,15 +21,19 @@ describe('console: the limits of the sign-in form', () => {
   });
 
   /** The form's session cookie and token, as a browser has them before it sends the form. */
-  const signInForm = async () => {
+  const signInForm = async (): Promise<SignInForm> => {
     const form = await request(app.t.server).get('/console/sign-in').expect(200);
     return { cookie: sessionCookie(form), csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] as string };
   };
-  const send = (form: { cookie: string; csrf: string }, name: string, password: string, address: string) =>
-    request(app.t.server).post('/console/sign-in').set('cookie', form.cookie).set('x-forwarded-for', address).type('form')
+  /** Sends the sign-in form from that address now: supertest sends a request only once it is awaited. */
+  const send = async (form: SignInForm, name: string, password: string, address: string) =>
+    await request(app.t.server).post('/console/sign-in').set('cookie', form.cookie).set('x-forwarded-for', address).type('form')
       .send({ _csrf: form.csrf, name, password, next: '/console/overview' });
   const until = async (done: () => boolean) => {
-    while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let tries = 0; !done(); tries++) {
+      if (tries > 2000) throw new Error('waited 10 s in vain');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   };
 
   it(`refuses a form of more than ${FORM_FIELD_LIMIT} fields with a 400, however few its names`, async () => {
@@ -55,7 +64,7 @@ describe('console: the limits of the sign-in form', () => {
       const forms = await Promise.all(Array.from({ length: 13 }, signInForm));
       const wrong = forms.slice(0, 12).map((form, i) => send(form, 'auditor-2', `wrong-password-${i}`, `10.0.0.${i}`));
       await until(() => checked.mock.calls.length >= MAX_FAILURES_PER_NAME);
-      const right = await send(forms[12] as { cookie: string; csrf: string }, 'auditor-2', PASSWORDS['auditor-2'], '10.0.0.99');
+      const right = await send(forms[12] as SignInForm, 'auditor-2', PASSWORDS['auditor-2'], '10.0.0.99');
       expect(right.status).toBe(429);
       release();
       const statuses = (await Promise.all(wrong)).map((res) => res.status).sort();
