@@ -16,6 +16,7 @@ export type LedgerErrorCode =
   | 'store_unavailable'
   | 'projection_behind'
   | 'projection_building'
+  | 'shutting_down'
   | 'request_exists'
   | 'request_not_found'
   | 'request_closed'

@@ -34,6 +34,8 @@ export interface LedgerConfig {
   readonly clockSkewSeconds: number;
   /** Largest accepted request body in bytes (DERBES_BODY_LIMIT_BYTES, default 4 MiB). */
   readonly bodyLimitBytes: number;
+  /** How long a client may take to send a whole request, headers and body (DERBES_REQUEST_TIMEOUT_SECONDS, default 60). */
+  readonly requestTimeoutSeconds: number;
   /** Kazakhstan's UTC offset for calendar days (DERBES_UTC_OFFSET_MINUTES, default 300 = UTC+5). */
   readonly utcOffsetMinutes: number;
   /** Nest log levels (DERBES_LOG_LEVEL: error, warn, log, debug; default log). */
@@ -233,6 +235,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     adequateCountries: countries(env, 'DERBES_ADEQUATE_COUNTRIES'),
     clockSkewSeconds: integer(env, 'DERBES_CLOCK_SKEW_SECONDS', 300, 0, 86400),
     bodyLimitBytes: integer(env, 'DERBES_BODY_LIMIT_BYTES', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutSeconds: integer(env, 'DERBES_REQUEST_TIMEOUT_SECONDS', 60, 1, 3600),
     utcOffsetMinutes: integer(env, 'DERBES_UTC_OFFSET_MINUTES', 300, 0, 840),
     logLevel: logLevel as LedgerConfig['logLevel'],
     runProjections: projections === 'on',

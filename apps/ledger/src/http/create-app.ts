@@ -9,6 +9,7 @@ import { AppModule, loadStartupData } from '../app.module';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
 import { ErrorFilter } from './error.filter';
+import { answerWhileStopping } from './stopping';
 import { clientError, frameworkError } from './framework-errors';
 import { useJsonBodyParser } from './json-body';
 import { createValidationPipe } from './validation';
@@ -44,6 +45,14 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
     },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
+    // A request must arrive whole within this time (408 otherwise): a client trickling a body, or holding one back,
+    // would keep its connection and the memory of its body for ever (Fastify's default is no limit).
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    // Given to Node's server as it is made too, so that its headers timeout is no longer (Node checks neither when
+    // that one is longer, set after); Node looks for requests past their time this often (30 s for the default 60 s).
+    http: { requestTimeout: config.requestTimeoutSeconds * 1000, connectionsCheckingInterval: Math.min(30_000, config.requestTimeoutSeconds * 500) },
+    // Requests that arrive while the server stops get the one error shape (onRequest below), not Fastify's own.
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock, startup), adapter, {
     logger: LEVELS[config.logLevel],
@@ -57,7 +66,10 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
   useConsoleFormParser(app);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-correlation-id', String(request.id));
+    // What the API answers is personal data or about it: never kept by a cache on the way (the console sets its own).
+    if (request.url.startsWith('/v1/')) void reply.header('cache-control', 'no-store');
   });
+  answerWhileStopping(fastify);
   // Fastify's own errors (bad JSON, body too large, wrong content type) reach ErrorFilter through Nest's handler.
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());

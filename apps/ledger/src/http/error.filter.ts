@@ -13,6 +13,7 @@ const STATUS: Record<LedgerErrorCode, number> = {
   store_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   projection_behind: HttpStatus.CONFLICT,
   projection_building: HttpStatus.SERVICE_UNAVAILABLE,
+  shutting_down: HttpStatus.SERVICE_UNAVAILABLE,
   request_exists: HttpStatus.CONFLICT,
   request_not_found: HttpStatus.NOT_FOUND,
   event_not_found: HttpStatus.NOT_FOUND,
@@ -60,7 +61,7 @@ export function sendError(reply: FastifyReply, body: ErrorBody, exception: unkno
   if (body.statusCode >= 500) {
     const what = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
     // A read model still being built first is a state the answer names (503, retry), not a failure of the server.
-    const expected = exception instanceof LedgerError && exception.code === 'projection_building';
+    const expected = exception instanceof LedgerError && (exception.code === 'projection_building' || exception.code === 'shutting_down');
     logger[expected ? 'warn' : 'error'](`${request.method} ${request.routeOptions?.url ?? '?'} ${expected ? 'answered 503' : 'failed'}: ${what}`);
   }
   if (body.statusCode === 503) void reply.header('retry-after', '1');
@@ -80,7 +81,7 @@ export function toErrorBody(exception: unknown, correlationId: string): ErrorBod
   }
   const statusCode = statusOf(exception);
   if (statusCode >= 500) {
-    return { statusCode: 500, error: reason(500), code: 'internal_error', message: 'internal error; nothing was recorded unless a 2xx answer says so', errors: [], correlationId };
+    return { statusCode: 500, error: reason(500), code: 'internal_error', message: 'internal error: the request may have been carried out in part or whole; repeating it (with the same recordId or requestId) answers what the ledger holds', errors: [], correlationId };
   }
   // A 404's default message repeats the URL, which must not be echoed (it might hold what a client misplaced there).
   const message = statusCode === 404 ? 'no such route' : exception instanceof HttpException ? httpMessage(exception) : (exception as Error).message;
