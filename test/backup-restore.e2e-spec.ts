@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type RecordedEvent } from '@derbes/event-store';
@@ -224,6 +224,29 @@ describe('derbes backup and restore', () => {
       expect(ledgerLog).toContain('e-1');
       expect(readFileSync(join(target, 'data-keys', 'subject-9.key'), 'utf8')).toBe('kept');
       expect(readdirSync(target).sort()).toEqual(['data-keys', 'events.db', 'pseudonym.key', 'read-models.db']);
+    });
+
+    it('any start on a directory whose restore stopped half-way, until a restore finishes', async () => {
+      const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
+      // The pseudonym key cannot take its place (a directory holds its name): the restore stops after the log.
+      mkdirSync(join(target, 'pseudonym.key'));
+      await expect(restoreDataDir(loadConfig(keyFileEnv(target)), backup, { force: true })).rejects.toThrow();
+      expect((await readLog(join(target, 'events.db'))).map((e) => e.id)).toEqual(ledgerLog);
+      expect(readdirSync(target)).toContain('restore-unfinished.json');
+      const unfinished = `a restore into ${target} from ${backup}`;
+      await expect(startTestApp({ DERBES_DATA_DIR: target, DERBES_EVENT_STORE: join(target, 'events.db'), DERBES_PSEUDONYM_KEY: '' })).rejects.toThrow(unfinished);
+      await expect(verifyLedger(loadConfig(keyFileEnv(target)))).rejects.toThrow(unfinished);
+      await expect(backupDataDir(loadConfig(keyFileEnv(target)), join(mkdtempSync(join(tmpdir(), 'derbes-backup-')), 'b'))).rejects.toThrow(unfinished);
+      const cli = await runCli(['serve'], keyFileEnv(target));
+      expect(cli.code).not.toBe(0);
+      expect(cli.stderr).toContain(`derbes restore ${backup} --force`);
+
+      rmSync(join(target, 'pseudonym.key'), { recursive: true });
+      await restoreDataDir(loadConfig(keyFileEnv(target)), backup, { force: true });
+      expect(readdirSync(target).sort()).toEqual(['events.db', 'pseudonym.key', 'read-models.db']);
+      const t = await startTestApp({ DERBES_DATA_DIR: target, DERBES_EVENT_STORE: join(target, 'events.db'), DERBES_PSEUDONYM_KEY: '' });
+      expect((await t.store.readAll()).map((e) => e.id)).toEqual(expect.arrayContaining(ledgerLog));
+      await t.close();
     });
 
     it('a directory with nothing but the data keys is not a ledger: restore goes ahead', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync,
-  statSync, writeFileSync,
+  chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync,
+  statSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,8 @@ import { SqliteEventStore, isEsdbLocation, parseEsdbLocation } from '@derbes/eve
 import { SIGNING_KEYS_DIR, isSigningKeyFileName, signingKeyFileNames } from '@derbes/integrity';
 import { forgetVerificationRecord } from '../../ledger/src/integrity/verification-record';
 import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
+import { fsyncPath, writeDurably } from '../../ledger/src/config/durable-files';
+import { markRestoreFinished, markRestoreStarted, refuseUnfinishedRestore } from '../../ledger/src/config/unfinished-restore';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { readModelPath } from '../../ledger/src/projections.provider';
 
@@ -50,6 +52,7 @@ const ALL_PAGES = 0x7fffffff;
  */
 export async function backupDataDir(config: LedgerConfig, dir: string, now: Date = new Date()): Promise<BackupManifest> {
   const eventStore = storeFile(config);
+  refuseUnfinishedRestore(config.dataDir);
   if (!existsSync(eventStore)) throw new Error(`no event store at ${eventStore}: nothing to back up`);
   const target = resolve(dir);
   if (existsSync(target) && readdirSync(target).length > 0) throw new Error(`${target} is not empty: a backup goes into a new directory`);
@@ -125,6 +128,8 @@ export async function restoreDataDir(config: LedgerConfig, dir: string, options:
 
   const release = lockDataDir(config.dataDir);
   try {
+    // Until the end, every process that would open the directory refuses it (unfinished-restore.ts).
+    markRestoreStarted(config.dataDir, source, new Date());
     // The old read models go first: should the restore stop half-way, the ledger rebuilds them from the restored
     // log rather than trust tables made from another one. An old -wal beside a restored file would be replayed
     // onto it, so each database goes with its -wal and -shm.
@@ -143,7 +148,8 @@ export async function restoreDataDir(config: LedgerConfig, dir: string, options:
       if (database) copyFileSync(join(source, name), partial);
       else copyPrivate(join(source, name), partial);
       fsyncPath(partial);
-      if (database) for (const path of sqliteFiles(target)) rmSync(path, { force: true });
+      // The old -wal and -shm go, then the copy takes the file's name in one step: the name never stands empty.
+      if (database) for (const path of sqliteFiles(target).filter((p) => p !== target)) rmSync(path, { force: true });
       renameSync(partial, target);
       fsyncPath(dirname(target));
     }
@@ -152,6 +158,7 @@ export async function restoreDataDir(config: LedgerConfig, dir: string, options:
   }
   const restored = await lastPositionOf(eventStore);
   if (restored !== manifest.lastPosition) throw new Error(`the restored log ends at ${restored}, the manifest says ${manifest.lastPosition}`);
+  markRestoreFinished(config.dataDir);
   return manifest;
 }
 
@@ -272,17 +279,4 @@ function digest(path: string): { bytes: number; sha256: string } {
   return { bytes: statSync(path).size, sha256: hash.digest('hex') };
 }
 
-function writeDurably(path: string, text: string): void {
-  writeFileSync(path, text, { mode: 0o600 });
-  fsyncPath(path);
-}
 
-/** fsync of a file or a directory (a rename or a new file is durable only once its directory is). */
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -16,7 +16,11 @@ export const READ_MODEL_WAL_AUTOCHECKPOINT = 10_000;
  */
 export function openReadModelDatabase(path: string): Database.Database {
   const memory = path === ':memory:';
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  if (!memory) {
+    // Owner-only, as the data keys and backups are: SQLite gives its -wal and -shm the file's own mode.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Database(path, { timeout: 5000 });
   if (!memory) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@nestjs/common';
+import { writeDurably } from './durable-files';
 
 /**
  * The configured pseudonym key, or the one kept in the data directory, created on first start. Losing this file
@@ -17,7 +18,8 @@ export function resolvePseudonymKey(configured: Buffer | null, dataDir: string, 
   }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
-  writeFileSync(path, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  // Durably, before any event is made with it: a key lost to a power cut would leave its subjects unfindable.
+  writeDurably(path, key.toString('hex') + '\n', 'wx');
   logger.warn(`created a new pseudonym key in ${path}: back it up, or set DERBES_PSEUDONYM_KEY`);
   return key;
 }

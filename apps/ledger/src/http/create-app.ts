@@ -8,6 +8,7 @@ import { codeContainsIin } from '@derbes/ledger';
 import { AppModule, loadStartupData } from '../app.module';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
+import { refuseUnfinishedRestore } from '../config/unfinished-restore';
 import { ErrorFilter } from './error.filter';
 import { answerWhileStopping } from './stopping';
 import { clientError, frameworkError } from './framework-errors';
@@ -30,6 +31,8 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
  * ingest target), the one error shape for every failure including Fastify's own, and OpenAPI at /docs.
  */
 export async function createApp(config: LedgerConfig, clock: Clock = new Clock()): Promise<NestFastifyApplication> {
+  // Before anything is read or made there (a pseudonym key, a log): a half-restored directory is refused.
+  refuseUnfinishedRestore(config.dataDir);
   const startup = loadStartupData(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Bumped when the table layout changes; a file with another version is refused rather than misread. */
@@ -33,7 +33,11 @@ const SCHEMA = `
 /** Opens (creating if needed) an event-store database file, or ':memory:', with the pragmas the store relies on. */
 export function openEventDatabase(path: string): Database.Database {
   const memory = path === ':memory:';
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  if (!memory) {
+    // Owner-only, as the data keys and backups are: SQLite gives its -wal and -shm the file's own mode.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Database(path, { timeout: 5000 });
   try {
     db.pragma('busy_timeout = 5000');
