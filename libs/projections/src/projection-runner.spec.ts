@@ -169,7 +169,12 @@ describe('ProjectionRunner', () => {
     // Until the new generation has caught up, queries read generation 1 with version 1's numbers.
     expect(counts(v2)).toEqual({ a: 2000 });
     expect((await v2.status())[0]).toMatchObject({ active: { generation: 1, version: 1 }, building: { generation: 2 } });
+    // A process that only reads the read models (the request thread) sees the build under way too.
+    const reader = new ProjectionRunner(store, openReadModelDatabase(file), [counting(2)]);
+    reader.attach();
+    expect((await reader.status())[0]).toMatchObject({ active: { generation: 1 }, building: { generation: 2 } });
     await swapped;
+    expect((await reader.status())[0]).toMatchObject({ active: { generation: 2 }, building: null });
     expect(counts(v2)).toEqual({ a: 4000 });
     const [status] = await v2.status();
     expect(status).toMatchObject({ active: { generation: 2, version: 2, position: 2000 }, building: null });

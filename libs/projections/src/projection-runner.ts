@@ -190,11 +190,15 @@ export class ProjectionRunner {
   async status(): Promise<ProjectionStatus[]> {
     const logPosition = await this.store.lastPosition();
     if (this.attached) for (const slot of this.slots.values()) this.refresh(slot);
+    // Attached, the build is the keeping process's (the projections thread's): its row says where it stands.
+    const buildingOf = (slot: Slot): GenerationRow | undefined => (this.attached
+      ? this.generations(slot.projection.name).filter((r) => r.state === 'building').at(-1)
+      : slot.building?.row);
     return [...this.slots.values()].map((slot) => ({
       name: slot.projection.name,
       version: slot.projection.version,
       active: slot.active ? { generation: slot.active.row.generation, version: slot.active.row.version, position: slot.active.row.position } : null,
-      building: slot.building ? { generation: slot.building.row.generation, position: slot.building.row.position } : null,
+      building: ((row) => (row ? { generation: row.generation, position: row.position } : null))(buildingOf(slot)),
       logPosition,
       lag: logPosition - (slot.active?.row.position ?? 0),
       error: slot.error,
