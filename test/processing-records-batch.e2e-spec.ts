@@ -43,6 +43,19 @@ describe('POST /v1/processing-records/batch', () => {
     expect(await t.written()).toBe(0);
   });
 
+  it('lists at most 100 errors of a batch of many bad records, and says how many more there were', async () => {
+    // Refused by the records' shape (an unknown field each), then by their content (a wrong check digit each).
+    const unknown = await postBatch(Array.from({ length: 300 }, () => ({ ...aRecord(), colour: 'red' }))).expect(400);
+    const content = await postBatch(Array.from({ length: 300 }, () => aRecord({ subject: { iin: '791028302720' } }))).expect(400);
+    for (const [res, field] of [[unknown, 'colour'], [content, 'subject.iin']] as const) {
+      expect(res.body.errors).toHaveLength(101);
+      expect(res.body.errors[99]).toMatchObject({ index: 99, field: `records[99].${field}` });
+      expect(res.body.errors[100]).toEqual({ field: '(more)', reason: '200 more errors, not listed' });
+      expect(res.body.message).toMatch(/\(and 299 more\)$/);
+    }
+    expect(await t.written()).toBe(0);
+  });
+
   it('refuses an empty batch, a batch over 1,000 and a batch that is not an array', async () => {
     expect((await postBatch([]).expect(400)).body.errors[0].field).toBe('records');
     const big = Array.from({ length: 1001 }, () => aRecord());

@@ -162,6 +162,26 @@ describe('POST /v1/processing-records', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['categories[0]', 'purpose', 'subject.iin']);
     });
 
+    it('never echoes an IIN it was sent: the error names the field and the reason with the IIN masked', async () => {
+      // Both are valid IINs: one sent as a category, one as the name of an unknown key, at the top and nested.
+      const category = await post(aRecord({ categories: ['770707443318'] })).expect(400);
+      expect(category.body.errors).toEqual([{ field: 'categories[0]', reason: 'unknown category "7**********8": use the order\'s number or its code' }]);
+      expect(category.body.message).toBe('categories[0]: unknown category "7**********8": use the order\'s number or its code');
+      const key = await post({ ...aRecord({ subject: { iin: IIN, '850808343306': 1 } }), x850808343306: 1 }).expect(400);
+      expect(key.body.errors).toEqual([{ field: 'x8**********6', reason: 'is not a known field' }, { field: 'subject[8**********6]', reason: 'is not a known field' }]);
+      for (const res of [category, key]) expect(JSON.stringify(res.body)).not.toMatch(/770707443318|850808343306/);
+    });
+
+    it('lists at most 100 errors, and says how many more there were', async () => {
+      const body = aRecord();
+      for (let i = 0; i < 1000; i++) body[`unknown${i}`] = i;
+      const res = await post(body).expect(400);
+      expect(res.body.errors).toHaveLength(101);
+      expect(res.body.errors.slice(0, 2)).toEqual([{ field: 'unknown0', reason: 'is not a known field' }, { field: 'unknown1', reason: 'is not a known field' }]);
+      expect(res.body.errors[100]).toEqual({ field: '(more)', reason: '900 more errors, not listed' });
+      expect(res.body.message).toBe('unknown0: is not a known field (and 999 more)');
+    });
+
     it('answers invalid JSON, a wrong content type, a __proto__ key and a huge body in the same shape', async () => {
       const bad = await t.http.post('/v1/processing-records').set('content-type', 'application/json').send('{"recordId": ').expect(400);
       expect(bad.body).toMatchObject({ statusCode: 400, code: 'invalid_request', correlationId: expect.any(String) });

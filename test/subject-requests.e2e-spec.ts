@@ -112,6 +112,24 @@ describe('subject requests', () => {
     expect(queue.body.items).toEqual([expect.objectContaining({ requestId, reasons: ['the personnel file must be kept 75 years'], late: true })]);
   });
 
+  it("shows a refusal's reasons only to those who may read per-person data: an auditor without the grant sees them sealed", async () => {
+    const { requestId } = (await t.http.post('/v1/subject-requests').send(aRequest()).expect(201)).body;
+    const reasons = ['the court case naming Ivanov is pending', 'kept by law'];
+    const refused = await t.http.post(`/v1/subject-requests/${requestId}/refuse`).send({ reasons }).expect(200);
+    const queueAs = async (key: string, status: string) => (await t.as(key).get('/v1/subject-requests')
+      .query({ status, position: String(refused.body.position) }).expect(200)).body;
+    for (const key of ['official', 'auditorWithGrant']) {
+      const { items } = await queueAs(key, 'refused');
+      expect(items).toEqual([expect.objectContaining({ requestId, reasons })]);
+      expect(items[0]).not.toHaveProperty('sealed');
+    }
+    for (const status of ['refused', 'closed']) {
+      const page = await queueAs('auditor', status);
+      expect(page.items).toEqual([expect.objectContaining({ requestId, status: 'refused', reasons: [null, null], sealed: { fields: ['reasons[0]', 'reasons[1]'] } })]);
+      expect(JSON.stringify(page)).not.toMatch(/Ivanov|kept by law/);
+    }
+  });
+
   it('takes a repeated requestId with the same content as a duplicate and with another as a conflict', async () => {
     const requestId = uuid();
     const first = await t.http.post('/v1/subject-requests').send(aRequest({ requestId })).expect(201);
@@ -187,6 +205,8 @@ describe('subject requests', () => {
     [{ channel: 'pigeon' }, 'channel'],
     [{ receivedAt: '2026-11-24' }, 'receivedAt'],
     [{ receivedAt: '2026-12-24T10:00:00Z' }, 'receivedAt'],
+    // Before Law 94-V of 21 May 2013, on Kazakhstan's calendar day (UTC+5): 20 May at 23:30 there.
+    [{ receivedAt: '2013-05-20T23:30:00+05:00' }, 'receivedAt'],
     [{ categories: undefined }, 'categories'],
     [{ kind: 'information' }, 'categories'],
     [{ categories: [99] }, 'categories[0]'],
@@ -196,6 +216,11 @@ describe('subject requests', () => {
     const res = await t.http.post('/v1/subject-requests').send(aRequest(change)).expect(400);
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     expect(await t.written()).toBe(0);
+  });
+
+  it('takes a request received on the day of Law 94-V in Kazakhstan, though it was the day before in UTC', async () => {
+    const res = await t.http.post('/v1/subject-requests').send(aRequest({ receivedAt: '2013-05-21T02:00:00+05:00', requestId: uuid() })).expect(201);
+    expect(res.body.deadline).toMatchObject({ coverage: 'not-covered' });
   });
 
   it("needs the official's key, a UUID for the request, and a request that exists", async () => {

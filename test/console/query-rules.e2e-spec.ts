@@ -35,6 +35,15 @@ describe("console: query parameters by the API's rules", () => {
     expect(await reads()).toBe(before);
   });
 
+  it('names the field on its error page with an IIN sent as a category masked, never as it was sent', async () => {
+    const res = await timeline('category=770707443318');
+    expect(res.status).toBe(400);
+    // The error itself; the page's language links repeat its own address, query included.
+    const alert = /role="alert">([\s\S]*?)<\/div>/.exec(res.text)?.[1] ?? '';
+    expect(alert).toContain('<code>category</code>: unknown category &quot;7**********8&quot;');
+    expect(alert).not.toContain('770707443318');
+  });
+
   it('filters the timeline by the purpose of reads of the file (OVERSIGHT), as the API does', async () => {
     await timeline('').expect(200);
     // Was a 400: the console did not take the ledger's own purposes as a filter.

@@ -137,4 +137,11 @@ describe("console: the request forms apply the API's rules", () => {
     expect(await apiErrors('/v1/subject-requests', { ...api, categories: [13], detail: 'd'.repeat(2001) })).toEqual(['detail: must be shorter than or equal to 2000 characters']);
     expect(await app.t.store.lastPosition()).toBe(before);
   });
+
+  it('shows an IIN sent as a category masked, as the API does, never as it was sent', async () => {
+    const res = await post('/console/requests', { iin: IIN, kind: 'blocking', channel: 'post', receivedAt: '2026-11-24T10:00', categories: ['770707443318'] });
+    expect(res.status).toBe(400);
+    expect(alerted(res.text)).toEqual(['categories[0]: unknown category 7**********8: use the order\'s number or its code']);
+    expect(res.text).not.toContain('770707443318');
+  });
 });

@@ -1,4 +1,4 @@
-import { buildIin as makeIin, checkIin, codeContainsIin, containsIin, iinCheckDigit } from './iin';
+import { buildIin as makeIin, checkIin, codeContainsIin, containsIin, iinCheckDigit, redactIins } from './iin';
 
 /** The ledger's local date in these tests. */
 const TODAY = '2026-11-25';
@@ -119,5 +119,20 @@ describe('IIN', () => {
     expect(containsIin('791028--302728')).toBe(false); // free text: single separators only (dates and times)
     expect(codeContainsIin('791028:302729')).toBe(false); // check digit wrong
     expect(codeContainsIin('hr-17')).toBe(false);
+  });
+
+  it('masks each IIN in a text as codeContainsIin reads it, and leaves every other text as it is', () => {
+    expect(redactIins('unknown category "770707443318": use the order\'s number or its code')).toBe('unknown category "7**********8": use the order\'s number or its code');
+    expect(redactIins('x850808343306')).toBe('x8**********6');
+    expect(redactIins('subject[850808343306].iin, then 791028302728')).toBe('subject[8**********6].iin, then 7**********8');
+    // Written as codeContainsIin reads it: separators, other scripts, invisible characters; a longer run as a whole.
+    expect(redactIins('purpose "791028_302728"')).toBe('purpose "7**********8"');
+    expect(redactIins('a:７９１０２８:３０２７２８ b')).toBe('a:7**********8 b');
+    expect(redactIins('8503153\u200b10016 and 79-10-28..30:27@@28')).toBe('8**********6 and 7**********8');
+    expect(redactIins('doc 0791028302728x')).toBe('doc 0***********8x');
+    for (const text of [
+      'must not be greater than 720', 'check digit (digit 12) is 9, expected 8 (rule: check-digit)', 'records[999].subject.iin',
+      'order 010101600586 (not valid)', '791028302729', 'is in the future (the ledger\'s clock says 2026-11-25T12:00:00.000Z)', '',
+    ]) expect(redactIins(text)).toBe(text);
   });
 });

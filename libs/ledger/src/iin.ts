@@ -173,3 +173,17 @@ function holdsIin(text: string, separator: RegExp): boolean {
 export function maskIin(iin: string): string {
   return iin.length < 2 ? '*'.repeat(iin.length) : `${iin[0]}${'*'.repeat(iin.length - 2)}${iin[iin.length - 1]}`;
 }
+
+/** Digits of any script joined by what a code's IIN check reads across: its separators and invisible characters. */
+const DIGIT_RUN = /\p{Nd}(?:[\p{Cf}\u00a0 ./_:@-]*\p{Nd})*/gu;
+
+/**
+ * The text with each run of digits that holds a valid IIN, read as codeContainsIin reads it (other scripts,
+ * separators, invisible characters), masked as maskIin does (`850808-343306` -> `8**********6`), and the rest
+ * left as it is: for texts that may quote what a client sent, such as error messages. A text without twelve
+ * digits comes back unchanged at once.
+ */
+export function redactIins(text: string): string {
+  if (!mayHoldTwelveDigits(text)) return text;
+  return text.replace(DIGIT_RUN, (run) => (codeContainsIin(run) ? maskIin(digitsAsWritten(run, CODE_SEPARATOR)) : run));
+}

@@ -40,6 +40,11 @@ export function refusal(access: Access, key: { readonly role: Role; readonly gra
   return null;
 }
 
+/** Whether a key reads per-person data where its role may read: every key but an auditor's without the subject-data grant. */
+export function readsPersonalData(key: { readonly role: Role; readonly grants: readonly string[] } | undefined): boolean {
+  return key !== undefined && refusal({ roles: [key.role], personal: true }, key) === null;
+}
+
 export const OpenedBySubjectLink = () => SetMetadata(SUBJECT_LINK_ROUTE, true);
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 export const ConsoleRoute = () => SetMetadata(CONSOLE_ROUTE, true);

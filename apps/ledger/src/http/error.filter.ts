@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StoreUnavailableError } from '@derbes/event-store';
+import { redactIins } from '@derbes/ledger';
 import { LedgerError, type FieldError, type LedgerErrorCode } from '../ledger-errors';
 
 const STATUS: Record<LedgerErrorCode, number> = {
@@ -59,7 +60,8 @@ export class ErrorFilter implements ExceptionFilter {
 /** Sends the error shape; logs server-side failures by route only (never the URL or body, which may hold an IIN). */
 export function sendError(reply: FastifyReply, body: ErrorBody, exception: unknown, request: FastifyRequest, logger: Logger): void {
   if (body.statusCode >= 500) {
-    const what = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+    // Logged without any IIN the message may quote, as answers are (toErrorBody).
+    const what = redactIins(exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception));
     // A read model still being built first is a state the answer names (503, retry), not a failure of the server.
     const expected = exception instanceof LedgerError && (exception.code === 'projection_building' || exception.code === 'shutting_down');
     logger[expected ? 'warn' : 'error'](`${request.method} ${request.routeOptions?.url ?? '?'} ${expected ? 'answered 503' : 'failed'}: ${what}`);
@@ -70,8 +72,33 @@ export function sendError(reply: FastifyReply, body: ErrorBody, exception: unkno
   void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 
-/** Maps anything thrown to the error shape. */
+/**
+ * Maps anything thrown to the error shape. Its texts may quote what the client sent (an unknown category or key, a
+ * parser's snippet), which may be an IIN: each one is masked, so that no body echoes it. Its list of errors is
+ * cut short (see shownErrors).
+ */
 export function toErrorBody(exception: unknown, correlationId: string): ErrorBody {
+  const body = errorBody(exception, correlationId);
+  return { ...body, message: redactIins(body.message), errors: shownErrors(body.errors) };
+}
+
+/**
+ * How many field errors one answer lists: a body of 350,000 unknown keys was answered with as many (18 MB, 6.6 s).
+ * The first ones say what is wrong; the message still counts them all.
+ */
+export const MAX_LISTED_ERRORS = 100;
+
+/**
+ * Field errors as an answer shows them: the first MAX_LISTED_ERRORS, then one entry in the same shape saying how
+ * many more there were, each with any IIN in its field name and reason masked (see redactIins).
+ */
+export function shownErrors(errors: readonly FieldError[]): FieldError[] {
+  const listed = errors.slice(0, MAX_LISTED_ERRORS).map((e) => ({ ...e, field: redactIins(e.field), reason: redactIins(e.reason) }));
+  const more = errors.length - listed.length;
+  return more > 0 ? [...listed, { field: '(more)', reason: `${more} more errors, not listed` }] : listed;
+}
+
+function errorBody(exception: unknown, correlationId: string): ErrorBody {
   if (exception instanceof LedgerError) {
     const statusCode = STATUS[exception.code];
     return { statusCode, error: reason(statusCode), code: exception.code, message: exception.message, errors: exception.errors, correlationId };

@@ -17,9 +17,11 @@ import { RequestQueueQuery, type QueuePage } from './request-queue.query';
 import { SubjectRequestDesk, type RequestOutcome } from './subject-request-desk';
 import { AnswerSubjectRequestDto, NewSubjectRequestDto, RefuseSubjectRequestDto, SubjectRequestsQueryDto } from './subject-request.dto';
 import { reasonsErrors, requestCategories } from './subject-request.rules';
-import { Allow } from '../auth/roles';
+import { Allow, readsPersonalData } from '../auth/roles';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The date of Law 94-V "On personal data and their protection": no request under it can be older. */
+const LAW_94_V_DATE = '2013-05-21';
 
 @ApiTags('subject requests')
 @Allow(['official'])
@@ -49,7 +51,8 @@ export class SubjectRequestsController {
     const receivedAt = parseInstant(body.receivedAt);
     if (!receivedAt) errors.push({ field: 'receivedAt', reason: 'must be an ISO 8601 date-time with a time zone' });
     else if (receivedAt.getTime() > now.getTime() + this.config.clockSkewSeconds * 1000) errors.push({ field: 'receivedAt', reason: `is in the future (the ledger's clock says ${now.toISOString()})` });
-    else if (receivedAt.getUTCFullYear() < 2013) errors.push({ field: 'receivedAt', reason: 'is before the personal-data law (2013)' });
+    // Kazakhstan's calendar day, not UTC's: 1 January 2013 at 03:00 local is still 2012 in UTC.
+    else if (localDate(receivedAt, this.config.utcOffsetMinutes) < LAW_94_V_DATE) errors.push({ field: 'receivedAt', reason: `is before the personal-data law (Law 94-V of ${LAW_94_V_DATE})` });
     const categories = requestCategories(this.catalog, this.config.owner, body.categories ?? [], errors);
     if (body.detail != null && containsIin(body.detail)) errors.push({ field: 'detail', reason: 'must not contain an IIN: the subject is named only by subject.iin' });
     if (errors.length > 0 || !receivedAt) throw LedgerError.invalid(errors);
@@ -64,9 +67,9 @@ export class SubjectRequestsController {
   @Get()
   @Allow(['official', 'auditor'])
   @ApiOperation({ summary: "The official's queue: open requests by deadline (due today, overdue in working days), or the history of closed ones" })
-  @ApiOkResponse({ description: 'One page; subjects named only by their pseudonym' })
+  @ApiOkResponse({ description: "One page; subjects named only by their pseudonym; a refusal's reasons null (named in `sealed.fields`) for an auditor without the subject-data grant" })
   @ApiBadRequestResponse({ description: 'A malformed filter' })
-  async queue(@Query() query: SubjectRequestsQueryDto): Promise<QueuePage> {
+  async queue(@Query() query: SubjectRequestsQueryDto, @Req() req: FastifyRequest): Promise<QueuePage> {
     const status = query.status ?? 'open';
     const errors: FieldError[] = [];
     if (query.due !== undefined && status !== 'open') errors.push({ field: 'due', reason: 'only goes with status=open' });
@@ -75,7 +78,8 @@ export class SubjectRequestsController {
     if (query.cursor !== undefined && (status === 'open' || !isClosedRequestsCursor(query.cursor))) errors.push({ field: 'cursor', reason: 'is not a cursor this listing returned' });
     if (errors.length > 0) throw LedgerError.invalid(errors);
     const position = query.position === undefined ? undefined : Number(query.position);
-    return this.queries.execute(new RequestQueueQuery(status, query.due, query.cursor ?? null, limit, position));
+    // A refusal's reasons may name the person: opened only for a caller who may read per-person data.
+    return this.queries.execute(new RequestQueueQuery(status, query.due, query.cursor ?? null, limit, position, readsPersonalData(req.principal)));
   }
 
   @Post(':requestId/answer')

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { redactIins } from '@derbes/ledger';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
 import { toErrorBody } from '../../http/error.filter';
@@ -50,7 +51,7 @@ export class ConsoleErrorFilter implements ExceptionFilter {
     }
     const body = toErrorBody(exception, correlationId);
     if (body.statusCode >= 500) {
-      const what = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+      const what = redactIins(exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception));
       this.logger.error(`${request.method} ${request.routeOptions?.url ?? '?'} failed: ${what}`);
     }
     if (body.statusCode === 503) void reply.header('retry-after', '1');
@@ -61,7 +62,8 @@ export class ConsoleErrorFilter implements ExceptionFilter {
           : body.statusCode === 409 || body.statusCode === 429 ? t(lang, 'error.conflict', { reason })
             : body.statusCode === 503 ? t(lang, 'error.unavailable', { reason })
               : body.statusCode >= 500 ? t(lang, 'error.internal') : reason;
-    const fields = exception instanceof LedgerError ? exception.errors : exception instanceof HttpException ? [] : undefined;
+    // The body's list, whose texts have their IINs masked, not the exception's own.
+    const fields = exception instanceof LedgerError ? body.errors : exception instanceof HttpException ? [] : undefined;
     void reply.status(body.statusCode).send(errorPage(view, { message, fields, correlationId }));
   }
 }

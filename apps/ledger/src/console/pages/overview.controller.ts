@@ -41,8 +41,9 @@ export class OverviewController {
     const [aggregates, systems, dueToday, overdue] = await Promise.all([
       this.figures.get(view.lang),
       this.queries.execute(new SourceSystemsReportQuery(undefined, undefined, view.lang)),
-      this.queries.execute(new RequestQueueQuery('open', 'today', null, 500, undefined)),
-      this.queries.execute(new RequestQueueQuery('open', 'overdue', null, 500, undefined)),
+      // Open requests only: no refusal reasons to open.
+      this.queries.execute(new RequestQueueQuery('open', 'today', null, 500, undefined, false)),
+      this.queries.execute(new RequestQueueQuery('open', 'overdue', null, 500, undefined, false)),
     ]);
     return overviewPage(view, {
       perDay: this.perDay(aggregates.perDay.rows, aggregates.from, aggregates.to, view.lang),

@@ -6,10 +6,11 @@ import { checkIin, containsIin, localDate, type RequestChannel, type RequestKind
 import type { ReportLanguage } from '@derbes/reports';
 import { RegisterCatalog } from '@derbes/register';
 import { actorOf } from '../../auth/principal';
-import { Allow } from '../../auth/roles';
+import { Allow, readsPersonalData } from '../../auth/roles';
 import { Clock } from '../../clock';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
+import { shownErrors } from '../../http/error.filter';
 import { LedgerError, type FieldError } from '../../ledger-errors';
 import { parseInstant } from '../../processing-records/normalize-record';
 import { RequestQueueQuery } from '../../subject-requests/request-queue.query';
@@ -166,11 +167,14 @@ export class RequestsController {
 
   private async page(request: FastifyRequest, draft: RequestDraft, errors?: readonly FieldError[], position?: number) {
     const lang = consoleContext(request).lang;
+    // As the API: a refusal's reasons are opened only for a caller who may read per-person data.
+    const personal = readsPersonalData(request.principal);
     const [open, closed] = [
-      await this.queries.execute(new RequestQueueQuery('open', undefined, null, 500, position)),
-      await this.queries.execute(new RequestQueueQuery('closed', undefined, null, 50, position)),
+      await this.queries.execute(new RequestQueueQuery('open', undefined, null, 500, position, personal)),
+      await this.queries.execute(new RequestQueueQuery('closed', undefined, null, 50, position, personal)),
     ];
-    return { lang, open, closed, categories: this.choices.categories(lang), mayAct: request.principal?.role === 'official', draft, ...(errors ? { errors } : {}) };
+    // The form's errors may quote what was sent (an unknown category): shown as the API's are, any IIN masked.
+    return { lang, open, closed, categories: this.choices.categories(lang), mayAct: request.principal?.role === 'official', draft, ...(errors ? { errors: shownErrors(errors) } : {}) };
   }
 }
 
