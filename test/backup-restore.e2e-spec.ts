@@ -7,6 +7,7 @@ import { rotate } from '@derbes/integrity';
 import { backupDataDir, restoreDataDir, type BackupManifest } from '../apps/cli/src/backup.command';
 import { projectionsRebuild } from '../apps/cli/src/projections.command';
 import { verifyLedger } from '../apps/cli/src/verify.command';
+import { migrateLedger } from '../apps/cli/src/migrate.command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import {
   childEnv, createTestKeys, dataFiles, readModelSnapshot, runCli, sleep, startChildServer, waitForProjections,
@@ -236,6 +237,7 @@ describe('derbes backup and restore', () => {
       const unfinished = `a restore into ${target} from ${backup}`;
       await expect(startTestApp({ DERBES_DATA_DIR: target, DERBES_EVENT_STORE: join(target, 'events.db'), DERBES_PSEUDONYM_KEY: '' })).rejects.toThrow(unfinished);
       await expect(verifyLedger(loadConfig(keyFileEnv(target)))).rejects.toThrow(unfinished);
+      await expect(migrateLedger(loadConfig(keyFileEnv(target)), { to: join(target, 'migrated.db') })).rejects.toThrow(unfinished);
       await expect(backupDataDir(loadConfig(keyFileEnv(target)), join(mkdtempSync(join(tmpdir(), 'derbes-backup-')), 'b'))).rejects.toThrow(unfinished);
       const cli = await runCli(['serve'], keyFileEnv(target));
       expect(cli.code).not.toBe(0);

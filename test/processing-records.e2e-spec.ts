@@ -174,12 +174,21 @@ describe('POST /v1/processing-records', () => {
 
     it('lists at most 100 errors, and says how many more there were', async () => {
       const body = aRecord();
-      for (let i = 0; i < 1000; i++) body[`unknown${i}`] = i;
+      for (let i = 0; i < 900; i++) body[`unknown${i}`] = i;
       const res = await post(body).expect(400);
       expect(res.body.errors).toHaveLength(101);
       expect(res.body.errors.slice(0, 2)).toEqual([{ field: 'unknown0', reason: 'is not a known field' }, { field: 'unknown1', reason: 'is not a known field' }]);
-      expect(res.body.errors[100]).toEqual({ field: '(more)', reason: '900 more errors, not listed' });
-      expect(res.body.message).toBe('unknown0: is not a known field (and 999 more)');
+      expect(res.body.errors[100]).toEqual({ field: '(more)', reason: '800 more errors, not listed' });
+      expect(res.body.message).toBe('unknown0: is not a known field (and 899 more)');
+    });
+
+    it('refuses an object of more than 1,000 members at once, before validating any of them', async () => {
+      const body = aRecord();
+      for (let i = 0; i < 5000; i++) body[`unknown${i}`] = i;
+      const res = await post(body).expect(400);
+      expect(res.body.errors).toEqual([{ field: '(body)', reason: expect.stringMatching(/^has 50\d\d members; an object of this API has at most 1000$/) }]);
+      const nested = await post(aRecord({ subject: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`k${i}`, i])) })).expect(400);
+      expect(nested.body.errors).toEqual([{ field: 'subject', reason: 'has 1001 members; an object of this API has at most 1000' }]);
     });
 
     it('answers invalid JSON, a wrong content type, a __proto__ key and a huge body in the same shape', async () => {

@@ -126,6 +126,7 @@ describe("console: the request forms apply the API's rules", () => {
       [{ categories: ['13', '1', '13'] }, ['categories[2]: category 13 is listed twice']],
       [{ categories: ['13'], detail: 'd'.repeat(2001) }, ['detail: must be shorter than or equal to 2000 characters']],
       [{ categories: ['13'], detail: 'block it \u001b now' }, ['detail: must not contain control characters']],
+      [{ categories: ['13'], receivedAt: '2013-03-01T10:00' }, ['receivedAt: is before the personal-data law (Law 94-V of 2013-05-21)']],
     ] as const) {
       const res = await post('/console/requests', { ...form, ...more });
       expect(res.status).toBe(400);
@@ -135,6 +136,7 @@ describe("console: the request forms apply the API's rules", () => {
     const api = { subject: { iin: IIN }, kind: 'blocking', channel: 'post', receivedAt: '2026-11-24T10:00:00+05:00' };
     expect(await apiErrors('/v1/subject-requests', { ...api, categories: [13, 1, 13] })).toEqual(['categories[2]: category 13 is listed twice']);
     expect(await apiErrors('/v1/subject-requests', { ...api, categories: [13], detail: 'd'.repeat(2001) })).toEqual(['detail: must be shorter than or equal to 2000 characters']);
+    expect(await apiErrors('/v1/subject-requests', { ...api, categories: [13], receivedAt: '2013-03-01T10:00:00+05:00' })).toEqual(['receivedAt: is before the personal-data law (Law 94-V of 2013-05-21)']);
     expect(await app.t.store.lastPosition()).toBe(before);
   });
 

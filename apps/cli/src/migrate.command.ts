@@ -8,6 +8,7 @@ import {
 } from '@derbes/integrity';
 import { lockDataDir } from '../../ledger/src/config/data-dir-lock';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
+import { refuseUnfinishedRestore } from '../../ledger/src/config/unfinished-restore';
 import { ProgressLine, formatSeconds } from './progress';
 import { hashedPages } from './verify-pages';
 
@@ -34,6 +35,8 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  */
 export async function migrateLedger(config: LedgerConfig, options: MigrateOptions): Promise<{ ok: boolean; lines: string[] }> {
   const from = options.from ?? config.eventStore;
+  // A half-restored directory would give whichever log the restore left: refused, as every start is.
+  refuseUnfinishedRestore(config.dataDir);
   checkLocations(from, options.to);
   let release: () => void;
   try {

@@ -57,7 +57,7 @@ export function verifyReportFile(
     return { ok: false, lines: [`${file}: NOT VERIFIED (not-shown-complete): a report of schema version 2 does not end with its own read, so it cannot show that no newer event was left out (--require-complete)`] };
   }
   const unbound = s.unprovedBeforeWithheld > 0
-    ? `made before version 5, the report carries no proofs of its own for the ${s.unprovedBeforeWithheld} shown events before its last withheld entry: ` +
+    ? `made before version 5, the report carries no proofs of its own for the ${s.unprovedBeforeWithheld} shown ${s.unprovedBeforeWithheld === 1 ? 'event' : 'events'} before its last withheld entry: ` +
       'they are bound by the chain alone, which a withheld entry does not tie back, so whoever held the report could have altered them (VERIFY-REPORT.md, "What the checks cannot tell")'
     : null;
   if (unbound !== null && options.requireComplete) {

@@ -90,8 +90,11 @@ export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, typ
  * A request row against its events (received, then re-timed, answered or refused, in stream order), folded as the
  * report folds them. `events` are the stored type and data of the row's `eventIds`, in the row's order. A refusal's
  * reason sealed in its event (from SubjectRequestRefused v2) is left as shown, as a sealed text of a row is.
+ * `withCoverage`: the row shows `deadlineCoverage` (reports of schema version 5 and later).
  */
-export function requestRowDifference(row: Json, events: readonly { readonly type: string; readonly data: Json }[]): RowDifference | null {
+export function requestRowDifference(
+  row: Json, events: readonly { readonly type: string; readonly data: Json }[], withCoverage: boolean,
+): RowDifference | null {
   const types = events.map((e) => e.type);
   const [received, ...later] = events;
   if (received?.type !== 'SubjectRequestReceived' || later.some((e) => e.type === 'SubjectRequestReceived')) {
@@ -114,6 +117,11 @@ export function requestRowDifference(row: Json, events: readonly { readonly type
         workingDaysLate: data.workingDaysLate, reasons: refused ? sealedList(row.reasons, data.reasons) : [],
       };
     }
+  }
+  // From schema version 5 a row says how sure its deadline is: the weakest coverage its events recorded last.
+  if (withCoverage) {
+    const timed = [received, ...later.filter((e) => e.type === 'SubjectRequestRetimed')].at(-1);
+    fold = { ...fold, deadlineCoverage: field(timed?.data.deadline, 'coverage') };
   }
   for (const [name, recorded] of Object.entries(fold)) {
     const a = JSON.stringify(row[name]) ?? 'nothing';

@@ -122,6 +122,7 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
     throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 to 5 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
   }
   const ownRead = report.schemaVersion !== 2;
+  // Version 5 also shows each request's deadline coverage, which step 5 then checks.
   const provesBeforeWithheld = (report.schemaVersion as number) >= 5;
   const subjectId = string(object(report.subject, 'subject').subjectId, 'subject.subjectId');
   if (report.integrity === null || report.integrity === undefined) {
@@ -222,7 +223,7 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
     if (named.some((entry, j) => j > 0 && entry.index < named[j - 1]!.index)) {
       throw new Failure('row-mismatch', `requests[${i}].eventIds are not in the order of the chain`);
     }
-    const differs = requestRowDifference(row, named.map((entry) => ({ type: entry.type, data: entry.event!.data })));
+    const differs = requestRowDifference(row, named.map((entry) => ({ type: entry.type, data: entry.event!.data })), provesBeforeWithheld);
     if (differs) {
       throw new Failure('row-mismatch', `requests[${i}].${differs.field} shows ${differs.shown}, but its events record ${differs.recorded}`);
     }

@@ -47,9 +47,9 @@ const SPECS: [string, Record<string, unknown>, number][] = [
   record(5, { operation: 'access', occurredAt: '2026-03-10T09:00:00.000Z', embargoUntil: '2027-01-15' }),
   ['SubjectRequestReceived', {
     requestId: 'q-1', subjectId: SUBJECT, subjectMask: '7**********8', kind: 'blocking', channel: 'post', receivedAt: '2026-04-01T04:00:00.000Z',
-    registeredBy: HR, categories: [{ number: 2, slug: 'iin' }], detail: null, deadline: { date: '2026-04-08', workingDays: 5 },
+    registeredBy: HR, categories: [{ number: 2, slug: 'iin' }], detail: null, deadline: { date: '2026-04-08', workingDays: 5, coverage: 'verified' },
   }, 2],
-  ['SubjectRequestRetimed', { requestId: 'q-1', subjectId: SUBJECT, retimedAt: '2026-04-02T04:00:00.000Z', deadline: { date: '2026-04-09' }, reason: 'calendar' }, 1],
+  ['SubjectRequestRetimed', { requestId: 'q-1', subjectId: SUBJECT, retimedAt: '2026-04-02T04:00:00.000Z', deadline: { date: '2026-04-09', coverage: 'projected' }, reason: 'calendar' }, 1],
   record(5, { operation: 'block', occurredAt: '2026-04-03T09:00:00.000Z', categories: [{ number: 2, slug: 'iin' }], requestId: 'q-1' }),
   ['SubjectRequestAnswered', {
     requestId: 'q-1', subjectId: SUBJECT, answeredAt: '2026-04-03T10:00:00.000Z', answeredBy: HR, records: [], report: null, note: null,
@@ -155,6 +155,7 @@ describe('the access report as built, checked by verify-report', () => {
     ['ground of a transfer', (r) => (r.transfers[0]!.ground!.reference = 'treaty 1'), 'transfers[0].ground'],
     ['codes of a violation', (r) => r.violations[0]!.codes.pop(), 'violations[0].codes'],
     ['deadline of a re-timed request', (r) => (r.requests[0]!.deadline = '2026-04-08'), 'requests[0].deadline'],
+    ['how sure a re-timed deadline is', (r) => (r.requests[0]!.deadlineCoverage = 'verified'), 'requests[0].deadlineCoverage'],
     ['status of a request', (r) => (r.requests[0]!.status = 'refused'), 'requests[0].status'],
     ['lateness of a request', (r) => Object.assign(r.requests[0]!, { late: true, workingDaysLate: 2 }), 'requests[0].late'],
   ])('names the row and field when the %s is altered', (_what, mutate, field) => {

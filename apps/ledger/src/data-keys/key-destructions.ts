@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import { SUBJECT_DATA_KEY_DESTROYED } from '@derbes/ledger';
+import { Clock } from '../clock';
 import { DATA_KEY_STORE, type DataKeyStore, type PendingDestruction } from './data-key-store';
 
 /**
@@ -10,8 +11,11 @@ import { DATA_KEY_STORE, type DataKeyStore, type PendingDestruction } from './da
  * must go once the event is stored (the ledger must not say a key was destroyed that can still open texts). So the
  * destruction is written down in the key file first, then the event is appended under the id written down, then the
  * key is destroyed, which settles it. A destruction left written down (a crash or a failure in between) is settled
- * at the next start: the key is destroyed if its event was stored, and the note forgotten if it was not.
+ * at the next start: the key is destroyed if its event was stored, and the note forgotten once it is stale if not.
  */
+/** How long after its time a destruction written down, whose event is not stored, can no longer be on its way. */
+export const STALE_AFTER_MS = 10 * 60_000;
+
 @Injectable()
 export class KeyDestructions implements OnApplicationBootstrap {
   private readonly logger = new Logger('data-keys');
@@ -19,6 +23,7 @@ export class KeyDestructions implements OnApplicationBootstrap {
   constructor(
     @Inject(DATA_KEY_STORE) private readonly keys: DataKeyStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -40,14 +45,22 @@ export class KeyDestructions implements OnApplicationBootstrap {
     return appended;
   }
 
-  /** Settles what a crash left written down: before the API answers anything, so no destroyed key opens a text. */
+  /**
+   * Settles what a crash left written down: before the API answers anything, so no destroyed key opens a text. A
+   * destruction whose event is stored is carried out. One whose event is not stored may still be on its way in
+   * another process sharing the directory (a CLI command starting beside the server): it is forgotten only once no
+   * append can still be waiting on it (STALE_AFTER_MS), else left to its process, or to a later start.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const pending = await this.keys.pendingDestructions();
     for (const destruction of pending) {
-      const destroyed = await this.settle(destruction);
-      this.logger.warn(destroyed
-        ? `finished destroying a subject's data key whose destruction was recorded (event ${destruction.eventId}) before the last stop`
-        : `forgot a destruction of a subject's data key whose event ${destruction.eventId} was never stored`);
+      if (await this.store.readEventById(destruction.eventId)) {
+        await this.settle(destruction);
+        this.logger.warn(`finished destroying a subject's data key whose destruction was recorded (event ${destruction.eventId}) before the last stop`);
+      } else if (this.clock.now().getTime() - Date.parse(destruction.at) > STALE_AFTER_MS) {
+        await this.keys.forgetDestruction(destruction.subjectId, destruction.eventId);
+        this.logger.warn(`forgot a destruction of a subject's data key whose event ${destruction.eventId} was never stored`);
+      }
     }
   }
 

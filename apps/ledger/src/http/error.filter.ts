@@ -95,7 +95,7 @@ export const MAX_LISTED_ERRORS = 100;
 export function shownErrors(errors: readonly FieldError[]): FieldError[] {
   const listed = errors.slice(0, MAX_LISTED_ERRORS).map((e) => ({ ...e, field: redactIins(e.field), reason: redactIins(e.reason) }));
   const more = errors.length - listed.length;
-  return more > 0 ? [...listed, { field: '(more)', reason: `${more} more errors, not listed` }] : listed;
+  return more > 0 ? [...listed, { field: '(more)', reason: `${more} more ${more === 1 ? 'error' : 'errors'}, not listed` }] : listed;
 }
 
 function errorBody(exception: unknown, correlationId: string): ErrorBody {

@@ -9,6 +9,11 @@ import { isPrototypeKey, withRecordIndex } from './validation';
  * per level and overflows the stack near 2,000, which answered a 500 before this limit.
  */
 export const MAX_JSON_DEPTH = 32;
+/**
+ * How many members one object of a body may have. No body of this API has more than a few dozen; a body of 350,000
+ * unknown keys kept the request thread busy for seconds listing each (the answer lists at most 100 anyway).
+ */
+export const MAX_JSON_MEMBERS = 1_000;
 
 type Done = (error: Error | null, body?: unknown) => void;
 type StringParser = (request: FastifyRequest, body: string, done: Done) => void;
@@ -60,6 +65,8 @@ export function shapeProblem(value: unknown, surrogates = false): FieldError | n
       });
       continue;
     }
+    const members = Object.keys(node).length;
+    if (members > MAX_JSON_MEMBERS) return withRecordIndex({ field: path === '' ? '(body)' : path, reason: `has ${members} members; an object of this API has at most ${MAX_JSON_MEMBERS}` });
     for (const [key, child] of Object.entries(node)) {
       const field = path === '' ? key : `${path}.${key}`;
       if (isPrototypeKey(key)) return withRecordIndex({ field, reason: 'is not a known field' });

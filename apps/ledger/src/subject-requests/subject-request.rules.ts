@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidatorOptions } from 'class-validator';
-import { containsIin, type CategoryRef } from '@derbes/ledger';
+import { containsIin, localDate, type CategoryRef } from '@derbes/ledger';
 import type { RegisterCatalog } from '@derbes/register';
 import { flattenValidationErrors } from '../http/validation';
 import type { FieldError } from '../ledger-errors';
@@ -34,3 +34,14 @@ export function reasonsErrors(reasons: readonly string[]): FieldError[] {
   const bad = reasons.findIndex((r) => r.trim() === '' || containsIin(r));
   return bad < 0 ? [] : [{ field: `reasons[${bad}]`, reason: 'must be a reason in words, without an IIN' }];
 }
+
+/** The date of Law 94-V "On personal data and their protection": no request under it can be older. */
+const LAW_94_V_DATE = '2013-05-21';
+
+/** Whether a request is dated before Law 94-V, on Kazakhstan's calendar day. */
+export function beforeTheLaw(receivedAt: Date, utcOffsetMinutes: number): boolean {
+  // The local day, not UTC's: 1 January 2013 at 03:00 there is still 2012 in UTC.
+  return localDate(receivedAt, utcOffsetMinutes) < LAW_94_V_DATE;
+}
+
+export const BEFORE_THE_LAW = `is before the personal-data law (Law 94-V of ${LAW_94_V_DATE})`;

@@ -16,12 +16,10 @@ import { actorOf } from '../auth/principal';
 import { RequestQueueQuery, type QueuePage } from './request-queue.query';
 import { SubjectRequestDesk, type RequestOutcome } from './subject-request-desk';
 import { AnswerSubjectRequestDto, NewSubjectRequestDto, RefuseSubjectRequestDto, SubjectRequestsQueryDto } from './subject-request.dto';
-import { reasonsErrors, requestCategories } from './subject-request.rules';
+import { BEFORE_THE_LAW, beforeTheLaw, reasonsErrors, requestCategories } from './subject-request.rules';
 import { Allow, readsPersonalData } from '../auth/roles';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The date of Law 94-V "On personal data and their protection": no request under it can be older. */
-const LAW_94_V_DATE = '2013-05-21';
 
 @ApiTags('subject requests')
 @Allow(['official'])
@@ -51,8 +49,7 @@ export class SubjectRequestsController {
     const receivedAt = parseInstant(body.receivedAt);
     if (!receivedAt) errors.push({ field: 'receivedAt', reason: 'must be an ISO 8601 date-time with a time zone' });
     else if (receivedAt.getTime() > now.getTime() + this.config.clockSkewSeconds * 1000) errors.push({ field: 'receivedAt', reason: `is in the future (the ledger's clock says ${now.toISOString()})` });
-    // Kazakhstan's calendar day, not UTC's: 1 January 2013 at 03:00 local is still 2012 in UTC.
-    else if (localDate(receivedAt, this.config.utcOffsetMinutes) < LAW_94_V_DATE) errors.push({ field: 'receivedAt', reason: `is before the personal-data law (Law 94-V of ${LAW_94_V_DATE})` });
+    else if (beforeTheLaw(receivedAt, this.config.utcOffsetMinutes)) errors.push({ field: 'receivedAt', reason: BEFORE_THE_LAW });
     const categories = requestCategories(this.catalog, this.config.owner, body.categories ?? [], errors);
     if (body.detail != null && containsIin(body.detail)) errors.push({ field: 'detail', reason: 'must not contain an IIN: the subject is named only by subject.iin' });
     if (errors.length > 0 || !receivedAt) throw LedgerError.invalid(errors);

@@ -16,7 +16,7 @@ import { parseInstant } from '../../processing-records/normalize-record';
 import { RequestQueueQuery } from '../../subject-requests/request-queue.query';
 import { SubjectRequestDesk, type NewSubjectRequest } from '../../subject-requests/subject-request-desk';
 import { AnswerSubjectRequestDto, NewSubjectRequestDto, RefuseSubjectRequestDto } from '../../subject-requests/subject-request.dto';
-import { dtoErrors, reasonsErrors, requestCategories } from '../../subject-requests/subject-request.rules';
+import { BEFORE_THE_LAW, beforeTheLaw, dtoErrors, reasonsErrors, requestCategories } from '../../subject-requests/subject-request.rules';
 import { consoleContext, viewOf } from '../http/console-context';
 import { ConsolePages } from '../http/console-pages.decorator';
 import { fieldsOf, given, listOf, type Fields } from '../http/fields';
@@ -153,7 +153,7 @@ export class RequestsController {
     };
   }
 
-  /** A datetime-local field, read as the ledger's local time; not in the future, not before the law (2013). */
+  /** A datetime-local field, read as the ledger's local time; not in the future, not before the law (as the API). */
   private receivedAt(text: string | undefined, errors: FieldError[]): Date | null {
     const offset = this.config.utcOffsetMinutes;
     const zone = `${offset < 0 ? '-' : '+'}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
@@ -161,7 +161,7 @@ export class RequestsController {
     const now = this.clock.now();
     if (!at) errors.push({ field: 'receivedAt', reason: 'must be a date and time' });
     else if (at.getTime() > now.getTime() + this.config.clockSkewSeconds * 1000) errors.push({ field: 'receivedAt', reason: 'is in the future' });
-    else if (at.getUTCFullYear() < 2013) errors.push({ field: 'receivedAt', reason: 'is before the personal-data law (2013)' });
+    else if (beforeTheLaw(at, offset)) errors.push({ field: 'receivedAt', reason: BEFORE_THE_LAW });
     return at;
   }
 
