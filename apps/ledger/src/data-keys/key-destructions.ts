@@ -56,7 +56,8 @@ export class KeyDestructions implements OnApplicationBootstrap {
     for (const destruction of pending) {
       if (await this.store.readEventById(destruction.eventId)) {
         await this.settle(destruction);
-        this.logger.warn(`finished destroying a subject's data key whose destruction was recorded (event ${destruction.eventId}) before the last stop`);
+        // At error level, so that a CLI command (which logs errors only) that finishes it says so too.
+        this.logger.error(`a destruction of a subject's data key was left unfinished (event ${destruction.eventId} recorded it, the key was still there): finished now`);
       } else if (this.clock.now().getTime() - Date.parse(destruction.at) > STALE_AFTER_MS) {
         await this.keys.forgetDestruction(destruction.subjectId, destruction.eventId);
         this.logger.warn(`forgot a destruction of a subject's data key whose event ${destruction.eventId} was never stored`);
