@@ -1,3 +1,4 @@
+import { codeContainsIin } from '@derbes/ledger';
 import { LANGS } from '@derbes/register';
 import { formatUtcOffset } from '@derbes/reports';
 import { LANG_NAMES, t, type MessageKey } from '../i18n/console-i18n';
@@ -28,8 +29,12 @@ export interface Page {
 }
 
 /** This page's address in another language. */
+/**
+ * The same page in another language. A parameter that holds an IIN (typed into the address by mistake: no page of
+ * the console puts one there) is left out, so that the page does not hand it on in its own links.
+ */
 function inLanguage(url: URL, lang: string): string {
-  const query = new URLSearchParams(url.search);
+  const query = new URLSearchParams([...new URLSearchParams(url.search)].filter(([name, value]) => !codeContainsIin(name) && !codeContainsIin(value)));
   query.set('lang', lang);
   return `${url.pathname}?${query.toString()}`;
 }
