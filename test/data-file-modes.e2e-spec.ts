@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadModelDatabase } from '@derbes/projections';
 import { SqliteEventStore } from '@derbes/event-store';
+import { startTestApp } from './support/test-app';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -21,6 +22,17 @@ describe('the ledger\'s SQLite files', () => {
     } finally {
       readModels.close();
       await store.close();
+    }
+  });
+
+  it('makes the data directory its owner\'s only when the server creates it, whatever creates it first', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'derbes-mode-')), 'data');
+    const t = await startTestApp({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db'), DERBES_PSEUDONYM_KEY: '' });
+    try {
+      expect(mode(dir)).toBe(0o700);
+      expect(mode(join(dir, 'pseudonym.key'))).toBe(0o600);
+    } finally {
+      await t.close();
     }
   });
 });

@@ -142,8 +142,8 @@ export async function restoreDataDir(config: LedgerConfig, dir: string, options:
     for (const name of ['events.db' as const, ...names.filter((n) => n !== 'events.db')]) {
       const target = targetOf(name);
       const database = name === 'events.db' || name === 'read-models.db';
-      // The signing keys' directory is its owner's only, as the signer makes it.
-      mkdirSync(dirname(target), { recursive: true, mode: name.startsWith(`${SIGNING_KEYS_DIR}/`) ? 0o700 : 0o777 });
+      // A directory made here (the data directory, the signing keys') is its owner's only, as the ledger makes them.
+      mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
       const partial = `${target}.restoring`;
       if (database) copyFileSync(join(source, name), partial);
       else copyPrivate(join(source, name), partial);

@@ -25,7 +25,7 @@ export function lockHolder(dataDir: string): number | null {
 export function lockDataDir(dataDir: string): () => void {
   const holder = lockHolder(dataDir);
   if (holder !== null) throw new Error(`another ledger process (pid ${holder}) keeps the read models of ${dataDir}`);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'ledger.pid');
   writeFileSync(file, `${process.pid}\n`);
   return () => {

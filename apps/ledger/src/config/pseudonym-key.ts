@@ -16,7 +16,7 @@ export function resolvePseudonymKey(configured: Buffer | null, dataDir: string, 
     if (key.length < 32) throw new Error(`${path}: the pseudonym key must be at least 32 bytes of hex`);
     return key;
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   // Durably, before any event is made with it: a key lost to a power cut would leave its subjects unfindable.
   writeDurably(path, key.toString('hex') + '\n', 'wx');

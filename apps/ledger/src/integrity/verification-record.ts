@@ -15,7 +15,7 @@ const FILE = 'last-verification.json';
 
 /** Replaces the record in the data directory whole (written beside it, then renamed): a reader never sees half. */
 export function writeVerificationRecord(dataDir: string, record: VerificationRecord): void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, FILE);
   writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
