@@ -54,8 +54,8 @@ export class KeyDestructions implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const pending = await this.keys.pendingDestructions();
     for (const destruction of pending) {
-      if (await this.store.readEventById(destruction.eventId)) {
-        await this.settle(destruction);
+      if (await this.stored(destruction)) {
+        await this.keys.settleDestruction(destruction);
         // At error level, so that a CLI command (which logs errors only) that finishes it says so too.
         this.logger.error(`a destruction of a subject's data key was left unfinished (event ${destruction.eventId} recorded it, the key was still there): finished now`);
       } else if (this.clock.now().getTime() - Date.parse(destruction.at) > STALE_AFTER_MS) {
@@ -65,14 +65,13 @@ export class KeyDestructions implements OnApplicationBootstrap {
     }
   }
 
-  /** Destroys the key if the destruction's event is stored, else forgets it; true when destroyed. */
-  private async settle(destruction: PendingDestruction): Promise<boolean> {
-    const stored = await this.store.readEventById(destruction.eventId);
-    if (stored?.type === SUBJECT_DATA_KEY_DESTROYED) {
-      await this.keys.settleDestruction(destruction);
-      return true;
-    }
-    await this.keys.forgetDestruction(destruction.subjectId, destruction.eventId);
-    return false;
+  /** Destroys the key if the destruction's event is stored, else forgets it. */
+  private async settle(destruction: PendingDestruction): Promise<void> {
+    if (await this.stored(destruction)) await this.keys.settleDestruction(destruction);
+    else await this.keys.forgetDestruction(destruction.subjectId, destruction.eventId);
+  }
+
+  private async stored(destruction: PendingDestruction): Promise<boolean> {
+    return (await this.store.readEventById(destruction.eventId))?.type === SUBJECT_DATA_KEY_DESTROYED;
   }
 }

@@ -65,9 +65,11 @@ export function shapeProblem(value: unknown, surrogates = false): FieldError | n
       });
       continue;
     }
-    const members = Object.keys(node).length;
-    if (members > MAX_JSON_MEMBERS) return withRecordIndex({ field: path === '' ? '(body)' : path, reason: `has ${members} members; an object of this API has at most ${MAX_JSON_MEMBERS}` });
-    for (const [key, child] of Object.entries(node)) {
+    const members = Object.entries(node);
+    if (members.length > MAX_JSON_MEMBERS) {
+      return withRecordIndex({ field: path === '' ? '(body)' : path, reason: `has ${members.length} members; an object of this API has at most ${MAX_JSON_MEMBERS}` });
+    }
+    for (const [key, child] of members) {
       const field = path === '' ? key : `${path}.${key}`;
       if (isPrototypeKey(key)) return withRecordIndex({ field, reason: 'is not a known field' });
       if (surrogates && LONE_SURROGATE.test(key)) return withRecordIndex({ field, reason: 'is a name holding a lone UTF-16 surrogate' });
