@@ -32,6 +32,27 @@ describe('HTTP limits', () => {
     expect(await t.written()).toBe(0);
   });
 
+  it('answers a body without a live API key 401 before reading it, and closes the connection', async () => {
+    // Headers announcing 4 MB, and not one byte of it: the answer must not wait for the body (it would get 408).
+    const started = Date.now();
+    const answer = await held('POST /v1/processing-records/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n'
+      + 'Content-Length: 4000000\r\n\r\n');
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head.split(' ')[1]).toBe('401');
+    expect(head.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(body)).toMatchObject({ statusCode: 401, code: 'unauthenticated', message: 'credentials required: Authorization: Bearer <API key>' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    // A key that is not one is refused the same way, whatever follows: not parsed, so not a 400.
+    const unknown = await t.http.post('/v1/processing-records').set('authorization', 'Bearer dk_nope').set('content-type', 'application/json')
+      .send('{not json').expect(401);
+    expect(unknown.body).toMatchObject({ code: 'unauthenticated', message: 'unknown or revoked API key' });
+    // With a live key the body is read and judged as before.
+    const bad = await t.http.post('/v1/processing-records').set('authorization', `Bearer ${t.tokens['emitter:hr-portal']}`)
+      .set('content-type', 'application/json').send('{not json').expect(400);
+    expect(bad.body.code).not.toBe('unauthenticated');
+    expect(await t.written()).toBe(0);
+  });
+
   it('tells every cache on the way not to keep what the API answers', async () => {
     const res = await t.http.get('/v1/register/current').expect(200);
     expect(res.headers['cache-control']).toBe('no-store');

@@ -5,6 +5,7 @@ import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError } from '../ledger-errors';
 import { ApiKeys } from './api-keys';
+import { keyOf } from './bearer-key';
 import { RateLimiter } from './rate-limiter';
 import { ACCESS, CONSOLE_ROUTE, PUBLIC_ROUTE, SUBJECT_LINK_ROUTE, refusal, type Access } from './roles';
 import { SubjectLinks } from './subject-links';
@@ -46,14 +47,7 @@ export class AuthGuard implements CanActivate {
 
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, targets);
     if (!access) throw new LedgerError('forbidden', 'this route declares no access rule, so it is closed');
-    const header = request.headers.authorization;
-    if (typeof header !== 'string' || header === '') {
-      throw new LedgerError('unauthenticated', 'credentials required: Authorization: Bearer <API key>');
-    }
-    // The scheme is case-insensitive (RFC 9110 11.1): `bearer dk_...` is the same credential.
-    const m = /^Bearer ([^\s]+)$/i.exec(header);
-    const key = m ? await this.keys.authenticate(m[1] as string) : null;
-    if (!key) throw new LedgerError('unauthenticated', 'unknown or revoked API key');
+    const key = await keyOf(request, this.keys);
     this.limit(`key:${key.keyId}`);
     const refused = refusal(access, key);
     if (refused) throw new LedgerError('forbidden', refused);

@@ -11,6 +11,8 @@ import type { LedgerConfig } from '../config/ledger-config';
 import { refuseUnfinishedRestore } from '../config/unfinished-restore';
 import { ErrorFilter } from './error.filter';
 import { answerWhileStopping } from './stopping';
+import { refuseBodiesWithoutKey } from './body-needs-key';
+import { ApiKeys } from '../auth/api-keys';
 import { clientError, frameworkError } from './framework-errors';
 import { useJsonBodyParser } from './json-body';
 import { createValidationPipe } from './validation';
@@ -73,6 +75,7 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
     if (request.url.startsWith('/v1/')) void reply.header('cache-control', 'no-store');
   });
   answerWhileStopping(fastify);
+  refuseBodiesWithoutKey(fastify, app.get(ApiKeys));
   // Fastify's own errors (bad JSON, body too large, wrong content type) reach ErrorFilter through Nest's handler.
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -1,0 +1,16 @@
+import type { FastifyRequest } from 'fastify';
+import { LedgerError } from '../ledger-errors';
+import type { ApiKey, ApiKeys } from './api-keys';
+
+/** The live API key a request's `Authorization: Bearer dk_...` names; throws 401 `unauthenticated` otherwise. */
+export async function keyOf(request: FastifyRequest, keys: ApiKeys): Promise<ApiKey> {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string' || header === '') {
+    throw new LedgerError('unauthenticated', 'credentials required: Authorization: Bearer <API key>');
+  }
+  // The scheme is case-insensitive (RFC 9110 11.1): `bearer dk_...` is the same credential.
+  const m = /^Bearer ([^\s]+)$/i.exec(header);
+  const key = m ? await keys.authenticate(m[1] as string) : null;
+  if (!key) throw new LedgerError('unauthenticated', 'unknown or revoked API key');
+  return key;
+}
