@@ -42,6 +42,18 @@ describe('the ledger audits its readers', () => {
     expect(JSON.stringify(events)).not.toContain(IIN);
   });
 
+  it('refuses HEAD on a person\'s file (405, Allow: GET) and records no read for it; /health still answers HEAD', async () => {
+    for (const view of ['history', 'inventory', 'events', 'access-report']) {
+      const res = await t.http.head(`/v1/subjects/${subjectId}/${view}`).set({ ...READER, 'x-purpose': 'P07' }).query({ position: String(position) });
+      expect([view, res.status, res.headers.allow]).toEqual([view, 405, 'GET']);
+    }
+    expect(await stream()).toHaveLength(2);
+    await t.http.head('/health').expect(200);
+    // GET still records its read.
+    await t.http.get(`/v1/subjects/${subjectId}/history`).set({ ...READER, 'x-purpose': 'P07' }).query({ position: String(position) }).expect(200);
+    expect((await stream()).map((e) => e.type)).toEqual(['ProcessingRecorded', 'ProcessingRecorded', 'SubjectFileRead']);
+  });
+
   it('shows the read in the history as a read by the reader, and never flags it or changes the inventory', async () => {
     await t.http.get(`/v1/subjects/${subjectId}/inventory`).set(READER).query({ position: String(position) }).expect(200);
     const read = (await t.writtenEvents()).at(-1)!;

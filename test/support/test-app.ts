@@ -30,7 +30,7 @@ export class FixedClock extends Clock {
 export const TEST_KEY_HEX = 'ab'.repeat(32);
 
 type Server = ReturnType<NestFastifyApplication['getHttpServer']>;
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Method = 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete';
 /** A supertest client whose every request carries an API key. */
 export type Client = Record<Method, (path: string) => request.Test>;
 
@@ -73,7 +73,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-const METHODS: readonly Method[] = ['get', 'post', 'put', 'patch', 'delete'];
+const METHODS: readonly Method[] = ['get', 'head', 'post', 'put', 'patch', 'delete'];
 
 function client(server: Server, tokenFor: (method: Method, path: string) => string | undefined, emitterFor?: (body: unknown) => string | undefined): Client {
   const make = (method: Method) => (path: string) => {

@@ -12,6 +12,7 @@ import { refuseUnfinishedRestore } from '../config/unfinished-restore';
 import { ErrorFilter } from './error.filter';
 import { answerWhileStopping } from './stopping';
 import { refuseBodiesWithoutKey } from './body-needs-key';
+import { refuseHeadRequests } from './head-requests';
 import { ApiKeys } from '../auth/api-keys';
 import { clientError, frameworkError } from './framework-errors';
 import { useJsonBodyParser } from './json-body';
@@ -76,6 +77,7 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
   });
   answerWhileStopping(fastify);
   refuseBodiesWithoutKey(fastify, app.get(ApiKeys));
+  refuseHeadRequests(fastify);
   // Fastify's own errors (bad JSON, body too large, wrong content type) reach ErrorFilter through Nest's handler.
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
