@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import { ApiKeys } from '../apps/ledger/src/auth/api-keys';
 import { aRecord, startTestApp, type TestApp } from './support/test-app';
 
 /** What a client cannot hold or keep: a connection with a body it never finishes, a cached answer (stopping: http/stopping.spec.ts). */
@@ -46,11 +47,15 @@ describe('HTTP limits', () => {
     const unknown = await t.http.post('/v1/processing-records').set('authorization', 'Bearer dk_nope').set('content-type', 'application/json')
       .send('{not json').expect(401);
     expect(unknown.body).toMatchObject({ code: 'unauthenticated', message: 'unknown or revoked API key' });
-    // With a live key the body is read and judged as before.
+    // With a live key the body is read and judged as before, and the key is proven once for the two checks.
+    const authenticate = jest.spyOn(t.app.get(ApiKeys), 'authenticate');
     const bad = await t.http.post('/v1/processing-records').set('authorization', `Bearer ${t.tokens['emitter:hr-portal']}`)
       .set('content-type', 'application/json').send('{not json').expect(400);
     expect(bad.body.code).not.toBe('unauthenticated');
-    expect(await t.written()).toBe(0);
+    await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+    expect(authenticate).toHaveBeenCalledTimes(2);
+    authenticate.mockRestore();
+    expect(await t.written()).toBe(1);
   });
 
   it('tells every cache on the way not to keep what the API answers', async () => {
