@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DerbesClientError, RecordRejectedError } from './client-errors';
 import type { DerbesClientOptions } from './client-options';
 import { DerbesClient } from './derbes-client';
-import { FileSequenceStore } from './sequence-store';
+import { FileSequenceStore, InMemorySequenceStore, type SequenceStore } from './sequence-store';
 import { aRecord, FakeLedger, TOKEN } from './spec-helpers';
 
 describe('DerbesClient against a ledger over HTTP', () => {
@@ -64,6 +64,38 @@ describe('DerbesClient against a ledger over HTTP', () => {
 
     expect(ledger.sequences()).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(ledger.recorded.map((r) => Number(r.note))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('flush() and close() say how many of the records they waited for failed', async () => {
+    const derbes = client({ maxRetries: 0 });
+    const good = derbes.record(aRecord());
+    expect(await derbes.flush()).toEqual({ acknowledged: 1, failed: 0 });
+    await good;
+    ledger.faults.push({ status: 503 });
+    const refused = derbes.record(aRecord({ subject: { iin: 'bad' } }));
+    const failed = derbes.record(aRecord());
+    const [first, second] = await Promise.allSettled([refused, failed]);
+    expect([first.status, second.status]).toEqual(['rejected', 'rejected']);
+    ledger.faults.push({ status: 503 });
+    const another = derbes.record(aRecord());
+    expect(await derbes.close()).toEqual({ acknowledged: 0, failed: 1 });
+    await expect(another).rejects.toMatchObject({ code: 'delivery_failed' });
+  });
+
+  it('sends a recordId in lower case, as the ledger keeps and answers it, so that its answer is matched', async () => {
+    const derbes = client();
+    const recordId = '4F7C0C1E-8A59-4D7E-9D0E-2B1F1F0F6A11';
+    const result = await derbes.record(aRecord({ recordId }));
+    expect([ledger.recorded[0]?.recordId, result.recordId, result.status]).toEqual([recordId.toLowerCase(), recordId.toLowerCase(), 'created']);
+    await expect(derbes.record(aRecord({ recordId: recordId.toLowerCase() }))).resolves.toMatchObject({ status: 'duplicate', sourceSequence: 1 });
+  });
+
+  it('refuses a record without a valid occurredAt by rejecting its promise, not by throwing, and numbers nothing', async () => {
+    const derbes = client();
+    const refused = derbes.record(aRecord({ occurredAt: new Date('not a date') }));
+    await expect(refused).rejects.toMatchObject({ code: 'invalid_request', errors: [{ field: 'occurredAt' }] });
+    await expect(derbes.record(aRecord({ occurredAt: undefined as never }))).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(derbes.record(aRecord())).resolves.toMatchObject({ sourceSequence: 1 });
   });
 
   it('keeps the recordId it is given and turns a Date occurredAt into ISO 8601', async () => {
@@ -315,6 +347,31 @@ describe('DerbesClient against a ledger over HTTP', () => {
       expect(ledger.heartbeats.map((h) => h.lastSequence)).toEqual([...ledger.heartbeats.map((h) => h.lastSequence)].sort((a, b) => a - b));
     });
 
+    it('never claim a number the sequence store has not kept: a restart would give it to another record', async () => {
+      const memory = new InMemorySequenceStore();
+      let failing = false;
+      const store: SequenceStore = {
+        load: () => memory.load(),
+        save: async (state) => {
+          if (failing) throw new Error('EFBIG');
+          await memory.save(state);
+        },
+      };
+      const derbes = client({ sequenceStore: store, heartbeatIntervalMs: 20, maxRetries: 1 });
+      await Promise.all([derbes.record(aRecord()), derbes.record(aRecord())]);
+      await until(() => ledger.heartbeats.some((h) => h.lastSequence === 2));
+      failing = true;
+      const lost = await Promise.allSettled([3, 4, 5].map(() => derbes.record(aRecord())));
+      expect(lost.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      const after = ledger.heartbeats.length;
+      await until(() => ledger.heartbeats.length >= after + 3);
+      expect(Math.max(...ledger.heartbeats.map((h) => h.lastSequence))).toBe(2);
+      // The restarted client hands those numbers out again, and the ledger was never told they were settled.
+      failing = false;
+      const restarted = client({ sequenceStore: store });
+      expect((await restarted.record(aRecord())).sourceSequence).toBe(3);
+    });
+
     it('do not count records still being retried', async () => {
       ledger.faults.push({ status: 503, retryAfter: '1' });
       const derbes = client({ heartbeatIntervalMs: 20 });
@@ -329,7 +386,7 @@ describe('DerbesClient against a ledger over HTTP', () => {
   it('close() sends what is queued, a last heartbeat, and refuses later records', async () => {
     const derbes = client({ batchSize: 100, flushIntervalMs: 60_000, heartbeatIntervalMs: 60_000 });
     const pending = [1, 2, 3, 4, 5].map(() => derbes.record(aRecord()));
-    await derbes.close();
+    expect(await derbes.close()).toEqual({ acknowledged: 5, failed: 0 });
 
     expect(ledger.sequences()).toEqual([1, 2, 3, 4, 5]);
     await expect(Promise.all(pending)).resolves.toHaveLength(5);

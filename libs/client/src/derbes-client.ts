@@ -18,7 +18,16 @@ interface Entry {
   reused: boolean;
   readonly resolve: (result: RecordResult) => void;
   readonly reject: (error: DerbesClientError) => void;
-  readonly done: Promise<unknown>;
+  /** Settles with the record: never rejects. */
+  readonly done: Promise<'acknowledged' | 'failed'>;
+}
+
+/** What became of the records a flush() or close() waited for. */
+export interface FlushResult {
+  /** Recorded by the ledger (`created` or `duplicate`). */
+  readonly acknowledged: number;
+  /** Refused or not delivered: each was rejected with its error, and its number waits in awaitingResend(). */
+  readonly failed: number;
 }
 
 /**
@@ -62,18 +71,25 @@ export class DerbesClient {
    * A rejection nobody awaits does not crash the process: it is also reported to `onError`.
    */
   record(input: RecordInput): Promise<RecordResult> {
-    const recordId = input.recordId ?? randomUUID();
+    // The ledger keeps a UUID in lower case and answers with it: the client keys its numbers and answers the same way.
+    const recordId = (input.recordId ?? randomUUID()).toLowerCase();
     if (this.stopped || this.closed) return handled(Promise.reject(this.stopped ?? new DerbesClientError('client_closed', 'the client is closed')));
     if (this.open.has(recordId)) return handled(Promise.reject(new DerbesClientError('record_in_progress', `record ${recordId} is already queued or in flight`)));
     const { recordId: _given, occurredAt, ...rest } = input;
-    const record = { recordId, ...rest, system: this.system, occurredAt: typeof occurredAt === 'string' ? occurredAt : occurredAt.toISOString() };
+    const when = occurredAtText(occurredAt);
+    if (when === null) {
+      // Refused before it is numbered: nothing is sent, and no number is left as a gap.
+      return handled(Promise.reject(new DerbesClientError('invalid_request', `record ${recordId} refused by the client: occurredAt must be a valid Date or a text`,
+        [{ field: 'occurredAt', reason: 'must be a valid Date or an ISO 8601 text' }])));
+    }
+    const record = { recordId, ...rest, system: this.system, occurredAt: when };
     let resolve!: (result: RecordResult) => void;
     let reject!: (error: DerbesClientError) => void;
     const promise = new Promise<RecordResult>((yes, no) => {
       resolve = yes;
       reject = no;
     });
-    const entry: Entry = { recordId, record, sequence: 0, reused: false, resolve, reject, done: promise.catch(() => undefined) };
+    const entry: Entry = { recordId, record, sequence: 0, reused: false, resolve, reject, done: promise.then(() => 'acknowledged' as const, () => 'failed' as const) };
     // Saved at once rather than only before sending: a crash then loses unseen only the records of the last write.
     if (this.numbers) {
       this.number(entry, this.numbers);
@@ -85,27 +101,33 @@ export class DerbesClient {
     return handled(promise);
   }
 
-  /** Resolves when every record handed in so far is acknowledged or has failed; keeps the process alive meanwhile. */
-  async flush(): Promise<void> {
+  /**
+   * Resolves when every record handed in so far is acknowledged or has failed, with how many of them each; keeps the
+   * process alive meanwhile. It never rejects: each failed record's own promise says why.
+   */
+  async flush(): Promise<FlushResult> {
     const keepAlive = setInterval(() => undefined, 1 << 30);
     try {
       const pending = [...this.open.values()].map((e) => e.done);
       if (pending.length > 0) void this.drain();
-      await Promise.all(pending);
+      const outcomes = await Promise.all(pending);
       await this.numbers?.save().catch((error: unknown) => this.report(storeError(error)));
+      const failed = outcomes.filter((o) => o === 'failed').length;
+      return { acknowledged: outcomes.length - failed, failed };
     } finally {
       clearInterval(keepAlive);
     }
   }
 
-  /** Refuses new records, flushes, sends a last heartbeat and stops the timers. */
-  async close(): Promise<void> {
+  /** Refuses new records, flushes (its result is flush()'s), sends a last heartbeat and stops the timers. */
+  async close(): Promise<FlushResult> {
     this.closed = true;
-    await this.flush();
+    const result = await this.flush();
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.flushTimer);
     await this.heartbeatSending;
     if (this.heartbeatTimer && !this.stopped) await this.heartbeat();
+    return result;
   }
 
   /**
@@ -277,7 +299,9 @@ export class DerbesClient {
     if (this.heartbeatSending || this.stopped || !this.numbers) return this.heartbeatSending ?? Promise.resolve();
     // Fresh numbers are queued in increasing order, so the first one still in progress is the lowest.
     const first = this.inFlight.find((e) => !e.reused) ?? this.queue.find((e) => !e.reused);
-    const lastSequence = first ? first.sequence - 1 : this.numbers.last;
+    // Never a number the store has not kept: while saves fail, a restart would give those numbers to other records,
+    // and a heartbeat that had claimed them would have told the ledger that their loss was no gap.
+    const lastSequence = Math.min(first ? first.sequence - 1 : this.numbers.last, this.numbers.saved);
     this.heartbeatSending = this.http.postHeartbeat(this.system, lastSequence).then(
       (status) => {
         if (status < 200 || status > 299) this.report(new DerbesClientError('heartbeat_failed', `heartbeat refused: ${status}`, [], status));
@@ -296,6 +320,12 @@ export class DerbesClient {
       // a failing error handler must not break delivery
     }
   }
+}
+
+/** The record's occurredAt as sent: a text as given (the ledger judges it), a valid Date as ISO 8601; else null. */
+function occurredAtText(occurredAt: unknown): string | null {
+  if (typeof occurredAt === 'string') return occurredAt;
+  return occurredAt instanceof Date && !Number.isNaN(occurredAt.getTime()) ? occurredAt.toISOString() : null;
 }
 
 function storeError(error: unknown): DerbesClientError {

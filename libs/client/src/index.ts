@@ -1,5 +1,5 @@
 // The typed client for emitting systems: batches, numbers and retries processing records, and sends heartbeats.
-export { DerbesClient } from './derbes-client';
+export { DerbesClient, type FlushResult } from './derbes-client';
 export type { DerbesClientOptions } from './client-options';
 export { DerbesClientError, RecordRejectedError, type ClientErrorCode } from './client-errors';
 export { FileSequenceStore, InMemorySequenceStore, type SequenceState, type SequenceStore } from './sequence-store';

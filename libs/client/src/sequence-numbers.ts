@@ -7,6 +7,8 @@ import type { SequenceState, SequenceStore } from './sequence-store';
  */
 export class SequenceNumbers {
   private lastSequence = 0;
+  /** The last number of the state last saved: a restart gives out the numbers after it again. */
+  private lastSaved = 0;
   private readonly unacknowledged = new Map<string, number>();
   /** recordId -> number of the records acknowledged most recently, oldest first. */
   private readonly acknowledged = new Map<string, number>();
@@ -23,6 +25,7 @@ export class SequenceNumbers {
     if (state) {
       if (state.system !== system) throw new Error(`the sequence store holds the numbering of system ${state.system}, not ${system}`);
       numbers.lastSequence = state.lastSequence;
+      numbers.lastSaved = state.lastSequence;
       for (const [recordId, n] of Object.entries(state.unacknowledged)) numbers.unacknowledged.set(recordId, n);
       for (const [recordId, n] of Object.entries(state.acknowledged ?? {})) numbers.acknowledged.set(recordId, n);
       numbers.forgetOldest();
@@ -63,6 +66,11 @@ export class SequenceNumbers {
     return this.lastSequence;
   }
 
+  /** The highest number that a restart would not give out again: the last one in the store. */
+  get saved(): number {
+    return this.lastSaved;
+  }
+
   /** Numbers assigned and not acknowledged, lowest first. */
   pending(): { recordId: string; sourceSequence: number }[] {
     return [...this.unacknowledged].map(([recordId, sourceSequence]) => ({ recordId, sourceSequence })).sort((a, b) => a.sourceSequence - b.sourceSequence);
@@ -96,9 +104,11 @@ export class SequenceNumbers {
         continue;
       }
       const version = this.version;
-      this.writing = this.store.save(this.snapshot()).then(
+      const snapshot = this.snapshot();
+      this.writing = this.store.save(snapshot).then(
         () => {
           this.savedVersion = Math.max(this.savedVersion, version);
+          this.lastSaved = Math.max(this.lastSaved, snapshot.lastSequence);
           this.writing = undefined;
         },
         (error: unknown) => {

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DerbesClient } from './derbes-client';
@@ -40,6 +41,26 @@ describe('FileSequenceStore', () => {
     const path = join(dir, 'hr-portal.json');
     await new FileSequenceStore(path).save({ system: 'hr-portal', lastSequence: 2, unacknowledged: { r2: 2 }, acknowledged: { r1: 1 } });
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ version: 1, system: 'hr-portal', lastSequence: 2, unacknowledged: { r2: 2 }, acknowledged: { r1: 1 } });
+  });
+
+  it('removes at load the temporary files of saves that a process killed mid-write left (gone, or this pid before)', async () => {
+    const path = join(dir, 'hr-portal.json');
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const leftovers = [`hr-portal.json.${gone}.0a1b2c3d.tmp`, `hr-portal.json.${process.pid}.deadbeef.tmp`];
+    const kept = [`hr-portal.json.${process.ppid}.0a1b2c3d.tmp`, 'payroll.json.1.0a1b2c3d.tmp', 'hr-portal.json.notes.tmp'];
+    for (const name of [...leftovers, ...kept]) await writeFile(join(dir, name), '{"sys');
+    expect(await new FileSequenceStore(path).load()).toBeUndefined();
+    expect((await readdir(dir)).sort()).toEqual([...kept].sort());
+  });
+
+  it('leaves no temporary file behind when a save fails', async () => {
+    const path = join(dir, 'hr-portal.json');
+    const store = new FileSequenceStore(path);
+    // A state that cannot be written as JSON fails the save after the temporary file was opened.
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(store.save({ system: 'hr-portal', lastSequence: 1, unacknowledged: circular as never })).rejects.toThrow();
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('reads a file written before acknowledged numbers were kept: nothing acknowledged is remembered', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * What the client must remember across restarts for one system: the last number it assigned, the number of every
@@ -52,6 +52,7 @@ export class FileSequenceStore implements SequenceStore {
   constructor(readonly path: string) {}
 
   async load(): Promise<SequenceState | undefined> {
+    await this.removeLeftovers();
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -67,18 +68,49 @@ export class FileSequenceStore implements SequenceStore {
     const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const file = await open(temporary, 'w', 0o600);
     try {
-      await file.writeFile(JSON.stringify({ version: 1, ...state }) + '\n', 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    try {
+      try {
+        await file.writeFile(JSON.stringify({ version: 1, ...state }) + '\n', 'utf8');
+        await file.sync();
+      } finally {
+        await file.close();
+      }
       await rename(temporary, this.path);
     } catch (error) {
+      // A full disk would otherwise keep a temporary file of every failed save.
       await unlink(temporary).catch(() => undefined);
       throw error;
     }
     await syncDirectory(dirname(this.path));
+  }
+
+  /**
+   * Removes the temporary files that saves of a process killed mid-write left beside the file (`<file>.<pid>.<hex>.tmp`),
+   * those of a process no longer running, or of an earlier one that had this process's pid.
+   */
+  private async removeLeftovers(): Promise<void> {
+    const name = basename(this.path);
+    let names: string[];
+    try {
+      names = await readdir(dirname(this.path));
+    } catch {
+      return;
+    }
+    for (const entry of names) {
+      if (!entry.startsWith(`${name}.`) || !entry.endsWith('.tmp')) continue;
+      const m = /^\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry.slice(name.length));
+      if (!m) continue;
+      const pid = Number(m[1]);
+      if (pid === process.pid || !running(pid)) await unlink(join(dirname(this.path), entry)).catch(() => undefined);
+    }
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
