@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { verifyReport } from '@derbes/integrity';
+import { ORDER_328_O } from '@derbes/register';
 import { SUBJECT_FILE_READ, SUBJECT_FILE_READ_SCHEMA_VERSION, type SubjectFileRead } from '@derbes/ledger';
 import { SubjectStateCache } from '../apps/ledger/src/processing-records/subject-state.cache';
 import { appendToSubject } from '../apps/ledger/src/subjects/append-to-subject';
@@ -137,6 +138,45 @@ describe('the access report\'s integrity section', () => {
     const unkeyed = await runCli(['verify-report', join(dir, 'report.json')], env);
     expect(unkeyed.code).toBe(2);
     expect(unkeyed.stderr).toContain('needs --public-keys');
+  });
+
+  it('makes the categories section again under the registers file the ledger used (--registers), and --require-complete fails without it', async () => {
+    // An amendment in force from 1 February 2026 under another order number: the report's holder is not built in.
+    const amended = [
+      { ...ORDER_328_O, effective: { ...ORDER_328_O.effective, to: '2026-01-31' } },
+      { ...ORDER_328_O, version: 2, order: { ...ORDER_328_O.order, number: '328-Ө (amended)' }, effective: { from: '2026-02-01', fromBasis: 'stated', to: null } },
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-verify-registers-'));
+    const registers = join(dir, 'registers.json');
+    writeFileSync(registers, JSON.stringify(amended));
+    t = await startTestApp({ DERBES_REGISTERS_FILE: registers });
+    const subjectId = await seed(t);
+    const keysFile = join(dir, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify((await request(t.server).get('/v1/integrity/keys').expect(200)).body));
+    const report = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'ru' }).expect(200)).body;
+    expect(report.holder.order.number).toBe('328-Ө (amended)');
+    const tampered = structuredClone(report);
+    Object.assign(tampered.categories[0], { held: false, destroyedAt: '2026-05-02T09:00:00.000Z' });
+    const file = join(dir, 'tampered.json');
+    writeFileSync(file, JSON.stringify(tampered));
+    const env = childEnv(dir);
+
+    const unchecked = await runCli(['verify-report', file, '--public-keys', keysFile], env);
+    expect(unchecked).toMatchObject({ code: 0 });
+    expect(unchecked.stdout).toContain('categories: NOT CHECKED: this build holds no register of order "328-Ө (amended)"');
+    const strict = await runCli(['verify-report', file, '--public-keys', keysFile, '--require-complete'], env);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('NOT VERIFIED (categories-not-checked)');
+    for (const args of [['--registers', registers], []]) {
+      const caught = await runCli(['verify-report', file, '--public-keys', keysFile, ...args], args.length > 0 ? env : { ...env, DERBES_REGISTERS_FILE: registers });
+      expect(caught.code).toBe(1);
+      expect(caught.stdout).toContain('NOT VERIFIED (summary-mismatch): categories[0].held shows false');
+    }
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{');
+    const refused = await runCli(['verify-report', file, '--public-keys', keysFile, '--registers', broken], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`--registers ${broken}`);
   });
 
   // Also the case of a head signed for one report while another's read came in before that head's own event: the next

@@ -31,7 +31,7 @@ const USAGE = `usage: derbes <command>
                                  as by ACTOR (default cli:<user>, role operator, unit cli) for PURPOSE
                                  (default OVERSIGHT). --iin - reads the IIN from stdin (keeps it out of
                                  the shell history and the process list)
-  verify-report FILE --public-keys KEYS [--require-complete]
+  verify-report FILE --public-keys KEYS [--registers FILE] [--require-complete]
                                  check a JSON access report offline: the tree head's signature with KEYS (the
                                  JSON of GET /v1/integrity/keys, or a PEM public key; never the report's own),
                                  each event's chain hash, the chain's links, every row against its event, the
@@ -217,11 +217,13 @@ async function run(argv: string[]): Promise<void> {
   }
   if (command === 'verify-report') {
     const publicKeys = args.includes('--public-keys') ? text(args, '--public-keys') : undefined;
+    // The registers file the ledger used, to make the categories section again: given, or the ledger's own setting.
+    const registersFile = args.includes('--registers') ? text(args, '--registers') : (process.env.DERBES_REGISTERS_FILE || undefined);
     const requireComplete = args.includes('--require-complete');
     if (requireComplete) args.splice(args.indexOf('--require-complete'), 1);
-    if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('verify-report takes one JSON report file, --public-keys FILE and --require-complete');
+    if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('verify-report takes one JSON report file, --public-keys FILE, --registers FILE and --require-complete');
     try {
-      const { ok, lines } = verifyReportFile(args[0]!, publicKeys, { requireComplete });
+      const { ok, lines } = verifyReportFile(args[0]!, publicKeys, { requireComplete, ...(registersFile ? { registersFile } : {}) });
       for (const line of lines) console.log(line);
       if (!ok) process.exitCode = 1;
     } catch (error) {

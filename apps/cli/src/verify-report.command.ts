@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { keyIdOf, parsePublicKeys, verifyReport } from '@derbes/integrity';
-import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
+import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
 import { checkReportSummary } from '@derbes/reports';
 
 export class VerifyReportUsageError extends Error {}
@@ -27,18 +27,28 @@ export function readPublicKeys(file: string): string[] {
   }
 }
 
+/** The registers of a registers file (as DERBES_REGISTERS_FILE holds them), for making the categories section again. */
+function readRegisters(file: string) {
+  try {
+    return loadRegistersFile(file);
+  } catch (error) {
+    throw new VerifyReportUsageError(`--registers ${file}: ${(error as Error).message}`);
+  }
+}
+
 /**
  * `derbes verify-report FILE --public-keys KEYS`: checks a JSON access report offline (no ledger, no network) with
  * libs/integrity's verifyReport, then its derived sections made again from its chain (checkReportSummary, with the
- * registers built into this version). The lines to print and whether it verified.
+ * registers built into this version and those of `registersFile`). The lines to print and whether it verified.
  */
 export function verifyReportFile(
-  file: string, publicKeysFile: string | undefined, options: { readonly requireComplete?: boolean } = {},
+  file: string, publicKeysFile: string | undefined, options: { readonly requireComplete?: boolean; readonly registersFile?: string } = {},
 ): { ok: boolean; lines: string[] } {
   if (publicKeysFile === undefined) {
     throw new VerifyReportUsageError('verify-report needs --public-keys FILE (GET /v1/integrity/keys, or a PEM public key) obtained apart from the report: the report is not trusted to name its own key');
   }
   const keys = readPublicKeys(publicKeysFile);
+  const extra = options.registersFile === undefined ? [] : readRegisters(options.registersFile);
   let report: unknown;
   try {
     report = JSON.parse(readFileSync(file, 'utf8'));
@@ -47,12 +57,17 @@ export function verifyReportFile(
   }
   const verdict = verifyReport(report, keys);
   if (!verdict.ok) return { ok: false, lines: [`${file}: NOT VERIFIED (${verdict.code}): ${verdict.reason}`] };
-  const summary = checkReportSummary(report as Record<string, unknown>, new RegisterCatalog(BUILT_IN_REGISTERS));
+  const offset = (report as { utcOffsetMinutes?: unknown }).utcOffsetMinutes;
+  const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: typeof offset === 'number' && Number.isInteger(offset) ? offset : 300 });
+  const summary = checkReportSummary(report as Record<string, unknown>, catalog);
   if (summary.checked && summary.difference) {
     const d = summary.difference;
     return { ok: false, lines: [`${file}: NOT VERIFIED (summary-mismatch): ${d.field} shows ${d.shown}, but the report's own events give ${d.recomputed}`] };
   }
   const s = verdict.summary;
+  if (!summary.checked && options.requireComplete) {
+    return { ok: false, lines: [`${file}: NOT VERIFIED (categories-not-checked): ${summary.reason}: give the registers file the ledger used (--registers FILE) (--require-complete)`] };
+  }
   if (s.completeAsOf === null && options.requireComplete) {
     return { ok: false, lines: [`${file}: NOT VERIFIED (not-shown-complete): a report of schema version 2 does not end with its own read, so it cannot show that no newer event was left out (--require-complete)`] };
   }
@@ -75,7 +90,7 @@ export function verifyReportFile(
       `  tree head: size ${s.treeSize}, root ${s.rootHash}, ${s.timestamp}, signed by key ${s.keyId}; the last event's inclusion proof leads to its root`,
       summary.checked
         ? '  categories: each category\'s state (held, sources, purposes, legal bases, dates, blocked, destroyed) made again from the chain\'s events, and matched'
-        : `  categories: not checked: ${summary.reason}`,
+        : `  categories: NOT CHECKED: ${summary.reason}; the chain and rows above are verified, the categories section is not (give the registers file the ledger used: --registers FILE)`,
       ...(unbound !== null ? [`  caveat: ${unbound}`] : []),
     ],
   };
