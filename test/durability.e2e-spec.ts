@@ -69,6 +69,17 @@ describe('extra registers from DERBES_REGISTERS_FILE', () => {
     }
   });
 
+  it('refuses to start for an owner that has no register, naming DERBES_OWNER', async () => {
+    await expect(startTestApp({ DERBES_OWNER: 'minecoo' })).rejects.toThrow('DERBES_OWNER: no register of owner "minecoo" is loaded (owners: mineco)');
+  });
+
+  it('refuses to start on versions that do not fit together, naming the file and the register\'s place in it', async () => {
+    const amendment = { ...ORDER_328_O, version: 2, effective: { from: '2026-06-15', fromBasis: 'stated', to: null } };
+    const file = writeRegisters([amendment]);
+    await expect(startTestApp({ DERBES_REGISTERS_FILE: file })).rejects.toThrow(
+      `registers file ${file}: [0].effective: period 2026-06-15..open overlaps mineco-328-O v1 (2025-12-14..open, mineco-328-O v1 of built-in registers)`);
+  });
+
   it('refuses to start on a register with a bad field, naming the file and the field', async () => {
     const broken = { ...ORDER_328_O, id: 'other-list', categories: ORDER_328_O.categories.map((c, i) => (i === 4 ? { ...c, names: { ...c.names, kk: '' } } : c)) };
     const file = writeRegisters([broken]);

@@ -58,7 +58,14 @@ export function verifyReportFile(
   const verdict = verifyReport(report, keys);
   if (!verdict.ok) return { ok: false, lines: [`${file}: NOT VERIFIED (${verdict.code}): ${verdict.reason}`] };
   const offset = (report as { utcOffsetMinutes?: unknown }).utcOffsetMinutes;
-  const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: typeof offset === 'number' && Number.isInteger(offset) ? offset : 300 });
+  let catalog: RegisterCatalog;
+  try {
+    catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, {
+      utcOffsetMinutes: typeof offset === 'number' && Number.isInteger(offset) ? offset : 300, ...(options.registersFile ? { extraSource: options.registersFile } : {}),
+    });
+  } catch (error) {
+    throw new VerifyReportUsageError(`--registers ${options.registersFile}: ${(error as Error).message}`);
+  }
   const summary = checkReportSummary(report as Record<string, unknown>, catalog);
   if (summary.checked && summary.difference) {
     const d = summary.difference;

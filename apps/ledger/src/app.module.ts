@@ -69,8 +69,14 @@ export interface StartupData {
 /** Loads the registers (built-in and DERBES_REGISTERS_FILE) and the pseudonym key; throws naming what is wrong. */
 export function loadStartupData(config: LedgerConfig): StartupData {
   const extra = config.registersFile ? loadRegistersFile(config.registersFile) : [];
+  const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: config.utcOffsetMinutes, ...(config.registersFile ? { extraSource: config.registersFile } : {}) });
+  // An owner with no list would make every record a 400 "unknown category", as if each sender were at fault.
+  if (!catalog.owners().includes(config.owner)) {
+    throw new Error(`DERBES_OWNER: no register of owner ${JSON.stringify(config.owner)} is loaded (owners: ${catalog.owners().join(', ')}); `
+      + 'name one of them, or give its register in DERBES_REGISTERS_FILE');
+  }
   return {
-    catalog: RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: config.utcOffsetMinutes }),
+    catalog,
     pseudonymizer: new SubjectPseudonymizer(resolvePseudonymKey(config.pseudonymKey, config.dataDir, new Logger('config'))),
     calendar: config.calendarFile
       ? WorkingDayCalendar.fromData(mergeCalendars(WorkingDayCalendar.builtInData(), loadCalendarFile(config.calendarFile)))

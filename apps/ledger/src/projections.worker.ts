@@ -21,7 +21,7 @@ export type ProjectionsThreadRequest = { readonly status: true };
  */
 const data = workerData as ProjectionsThreadData;
 const extra = data.registersFile ? loadRegistersFile(data.registersFile) : [];
-const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: data.utcOffsetMinutes });
+const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: data.utcOffsetMinutes, ...(data.registersFile ? { extraSource: data.registersFile } : {}) });
 // The same store as the request thread's, opened again here. A store that cannot be opened leaves this promise
 // rejected and unhandled, which ends the thread with that error: the request thread then reports it.
 const opened = openEventStore(data.eventStore, { writer: 'inline', pollIntervalMs: 50 }).then((store) => {

@@ -94,7 +94,7 @@ describe('RegisterCatalog', () => {
     it('overlapping versions of an owner', () => {
       const err = rejection(() => new RegisterCatalog([ORDER_328_O, v2]));
       expect(err).toMatchObject({ source: 'register catalog', field: 'registers[1].effective' });
-      expect(err.reason).toBe('period 2026-04-01..open overlaps mineco-328-O v1 (2025-12-14..open) of owner "mineco"');
+      expect(err.reason).toBe('period 2026-04-01..open overlaps mineco-328-O v1 (2025-12-14..open, registers[0]) of owner "mineco"');
     });
 
     it('versions that share a day', () => {
@@ -191,7 +191,35 @@ describe('RegisterCatalog', () => {
 
     it('rejects two corrections of the same version', () => {
       const err = rejection(() => RegisterCatalog.withOverrides([ORDER_328_O], [corrected, corrected]));
-      expect(err).toMatchObject({ field: 'extra[1]', reason: 'id "mineco-328-O" version 1 is given twice' });
+      expect(err).toMatchObject({ source: 'extra', field: '[1]', reason: 'id "mineco-328-O" version 1 is given twice' });
+    });
+
+    it('names the registers file and the register\'s own place in it, not its place among the merged registers', () => {
+      const v2 = { ...structuredClone(ORDER_328_O), version: 2, effective: { from: '2026-06-15', fromBasis: 'stated' as const, to: null } };
+      const v3 = { ...structuredClone(ORDER_328_O), version: 3, effective: { from: '2026-08-01', fromBasis: 'stated' as const, to: null } };
+      const ended = { ...structuredClone(ORDER_328_O), effective: { ...ORDER_328_O.effective, to: '2026-06-14' } };
+      // v2 overlaps the built-in v1, still open: the file's [0].
+      expect(rejection(() => RegisterCatalog.withOverrides([ORDER_328_O], [v2], { extraSource: '/etc/derbes/registers.json' }))).toMatchObject({
+        source: '/etc/derbes/registers.json', field: '[0].effective',
+        reason: 'period 2026-06-15..open overlaps mineco-328-O v1 (2025-12-14..open, mineco-328-O v1 of built-in registers) of owner "mineco"',
+      });
+      // v3 starts after v2, still open: the culprit is the file's [0], though it comes after the corrected v1 once merged.
+      expect(rejection(() => RegisterCatalog.withOverrides([ORDER_328_O], [v3, ended, v2], { extraSource: 'r.json' }))).toMatchObject({
+        source: 'r.json', field: '[0].effective', reason: expect.stringContaining('overlaps mineco-328-O v2 (2026-06-15..open, [2] of r.json)'),
+      });
+      const renamed = { ...v2, categories: v2.categories.map((c, i) => (i === 0 ? { ...c, slug: 'x' } : c)) };
+      expect(rejection(() => RegisterCatalog.withOverrides([ORDER_328_O], [ended, renamed], { extraSource: 'r.json' })).message)
+        .toBe('registers file r.json: [1].categories[0].slug: is "x" but category 1 is "full-name" in another version');
+    });
+
+    it('refuses versions of a list that come into force out of their order (a typo in a version number)', () => {
+      const ended = { ...structuredClone(ORDER_328_O), effective: { ...ORDER_328_O.effective, to: '2026-03-31' } };
+      const v3 = { ...structuredClone(ORDER_328_O), version: 3, effective: { from: '2026-04-01', fromBasis: 'stated' as const, to: '2026-06-14' } };
+      const v2 = { ...structuredClone(ORDER_328_O), version: 2, effective: { from: '2026-06-15', fromBasis: 'stated' as const, to: null } };
+      expect(rejection(() => RegisterCatalog.withOverrides([ORDER_328_O], [ended, v3, v2], { extraSource: 'r.json' }))).toMatchObject({
+        source: 'r.json', field: '[2].version',
+        reason: 'is 2, but version 3 of "mineco-328-O" comes into force earlier (2026-04-01); versions of a list come into force in their order',
+      });
     });
 
     it('still checks the result', () => {

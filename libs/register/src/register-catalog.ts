@@ -10,6 +10,17 @@ const CATALOG_SOURCE = 'register catalog';
 export interface RegisterCatalogOptions {
   /** Offset from UTC, in minutes, of the calendar in which effective periods are written. Default 300 (UTC+5). */
   readonly utcOffsetMinutes?: number;
+  /**
+   * Where each register came from, in the order of `registers`, for errors: the file (`source`) and the register's
+   * place in it (`at`, e.g. `[1]`). Default: source 'register catalog', at `registers[i]`.
+   */
+  readonly origins?: readonly RegisterOrigin[];
+}
+
+/** Where a register given to the catalog came from: a file and its index there, or the built-in registers. */
+export interface RegisterOrigin {
+  readonly source: string;
+  readonly at: string;
 }
 
 /** A category as the order numbers it, with its stable slug. */
@@ -33,14 +44,15 @@ interface OwnerIndex {
   readonly purposeBySlug: Map<string, PurposeRef>;
 }
 
-const fail = (field: string, reason: string): never => {
-  throw new RegisterSchemaError(CATALOG_SOURCE, field, reason);
-};
-
-interface Entry {
+interface Entry extends RegisterOrigin {
   readonly register: Register;
-  readonly position: number;
 }
+
+/** Fails naming the register's file and its place there, and the field under it. */
+const fail = (e: Entry, rest: string, reason: string): never => {
+  throw new RegisterSchemaError(e.source, `${e.at}${rest}`, reason);
+};
+const where = (e: Entry): string => (e.source === CATALOG_SOURCE ? e.at : `${e.at} of ${e.source}`);
 
 const idVersion = (r: Pick<Register, 'id' | 'version'>): string => `${r.id}\u0000${r.version}`;
 const period = (r: Register): string => `${r.effective.from}..${r.effective.to ?? 'open'}`;
@@ -68,21 +80,22 @@ export class RegisterCatalog {
     }
     this.utcOffsetMinutes = offset;
 
-    // Positions in `registers` name the culprit in errors; the same object may be given twice.
-    const entries = registers.map((register, position) => ({ register, position }));
-    const field = (e: Entry, rest = ''): string => `registers[${e.position}]${rest}`;
+    // Origins (or positions in `registers`) name the culprit in errors; the same object may be given twice.
+    const entries: Entry[] = registers.map((register, position) => ({
+      register, ...(options.origins?.[position] ?? { source: CATALOG_SOURCE, at: `registers[${position}]` }),
+    }));
 
     const seenVersions = new Map<string, Entry>();
     const firstOfId = new Map<string, Entry>();
     for (const e of entries) {
       const { register: r } = e;
       const dup = seenVersions.get(idVersion(r));
-      if (dup) fail(field(e), `duplicates ${field(dup)}: id ${JSON.stringify(r.id)} version ${r.version} is given twice`);
+      if (dup) fail(e, '', `duplicates ${where(dup)}: id ${JSON.stringify(r.id)} version ${r.version} is given twice`);
       seenVersions.set(idVersion(r), e);
       const sameId = firstOfId.get(r.id);
       if (sameId && sameId.register.owner !== r.owner) {
         fail(
-          field(e, '.owner'),
+          e, '.owner',
           `is ${JSON.stringify(r.owner)} but ${label(sameId.register)} has owner ${JSON.stringify(sameId.register.owner)}; all versions of an id share one owner`,
         );
       }
@@ -104,12 +117,22 @@ export class RegisterCatalog {
         // Sorted by start, periods are pairwise disjoint iff each one ends before the next begins.
         if (prev.effective.to === null || prev.effective.to >= cur.register.effective.from) {
           fail(
-            field(cur, '.effective'),
-            `period ${period(cur.register)} overlaps ${label(prev)} (${period(prev)}) of owner ${JSON.stringify(owner)}`,
+            cur, '.effective',
+            `period ${period(cur.register)} overlaps ${label(prev)} (${period(prev)}, ${where(list[i - 1]!)}) of owner ${JSON.stringify(owner)}`,
           );
         }
       }
-      this.byOwner.set(owner, indexOwner(list, field));
+      // A later version of the same list comes into force later: a version number that goes back in time is a typo
+      // that would check records against the wrong list without a sign.
+      const latestOfId = new Map<string, Register>();
+      for (const e of list) {
+        const before = latestOfId.get(e.register.id);
+        if (before && before.version > e.register.version) {
+          fail(e, '.version', `is ${e.register.version}, but version ${before.version} of ${JSON.stringify(e.register.id)} comes into force earlier (${before.effective.from}); versions of a list come into force in their order`);
+        }
+        latestOfId.set(e.register.id, e.register);
+      }
+      this.byOwner.set(owner, indexOwner(list));
     }
 
     this.sorted = Object.freeze(
@@ -126,20 +149,31 @@ export class RegisterCatalog {
   static withOverrides(
     builtIn: readonly Register[],
     extra: readonly Register[],
-    options: RegisterCatalogOptions = {},
+    options: RegisterCatalogOptions & {
+      /** Where `extra` came from (the registers file), for errors that name it and its registers' places in it. */
+      readonly extraSource?: string;
+    } = {},
   ): RegisterCatalog {
-    const replacements = new Map<string, Register>();
+    const source = options.extraSource ?? 'extra';
+    const replacements = new Map<string, { register: Register; at: string }>();
     extra.forEach((r, i) => {
       // Otherwise the later of two corrections would win silently.
-      if (replacements.has(idVersion(r))) fail(`extra[${i}]`, `id ${JSON.stringify(r.id)} version ${r.version} is given twice`);
-      replacements.set(idVersion(r), r);
+      if (replacements.has(idVersion(r))) {
+        throw new RegisterSchemaError(source, `[${i}]`, `id ${JSON.stringify(r.id)} version ${r.version} is given twice`);
+      }
+      replacements.set(idVersion(r), { register: r, at: `[${i}]` });
     });
     const builtInKeys = new Set(builtIn.map(idVersion));
     const merged = [
-      ...builtIn.map((r) => replacements.get(idVersion(r)) ?? r),
-      ...extra.filter((r) => !builtInKeys.has(idVersion(r))),
+      ...builtIn.map((r) => {
+        const replaced = replacements.get(idVersion(r));
+        return replaced
+          ? { register: replaced.register, origin: { source, at: replaced.at } }
+          : { register: r, origin: { source: 'built-in registers', at: label(r) } };
+      }),
+      ...extra.flatMap((r, i) => (builtInKeys.has(idVersion(r)) ? [] : [{ register: r, origin: { source, at: `[${i}]` } }])),
     ];
-    return new RegisterCatalog(merged, options);
+    return new RegisterCatalog(merged.map((m) => m.register), { ...options, origins: merged.map((m) => m.origin) });
   }
 
   /** Every register, sorted by owner, then by effective.from. */
@@ -200,7 +234,7 @@ function byFrom(a: Register, b: Register): number {
   return a.version - b.version;
 }
 
-function indexOwner(entries: readonly Entry[], field: (e: Entry, rest?: string) => string): OwnerIndex {
+function indexOwner(entries: readonly Entry[]): OwnerIndex {
   const index: OwnerIndex = {
     versions: entries.map((e) => e.register),
     categoryByNumber: new Map(),
@@ -211,29 +245,29 @@ function indexOwner(entries: readonly Entry[], field: (e: Entry, rest?: string) 
   for (const e of entries) {
     const r = e.register;
     r.categories.forEach((c, i) => {
-      const at = field(e, `.categories[${i}]`);
+      const at = `.categories[${i}]`;
       const byNumber = index.categoryByNumber.get(c.number);
       const bySlug = index.categoryBySlug.get(c.slug);
       // A number or slug that changed meaning between versions would make old records ambiguous.
       if (byNumber && byNumber.slug !== c.slug) {
-        fail(`${at}.slug`, `is ${JSON.stringify(c.slug)} but category ${c.number} is ${JSON.stringify(byNumber.slug)} in another version`);
+        fail(e, `${at}.slug`, `is ${JSON.stringify(c.slug)} but category ${c.number} is ${JSON.stringify(byNumber.slug)} in another version`);
       }
       if (bySlug && bySlug.number !== c.number) {
-        fail(`${at}.number`, `is ${c.number} but slug ${JSON.stringify(c.slug)} is category ${bySlug.number} in another version`);
+        fail(e, `${at}.number`, `is ${c.number} but slug ${JSON.stringify(c.slug)} is category ${bySlug.number} in another version`);
       }
       const ref = byNumber ?? Object.freeze({ number: c.number, slug: c.slug });
       index.categoryByNumber.set(c.number, ref);
       index.categoryBySlug.set(c.slug, ref);
     });
     r.purposes.forEach((p, i) => {
-      const at = field(e, `.purposes[${i}]`);
+      const at = `.purposes[${i}]`;
       const byCode = index.purposeByCode.get(p.code);
       const bySlug = index.purposeBySlug.get(p.slug);
       if (byCode && byCode.slug !== p.slug) {
-        fail(`${at}.slug`, `is ${JSON.stringify(p.slug)} but purpose ${p.code} is ${JSON.stringify(byCode.slug)} in another version`);
+        fail(e, `${at}.slug`, `is ${JSON.stringify(p.slug)} but purpose ${p.code} is ${JSON.stringify(byCode.slug)} in another version`);
       }
       if (bySlug && bySlug.code !== p.code) {
-        fail(`${at}.code`, `is ${p.code} but slug ${JSON.stringify(p.slug)} is purpose ${bySlug.code} in another version`);
+        fail(e, `${at}.code`, `is ${p.code} but slug ${JSON.stringify(p.slug)} is purpose ${bySlug.code} in another version`);
       }
       const ref = byCode ?? Object.freeze({ code: p.code, slug: p.slug });
       index.purposeByCode.set(p.code, ref);
