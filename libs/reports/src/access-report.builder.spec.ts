@@ -108,3 +108,45 @@ describe('reportedCategoryNumbers', () => {
     expect(reportedCategoryNumbers(more, '2026-12-01')).toEqual([1, 4, 14, 28]);
   });
 });
+
+describe('buildAccessReport: the acts and purposes of a category, as each record was checked', () => {
+  // Version 2 from 1 June 2026: act L3 is another act, and purpose P12 is gone.
+  const v1 = BUILT_IN_REGISTERS[0]!;
+  const v2 = {
+    ...structuredClone(v1), version: 2, effective: { from: '2026-06-01', fromBasis: 'stated' as const, to: null },
+    legalActs: v1.legalActs.map((a) => (a.code === 'L3' ? { ...a, titles: { kk: 'Жаңа акт', ru: 'Новый акт', en: 'A new act' }, number: '999', date: '2026-05-01' } : a)),
+    purposes: v1.purposes.filter((p) => p.code !== 'P12'),
+    categories: v1.categories.map((c) => (c.purposes ? { ...c, purposes: c.purposes.filter((p) => p !== 'P12') } : c)),
+  };
+  const amended = RegisterCatalog.withOverrides([{ ...v1, effective: { ...v1.effective, to: '2026-05-31' } }], [v2]);
+  const v1Ref = { id: v1.id, version: 1, order: v1.order.number };
+  const v2Ref = { id: v1.id, version: 2, order: v1.order.number };
+  const made = (records: SubjectEvent[]) => buildAccessReport({
+    subjectId: SUBJECT, events: records.map((e, i) => ({ ...e, id: `r${i}` })), catalog: amended, owner: 'mineco', language: 'en',
+    now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300, showActors: false, showWithheld: false, unseal: (_s, _f, v) => v,
+  });
+  const l3Of = (register: typeof v1) => register.legalActs.find((a) => a.code === 'L3')!.titles.en;
+
+  it('names an act by the register its record was checked against, and lists both acts a code named in two versions', () => {
+    const r = made([
+      record({ occurredAt: '2026-03-01T04:30:00.000Z', register: v1Ref, legalBasis: ['L1', 'L3'] }),
+      record({ occurredAt: '2026-07-01T04:30:00.000Z', register: v2Ref, legalBasis: ['L3'] }),
+    ]);
+    const bases = r.categories[0]?.legalBases ?? [];
+    expect(bases.map((b) => b.code)).toEqual(['L1', 'L3', 'L3']);
+    expect(bases.map((b) => b.title).sort()).toEqual([v1.legalActs.find((a) => a.code === 'L1')!.titles.en, l3Of(v1), 'A new act'].sort());
+    expect(l3Of(v1)).not.toBe('A new act');
+  });
+
+  it('names the same act cited under both versions once, and a purpose the current register no longer has by its record\'s', () => {
+    const r = made([
+      record({ occurredAt: '2026-03-01T04:30:00.000Z', register: v1Ref, legalBasis: ['L1'], purpose: { code: 'P12', slug: v1.purposes.find((p) => p.code === 'P12')!.slug, clause: 7 } }),
+      record({ occurredAt: '2026-07-01T04:30:00.000Z', register: v2Ref, legalBasis: ['L1'] }),
+    ]);
+    expect(r.categories[0]?.legalBases.map((b) => b.code)).toEqual(['L1']);
+    expect(r.categories[0]?.purposes.map((p) => [p.code, p.name])).toEqual([
+      ['P01', v2.purposes.find((p) => p.code === 'P01')!.names.en], ['P12', v1.purposes.find((p) => p.code === 'P12')!.names.en],
+    ]);
+    expect(r.categories[0]?.purposes[1]?.name).not.toBe('P12');
+  });
+});

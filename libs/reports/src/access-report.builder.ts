@@ -132,7 +132,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
   let state: SubjectState = initialSubjectState;
   const withheldIds = new Set<string>();
   let maskedIin: string | null = null;
-  const categories = new Map<number, Mutable<Category> & { purposeCodes: Set<string>; basisCodes: Set<string> }>();
+  const categories = new Map<number, CategoryEntry>();
   const events: Mutable<AccessReport['events'][number]>[] = [];
   const transfers: AccessReport['transfers'][number][] = [];
   const violations: AccessReport['violations'][number][] = [];
@@ -155,7 +155,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
         for (const ref of d.categories) {
           const entry = categories.get(ref.number) ?? newCategory(nameCategory(ref, register), d.occurredAt);
           categories.set(ref.number, entry);
-          noteProcessing(entry, d, source);
+          noteProcessing(entry, d, register, source);
         }
         events.push({
           eventId: event.id, at: d.occurredAt, operation: d.operation, categories: named, purpose, unit: d.actor.unit, role: d.actor.role,
@@ -241,8 +241,8 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
       const status = categoryStatusAt(state.categories.get(entry.category.number), undefined, input.collectStartsAnew ?? true);
       return {
         ...entry,
-        purposes: [...purposeCodes].sort().map((code) => namePurpose(code, holderRegister)),
-        legalBases: [...basisCodes].sort().map((code) => nameLegalAct(code, holderRegister)),
+        purposes: [...purposeCodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, register]) => namePurpose(code, register)),
+        legalBases: distinctActs([...basisCodes.values()].map(({ code, register }) => nameLegalAct(code, register))),
         blockedAt: status.blockedAt,
         destroyedAt: status.destroyedAt,
         depersonalizedAt: status.depersonalizedAt,
@@ -260,10 +260,29 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
   };
 }
 
-function newCategory(category: NamedCategory, at: string): Mutable<Category> & { purposeCodes: Set<string>; basisCodes: Set<string> } {
+/**
+ * A category as the report is being made: besides what it shows, the purposes and legal bases of its records, each
+ * with the register the record was checked against, which names it (a later version may retitle an act, or give its
+ * code to another; an act the current register no longer has is still named).
+ */
+type CategoryEntry = Mutable<Category> & {
+  purposeCodes: Map<string, Register>;
+  /** By code and register (id and version): the same code may name another act in another version. */
+  basisCodes: Map<string, { readonly code: string; readonly register: Register }>;
+};
+
+/** The acts by code, then citation, each once: the same act cited under two versions of the register is one basis. */
+function distinctActs(acts: readonly NamedLegalAct[]): NamedLegalAct[] {
+  const seen = new Map<string, NamedLegalAct>();
+  for (const act of acts) seen.set(`${act.code}\u0000${act.citation}`, act);
+  const order = (a: NamedLegalAct, b: NamedLegalAct) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.citation < b.citation ? -1 : a.citation > b.citation ? 1 : 0);
+  return [...seen.values()].sort(order);
+}
+
+function newCategory(category: NamedCategory, at: string): CategoryEntry {
   return {
     category, held: true, sources: [], purposes: [], legalBases: [], firstCollectedAt: null, lastChangedAt: null,
-    lastProcessedAt: at, blockedAt: null, destroyedAt: null, depersonalizedAt: null, purposeCodes: new Set(), basisCodes: new Set(),
+    lastProcessedAt: at, blockedAt: null, destroyedAt: null, depersonalizedAt: null, purposeCodes: new Map(), basisCodes: new Map(),
   };
 }
 
@@ -272,12 +291,14 @@ function newCategory(category: NamedCategory, at: string): Mutable<Category> & {
  * record's source with its name opened, so that the same source named in two records is listed once.
  */
 function noteProcessing(
-  entry: Mutable<Category> & { purposeCodes: Set<string>; basisCodes: Set<string> },
+  entry: CategoryEntry,
   d: ProcessingRecordedData,
+  register: Register,
   source: Category['sources'][number] | null,
 ): void {
-  entry.purposeCodes.add(d.purpose.code);
-  for (const code of d.legalBasis) entry.basisCodes.add(code);
+  // The latest record with the purpose names it; every act cited is named by the register its record was checked against.
+  entry.purposeCodes.set(d.purpose.code, register);
+  for (const code of d.legalBasis) entry.basisCodes.set(`${code}\u0000${register.id}\u0000${register.version}`, { code, register });
   if (d.operation === 'collect') {
     if (entry.firstCollectedAt === null || d.occurredAt < entry.firstCollectedAt) entry.firstCollectedAt = d.occurredAt;
     if (source && !entry.sources.some((s) => s.kind === source.kind && s.name === source.name)) {

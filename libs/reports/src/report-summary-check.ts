@@ -66,7 +66,8 @@ function categoriesDifference(shown: readonly Section[], recomputed: readonly Se
     const facts: Record<string, [unknown, unknown]> = {
       held: [theirs.held, mine.held],
       purposes: [theirs.purposes.map((p) => p.code), mine.purposes.map((p) => p.code)],
-      legalBases: [theirs.legalBases.map((b) => b.code), mine.legalBases.map((b) => b.code)],
+      // Codes once each: a report made before acts were named by each record's register listed a code once.
+      legalBases: [[...new Set(theirs.legalBases.map((b) => b.code))], [...new Set(mine.legalBases.map((b) => b.code))]],
       firstCollectedAt: [theirs.firstCollectedAt, mine.firstCollectedAt],
       lastChangedAt: [theirs.lastChangedAt, mine.lastChangedAt],
       lastProcessedAt: [theirs.lastProcessedAt, mine.lastProcessedAt],
