@@ -57,8 +57,13 @@ describe('extra registers from DERBES_REGISTERS_FILE', () => {
   });
 
   it('checks purposes per category where a register restricts them', async () => {
-    const restricted = { ...ORDER_328_O, categories: ORDER_328_O.categories.map((c) => (c.number === 28 ? { ...c, purposes: ['P07'] } : c)) };
-    const t = await startTestApp({ DERBES_REGISTERS_FILE: writeRegisters([restricted]) });
+    // A changed list is a new version: version 2 from July 2026, version 1 ended the day before.
+    const ended = { ...ORDER_328_O, effective: { ...ORDER_328_O.effective, to: '2026-06-30' } };
+    const restricted = {
+      ...ORDER_328_O, version: 2, effective: { from: '2026-07-01', fromBasis: 'stated', to: null },
+      categories: ORDER_328_O.categories.map((c) => (c.number === 28 ? { ...c, purposes: ['P07'] } : c)),
+    };
+    const t = await startTestApp({ DERBES_REGISTERS_FILE: writeRegisters([ended, restricted]) });
     try {
       const flagged = await t.http.post('/v1/processing-records').send(aRecord({ categories: [1, 28], purpose: 'P01' })).expect(201);
       expect(flagged.body.violations).toEqual([expect.objectContaining({ code: 'purpose-not-approved-for-category', category: 28 })]);
@@ -67,6 +72,13 @@ describe('extra registers from DERBES_REGISTERS_FILE', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('refuses to start on a replacement of a built-in version that changes its list, rather than change what stored records point to', async () => {
+    const shrunk = { ...ORDER_328_O, categories: ORDER_328_O.categories.filter((c) => c.number !== 30) };
+    const file = writeRegisters([shrunk]);
+    await expect(startTestApp({ DERBES_REGISTERS_FILE: file })).rejects.toThrow(
+      `registers file ${file}: [0]: replaces built-in mineco-328-O v1 but has no category 30 (pension)`);
   });
 
   it('refuses to start for an owner that has no register, naming DERBES_OWNER', async () => {

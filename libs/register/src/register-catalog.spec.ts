@@ -212,6 +212,22 @@ describe('RegisterCatalog', () => {
         .toBe('registers file r.json: [1].categories[0].slug: is "x" but category 1 is "full-name" in another version');
     });
 
+    it('refuses a replacement of a built-in version that changes what decides a record; dates, names and titles may change', () => {
+      const changed = (edit: (r: ReturnType<typeof structuredClone<typeof ORDER_328_O>>) => void) => {
+        const r = structuredClone(ORDER_328_O);
+        edit(r);
+        return rejection(() => RegisterCatalog.withOverrides([ORDER_328_O], [r], { extraSource: 'r.json' }));
+      };
+      const mutable = (r: object) => r as { categories: { number: number; slug: string; purposes?: string[] }[]; purposes: { code: string }[] };
+      expect(changed((r) => { mutable(r).categories.pop(); })).toMatchObject({ source: 'r.json', field: '[0]', reason: expect.stringMatching(/^replaces built-in mineco-328-O v1 but has no category 30 \(pension\): .* give it version 2 /) });
+      expect(changed((r) => { mutable(r).categories[27]!.purposes = ['P07']; }).reason).toContain('but changes the purposes category 28 allows');
+      expect(changed((r) => { mutable(r).categories.push({ ...mutable(r).categories[0]!, number: 31, slug: 'new' }); }).reason).toContain('but adds category 31');
+      expect(changed((r) => { mutable(r).purposes.pop(); }).reason).toContain('but changes its purposes');
+      const retitled = structuredClone(ORDER_328_O);
+      (retitled.categories[0] as { names: { en: string } }).names.en = 'Surname, first name, patronymic';
+      expect(RegisterCatalog.withOverrides([ORDER_328_O], [retitled]).byIdVersion(ORDER_328_O.id, 1)?.categories[0]?.names.en).toBe('Surname, first name, patronymic');
+    });
+
     it('refuses versions of a list that come into force out of their order (a typo in a version number)', () => {
       const ended = { ...structuredClone(ORDER_328_O), effective: { ...ORDER_328_O.effective, to: '2026-03-31' } };
       const v3 = { ...structuredClone(ORDER_328_O), version: 3, effective: { from: '2026-04-01', fromBasis: 'stated' as const, to: '2026-06-14' } };

@@ -164,6 +164,15 @@ export class RegisterCatalog {
       replacements.set(idVersion(r), { register: r, at: `[${i}]` });
     });
     const builtInKeys = new Set(builtIn.map(idVersion));
+    for (const r of builtIn) {
+      const replaced = replacements.get(idVersion(r));
+      const change = replaced && listChange(r, replaced.register);
+      if (change) {
+        throw new RegisterSchemaError(source, replaced.at, `replaces built-in ${label(r)} but ${change}: records already checked against it would `
+          + `no longer say what they were checked against. A changed list is a new version: give it version ${r.version + 1} with its own `
+          + `effective period, and end version ${r.version} the day before (a replacement may correct dates, names and titles only)`);
+      }
+    }
     const merged = [
       ...builtIn.map((r) => {
         const replaced = replacements.get(idVersion(r));
@@ -232,6 +241,25 @@ export class RegisterCatalog {
 function byFrom(a: Register, b: Register): number {
   if (a.effective.from !== b.effective.from) return a.effective.from < b.effective.from ? -1 : 1;
   return a.version - b.version;
+}
+
+/**
+ * What a replacement changes of what decides a record (the categories, the purposes each allows, the purposes), or
+ * null when it keeps all of it.
+ */
+function listChange(before: Register, after: Register): string | null {
+  const numbers = (r: Register) => new Map(r.categories.map((c) => [c.number, c]));
+  const [was, is] = [numbers(before), numbers(after)];
+  for (const [number, c] of was) {
+    const now = is.get(number);
+    if (!now) return `has no category ${number} (${c.slug})`;
+    if (now.slug !== c.slug) return `calls category ${number} ${JSON.stringify(now.slug)}, not ${JSON.stringify(c.slug)}`;
+    if (JSON.stringify(now.purposes ?? null) !== JSON.stringify(c.purposes ?? null)) return `changes the purposes category ${number} allows`;
+  }
+  for (const number of is.keys()) if (!was.has(number)) return `adds category ${number}`;
+  const purposes = (r: Register) => r.purposes.map((p) => `${p.code}:${p.slug}`).sort().join(',');
+  if (purposes(before) !== purposes(after)) return 'changes its purposes';
+  return null;
 }
 
 function indexOwner(entries: readonly Entry[]): OwnerIndex {
