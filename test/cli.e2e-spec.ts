@@ -230,6 +230,10 @@ describe('the derbes command line', () => {
     expect(await exited).toBe(130);
     expect(stderr).toBe('derbes: the rebuild was interrupted (SIGINT); the read models in use are as they were, and the rebuild starts over when run again\n');
     expect(existsSync(join(dir, 'ledger.pid'))).toBe(false);
+    // Nobody keeps the read models now: what the rebuild left is said to be left, not to be rebuilding.
+    const status = await runCli(['projections', 'status'], env);
+    expect(status.stdout).toMatch(/left half-built at \d+ by a rebuild that stopped \(discarded when the read models are next kept\)/);
+    expect(status.stdout).not.toContain('rebuilding generation');
     const again = await runCli(['projections', 'rebuild'], env);
     expect([again.code, again.stderr.includes('100%')]).toEqual([0, true]);
   }, 120_000);

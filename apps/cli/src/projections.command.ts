@@ -1,15 +1,18 @@
 import { constants } from 'node:os';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ProjectionRunner, type ProjectionStatus } from '@derbes/projections';
-import { lockDataDir } from '../../ledger/src/config/data-dir-lock';
+import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { createApp } from '../../ledger/src/http/create-app';
 import { requireEventStore } from './existing-ledger';
 import { ProgressLine } from './progress';
 
-function describe(s: ProjectionStatus): string {
+/** `kept`: whether a live process keeps the read models now; else a generation being built was left by one that stopped. */
+function describe(s: ProjectionStatus, kept = true): string {
   const active = s.active ? `generation ${s.active.generation} (v${s.active.version}) at ${s.active.position}` : 'none yet';
-  const building = s.building ? `, rebuilding generation ${s.building.generation} at ${s.building.position}` : '';
+  const building = !s.building ? ''
+    : kept ? `, rebuilding generation ${s.building.generation} at ${s.building.position}`
+    : `, generation ${s.building.generation} left half-built at ${s.building.position} by a rebuild that stopped (discarded when the read models are next kept)`;
   const error = s.error ? `, STOPPED: ${s.error}` : '';
   return `${s.name} v${s.version}: ${active}, log at ${s.logPosition}, lag ${s.lag}${building}${error}`;
 }
@@ -26,7 +29,8 @@ async function withApp<T>(config: LedgerConfig, work: (runner: ProjectionRunner)
 /** `derbes projections status`: where each projection stands. Safe beside a running server (it only reads). */
 export async function projectionsStatus(config: LedgerConfig): Promise<string[]> {
   requireEventStore(config);
-  return withApp({ ...config, runProjections: false }, async (runner) => (await runner.status()).map(describe));
+  const kept = lockHolder(config.dataDir) !== null;
+  return withApp({ ...config, runProjections: false }, async (runner) => (await runner.status()).map((s) => describe(s, kept)));
 }
 
 /**
@@ -67,7 +71,7 @@ export async function projectionsRebuild(config: LedgerConfig, name: string | un
       const applied = Math.min(...statuses.map((s) => s.active?.position ?? 0));
       progress.update(applied, statuses[0]?.logPosition ?? applied);
       progress.finish();
-      return statuses.map(describe);
+      return statuses.map((status) => describe(status));
     });
   } finally {
     process.off('SIGINT', interrupted);
