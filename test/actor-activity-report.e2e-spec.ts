@@ -139,6 +139,11 @@ describe('GET /v1/reports/actor-activity', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
+  it('says an instant is not a calendar day, rather than that it is too long', async () => {
+    const res = await report({ from: '2026-11-01T00:00:00Z', to: '2026-11-24' }).expect(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'from', reason: 'must be a calendar day YYYY-MM-DD (an instant is not taken here)' })]);
+  });
+
   it('is documented in OpenAPI', async () => {
     const doc = (await t.http.get('/docs-json').expect(200)).body;
     const get = doc.paths['/v1/reports/actor-activity'].get;

@@ -86,6 +86,11 @@ describe('console: the overview and the reports (in chromium)', () => {
     const unusual = await page.locator('table').first().textContent();
     expect(unusual).toContain('hr-99');
     expect(unusual).toContain('2026-11-24');
+    // The count is named by what it counts (persons here), not called "records".
+    const headings = await page.locator('table').first().locator('thead th').allTextContents();
+    expect(headings).toEqual(['День', 'Сотрудник', 'Подразделение', 'Что подсчитано', 'Число', 'Почему']);
+    const row = await page.locator('table').first().locator('tbody tr', { hasText: 'hr-99' }).first().locator('td').allTextContents();
+    expect(row.slice(2, 4)).toEqual(['Субъекты', '25']);
     await screenshot(page, 'activity');
   });
 

@@ -8,11 +8,11 @@ const DAY = 'a calendar day YYYY-MM-DD in Kazakhstan (UTC+5)';
 /** Query parameters of GET /v1/reports/actor-activity; all strings as they come from the URL. */
 export class ActorActivityQueryDto {
   @ApiProperty({ description: `First day of the period, inclusive: ${DAY}. Required.`, example: '2026-11-01' })
-  @IsOptional() @IsString() @Length(0, 10)
+  @IsOptional() @IsString() @Length(0, 10, { message: '$property must be a calendar day YYYY-MM-DD (an instant is not taken here)' })
   from?: string;
 
   @ApiProperty({ description: `Last day of the period, inclusive: ${DAY}. Required; at most 731 days after from.`, example: '2026-11-30' })
-  @IsOptional() @IsString() @Length(0, 10)
+  @IsOptional() @IsString() @Length(0, 10, { message: '$property must be a calendar day YYYY-MM-DD (an instant is not taken here)' })
   to?: string;
 
   @ApiPropertyOptional({ description: "Only the days on which the actor's latest record named this unit", example: 'personnel-management' })

@@ -85,8 +85,12 @@ export class OverviewFigures implements OnApplicationBootstrap {
     return figures;
   }
 
-  /** Nothing recorded since they were made (or no read model to ask, outside the app). */
+  /**
+   * Made today (the local day: the windows of 90 and 30 days end on it), with nothing recorded since (or no read
+   * model to ask, outside the app). Past midnight the windows move though nothing was recorded.
+   */
   private isCurrent(figures: OverviewAggregates): boolean {
+    if (figures.to !== lastDays(this.clock.now(), this.config.utcOffsetMinutes, 1).to) return false;
     return !this.projections || figures.perDay.position === this.projections.position(PROCESSING_SUMMARY);
   }
 

@@ -21,8 +21,9 @@ export function activityPage(view: View, report: ActorActivityReportDto, filters
     <p class="muted">${t(lang, 'activity.rule', { ...report.rule })}</p>
     ${report.unusual.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : tableRegion(t(lang, 'activity.unusual'), html`<table>
       <caption>${t(lang, 'activity.unusual')}</caption><thead><tr><th scope="col">${t(lang, 'activity.day')}</th><th scope="col">${t(lang, 'field.actor')}</th>
-      <th scope="col">${t(lang, 'field.unit')}</th><th scope="col" class="num">${t(lang, 'overview.records')}</th><th scope="col">${t(lang, 'activity.reason')}</th></tr></thead>
-      <tbody>${report.unusual.map((u) => html`<tr><td>${u.day}</td><th scope="row">${u.actorId}</th><td>${u.unit}</td><td class="num">${u.count}</td><td>${u.reason}</td></tr>`)}</tbody></table>`)}
+      <th scope="col">${t(lang, 'field.unit')}</th><th scope="col">${t(lang, 'activity.kind')}</th><th scope="col" class="num">${t(lang, 'activity.count')}</th><th scope="col">${t(lang, 'activity.reason')}</th></tr></thead>
+      <tbody>${report.unusual.map((u) => html`<tr><td>${u.day}</td><th scope="row">${u.actorId}</th><td>${u.unit}</td>
+        <td>${t(lang, u.kind === 'subjects' ? 'activity.subjects' : 'activity.sensitive')}</td><td class="num">${u.count}</td><td>${u.reason}</td></tr>`)}</tbody></table>`)}
     <h2>${t(lang, 'activity.actors')}</h2>
     ${report.actors.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : tableRegion(t(lang, 'activity.actors'), html`<table>
       <caption>${t(lang, 'activity.actors')}</caption><thead><tr><th scope="col">${t(lang, 'field.actor')}</th><th scope="col">${t(lang, 'field.unit')}</th>
