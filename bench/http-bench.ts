@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -12,9 +13,13 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-/** Starts the built ledger (dist/) as a child process on an empty data directory, as `npm start` would. */
-/** `env` adds to the server's environment, e.g. DERBES_PROJECTIONS=off. */
-export async function startServer(root: string, dataDir: string, port: number, env: Record<string, string> = {}): Promise<HttpServer> {
+/**
+ * Starts the built ledger (dist/) as a child process on an empty data directory, as `npm start` would, on a port
+ * free when it is asked for (a random one was sometimes still held by the last run's connections, and the server
+ * could not listen). `env` adds to the server's environment, e.g. DERBES_PROJECTIONS=off.
+ */
+export async function startServer(root: string, dataDir: string, env: Record<string, string> = {}): Promise<HttpServer> {
+  const port = await freePort();
   // The key is made before the server starts, as an operator would with `derbes keys create`.
   const keyEnv = { ...process.env, DERBES_DATA_DIR: dataDir, DERBES_PSEUDONYM_KEY: 'cd'.repeat(32), DERBES_LOG_LEVEL: 'error', ...env };
   const lines = await createKey(loadConfig(keyEnv), { role: 'emitter', name: 'bench-hr-portal', system: 'hr-portal', grants: [] });
@@ -78,4 +83,16 @@ export async function ingest(url: string, authorization: string, options: { batc
     latencyP50: result.latency.p50,
     latencyP99: result.latency.p99,
   };
+}
+
+/** A port nothing listens on now, as the kernel gives one for port 0. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no free port'))));
+    });
+  });
 }

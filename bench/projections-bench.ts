@@ -508,7 +508,7 @@ const BATCH_SIZE = 100;
  */
 async function pacedIngest(root: string, dataDir: string, projections: 'on' | 'off', run: number): Promise<PacedRun> {
   execFileSync('sync');
-  const server = await startServer(root, dataDir, 30_000 + Math.floor(Math.random() * 20_000), { DERBES_PROJECTIONS: projections });
+  const server = await startServer(root, dataDir, { DERBES_PROJECTIONS: projections });
   try {
     await ingestAtRate(server.url, server.authorization, LAG_RATE, BATCH_SIZE, 2, run);
     await new Promise((r) => setTimeout(r, 1000));

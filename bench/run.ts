@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   // kept on the same thread: the difference is what the projections cost ingest on this machine.
   for (const projections of ['off', 'on'] as const) {
     const label = projections === 'off' ? 'read models off' : 'read models on (default)';
-    const server = await startServer(root, join(work, `http-data-${projections}`), 30_000 + Math.floor(Math.random() * 20_000), { DERBES_PROJECTIONS: projections });
+    const server = await startServer(root, join(work, `http-data-${projections}`), { DERBES_PROJECTIONS: projections });
     try {
       await ingest(server.url, server.authorization, { batchSize: 1, connections: 64, seconds: 2, run: 1 });
       const single = await ingest(server.url, server.authorization, { batchSize: 1, connections: 64, seconds: SECONDS * 2, run: 2 });
