@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 import autocannon from 'autocannon';
 import { createKey } from '../apps/cli/src/keys.command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
@@ -83,16 +83,4 @@ export async function ingest(url: string, authorization: string, options: { batc
     latencyP50: result.latency.p50,
     latencyP99: result.latency.p99,
   };
-}
-
-/** A port nothing listens on now, as the kernel gives one for port 0. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no free port'))));
-    });
-  });
 }

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { typescriptLoader } from '@derbes/event-store';
+import { freePort } from '../../bench/free-port';
 import { TEST_KEY_HEX, startTestApp } from './test-app';
 
 const ROOT = resolve(__dirname, '../..');
@@ -189,17 +189,6 @@ function wrap(child: ChildProcess, url: string, tokens: Readonly<Record<string, 
     },
     output: () => output,
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
 }
 
 export function sleep(ms: number): Promise<void> {
