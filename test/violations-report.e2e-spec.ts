@@ -73,7 +73,7 @@ describe('GET /v1/reports/violations', () => {
       'twoReasons:category-destroyed': 'Access of category 28 (Information on the results of medical conclusions), destroyed at 2026-02-01T08:00:00.000Z',
       'twoReasons:blocked-data-processed': expect.stringMatching(/^Access of category 1 \(.+\), blocked since 2026-03-05T08:00:00.000Z$/),
       'destroyedAccess:category-destroyed': 'Access of category 28 (Information on the results of medical conclusions), destroyed at 2026-02-01T08:00:00.000Z',
-      'noRegister:no-register-in-force': 'no approved list of personal data was in force on 2025-06-01T08:00:00.000Z',
+      'noRegister:no-register-in-force': 'no approved list of personal data was in force on 2025-06-01, the local day of 2025-06-01T08:00:00.000Z',
     });
     const ru = await words('ru');
     expect(ru['destroyedAccess:category-destroyed']).toMatch(/^Доступ: категория 28 \(.+\) уничтожена 2026-02-01T08:00:00.000Z$/);

@@ -55,6 +55,13 @@ describe('violations in words', () => {
     }
   });
 
+  it('names the local day a list was judged on, when the caller gives it: the UTC instant may fall on the day before', () => {
+    const late = facts('no-register-in-force', { register: null, occurredAt: '2025-11-30T19:00:00.000Z', occurredOn: '2025-12-01' });
+    expect(violationText(late, 'en', names)).toBe('no approved list of personal data was in force on 2025-12-01, the local day of 2025-11-30T19:00:00.000Z');
+    expect(violationText(late, 'ru', names)).toBe('на 2025-12-01 (местная дата 2025-11-30T19:00:00.000Z) не действовал утверждённый перечень персональных данных');
+    expect(violationText(late, 'kk', names)).toBe('дербес деректердің бекітілген тізбесі қолданыста болмады: 2025-12-01 (2025-11-30T19:00:00.000Z жергілікті күні)');
+  });
+
   it('writes times with the formatter given (the console: local time)', () => {
     const local = (iso: string) => `local(${iso})`;
     expect(violationText(facts('blocked-data-processed', { category: 1, since: '2026-03-01T10:00:00Z' }), 'en', names, local))

@@ -15,6 +15,11 @@ export interface ViolationFacts {
   /** Purpose code, e.g. P05. */
   readonly purpose: string;
   readonly occurredAt: string;
+  /**
+   * The local calendar day of occurredAt (the day a list is judged in force on), when the caller knows the offset:
+   * the words then name it, since the instant in UTC can fall on the day before.
+   */
+  readonly occurredOn?: string;
   /** The approved list in force when the record happened, null when there was none. */
   readonly register: { readonly id: string; readonly version: number } | null;
   /** The recipient's country of a transfer. */
@@ -22,7 +27,7 @@ export interface ViolationFacts {
 }
 
 interface Words {
-  noRegister(at: string): string;
+  noRegister(at: string, day: string | undefined): string;
   purposeNotInRegister(purpose: string, register: string): string;
   categoryNotInRegister(category: string, register: string): string;
   purposeNotApproved(purpose: string, category: string, register: string): string;
@@ -37,7 +42,7 @@ interface Words {
 // facts stand after a dash or a colon, so that no case ending has to agree with a number or a name.
 const WORDS: Record<Lang, Words> = {
   en: {
-    noRegister: (at) => `no approved list of personal data was in force on ${at}`,
+    noRegister: (at, day) => (day ? `no approved list of personal data was in force on ${day}, the local day of ${at}` : `no approved list of personal data was in force on ${at}`),
     purposeNotInRegister: (purpose, register) => `purpose ${purpose} is not in the approved list ${register}`,
     categoryNotInRegister: (category, register) => `category ${category} is not in the approved list ${register}`,
     purposeNotApproved: (purpose, category, register) => `purpose ${purpose} is not approved for category ${category} in the approved list ${register}`,
@@ -48,7 +53,7 @@ const WORDS: Record<Lang, Words> = {
     crossBorder: (country) => `transfer to ${country} without a consent or treaty reference, and ${country} is not listed as a country of adequate protection`,
   },
   ru: {
-    noRegister: (at) => `на ${at} не действовал утверждённый перечень персональных данных`,
+    noRegister: (at, day) => `на ${day ? `${day} (местная дата ${at})` : at} не действовал утверждённый перечень персональных данных`,
     purposeNotInRegister: (purpose, register) => `цели ${purpose} нет в утверждённом перечне ${register}`,
     categoryNotInRegister: (category, register) => `категории ${category} нет в утверждённом перечне ${register}`,
     purposeNotApproved: (purpose, category, register) => `цель ${purpose} не утверждена для категории ${category} в перечне ${register}`,
@@ -59,7 +64,7 @@ const WORDS: Record<Lang, Words> = {
     crossBorder: (country) => `передача в ${country} без ссылки на согласие или международный договор, и ${country} не указана среди стран с адекватной защитой`,
   },
   kk: {
-    noRegister: (at) => `дербес деректердің бекітілген тізбесі қолданыста болмады: ${at}`,
+    noRegister: (at, day) => `дербес деректердің бекітілген тізбесі қолданыста болмады: ${day ? `${day} (${at} жергілікті күні)` : at}`,
     purposeNotInRegister: (purpose, register) => `мақсат бекітілген тізбеде жоқ: ${purpose} (тізбе — ${register})`,
     categoryNotInRegister: (category, register) => `санат бекітілген тізбеде жоқ: ${category} (тізбе — ${register})`,
     purposeNotApproved: (purpose, category, register) => `мақсат санат үшін бекітілмеген: ${purpose}; санат — ${category} (тізбе — ${register})`,
@@ -85,7 +90,7 @@ export function violationText(facts: ViolationFacts, lang: Lang, names: Register
   const operation = codeLabel(lang, 'op', facts.operation);
   const since = facts.since === null ? w.unrecordedTime : time(facts.since);
   switch (facts.code) {
-    case 'no-register-in-force': return w.noRegister(time(facts.occurredAt));
+    case 'no-register-in-force': return w.noRegister(time(facts.occurredAt), facts.occurredOn);
     case 'purpose-not-in-register': return w.purposeNotInRegister(purpose, register);
     case 'category-not-in-register': return w.categoryNotInRegister(category, register);
     case 'purpose-not-approved-for-category': return w.purposeNotApproved(purpose, category, register);

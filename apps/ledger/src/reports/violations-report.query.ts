@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ProjectionRunner, VIOLATIONS, violationsPage, type ViolationsFilter } from '@derbes/projections';
-import type { ViolationCode } from '@derbes/ledger';
+import { localDate, type ViolationCode } from '@derbes/ledger';
 import { RegisterCatalog, type Lang } from '@derbes/register';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
@@ -44,7 +44,10 @@ export class ViolationsReportHandler implements IQueryHandler<ViolationsReportQu
     }));
     const names = registerNames(this.catalog, this.config.owner, query.lang);
     const items = page.items.map((item) => {
-      const facts = { ...item, code: item.code as ViolationCode, category: item.category?.number ?? null };
+      const facts = {
+        ...item, code: item.code as ViolationCode, category: item.category?.number ?? null,
+        occurredOn: localDate(new Date(item.occurredAt), this.config.utcOffsetMinutes),
+      };
       return { ...item, detail: violationText(facts, query.lang, names, query.time) };
     });
     return { ...page, items, position };

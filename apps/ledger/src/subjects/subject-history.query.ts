@@ -4,7 +4,7 @@ import {
   ProjectionRunner, SUBJECT_HISTORY, subjectHistoryPage, type SubjectHistoryEntry, type SubjectHistoryFilter,
 } from '@derbes/projections';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
-import type { Violation } from '@derbes/ledger';
+import { localDate, type Violation } from '@derbes/ledger';
 import { RegisterCatalog, type Lang } from '@derbes/register';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
@@ -96,7 +96,7 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
       note: shown.note,
       embargoUntil: data.embargoUntil ?? null,
       requestId: data.requestId ?? null,
-      violations: data.violations.map((v) => ({ ...v, detail: violationText(violationFacts(data, v), lang, names, time) })),
+      violations: data.violations.map((v) => ({ ...v, detail: violationText(violationFacts(data, v, this.config.utcOffsetMinutes), lang, names, time) })),
       correlationId: entry.correlationId,
       ...texts.marker(),
     };
@@ -104,9 +104,10 @@ export class SubjectHistoryHandler implements IQueryHandler<SubjectHistoryQuery>
 }
 
 /** The facts a violation of a history entry is worded from. */
-function violationFacts(data: SubjectHistoryEntry['data'], violation: Violation): ViolationFacts {
+function violationFacts(data: SubjectHistoryEntry['data'], violation: Violation, utcOffsetMinutes: number): ViolationFacts {
   return {
     code: violation.code, category: violation.category ?? null, since: violation.since ?? null, operation: data.operation,
-    purpose: data.purpose.code, occurredAt: data.occurredAt, register: data.register, country: data.recipient?.country ?? null,
+    purpose: data.purpose.code, occurredAt: data.occurredAt, occurredOn: localDate(new Date(data.occurredAt), utcOffsetMinutes),
+    register: data.register, country: data.recipient?.country ?? null,
   };
 }
