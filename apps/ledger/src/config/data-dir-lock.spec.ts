@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { typescriptLoader } from '@derbes/event-store';
@@ -26,7 +26,8 @@ function sleeper(): ChildProcess {
 /** The second line a lock file holds for a live process: what /proc says of it (the ledger's machines run Linux). */
 function identityOf(pid: number): string {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
+  const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  return `${boot} ${readlinkSync(`/proc/${pid}/ns/pid`)} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
 }
 
 describe('the data directory lock', () => {
@@ -51,15 +52,35 @@ describe('the data directory lock', () => {
   it('takes over a lock whose pid now names another process (reused, or after a reboot)', () => {
     const dir = dataDir();
     const other = sleeper();
-    const [boot, ticks] = identityOf(other.pid as number).split('/');
+    const [boot, namespace, ticks] = identityOf(other.pid as number).split(' ');
     // The same pid started at another time, and the same start time in another boot.
-    for (const stale of [`${boot}/${Number(ticks) - 1}`, `00000000-0000-0000-0000-000000000000/${ticks}`]) {
+    for (const stale of [`${boot} ${namespace} ${Number(ticks) - 1}`, `00000000-0000-0000-0000-000000000000 ${namespace} ${ticks}`]) {
       writeFileSync(join(dir, 'ledger.pid'), `${other.pid}\n${stale}\n`);
       expect(lockHolder(dir)).toBeNull();
       const release = lockDataDir(dir);
       expect(readFileSync(join(dir, 'ledger.pid'), 'utf8').split('\n')[0]).toBe(String(process.pid));
       release();
     }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('counts a holder in another PID namespace (a container\'s pid 1) as live: it cannot be looked up from here', () => {
+    const dir = dataDir();
+    const [boot, , ticks] = identityOf(process.pid).split(' ');
+    writeFileSync(join(dir, 'ledger.pid'), `1\n${boot} pid:[1] ${ticks}\n`);
+    expect(lockHolder(dir)).toBe(1);
+    expect(() => lockDataDir(dir)).toThrow('another ledger process (pid 1)');
+    // After a reboot no container of before runs.
+    writeFileSync(join(dir, 'ledger.pid'), `1\n00000000-0000-0000-0000-000000000000 pid:[1] ${ticks}\n`);
+    lockDataDir(dir)();
+  });
+
+  it('does not take a lock that names no pid while it may be being written, and takes an old one', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'ledger.pid'), '');
+    expect(() => lockDataDir(dir)).toThrow('other processes are claiming it at the same time');
+    utimesSync(join(dir, 'ledger.pid'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    lockDataDir(dir)();
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -75,9 +96,9 @@ describe('the data directory lock', () => {
     });
   });
 
-  it('gives the directory to exactly one of several processes claiming it at once over a stale lock', async () => {
+  it.each([1, 2, 3, 4, 5])('gives the directory to exactly one of several processes claiming it at once over a stale lock (round %i)', async () => {
     const dir = dataDir();
-    writeFileSync(join(dir, 'ledger.pid'), '999999\nstale/1\n');
+    writeFileSync(join(dir, 'ledger.pid'), '999999\nstale pid:[0] 1\n');
     const root = resolve(__dirname, '../../../..');
     // Each child claims at the instant the file `go` names, says whether it got the lock, and holds it until killed.
     const script = `${typescriptLoader(root)}
