@@ -58,6 +58,15 @@ describe('HTTP limits', () => {
     expect(await t.written()).toBe(1);
   });
 
+  it('reads no body that no route takes: an unknown route (404) or JSON to the console (415), answered before it arrives', async () => {
+    for (const [path, status, code] of [['/nothing', '404', 'not_found'], ['//v1/processing-records', '404', 'not_found'], ['/v1', '404', 'not_found'],
+      ['/console/sign-in', '415', 'unsupported_media_type']] as const) {
+      const answer = await held(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4000000\r\n\r\n`);
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      expect([path, head.split(' ')[1], JSON.parse(body).code]).toEqual([path, status, code]);
+    }
+  });
+
   it('tells every cache on the way not to keep what the API answers', async () => {
     const res = await t.http.get('/v1/register/current').expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
