@@ -90,6 +90,16 @@ describe('DerbesClient against a ledger over HTTP', () => {
     await expect(derbes.record(aRecord({ recordId: recordId.toLowerCase() }))).resolves.toMatchObject({ status: 'duplicate', sourceSequence: 1 });
   });
 
+  it('takes a recordId in any case in release(), and an upper-case id from a sequence file saved before back with its number', async () => {
+    const upper = '4F7C0C1E-8A59-4D7E-9D0E-2B1F1F0F6A11';
+    const store = new InMemorySequenceStore({ system: 'hr-portal', lastSequence: 2, unacknowledged: { [upper]: 1, 'AB0C3C2E-8A59-4D7E-9D0E-2B1F1F0F6A11': 2 } });
+    const derbes = client({ sequenceStore: store });
+    expect(await derbes.awaitingResend()).toEqual([{ recordId: upper.toLowerCase(), sourceSequence: 1 }, { recordId: 'ab0c3c2e-8a59-4d7e-9d0e-2b1f1f0f6a11', sourceSequence: 2 }]);
+    await expect(derbes.record(aRecord({ recordId: upper }))).resolves.toMatchObject({ sourceSequence: 1 });
+    expect(await derbes.release('AB0C3C2E-8A59-4D7E-9D0E-2B1F1F0F6A11')).toBe(true);
+    expect(await derbes.awaitingResend()).toEqual([]);
+  });
+
   it('refuses a record without a valid occurredAt by rejecting its promise, not by throwing, and numbers nothing', async () => {
     const derbes = client();
     const refused = derbes.record(aRecord({ occurredAt: new Date('not a date') }));

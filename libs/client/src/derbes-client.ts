@@ -140,7 +140,8 @@ export class DerbesClient {
   }
 
   /** Gives up the number reserved for a recordId (it stays a gap at the ledger). False if none was reserved. */
-  async release(recordId: string): Promise<boolean> {
+  async release(given: string): Promise<boolean> {
+    const recordId = given.toLowerCase();
     await this.ready;
     if (this.open.has(recordId) || !this.numbers) return false;
     const released = this.numbers.release(recordId);

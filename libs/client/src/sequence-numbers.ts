@@ -26,8 +26,9 @@ export class SequenceNumbers {
       if (state.system !== system) throw new Error(`the sequence store holds the numbering of system ${state.system}, not ${system}`);
       numbers.lastSequence = state.lastSequence;
       numbers.lastSaved = state.lastSequence;
-      for (const [recordId, n] of Object.entries(state.unacknowledged)) numbers.unacknowledged.set(recordId, n);
-      for (const [recordId, n] of Object.entries(state.acknowledged ?? {})) numbers.acknowledged.set(recordId, n);
+      // In lower case, as record() keys them now: a file saved before may hold an id as the caller gave it.
+      for (const [recordId, n] of Object.entries(state.unacknowledged)) numbers.unacknowledged.set(recordId.toLowerCase(), n);
+      for (const [recordId, n] of Object.entries(state.acknowledged ?? {})) numbers.acknowledged.set(recordId.toLowerCase(), n);
       numbers.forgetOldest();
     }
     return numbers;
