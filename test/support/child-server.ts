@@ -53,6 +53,8 @@ export interface ChildServer {
   readonly pid: number;
   /** Whether the process is still running. */
   alive(): boolean;
+  /** How the process ended: its exit code, or the signal that ended it (both null while it runs). */
+  ended(): { code: number | null; signal: NodeJS.Signals | null };
   /** Sends the signal and resolves once the process has exited (killed after 10 s if it has not). */
   kill(signal: NodeJS.Signals): Promise<void>;
   /** What the process wrote to stdout and stderr (the last 64 KiB), for failure messages. */
@@ -180,6 +182,7 @@ function wrap(child: ChildProcess, url: string, tokens: Readonly<Record<string, 
     tokens,
     pid: child.pid as number,
     alive: () => child.exitCode === null && child.signalCode === null,
+    ended: () => ({ code: child.exitCode, signal: child.signalCode }),
     kill: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       // A graceful stop that hangs is not this helper's to wait out: the test's own checks then say what is missing.

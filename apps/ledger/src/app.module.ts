@@ -84,15 +84,20 @@ export function loadStartupData(config: LedgerConfig): StartupData {
   };
 }
 
+/** What runs once the app has stopped and its store has closed. */
+const AFTER_STOP = Symbol('AFTER_STOP');
+
 /** The composition root. Built from an already validated configuration, so tests pass their own. */
 @Module({})
 export class AppModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly projections: ProjectionRunner,
+    @Inject(AFTER_STOP) private readonly afterStop: () => void,
   ) {}
 
-  static register(config: LedgerConfig, clock: Clock, loaded: StartupData): DynamicModule {
+  /** `afterStop` runs once the store has closed, the last step of stopping (serve releases the data directory there). */
+  static register(config: LedgerConfig, clock: Clock, loaded: StartupData, afterStop: () => void = () => undefined): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -104,6 +109,7 @@ export class AppModule implements OnApplicationShutdown {
         SubjectShreddingController, IntegrityController, ...CONSOLE.controllers],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
+        { provide: AFTER_STOP, useValue: afterStop },
         { provide: Clock, useValue: clock },
         { provide: RegisterCatalog, useValue: loaded.catalog },
         { provide: SubjectPseudonymizer, useValue: loaded.pseudonymizer },
@@ -141,8 +147,13 @@ export class AppModule implements OnApplicationShutdown {
     };
   }
 
+  // The module's own hook runs after every provider's (Nest calls the module class last).
   async onApplicationShutdown(): Promise<void> {
-    await this.projections.stop();
-    await this.store.close();
+    try {
+      await this.projections.stop();
+      await this.store.close();
+    } finally {
+      this.afterStop();
+    }
   }
 }

@@ -8,7 +8,9 @@ import { createApp } from './http/create-app';
 export async function serve(config: LedgerConfig): Promise<void> {
   const release = config.eventStore === ':memory:' || !config.runProjections ? () => undefined : lockDataDir(config.dataDir);
   try {
-    const app = await createApp(config);
+    // Released once the store has closed. On SIGINT or SIGTERM Nest stops the app and raises the signal again, which
+    // ends the process without running its 'exit' listeners: the one below covers only the other ways out.
+    const app = await createApp(config, undefined, release);
     process.once('exit', release);
     await app.listen({ port: config.port, host: config.host });
     new Logger('ledger').log(`listening on http://${config.host}:${config.port} (store: ${storeDisplay(config.eventStore)}); OpenAPI at /docs`);

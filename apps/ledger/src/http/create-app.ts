@@ -33,7 +33,7 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
  * Builds the HTTP application: Fastify (Express tops out near 3.7k validated POSTs/s on these machines, under the
  * ingest target), the one error shape for every failure including Fastify's own, and OpenAPI at /docs.
  */
-export async function createApp(config: LedgerConfig, clock: Clock = new Clock()): Promise<NestFastifyApplication> {
+export async function createApp(config: LedgerConfig, clock: Clock = new Clock(), afterStop?: () => void): Promise<NestFastifyApplication> {
   // Before anything is read or made there (a pseudonym key, a log): a half-restored directory is refused.
   refuseUnfinishedRestore(config.dataDir);
   const startup = loadStartupData(config);
@@ -60,7 +60,7 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
     // Requests that arrive while the server stops get the one error shape (onRequest below), not Fastify's own.
     return503OnClosing: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock, startup), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock, startup, afterStop), adapter, {
     logger: LEVELS[config.logLevel],
     bufferLogs: false,
     abortOnError: false,
