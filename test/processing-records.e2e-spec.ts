@@ -204,6 +204,18 @@ describe('POST /v1/processing-records', () => {
       const array = await post([aRecord()]).expect(400);
       expect(array.body.code).toBe('invalid_request');
       expect(await t.written()).toBe(0);
+      expect(bad.body.errors).toEqual([{ field: '(body)', reason: 'is not valid JSON: it ends before the value is complete' }]);
+      expect(proto.body.errors).toEqual([{ field: '__proto__', reason: 'is not a known field' }]);
+    });
+
+    it('refuses a member given twice (JSON.parse keeps the last, a reader in front may take the first), writing nothing', async () => {
+      const send = (path: string, text: string) => t.http.post(path).set('content-type', 'application/json').send(text).expect(400);
+      const twice = await send('/v1/processing-records', JSON.stringify(aRecord()).replace(`{"iin":"${IIN}"}`, `{"iin":"${IIN}","iin":"${OTHER_IIN}"}`));
+      expect(twice.body.errors).toEqual([{ field: 'subject.iin', reason: 'is given twice in its object; each member once' }]);
+      const batch = JSON.stringify({ records: [aRecord(), aRecord()] }).replace(/"purpose":"P01"(?![\s\S]*"purpose":"P01")/, '"purpose":"P01","purpose":"P05"');
+      const inBatch = await send('/v1/processing-records/batch', batch);
+      expect(inBatch.body.errors).toEqual([{ field: 'records[1].purpose', reason: 'is given twice in its object; each member once', index: 1 }]);
+      expect(await t.written()).toBe(0);
     });
   });
 

@@ -1,4 +1,4 @@
-import { duplicateMemberName } from './duplicate-member';
+import { duplicateMember, duplicateMemberName } from './duplicate-member';
 
 describe('duplicateMemberName', () => {
   it('names a member name an object holds twice, at any depth, compared by value', () => {
@@ -12,5 +12,15 @@ describe('duplicateMemberName', () => {
     for (const text of ['{}', '{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}', '{"a":"b","b":"a"}', '{"a":"x:\\"","b":["a","a"]}', '["a","a"]', '"a"']) {
       expect(duplicateMemberName(text)).toBeUndefined();
     }
+  });
+});
+
+describe('duplicateMember', () => {
+  it('says where the second member is, counting array items past commas inside strings and nested values', () => {
+    expect(duplicateMember('{"subject":{"iin":"1","iin":"2"}}')).toEqual({ name: 'iin', path: 'subject.iin' });
+    expect(duplicateMember('{"purpose":"P01","purpose":"P02"}')).toEqual({ name: 'purpose', path: 'purpose' });
+    expect(duplicateMember('{"records":[{"a":"x,y","n":[1,2]},{"b":{"c":[{},{}]}}, {"s":{"i":1, "i":2}}]}'))
+      .toEqual({ name: 'i', path: 'records[2].s.i' });
+    expect(duplicateMember('[[1,2],{"k":1,"k":2}]')).toEqual({ name: 'k', path: '[1].k' });
   });
 });

@@ -2,5 +2,5 @@
 // metadata in it, the Merkle leaf and the subject chain hash it. Imports nothing, so that both sides can use it.
 export { CanonicalJsonError, canonicalJson, canonicalJsonOfStored, type JsonObject, type JsonValue } from './canonical-json';
 export { isCanonicalJson } from './canonical-text';
-export { duplicateMemberName } from './duplicate-member';
+export { duplicateMember, duplicateMemberName, type DuplicateMember } from './duplicate-member';
 export { keepStoredJson, storedJson, storedJsonObject } from './stored-json';

@@ -1,4 +1,5 @@
-import { MAX_JSON_DEPTH, shapeProblem } from './json-body';
+import { LedgerError } from '../ledger-errors';
+import { MAX_JSON_DEPTH, parseJsonBody, shapeProblem } from './json-body';
 
 const nested = (depth: number): unknown => (depth === 1 ? [] : [nested(depth - 1)]);
 
@@ -35,5 +36,40 @@ describe('shapeProblem', () => {
     expect(shapeProblem({ records: [{ subject: { iin: '791028302728' }, categories: [1, 'x'], note: 'constructor' }], Constructor: 1, proto: 2 })).toBeNull();
     expect(shapeProblem(null)).toBeNull();
     expect(shapeProblem('text')).toBeNull();
+  });
+});
+
+describe('parseJsonBody', () => {
+  const refusal = (text: string) => {
+    try {
+      parseJsonBody(Buffer.from(text, 'utf8'));
+    } catch (error) {
+      expect(error).toBeInstanceOf(LedgerError);
+      return (error as LedgerError).errors;
+    }
+    throw new Error(`${text} was taken`);
+  };
+
+  it('refuses a member given twice, naming where, though JSON.parse would keep the last', () => {
+    expect(refusal('{"subject":{"iin":"791028302728","iin":"850315310016"}}')).toEqual([{ field: 'subject.iin', reason: 'is given twice in its object; each member once' }]);
+    expect(refusal('{"records":[{"purpose":"P01"},{"purpose":"P01","\\u0070urpose":"P05"}]}')).toEqual([{ field: 'records[1].purpose', reason: expect.any(String), index: 1 }]);
+  });
+
+  it('names __proto__ and constructor as the unknown fields they are', () => {
+    expect(refusal('{"a":1,"__proto__":{"admin":true}}')).toEqual([{ field: '__proto__', reason: 'is not a known field' }]);
+    expect(refusal('{"records":[{"constructor":{"prototype":{}}}]}')).toEqual([{ field: 'records[0].constructor', reason: 'is not a known field', index: 0 }]);
+  });
+
+  it('says what is wrong with a body that is not JSON, without quoting it', () => {
+    expect(refusal('')).toEqual([{ field: '(body)', reason: expect.stringContaining('is empty') }]);
+    expect(refusal('{"a":')).toEqual([{ field: '(body)', reason: 'is not valid JSON: it ends before the value is complete' }]);
+    expect(refusal('{"a":1,}')).toEqual([{ field: '(body)', reason: 'is not valid JSON at character 8' }]);
+    const quoted = refusal('{"iin": x791028302728}');
+    expect(quoted).toEqual([{ field: '(body)', reason: expect.stringMatching(/^is not valid JSON/) }]);
+    expect(JSON.stringify(quoted)).not.toContain('7910');
+  });
+
+  it('takes a body whose objects name each member once', () => {
+    expect(parseJsonBody(Buffer.from('{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":"a,\\"a\\":"}'))).toEqual({ a: { a: 1 }, b: [{ a: 1 }, { a: 2 }], c: 'a,"a":' });
   });
 });

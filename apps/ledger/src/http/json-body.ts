@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import { duplicateMember } from '@derbes/canonical-json';
 import { LedgerError, type FieldError } from '../ledger-errors';
 import { isPrototypeKey, withRecordIndex } from './validation';
 
@@ -16,29 +17,52 @@ export const MAX_JSON_DEPTH = 32;
 export const MAX_JSON_MEMBERS = 1_000;
 
 type Done = (error: Error | null, body?: unknown) => void;
-type StringParser = (request: FastifyRequest, body: string, done: Done) => void;
 
 /**
- * The one JSON body parser: Fastify's own (which refuses `__proto__` and `constructor.prototype`), behind checks
- * that the bytes are UTF-8 (never silently replaced by U+FFFD and stored so), that the nesting is bounded, and
- * that no key is `prototype` or named like a member of Object.prototype. Registering it also keeps Nest from
- * adding its form-urlencoded parser, so that anything but JSON is a 415.
+ * The one JSON body parser. Beyond JSON.parse it refuses, naming the field: bytes that are not UTF-8 (never silently
+ * replaced by U+FFFD and stored so), nesting past the limit, a key that is `prototype` or named like a member of
+ * Object.prototype (`__proto__`, `constructor`: JSON.parse makes them plain members, refused here as unknown
+ * fields), a lone surrogate, and a member given twice in one object (JSON.parse keeps the last silently, while a
+ * gateway or SQLite's json_extract reads the first: `"iin"` twice would file the record under another person than
+ * the one a reader in front of the ledger saw). Registering it also keeps Nest from adding its form-urlencoded
+ * parser, so that anything but JSON is a 415.
  */
 export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number): void {
-  const parse = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error') as unknown as StringParser;
-  app.useBodyParser('application/json', { bodyLimit }, (request: FastifyRequest, body: Buffer, done: Done) => {
-    if (!isUtf8(body)) {
-      done(LedgerError.invalid([{ field: '(body)', reason: 'is not valid UTF-8' }]));
-      return;
+  app.useBodyParser('application/json', { bodyLimit }, (_request: FastifyRequest, body: Buffer, done: Done) => {
+    try {
+      done(null, parseJsonBody(body));
+    } catch (error) {
+      done(error as Error);
     }
-    const text = body.toString('utf8');
-    parse(request, text, (error, value) => {
-      if (error) return done(error);
-      // A lone surrogate can only come from a \uD800-\uDFFF escape: the walk looks for one only when the text has one.
-      const problem = shapeProblem(value, SURROGATE_ESCAPE.test(text));
-      return problem ? done(LedgerError.invalid([problem])) : done(null, value);
-    });
   });
+}
+
+/** A request body parsed as JSON; throws a LedgerError (400) naming the field and the reason. */
+export function parseJsonBody(body: Buffer): unknown {
+  const refuse = (problem: FieldError) => LedgerError.invalid([withRecordIndex(problem)]);
+  if (body.length === 0) throw refuse({ field: '(body)', reason: 'is empty: a JSON value is expected with content-type application/json' });
+  if (!isUtf8(body)) throw refuse({ field: '(body)', reason: 'is not valid UTF-8' });
+  const text = body.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw refuse({ field: '(body)', reason: `is not valid JSON${whereInvalid(error)}` });
+  }
+  // A lone surrogate can only come from a \uD800-\uDFFF escape: the walk looks for one only when the text has one.
+  const problem = shapeProblem(value, SURROGATE_ESCAPE.test(text));
+  if (problem) throw refuse(problem);
+  const repeated = duplicateMember(text);
+  if (repeated) throw refuse({ field: repeated.path, reason: 'is given twice in its object; each member once' });
+  return value;
+}
+
+/** Where JSON.parse stopped, from its message: never the message itself, which may quote the body (an IIN, say). */
+function whereInvalid(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  if (/end of JSON input/.test(message)) return ': it ends before the value is complete';
+  const at = /at position (\d+)/.exec(message)?.[1];
+  return at === undefined ? '' : ` at character ${Number(at) + 1}`;
 }
 
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
