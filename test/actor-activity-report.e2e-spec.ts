@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { buildIin, DATA_SUBJECT_READER } from '@derbes/ledger';
 import { ORDER_328_O } from '@derbes/register';
@@ -161,6 +164,39 @@ describe('GET /v1/reports/actor-activity while the read model is not built', () 
       expect(res.headers['retry-after']).toBe('1');
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('actor activity after the ledger\'s UTC offset changes', () => {
+  it('is rebuilt on the new offset at start, so that it counts each record on the same local day as the summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-offset-'));
+    const env = { DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db') };
+    const days = async (t: TestApp) => {
+      const activity = async (day: string) => (await t.http.get('/v1/reports/actor-activity').query({ from: day, to: day, actor: 'hr-9' }).expect(200)).body.actors[0]?.records ?? 0;
+      const summary = async (day: string) => (await t.http.get('/v1/reports/summary').query({ from: day, to: day }).expect(200)).body.totals.records;
+      return { activity: [await activity('2026-10-31'), await activity('2026-11-01')], summary: [await summary('2026-10-31'), await summary('2026-11-01')] };
+    };
+    const first = await startTestApp(env);
+    try {
+      // 18:30Z: 23:30 on 31 October at UTC+5, 00:30 on 1 November at UTC+6.
+      const written = await first.http.post('/v1/processing-records').send(access('hr-9', IINS[0]!, '2026-10-31T18:30:00Z')).expect(201);
+      await first.http.get('/v1/reports/actor-activity').query({ from: '2026-10-31', to: '2026-10-31', position: String(written.body.position) }).expect(200);
+      expect(await days(first)).toEqual({ activity: [1, 0], summary: [1, 0] });
+    } finally {
+      await first.close();
+    }
+    const again = await startTestApp({ ...env, DERBES_UTC_OFFSET_MINUTES: '360' });
+    try {
+      // The new generation is built in the background (the old one answers meanwhile) and swapped in.
+      let seen = await days(again);
+      for (let i = 0; i < 250 && JSON.stringify(seen.activity) !== '[0,1]'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        seen = await days(again);
+      }
+      expect(seen).toEqual({ activity: [0, 1], summary: [0, 1] });
+    } finally {
+      await again.close();
     }
   });
 });

@@ -9,6 +9,7 @@ import {
   processingSummaryProjection,
   requestQueueProjection,
   sensitiveCategoriesOf,
+  sensitiveMarksOf,
   sourceSystemsProjection,
   subjectHistoryProjection,
   subjectInventoryProjection,
@@ -33,7 +34,9 @@ export function ledgerProjections(catalog: RegisterCatalog, config: ProjectionSe
     processingSummaryProjection,
     violationsProjection,
     transfersProjection,
-    actorActivityProjection({ isSensitive: sensitiveCategoriesOf(catalog, config.owner), utcOffsetMinutes: config.utcOffsetMinutes }),
+    actorActivityProjection({
+      isSensitive: sensitiveCategoriesOf(catalog, config.owner), sensitiveMarks: sensitiveMarksOf(catalog, config.owner), utcOffsetMinutes: config.utcOffsetMinutes,
+    }),
     requestQueueProjection,
     integrityLogProjection,
     sourceSystemsProjection,

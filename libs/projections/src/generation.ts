@@ -6,6 +6,8 @@ export interface GenerationRow {
   readonly name: string;
   readonly generation: number;
   readonly version: number;
+  /** The projection's settings it was built with (Projection.settings; '' for none, and for rows from before them). */
+  readonly settings: string;
   readonly position: number;
   readonly state: 'active' | 'building';
 }

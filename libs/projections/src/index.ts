@@ -23,7 +23,7 @@ export {
   type UnusualActivityRule,
   type UnusualKind,
 } from './actor-activity/unusual-activity';
-export { sensitiveCategoriesOf, type IsSensitiveCategory } from './actor-activity/sensitive-categories';
+export { sensitiveCategoriesOf, sensitiveMarksOf, type IsSensitiveCategory } from './actor-activity/sensitive-categories';
 export { daysInPeriod, isCalendarDay } from './actor-activity/calendar-day';
 export { READ_NOTE_PREFIX, SUBJECT_HISTORY, subjectHistoryProjection } from './subject-history/subject-history.projection';
 export {

@@ -36,7 +36,7 @@ describe('ProjectionRunner.read, while the keeper commits between the statements
     keeper = openReadModelDatabase(join(dir, 'read-models.db'));
     for (const projection of projections) {
       projection.setup(generationTables(keeper, projection.name, 1));
-      keeper.prepare("INSERT INTO projection_generations VALUES (?, 1, ?, 0, 'active', '2026-11-25T12:00:00.000Z')").run(projection.name, projection.version);
+      keeper.prepare("INSERT INTO projection_generations(name, generation, version, position, state, updated_at) VALUES (?, 1, ?, 0, 'active', '2026-11-25T12:00:00.000Z')").run(projection.name, projection.version);
     }
     reader = new ProjectionRunner(store, openReadModelDatabase(join(dir, 'read-models.db')), projections);
     reader.attach();

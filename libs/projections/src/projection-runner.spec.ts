@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { ANY, SqliteEventStore, type RecordedEvent } from '@derbes/event-store';
 import type { Projection, ReadModelTables } from './projection';
 import { ProjectionNotReadyError, ProjectionRunner } from './projection-runner';
@@ -181,6 +182,50 @@ describe('ProjectionRunner', () => {
     const db = v2.tables('stream-counts').db;
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'stream_counts_g1_%'").all()).toEqual([]);
     await v2.stop();
+  });
+
+  it('rebuilds a generation made with other settings as for a new version, and resumes one made with the same', async () => {
+    const file = join(dir, 'read-models.db');
+    const run = async (settings: string | undefined) => {
+      const runner = new ProjectionRunner(store, openReadModelDatabase(file), [{ ...counting(), ...(settings === undefined ? {} : { settings }) }]);
+      runner.start();
+      const started = (await runner.status())[0];
+      await caughtUp(runner, store);
+      // A build under way swaps in once it has caught up.
+      for (let i = 0; i < 250 && (await runner.status())[0]?.building; i++) await new Promise((r) => setTimeout(r, 20));
+      const ended = (await runner.status())[0];
+      await runner.stop();
+      return { started, ended };
+    };
+    await append(store, 'a', 10);
+    expect((await run('offset 300')).ended).toMatchObject({ active: { generation: 1, position: 10 } });
+    await append(store, 'a', 5);
+    const same = await run('offset 300');
+    expect(same.started).toMatchObject({ active: { generation: 1 }, building: null });
+    expect(same.ended).toMatchObject({ active: { generation: 1, position: 15 } });
+    const other = await run('offset 360');
+    expect(other.started).toMatchObject({ active: { generation: 1 }, building: { generation: 2 } });
+    expect(other.ended).toMatchObject({ active: { generation: 2, position: 15 }, building: null });
+    // None is a setting too: a projection that drops its settings is rebuilt once more.
+    expect((await run(undefined)).started).toMatchObject({ active: { generation: 2 }, building: { generation: 3 } });
+  });
+
+  it('takes a read-model file from before settings, its generations counting as made with none', async () => {
+    const file = join(dir, 'read-models.db');
+    const runner = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
+    runner.start();
+    await append(store, 'a', 3);
+    await caughtUp(runner, store);
+    await runner.stop();
+    const old = new Database(file);
+    old.exec(`CREATE TABLE g AS SELECT name, generation, version, position, state, updated_at FROM projection_generations;
+      DROP TABLE projection_generations; ALTER TABLE g RENAME TO projection_generations;`);
+    old.close();
+    const resumed = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
+    resumed.start();
+    expect((await resumed.status())[0]).toMatchObject({ active: { generation: 1, position: 3 }, building: null });
+    expect(counts(resumed)).toEqual({ a: 3 });
+    await resumed.stop();
   });
 
   it('rebuilds the same version on demand and keeps serving meanwhile', async () => {

@@ -101,7 +101,7 @@ export class ProjectionRunner {
     }
   }
 
-  /** Resumes every projection from its checkpoint, or starts building those with a new version (or none yet). */
+  /** Resumes every projection from its checkpoint, or starts building those with a new version or settings (or none yet). */
   start(): void {
     if (this.checkpointsOnThread) this.checkpoints ??= WalCheckpoints.start(this.db);
     for (const slot of this.slots.values()) {
@@ -109,10 +109,10 @@ export class ProjectionRunner {
       const active = rows.find((r) => r.state === 'active');
       for (const row of rows.filter((r) => r.state === 'building')) this.discard(row);
       if (active) {
-        slot.active = this.follower(slot, active, active.version === slot.projection.version);
+        slot.active = this.follower(slot, active, builtBy(active, slot.projection));
         if (slot.active.follows) this.follow(slot.active);
       }
-      if (!active || active.version !== slot.projection.version) this.beginBuild(slot, rows);
+      if (!active || !builtBy(active, slot.projection)) this.beginBuild(slot, rows);
     }
   }
 
@@ -245,7 +245,7 @@ export class ProjectionRunner {
 
   private generations(name: string): GenerationRow[] {
     return this.db
-      .prepare<[string], GenerationRow>('SELECT name, generation, version, position, state FROM projection_generations WHERE name = ? ORDER BY generation')
+      .prepare<[string], GenerationRow>('SELECT name, generation, version, settings, position, state FROM projection_generations WHERE name = ? ORDER BY generation')
       .all(name);
   }
 
@@ -255,14 +255,16 @@ export class ProjectionRunner {
 
   private beginBuild(slot: Slot, rows: readonly GenerationRow[]): void {
     const generation = rows.reduce((max, r) => Math.max(max, r.generation), 0) + 1;
-    const row: GenerationRow = { name: slot.projection.name, generation, version: slot.projection.version, position: 0, state: 'building' };
+    const row: GenerationRow = {
+      name: slot.projection.name, generation, version: slot.projection.version, settings: slot.projection.settings ?? '', position: 0, state: 'building',
+    };
     const building = this.follower(slot, row, true);
     this.db.transaction(() => {
       dropGeneration(this.db, row.name, generation);
       slot.projection.setup(building.tables);
       this.db
-        .prepare('INSERT INTO projection_generations(name, generation, version, position, state, updated_at) VALUES (?, ?, ?, 0, ?, ?)')
-        .run(row.name, generation, row.version, 'building', this.now().toISOString());
+        .prepare('INSERT INTO projection_generations(name, generation, version, settings, position, state, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)')
+        .run(row.name, generation, row.version, row.settings, 'building', this.now().toISOString());
     })();
     slot.building = building;
     this.follow(building);
@@ -449,4 +451,9 @@ export class ProjectionRunner {
 function isStorageFault(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN)/.test(code);
+}
+
+/** Whether a generation was built by this projection as it is now: its version, with its settings. */
+function builtBy(row: GenerationRow, projection: Projection): boolean {
+  return row.version === projection.version && row.settings === (projection.settings ?? '');
 }

@@ -19,6 +19,12 @@ export interface Projection {
   /** Kebab-case, stable: names its tables and its checkpoint. */
   readonly name: string;
   readonly version: number;
+  /**
+   * What the rows depend on besides the events and the code (a UTC offset for local days, which categories are
+   * sensitive), as text. A generation built with other settings is rebuilt as for a new version, the old one
+   * answering meanwhile, so that no read model counts some events one way and the rest another.
+   */
+  readonly settings?: string;
   /** Creates this generation's tables (always fresh: the runner never calls it on existing tables). */
   setup(tables: ReadModelTables): void;
   /**

@@ -33,7 +33,11 @@ export function openReadModelDatabase(path: string): Database.Database {
     position INTEGER NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('active', 'building')),
     updated_at TEXT NOT NULL,
+    settings TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (name, generation)
   )`);
+  // Files from before projections had settings: their generations count as built with none.
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(projection_generations)').all();
+  if (!columns.some((c) => c.name === 'settings')) db.exec("ALTER TABLE projection_generations ADD COLUMN settings TEXT NOT NULL DEFAULT ''");
   return db;
 }

@@ -5,7 +5,7 @@ import type { ReadModelTables } from '../projection';
 import { openReadModelDatabase } from '../read-model-database';
 import { actorActivityProjection } from './actor-activity.projection';
 import { actorActivitySummaries, unusualActivityIn } from './actor-activity.queries';
-import { sensitiveCategoriesOf } from './sensitive-categories';
+import { sensitiveCategoriesOf, sensitiveMarksOf } from './sensitive-categories';
 
 // A second owner whose register marks category 1 (full name) sensitive, to show that the event's register decides.
 const OTHER = { ...ORDER_328_O, id: 'other-1', owner: 'other', categories: ORDER_328_O.categories.map((c) => (c.number === 1 ? { ...c, sensitive: true } : c)) };
@@ -230,5 +230,21 @@ describe('actor-activity projection, a batch at once (applyAll, as a catch-up ap
     const rows = dump(one) as unknown[][];
     expect(rows.map((r) => r.length).every((n) => n > 3)).toBe(true); // not vacuous: every table has rows
     expect(dump(batched)).toEqual(rows);
+  });
+});
+
+describe('the actor-activity projection\'s settings', () => {
+  const settings = (registers: RegisterCatalog, utcOffsetMinutes = 300, owner = 'mineco') =>
+    actorActivityProjection({ isSensitive: sensitiveCategoriesOf(registers, owner), sensitiveMarks: sensitiveMarksOf(registers, owner), utcOffsetMinutes }).settings;
+
+  it('change with the offset, the owner, or any register version\'s sensitive marks, and with nothing else', () => {
+    const base = settings(catalog);
+    expect(settings(new RegisterCatalog([OTHER, ORDER_328_O]))).toBe(base);
+    const renamed = { ...OTHER, categories: OTHER.categories.map((c) => ({ ...c, names: { ...c.names, en: `${c.names.en}.` } })) };
+    expect(settings(new RegisterCatalog([ORDER_328_O, renamed]))).toBe(base);
+    expect(settings(catalog, 360)).not.toBe(base);
+    expect(settings(catalog, 300, 'other')).not.toBe(base);
+    const unmarked = { ...OTHER, categories: OTHER.categories.map((c) => (c.number === 28 ? { ...c, sensitive: false } : c)) };
+    expect(settings(new RegisterCatalog([ORDER_328_O, unmarked]))).not.toBe(base);
   });
 });

@@ -14,6 +14,8 @@ export interface ActorActivityOptions {
   readonly isSensitive: IsSensitiveCategory;
   /** Offset of the calendar that days are counted in; 300 (UTC+5) for Kazakhstan. */
   readonly utcOffsetMinutes: number;
+  /** The sensitive marks as text (see `sensitiveMarksOf`): with the offset, the generation's settings. */
+  readonly sensitiveMarks?: string;
 }
 
 /*
@@ -200,9 +202,11 @@ function applyAllWith(options: ActorActivityOptions) {
  * distinct subjects, sensitive categories touched and sensitive accesses, counting reads of subjects' files (version 2;
  * version 1 counted processing records only). Version 3 leaves out only the data subject's own reads by their whole
  * actor (version 2 by its id alone, which hid the reads of a staff key named `data-subject`). Queries: actor-activity.queries.ts.
- * The sensitive marks come from the registers: after a registers file changes them, rebuild this projection.
+ * The sensitive marks come from the registers and the days from the offset: a start with other marks (a registers
+ * file changed them) or another offset rebuilds this projection (its settings).
  */
 export function actorActivityProjection(options: ActorActivityOptions): Projection {
   const applyAll = applyAllWith(options);
-  return { name: ACTOR_ACTIVITY, version: 3, setup: createTables, apply: (tables, event) => applyAll(tables, [event]), applyAll };
+  const settings = JSON.stringify({ utcOffsetMinutes: options.utcOffsetMinutes, sensitive: options.sensitiveMarks ?? null });
+  return { name: ACTOR_ACTIVITY, version: 3, settings, setup: createTables, apply: (tables, event) => applyAll(tables, [event]), applyAll };
 }

@@ -25,3 +25,14 @@ export function sensitiveCategoriesOf(catalog: RegisterCatalog, owner: string): 
     return (marked ?? ofOwner).has(category);
   };
 }
+
+/**
+ * The marks sensitiveCategoriesOf reads, as text that changes exactly when an answer of it would: each register
+ * version's sensitive categories, and the owner whose marks stand in when none was in force.
+ */
+export function sensitiveMarksOf(catalog: RegisterCatalog, owner: string): string {
+  const versions = catalog.all()
+    .map((r) => `${r.id} v${r.version}: ${r.categories.filter((c) => c.sensitive).map((c) => c.number).sort((a, b) => a - b).join(',')}`)
+    .sort();
+  return JSON.stringify({ owner, versions });
+}
