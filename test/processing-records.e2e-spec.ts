@@ -123,7 +123,8 @@ describe('POST /v1/processing-records', () => {
       // The ids the ledger derives for its own events (derivedUuid) are of version 8.
       ["a version-8 recordId (the ledger's own)", { recordId: derivedUuid('q-1/destroy') }, 'recordId', "UUID version 8 is reserved for the ledger's own events"],
       ['a date without a zone', { occurredAt: '2026-11-20T09:30:00' }, 'occurredAt', 'with a time zone'],
-      ['a date that does not exist', { occurredAt: '2026-02-30T09:30:00Z' }, 'occurredAt', 'ISO 8601'],
+      ['a date that does not exist', { occurredAt: '2026-02-30T09:30:00Z' }, 'occurredAt', 'has the date 2026-02-30, which is not a day of the calendar'],
+      ['a zone no place has', { occurredAt: '2026-11-20T09:30:00+23:59' }, 'occurredAt', 'not a UTC offset'],
       ['a date in the future', { occurredAt: '2026-11-25T12:06:00Z' }, 'occurredAt', 'in the future'],
       ['a date long ago', { occurredAt: '1899-01-01T00:00:00Z' }, 'occurredAt', 'before 2000-01-01'],
       ['collect without a source', { source: undefined }, 'source', 'required with operation collect'],

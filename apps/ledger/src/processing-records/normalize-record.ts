@@ -13,18 +13,30 @@ export interface NormalizeContext {
   readonly clockSkewSeconds: number;
 }
 
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2}))$/;
 /** Processing before this is surely a typo: the personal-data law itself dates from 2013. */
 export const EARLIEST_INSTANT = Date.UTC(2000, 0, 1);
 
-/** Parses an ISO 8601 instant strictly: a real calendar date, hours and minutes in range, an explicit zone. */
-export function parseInstant(text: string): Date | null {
+/**
+ * Why `text` is not an instant this API takes, worded for an error; null when it is one. Strict ISO 8601: a real
+ * calendar date, hours 00-23, minutes and seconds 00-59 (no leap second), an explicit zone between -12:00 and
+ * +14:00. Digits past the millisecond are read and dropped (the ledger keeps milliseconds).
+ */
+export function instantProblem(text: string, example = '2026-11-20T09:30:00Z'): string | null {
   const m = ISO_INSTANT.exec(text);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m.map((x) => (x === undefined ? undefined : Number(x)));
-  const day = new Date(Date.UTC(y as number, (mo as number) - 1, d as number));
-  if (day.getUTCMonth() !== (mo as number) - 1 || day.getUTCDate() !== d) return null;
-  if ((h as number) > 23 || (mi as number) > 59 || (s ?? 0) > 59) return null;
+  if (!m) return `must be an ISO 8601 date-time with a time zone, e.g. ${example}`;
+  const [, y, mo, d, h, mi, s, , sign, zh, zm] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return `has the date ${y}-${mo}-${d}, which is not a day of the calendar`;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return `has the time ${h}:${mi}${s === undefined ? '' : `:${s}`}, which is not a time of day (00:00:00 to 23:59:59)`;
+  const offset = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm));
+  if (Number(zm) > 59 || offset < -12 * 60 || offset > 14 * 60) return `has the time zone ${text.slice(-6)}, which is not a UTC offset (-12:00 to +14:00)`;
+  return null;
+}
+
+/** Parses an ISO 8601 instant strictly (see instantProblem); null when it is not one. */
+export function parseInstant(text: string): Date | null {
+  if (instantProblem(text) !== null) return null;
   const at = new Date(text);
   return Number.isNaN(at.getTime()) ? null : at;
 }
@@ -54,7 +66,7 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
 
   const occurredAt = parseInstant(dto.occurredAt);
   if (!occurredAt) {
-    fail('occurredAt', 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-20T09:30:00Z');
+    fail('occurredAt', instantProblem(dto.occurredAt) ?? 'is not an instant');
   } else if (occurredAt.getTime() > ctx.now.getTime() + ctx.clockSkewSeconds * 1000) {
     fail('occurredAt', `is in the future (more than ${ctx.clockSkewSeconds} s after the ledger's clock, ${ctx.now.toISOString()})`);
   } else if (occurredAt.getTime() < EARLIEST_INSTANT) {

@@ -6,7 +6,7 @@ import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError } from '../ledger-errors';
-import { parseInstant } from '../processing-records/normalize-record';
+import { instantProblem, parseInstant } from '../processing-records/normalize-record';
 import { Allow } from '../auth/roles';
 
 /** A register's identity and validity, without its contents. */
@@ -66,7 +66,7 @@ export class RegisterController {
     const at = query.at;
     if (at !== undefined) {
       const parsed = parseInstant(at);
-      if (!parsed) throw LedgerError.invalid([{ field: 'at', reason: 'must be an ISO 8601 date-time with a time zone' }]);
+      if (!parsed) throw LedgerError.invalid([{ field: 'at', reason: instantProblem(at) ?? 'is not an instant' }]);
       when = parsed;
     }
     const register = this.catalog.inForce(this.config.owner, when);

@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { decodeViolationsCursor, type ViolationsFilter } from '@derbes/projections';
 import { LedgerError, type FieldError } from '../ledger-errors';
-import { parseInstant } from '../processing-records/normalize-record';
+import { instantProblem, parseInstant } from '../processing-records/normalize-record';
 import { ViolationsQueryDto, ViolationsReportDto } from './violations.dto';
 import { ViolationsReportQuery } from './violations-report.query';
 import { Allow } from '../auth/roles';
@@ -35,7 +35,7 @@ export class ViolationsController {
       const text = query[bound];
       if (text === undefined) continue;
       const at = parseInstant(text);
-      if (!at) errors.push({ field: bound, reason: 'must be an ISO 8601 date-time with a time zone' });
+      if (!at) errors.push({ field: bound, reason: instantProblem(text) ?? 'is not an instant' });
       else {
         filter[bound] = at.toISOString();
         bounds[bound] = at.getTime();

@@ -7,7 +7,7 @@ import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError } from '../ledger-errors';
-import { EARLIEST_INSTANT, parseInstant } from '../processing-records/normalize-record';
+import { EARLIEST_INSTANT, instantProblem, parseInstant } from '../processing-records/normalize-record';
 import { HeartbeatDto, HeartbeatOutcomeDto } from './heartbeat.dto';
 import { RecordHeartbeatCommand, type HeartbeatOutcome } from './record-heartbeat.command';
 
@@ -39,7 +39,7 @@ export class HeartbeatsController {
     }
     const now = this.clock.now();
     const sentAt = parseInstant(body.sentAt);
-    if (!sentAt) throw LedgerError.invalid([{ field: 'sentAt', reason: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-25T12:00:00Z' }]);
+    if (!sentAt) throw LedgerError.invalid([{ field: 'sentAt', reason: instantProblem(body.sentAt, '2026-11-25T12:00:00Z') ?? 'is not an instant' }]);
     if (sentAt.getTime() > now.getTime() + this.config.clockSkewSeconds * 1000) {
       throw LedgerError.invalid([{ field: 'sentAt', reason: `is in the future (more than ${this.config.clockSkewSeconds} s after the ledger's clock, ${now.toISOString()})` }]);
     }

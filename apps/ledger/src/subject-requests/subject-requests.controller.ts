@@ -11,7 +11,7 @@ import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LedgerError, type FieldError } from '../ledger-errors';
-import { parseInstant } from '../processing-records/normalize-record';
+import { instantProblem, parseInstant } from '../processing-records/normalize-record';
 import { actorOf } from '../auth/principal';
 import { RequestQueueQuery, type QueuePage } from './request-queue.query';
 import { SubjectRequestDesk, type RequestOutcome } from './subject-request-desk';
@@ -47,7 +47,7 @@ export class SubjectRequestsController {
     const iin = checkIin(body.subject.iin, localDate(now, this.config.utcOffsetMinutes));
     if (!iin.valid) errors.push({ field: 'subject.iin', reason: `${iin.reason} (rule: ${iin.rule})` });
     const receivedAt = parseInstant(body.receivedAt);
-    if (!receivedAt) errors.push({ field: 'receivedAt', reason: 'must be an ISO 8601 date-time with a time zone' });
+    if (!receivedAt) errors.push({ field: 'receivedAt', reason: instantProblem(body.receivedAt, '2026-11-24T10:15:00+05:00') ?? 'is not an instant' });
     else if (receivedAt.getTime() > now.getTime() + this.config.clockSkewSeconds * 1000) errors.push({ field: 'receivedAt', reason: `is in the future (the ledger's clock says ${now.toISOString()})` });
     else if (beforeTheLaw(receivedAt, this.config.utcOffsetMinutes)) errors.push({ field: 'receivedAt', reason: BEFORE_THE_LAW });
     const categories = requestCategories(this.catalog, this.config.owner, body.categories ?? [], errors);

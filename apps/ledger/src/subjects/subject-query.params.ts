@@ -1,7 +1,7 @@
 import { SUBJECT_ID_PATTERN } from '@derbes/ledger';
 import type { RegisterCatalog } from '@derbes/register';
 import { LedgerError, type FieldError } from '../ledger-errors';
-import { parseInstant } from '../processing-records/normalize-record';
+import { instantProblem, parseInstant } from '../processing-records/normalize-record';
 
 /**
  * The query parameters the subject read endpoints share, checked against the owner's registers. Each method notes
@@ -40,7 +40,7 @@ export class SubjectQueryParams {
     const bound = (field: 'from' | 'to', text: string | undefined): Date | undefined => {
       if (text === undefined) return undefined;
       const at = parseInstant(text);
-      if (!at) this.fail(field, 'must be an ISO 8601 date-time with a time zone');
+      if (!at) this.fail(field, instantProblem(text) ?? 'is not an instant');
       return at ?? undefined;
     };
     const from = bound('from', fromText);
