@@ -92,6 +92,25 @@ describe('IIN', () => {
     expect(containsIin('phone +7 701 123 45 67')).toBe(false);
   });
 
+  it('finds in long runs of digits exactly the places checkIin takes, wherever they are', () => {
+    // checkIin at every place of the run, as the search did before its integer pre-check.
+    const atEveryPlace = (run: string) => Array.from({ length: run.length - 11 }, (_, i) => run.slice(i, i + 12)).some((w) => checkIin(w, null).valid);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let found = 0;
+    for (let n = 0; n < 3000; n++) {
+      // Digits drawn so that dates and century digits often fit: every rule gets to decide somewhere.
+      const run = Array.from({ length: 12 + Math.floor(random() * 40) }, (_, i) => String(i % 6 === 2 ? Math.floor(random() * 2) : Math.floor(random() * 10))).join('');
+      const expected = atEveryPlace(run);
+      if (expected) found++;
+      expect([run, containsIin(run)]).toEqual([run, expected]);
+    }
+    expect(found).toBeGreaterThan(50);
+    expect(containsIin(`${'1'.repeat(2000)} 791028302728`)).toBe(true);
+    expect(containsIin(`${'1'.repeat(1000)}791028302728${'1'.repeat(1000)}`)).toBe(true);
+    expect(containsIin('1'.repeat(2000))).toBe(false);
+  });
+
   it('finds an IIN written in the digits of another script, split by separators or invisible characters', () => {
     expect(containsIin('８５０３１５３１００１６')).toBe(true); // fullwidth
     expect(containsIin('id ٨٥٠٣١٥٣١٠٠١٦')).toBe(true); // Arabic-Indic
