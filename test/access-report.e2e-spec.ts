@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -134,9 +135,33 @@ describe('derbes report subject', () => {
     } finally {
       await again.close();
     }
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     await expect(subjectReport(config, { iin: '791028302729', language: 'kk', format: 'pdf', out, actor: { id: 'a', role: 'b', unit: 'c' }, purpose: 'OVERSIGHT' }))
       .rejects.toThrow('--iin');
     await expect(subjectReport(config, { iin: '061211600012', language: 'kk', format: 'pdf', out, actor: { id: 'a', role: 'b', unit: 'c' }, purpose: 'OVERSIGHT' }))
       .rejects.toThrow('holds nothing');
+  });
+
+  it('says so, and fails, when the report it wrote carries no proof (a process holds the read models and has not taken its read in)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-report-'));
+    const config = loadConfig({ DERBES_DATA_DIR: dir, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX, DERBES_LOG_LEVEL: 'error' });
+    const t = await startTestApp({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db') });
+    try {
+      await seed(t);
+    } finally {
+      await t.close();
+    }
+    // A live process named as the keeper, which keeps nothing: the command neither keeps the read models nor sees them move.
+    const keeper = spawn('sleep', ['30']);
+    try {
+      writeFileSync(join(dir, 'ledger.pid'), `${keeper.pid}\n`);
+      const out = join(dir, 'unproved.json');
+      await expect(subjectReport(config, { iin: IIN, language: 'en', format: 'json', out, actor: { id: 'cli:auditor', role: 'operator', unit: 'cli' }, purpose: 'OVERSIGHT' }))
+        .rejects.toThrow(/to .*unproved\.json, but WITHOUT its completeness proof: the integrity log that the server keeps/);
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ integrity: null });
+    } finally {
+      keeper.kill();
+    }
   });
 });

@@ -237,4 +237,53 @@ describe('the derbes command line', () => {
     const again = await runCli(['projections', 'rebuild'], env);
     expect([again.code, again.stderr.includes('100%')]).toEqual([0, true]);
   }, 120_000);
+
+  const spawnCli = (args: string[], env: NodeJS.ProcessEnv) => {
+    const child = spawn(process.execPath, ['-e', `${typescriptLoader(ROOT)}\nprocess.argv.splice(1, 0, 'derbes'); require(${JSON.stringify(join(ROOT, 'apps/cli/src/main.ts'))});`,
+      ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = { stdout: '', stderr: '' };
+    child.stdout.on('data', (chunk: Buffer) => { output.stdout += chunk.toString('utf8'); });
+    child.stderr.on('data', (chunk: Buffer) => { output.stderr += chunk.toString('utf8'); });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    return { child, output, exited };
+  };
+
+  it('on Ctrl-C during demo stops between batches, revokes the run\'s keys and says how to go on; a rerun adds the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    const env = childEnv(dir);
+    const { child, output, exited } = spawnCli(['demo', '--employees', '300'], env);
+    const written = async () => {
+      if (!existsSync(join(dir, 'events.db'))) return 0;
+      const store = SqliteEventStore.open(join(dir, 'events.db'));
+      try {
+        return await store.lastPosition();
+      } finally {
+        await store.close();
+      }
+    };
+    for (let i = 0; i < 3000 && (await written()) < 500 && child.exitCode === null; i++) await sleep(10);
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(output.stderr).toMatch(/^derbes: the demo was interrupted \(SIGINT\) after \d+ of \d+ records, each batch stored whole; its keys are revoked\./m);
+    const keys = await runCli(['keys', 'list'], env);
+    const demoKeys = keys.stdout.split('\n').filter((line) => line.includes('demo-'));
+    expect(demoKeys.length).toBeGreaterThan(0);
+    for (const line of demoKeys) expect(line).toContain('REVOKED');
+    const again = await runCli(['demo', '--employees', '300'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/\(\d+ new, [1-9]\d* already there\)/);
+  }, 180_000);
+
+  it('stops projections run on Ctrl-C with exit 0, releasing the data directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await SqliteEventStore.open(join(dir, 'events.db')).close();
+    const { child, output, exited } = spawnCli(['projections', 'run'], childEnv(dir));
+    for (let i = 0; i < 3000 && !output.stdout.includes('stop with Ctrl-C') && child.exitCode === null; i++) await sleep(10);
+    for (let i = 0; i < 3000 && !existsSync(join(dir, 'read-models.db')) && child.exitCode === null; i++) await sleep(10);
+    await sleep(500);
+    child.kill('SIGINT');
+    expect([await exited, output.stderr]).toEqual([0, '']);
+    expect(existsSync(join(dir, 'ledger.pid'))).toBe(false);
+  }, 60_000);
 });

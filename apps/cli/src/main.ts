@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { constants } from 'node:os';
 import { loadConfig } from '../../ledger/src/config/ledger-config';
 import { serve } from '../../ledger/src/serve';
 import { backupDataDir, backupSummary, restoreDataDir, restoreSummary } from './backup.command';
-import { runDemo } from './demo/demo.command';
+import { DemoInterrupted, runDemo } from './demo/demo.command';
 import { projectionsRebuild, projectionsRun, projectionsStatus } from './projections.command';
 import { ReportUsageError, checkReportOptions, defaultCliActor, subjectReport } from './report.command';
 import { VerifyReportUsageError, verifyReportFile } from './verify-report.command';
@@ -240,5 +241,5 @@ run(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(2);
   }
   console.error(`derbes: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  process.exit(error instanceof DemoInterrupted ? 128 + constants.signals[error.signal] : 1);
 });

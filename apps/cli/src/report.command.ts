@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin, codeContainsIin, localDate } from '@derbes/ledger';
@@ -95,8 +95,22 @@ export async function subjectReport(config: LedgerConfig, options: SubjectReport
     // An answer about the ledger, not a misuse of the command: exit 1 without the usage text.
     if (!report) throw new Error('the ledger holds nothing about this subject');
     const rendered = await reports.render(report, options.format);
-    writeFileSync(options.out, rendered.body);
-    return `wrote the ${options.language} access report (${options.format}, ${report.events.length} entries) of subject ${subjectId.slice(0, 12)}… to ${options.out}`;
+    // Whole or not at all, and for its owner only: it names a person's processing.
+    const draft = `${options.out}.${process.pid}.tmp`;
+    try {
+      writeFileSync(draft, rendered.body, { mode: 0o600 });
+      renameSync(draft, options.out);
+    } catch (error) {
+      rmSync(draft, { force: true });
+      throw error;
+    }
+    const wrote = `wrote the ${options.language} access report (${options.format}, ${report.events.length} entries) of subject ${subjectId.slice(0, 12)}… to ${options.out}`;
+    // The ledger gives a report without a proof rather than none (AccessReports says when); a command must say so.
+    if (report.integrity === null) {
+      throw new Error(`${wrote}, but WITHOUT its completeness proof: the integrity log that ${release ? 'this command' : 'the server'} keeps had not `
+        + 'reached the report\'s own read within 2 s, so verify-report cannot check it. Run the command again, or ask the server (GET /v1/subjects/{subjectId}/access-report)');
+    }
+    return wrote;
   } finally {
     await app.close();
     release?.();

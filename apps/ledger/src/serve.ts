@@ -11,6 +11,8 @@ export async function serve(config: LedgerConfig): Promise<void> {
     // Released once the store has closed. On SIGINT or SIGTERM Nest stops the app and raises the signal again, which
     // ends the process without running its 'exit' listeners: the one below covers only the other ways out.
     const app = await createApp(config, undefined, release);
+    // Only the server stops the app on a signal: a command that builds one (demo, projections run) stops it itself.
+    app.enableShutdownHooks();
     process.once('exit', release);
     await app.listen({ port: config.port, host: config.host });
     new Logger('ledger').log(`listening on http://${config.host}:${config.port} (store: ${storeDisplay(config.eventStore)}); OpenAPI at /docs`);

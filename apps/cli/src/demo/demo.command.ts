@@ -4,6 +4,15 @@ import { createApp } from '../../../ledger/src/http/create-app';
 import { ProgressLine } from '../progress';
 import { demoRecords, type DemoOptions } from './demo-dataset';
 
+/** A demo stopped by a signal between two batches: what was sent is stored, the run's keys are revoked. */
+export class DemoInterrupted extends Error {
+  override readonly name = 'DemoInterrupted';
+  constructor(readonly signal: NodeJS.Signals, sent: number, total: number) {
+    super(`the demo was interrupted (${signal}) after ${sent} of ${total} records, each batch stored whole; its keys are revoked. `
+      + 'Run it again with the same options to add the rest (the records already there are not doubled)');
+  }
+}
+
 export interface DemoSummary {
   readonly employees: number;
   readonly records: number;
@@ -28,6 +37,13 @@ export async function runDemo(config: LedgerConfig, options: DemoOptions): Promi
   const violations: Record<string, number> = {};
   const keys = app.get(ApiKeys);
   const tokens = new Map<string, { token: string; keyId: string }>();
+  // Ctrl-C stops between two batches (each stored whole or not at all), so that the run's keys are still revoked.
+  let interrupted: NodeJS.Signals | null = null;
+  const interrupt = (signal: NodeJS.Signals) => {
+    interrupted = signal;
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     for (const system of new Set(records.map((r) => String(r.system)))) {
       const { token, key } = await keys.create({ name: `demo-${system}`, role: 'emitter', unit: system, system, grants: [] }, 'derbes demo');
@@ -35,6 +51,7 @@ export async function runDemo(config: LedgerConfig, options: DemoOptions): Promi
     }
     // Consecutive records of one system go as one batch (at most 1,000), so the log keeps the plan's order.
     for (let i = 0; i < records.length;) {
+      if (interrupted) throw new DemoInterrupted(interrupted, i, records.length);
       const system = String(records[i]?.system);
       let j = i;
       while (j < records.length && j - i < 1000 && String(records[j]?.system) === system) j++;
@@ -57,7 +74,10 @@ export async function runDemo(config: LedgerConfig, options: DemoOptions): Promi
     }
     progress.finish();
   } finally {
-    for (const { keyId } of tokens.values()) await keys.revoke(keyId, 'derbes demo', 'the demo run ended');
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    if (interrupted) progress.finish();
+    for (const { keyId } of tokens.values()) await keys.revoke(keyId, 'derbes demo', interrupted ? 'the demo run was interrupted' : 'the demo run ended');
     await app.close();
   }
   return { employees: options.employees, records: records.length, created, duplicates, violations };

@@ -81,7 +81,6 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
   // Fastify's own errors (bad JSON, body too large, wrong content type) reach ErrorFilter through Nest's handler.
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,
