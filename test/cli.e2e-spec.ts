@@ -286,4 +286,14 @@ describe('the derbes command line', () => {
     expect([await exited, output.stderr]).toEqual([0, '']);
     expect(existsSync(join(dir, 'ledger.pid'))).toBe(false);
   }, 60_000);
+
+  it('names a file that is not a database in one line, without a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    await SqliteEventStore.open(join(dir, 'events.db')).close();
+    writeFileSync(join(dir, 'read-models.db'), 'not a database, but a file of more than a few bytes '.repeat(20));
+    for (const args of [['keys', 'list'], ['projections', 'status']]) {
+      const { code, stdout, stderr } = await runCli(args, childEnv(dir));
+      expect([code, stdout, stderr]).toEqual([1, '', `derbes: ${join(dir, 'read-models.db')}: file is not a database\n`]);
+    }
+  }, 60_000);
 });

@@ -22,22 +22,29 @@ export function openReadModelDatabase(path: string): Database.Database {
     closeSync(openSync(path, 'a', 0o600));
   }
   const db = new Database(path, { timeout: 5000 });
-  if (!memory) db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -65536');
-  db.pragma(`wal_autocheckpoint = ${READ_MODEL_WAL_AUTOCHECKPOINT}`);
-  db.exec(`CREATE TABLE IF NOT EXISTS projection_generations(
-    name TEXT NOT NULL,
-    generation INTEGER NOT NULL,
-    version INTEGER NOT NULL,
-    position INTEGER NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('active', 'building')),
-    updated_at TEXT NOT NULL,
-    settings TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (name, generation)
-  )`);
-  // Files from before projections had settings: their generations count as built with none.
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(projection_generations)').all();
-  if (!columns.some((c) => c.name === 'settings')) db.exec("ALTER TABLE projection_generations ADD COLUMN settings TEXT NOT NULL DEFAULT ''");
-  return db;
+  try {
+    if (!memory) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -65536');
+    db.pragma(`wal_autocheckpoint = ${READ_MODEL_WAL_AUTOCHECKPOINT}`);
+    db.exec(`CREATE TABLE IF NOT EXISTS projection_generations(
+      name TEXT NOT NULL,
+      generation INTEGER NOT NULL,
+      version INTEGER NOT NULL,
+      position INTEGER NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('active', 'building')),
+      updated_at TEXT NOT NULL,
+      settings TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (name, generation)
+    )`);
+    // Files from before projections had settings: their generations count as built with none.
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(projection_generations)').all();
+    if (!columns.some((c) => c.name === 'settings')) db.exec("ALTER TABLE projection_generations ADD COLUMN settings TEXT NOT NULL DEFAULT ''");
+    return db;
+  } catch (error) {
+    db.close();
+    // "file is not a database" names no file: this one does (the same error, so its class and code still tell).
+    if (error instanceof Error && !error.message.includes(path)) error.message = `${path}: ${error.message}`;
+    throw error;
+  }
 }

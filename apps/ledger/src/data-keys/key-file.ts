@@ -54,6 +54,8 @@ export function openKeyFile(path: string): Database.Database {
     return db;
   } catch (error) {
     db.close();
+    // "file is not a database" names no file: this one does (the same error, so its class and code still tell).
+    if (error instanceof Error && !error.message.includes(path)) error.message = `${path}: ${error.message}`;
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LogLevel } from '@nestjs/common';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -25,6 +25,17 @@ const LEVELS: Record<LedgerConfig['logLevel'], LogLevel[]> = {
   log: ['fatal', 'error', 'warn', 'log'],
   debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
+
+/**
+ * Nest's console logger, but for what Nest's ExceptionHandler logs when building the app fails (a provider that
+ * cannot open its file): a stack trace, before the error reaches createApp's caller, which reports it in one line.
+ */
+class StartupErrorsLeftToCaller extends ConsoleLogger {
+  override error(message: unknown, ...rest: unknown[]): void {
+    if (rest.at(-1) === 'ExceptionHandler') return;
+    super.error(message, ...rest);
+  }
+}
 
 /** A client may name its correlation id (stored with each event: never one holding an IIN); anything else gets a fresh one. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -60,8 +71,10 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
     // Requests that arrive while the server stops get the one error shape (onRequest below), not Fastify's own.
     return503OnClosing: false,
   });
+  const logger = new StartupErrorsLeftToCaller();
+  logger.setLogLevels(LEVELS[config.logLevel]);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock, startup, afterStop), adapter, {
-    logger: LEVELS[config.logLevel],
+    logger,
     bufferLogs: false,
     abortOnError: false,
   });
