@@ -217,11 +217,13 @@ describe('what a key records of its holder', () => {
     expect(await t.store.readStream('admin-api-keys')).toHaveLength(before);
   });
 
-  it('refuses an IIN or a control character in the reason of a revocation, and leaves the key live', async () => {
+  it('refuses an IIN, a control character or nothing but spaces in the reason of a revocation, and leaves the key live', async () => {
     const created = await t.as('admin').post('/v1/admin/keys').send({ name: 'hr-4', role: 'official' }).expect(201);
     const revoke = (reason: string) => t.as('admin').post(`/v1/admin/keys/${created.body.key.keyId}/revoke`).send({ reason });
     await revoke('was employee 850315310016').expect(400)
       .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: expect.stringContaining('must not contain an IIN') }]));
+    await revoke('   ').expect(400)
+      .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: 'must say why, not be blank: it is recorded in the log' }]));
     await revoke('left \u001b[31m').expect(400)
       .expect((r) => expect(r.body.errors).toEqual([expect.objectContaining({ field: 'reason', reason: expect.stringContaining('control characters') })]));
     await request(t.server).get('/v1/reports/violations').set('authorization', `Bearer ${created.body.token}`).expect(200);

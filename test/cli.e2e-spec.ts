@@ -150,6 +150,7 @@ describe('the derbes command line', () => {
       [['restore', '--force'], 'restore needs the backup\'s directory'],
       [['restore', 'b', '--forse'], 'restore: unknown option --forse'],
       [['keys', 'revoke'], 'keys revoke needs a key id'],
+      [['keys', 'revoke', '0123456789ab', '--reason', ''], '--reason: must say why, not be blank: it is recorded in the log'],
       [['keys', 'password'], 'keys password needs a key\'s name or id'],
       [['projections', 'rebuild', '--all'], 'projections rebuild: unknown option --all'],
     ];

@@ -24,5 +24,6 @@ describe('console passwords', () => {
     expect(passwordProblem('short')).toBe('must be at least 12 characters');
     expect(passwordProblem('ққққққққққққ')).toBeNull();
     expect(passwordProblem('x'.repeat(1025))).toBe('must be at most 1024 characters');
+    expect(passwordProblem('first line long enough\nsecond line')).toBe('must be one line');
   });
 });

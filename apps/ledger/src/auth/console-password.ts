@@ -28,6 +28,8 @@ export function passwordProblem(password: string): string | null {
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
   if (length > MAX_PASSWORD_LENGTH) return `must be at most ${MAX_PASSWORD_LENGTH} characters`;
+  // The sign-in form's field cannot hold a line break: such a password could never be typed there.
+  if (/[\r\n]/.test(password)) return 'must be one line';
   return null;
 }
 
