@@ -151,7 +151,7 @@ describe('GET /v1/reports/actor-activity', () => {
     const doc = (await t.http.get('/docs-json').expect(200)).body;
     const get = doc.paths['/v1/reports/actor-activity'].get;
     expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['actor', 'from', 'lang', 'position', 'to', 'unit']);
-    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '409', '503']);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '409', '503', 'default']);
   });
 });
 

@@ -110,7 +110,7 @@ describe('crypto-shredding', () => {
     expect(docs.components.schemas.RecipientDto.properties.kind).toMatchObject({ enum: ['organization', 'person'], default: 'organization' });
     expect(docs.components.schemas.RecipientDto.required).not.toContain('kind');
     const shred = docs.paths['/v1/subjects/{subjectId}/shred'].post;
-    expect(Object.keys(shred.responses).sort()).toEqual(['200', '400', '404']);
+    expect(Object.keys(shred.responses).sort()).toEqual(['200', '400', '404', 'default']);
     expect(docs.components.schemas.ShredSubjectDto.required).toEqual(['reason']);
     expect(docs.components.schemas.SubjectHistoryEntryDto.properties.shredded).toBeDefined();
     expect(docs.components.schemas.TransfersTotalsDto.properties.toPersons).toBeDefined();

@@ -84,6 +84,18 @@ describe('register, health and docs', () => {
       '/v1/register', '/v1/register/current', '/health',
     ]));
     expect(json.body.components.schemas.ProcessingRecordDto.required).toEqual(expect.arrayContaining(['recordId', 'operation', 'subject', 'categories', 'purpose']));
+    // Every operation says how it fails, in the one error shape; the routes that take no key say so.
+    const operations = Object.entries(json.body.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+    expect(operations.length).toBeGreaterThan(25);
+    for (const { op } of operations) expect(op.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(json.body.components.schemas.Error.required).toEqual(['statusCode', 'error', 'code', 'message', 'errors', 'correlationId']);
+    expect(operations.filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ method, path }) => `${method} ${path}`).sort())
+      .toEqual(['get /health', 'get /v1/access-report/{token}', 'get /v1/integrity/keys']);
+    expect(JSON.stringify(json.body)).not.toContain('x-derbes-open');
+    expect(json.body.components.securitySchemes.bearer.bearerFormat).not.toBe('JWT');
+    const link = json.body.paths['/v1/access-report/{token}'].get.parameters.find((p: { name: string }) => p.name === 'format');
+    const official = json.body.paths['/v1/subjects/{subjectId}/access-report'].get.parameters.find((p: { name: string }) => p.name === 'format');
+    expect([link.schema.default, official.schema.default]).toEqual(['html', 'json']);
     const page = await t.http.get('/docs').redirects(1).expect(200);
     expect(page.text).toContain('swagger');
   });

@@ -132,7 +132,7 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
     const docs = (await t.http.get('/docs-json').expect(200)).body;
     const get = docs.paths['/v1/subjects/{subjectId}/inventory'].get;
     expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['lang', 'position', 'subjectId', 'x-purpose']);
-    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '404', '409', '503']);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '404', '409', '503', 'default']);
     expect(Object.keys(docs.components.schemas.InventoryCategoryDto.properties)).toContain('held');
   });
 });

@@ -161,7 +161,7 @@ describe('GET /v1/reports/violations', () => {
     const docs = (await t.http.get('/docs-json').expect(200)).body;
     const get = docs.paths['/v1/reports/violations'].get;
     expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['actor', 'code', 'cursor', 'from', 'lang', 'limit', 'position', 'system', 'to', 'unit']);
-    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '409', '503']);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '409', '503', 'default']);
   });
 });
 

@@ -1,4 +1,6 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
+import { OPEN_ROUTE_EXTENSION } from '../http/openapi-document';
 
 /**
  * Who may call the API. Each API key has exactly one role:
@@ -45,6 +47,6 @@ export function readsPersonalData(key: { readonly role: Role; readonly grants: r
   return key !== undefined && refusal({ roles: [key.role], personal: true }, key) === null;
 }
 
-export const OpenedBySubjectLink = () => SetMetadata(SUBJECT_LINK_ROUTE, true);
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+export const OpenedBySubjectLink = () => applyDecorators(SetMetadata(SUBJECT_LINK_ROUTE, true), ApiExtension(OPEN_ROUTE_EXTENSION, true));
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiExtension(OPEN_ROUTE_EXTENSION, true));
 export const ConsoleRoute = () => SetMetadata(CONSOLE_ROUTE, true);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { REPORT_FORMATS, type ReportFormat } from '@derbes/reports';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DATA_SUBJECT_READER, SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE, subjectStreamId } from '@derbes/ledger';
 import { LedgerError } from '../ledger-errors';
@@ -14,6 +15,12 @@ export class NewSubjectLinkDto {
   @ApiPropertyOptional({ default: 72, description: `Hours until the link expires, 1 to ${MAX_LINK_HOURS}` })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_LINK_HOURS)
   hours?: number;
+}
+
+/** The query of the subject's own report: as the official's, but a person opening a link gets the page (HTML) by default. */
+export class SubjectLinkReportQueryDto extends AccessReportQueryDto {
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'html' }) @IsOptional() @IsIn(REPORT_FORMATS)
+  declare format?: ReportFormat;
 }
 
 /** The data subject, as the ledger records their own reads of their report. */
@@ -45,7 +52,7 @@ export class SubjectLinksController {
   @OpenedBySubjectLink()
   @ApiOperation({ summary: "The subject's own access report, opened with their link; recorded as their read" })
   async report(
-    @Param('token') _token: string, @Query() query: AccessReportQueryDto, @Req() request: FastifyRequest,
+    @Param('token') _token: string, @Query() query: SubjectLinkReportQueryDto, @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | Buffer> {
     const subjectId = request.subjectLink?.subjectId;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { codeContainsIin } from '@derbes/ledger';
 import { AppModule, loadStartupData } from '../app.module';
@@ -16,6 +16,7 @@ import { refuseHeadRequests } from './head-requests';
 import { ApiKeys } from '../auth/api-keys';
 import { clientError, frameworkError } from './framework-errors';
 import { useJsonBodyParser } from './json-body';
+import { createOpenApiDocument } from './openapi-document';
 import { createValidationPipe } from './validation';
 import { useConsoleFormParser } from '../console/http/form-body';
 
@@ -95,17 +96,7 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Derbes ledger API')
-      .setDescription('Processing of personal data recorded as immutable events and checked against the approved list (Order 328-Ө).')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: `derbes keys create` (shown once)' })
-      .addSecurityRequirements('bearer')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   await app.init();
   await fastify.ready();
   return app;
