@@ -16,6 +16,10 @@ describe('the verifiable log over HTTP', () => {
     const recorded = await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
     await t.http.post('/v1/processing-records').send(aRecord({ subject: { iin: OTHER_IIN } })).expect(201);
     const before = await t.store.lastPosition();
+    // It takes no body: a field is refused as unknown, as everywhere, and nothing is signed.
+    const refused = await t.http.post('/v1/integrity/tree-heads').send({ treeSize: 1 }).expect(400);
+    expect(refused.body.errors).toEqual([{ field: 'treeSize', reason: 'is not a known field' }]);
+    expect(await t.store.lastPosition()).toBe(before);
     const signed = await t.http.post('/v1/integrity/tree-heads').send({}).expect(201);
     expect(signed.body).toMatchObject({ treeSize: before, position: before + 1, rootHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 

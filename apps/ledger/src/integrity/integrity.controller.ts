@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { PublicKeyInfo } from '@derbes/integrity';
 import type { StoredTreeHead } from '@derbes/projections';
 import { Allow, Public } from '../auth/roles';
+import { LedgerError } from '../ledger-errors';
 import { ConsistencyDto, ConsistencyQueryDto, InclusionDto, InclusionQueryDto, PublicKeyDto, TreeHeadDto, TreeHeadSizeParams } from './integrity.dto';
 import { IntegrityLog, type ConsistencyAnswer, type InclusionAnswer } from './integrity-log.service';
 
@@ -36,7 +37,8 @@ export class IntegrityController {
   @ApiCreatedResponse({ type: TreeHeadDto, description: 'A new head' })
   @ApiOkResponse({ type: TreeHeadDto, description: 'The log has not grown since the last head: that head' })
   @ApiForbiddenResponse({ description: 'forbidden: this replica does not sign tree heads (DERBES_TREE_HEAD_SIGNER=off); the signer does' })
-  async sign(@Res({ passthrough: true }) reply: FastifyReply): Promise<StoredTreeHead> {
+  async sign(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<StoredTreeHead> {
+    refuseAnyField(body);
     const { head, created } = await this.log.sign();
     if (!created) void reply.status(200);
     return head;
@@ -67,4 +69,12 @@ export class IntegrityController {
   consistency(@Query() query: ConsistencyQueryDto): Promise<ConsistencyAnswer> {
     return this.log.consistency(Number(query.from), Number(query.to));
   }
+}
+
+/** A route that takes no body takes none, or `{}`: a field is refused as unknown, as in every other body. */
+function refuseAnyField(body: unknown): void {
+  if (body === undefined || body === null) return;
+  if (typeof body !== 'object' || Array.isArray(body)) throw LedgerError.invalid([{ field: '(body)', reason: 'this route takes no body (or {})' }]);
+  const fields = Object.keys(body);
+  if (fields.length > 0) throw LedgerError.invalid(fields.map((field) => ({ field, reason: 'is not a known field' })));
 }
