@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { derivedUuid } from '@derbes/ledger';
 import { aRecord, IIN, OTHER_IIN, startTestApp, uuid, type TestApp } from './support/test-app';
@@ -207,6 +208,16 @@ describe('POST /v1/processing-records', () => {
       expect(await t.written()).toBe(0);
       expect(bad.body.errors).toEqual([{ field: '(body)', reason: 'is not valid JSON: it ends before the value is complete' }]);
       expect(proto.body.errors).toEqual([{ field: '__proto__', reason: 'is not a known field' }]);
+    });
+
+    it('refuses a compressed body or a charset other than UTF-8 with a 415 that says so, and takes charset=UTF-8', async () => {
+      const text = JSON.stringify(aRecord());
+      const gzip = await t.http.post('/v1/processing-records').set('content-type', 'application/json').set('content-encoding', 'gzip').send(gzipSync(text)).expect(415);
+      expect(gzip.body).toMatchObject({ code: 'unsupported_media_type', errors: [{ field: 'content-encoding', reason: '"gzip" is not taken: send the JSON as it is, with no content coding' }] });
+      const utf16 = await t.http.post('/v1/processing-records').set('content-type', 'application/json; charset=utf-16').send(text).expect(415);
+      expect(utf16.body.errors).toEqual([{ field: 'content-type', reason: 'charset "utf-16" is not taken: JSON is UTF-8' }]);
+      expect(await t.written()).toBe(0);
+      await t.http.post('/v1/processing-records').set('content-type', 'application/json; charset="UTF-8"').send(text).expect(201);
     });
 
     it('refuses a member given twice (JSON.parse keeps the last, a reader in front may take the first), writing nothing', async () => {

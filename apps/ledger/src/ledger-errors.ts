@@ -25,7 +25,8 @@ export type LedgerErrorCode =
   | 'key_not_found'
   | 'unauthenticated'
   | 'forbidden'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'unsupported_media_type';
 
 /**
  * The errors the ledger reports to clients: a small union of codes, mapped to HTTP statuses in one place

@@ -24,6 +24,7 @@ const STATUS: Record<LedgerErrorCode, number> = {
   unauthenticated: HttpStatus.UNAUTHORIZED,
   forbidden: HttpStatus.FORBIDDEN,
   rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 };
 
 /** The one error shape of the API (documented in the README): never a stack trace, always a code and a message. */

@@ -28,13 +28,33 @@ type Done = (error: Error | null, body?: unknown) => void;
  * parser, so that anything but JSON is a 415.
  */
 export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number): void {
-  app.useBodyParser('application/json', { bodyLimit }, (_request: FastifyRequest, body: Buffer, done: Done) => {
+  app.useBodyParser('application/json', { bodyLimit }, (request: FastifyRequest, body: Buffer, done: Done) => {
     try {
+      refuseEncodings(request.headers);
       done(null, parseJsonBody(body));
     } catch (error) {
       done(error as Error);
     }
   });
+}
+
+/**
+ * A body sent compressed, or in a charset other than UTF-8, is a 415 that says so: read as UTF-8 it was a 400 "not
+ * valid UTF-8", or worse, text read wrongly (a charset=utf-16 body that happens to be valid UTF-8).
+ */
+export function refuseEncodings(headers: FastifyRequest['headers']): void {
+  const coding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (coding !== 'identity') {
+    throw new LedgerError('unsupported_media_type', `content-encoding ${coding} is not taken: send the JSON as it is`, [
+      { field: 'content-encoding', reason: `"${coding}" is not taken: send the JSON as it is, with no content coding` },
+    ]);
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(String(headers['content-type'] ?? ''))?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new LedgerError('unsupported_media_type', `charset ${charset} is not taken: JSON is UTF-8`, [
+      { field: 'content-type', reason: `charset "${charset}" is not taken: JSON is UTF-8` },
+    ]);
+  }
 }
 
 /** A request body parsed as JSON; throws a LedgerError (400) naming the field and the reason. */
