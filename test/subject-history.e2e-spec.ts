@@ -190,6 +190,13 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
+  it('says a parameter is given twice, rather than that it is not a whole number, and records no read', async () => {
+    const before = await t.store.lastPosition();
+    const res = await t.http.get(`/v1/subjects/${subjectId}/history?limit=1&limit=2&lang=en`).set(READER).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'limit', reason: 'is given 2 times: give it once' }]);
+    expect(await t.store.lastPosition()).toBe(before);
+  });
+
   it('answers 400 at once for a position beyond the end of the log: no write returned it', async () => {
     const res = await history({ position: String(position + 1000) }, subjectId, false);
     expect(res.status).toBe(400);
