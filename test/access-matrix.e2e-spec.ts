@@ -222,6 +222,8 @@ describe('what a key records of its holder', () => {
     const revoke = (reason: string) => t.as('admin').post(`/v1/admin/keys/${created.body.key.keyId}/revoke`).send({ reason });
     await revoke('was employee 850315310016').expect(400)
       .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: expect.stringContaining('must not contain an IIN') }]));
+    await t.as('admin').post(`/v1/admin/keys/${'x'.repeat(50)}/revoke`).send({ reason: 'left' }).expect(400)
+      .expect((r) => expect(r.body.errors).toEqual([{ field: 'keyId', reason: expect.stringContaining('12 lowercase hex') }]));
     await revoke('   ').expect(400)
       .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: 'must say why, not be blank: it is recorded in the log' }]));
     await revoke('left \u001b[31m').expect(400)

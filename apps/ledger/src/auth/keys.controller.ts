@@ -88,6 +88,8 @@ export class KeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revokes a key at once. Recorded in the administrative stream.' })
   async revoke(@Param('keyId') keyId: string, @Body() body: RevokeApiKeyDto, @Req() req: FastifyRequest): Promise<ApiKey> {
+    // Named in the answer only once it has the shape of one (the path may hold anything, of any length).
+    if (!/^[0-9a-f]{12}$/.test(keyId)) throw LedgerError.invalid([{ field: 'keyId', reason: 'must be a key id: 12 lowercase hex characters, as `derbes keys list` shows' }]);
     checkRevokeReason(body.reason);
     if (!(await this.keys.revoke(keyId, actorOf(req).id, body.reason))) throw new LedgerError('key_not_found', `no live key ${keyId}: unknown, or revoked already`);
     return this.keys.get(keyId) as ApiKey;
