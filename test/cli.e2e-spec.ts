@@ -118,10 +118,10 @@ function rebuilding(readModels: string): boolean {
 }
 
 describe('the derbes command line', () => {
-  it('prints the usage for help, --help and -h, and exits 0', async () => {
+  it('prints the usage for help, --help and -h, also after a command, and exits 0', async () => {
     const env = childEnv(mkdtempSync(join(tmpdir(), 'derbes-cli-')));
-    for (const asked of ['help', '--help', '-h']) {
-      const { code, stdout, stderr } = await runCli([asked], env);
+    for (const asked of [['help'], ['--help'], ['-h'], ['demo', '--help'], ['keys', 'create', '-h']]) {
+      const { code, stdout, stderr } = await runCli(asked, env);
       expect([code, stderr]).toEqual([0, '']);
       expect(stdout).toMatch(/^usage: derbes <command>\n/);
     }

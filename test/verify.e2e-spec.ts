@@ -306,6 +306,9 @@ describe('derbes verify', () => {
     const trusting = await runCli(['verify', '--public-keys', keysFile], env);
     expect(firstFinding(trusting.stdout)).toMatch(new RegExp(`^root-mismatch: the head at position ${position} signs root abababababababab\\.\\.\\. for ${heads[1]!.treeSize} events, but the log and another head of that size give [0-9a-f]{16}\\.\\.\\.: this head's root is false`));
     expect(trusting.code).toBe(1);
+    // A keys file that is not there is a misuse of the command (exit 2), named, not a finding about the ledger.
+    const missing = await runCli(['verify', '--public-keys', join(dir, 'no-such-keys.json')], env);
+    expect([missing.code, missing.stderr.split('\n')[0]]).toEqual([2, expect.stringMatching(/^--public-keys .*no-such-keys\.json: ENOENT/)]);
   }, 60_000);
 });
 

@@ -109,7 +109,7 @@ function option(args: string[], name: string, fallback: number, min: number, max
 async function run(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   // Before the configuration is read: help is asked for where it may be wrong.
-  if (command === 'help' || command === '--help' || command === '-h') {
+  if (command === 'help' || command === '--help' || command === '-h' || args.includes('--help') || args.includes('-h')) {
     console.log(USAGE);
     return;
   }

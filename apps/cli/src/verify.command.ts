@@ -42,7 +42,7 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
   // A missing ledger is no misuse of the command: one line and exit 1, as every command on an existing ledger says it.
   if (!esdb) requireEventStore(config);
   const publicKeys = options.publicKeysFile
-    ? parsePublicKeys(readFileSync(options.publicKeysFile, 'utf8'), options.publicKeysFile)
+    ? parsePublicKeys(readKeysFile(options.publicKeysFile), options.publicKeysFile)
     : loadPublicKeys(join(config.dataDir, SIGNING_KEYS_DIR));
 
   const store = await openEventStore(path, { writer: 'inline' });
@@ -217,4 +217,13 @@ function describe(report: LogReport, seconds: number, keys: number, serverTree: 
   for (const f of shown) lines.push(`  position ${fmt(f.position)} ${f.kind}: ${f.message}`);
   if (report.findings.length > 1 + shown.length) lines.push(`  ... and ${fmt(report.findings.length - 1 - shown.length)} more`);
   return lines;
+}
+
+/** The text of --public-keys FILE; a file that cannot be read is a misuse of the command (exit 2), named. */
+function readKeysFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new VerifyUsageError(`--public-keys ${file}: ${(error as Error).message}`);
+  }
 }
