@@ -277,26 +277,6 @@ describe('a corrected working-day calendar', () => {
     }
   });
 
-  it('moves an open deadline when another UTC offset puts the request on another local day', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'derbes-offset-'));
-    const env = { DERBES_EVENT_STORE: join(dir, 'events.db') };
-    let t = await startTestApp(env);
-    // 18:30Z on Mon 23 Nov: 23:30 that Monday at UTC+5 (due Tue 24), 00:30 on Tuesday at UTC+6 (due Wed 25).
-    const received = await t.http.post('/v1/subject-requests').send(aRequest({ receivedAt: '2026-11-23T18:30:00Z' })).expect(201);
-    expect(received.body.deadline.date).toBe('2026-11-24');
-    await t.close();
-    t = await startTestApp({ ...env, DERBES_UTC_OFFSET_MINUTES: '360' });
-    try {
-      expect(await t.app.get(DeadlineRetimer).done).toBe(1);
-      const retimed = (await t.store.readStream(`subject-${received.body.subjectId}`)).filter((e) => e.type === 'SubjectRequestRetimed');
-      expect(retimed.map((e) => e.data)).toEqual([expect.objectContaining({
-        previous: expect.objectContaining({ date: '2026-11-24' }), deadline: expect.objectContaining({ date: '2026-11-25' }), reason: expect.stringContaining('DERBES_UTC_OFFSET_MINUTES=360'),
-      })]);
-    } finally {
-      await t.close();
-    }
-  });
-
   it('refuses to start with a calendar file that is wrong, naming the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-calendar-'));
     const file = join(dir, 'calendar.json');

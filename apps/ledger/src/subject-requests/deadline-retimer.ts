@@ -10,9 +10,9 @@ import { SubjectRequestDesk } from './subject-request-desk';
 const CATCH_UP_WAIT_MS = 10 * 60_000;
 
 /**
- * When an open request's deadline, computed again, falls on another day (the operator corrected the working-day
- * calendar, or changed the ledger's UTC offset, which moves the local day a request arrived on), records the move
- * (SubjectRequestRetimed). Runs once at start-up, in the background, in the process that keeps the read models.
+ * When the working-day calendar differs from the one an open request's deadline was computed on (the operator
+ * corrected it), recomputes that deadline and records the move (SubjectRequestRetimed). Runs once at start-up,
+ * in the background, in the process that keeps the read models.
  */
 @Injectable()
 export class DeadlineRetimer implements OnApplicationBootstrap {
@@ -36,22 +36,20 @@ export class DeadlineRetimer implements OnApplicationBootstrap {
     });
   }
 
-  /** Re-times every open request whose deadline moves; returns how many moved. */
+  /** Re-times every open request computed on another calendar; returns how many deadlines moved. */
   async run(): Promise<number> {
     const head = await this.store.lastPosition();
     if (!(await this.projections.waitFor(REQUEST_QUEUE, head, CATCH_UP_WAIT_MS))) {
       this.logger.warn('the request queue did not catch up; open deadlines were not re-checked against the calendar');
       return 0;
     }
-    const calendarChanged = `working-day calendar ${this.calendar.id} ${this.calendar.version} (fingerprint ${this.calendar.fingerprint.slice(0, 12)}) replaced the one the deadline was computed on`;
-    const offsetChanged = `the ledger's UTC offset (DERBES_UTC_OFFSET_MINUTES=${this.config.utcOffsetMinutes}) puts the request's arrival on another local day than the one the deadline was counted from`;
+    const reason = `working-day calendar ${this.calendar.id} ${this.calendar.version} (fingerprint ${this.calendar.fingerprint.slice(0, 12)}) replaced the one the deadline was computed on`;
     let moved = 0;
     for (const request of openRequests(this.projections.tables(REQUEST_QUEUE))) {
-      if (this.desk.deadlineFor(new Date(request.receivedAt), request.workingDays).date === request.deadline) continue;
-      const reason = request.calendarFingerprint === this.calendar.fingerprint ? offsetChanged : calendarChanged;
+      if (request.calendarFingerprint === this.calendar.fingerprint) continue;
       if (await this.desk.retime(request.requestId, request.subjectId, request.receivedAt, request.workingDays, reason, `retime-${randomUUID()}`)) moved++;
     }
-    if (moved > 0) this.logger.warn(`the calendar or the UTC offset changed: ${moved} open request deadline(s) moved, each recorded in its subject's stream`);
+    if (moved > 0) this.logger.warn(`the calendar changed: ${moved} open request deadline(s) moved, each recorded in its subject's stream`);
     return moved;
   }
 }
