@@ -14,7 +14,10 @@ function describe(s: ProjectionStatus, kept = true): string {
     : kept ? `, rebuilding generation ${s.building.generation} at ${s.building.position}`
     : `, generation ${s.building.generation} left half-built at ${s.building.position} by a rebuild that stopped (discarded when the read models are next kept)`;
   const error = s.error ? `, STOPPED: ${s.error}` : '';
-  return `${s.name} v${s.version}: ${active}, log at ${s.logPosition}, lag ${s.lag}${building}${error}`;
+  const stale = s.active && !s.active.current && !s.building
+    ? `, made ${s.active.version === s.version ? 'with other settings' : 'by another version'}: rebuilt when the read models are next kept`
+    : '';
+  return `${s.name} v${s.version}: ${active}, log at ${s.logPosition}, lag ${s.lag}${stale}${building}${error}`;
 }
 
 async function withApp<T>(config: LedgerConfig, work: (runner: ProjectionRunner) => Promise<T>): Promise<T> {

@@ -201,11 +201,15 @@ describe('ProjectionRunner', () => {
     expect((await run('offset 300')).ended).toMatchObject({ active: { generation: 1, position: 10 } });
     await append(store, 'a', 5);
     const same = await run('offset 300');
-    expect(same.started).toMatchObject({ active: { generation: 1 }, building: null });
+    expect(same.started).toMatchObject({ active: { generation: 1, current: true }, building: null });
     expect(same.ended).toMatchObject({ active: { generation: 1, position: 15 } });
+    // A process that only reads them says the generation was made with other settings, before any rebuild.
+    const reader = new ProjectionRunner(store, openReadModelDatabase(file), [{ ...counting(), settings: 'offset 360' }]);
+    reader.attach();
+    expect((await reader.status())[0]).toMatchObject({ active: { generation: 1, current: false }, building: null });
     const other = await run('offset 360');
-    expect(other.started).toMatchObject({ active: { generation: 1 }, building: { generation: 2 } });
-    expect(other.ended).toMatchObject({ active: { generation: 2, position: 15 }, building: null });
+    expect(other.started).toMatchObject({ active: { generation: 1, current: false }, building: { generation: 2 } });
+    expect(other.ended).toMatchObject({ active: { generation: 2, position: 15, current: true }, building: null });
     // None is a setting too: a projection that drops its settings is rebuilt once more.
     expect((await run(undefined)).started).toMatchObject({ active: { generation: 2 }, building: { generation: 3 } });
   });

@@ -9,8 +9,11 @@ import { WalCheckpoints } from './wal-checkpoints';
 export interface ProjectionStatus {
   readonly name: string;
   readonly version: number;
-  /** The generation queries read, or null while the first one is still being built. */
-  readonly active: { readonly generation: number; readonly version: number; readonly position: number } | null;
+  /**
+   * The generation queries read, or null while the first one is still being built. `current`: made by this version
+   * with these settings; else it is rebuilt when the read models are next kept (or is being rebuilt).
+   */
+  readonly active: { readonly generation: number; readonly version: number; readonly position: number; readonly current: boolean } | null;
   /** A generation being rebuilt from the start of the log, if any. */
   readonly building: { readonly generation: number; readonly position: number } | null;
   /** Position of the last event in the log when this status was taken. */
@@ -197,7 +200,9 @@ export class ProjectionRunner {
     return [...this.slots.values()].map((slot) => ({
       name: slot.projection.name,
       version: slot.projection.version,
-      active: slot.active ? { generation: slot.active.row.generation, version: slot.active.row.version, position: slot.active.row.position } : null,
+      active: slot.active
+        ? { generation: slot.active.row.generation, version: slot.active.row.version, position: slot.active.row.position, current: builtBy(slot.active.row, slot.projection) }
+        : null,
       building: ((row) => (row ? { generation: row.generation, position: row.position } : null))(buildingOf(slot)),
       logPosition,
       lag: logPosition - (slot.active?.row.position ?? 0),
