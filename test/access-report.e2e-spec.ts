@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createReadStream, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -137,6 +137,15 @@ describe('derbes report subject', () => {
     }
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    // A pipe is written to as it is, not replaced by a file.
+    const fifo = join(dir, 'report.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const chunks: Buffer[] = [];
+    const drained = new Promise<void>((done, fail) => createReadStream(fifo).on('data', (c) => chunks.push(c as Buffer)).on('end', done).on('error', fail));
+    await subjectReport(config, { iin: IIN, language: 'en', format: 'json', out: fifo, actor: { id: 'cli:auditor', role: 'operator', unit: 'cli' }, purpose: 'OVERSIGHT' });
+    await drained;
+    expect(JSON.parse(Buffer.concat(chunks).toString('utf8'))).toMatchObject({ language: 'en', subject: { subjectId } });
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
     await expect(subjectReport(config, { iin: '791028302729', language: 'kk', format: 'pdf', out, actor: { id: 'a', role: 'b', unit: 'c' }, purpose: 'OVERSIGHT' }))
       .rejects.toThrow('--iin');
     await expect(subjectReport(config, { iin: '061211600012', language: 'kk', format: 'pdf', out, actor: { id: 'a', role: 'b', unit: 'c' }, purpose: 'OVERSIGHT' }))

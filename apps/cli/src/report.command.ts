@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, lstatSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin, codeContainsIin, localDate } from '@derbes/ledger';
@@ -95,15 +95,7 @@ export async function subjectReport(config: LedgerConfig, options: SubjectReport
     // An answer about the ledger, not a misuse of the command: exit 1 without the usage text.
     if (!report) throw new Error('the ledger holds nothing about this subject');
     const rendered = await reports.render(report, options.format);
-    // Whole or not at all, and for its owner only: it names a person's processing.
-    const draft = `${options.out}.${process.pid}.tmp`;
-    try {
-      writeFileSync(draft, rendered.body, { mode: 0o600 });
-      renameSync(draft, options.out);
-    } catch (error) {
-      rmSync(draft, { force: true });
-      throw error;
-    }
+    writeReport(options.out, rendered.body);
     const wrote = `wrote the ${options.language} access report (${options.format}, ${report.events.length} entries) of subject ${subjectId.slice(0, 12)}… to ${options.out}`;
     // The ledger gives a report without a proof rather than none (AccessReports says when); a command must say so.
     if (report.integrity === null) {
@@ -114,5 +106,25 @@ export async function subjectReport(config: LedgerConfig, options: SubjectReport
   } finally {
     await app.close();
     release?.();
+  }
+}
+
+/**
+ * A file is written whole or not at all, and for its owner only: it names a person's processing. Anything else
+ * (a pipe, /dev/stdout) is written to as it is: renaming over it would put a file in its place.
+ */
+function writeReport(out: string, body: string | Buffer): void {
+  const existing = lstatSync(out, { throwIfNoEntry: false });
+  if (existing && !existing.isFile()) {
+    writeFileSync(out, body);
+    return;
+  }
+  const draft = `${out}.${process.pid}.tmp`;
+  try {
+    writeFileSync(draft, body, { mode: 0o600 });
+    renameSync(draft, out);
+  } catch (error) {
+    rmSync(draft, { force: true });
+    throw error;
   }
 }

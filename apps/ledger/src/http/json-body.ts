@@ -43,8 +43,9 @@ export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number
  * valid UTF-8", or worse, text read wrongly (a charset=utf-16 body that happens to be valid UTF-8).
  */
 export function refuseEncodings(headers: FastifyRequest['headers']): void {
-  const coding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (coding !== 'identity') {
+  // An empty list of codings is none, as `identity` is.
+  const coding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (coding !== '' && coding !== 'identity') {
     throw new LedgerError('unsupported_media_type', `content-encoding ${coding} is not taken: send the JSON as it is`, [
       { field: 'content-encoding', reason: `"${coding}" is not taken: send the JSON as it is, with no content coding` },
     ]);
