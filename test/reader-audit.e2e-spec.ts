@@ -74,6 +74,7 @@ describe('the ledger audits its readers', () => {
   it.each([
     [{ ...READER, 'x-purpose': undefined }, 'x-purpose', 'is required'],
     [{ ...READER, 'x-purpose': 'curiosity' }, 'x-purpose', 'unknown purpose'],
+    [{ ...READER, 'x-purpose': 'P0\u00e9' }, 'x-purpose', 'must be printable ASCII'],
   ])('refuses a read without a valid purpose (%j), and records nothing', async (headers, field, reason) => {
     const defined = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const res = await t.http.get(`/v1/subjects/${subjectId}/history`).set(defined).expect(400);

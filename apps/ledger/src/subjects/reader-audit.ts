@@ -53,6 +53,8 @@ export class ReaderAudit {
   reader(request: FastifyRequest): Reader {
     const stated = header(request, 'x-purpose');
     if (stated === undefined) throw LedgerError.invalid([{ field: 'x-purpose', reason: "is required: why this subject's data is read" }]);
+    // A header's bytes beyond ASCII reach us as Latin-1: quoting them back would show the client mojibake.
+    if (/[^\x20-\x7e]/.test(stated)) throw LedgerError.invalid([{ field: 'x-purpose', reason: 'must be printable ASCII: a register purpose code or slug (e.g. P01), or OVERSIGHT' }]);
     const purpose = this.statedPurpose(stated);
     if (!purpose) throw LedgerError.invalid([{ field: 'x-purpose', reason: `unknown purpose ${JSON.stringify(stated)}: a register purpose (e.g. P01) or OVERSIGHT` }]);
     return { actor: actorOf(request), purpose };
