@@ -5,7 +5,7 @@ import { loadConfig } from '../../ledger/src/config/ledger-config';
 import { serve } from '../../ledger/src/serve';
 import { backupDataDir, backupSummary, restoreDataDir, restoreSummary } from './backup.command';
 import { DemoInterrupted, runDemo } from './demo/demo.command';
-import { projectionsRebuild, projectionsRun, projectionsStatus } from './projections.command';
+import { ProjectionsUsageError, projectionsRebuild, projectionsRun, projectionsStatus } from './projections.command';
 import { ReportUsageError, checkReportOptions, defaultCliActor, subjectReport } from './report.command';
 import { VerifyReportUsageError, verifyReportFile } from './verify-report.command';
 import { KeysUsageError, createKey, listKeys, revokeKey, setConsolePassword } from './keys.command';
@@ -236,7 +236,8 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ReportUsageError || error instanceof KeysUsageError || error instanceof VerifyUsageError) {
+  if (error instanceof UsageError || error instanceof ReportUsageError || error instanceof KeysUsageError || error instanceof VerifyUsageError
+    || error instanceof ProjectionsUsageError) {
     console.error(`${error.message}\n${USAGE}`);
     process.exit(2);
   }

@@ -7,6 +7,9 @@ import { createApp } from '../../ledger/src/http/create-app';
 import { requireEventStore } from './existing-ledger';
 import { ProgressLine } from './progress';
 
+/** A read model's name that is none of the ledger's: a misuse of the command (exit 2). */
+export class ProjectionsUsageError extends Error {}
+
 /** `kept`: whether a live process keeps the read models now; else a generation being built was left by one that stopped. */
 function describe(s: ProjectionStatus, kept = true): string {
   const active = s.active ? `generation ${s.active.generation} (v${s.active.version}) at ${s.active.position}` : 'none yet';
@@ -54,7 +57,9 @@ export async function projectionsRebuild(config: LedgerConfig, name: string | un
   process.once('SIGTERM', interrupted);
   try {
     return await withApp({ ...config, runProjections: true, projectionsOnThread: false }, async (runner) => {
-      const names = name ? [name] : (await runner.status()).map((s) => s.name);
+      const all = (await runner.status()).map((s) => s.name);
+      if (name !== undefined && !all.includes(name)) throw new ProjectionsUsageError(`no projection named ${name}: one of ${all.join(', ')}`);
+      const names = name ? [name] : all;
       // All at once: rebuilding generations that start together at position 0 read the log once between them.
       const progress = new ProgressLine(name ?? `${names.length} read models`);
       const mine = (all: ProjectionStatus[]) => all.filter((s) => names.includes(s.name));
