@@ -148,6 +148,8 @@ describe('POST /v1/processing-records', () => {
       ['a lone surrogate in the note', { note: 'abc\ud800def' }, 'note', 'lone UTF-16 surrogate'],
       ['a lone surrogate in a source name', { source: { kind: 'third-party', name: 'Fund \udfff' } }, 'source.name', 'lone UTF-16 surrogate'],
       ['a control character in the note', { note: 'a\u0000b' }, 'note', 'control characters'],
+      ['a bidirectional override in the note', { note: 'Acme \u202e' }, 'note', 'bidirectional overrides'],
+      ['a Unicode line separator in the note', { note: 'a\u2028b' }, 'note', 'control characters'],
       ['a system with spaces', { system: 'hr portal' }, 'system', 'lowercase code'],
     ];
     it.each(cases)('%s', async (_name, overrides, field, reason) => {

@@ -60,6 +60,8 @@ describe('console: a person looked up, their timeline, data and access report (i
     const rows = await page.locator('tbody tr').allTextContents();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain('Collection');
+    // A sender's text is isolated, so that a direction it leaves open cannot turn what follows it round.
+    expect(await page.locator('tbody tr td:last-child > bdi').count()).toBe(1);
     await page.getByLabel('From (date)').fill('2026-11-26');
     await Promise.all([page.waitForURL(/from=2026-11-26/), page.getByRole('button', { name: 'Show' }).click()]);
     await expect(page.locator('main').textContent()).resolves.toContain('Nothing to show.');

@@ -33,7 +33,7 @@ export class NewApiKeyDto {
 }
 
 export class RevokeApiKeyDto {
-  @ApiProperty({ example: 'left the unit' }) @IsString() @Length(1, 500) @Matches(TEXT, { message: 'reason must not contain control characters' })
+  @ApiProperty({ example: 'left the unit' }) @IsString() @Length(1, 500) @Matches(TEXT, { message: 'reason must not contain control characters or bidirectional overrides' })
   reason: string;
 }
 

@@ -15,7 +15,7 @@ export class ShredSubjectDto {
     description: 'Why the data is destroyed, in words (kept in clear in the ledger: must not name the person or contain an IIN)',
     example: 'storage period ended (Order 279-НҚ, personal file closed in 1951)',
   })
-  @IsString() @Length(1, 500) @Matches(TEXT, { message: 'reason must not contain control characters' })
+  @IsString() @Length(1, 500) @Matches(TEXT, { message: 'reason must not contain control characters or bidirectional overrides' })
   reason: string;
 }
 

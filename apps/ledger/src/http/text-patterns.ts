@@ -1,5 +1,10 @@
 /** An identifier written by a system or a person (actor ids, units, key names): letters, digits and . _ : @ / -, no spaces or control characters. */
 export const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 
-/** Free text (notes, reasons, details): anything printable, no control characters except tab and newline. */
-export const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F]*$/;
+/**
+ * Free text (notes, reasons, details): anything printable, no control characters except tab and newline. Nor the
+ * other line breaks (U+0085, U+2028, U+2029), nor bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069): one left open in a name reverses what a page shows after it, another record's text or the country
+ * of a transfer among them. (The marks U+200E, U+200F and U+061C change nothing beyond their neighbours.)
+ */
+export const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F\u0085\u2028\u2029\u202A-\u202E\u2066-\u2069]*$/;

@@ -93,13 +93,13 @@ export class SourceDto {
   kind: SourceKind;
 
   @ApiPropertyOptional({ description: 'Which state database or third party', example: 'State database "Individuals"' })
-  @IsOptional() @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters' })
+  @IsOptional() @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters or bidirectional overrides' })
   name?: string;
 }
 
 export class RecipientDto {
   @ApiProperty({ example: 'Unified accumulative pension fund' })
-  @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters' })
+  @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters or bidirectional overrides' })
   name: string;
 
   @ApiProperty({ description: 'ISO 3166-1 alpha-2; any other than KZ makes the transfer cross-border', example: 'KZ' })
@@ -119,7 +119,7 @@ export class TransferGroundDto {
   kind: TransferGroundKind;
 
   @ApiProperty({ description: 'Consent id or treaty reference', example: 'consent 2026-118' })
-  @IsString() @Length(1, 300) @Matches(TEXT, { message: 'reference must not contain control characters' })
+  @IsString() @Length(1, 300) @Matches(TEXT, { message: 'reference must not contain control characters or bidirectional overrides' })
   reference: string;
 }
 
@@ -166,7 +166,7 @@ export class ProcessingRecordDto {
   transferGround?: TransferGroundDto;
 
   @ApiPropertyOptional({ description: 'Free text; must not contain an IIN', example: 'competition file' })
-  @IsOptional() @IsString() @MaxLength(2000) @Matches(TEXT, { message: 'note must not contain control characters' })
+  @IsOptional() @IsString() @MaxLength(2000) @Matches(TEXT, { message: 'note must not contain control characters or bidirectional overrides' })
   note?: string;
 
   @ApiPropertyOptional({

@@ -54,7 +54,7 @@ export class NewSubjectRequestDto {
   categories?: (number | string)[];
 
   @ApiPropertyOptional({ description: 'What the subject asks, in short; must not contain an IIN' })
-  @IsOptional() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'detail must not contain control characters' })
+  @IsOptional() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'detail must not contain control characters or bidirectional overrides' })
   detail?: string;
 }
 
@@ -64,14 +64,14 @@ export class AnswerSubjectRequestDto {
   language?: ReportLanguage;
 
   @ApiPropertyOptional({ description: 'A note on the answer; must not contain an IIN' })
-  @IsOptional() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'note must not contain control characters' })
+  @IsOptional() @IsString() @Length(1, 2000) @Matches(TEXT, { message: 'note must not contain control characters or bidirectional overrides' })
   note?: string;
 }
 
 export class RefuseSubjectRequestDto {
   @ApiProperty({ type: [String], description: 'The reasons for refusing (required by Art. 25): 1 to 20, none empty' })
   @IsArray() @ArrayMinSize(1, { message: 'reasons must give at least one reason' }) @ArrayMaxSize(20)
-  @IsString({ each: true }) @Length(1, 2000, { each: true }) @Matches(TEXT, { each: true, message: 'each reason must be text without control characters' })
+  @IsString({ each: true }) @Length(1, 2000, { each: true }) @Matches(TEXT, { each: true, message: 'each reason must be text without control characters or bidirectional overrides' })
   reasons: string[];
 }
 

@@ -13,9 +13,9 @@ export function inventoryView(view: View, inventory: SubjectInventoryDto): Html 
   const rows = known.map((c) => html`<tr>
     <th scope="row">${c.number}. ${c.name}</th>
     <td>${t(lang, c.held ? 'yes' : 'no')}</td>
-    <td>${c.sources.map((s, i) => html`${i > 0 ? '; ' : ''}${codeLabel(lang, 'source', s.kind)}${s.name ? html`: ${s.name}` : ''}`)}</td>
+    <td>${c.sources.map((s, i) => html`${i > 0 ? '; ' : ''}${codeLabel(lang, 'source', s.kind)}${s.name ? html`: <bdi>${s.name}</bdi>` : ''}`)}</td>
     <td>${day(c.firstProcessedAt)}</td><td>${day(c.lastProcessedAt)}</td><td>${day(c.lastChangedAt)}</td>
-    <td>${c.recipients.map((r, i) => html`${i > 0 ? '; ' : ''}${r.name ?? '—'} (${r.country})`)}</td>
+    <td>${c.recipients.map((r, i) => html`${i > 0 ? '; ' : ''}<bdi>${r.name ?? '—'}</bdi> (${r.country})`)}</td>
     <td>${[day(c.blockedAt), day(c.destroyedAt), day(c.depersonalizedAt)].map((d) => d || '—').join(' / ')}</td>
   </tr>`);
   return known.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : tableRegion(t(lang, 'person.inventory'), html`<table>

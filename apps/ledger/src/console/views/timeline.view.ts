@@ -46,7 +46,7 @@ export function timelineView(view: View, input: TimelineInput): Html {
     <td>${e.purpose.code}: ${e.purpose.name}</td>
     <td>${e.actor.id} (${e.actor.role}, ${e.actor.unit})</td>
     <td>${e.system}</td>
-    <td>${readNote(lang, e) ?? e.note ?? ''}${e.recipient ? html` → ${e.recipient.name ?? '—'} (${e.recipient.country})` : ''}${e.violations.map((v) =>
+    <td><bdi>${readNote(lang, e) ?? e.note ?? ''}</bdi>${e.recipient ? html` → <bdi>${e.recipient.name ?? '—'}</bdi> (${e.recipient.country})` : ''}${e.violations.map((v) =>
       html`<br><span class="bad">${codeLabel(lang, 'violation', v.code)}</span>: ${v.detail}`)}</td>
   </tr>`);
   const table = html`<table><caption>${t(lang, 'person.timeline')}</caption><thead><tr>
