@@ -137,6 +137,8 @@ describe('who may do what', () => {
     const issued = await t.http.post(`/v1/subjects/${subjectId}/access-links`).send({ hours: 24 }).expect(201);
     expect(issued.body.path).toBe(`/v1/access-report/${issued.body.token}`);
     expect(issued.body.token).toHaveLength(81);
+    const page = await request(t.server).get(issued.body.path).query({ lang: 'en' }).expect(200);
+    expect(page.headers).toMatchObject({ 'content-type': expect.stringContaining('text/html'), 'x-frame-options': 'DENY', 'content-security-policy': expect.stringContaining("default-src 'none'") });
     const report = await request(t.server).get(issued.body.path).query({ format: 'json', lang: 'en' }).expect(200);
     expect(report.body.subject).toEqual({ subjectId, maskedIin: '7**********8' });
     expect(JSON.stringify(report.body)).not.toContain(IIN);

@@ -71,6 +71,9 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
     const html = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'html' }).expect(200);
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.text).toContain('<html lang="kk"');
+    // A page holding a person's data runs, loads and frames nothing.
+    expect(html.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
+    expect(html.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'unsafe-inline';/);
     const pdf = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'pdf', lang: 'kk' })
       .buffer(true).parse(binary).expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');

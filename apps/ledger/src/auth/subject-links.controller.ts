@@ -8,6 +8,7 @@ import { LedgerError } from '../ledger-errors';
 import { SubjectStateCache } from '../processing-records/subject-state.cache';
 import { AccessReportQueryDto } from '../subjects/access-report.controller';
 import { AccessReports } from '../subjects/access-reports';
+import { setReportHeaders } from '../subjects/report-headers';
 import { Allow, OpenedBySubjectLink } from './roles';
 import { MAX_LINK_HOURS, SubjectLinks } from './subject-links';
 
@@ -65,7 +66,8 @@ export class SubjectLinksController {
     });
     if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about you');
     const rendered = await this.reports.render(report, format);
-    void reply.header('content-type', rendered.contentType).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    setReportHeaders(reply, rendered.contentType);
+    void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     return rendered.body;
   }
 }

@@ -6,6 +6,7 @@ import { SUBJECT_ID_PATTERN } from '@derbes/ledger';
 import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import { LedgerError } from '../ledger-errors';
 import { AccessReports } from './access-reports';
+import { setReportHeaders } from './report-headers';
 import { ReaderAudit, ReaderHeaders } from './reader-audit';
 import { Allow } from '../auth/roles';
 
@@ -52,7 +53,7 @@ export class AccessReportController {
     });
     if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about this subject');
     const rendered = await this.reports.render(report, format);
-    void reply.header('content-type', rendered.contentType);
+    setReportHeaders(reply, rendered.contentType);
     if (format !== 'json') void reply.header('content-disposition', `inline; filename="access-report-${language}.${format}"`);
     return rendered.body;
   }
