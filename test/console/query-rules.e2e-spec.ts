@@ -66,6 +66,12 @@ describe("console: query parameters by the API's rules", () => {
     expect(res.text).toContain('is before from');
   });
 
+  it.each(['/console/violations?lang=en&actor=%3Cscript%3E', '/console/activity?lang=en&unit=two%20words'])('refuses a filter that is no code, as the API does (%s)', async (path) => {
+    const res = await get(path);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('must be a code: letters, digits and . _ : @ / -');
+  });
+
   it.each(['toString', 'constructor', '__proto__'])('shows the request queue without a notice for notice=%s (was a 500)', async (notice) => {
     await get(`/console/requests?lang=en&notice=${notice}`).expect(200);
   });

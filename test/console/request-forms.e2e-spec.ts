@@ -47,7 +47,7 @@ describe("console: the request forms apply the API's rules", () => {
     expect(errors).toEqual(await apiErrors(`/v1/subject-requests/${requestId}/refuse`, { reasons }));
     expect(errors).toEqual(expect.arrayContaining([
       'reasons: must contain no more than 20 elements', 'reasons: each value must be longer than or equal to 1 and shorter than or equal to 2000 characters',
-      'reasons: each reason must be text without control characters',
+      'reasons: each reason must be text without control characters or bidirectional overrides',
     ]));
     // Shown on the form it came from: that refusal open on its row, marked invalid, what was typed in it again.
     const row = res.text.slice(res.text.indexOf(`data-request="${requestId}"`));
@@ -62,7 +62,7 @@ describe("console: the request forms apply the API's rules", () => {
   it.each<[string, string[], string]>([
     ['21 reasons', Array.from({ length: 21 }, (_, i) => `reason ${i + 1}`), 'reasons: must contain no more than 20 elements'],
     ['a reason of 2,001 characters', ['y'.repeat(2001)], 'reasons: each value must be longer than or equal to 1 and shorter than or equal to 2000 characters'],
-    ...CONTROL.map((text): [string, string[], string] => [JSON.stringify(text), [text], 'reasons: each reason must be text without control characters']),
+    ...CONTROL.map((text): [string, string[], string] => [JSON.stringify(text), [text], 'reasons: each reason must be text without control characters or bidirectional overrides']),
     ['a reason naming an IIN', [`file of ${OTHER_IIN}`], 'reasons[0]: must be a reason in words, without an IIN'],
   ])('refuses %s as the API does', async (_what, reasons, error) => {
     const requestId = await openRequest();
@@ -125,7 +125,7 @@ describe("console: the request forms apply the API's rules", () => {
     for (const [more, errors] of [
       [{ categories: ['13', '1', '13'] }, ['categories[2]: category 13 is listed twice']],
       [{ categories: ['13'], detail: 'd'.repeat(2001) }, ['detail: must be shorter than or equal to 2000 characters']],
-      [{ categories: ['13'], detail: 'block it \u001b now' }, ['detail: must not contain control characters']],
+      [{ categories: ['13'], detail: 'block it \u001b now' }, ['detail: must not contain control characters or bidirectional overrides']],
       [{ categories: ['13'], receivedAt: '2013-03-01T10:00' }, ['receivedAt: is before the personal-data law (Law 94-V of 2013-05-21)']],
     ] as const) {
       const res = await post('/console/requests', { ...form, ...more });

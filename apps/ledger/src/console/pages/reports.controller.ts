@@ -8,6 +8,7 @@ import { Allow } from '../../auth/roles';
 import { Clock } from '../../clock';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
+import { CODE } from '../../http/text-patterns';
 import { LedgerError, type FieldError } from '../../ledger-errors';
 import { ActorActivityReportQuery } from '../../reports/actor-activity.query';
 import { MAX_PERIOD_DAYS, parseReportPeriod } from '../../reports/report-period';
@@ -18,7 +19,7 @@ import { ViolationsReportQuery } from '../../reports/violations-report.query';
 import { viewOf } from '../http/console-context';
 import { ConsolePages } from '../http/console-pages.decorator';
 import { dayBound } from '../http/days';
-import { fieldsOf, given, listOf } from '../http/fields';
+import { fieldsOf, given, listOf, type Fields } from '../http/fields';
 import { lastDays } from '../http/periods';
 import { activityPage } from '../views/activity.page';
 import { summaryPage } from '../views/summary.page';
@@ -47,6 +48,7 @@ export class ReportsController {
     const from = dayBound('from', given(q, 'from'), this.offset, errors);
     const to = dayBound('to', given(q, 'to'), this.offset, errors);
     if (from && to && from.getTime() > to.getTime()) errors.push({ field: 'to', reason: 'is before from' });
+    checkCodes(q, ['unit', 'system', 'actor'], errors);
     const cursor = given(q, 'cursor') ?? null;
     if (cursor !== null && !decodeViolationsCursor(cursor)) errors.push({ field: 'cursor', reason: 'is not a cursor this report returned' });
     if (errors.length > 0) throw LedgerError.invalid(errors);
@@ -70,6 +72,7 @@ export class ReportsController {
     for (const [field, day] of [['from', from], ['to', to]] as const) if (!isCalendarDay(day)) errors.push({ field, reason: 'must be a date YYYY-MM-DD' });
     if (errors.length === 0 && daysInPeriod(from, to) < 1) errors.push({ field: 'to', reason: 'is before from' });
     else if (errors.length === 0 && daysInPeriod(from, to) > MAX_PERIOD_DAYS) errors.push({ field: 'to', reason: `the period is longer than ${MAX_PERIOD_DAYS} days` });
+    checkCodes(q, ['unit', 'actor'], errors);
     if (errors.length > 0) throw LedgerError.invalid(errors);
     const scope = { from, to, ...(given(q, 'unit') ? { unit: given(q, 'unit') } : {}), ...(given(q, 'actor') ? { actorId: given(q, 'actor') } : {}) };
     const report = await this.queries.execute(new ActorActivityReportQuery(scope, this.view(request).lang, undefined));
@@ -128,5 +131,13 @@ export class ReportsController {
 
   private view(request: FastifyRequest) {
     return viewOf(request, this.offset);
+  }
+}
+
+/** Filters that name an actor, a unit or a system are codes, as the API's reports take them: anything else matches nothing. */
+function checkCodes(q: Fields, fields: readonly string[], errors: FieldError[]): void {
+  for (const field of fields) {
+    const value = given(q, field);
+    if (value !== undefined && !CODE.test(value)) errors.push({ field, reason: 'must be a code: letters, digits and . _ : @ / -' });
   }
 }
