@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import request from 'supertest';
 import { verifyReport } from '@derbes/integrity';
 import { ORDER_328_O } from '@derbes/register';
 import { SUBJECT_FILE_READ, SUBJECT_FILE_READ_SCHEMA_VERSION, type SubjectFileRead } from '@derbes/ledger';
+import { verifyReportFile } from '../apps/cli/src/verify-report.command';
 import { SubjectStateCache } from '../apps/ledger/src/processing-records/subject-state.cache';
 import { appendToSubject } from '../apps/ledger/src/subjects/append-to-subject';
 import { childEnv, runCli } from './support/child-server';
@@ -117,6 +119,21 @@ describe('the access report\'s integrity section', () => {
     const whole = await runCli(['verify-report', '--require-complete', file('report.json', report), '--public-keys', keysFile], env);
     expect(whole.code).toBe(0);
     expect(whole.stdout).not.toContain('caveat');
+    // Crafted files, checked in this process: each refused and named, never a crash, never verified.
+    const raw = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const plain = JSON.stringify(report);
+    const twice = verifyReportFile(raw('twice.json', plain.replace('"integrity":{', '"integrity":{"treeHead":{"treeSize":1},')), keysFile);
+    expect(twice).toEqual({ ok: false, lines: [expect.stringContaining('NOT VERIFIED (malformed): integrity.treeHead is given twice in its object')] });
+    const hashed = plain.indexOf('"data":{', plain.indexOf('"chain":['));
+    const deep = verifyReportFile(raw('deep.json', `${plain.slice(0, hashed)}"data":{"zzz":${'['.repeat(100_000)}${']'.repeat(100_000)},${plain.slice(hashed + 8)}`), keysFile);
+    expect(deep).toEqual({ ok: false, lines: [expect.stringContaining('NOT VERIFIED (malformed)')] });
+    const offset = verifyReportFile(file('offset.json', { ...report, utcOffsetMinutes: 1e9 }), keysFile);
+    expect(offset).toEqual({ ok: false, lines: [expect.stringContaining('NOT VERIFIED (malformed): utcOffsetMinutes is not a whole number')] });
+    const privateKey = raw('private.pem', generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    expect(() => verifyReportFile(file('report.json', report), privateKey)).toThrow('is a private key');
     // A report made before version 5 carried no proofs of the events before a withheld entry: it verifies as it did
     // then, with a caveat naming how many are bound by the chain alone, and is refused with --require-complete.
     const older = structuredClone(report);
@@ -163,7 +180,7 @@ describe('the access report\'s integrity section', () => {
 
     const unchecked = await runCli(['verify-report', file, '--public-keys', keysFile], env);
     expect(unchecked).toMatchObject({ code: 0 });
-    expect(unchecked.stdout).toContain('categories: NOT CHECKED: this build holds no register of order "328-Ө (amended)"');
+    expect(unchecked.stdout).toContain('categories: NOT CHECKED: this build holds no register mineco-328-O v2 (order 328-Ө (amended))');
     const strict = await runCli(['verify-report', file, '--public-keys', keysFile, '--require-complete'], env);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('NOT VERIFIED (categories-not-checked)');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { keyIdOf, parsePublicKeys, verifyReport } from '@derbes/integrity';
 import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
+import { duplicateMember } from '@derbes/canonical-json';
 import { checkReportSummary } from '@derbes/reports';
 
 export class VerifyReportUsageError extends Error {}
@@ -18,6 +19,8 @@ export function readPublicKeys(file: string): string[] {
   }
   try {
     if (text.trimStart().startsWith('-----BEGIN')) {
+      // A private key would verify too (its public half is in it); whoever holds it can sign any head: never trust it.
+      if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) throw new Error('is a private key: give the public key (GET /v1/integrity/keys)');
       keyIdOf(text);
       return [text];
     }
@@ -50,19 +53,30 @@ export function verifyReportFile(
   const keys = readPublicKeys(publicKeysFile);
   const extra = options.registersFile === undefined ? [] : readRegisters(options.registersFile);
   let report: unknown;
+  let text: string;
   try {
-    report = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
+    report = JSON.parse(text);
   } catch (error) {
     return { ok: false, lines: [`${file}: not a JSON report (${(error as Error).message})`] };
   }
-  const verdict = verifyReport(report, keys);
+  const malformed = (why: string) => ({ ok: false, lines: [`${file}: NOT VERIFIED (malformed): ${why}`] });
+  // JSON.parse keeps the last of two members; a reader that takes the first would see another report than the one checked.
+  const repeated = duplicateMember(text);
+  if (repeated) return malformed(`${repeated.path} is given twice in its object: a report names each member once`);
+  let verdict: ReturnType<typeof verifyReport>;
+  try {
+    verdict = verifyReport(report, keys);
+  } catch (error) {
+    // A value no report holds (a number beyond a double, nesting past the stack) in what is hashed.
+    return malformed((error as Error).message);
+  }
   if (!verdict.ok) return { ok: false, lines: [`${file}: NOT VERIFIED (${verdict.code}): ${verdict.reason}`] };
   const offset = (report as { utcOffsetMinutes?: unknown }).utcOffsetMinutes;
+  if (typeof offset !== 'number' || !Number.isInteger(offset) || Math.abs(offset) > 840) return malformed('utcOffsetMinutes is not a whole number of minutes from -840 to 840');
   let catalog: RegisterCatalog;
   try {
-    catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, {
-      utcOffsetMinutes: typeof offset === 'number' && Number.isInteger(offset) ? offset : 300, ...(options.registersFile ? { extraSource: options.registersFile } : {}),
-    });
+    catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: offset, ...(options.registersFile ? { extraSource: options.registersFile } : {}) });
   } catch (error) {
     throw new VerifyReportUsageError(`--registers ${options.registersFile}: ${(error as Error).message}`);
   }

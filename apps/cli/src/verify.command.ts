@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { duplicateMember } from '@derbes/canonical-json';
 import { isEsdbLocation, openEventStore, type EventStore } from '@derbes/event-store';
 import {
   SIGNING_KEYS_DIR,
@@ -150,7 +151,12 @@ async function* storePages(store: EventStore, last: number, pageSize = 2048): As
 /** The head in `file`, checked before anything reads it: a file that is not a signed tree head is a usage error naming why. */
 function givenHead(file: string): LoggedHead {
   try {
-    return { position: null, head: signedTreeHeadOf(JSON.parse(readFileSync(file, 'utf8'))) };
+    const text = readFileSync(file, 'utf8');
+    const head: unknown = JSON.parse(text);
+    // JSON.parse keeps the last of two members: a head that says two sizes is none.
+    const repeated = duplicateMember(text);
+    if (repeated) throw new Error(`${repeated.path} is given twice in its object`);
+    return { position: null, head: signedTreeHeadOf(head) };
   } catch (error) {
     throw new VerifyUsageError(`--head ${file}: ${(error as Error).message}`);
   }

@@ -21,15 +21,28 @@ type Section = AccessReport['categories'][number];
  * the sections no single event records, made again with the builder itself from the chain's shown events and
  * compared by number, code and instant, never by the register's words. Each category's state (held, sources,
  * purposes, legal bases, first collected, last changed and processed, blocked, destroyed, depersonalized) and the
- * withheld count. A sealed source name is not compared (it cannot be opened here). Not checked when this build holds
- * no register of the report's holder (the order its `holder` names).
+ * withheld count. A sealed source name is not compared (it cannot be opened here). The register is the one the
+ * shown events were checked against (their stored form names it, and the chain covers that): the order `holder`
+ * names, which nothing signs, must be theirs. Not checked when this build holds no such register, nor, when no
+ * shown event names one, a register of the order `holder` names.
  */
 export function checkReportSummary(report: Loose, catalog: RegisterCatalog): SummaryCheck {
-  const holder = (report.holder as { order?: { number?: unknown } } | undefined)?.order?.number;
-  const register = catalog.all().find((r) => r.order.number === holder);
-  if (!register) return { checked: false, reason: `this build holds no register of order ${JSON.stringify(holder)}, the report's holder` };
   const chain = ((report.integrity as Loose).chain as Loose[]);
   const events = identifiedEvents(chain.filter((entry) => entry.withheld !== true).map((entry) => entry.event as { id: string; type: string; data: Loose; metadata: Loose }));
+  const holder = (report.holder as { order?: { number?: unknown } } | undefined)?.order?.number;
+  const named = events.flatMap((e) => {
+    const register = (e.data as unknown as Loose).register as { id?: unknown; version?: unknown; order?: unknown } | null | undefined;
+    return typeof register?.id === 'string' ? [{ id: register.id, version: Number(register.version), order: String(register.order) }] : [];
+  });
+  const orders = [...new Set(named.map((r) => r.order))];
+  if (orders.length > 0 && !orders.includes(holder as string)) {
+    return { checked: true, difference: { field: 'holder.order.number', shown: JSON.stringify(holder), recomputed: `the order its events were checked against: ${orders.join(', ')}` } };
+  }
+  const held = (r: { id: string; version: number }) => catalog.all().find((c) => c.id === r.id && c.version === r.version);
+  const missing = [...new Set(named.filter((r) => !held(r)).map((r) => `${r.id} v${r.version} (order ${r.order})`))];
+  if (missing.length > 0) return { checked: false, reason: `this build holds no register ${missing.join(', ')}, which the report's events were checked against` };
+  const register = named.length > 0 ? held(named[0]!) : catalog.all().find((r) => r.order.number === holder);
+  if (!register) return { checked: false, reason: `this build holds no register of order ${JSON.stringify(holder)}, the report's holder` };
   const language = report.language as ReportLanguage;
   const now = new Date(String(report.generatedAt));
   const offset = report.utcOffsetMinutes;
