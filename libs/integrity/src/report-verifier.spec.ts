@@ -141,6 +141,10 @@ describe('verifyReport', () => {
     })).toMatchObject({ code: 'malformed', reason: expect.stringContaining('integrity.chain[2].event is not an object') });
   });
 
+  it('names a withheld flag that is no boolean (a reader taking any truthy value would hide what is checked as shown)', () => {
+    expect(failure((r) => (r.integrity.chain[0].withheld = 'true'))).toMatchObject({ code: 'malformed', reason: 'integrity.chain[0].withheld is not true or false' });
+  });
+
   it('names an altered stored form', () => {
     expect(failure((r) => (r.integrity.chain[0].event.data.note = 'another file'))).toMatchObject({ code: 'chain-hash-mismatch', reason: expect.stringContaining('chain entry 0') });
   });

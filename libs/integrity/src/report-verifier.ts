@@ -152,6 +152,8 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   for (const [i, raw] of chain.entries()) {
     const path = `integrity.chain[${i}]`;
     const e = object(raw, path);
+    // A reader that takes any truthy value for withheld would hide an entry this verifier checks as shown.
+    if (typeof e.withheld !== 'boolean') throw new Failure('malformed', `${path}.withheld is not true or false`);
     const entry: Entry = {
       index: i, eventId: string(e.eventId, `${path}.eventId`), type: string(e.type, `${path}.type`), position: count(e.position, `${path}.position`),
       chainHash: hex64(e.chainHash, `${path}.chainHash`), withheld: e.withheld === true, event: null, rows: new Set(),
