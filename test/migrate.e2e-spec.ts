@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -206,6 +206,14 @@ describe('derbes migrate', () => {
     const nowhere = await runCli(['migrate', '--from', join(root, 'nowhere.db'), '--to', newTarget()], env);
     expect(nowhere.stderr).toMatch(new RegExp(`^no event store at ${join(root, 'nowhere.db')}\\n`));
     expect(nowhere.code).toBe(2);
+    // An empty file, or a file that is no store, is refused and left as it was (opened as a store, it got its tables).
+    for (const [name, content] of [['empty.db', ''], ['notes.txt', 'some notes, not a database']] as const) {
+      const file = join(root, name);
+      writeFileSync(file, content);
+      const other = await runCli(['migrate', '--from', file, '--to', newTarget()], env);
+      expect([other.code, other.stderr.split('\n')[0]]).toEqual([2, `${file} is no ledger's event store (no events table in it); nothing was written`]);
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    }
   }, 60_000);
 
   it('refuses a target that is neither EventStoreDB nor a file in an existing directory, and makes nothing', async () => {

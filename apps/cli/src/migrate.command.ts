@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteEventStore, isEsdbLocation, openEventStore, type EventStore, type RecordedEvent } from '@derbes/event-store';
 import {
   SIGNING_KEYS_DIR,
@@ -71,8 +72,25 @@ function checkLocations(from: string, to: string): void {
   if (from === ':memory:') throw new MigrateUsageError('migrate copies an event-store file; DERBES_EVENT_STORE is :memory:');
   if (isEsdbLocation(from)) throw new MigrateUsageError(`migrate copies the embedded store; the source ${redacted(from)} is EventStoreDB (give the SQLite file with --from)`);
   if (!existsSync(from)) throw new MigrateUsageError(`no event store at ${from}`);
+  if (!holdsEventStore(from)) throw new MigrateUsageError(`${from} is no ledger's event store (no events table in it); nothing was written`);
   if (to === ':memory:') throw new MigrateUsageError('--to :memory: would copy the log into memory and lose it');
   if (!isEsdbLocation(to)) checkFileTarget(to, from);
+}
+
+/**
+ * Whether the file is a SQLite database with the event store's table, looked at without changing it: opening it as
+ * the store would give an empty file (or another program's database) the store's tables, and migrate 0 events.
+ */
+function holdsEventStore(path: string): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { fileMustExist: true });
+    return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
 }
 
 /**
