@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
 import { localDate, subjectStreamId } from '@derbes/ledger';
 import { INTEGRITY_LOG, ProjectionRunner } from '@derbes/projections';
@@ -12,7 +12,6 @@ import {
   type IdentifiedSubjectEvent,
   type ReportIntegrityInput,
   renderAccessReportHtml,
-  renderAccessReportPdf,
   type AccessReport,
   type ReportFormat,
   type ReportLanguage,
@@ -24,6 +23,7 @@ import { SubjectSealer, textsOf } from '../data-keys/subject-sealer';
 import { IntegrityLog } from '../integrity/integrity-log.service';
 import { LedgerError } from '../ledger-errors';
 import { READ_YOUR_WRITES_WAIT_MS } from '../reports/read-model';
+import { AccessReportPdfThread } from './access-report-pdf-thread';
 import { ReaderAudit, type Reader } from './reader-audit';
 
 export interface RenderedReport {
@@ -55,8 +55,9 @@ const MAX_ATTEMPTS = 5;
  * before it can be left out or altered without the report failing verify-report (libs/integrity/VERIFY-REPORT.md).
  */
 @Injectable()
-export class AccessReports {
+export class AccessReports implements OnModuleDestroy {
   private readonly logger = new Logger('access-reports');
+  private readonly pdf = new AccessReportPdfThread();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -145,6 +146,10 @@ export class AccessReports {
     };
   }
 
+  async onModuleDestroy(): Promise<void> {
+    await this.pdf.close();
+  }
+
   async render(report: AccessReport, format: ReportFormat): Promise<RenderedReport> {
     const contentType = CONTENT_TYPES[format];
     switch (format) {
@@ -153,7 +158,7 @@ export class AccessReports {
       case 'html':
         return { contentType, body: renderAccessReportHtml(report) };
       case 'pdf':
-        return { contentType, body: await renderAccessReportPdf(report) };
+        return { contentType, body: await this.pdf.render(report) };
       default: {
         const unknown: never = format;
         throw new Error(`unknown report format ${String(unknown)}`);
