@@ -204,6 +204,31 @@ describe('derbes backup and restore', () => {
       await expect(backupDataDir(loadConfig(keyFileEnv(ledger)), backup)).rejects.toThrow(`${backup} is not empty`);
     });
 
+    it('to back up into, or restore from, a backup stopped before its end; a backup that fails leaves nothing', async () => {
+      // What a backup killed half-way leaves: the databases copied, no manifest (it is written last).
+      const unfinished = join(mkdtempSync(join(tmpdir(), 'derbes-unfinished-')), 'b');
+      cpSync(backup, unfinished, { recursive: true });
+      rmSync(join(unfinished, 'manifest.json'));
+      await expect(backupDataDir(loadConfig(keyFileEnv(ledger)), unfinished)).rejects.toThrow(`${unfinished} holds an unfinished backup`);
+      const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
+      await expect(restoreDataDir(loadConfig(keyFileEnv(target)), unfinished, { force: false })).rejects.toThrow(`${unfinished} is an unfinished backup`);
+      expect(readdirSync(target)).toEqual([]);
+
+      // The pseudonym key cannot be copied (a directory holds its name): the backup fails after the databases.
+      const broken = mkdtempSync(join(tmpdir(), 'derbes-broken-'));
+      cpSync(ledger, broken, { recursive: true });
+      rmSync(join(broken, 'pseudonym.key'));
+      mkdirSync(join(broken, 'pseudonym.key'));
+      const config = loadConfig(keyFileEnv(broken));
+      // A directory the backup makes goes whole; one that existed empty stays, emptied.
+      const parent = mkdtempSync(join(tmpdir(), 'derbes-failed-'));
+      mkdirSync(join(parent, 'empty'));
+      await expect(backupDataDir(config, join(parent, 'empty'))).rejects.toThrow('EISDIR');
+      await expect(backupDataDir(config, join(parent, 'new'))).rejects.toThrow('EISDIR');
+      expect(readdirSync(parent)).toEqual(['empty']);
+      expect(readdirSync(join(parent, 'empty'))).toEqual([]);
+    });
+
     it('while a live process holds the data directory', async () => {
       const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
       const other = spawn('sleep', ['10']);

@@ -55,9 +55,28 @@ export async function backupDataDir(config: LedgerConfig, dir: string, now: Date
   refuseUnfinishedRestore(config.dataDir);
   if (!existsSync(eventStore)) throw new Error(`no event store at ${eventStore}: nothing to back up`);
   const target = resolve(dir);
-  if (existsSync(target) && readdirSync(target).length > 0) throw new Error(`${target} is not empty: a backup goes into a new directory`);
+  const existed = existsSync(target);
+  if (existed && readdirSync(target).length > 0) {
+    if (isUnfinishedBackup(target)) throw new Error(`${target} holds an unfinished backup (no ${MANIFEST}: it was stopped before its end): remove it, or back up into another directory`);
+    throw new Error(`${target} is not empty: a backup goes into a new directory`);
+  }
   mkdirSync(target, { recursive: true, mode: 0o700 });
+  try {
+    return await copyLedger(config, eventStore, target, now);
+  } catch (error) {
+    // Nothing half-done is left to be taken for a backup: what this one wrote goes, and a directory it made.
+    if (existed) for (const name of readdirSync(target)) rmSync(join(target, name), { recursive: true, force: true });
+    else rmSync(target, { recursive: true, force: true });
+    throw error;
+  }
+}
 
+/** A directory a backup began and did not finish: databases copied, no manifest written (the manifest comes last). */
+function isUnfinishedBackup(dir: string): boolean {
+  return !existsSync(join(dir, MANIFEST)) && (existsSync(join(dir, 'events.db')) || existsSync(join(dir, 'read-models.db')));
+}
+
+async function copyLedger(config: LedgerConfig, eventStore: string, target: string, now: Date): Promise<BackupManifest> {
   const files: BackupFileName[] = [];
   // Read models first: they are then at or behind the log copied after them, and catch up on start. Copied the
   // other way round, they could hold events the restored log does not, and would skip the ones that take their
@@ -226,7 +245,10 @@ async function lastPositionOf(eventStore: string): Promise<number> {
 
 function readManifest(dir: string): BackupManifest {
   const path = join(dir, MANIFEST);
-  if (!existsSync(path)) throw new Error(`${path} not found: not a derbes backup`);
+  if (!existsSync(path)) {
+    if (isUnfinishedBackup(dir)) throw new Error(`${path} not found: ${dir} is an unfinished backup (it was stopped before its end) and cannot be restored`);
+    throw new Error(`${path} not found: not a derbes backup`);
+  }
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as BackupManifest;
   if (manifest.format !== 'derbes-backup' || (manifest.version !== 1 && manifest.version !== 2)) throw new Error(`${path}: not a derbes backup of version 1 or 2`);
   if (!manifest.files.some((f) => f.name === 'events.db')) throw new Error(`${path}: the backup holds no event store`);
