@@ -25,13 +25,36 @@ describe('POST /v1/processing-records/batch', () => {
     expect(res.body.results[1].streamRevision).toBe(0);
   });
 
-  it('decides records of one subject in batch order, so a destroy flags a later access', async () => {
+  it('decides records of one subject and one instant in batch order, so a destroy flags a later access', async () => {
     const res = await postBatch([
       aRecord({ operation: 'destroy', source: undefined, categories: [28] }),
       aRecord({ operation: 'access', source: undefined, categories: [28] }),
     ]).expect(201);
     expect(res.body.results[0].violations).toEqual([]);
     expect(res.body.results[1].violations).toEqual([expect.objectContaining({ code: 'category-destroyed' })]);
+  });
+
+  it('judges the records of a batch in the order they happened, not the order of the array', async () => {
+    const at = (day: number) => `2026-10-0${day}T09:00:00Z`;
+    const sent = [
+      aRecord({ occurredAt: at(1), categories: [9, 10] }),
+      aRecord({ operation: 'access', source: undefined, categories: [9], occurredAt: at(5) }),
+      aRecord({ operation: 'destroy', source: undefined, categories: [9], occurredAt: at(4) }),
+      aRecord({ operation: 'access', source: undefined, categories: [10], occurredAt: at(5), note: 'after the block' }),
+      aRecord({ operation: 'access', source: undefined, categories: [10], occurredAt: at(3), note: 'before the block' }),
+      aRecord({ operation: 'block', source: undefined, categories: [10], occurredAt: at(4) }),
+    ];
+    const res = await postBatch(sent).expect(201);
+    // Answered in the array's order, each record with its own verdict.
+    expect(res.body.results.map((r: { recordId: string }) => r.recordId)).toEqual(sent.map((r) => r.recordId));
+    expect(res.body.results.map((r: { violations: { code: string }[] }) => r.violations.map((v) => v.code)))
+      .toEqual([[], ['category-destroyed'], [], ['blocked-data-processed'], [], []]);
+    // Stored in the order they happened: the stream's revisions follow occurredAt.
+    const revisions = res.body.results.map((r: { streamRevision: number }) => r.streamRevision);
+    expect(revisions).toEqual([0, 4, 2, 5, 1, 3]);
+    // Records of the same instant keep the array's order.
+    const same = await postBatch([aRecord({ occurredAt: at(6), note: 'first' }), aRecord({ occurredAt: at(6), note: 'second' })]).expect(201);
+    expect(same.body.results.map((r: { streamRevision: number }) => r.streamRevision)).toEqual([6, 7]);
   });
 
   it('rejects the whole batch when one record is malformed, naming its index, and writes nothing', async () => {

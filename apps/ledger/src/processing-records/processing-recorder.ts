@@ -123,6 +123,9 @@ export class ProcessingRecorder {
   ): Promise<RecordOutcome[]> {
     const toWrite: number[] = [];
     for (let i = 0; i < commands.length; i++) if (firstIndex[i] === i && !stored.has(i)) toWrite.push(i);
+    // A batch is stored at once, so its records are judged in the order they happened, not the order of the array:
+    // a block dated before an access is known when the access is judged, wherever each stands in the batch.
+    inOccurrenceOrder(toWrite, commands);
 
     // Load first (this awaits), then decide and publish the new states with no await in between: a request that
     // runs meanwhile on the same subjects decides on top of these records and appends once they are stored, so
@@ -192,6 +195,13 @@ export class ProcessingRecorder {
       return firstIndex[i] === i ? first : { ...first, status: 'duplicate' };
     });
   }
+}
+
+/** Sorts the indexes by their records' occurredAt, and those of the same instant by their place in the batch. */
+function inOccurrenceOrder(indexes: number[], commands: readonly RecordProcessing[]): void {
+  if (indexes.length < 2) return;
+  const at = new Map(indexes.map((i) => [i, Date.parse((commands[i] as RecordProcessing).occurredAt)]));
+  indexes.sort((a, b) => (at.get(a) as number) - (at.get(b) as number) || a - b);
 }
 
 /** For each record, the index of the first record in the batch with its recordId; a differing repeat is a 409. */
