@@ -54,13 +54,16 @@ export function findViolations(command: RecordProcessing, state: SubjectState, c
   const at = Date.parse(command.occurredAt);
   // Blocking suspends processing; lifting the block, blocking again and destroying (Art. 25) stay allowed, and so does
   // whatever the ledger does itself to carry out the subject's own request (a change they asked for while blocked).
+  const carriesOutRequest = isSubjectRightsRecord(command);
   const allowedWhileBlocked = command.operation === 'unblock' || command.operation === 'block' || command.operation === 'destroy'
-    || isSubjectRightsRecord(command);
+    || carriesOutRequest;
   for (const ref of command.categories) {
     const held = state.categories.get(ref.number);
     if (!held) continue;
     const status = categoryStatusAt(held, at);
-    if (status.destroyedAt) {
+    // The ledger's own record of carrying out the subject's request (a destruction they asked for, of data partly
+    // destroyed or depersonalized already) is what they asked, not a processing charged to the official.
+    if (status.destroyedAt && !carriesOutRequest) {
       violations.push({
         code: 'category-destroyed',
         category: ref.number,
@@ -68,7 +71,7 @@ export function findViolations(command: RecordProcessing, state: SubjectState, c
         detail: `${command.operation} of category ${ref.number} (${ref.slug}), destroyed at ${status.destroyedAt}`,
       });
     }
-    if (status.depersonalizedAt) {
+    if (status.depersonalizedAt && !carriesOutRequest) {
       violations.push({
         code: 'category-depersonalized',
         category: ref.number,

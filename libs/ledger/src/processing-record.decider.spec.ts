@@ -203,6 +203,15 @@ describe('processing record decider', () => {
     given(block).when(record({ operation: 'change', ...rights })).thenViolations('purpose-not-in-register', 'blocked-data-processed');
   });
 
+  it("does not flag the ledger's own destruction on the subject's request of data destroyed or depersonalized already", () => {
+    const rights = { purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights' }, system: 'derbes', requestId: 'q-8' };
+    for (const mark of ['destroy', 'depersonalize'] as const) {
+      given(record({ operation: mark })).when(record({ operation: 'destroy', ...rights })).thenViolations();
+      // An emitter's destruction of it is still flagged: any operation on such data is.
+      given(record({ operation: mark })).when(record({ operation: 'destroy' })).thenViolations(mark === 'destroy' ? 'category-destroyed' : 'category-depersonalized');
+    }
+  });
+
   it('flags a transfer abroad without a ground unless the country is listed as adequate', () => {
     const abroad = (country: string, ground: RecordProcessing['transferGround'] = null) =>
       record({ operation: 'transfer', recipient: { name: 'Agency', country }, transferGround: ground });
