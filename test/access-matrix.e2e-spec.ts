@@ -226,8 +226,10 @@ describe('what a key records of its holder', () => {
       .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: expect.stringContaining('must not contain an IIN') }]));
     await t.as('admin').post(`/v1/admin/keys/${'x'.repeat(50)}/revoke`).send({ reason: 'left' }).expect(400)
       .expect((r) => expect(r.body.errors).toEqual([{ field: 'keyId', reason: expect.stringContaining('12 lowercase hex') }]));
-    await revoke('   ').expect(400)
-      .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: 'must say why, not be blank: it is recorded in the log' }]));
+    for (const blank of ['   ', '\u00a0', '\u200b\u3000']) {
+      await revoke(blank).expect(400)
+        .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: 'must say why, not be blank: it is recorded in the log' }]));
+    }
     await revoke('left \u001b[31m').expect(400)
       .expect((r) => expect(r.body.errors).toEqual([expect.objectContaining({ field: 'reason', reason: expect.stringContaining('control characters') })]));
     await request(t.server).get('/v1/reports/violations').set('authorization', `Bearer ${created.body.token}`).expect(200);

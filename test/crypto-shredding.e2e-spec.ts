@@ -123,6 +123,8 @@ describe('crypto-shredding', () => {
     await shred('emitter:hr-portal', subjectId, { reason: 'storage period ended' }).expect(403);
     await shred('official', subjectId, {}).expect(400);
     await shred('official', subjectId, { reason: `file of ${IIN}` }).expect(400);
+    await shred('official', subjectId, { reason: '\u200b \u3000' }).expect(400)
+      .expect((res) => expect(res.body.errors).toEqual([{ field: 'reason', reason: 'must be a reason in words' }]));
     await shred('official', 'f'.repeat(64), { reason: 'storage period ended' }).expect(404)
       .expect((res) => expect(res.body.code).toBe('subject_not_found'));
     await shred('official', 'not-a-subject', { reason: 'storage period ended' }).expect(400);

@@ -151,6 +151,14 @@ describe('POST /v1/processing-records', () => {
       ['a bidirectional override in the note', { note: 'Acme \u202e' }, 'note', 'bidirectional overrides'],
       ['a Unicode line separator in the note', { note: 'a\u2028b' }, 'note', 'control characters'],
       ['a system with spaces', { system: 'hr portal' }, 'system', 'lowercase code'],
+      // Blank would pass for a consent reference: the transfer abroad would lose its flag.
+      ...[' ', '\u00a0', '\u200b', '\u3000', '\t', ' \u200e '].map((blank): [string, Record<string, unknown>, string, string] => [
+        `a transfer ground's reference of nothing but ${JSON.stringify(blank)}`,
+        { operation: 'transfer', source: undefined, recipient: { name: 'Agency', country: 'DE' }, transferGround: { kind: 'consent', reference: blank } },
+        'transferGround.reference', 'must contain a visible character'],
+      ),
+      ['a blank recipient name', { operation: 'transfer', source: undefined, recipient: { name: '\u2003', country: 'KZ' } }, 'recipient.name', 'must contain a visible character'],
+      ['a blank source name', { source: { kind: 'third-party', name: '  ' } }, 'source.name', 'must contain a visible character'],
     ];
     it.each(cases)('%s', async (_name, overrides, field, reason) => {
       const res = await post(aRecord(overrides)).expect(400);

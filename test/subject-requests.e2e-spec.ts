@@ -105,6 +105,8 @@ describe('subject requests', () => {
       .expect((res) => expect(res.body.errors).toEqual([expect.objectContaining({ field: 'reasons' })]));
     await t.http.post(`/v1/subject-requests/${requestId}/refuse`).send({ reasons: ['  '] }).expect(400)
       .expect((res) => expect(res.body.errors).toEqual([expect.objectContaining({ field: 'reasons[0]' })]));
+    await t.http.post(`/v1/subject-requests/${requestId}/refuse`).send({ reasons: ['storage period', '\u00a0\u200b'] }).expect(400)
+      .expect((res) => expect(res.body.errors).toEqual([expect.objectContaining({ field: 'reasons[1]' })]));
     const refused = await t.http.post(`/v1/subject-requests/${requestId}/refuse`)
       .send({ reasons: ['the personnel file must be kept 75 years'] }).expect(200);
     expect(refused.body).toMatchObject({ status: 'refused', late: true, workingDaysLate: 2 });

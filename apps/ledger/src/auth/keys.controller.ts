@@ -8,7 +8,7 @@ import { GRANTS, type Grant } from './api-key.events';
 import { ApiKeys, type ApiKey } from './api-keys';
 import { actorOf } from './principal';
 import { Allow, ROLES, type Role } from './roles';
-import { CODE, TEXT } from '../http/text-patterns';
+import { CODE, NOT_BLANK, TEXT } from '../http/text-patterns';
 
 
 export class NewApiKeyDto {
@@ -59,7 +59,7 @@ export function checkNewKey(key: { name: string; unit?: string | undefined; role
 /** A revocation's reason is recorded in the log: no IIN in it. Throws a 400 naming the field. */
 export function checkRevokeReason(reason: string): void {
   // Recorded as why the key stopped working: spaces alone say nothing (the DTO already refuses an empty one).
-  if (reason.trim() === '') throw LedgerError.invalid([{ field: 'reason', reason: 'must say why, not be blank: it is recorded in the log' }]);
+  if (!NOT_BLANK.test(reason)) throw LedgerError.invalid([{ field: 'reason', reason: 'must say why, not be blank: it is recorded in the log' }]);
   if (containsIin(reason)) throw LedgerError.invalid([{ field: 'reason', reason: 'must not contain an IIN: it is recorded in the log' }]);
 }
 

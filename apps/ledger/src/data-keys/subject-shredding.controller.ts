@@ -7,7 +7,7 @@ import { actorOf } from '../auth/principal';
 import { Allow } from '../auth/roles';
 import { LedgerError, type FieldError } from '../ledger-errors';
 import { SubjectShredder, type ShredOutcome } from './subject-shredder';
-import { TEXT } from '../http/text-patterns';
+import { NOT_BLANK, TEXT } from '../http/text-patterns';
 
 
 export class ShredSubjectDto {
@@ -45,7 +45,7 @@ export class SubjectShreddingController {
   shred(@Param('subjectId') subjectId: string, @Body() body: ShredSubjectDto, @Req() request: FastifyRequest): Promise<ShredOutcome> {
     const errors: FieldError[] = [];
     if (!SUBJECT_ID_PATTERN.test(subjectId)) errors.push({ field: 'subjectId', reason: 'must be 64 lowercase hex characters, from POST /v1/subjects/lookup' });
-    if (body.reason.trim() === '') errors.push({ field: 'reason', reason: 'must be a reason in words' });
+    if (!NOT_BLANK.test(body.reason)) errors.push({ field: 'reason', reason: 'must be a reason in words' });
     if (containsIin(body.reason)) errors.push({ field: 'reason', reason: 'must not contain an IIN' });
     if (errors.length > 0) throw LedgerError.invalid(errors);
     return this.shredder.shred(subjectId, body.reason, actorOf(request), String(request.id));

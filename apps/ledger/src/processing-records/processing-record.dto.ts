@@ -21,7 +21,7 @@ import {
   OPERATIONS, RECIPIENT_KINDS, RESERVED_UUID_REASON, SOURCE_KINDS, TRANSFER_GROUND_KINDS, isDerivedUuidVersion,
   type Operation, type RecipientKind, type SourceKind, type TransferGroundKind,
 } from '@derbes/ledger';
-import { CODE, TEXT } from '../http/text-patterns';
+import { CODE, NOT_BLANK, TEXT } from '../http/text-patterns';
 
 
 /** A source system's record number: a whole number from `min` to 2^53-1 (JSON numbers beyond it are not exact). */
@@ -94,12 +94,14 @@ export class SourceDto {
 
   @ApiPropertyOptional({ description: 'Which state database or third party', example: 'State database "Individuals"' })
   @IsOptional() @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters or bidirectional overrides' })
+  @Matches(NOT_BLANK, { message: 'name must contain a visible character, not only spaces' })
   name?: string;
 }
 
 export class RecipientDto {
   @ApiProperty({ example: 'Unified accumulative pension fund' })
   @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters or bidirectional overrides' })
+  @Matches(NOT_BLANK, { message: 'name must contain a visible character, not only spaces' })
   name: string;
 
   @ApiProperty({ description: 'ISO 3166-1 alpha-2; any other than KZ makes the transfer cross-border', example: 'KZ' })
@@ -120,6 +122,7 @@ export class TransferGroundDto {
 
   @ApiProperty({ description: 'Consent id or treaty reference', example: 'consent 2026-118' })
   @IsString() @Length(1, 300) @Matches(TEXT, { message: 'reference must not contain control characters or bidirectional overrides' })
+  @Matches(NOT_BLANK, { message: 'reference must contain a visible character, not only spaces' })
   reference: string;
 }
 

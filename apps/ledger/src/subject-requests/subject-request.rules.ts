@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidatorOptions } from 'class-validator';
 import { containsIin, localDate, type CategoryRef } from '@derbes/ledger';
 import type { RegisterCatalog } from '@derbes/register';
+import { NOT_BLANK } from '../http/text-patterns';
 import { flattenValidationErrors } from '../http/validation';
 import type { FieldError } from '../ledger-errors';
 
@@ -31,7 +32,7 @@ export function requestCategories(catalog: RegisterCatalog, owner: string, input
 
 /** A refusal's reasons beyond their DTO: the first one blank or naming an IIN. */
 export function reasonsErrors(reasons: readonly string[]): FieldError[] {
-  const bad = reasons.findIndex((r) => r.trim() === '' || containsIin(r));
+  const bad = reasons.findIndex((r) => !NOT_BLANK.test(r) || containsIin(r));
   return bad < 0 ? [] : [{ field: `reasons[${bad}]`, reason: 'must be a reason in words, without an IIN' }];
 }
 
