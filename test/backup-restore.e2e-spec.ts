@@ -276,6 +276,15 @@ describe('derbes backup and restore', () => {
       await t.close();
     });
 
+    it('a directory holding other files, without calling them a ledger; with --force, restores beside them', async () => {
+      const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
+      writeFileSync(join(target, 'notes.txt'), 'kept');
+      await expect(restoreDataDir(loadConfig(keyFileEnv(target)), backup, { force: false }))
+        .rejects.toThrow(`${target} is not empty (${join(target, 'notes.txt')}): restore into it with --force`);
+      await restoreDataDir(loadConfig(keyFileEnv(target)), backup, { force: true });
+      expect(readdirSync(target).sort()).toEqual(['events.db', 'notes.txt', 'pseudonym.key', 'read-models.db']);
+    });
+
     it('a directory with nothing but the data keys is not a ledger: restore goes ahead', async () => {
       const target = mkdtempSync(join(tmpdir(), 'derbes-target-'));
       mkdirSync(join(target, 'data-keys'));

@@ -138,7 +138,10 @@ export async function restoreDataDir(config: LedgerConfig, dir: string, options:
   const targetOf = (name: BackupFileName) => (name in targets ? targets[name as keyof typeof targets] : join(config.dataDir, name));
   const present = existingLedgerFiles(config, targets);
   if (present.length > 0 && !options.force) {
-    throw new Error(`${config.dataDir} already holds a ledger (${present.join(', ')}): restore over it with --force`);
+    const ledger = present.some((path) => Object.values(targets).some((t) => sqliteFiles(t).includes(path) || path === t));
+    throw new Error(ledger
+      ? `${config.dataDir} already holds a ledger (${present.join(', ')}): restore over it with --force`
+      : `${config.dataDir} is not empty (${present.join(', ')}): restore into it with --force (what is there is left as it is)`);
   }
   for (const file of manifest.files) {
     const actual = digest(join(source, file.name));
@@ -215,7 +218,10 @@ function storeFile(config: LedgerConfig): string {
  * moment, taken while other connections (the server's) keep committing. In smaller steps, every commit by another
  * connection would restart the copy.
  */
-async function copyDatabase(source: string, target: string): Promise<void> {
+export async function copyDatabase(source: string, target: string): Promise<void> {
+  // Made empty and owner-only first: the copy holds personal data from its first page, in a directory that may be
+  // open to others, and SQLite gives its journal the file's mode.
+  closeSync(openSync(target, 'wx', 0o600));
   const db = new Database(source, { fileMustExist: true, timeout: 5000 });
   try {
     await db.backup(target, { progress: () => ALL_PAGES });
