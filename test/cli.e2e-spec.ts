@@ -176,6 +176,10 @@ describe('the derbes command line', () => {
     // A ledger is made on purpose by the README's first step.
     expect((await runCli(['keys', 'create', '--role', 'admin', '--name', 'ops'], env)).code).toBe(0);
     expect(readdirSync(join(root, 'data'))).toContain('events.db');
+    // An IIN typed where a key id goes is not echoed back.
+    const revoked = await runCli(['keys', 'revoke', IIN, '--reason', 'left'], env);
+    expect([revoked.code, revoked.stderr.split('\n')[0]]).toEqual([2, `no live key ${IIN[0]}**********${IIN[11]}`]);
+    expect(revoked.stderr).not.toContain(IIN);
   }, 120_000);
 
   it('says so, and only that, with exit 1, when the ledger holds nothing about a subject', async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { constants } from 'node:os';
+import { redactIins } from '@derbes/ledger';
 import { loadConfig } from '../../ledger/src/config/ledger-config';
 import { serve } from '../../ledger/src/serve';
 import { backupDataDir, backupSummary, restoreDataDir, restoreSummary } from './backup.command';
@@ -238,9 +239,10 @@ async function run(argv: string[]): Promise<void> {
 run(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || error instanceof ReportUsageError || error instanceof KeysUsageError || error instanceof VerifyUsageError
     || error instanceof ProjectionsUsageError) {
-    console.error(`${error.message}\n${USAGE}`);
+    console.error(`${redactIins(error.message)}\n${USAGE}`);
     process.exit(2);
   }
-  console.error(`derbes: ${error instanceof Error ? error.message : String(error)}`);
+  // A message may quote what was typed: an IIN given where a key id or a file was expected is masked.
+  console.error(`derbes: ${redactIins(error instanceof Error ? error.message : String(error))}`);
   process.exit(error instanceof DemoInterrupted ? 128 + constants.signals[error.signal] : 1);
 });
