@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -117,5 +117,23 @@ describe('a head just signed, with the read models on their own thread (a file s
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('the signing keys at start', () => {
+  it('stop the start, naming the file, when a key file is readable by others or damaged; a ledger without keys starts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'derbes-keys-'));
+    const env = { DERBES_DATA_DIR: dataDir, DERBES_EVENT_STORE: join(dataDir, 'events.db') };
+    // No key yet: the first is made when the ledger first signs, as before.
+    const first = await startTestApp(env);
+    expect(existsSync(join(dataDir, 'integrity-keys'))).toBe(false);
+    await first.http.post('/v1/integrity/tree-heads').expect(201);
+    await first.close();
+    const key = join(dataDir, 'integrity-keys', 'key-1.json');
+    chmodSync(key, 0o644);
+    await expect(startTestApp(env)).rejects.toThrow(`signing key ${key}: readable by others than its owner; chmod 600 it`);
+    chmodSync(key, 0o600);
+    writeFileSync(key, '{"version": 1');
+    await expect(startTestApp(env)).rejects.toThrow(`signing key ${key}: not JSON`);
   });
 });

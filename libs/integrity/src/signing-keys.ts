@@ -73,6 +73,14 @@ export function loadOrCreateSigningKeys(dir: string, options: { readonly now?: D
   return keysOf(readKeys(dir));
 }
 
+/**
+ * Reads every key in `dir` as signing would, and throws naming the first file that is readable by others than its
+ * owner or damaged: for a start to stop on, rather than each signature and report failing later. None is fine.
+ */
+export function checkSigningKeys(dir: string): void {
+  readKeys(dir);
+}
+
 /** Adds version n + 1 to `dir`, which then signs; older versions stay for verifying the heads they signed. */
 export function rotate(dir: string, options: { readonly now?: Date } = {}): SigningKeys {
   const existing = readKeys(dir);

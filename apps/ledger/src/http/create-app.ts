@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SIGNING_KEYS_DIR, checkSigningKeys } from '@derbes/integrity';
 import { codeContainsIin } from '@derbes/ledger';
 import { AppModule, loadStartupData } from '../app.module';
 import { Clock } from '../clock';
@@ -48,6 +50,9 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 export async function createApp(config: LedgerConfig, clock: Clock = new Clock(), afterStop?: () => void): Promise<NestFastifyApplication> {
   // Before anything is read or made there (a pseudonym key, a log): a half-restored directory is refused.
   refuseUnfinishedRestore(config.dataDir);
+  // A tree-head signing key another user could read, or a damaged one, stops the start naming the file: found on first
+  // use, it failed the public keys and every access report while /health said ok.
+  if (config.treeHeadSigner) checkSigningKeys(join(config.dataDir, SIGNING_KEYS_DIR));
   const startup = loadStartupData(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
