@@ -8,7 +8,8 @@ import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/
 import { Clock } from './clock';
 import { LEDGER_CONFIG } from './config/config.tokens';
 import type { LedgerConfig } from './config/ledger-config';
-import { resolvePseudonymKey } from './config/pseudonym-key';
+import { resolvePseudonymKey, type PseudonymKey } from './config/pseudonym-key';
+import { PSEUDONYM_KEY_ORIGIN, PseudonymKeyCheck } from './config/pseudonym-key-check';
 import { eventStoreProvider } from './event-store.provider';
 import { projectionRunnerProvider } from './projections.provider';
 import { HealthController } from './health/health.controller';
@@ -62,6 +63,8 @@ import { CONSOLE } from './console/console.parts';
 export interface StartupData {
   readonly catalog: RegisterCatalog;
   readonly pseudonymizer: SubjectPseudonymizer;
+  /** Where the pseudonym key came from, for PseudonymKeyCheck. */
+  readonly pseudonymKeyOrigin: Omit<PseudonymKey, 'key'>;
   /** The built-in working-day calendar with the operator's corrections (DERBES_CALENDAR_FILE) merged in. */
   readonly calendar: WorkingDayCalendar;
 }
@@ -75,9 +78,11 @@ export function loadStartupData(config: LedgerConfig): StartupData {
     throw new Error(`DERBES_OWNER: no register of owner ${JSON.stringify(config.owner)} is loaded (owners: ${catalog.owners().join(', ')}); `
       + 'name one of them, or give its register in DERBES_REGISTERS_FILE');
   }
+  const { key, ...pseudonymKeyOrigin } = resolvePseudonymKey(config.pseudonymKey, config.dataDir, new Logger('config'));
   return {
     catalog,
-    pseudonymizer: new SubjectPseudonymizer(resolvePseudonymKey(config.pseudonymKey, config.dataDir, new Logger('config'))),
+    pseudonymizer: new SubjectPseudonymizer(key),
+    pseudonymKeyOrigin,
     calendar: config.calendarFile
       ? WorkingDayCalendar.fromData(mergeCalendars(WorkingDayCalendar.builtInData(), loadCalendarFile(config.calendarFile)))
       : WorkingDayCalendar.builtIn(),
@@ -113,6 +118,8 @@ export class AppModule implements OnApplicationShutdown {
         { provide: Clock, useValue: clock },
         { provide: RegisterCatalog, useValue: loaded.catalog },
         { provide: SubjectPseudonymizer, useValue: loaded.pseudonymizer },
+        { provide: PSEUDONYM_KEY_ORIGIN, useValue: loaded.pseudonymKeyOrigin },
+        PseudonymKeyCheck,
         { provide: WorkingDayCalendar, useValue: loaded.calendar },
         eventStoreProvider,
         projectionRunnerProvider,

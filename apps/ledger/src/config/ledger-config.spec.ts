@@ -119,19 +119,21 @@ describe('resolvePseudonymKey', () => {
   it('creates a key file once, warns, and reads the same key afterwards', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'derbes-key-')), 'nested');
     const first = resolvePseudonymKey(null, dir, quiet);
-    expect(first.length).toBe(32);
+    expect(first.key.length).toBe(32);
+    expect([first.source, first.created]).toEqual([join(dir, 'pseudonym.key'), join(dir, 'pseudonym.key')]);
     expect(quiet.warn).toHaveBeenCalledWith(expect.stringContaining('created a new pseudonym key'));
     expect(statSync(join(dir, 'pseudonym.key')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(dir, 'pseudonym.key'), 'utf8').trim()).toBe(first.toString('hex'));
+    expect(readFileSync(join(dir, 'pseudonym.key'), 'utf8').trim()).toBe(first.key.toString('hex'));
     quiet.warn.mockClear();
-    expect(resolvePseudonymKey(null, dir, quiet).equals(first)).toBe(true);
+    const again = resolvePseudonymKey(null, dir, quiet);
+    expect([again.key.equals(first.key), again.source, again.created]).toEqual([true, join(dir, 'pseudonym.key'), null]);
     expect(quiet.warn).not.toHaveBeenCalled();
   });
 
   it('prefers the configured key and touches no file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-key-'));
     const key = Buffer.alloc(32, 3);
-    expect(resolvePseudonymKey(key, dir, quiet)).toBe(key);
+    expect(resolvePseudonymKey(key, dir, quiet)).toEqual({ key, source: 'DERBES_PSEUDONYM_KEY', created: null });
     expect(() => statSync(join(dir, 'pseudonym.key'))).toThrow();
   });
 });

@@ -102,7 +102,13 @@ export async function createApp(config: LedgerConfig, clock: Clock = new Clock()
   app.useGlobalPipes(createValidationPipe());
 
   SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A start refused half-way (a check on the log, a key) closes what it opened: the store, its threads, the lock.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   await fastify.ready();
   return app;
 }
