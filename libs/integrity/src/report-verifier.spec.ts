@@ -287,6 +287,29 @@ describe('verifyReport', () => {
     expect(failure((r) => r.events.push({ eventId: r.integrity.chain[1].eventId, at: 'x', operation: 'access' }))).toMatchObject({ code: 'row-without-event' });
   });
 
+  // Each shown entry's id, type, position and the subject's stream are read from the entry, and must be its stored
+  // form's: the chain hash is recomputed from the stored form alone, so nothing else ties the two.
+  it('names a report of another subject relabelled to this one', () => {
+    expect(failure((r) => (r.subject.subjectId = 'ab'.repeat(32)))).toMatchObject({
+      code: 'stored-form-mismatch', reason: expect.stringContaining(`chain entry 0 (event 00000000-0000-4000-8000-000000000000): its stored form is not of this entry (id, type, revision, position, or stream subject-${'ab'.repeat(32)})`),
+    });
+  });
+
+  it.each<[string, (r: Loose) => void]>([
+    ['an entry renamed, with its row', (r) => {
+      r.integrity.chain[0].eventId = 'forged';
+      r.events[0].eventId = 'forged';
+    }],
+    // A type that needs no row: the collection would leave the rows unseen.
+    ['an entry retyped to need no row, its row dropped', (r) => {
+      r.integrity.chain[0].type = 'SubjectNoteAdded';
+      r.events.shift();
+    }],
+    ['an entry moved to another position', (r) => (r.integrity.chain[2].position = 5)],
+  ])('names a chain entry that is not its stored form: %s', (_what, mutate) => {
+    expect(failure(mutate)).toMatchObject({ code: 'stored-form-mismatch', reason: expect.stringContaining('its stored form is not of this entry') });
+  });
+
   it('names a report without an integrity section', () => {
     expect(failure((r) => (r.integrity = null))).toMatchObject({ code: 'no-integrity' });
   });
