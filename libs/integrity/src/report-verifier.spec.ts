@@ -310,6 +310,20 @@ describe('verifyReport', () => {
     expect(failure(mutate)).toMatchObject({ code: 'stored-form-mismatch', reason: expect.stringContaining('its stored form is not of this entry') });
   });
 
+  // The link checked against the entry before is the entry's previousHash; the one hashed is its stored form's. Were
+  // they not the same, a shown event before the last could be altered, its chain hash recomputed, and the next entry
+  // relinked to it while its stored form (and so its chain hash) stayed as recorded.
+  it('names a shown event altered and relinked through a previousHash its stored form does not carry', () => {
+    expect(failure((r) => {
+      const transfer = r.integrity.chain[2];
+      transfer.event.data.violations = [];
+      transfer.chainHash = chainHash(JSON.parse(JSON.stringify(transfer.event)));
+      r.integrity.chain[3].previousHash = transfer.chainHash;
+      r.events[1].violations = [];
+      r.violations = [];
+    })).toMatchObject({ code: 'stored-form-mismatch', reason: expect.stringContaining("chain entry 3 (event 00000000-0000-4000-8000-000000000003): previousHash differs from its stored form's metadata.previousHash") });
+  });
+
   it('names a report without an integrity section', () => {
     expect(failure((r) => (r.integrity = null))).toMatchObject({ code: 'no-integrity' });
   });
