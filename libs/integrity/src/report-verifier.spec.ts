@@ -324,6 +324,40 @@ describe('verifyReport', () => {
     })).toMatchObject({ code: 'stored-form-mismatch', reason: expect.stringContaining("chain entry 3 (event 00000000-0000-4000-8000-000000000003): previousHash differs from its stored form's metadata.previousHash") });
   });
 
+  // Version 5: shown, withheld (1), shown (2), withheld (3), the read. The event between the two withheld entries is
+  // bound by nothing but its own proof: the withheld entry after it can be relinked at will.
+  function twiceWithheld(): { report: Loose; leaves: Buffer[] } {
+    const { report, leaves } = validReportAndLog();
+    report.schemaVersion = 5;
+    Object.assign(report.integrity.chain[3], { withheld: true, event: null });
+    report.requests = [];
+    const transfer = report.integrity.chain[2];
+    transfer.inclusion = { leafIndex: transfer.position - 1, proof: inclusionProof(transfer.position - 1, leaves).map((p) => p.toString('hex')) };
+    return { report, leaves };
+  }
+
+  it('proves, in version 5, each shown event up to the last withheld entry, not the first only', () => {
+    const { report } = twiceWithheld();
+    expect(verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC)).toMatchObject({ ok: true, summary: { withheld: 2, unprovedBeforeWithheld: 0 } });
+    delete report.integrity.chain[2].inclusion;
+    expect(verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC)).toMatchObject({
+      ok: false, code: 'inclusion-failed', reason: expect.stringContaining('chain entry 2 (event 00000000-0000-4000-8000-000000000002), before the withheld entry 3 carries no inclusion proof'),
+    });
+  });
+
+  it('names, in version 5, a shown event between two withheld entries altered and the withheld entry after it relinked', () => {
+    const { report } = twiceWithheld();
+    const transfer = report.integrity.chain[2];
+    transfer.event.data.violations = [];
+    transfer.chainHash = chainHash(JSON.parse(JSON.stringify(transfer.event)));
+    report.integrity.chain[3].previousHash = transfer.chainHash;
+    report.events[1].violations = [];
+    report.violations = [];
+    expect(verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC)).toMatchObject({
+      ok: false, code: 'inclusion-failed', reason: expect.stringContaining('chain entry 2 (event 00000000-0000-4000-8000-000000000002), before the withheld entry 3: its stored form is not the event at position 6'),
+    });
+  });
+
   it('names a report without an integrity section', () => {
     expect(failure((r) => (r.integrity = null))).toMatchObject({ code: 'no-integrity' });
   });
