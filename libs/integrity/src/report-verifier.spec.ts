@@ -259,6 +259,15 @@ describe('verifyReport', () => {
     expect(failure((r) => (r.generatedAt = '2026-11-25T12:00:00.000Z'))).toMatchObject({ code: 'not-own-read', reason: expect.stringContaining('2026-11-25T12:00:00.000Z') });
   });
 
+  it('names a cut report whose new last event, no read, is named its read and recorded at the generatedAt it is given', () => {
+    const report = cutAndRetargeted(2);
+    const transfer = report.integrity.chain.at(-1);
+    expect(transfer.type).toBe('ProcessingRecorded');
+    report.integrity.readEventId = transfer.eventId;
+    report.generatedAt = transfer.event.data.occurredAt;
+    expect(verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC)).toMatchObject({ ok: false, code: 'not-own-read', reason: expect.stringContaining('is not a read of the file') });
+  });
+
   it("accepts a report of version 2 cut before its newest entries (the proof re-targeted), saying it cannot show it is complete", () => {
     const report = cutAndRetargeted(1);
     report.schemaVersion = 2;
