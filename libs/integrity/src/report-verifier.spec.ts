@@ -367,6 +367,47 @@ describe('verifyReport', () => {
     });
   });
 
+  it.each<[string, (r: Loose) => void]>([
+    ['version 1', (r) => (r.schemaVersion = 1)],
+    ['version 6', (r) => (r.schemaVersion = 6)],
+    ['version "3", a string', (r) => (r.schemaVersion = '3')],
+    ['another schema', (r) => (r.schema = 'derbes/other-report')],
+  ])('names a report of a schema it does not know: %s', (_what, mutate) => {
+    expect(failure(mutate)).toMatchObject({ code: 'malformed', reason: expect.stringContaining('not an access report of schema derbes/access-report version 2 to 5') });
+  });
+
+  it('names an empty chain as malformed, with or without rows, and does not throw', () => {
+    expect(failure((r) => (r.integrity.chain = []))).toEqual({ ok: false, code: 'malformed', reason: 'integrity.chain is empty' });
+    expect(failure((r) => Object.assign(r, { events: [], transfers: [], violations: [], requests: [], integrity: { ...r.integrity, chain: [] } })))
+      .toEqual({ ok: false, code: 'malformed', reason: 'integrity.chain is empty' });
+  });
+
+  // A withheld entry shows no stored form: its position, id and link are bound by the chain checks alone.
+  it('names a withheld entry at the position of the entry before', () => {
+    expect(failure((r) => (r.integrity.chain[1].position = r.integrity.chain[0].position))).toMatchObject({
+      code: 'chain-break', reason: expect.stringContaining('chain entry 1 (event 00000000-0000-4000-8000-000000000001) is at position 2, not after 2'),
+    });
+  });
+
+  it('names an entry listed twice (a withheld entry under the id of the shown one after it)', () => {
+    expect(failure((r) => (r.integrity.chain[1].eventId = r.integrity.chain[2].eventId))).toMatchObject({
+      code: 'chain-break', reason: expect.stringContaining('chain entry 2 (event 00000000-0000-4000-8000-000000000002) is listed twice'),
+    });
+  });
+
+  it('names an entry without a link after chained ones', () => {
+    expect(failure((r) => delete r.integrity.chain[1].previousHash)).toMatchObject({
+      code: 'chain-break', reason: expect.stringContaining('chain entry 1 (event 00000000-0000-4000-8000-000000000001) has no previousHash after chained events'),
+    });
+  });
+
+  // Its fields as an events row would compare them: all absent in a request's data, but its requestId.
+  it('names an events row that points at an event no events row can show (a request received)', () => {
+    expect(failure((r) => r.events.push({ eventId: r.integrity.chain[3].eventId, requestId: 'r-1', violations: [] }))).toMatchObject({
+      code: 'row-mismatch', reason: 'events[3].eventId: event 00000000-0000-4000-8000-000000000003 is a SubjectRequestReceived',
+    });
+  });
+
   it('names a report without an integrity section', () => {
     expect(failure((r) => (r.integrity = null))).toMatchObject({ code: 'no-integrity' });
   });
