@@ -203,6 +203,14 @@ describe('the access report as built, checked by verify-report', () => {
     r.requests[0]!.eventIds.reverse();
     expect(verify(r)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('requests[0].eventIds') });
   });
+
+  // Received, answered, then re-timed folds as received, re-timed, answered does: only the chain's order tells them apart.
+  it('names the later events of a request swapped, though they fold alike', () => {
+    const r = structuredClone(report('en', true)) as Mutable;
+    const [received, retimed, answered] = r.requests[0]!.eventIds;
+    r.requests[0]!.eventIds = [received!, answered!, retimed!];
+    expect(verify(r)).toMatchObject({ ok: false, code: 'row-mismatch', reason: 'requests[0].eventIds are not in the order of the chain' });
+  });
 });
 
 describe('the derived sections of the access report, made again from its chain by verify-report', () => {
