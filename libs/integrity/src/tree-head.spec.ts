@@ -1,5 +1,6 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
-import { keyIdOf, rawPublicKey, signTreeHead, treeHeadSignedBytes, verifyTreeHead, type SignedTreeHead } from './tree-head';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { canonicalJson } from '@derbes/canonical-json';
+import { keyIdOf, rawPublicKey, signTreeHead, signedTreeHeadOf, treeHeadSignedBytes, verifyTreeHead, type SignedTreeHead } from './tree-head';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const other = generateKeyPairSync('ed25519');
@@ -43,6 +44,23 @@ describe('signed tree heads', () => {
     const forged = signTreeHead({ treeSize: 12, rootHash: root }, at, { keyId: signer.keyId, privateKey: other.privateKey });
     expect(verifyTreeHead(forged, publicKey)).toBe(false);
     expect(verifyTreeHead(forged, other.publicKey)).toBe(false);
+  });
+
+  // Hex decoding reads uppercase digits alike and stops at the first that is not one: each of these holds the valid bytes.
+  it('fail for the valid signature written in uppercase or padded', () => {
+    const head = signTreeHead({ treeSize: 12, rootHash: root }, at, signer);
+    for (const signature of [head.signature.toUpperCase(), `${head.signature}0`, `${head.signature}00`, `${head.signature}zz`]) {
+      expect(verifyTreeHead({ ...head, signature }, publicKey)).toBe(false);
+      expect(() => signedTreeHeadOf({ ...head, signature })).toThrow('signature is not 128 lowercase hex digits');
+    }
+  });
+
+  // Date.parse reads 30 February as 2 March: the head names no instant, though its own key signed it.
+  it('fail for a head signed over a timestamp that is no real instant', () => {
+    const head = { treeSize: 12, rootHash: root.toString('hex'), timestamp: '2026-02-30T00:00:00.000Z', keyId: signer.keyId };
+    const signature = sign(null, Buffer.from(canonicalJson(head), 'utf8'), privateKey).toString('hex');
+    expect(verifyTreeHead({ ...head, signature }, publicKey)).toBe(false);
+    expect(() => signedTreeHeadOf({ ...head, signature })).toThrow('timestamp "2026-02-30T00:00:00.000Z" is not an ISO 8601 UTC instant');
   });
 
   it('refuse to sign a malformed head and keys other than Ed25519', () => {
