@@ -143,6 +143,8 @@ describe('the 8-leaf test tree', () => {
     }
     const one = leafHash(Buffer.from('data'));
     expect(verifyInclusion(one, 0, 1, [], one)).toBe(true);
+    // Past the last leaf: with no proof, the leaf itself would stand for the root.
+    expect(verifyInclusion(one, 1, 1, [], one)).toBe(false);
     expect(verifyInclusion(one, 0, 1, [], Buffer.alloc(0))).toBe(false);
     expect(verifyInclusion(Buffer.alloc(0), 0, 1, [], one)).toBe(false);
   });
