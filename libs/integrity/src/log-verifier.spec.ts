@@ -199,4 +199,94 @@ describe('verifyLog', () => {
     const report = await verify(log, { heads: [] }, hashed);
     expect(report.findings[0]).toMatchObject({ kind: 'malformed-event', position: 7 });
   });
+
+  describe('a stream replayed, relinked or malformed', () => {
+    const subject = log[1]!.streamId;
+    const ofSubject = log.filter((e) => e.streamId === subject);
+    const relink = (e: CanonicalEvent, previousHash: JsonValue) => log.map((x) => (x.position === e.position ? { ...x, metadata: { ...x.metadata, previousHash } } : x));
+
+    it('names an event that repeats an earlier revision (a replay) where it is, not at the next event', async () => {
+      // A lower revision is as wrong as a higher one: only the one expected next is in order.
+      const keys = log.filter((e) => e.streamId === 'api-keys');
+      const replayed = log.map((e) => (e.position === keys[2]!.position ? { ...e, revision: 0 } : e));
+      expect((await verify(replayed, { heads: [] })).findings).toEqual([
+        expect.objectContaining({ kind: 'revision-gap', code: 'revision-gap', position: keys[2]!.position }),
+      ]);
+      const repeated = log.map((e) => (e.position === ofSubject[4]!.position ? { ...e, revision: 3 } : e));
+      expect((await verify(repeated, { heads: [] })).findings).toEqual([
+        expect.objectContaining({ kind: 'chain-break', code: 'revision-gap', position: ofSubject[4]!.position }),
+      ]);
+    });
+
+    it('compares every byte of a link: one differing only in its last byte breaks the chain', async () => {
+      const right = chainHash(ofSubject[1]!);
+      const lastByteOff = right.slice(0, 62) + (right.slice(62) === '00' ? '01' : '00');
+      expect((await verify(relink(ofSubject[2]!, lastByteOff), { heads: [] })).findings).toEqual([
+        expect.objectContaining({ kind: 'chain-break', code: 'previous-hash-mismatch', position: ofSubject[2]!.position }),
+      ]);
+    });
+
+    it('refuses 64 zeros as the first link: only null starts a chain', async () => {
+      const zeros = '0'.repeat(64);
+      const report = await verify(relink(ofSubject[0]!, zeros), { heads: [] });
+      expect(report.findings).toEqual([expect.objectContaining({ kind: 'chain-break', code: 'first-link-not-null', position: ofSubject[0]!.position })]);
+      expect(report.findings[0]!.message).toContain(`carries previousHash ${zeros}, expected null`);
+    });
+
+    it('names a malformed subject event once and follows its stream no further', async () => {
+      // As hashStoredEvent gives it: no link read and no chain hash. The next event's link is not checked against anything.
+      const bad = ofSubject[3]!;
+      const unreadable = log.map(hashEvent).map((h) => (h.position === bad.position ? { ...h, previousHash: undefined, chainHash: null, malformed: 'data: not a JSON object' } : h));
+      expect((await verify(log, { heads: [] }, unreadable)).findings).toEqual([expect.objectContaining({ kind: 'malformed-event', position: bad.position })]);
+
+      // Malformed with a chain hash, and a later event of the stream relinked: still only the malformed event is named.
+      const later = relink(ofSubject[5]!, 'cd'.repeat(32));
+      const hashed = later.map(hashEvent).map((h) => (h.position === bad.position ? { ...h, malformed: 'metadata: not a JSON object' } : h));
+      expect((await verify(later, { heads: [] }, hashed)).findings).toEqual([expect.objectContaining({ kind: 'malformed-event', position: bad.position })]);
+    });
+  });
+
+  it('names positions going back as out of order', async () => {
+    const i = log.findIndex((e) => e.position === 40);
+    const disordered = [...log.slice(0, i), log[i + 1]!, log[i]!, ...log.slice(i + 2)];
+    const { findings } = await verify(disordered, { heads: [] });
+    expect(findings).toContainEqual(expect.objectContaining({ kind: 'position-gap', position: 40 }));
+    expect(findings).toContainEqual({ kind: 'position-disorder', position: 40, message: 'position 40 comes after 41: the log is out of order' });
+  });
+
+  it('names the removal of only the last event by a given head, the server\'s tree and the stream\'s revision', async () => {
+    const given: LoggedHead = { position: null, head: signTreeHead({ treeSize: 120, rootHash: merkleRoot(log.map(eventLeafHash)) }, AT, KEY) };
+    const lastEvent = log[119]!;
+    const lastRevision = log.filter((e) => e.streamId === lastEvent.streamId).length - 1;
+    const cut = log.slice(0, 119);
+    const heads = [...headsOf(cut), given];
+    const byHead = await verify(cut, { heads });
+    expect(byHead.findings).toEqual([expect.objectContaining({ kind: 'truncated', position: 120, treeSize: 120 })]);
+    expect(byHead.findings[0]!.message).toMatch(/the log holds 119 events, but the head given .* signs 120: the last 1 were removed/);
+
+    const byTree = await verify(cut, { storedTreeSize: 120, storedLeaves: () => [] });
+    expect(byTree.findings).toEqual([{ kind: 'truncated', position: 120,
+      message: 'the server\'s tree holds 120 events, the log only 119: events after position 119 were removed' }]);
+
+    const byStream = await verify(cut, { streamRevisions: new Map([[lastEvent.streamId, lastRevision]]) });
+    expect(byStream.findings).toEqual([{ kind: 'truncated', position: 120,
+      message: `1 stream ends before the revision the store records for it: ${lastEvent.streamId} (revision ${lastRevision - 1} of ${lastRevision}): their last events were removed` }]);
+  });
+
+  it('does not name a stream as cut when it broke before: its break is named once', async () => {
+    // A subject's middle event removed: the gap and the chain break name it; the stream's short count is not a truncation.
+    const subject = log[1]!.streamId;
+    const ofSubject = log.filter((e) => e.streamId === subject);
+    const removed = log.filter((e) => e.position !== ofSubject[3]!.position);
+    const { findings } = await verify(removed, { heads: [], streamRevisions: new Map([[subject, ofSubject.length - 1]]) });
+    expect(findings.map((f) => f.kind)).toEqual(['position-gap', 'chain-break']);
+  });
+
+  it('names a head one smaller than an earlier head, and lets one of the same size pass', async () => {
+    const sizeOf = (n: number) => signTreeHead({ treeSize: n, rootHash: merkleRoot(log.slice(0, n).map(eventLeafHash)) }, AT, KEY);
+    const smaller = await verify(log, { heads: [...headsOf(log), { position: 121, head: sizeOf(89) }] });
+    expect(smaller.findings).toEqual([expect.objectContaining({ kind: 'head-size-order', position: 121, treeSize: 89 })]);
+    const same = await verify(log, { heads: [...headsOf(log), { position: 121, head: sizeOf(90) }] });
+    expect(same.findings).toEqual([]);
+  });
 });
