@@ -114,4 +114,16 @@ describe('WorkingDayCalendar.fingerprint', () => {
     const years = builtIn.years.map((y) => (y.year === 2027 ? { ...y, status: 'verified' as const } : y));
     expect(WorkingDayCalendar.fromData({ ...builtIn, years }).fingerprint).not.toBe(base.fingerprint);
   });
+
+  it('changes when a listed day only changes kind, between day off and working day and back', () => {
+    // The retimer compares fingerprints to find requests whose deadline may move: a day turned from holiday to
+    // working (or back) moves deadlines, with the same dates listed.
+    const withKind = (date: string, kind: CalendarDay['kind']): CalendarData => ({
+      ...builtIn, years: builtIn.years.map((y) => ({ ...y, days: y.days.map((d) => (d.date === date ? { ...d, kind } : d)) })),
+    });
+    const worked = WorkingDayCalendar.fromData(withKind('2026-01-02', 'transfer-working'));
+    expect(worked.isWorkingDay('2026-01-02')).toBe(true);
+    expect(worked.fingerprint).not.toBe(base.fingerprint);
+    expect(WorkingDayCalendar.fromData(withKind('2025-01-05', 'transfer-off')).fingerprint).not.toBe(base.fingerprint);
+  });
 });

@@ -49,6 +49,17 @@ describe('WorkingDayCalendar.deadline on real Kazakhstan dates', () => {
     expect(kz.deadline('2026-12-30', 1).coverage).toBe('verified');
   });
 
+  it('takes the coverage of the days counted, not of the day received, across New Year', () => {
+    // Received Tue 31 Dec 2024 (a year the data does not cover): 1-2 Jan 2025 New Year, Fri 3 Jan off, Sat 4 Jan;
+    // day 1 = Sun 5 Jan 2025, a working Sunday, in verified 2025.
+    expect(kz.coverage(2024)).toBe('not-covered');
+    expect(kz.deadline('2024-12-31', 1)).toEqual({ date: '2025-01-05', workingDays: 1, coverage: 'verified' });
+    // Received Thu 31 Dec 2026 (verified): Fri 1 Jan 2027 New Year, 2-3 Jan weekend, Mon 4 Jan off; day 1 = Tue 5 Jan 2027.
+    expect(kz.deadline('2026-12-31', 1)).toEqual({ date: '2027-01-05', workingDays: 1, coverage: 'projected' });
+    // Received Fri 31 Dec 2027 (projected): 1-2 Jan 2028 weekend; day 1 = Mon 3 Jan 2028, not covered.
+    expect(kz.deadline('2027-12-31', 1)).toEqual({ date: '2028-01-03', workingDays: 1, coverage: 'not-covered' });
+  });
+
   it('falls back to the five-day week for 2028 and says so', () => {
     // Thu 30 Dec 2027: day 1 = Fri 31 Dec 2027; 1-2 Jan 2028 weekend; day 2 = Mon 3 Jan 2028 (no New Year
     // day off is known for 2028); day 3 = Tue 4 Jan 2028.
@@ -95,5 +106,11 @@ describe('localDate', () => {
   it('rejects an invalid instant or offset', () => {
     expect(() => localDate(new Date('nope'), 300)).toThrow(RangeError);
     expect(() => localDate(new Date(0), 300.5)).toThrow(RangeError);
+    // No place is more than 18 hours from UTC (14 h in practice): an offset beyond, either way, is a mistake.
+    expect(localDate(new Date('2026-03-20T12:00:00Z'), 18 * 60)).toBe('2026-03-21');
+    expect(localDate(new Date('2026-03-20T12:00:00Z'), -18 * 60)).toBe('2026-03-19');
+    for (const offset of [18 * 60 + 1, -(18 * 60 + 1), 300 * 60, -300 * 60]) {
+      expect(() => localDate(new Date('2026-03-20T12:00:00Z'), offset)).toThrow(`localDate: ${offset} is not a UTC offset in whole minutes`);
+    }
   });
 });

@@ -113,4 +113,15 @@ describe('subject request decider', () => {
     expect(given(...decideReceive(receive(), initialSubjectState), ...moved).requests.get('q-1')?.deadline.date).toBe('2026-03-27');
     expect(decideRetime('q-7', 's', deadline('2026-03-27'), 'x', 'r', state)).toEqual([]);
   });
+
+  it('does not re-time a request already answered or refused: its deadline was the one it was judged by', () => {
+    const received = decideReceive(receive(), initialSubjectState);
+    const answered = decideAnswer({ requestId: 'q-1', subjectId: 's'.repeat(64), answeredAt: '2026-03-25T09:00:00.000Z', answeredBy: official, report: null, note: null },
+      given(...received), { ...context, answeredOn: '2026-03-25' });
+    const refused = decideRefuse({ requestId: 'q-1', subjectId: 's'.repeat(64), refusedAt: '2026-03-25T09:00:00.000Z', refusedBy: official, reasons: ['not confirmed'] },
+      given(...received), { lateness: context.lateness, refusedOn: '2026-03-25' });
+    for (const closing of [answered, refused]) {
+      expect(decideRetime('q-1', 's', deadline('2026-03-27'), '2026-03-26T00:00:00Z', 'calendar corrected', given(...received, ...closing))).toEqual([]);
+    }
+  });
 });
