@@ -121,12 +121,27 @@ describe('IIN', () => {
     expect(containsIin('IIN 8503\u00a015310016')).toBe(true);
     expect(containsIin('8503153\u200b10016')).toBe(true);
     expect(containsIin('8503153\u2060\u200d10016')).toBe(true);
+    expect(containsIin('IIN 850315/310016 on file')).toBe(true); // a slash, as in a document number
+    // The later runs of mathematical digits follow one another without a gap: each starts again at zero.
+    expect(containsIin('𝟠𝟝𝟘𝟛𝟙𝟝𝟛𝟙𝟘𝟘𝟙𝟞')).toBe(true); // double-struck, U+1D7D8
+    expect(containsIin('𝟪𝟧𝟢𝟥𝟣𝟧𝟥𝟣𝟢𝟢𝟣𝟨')).toBe(true); // sans-serif, U+1D7E2
+    expect(containsIin('𝟴𝟱𝟬𝟯𝟭𝟱𝟯𝟭𝟬𝟬𝟭𝟲')).toBe(true); // sans-serif bold, U+1D7EC
+    expect(containsIin('id 𝟾𝟻𝟶𝟹𝟷𝟻𝟹𝟷𝟶𝟶𝟷𝟼')).toBe(true); // monospace, U+1D7F6, the last run
     expect(containsIin('８５０３１５３１００１７')).toBe(false); // check digit wrong
     expect(containsIin('meeting 2026-11-20, room 12, ext. 4501')).toBe(false);
     expect(containsIin('850315  310016')).toBe(false); // two spaces: two numbers
     // Free text does not join digits over _ : @ (a date and time with seconds would read as twelve digits)...
     expect(containsIin('791028:302728')).toBe(false);
     expect(containsIin('20.11.2026 15:30:42')).toBe(false);
+  });
+
+  it('does not take twelve digits with a right check digit but an impossible birth date for an IIN', () => {
+    // 31 Feb, 31 Apr, 29 Feb 1987: each passes the day <= 31 pre-check and carries the check digit its prefix gives.
+    for (const digits of ['850231300002', '850431300003', '870229300005']) {
+      expect(iinCheckDigit(Array.from(digits, Number))).toBe(Number(digits[11]));
+      expect(checkIin(digits, null)).toMatchObject({ valid: false, rule: 'birth-date' });
+      expect([digits, containsIin(`ref ${digits}`), codeContainsIin(`ref_${digits}`), redactIins(`no ${digits}`)]).toEqual([digits, false, false, `no ${digits}`]);
+    }
   });
 
   it('finds an IIN in a code split by any character codes allow: . _ : @ / -', () => {
