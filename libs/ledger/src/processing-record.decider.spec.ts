@@ -107,6 +107,14 @@ describe('processing record decider', () => {
     given().when(record(), { register: undefined, adequateCountries: new Set() }).thenViolations('no-register-in-force');
   });
 
+  it("gives the ledger's records carrying out a subject's request the statute as their legal basis, and no other record", () => {
+    const rights = { operation: 'block' as const, purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights' }, system: 'derbes' };
+    const legalBasisOf = (command: RecordProcessing, ctx?: DecideContext) => (given().when(command, ctx).events[0] as ProcessingRecorded).data.legalBasis;
+    expect(legalBasisOf(record({ ...rights, requestId: 'q-7' }))).toEqual(['LAW-94-V-ART-24-25']);
+    expect(legalBasisOf(record({ ...rights, requestId: 'q-7' }), { register: undefined, adequateCountries: new Set() })).toEqual(['LAW-94-V-ART-24-25']);
+    expect(legalBasisOf(record({ ...rights, requestId: null }))).toEqual([]);
+  });
+
   it('flags a category that the register in force does not list', () => {
     given().when(record({ categories: [{ number: 30, slug: 'pension' }] })).thenViolations('category-not-in-register');
   });
@@ -115,6 +123,13 @@ describe('processing record decider', () => {
     given().when(record({ purpose: { code: 'P12', slug: 'awards' } })).thenViolations('purpose-not-in-register');
     given().when(record({ categories: cat28 })).thenViolations('purpose-not-approved-for-category');
     given().when(record({ categories: cat28, purpose: { code: 'P07', slug: 'investigations' } })).thenViolations();
+  });
+
+  it('flags a purpose not in the register on a category that restricts its purposes once, as not in the register', () => {
+    // No purpose found to compare with the category's list: the record is flagged for the purpose, not thrown out.
+    given().when(record({ categories: cat28, purpose: { code: 'P12', slug: 'awards' } })).thenViolations('purpose-not-in-register');
+    const rights = { purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights' }, system: 'derbes', requestId: 'q-9' };
+    given().when(record({ operation: 'block', categories: cat28, ...rights })).thenViolations();
   });
 
   it('flags any operation on destroyed data, including a second destroy and a new collect', () => {
@@ -138,12 +153,19 @@ describe('processing record decider', () => {
     given(record({ operation: 'depersonalize' })).when(record({ operation: 'change' })).thenViolations('category-depersonalized');
   });
 
+  it('keeps the first depersonalization as `since` when the data is depersonalized again', () => {
+    const at = (occurredAt: string, operation: RecordProcessing['operation'] = 'access') => record({ operation, occurredAt });
+    const { events } = given(at('2026-04-02T00:00:00.000Z', 'depersonalize'), at('2026-05-02T00:00:00.000Z', 'depersonalize')).when(at('2026-06-01T00:00:00.000Z'));
+    expect((events[0] as ProcessingRecorded).data.violations.map((v) => [v.code, v.since])).toEqual([['category-depersonalized', '2026-04-02T00:00:00.000Z']]);
+  });
+
   it('flags processing of blocked data until it is unblocked', () => {
     const block = record({ operation: 'block' });
     given(block).when(record({ operation: 'access' })).thenViolations('blocked-data-processed');
     given(block).when(record({ operation: 'change' })).thenViolations('blocked-data-processed');
     given(block).when(record({ operation: 'unblock' })).thenViolations();
     given(block).when(record({ operation: 'destroy' })).thenViolations();
+    given(block).when(record({ operation: 'block' })).thenViolations(); // blocking again is no processing of blocked data
     given(block, record({ operation: 'unblock' })).when(record({ operation: 'access' })).thenViolations();
     given(block).when(record({ categories: [{ number: 2, slug: 'iin' }] })).thenViolations();
   });
