@@ -89,6 +89,16 @@ describe('findUnusualActivity', () => {
     expect(alone).toEqual([expect.objectContaining({ unitUsual: 0, unitSameDay: 0, unitBaseline: 0 })]);
   });
 
+  it('gives its flags by day, then actor, then kind (subjects before sensitive), whatever the order of the days given', () => {
+    // New actors alone in their units: every day at the minimums is flagged in both kinds.
+    const next = addDays(D, 1);
+    const days = [on('hr-b', 'unit-b', 20, 10, next), on('hr-a', 'unit-a', 20, 10, next), on('hr-b', 'unit-b', 20, 10), on('hr-a', 'unit-a', 20, 10)];
+    expect(findUnusualActivity(days, days).map((f) => [f.day, f.actorId, f.kind])).toEqual([
+      [D, 'hr-a', 'subjects'], [D, 'hr-a', 'sensitive'], [D, 'hr-b', 'subjects'], [D, 'hr-b', 'sensitive'],
+      [next, 'hr-a', 'subjects'], [next, 'hr-a', 'sensitive'], [next, 'hr-b', 'subjects'], [next, 'hr-b', 'sensitive'],
+    ]);
+  });
+
   it('has the defaults stated in the README', () => {
     expect(UNUSUAL_ACTIVITY_RULE).toEqual({ minSubjects: 20, minSensitive: 10, factor: 3, windowDays: 30 });
   });
