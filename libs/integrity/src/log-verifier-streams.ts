@@ -84,10 +84,13 @@ export class StreamTable {
     const previousAt = this.at[s]!;
     this.at[s] = position;
     if (!subject) return;
-    if (malformed || page.chained[i] !== 1) {
+    if (malformed) {
       this.flags[s]! |= BROKEN; // named as malformed-event
       return;
     }
+    // No hashing path gives a well-formed subject event without a chain hash; were one to, the chain would stop
+    // being checked there: it is named, not passed over in silence.
+    if (page.chained[i] !== 1) return this.break(s, subject, position, revision, findings, 'no-chain-hash', 'a subject event without a chain hash: its chain cannot be followed');
     const kind = page.linkKinds[i];
     const chained = (this.flags[s]! & CHAINED) !== 0;
     const same = kind === Link.Hash && chained && this.linksLast(page.links, i * 32, s);

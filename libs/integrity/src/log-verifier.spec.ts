@@ -246,6 +246,14 @@ describe('verifyLog', () => {
     });
   });
 
+  it('names a well-formed subject event given without a chain hash, rather than stop following its chain in silence', async () => {
+    const subjectEvents = log.filter((e) => e.streamId.startsWith('subject-') && (e.metadata as { previousHash?: unknown }).previousHash !== undefined);
+    const bare = subjectEvents[3]!;
+    const hashed = log.map(hashEvent).map((h) => (h.position === bare.position ? { ...h, chainHash: null } : h));
+    const report = await verify(log, { heads: [] }, hashed);
+    expect(report.findings).toEqual([expect.objectContaining({ kind: 'chain-break', code: 'no-chain-hash', position: bare.position })]);
+  });
+
   it('names positions going back as out of order', async () => {
     const i = log.findIndex((e) => e.position === 40);
     const disordered = [...log.slice(0, i), log[i + 1]!, log[i]!, ...log.slice(i + 2)];
