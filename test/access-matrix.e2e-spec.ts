@@ -226,7 +226,7 @@ describe('what a key records of its holder', () => {
       .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: expect.stringContaining('must not contain an IIN') }]));
     await t.as('admin').post(`/v1/admin/keys/${'x'.repeat(50)}/revoke`).send({ reason: 'left' }).expect(400)
       .expect((r) => expect(r.body.errors).toEqual([{ field: 'keyId', reason: expect.stringContaining('12 lowercase hex') }]));
-    for (const blank of ['   ', '\u00a0', '\u200b\u3000']) {
+    for (const blank of ['   ', '\u00a0', '\u200b\u3000', '\u3164', '\u2800\u00ad']) {
       await revoke(blank).expect(400)
         .expect((r) => expect(r.body.errors).toEqual([{ field: 'reason', reason: 'must say why, not be blank: it is recorded in the log' }]));
     }

@@ -152,7 +152,7 @@ describe('POST /v1/processing-records', () => {
       ['a Unicode line separator in the note', { note: 'a\u2028b' }, 'note', 'control characters'],
       ['a system with spaces', { system: 'hr portal' }, 'system', 'lowercase code'],
       // Blank would pass for a consent reference: the transfer abroad would lose its flag.
-      ...[' ', '\u00a0', '\u200b', '\u3000', '\t', ' \u200e '].map((blank): [string, Record<string, unknown>, string, string] => [
+      ...[' ', '\u00a0', '\u200b', '\u3000', '\t', ' \u200e ', '\u3164', '\u00ad', '\u2800', '\u034f', '\ufe0f'].map((blank): [string, Record<string, unknown>, string, string] => [
         `a transfer ground's reference of nothing but ${JSON.stringify(blank)}`,
         { operation: 'transfer', source: undefined, recipient: { name: 'Agency', country: 'DE' }, transferGround: { kind: 'consent', reference: blank } },
         'transferGround.reference', 'must contain a visible character'],

@@ -10,8 +10,10 @@ export const CODE = /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u;
 export const TEXT = /^[^\u0000-\u0008\u000B-\u001F\u007F\u0085\u2028\u2029\u202A-\u202E\u2066-\u2069]*$/;
 
 /**
- * Text that says something: at least one character that is not a space (of any width, U+00A0, U+3000...), a
- * zero-width character or a direction mark. For what stands as a reason or a reference: "   " would pass as a consent
- * reference, and a transfer abroad would lose its flag.
+ * Text that says something: at least one letter, digit, punctuation mark or symbol, and not one of the blank
+ * "letters" (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0; the blank braille pattern U+2800). Spaces of any
+ * width, zero-width and format characters, combining marks and variation selectors alone say nothing. For what
+ * stands as a reason or a reference: a blank one would pass as a consent reference, and a transfer abroad would lose
+ * its flag.
  */
-export const NOT_BLANK = /[^\s\u180E\u200B-\u200F\u2060-\u2064\u061C]/u;
+export const NOT_BLANK = /(?![\u115F\u1160\u3164\uFFA0\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
