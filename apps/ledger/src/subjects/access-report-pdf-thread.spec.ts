@@ -22,6 +22,15 @@ describe('AccessReportPdfThread', () => {
     expect((await rendering).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('replaces a thread that died with a new one at the next PDF', async () => {
+    const alone = await renderAccessReportPdf(sampleReport());
+    expect((await thread.render(sampleReport())).equals(alone)).toBe(true);
+    // As if it had run out of memory: the worker ends under the client's feet.
+    const worker = (thread as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread.worker;
+    await worker.terminate();
+    expect((await thread.render(sampleReport())).equals(alone)).toBe(true);
+  });
+
   it('lays out reports asked for together, each whole, and can be used again after closing', async () => {
     const reports = [sampleReport(), reportWithEvents(5), reportWithEvents(80)];
     const pdfs = await Promise.all(reports.map((r) => thread.render(r)));
