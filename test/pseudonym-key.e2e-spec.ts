@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@derbes/event-store';
@@ -53,12 +53,26 @@ describe('the pseudonym key checked against the log at every start', () => {
     await first.http.post('/v1/processing-records').send(aRecord()).expect(201);
     await first.close();
     const keyFile = join(dataDir, 'pseudonym.key');
-    const { renameSync } = await import('node:fs');
     renameSync(keyFile, `${keyFile}.away`);
-    await expect(start('')).rejects.toThrow(`the pseudonym key (${keyFile}) is not the key this ledger's subjects are filed under`);
-    expect(existsSync(keyFile)).toBe(false);
+    await expect(start('')).rejects.toThrow(`the pseudonym key (${keyFile} (made anew: none was found)) is not the key this ledger's subjects are filed under`);
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('pseudonym.key'))).toEqual(['pseudonym.key.away']);
     renameSync(`${keyFile}.away`, keyFile);
     await (await start('')).close();
+  });
+
+  it('gives a new ledger\'s key file its name only once its check value is in the log, and confirms one left unconfirmed by a stop after that', async () => {
+    const keyFile = join(dataDir, 'pseudonym.key');
+    const first = await start('');
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('pseudonym.key'))).toEqual(['pseudonym.key']);
+    const record = aRecord();
+    await first.http.post('/v1/processing-records').send(record).expect(201);
+    await first.close();
+    // As a first start that stopped between recording the check value and renaming the file leaves it.
+    renameSync(keyFile, `${keyFile}.unconfirmed`);
+    const again = await start('');
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('pseudonym.key'))).toEqual(['pseudonym.key']);
+    await again.http.post('/v1/processing-records').send(record).expect(200);
+    await again.close();
   });
 
   it('on a ledger made before checks were kept: records the key it starts with, unless that key was made just now', async () => {
@@ -68,7 +82,13 @@ describe('the pseudonym key checked against the log at every start', () => {
     await store.close();
 
     await expect(start('')).rejects.toThrow(`no pseudonym key was found (${join(dataDir, 'pseudonym.key')}), but the log already holds events`);
-    expect(existsSync(join(dataDir, 'pseudonym.key'))).toBe(false);
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('pseudonym.key'))).toEqual([]);
+    expect(await lastPosition(eventStore)).toBe(1);
+    // A start that made a key and stopped before its check (killed, a power cut) left it unconfirmed: the next start
+    // does not take it for the ledger's key.
+    writeFileSync(join(dataDir, 'pseudonym.key.unconfirmed'), `${KEY_B}\n`, { mode: 0o600 });
+    await expect(start('')).rejects.toThrow('no pseudonym key was found');
+    expect(readdirSync(dataDir).filter((f) => f.startsWith('pseudonym.key'))).toEqual([]);
     expect(await lastPosition(eventStore)).toBe(1);
 
     await (await start(KEY_A)).close();

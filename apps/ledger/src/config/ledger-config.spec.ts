@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './ledger-config';
-import { resolvePseudonymKey } from './pseudonym-key';
+import { confirmPseudonymKeyFile, resolvePseudonymKey } from './pseudonym-key';
 
 describe('loadConfig', () => {
   it('believes no proxy by default, and the addresses and ranges DERBES_TRUST_PROXY lists', () => {
@@ -116,24 +116,30 @@ describe('loadConfig', () => {
 describe('resolvePseudonymKey', () => {
   const quiet = { warn: jest.fn() };
 
-  it('creates a key file once, warns, and reads the same key afterwards', () => {
+  it('creates an unconfirmed key file once, warns, and reads the same key from it or, once confirmed, from pseudonym.key', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'derbes-key-')), 'nested');
+    const path = join(dir, 'pseudonym.key');
     const first = resolvePseudonymKey(null, dir, quiet);
     expect(first.key.length).toBe(32);
-    expect([first.source, first.created]).toEqual([join(dir, 'pseudonym.key'), join(dir, 'pseudonym.key')]);
+    expect([first.source, first.unconfirmed]).toEqual([`${path} (made anew: none was found)`, `${path}.unconfirmed`]);
     expect(quiet.warn).toHaveBeenCalledWith(expect.stringContaining('created a new pseudonym key'));
-    expect(statSync(join(dir, 'pseudonym.key')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(dir, 'pseudonym.key'), 'utf8').trim()).toBe(first.key.toString('hex'));
+    expect(statSync(`${path}.unconfirmed`).mode & 0o777).toBe(0o600);
+    expect(readFileSync(`${path}.unconfirmed`, 'utf8').trim()).toBe(first.key.toString('hex'));
     quiet.warn.mockClear();
+    // A start that stopped before its check left it unconfirmed: the next start takes it as unconfirmed still.
     const again = resolvePseudonymKey(null, dir, quiet);
-    expect([again.key.equals(first.key), again.source, again.created]).toEqual([true, join(dir, 'pseudonym.key'), null]);
+    expect([again.key.equals(first.key), again.unconfirmed]).toEqual([true, `${path}.unconfirmed`]);
+    confirmPseudonymKeyFile(`${path}.unconfirmed`);
+    const confirmed = resolvePseudonymKey(null, dir, quiet);
+    expect([confirmed.key.equals(first.key), confirmed.source, confirmed.unconfirmed]).toEqual([true, path, null]);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(quiet.warn).not.toHaveBeenCalled();
   });
 
   it('prefers the configured key and touches no file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-key-'));
     const key = Buffer.alloc(32, 3);
-    expect(resolvePseudonymKey(key, dir, quiet)).toEqual({ key, source: 'DERBES_PSEUDONYM_KEY', created: null });
+    expect(resolvePseudonymKey(key, dir, quiet)).toEqual({ key, source: 'DERBES_PSEUDONYM_KEY', unconfirmed: null });
     expect(() => statSync(join(dir, 'pseudonym.key'))).toThrow();
   });
 });

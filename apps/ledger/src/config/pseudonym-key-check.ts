@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EVENT_STORE, NO_STREAM, WrongExpectedVersionError, type EventStore } from '@derbes/event-store';
 import { HmacSha256, SubjectPseudonymizer } from '@derbes/ledger';
 import { Clock } from '../clock';
-import type { PseudonymKey } from './pseudonym-key';
+import { confirmPseudonymKeyFile, dropPseudonymKeyFile, type PseudonymKey } from './pseudonym-key';
 
 export const PSEUDONYM_KEY_STREAM = 'admin-pseudonym-key';
 export const PSEUDONYM_KEY_CHECK_RECORDED = 'PseudonymKeyCheckRecorded';
@@ -28,8 +27,8 @@ export function pseudonymKeyCheck(pseudonymizer: SubjectPseudonymizer): string {
  * file made anew, a restore beside another ledger's key file), the ledger would file each person under a new id for
  * good, splitting their history, and answer every retried record as a conflict. The log keeps the check value of
  * the key its subjects are filed under, recorded by the first start that had none; every start compares, and one
- * with another key stops, naming where its key came from. A key file this start made is removed then: it was never
- * used, and the next start must not take it for the ledger's.
+ * with another key stops, naming where its key came from. A key file made because none was found stays unconfirmed
+ * (`pseudonym.key.unconfirmed`) until this check: it is then given its name, or removed if it is not the ledger's key.
  */
 @Injectable()
 export class PseudonymKeyCheck implements OnModuleInit {
@@ -43,12 +42,14 @@ export class PseudonymKeyCheck implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    const { unconfirmed } = this.origin;
     try {
       await this.check();
     } catch (error) {
-      if (this.origin.created) rmSync(this.origin.created, { force: true });
+      if (unconfirmed) dropPseudonymKeyFile(unconfirmed);
       throw error;
     }
+    if (unconfirmed) confirmPseudonymKeyFile(unconfirmed);
   }
 
   private async check(): Promise<void> {
@@ -64,8 +65,8 @@ export class PseudonymKeyCheck implements OnModuleInit {
       }
       // No check value yet: a new ledger, or one made before checks were kept. One that already holds events, started
       // with a key made just now, surely lost its own.
-      if (this.origin.created && (await this.store.lastPosition()) > 0) {
-        throw new Error(`no pseudonym key was found (${this.origin.created}), but the log already holds events: a new key would file every person `
+      if (this.origin.unconfirmed && (await this.store.lastPosition()) > 0) {
+        throw new Error(`no pseudonym key was found (${this.origin.unconfirmed.replace(/\.unconfirmed$/, '')}), but the log already holds events: a new key would file every person `
           + 'under a new id. Put the ledger\'s pseudonym.key back (from a backup), or set its DERBES_PSEUDONYM_KEY');
       }
       try {

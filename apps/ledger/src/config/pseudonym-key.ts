@@ -1,34 +1,56 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Logger } from '@nestjs/common';
-import { writeDurably } from './durable-files';
+import { fsyncPath, writeDurably } from './durable-files';
 
 /** The pseudonym key and where it came from, for the start to say which key does not match the log. */
 export interface PseudonymKey {
   readonly key: Buffer;
   /** `DERBES_PSEUDONYM_KEY`, or the key file's path. */
   readonly source: string;
-  /** The key file made by this start, none having been found; null otherwise. */
-  readonly created: string | null;
+  /**
+   * A key file not yet confirmed as the ledger's (`pseudonym.key.unconfirmed`), made because none was found, by this
+   * start or by one that stopped before its check; null otherwise. PseudonymKeyCheck confirms it or removes it.
+   */
+  readonly unconfirmed: string | null;
 }
 
 /**
  * The configured pseudonym key, or the one kept in the data directory, created on first start. Losing this file
- * makes every subject unfindable by IIN: it belongs in the backup, and in production in configuration.
+ * makes every subject unfindable by IIN: it belongs in the backup, and in production in configuration. A key made
+ * here is kept as `pseudonym.key.unconfirmed` until the start has checked it against the log (PseudonymKeyCheck):
+ * a start stopped before that leaves no file that a later start would take for the ledger's key.
  */
 export function resolvePseudonymKey(configured: Buffer | null, dataDir: string, logger: Pick<Logger, 'warn'>): PseudonymKey {
-  if (configured) return { key: configured, source: 'DERBES_PSEUDONYM_KEY', created: null };
+  if (configured) return { key: configured, source: 'DERBES_PSEUDONYM_KEY', unconfirmed: null };
   const path = join(dataDir, 'pseudonym.key');
-  if (existsSync(path)) {
-    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
-    if (key.length < 32) throw new Error(`${path}: the pseudonym key must be at least 32 bytes of hex`);
-    return { key, source: path, created: null };
-  }
+  if (existsSync(path)) return { key: readKeyFile(path), source: path, unconfirmed: null };
+  const unconfirmed = `${path}.unconfirmed`;
+  const anew = `${path} (made anew: none was found)`;
+  if (existsSync(unconfirmed)) return { key: readKeyFile(unconfirmed), source: anew, unconfirmed };
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   // Durably, before any event is made with it: a key lost to a power cut would leave its subjects unfindable.
-  writeDurably(path, key.toString('hex') + '\n', 'wx');
+  writeDurably(unconfirmed, key.toString('hex') + '\n', 'wx');
   logger.warn(`created a new pseudonym key in ${path}: back it up, or set DERBES_PSEUDONYM_KEY`);
-  return { key, source: path, created: path };
+  return { key, source: anew, unconfirmed };
+}
+
+/** Gives an unconfirmed key file its name, `pseudonym.key`: the log's check value is now this key's. */
+export function confirmPseudonymKeyFile(unconfirmed: string): void {
+  const path = unconfirmed.replace(/\.unconfirmed$/, '');
+  renameSync(unconfirmed, path);
+  fsyncPath(dirname(path));
+}
+
+/** Removes an unconfirmed key file that is not the ledger's key. */
+export function dropPseudonymKeyFile(unconfirmed: string): void {
+  rmSync(unconfirmed, { force: true });
+}
+
+function readKeyFile(path: string): Buffer {
+  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
+  if (key.length < 32) throw new Error(`${path}: the pseudonym key must be at least 32 bytes of hex`);
+  return key;
 }
