@@ -88,6 +88,10 @@ describe('subject-history projection', () => {
     expect(numbers({ from: '2026-02-10T08:00:00Z', to: '2026-03-10T08:00:00Z' })).toEqual([6, 5, 2, 3]);
     expect(numbers({ from: '2026-03-10T13:00:00+05:00' })).toEqual([7, 6, 5, 2]);
     expect(numbers({ to: '2026-02-10T08:00:00.000Z' })).toEqual([3, 1]);
+    // An upper bound in another zone is the instant it names: 12:59:59 at UTC+5 is before the entries at 08:00Z on
+    // 10 March (as text it sorts after them), 13:00 at UTC+5 is their instant.
+    expect(numbers({ to: '2026-03-10T12:59:59+05:00' })).toEqual([3, 1]);
+    expect(numbers({ to: '2026-03-10T13:00:00+05:00' })).toEqual([6, 5, 2, 3, 1]);
     expect(numbers({ category: 28, from: '2026-02-01T00:00:00Z', to: '2026-03-31T00:00:00Z' })).toEqual([2]);
   });
 
