@@ -62,6 +62,18 @@ describe('subject-inventory projection', () => {
     });
   });
 
+  it('lists sources and recipients in the order they first appeared, not by name', () => {
+    given(
+      record('collect', '2026-01-01T08:00:00Z', { source: { kind: 'third-party', name: 'Zhambyl archive' } }),
+      record('collect', '2026-01-02T08:00:00Z', { source: { kind: 'subject' } }),
+      record('transfer', '2026-02-01T08:00:00Z', { recipient: { name: 'Tax committee', country: 'KZ' } }),
+      record('transfer', '2026-02-02T08:00:00Z', { recipient: { name: 'Bank', country: 'UZ' }, crossBorder: true }),
+      record('transfer', '2026-02-03T08:00:00Z', { recipient: { name: 'Tax committee', country: 'KZ' } }),
+    );
+    expect(category(1).sources).toEqual([{ kind: 'third-party', name: 'Zhambyl archive' }, { kind: 'subject' }]);
+    expect(category(1).recipients).toEqual([{ name: 'Tax committee', country: 'KZ' }, { name: 'Bank', country: 'UZ' }]);
+  });
+
   it('tracks each category of a record separately', () => {
     given(record('collect', '2026-01-01T08:00:00Z', { categories: [1, 28] }), record('destroy', '2026-02-01T08:00:00Z', { categories: [28] }));
     expect([category(1).held, category(28).held, category(28).destroyedAt]).toEqual([true, false, '2026-02-01T08:00:00.000Z']);
