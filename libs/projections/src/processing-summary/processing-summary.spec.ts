@@ -90,6 +90,9 @@ describe('processing-summary', () => {
       { day: '2026-03-10', records: 1, subjects: 1 },
       { day: '2026-03-11', records: 1, subjects: 1 },
     ]);
+    // The totals keep to the same bounds: the records at 08:00Z on 10 and 11 March, both counted.
+    expect(summary(['day'], march).totals).toEqual({ records: 2, subjects: 1 });
+    expect(summary([], { from: '2026-03-10T08:00:00.001Z', to: '2026-03-11T07:59:59.999Z' }).totals).toEqual({ records: 0, subjects: 0 });
     expect(summary(['category'], { from: '2027-01-01T00:00:00Z', to: '2027-02-01T00:00:00Z' })).toEqual({
       rows: [], totals: { records: 0, subjects: 0 }, truncated: false,
     });
@@ -100,6 +103,28 @@ describe('processing-summary', () => {
     expect(cut.truncated).toBe(true);
     expect(cut.rows.map((r) => r.category)).toEqual([1, 2]);
     expect(cut.totals).toEqual({ records: 4, subjects: 2 });
+    // Exactly as many groups as allowed is the whole answer, not a cut one.
+    const whole = processingSummary(tables, { ...YEAR, groupBy: ['category'], maxGroups: 3 });
+    expect(whole.truncated).toBe(false);
+    expect(whole.rows.map((r) => r.category)).toEqual([1, 2, 28]);
+  });
+
+  it('keeps the actor and the unit apart in a grouping by category too', () => {
+    expect(summary(['category', 'unit', 'actor']).rows).toEqual([
+      { category: 1, unit: 'accounting', actor: 'hr-2', records: 1, subjects: 1 },
+      { category: 1, unit: 'personnel-management', actor: 'hr-17', records: 2, subjects: 2 },
+      { category: 2, unit: 'personnel-management', actor: 'hr-17', records: 1, subjects: 1 },
+      { category: 28, unit: 'personnel-management', actor: 'hr-17', records: 3, subjects: 2 },
+    ]);
+  });
+
+  it('takes any whole offset up to 14 h either way, and refuses one beyond or in fractions of a minute', () => {
+    for (const utcOffsetMinutes of [840, -840]) {
+      expect(processingSummary(tables, { ...YEAR, groupBy: [], utcOffsetMinutes }).totals).toEqual({ records: 4, subjects: 2 });
+    }
+    for (const utcOffsetMinutes of [841, -841, 300.5]) {
+      expect(() => processingSummary(tables, { ...YEAR, groupBy: ['day'], utcOffsetMinutes })).toThrow(RangeError);
+    }
   });
 
   it('refuses repeated keys and bad bounds', () => {
