@@ -60,6 +60,8 @@ describe('violations projection', () => {
     expect(keys({ system: 'hr-portal' })).toEqual(['5:blocked-data-processed', '2:category-destroyed', '2:blocked-data-processed', '4:cross-border-without-ground']);
     expect(keys({ actorId: 'hr-17', code: 'blocked-data-processed' })).toEqual(['5:blocked-data-processed', '2:blocked-data-processed']);
     expect(keys({ from: '2026-02-01T13:00:00+05:00', to: '2026-03-01T08:00:00Z' })).toEqual(['3:category-destroyed', '2:category-destroyed', '2:blocked-data-processed']);
+    // An upper bound in another zone is the instant it names, not text: 12:59:59 at UTC+5 is before 08:00Z.
+    expect(keys({ to: '2026-03-01T12:59:59+05:00' })).toEqual(['2:category-destroyed', '2:blocked-data-processed', '4:cross-border-without-ground']);
     expect(keys({ code: 'no-register-in-force' })).toEqual([]);
   });
 
@@ -87,6 +89,13 @@ describe('violations projection', () => {
     } while (cursor);
     expect(seen).toEqual(keys());
     expect(pages).toBe(3);
+    // A page that ends between two reasons of one record: the next begins with the record's other reason.
+    const three = page({}, null, 3);
+    expect(three.items.map(key)).toEqual(['5:blocked-data-processed', '3:category-destroyed', '2:category-destroyed']);
+    expect(page({}, three.nextCursor, 3).items.map(key)).toEqual(['2:blocked-data-processed', '4:cross-border-without-ground']);
+    // A last page exactly full offers no next one.
+    expect(page({}, null, 5).nextCursor).toBeNull();
+    expect(page({}, page({}, null, 3).nextCursor, 2).nextCursor).toBeNull();
     const first = page({ code: 'category-destroyed' }, null, 1);
     expect(page({ code: 'category-destroyed' }, first.nextCursor, 1).items.map(key)).toEqual(['2:category-destroyed']);
   });
