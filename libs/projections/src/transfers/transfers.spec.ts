@@ -65,6 +65,9 @@ describe('transfers', () => {
     expect(positions({ recipient: 'Pension fund', ...YEAR })).toEqual([p5, p1]);
     expect(positions({ recipient: 'pension fund' })).toEqual([]);
     expect(positions({ from: '2026-06-01T08:00:00Z', to: '2026-06-01T08:00:00Z' })).toEqual([p6, p5]);
+    // An upper bound in another zone is the instant it names, not text: 12:59:59 at UTC+5 is before 08:00Z.
+    expect(positions({ ...YEAR, to: '2026-06-01T12:59:59+05:00' })).toEqual([p4, p3, p2, p1]);
+    expect(positions({ ...YEAR, to: '2026-06-01T13:00:00+05:00' })).toEqual([p6, p5, p4, p3, p2, p1]);
   });
 
   it('pages with a keyset cursor, ties on the instant broken by position', () => {
@@ -94,6 +97,8 @@ describe('transfers', () => {
     const top = transfersTotals(tables, {}, 1);
     expect(top.byRecipient).toEqual({ 'Pension fund': 3 });
     expect(top.recipientsTruncated).toBe(true);
+    // Exactly as many recipients as allowed: all of them, not cut.
+    expect(transfersTotals(tables, {}, 4)).toMatchObject({ recipientsTruncated: false, byRecipient: { 'Pension fund': 3, 'Lab GmbH': 2, Bank: 1, 'Tax committee': 1 } });
   });
 
   it('counts transfers to persons (sealed names) apart, and names only organizations', () => {
