@@ -4,7 +4,8 @@ import { ORDER_328_O, RegisterCatalog } from '@derbes/register';
 import type { ReadModelTables } from '../projection';
 import { openReadModelDatabase } from '../read-model-database';
 import { actorActivityProjection } from './actor-activity.projection';
-import { actorActivitySummaries, unusualActivityIn } from './actor-activity.queries';
+import { actorActivitySummaries, unusualActivityIn, type ActorActivityScope } from './actor-activity.queries';
+import { addDays } from './calendar-day';
 import { sensitiveCategoriesOf, sensitiveMarksOf } from './sensitive-categories';
 
 // A second owner whose register marks category 1 (full name) sensitive, to show that the event's register decides.
@@ -172,6 +173,33 @@ describe('actor-activity projection', () => {
     ]);
     expect(unusualActivityIn(tables, { from: '2026-11-20', to: '2026-11-20', unit: 'operations' })).toEqual([]);
     expect(unusualActivityIn(tables, { from: '2026-11-19', to: '2026-11-19' })).toEqual([]);
+  });
+
+  it('gives the rule from the read model every day it compares: the 30th day back, the actor in another unit, the unit on the day itself', () => {
+    const { tables, apply } = readModel();
+    const at = (day: string) => `${day}T05:00:00Z`;
+    const work = (actor: string, day: string, subjects: number, unit = 'personnel'): Spec[] =>
+      Array.from({ length: subjects }, (_, i) => ({ actor, unit, subject: `${actor}-${day}-${i}`, occurredAt: at(day) }));
+    const D = '2026-11-20';
+    const scope = (more: Partial<ActorActivityScope> = {}) => unusualActivityIn(tables, { from: D, to: D, ...more });
+    // hr-1, alone in audit, worked 20 a day on every other day from the 30th day back: 15 of 30, so a median of 10
+    // and 25 on D is not three times it. Without the 30th day back, 14 of 30 would make the median 0.
+    for (let back = 30; back >= 2; back -= 2) apply(...work('hr-1', addDays(D, -back), 20, 'audit'));
+    apply(...work('hr-1', D, 25, 'audit'));
+    // hr-2 worked 20 a day in archive, and on D 40 in personnel, where nobody else works: its own level is 20, kept
+    // in whatever unit it was, so 40 is not three times it.
+    for (let back = 30; back >= 1; back--) apply(...work('hr-2', addDays(D, -back), 20, 'archive'));
+    apply(...work('hr-2', D, 40, 'personnel'));
+    // ops-1, ops-2 and ops-3 usually work 3 a day, and all 40 on D: a spike the unit shares, also when one is asked about.
+    for (const actor of ['ops-1', 'ops-2', 'ops-3']) {
+      for (let back = 19; back >= 1; back--) apply(...work(actor, addDays(D, -back), 3, 'operations'));
+      apply(...work(actor, D, 40, 'operations'));
+    }
+    expect(scope()).toEqual([]);
+    expect(scope({ actorId: 'hr-1' })).toEqual([]);
+    expect(scope({ actorId: 'hr-2' })).toEqual([]);
+    expect(scope({ unit: 'personnel' })).toEqual([]);
+    expect(scope({ actorId: 'ops-1' })).toEqual([]);
   });
 
   it("reads the per-subject, operation and category rows by primary key from the scope's actor-days, never by scanning those tables", () => {
