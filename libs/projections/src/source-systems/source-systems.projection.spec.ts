@@ -64,6 +64,8 @@ describe('source-systems projection: missing numbers', () => {
     expect(missingOf([heartbeat(3), numbered(6)])).toEqual([{ from: 1, to: 5 }]);
     // A heartbeat behind the highest (records still in flight when it left) or at 0 announces nothing missing.
     expect(missingOf([numbered(1), numbered(2), numbered(3), heartbeat(2)])).toEqual([]);
+    // Nor does it take back what was received: the next number after it opens no gap below it.
+    expect(missingOf([numbered(1), numbered(2), numbered(3), heartbeat(2), numbered(4)])).toEqual([]);
     expect(missingOf([heartbeat(0), numbered(1)])).toEqual([]);
     expect(stateOf(project([numbered(1), heartbeat(1, 'hr-portal', '2026-11-25T13:00:00.000Z')])).lastHeartbeat)
       .toEqual({ receivedAt: '2026-11-25T13:00:00.000Z', sentAt: '2026-11-25T11:59:59.000Z', lastSequence: 1 });
@@ -79,6 +81,8 @@ describe('source-systems projection: missing numbers', () => {
       firstRecordAt: '2026-11-25T10:00:00.000Z', lastRecordAt: '2026-11-25T12:00:00.000Z', lastHeartbeat: null,
     });
     expect(stateOf(tables, 'payroll')).toMatchObject({ records: 1, missing: [] });
+    // A system that numbers nothing has no highest number (rather than 0).
+    expect(stateOf(project([numbered(null, 'erp'), numbered(null, 'erp')]), 'erp')).toMatchObject({ records: 2, unsequenced: 2, highestSequence: null, missing: [] });
     expect(sourceSystemStates(tables, { limit: 100 }).map((s) => s.system)).toEqual(['hr-portal', 'payroll']);
   });
 });
@@ -94,6 +98,11 @@ describe('source-systems projection: repeated numbers', () => {
     const holders = await findFirstHolders(store, [state], new Map());
     expect(holders.get('hr-portal/1')).toBe(events[0]!.id);
     expect(holders.get('hr-portal/2')).toBe(events[1]!.id);
+  });
+
+  it('lists repeats in log order, whatever their numbers', () => {
+    const events = [numbered(1), numbered(2), numbered(3), numbered(3), numbered(1)];
+    expect(stateOf(project(events)).duplicates.map((d) => [d.sequence, d.recordId])).toEqual([[3, events[3]!.id], [1, events[4]!.id]]);
   });
 
   it('does not take a late number for a repeat, nor a number announced by a heartbeat', () => {
@@ -121,6 +130,9 @@ describe('source-system alerts', () => {
     expect(silent).toMatchObject({ expected: true, maxSilenceSeconds: 900, lastSeenAt: '2026-11-25T12:00:00.000Z' });
     expect(silent.alerts).toEqual([{ kind: 'silent', since: '2026-11-25T12:00:00.000Z', silentSeconds: 1800 }]);
     expect(reports.find((r) => r.system === 'old')!.alerts).toEqual([{ kind: 'silent', since: '2026-11-24T12:29:59.000Z', silentSeconds: 86401 }]);
+    // A silence of exactly the time allowed is not yet too long.
+    const onTime = sourceSystemReports(sourceSystemStates(project([numbered(1, 'hr-portal', '2026-11-25T12:15:00.000Z')]), { limit: 100 }), rules, NOW, new Map());
+    expect(onTime.find((r) => r.system === 'hr-portal')!.alerts).toEqual([]);
     // The heartbeat is the latest sign of life of 'other': one minute ago.
     expect(reports.find((r) => r.system === 'other')!.lastSeenAt).toBe('2026-11-25T12:29:00.000Z');
     expect(reports.find((r) => r.system === 'payroll')).toMatchObject({ state: null, lastSeenAt: null, alerts: [{ kind: 'never-reported' }] });
