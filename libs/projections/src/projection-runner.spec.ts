@@ -125,6 +125,35 @@ describe('ProjectionRunner', () => {
     fixed.start();
     await caughtUp(fixed, store);
     expect(counts(fixed)).toEqual({ a: 10 });
+    // The abandoned build is gone, its row and its tables: only the new generation is left, and none shows as building.
+    const db = fixed.tables('stream-counts').db;
+    expect(db.prepare('SELECT generation, state FROM projection_generations').all()).toEqual([{ generation: 2, state: 'active' }]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'stream_counts_g1_%'").all()).toEqual([]);
+    const reader = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
+    reader.attach();
+    expect((await reader.status())[0]).toMatchObject({ active: { generation: 2 }, building: null });
+    await fixed.stop();
+  });
+
+  it('moves the checkpoint only with the events it applied: a live batch that failed is applied after a restart', async () => {
+    const file = join(dir, 'read-models.db');
+    const broken = new ProjectionRunner(store, openReadModelDatabase(file), [counting(1, 4)]);
+    broken.start();
+    await append(store, 'a', 3);
+    await caughtUp(broken, store);
+    await append(store, 'a', 3);
+    for (let i = 0; i < 100 && (await broken.status())[0]?.error === null; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await broken.status())[0]?.error).toBe('stopped before position 4: cannot read this event');
+    await broken.stop();
+    // The stored checkpoint is where the tables are, so the same version follows on from there.
+    const stored = new Database(file, { readonly: true });
+    expect(stored.prepare('SELECT position FROM projection_generations').pluck().all()).toEqual([3]);
+    stored.close();
+    const fixed = new ProjectionRunner(store, openReadModelDatabase(file), [counting()]);
+    fixed.start();
+    expect(fixed.position('stream-counts')).toBe(3);
+    await caughtUp(fixed, store);
+    expect(counts(fixed)).toEqual({ a: 6 });
     await fixed.stop();
   });
 
@@ -169,7 +198,8 @@ describe('ProjectionRunner', () => {
     const swapped = v2.rebuild('stream-counts');
     // Until the new generation has caught up, queries read generation 1 with version 1's numbers.
     expect(counts(v2)).toEqual({ a: 2000 });
-    expect((await v2.status())[0]).toMatchObject({ active: { generation: 1, version: 1 }, building: { generation: 2 } });
+    // The lag is the active generation's, the one queries read: none, though the build has the log still before it.
+    expect((await v2.status())[0]).toMatchObject({ active: { generation: 1, version: 1 }, building: { generation: 2 }, lag: 0 });
     // A process that only reads the read models (the request thread) sees the build under way too.
     const reader = new ProjectionRunner(store, openReadModelDatabase(file), [counting(2)]);
     reader.attach();
