@@ -142,6 +142,16 @@ describe('GET /v1/reports/actor-activity', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
+  it('takes a period of up to 731 calendar days, a single day included, and refuses one a day longer or a day reversed', async () => {
+    // 2027-01-01 to 2028-12-31: two years with a leap day, 731 days.
+    await report({ from: '2027-01-01', to: '2028-12-31' }).expect(200);
+    await report({ from: '2026-11-24', to: '2026-11-24' }).expect(200);
+    const long = await report({ from: '2027-01-01', to: '2029-01-01' }).expect(400);
+    expect(long.body.errors).toEqual([expect.objectContaining({ field: 'to', reason: expect.stringContaining('longer than 731 days') })]);
+    const reversed = await report({ from: '2026-11-24', to: '2026-11-23' }).expect(400);
+    expect(reversed.body.errors).toEqual([{ field: 'to', reason: 'is before from' }]);
+  });
+
   it('says an instant is not a calendar day, rather than that it is too long', async () => {
     const res = await report({ from: '2026-11-01T00:00:00Z', to: '2026-11-24' }).expect(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'from', reason: 'must be a calendar day YYYY-MM-DD (an instant is not taken here)' })]);
