@@ -164,6 +164,15 @@ describe('GET /v1/reports/summary', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
+  it('takes a period of 731 days through its last millisecond, and a single instant; refuses one reaching the next millisecond', async () => {
+    const within = await summary({ from: '2027-01-01T00:00:00+05:00', to: '2028-12-31T23:59:59.999+05:00' }).expect(200);
+    expect(within.body).toMatchObject({ from: '2026-12-31T19:00:00.000Z', to: '2028-12-31T18:59:59.999Z' });
+    const beyond = await summary({ from: '2027-01-01T00:00:00+05:00', to: '2029-01-01T00:00:00+05:00' }).expect(400);
+    expect(beyond.body.errors).toEqual([expect.objectContaining({ field: 'to', reason: expect.stringContaining('longer than 731 days') })]);
+    const instant = await summary({ from: '2026-03-10T08:00:00Z', to: '2026-03-10T08:00:00Z' }).expect(200);
+    expect(instant.body).toMatchObject({ from: '2026-03-10T08:00:00.000Z', to: '2026-03-10T08:00:00.000Z' });
+  });
+
   it('requires the period', async () => {
     const res = await t.http.get('/v1/reports/summary').query({ groupBy: 'category' }).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['from', 'to']);
