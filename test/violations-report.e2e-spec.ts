@@ -27,7 +27,8 @@ describe('GET /v1/reports/violations', () => {
       block: op('block', [1], '2026-03-05T08:00:00Z'),
       twoReasons: op('access', [1, 28], '2026-04-01T08:00:00Z'),
       abroad: op('transfer', [3], '2026-04-15T08:00:00Z', { subject: { iin: OTHER_IIN }, purpose: 'P11', recipient: { name: 'Bank', country: 'UZ' } }),
-      noRegister: aRecord({ subject: { iin: OTHER_IIN }, categories: [3], occurredAt: '2025-06-01T08:00:00Z', actor: ACCOUNTS, system: 'payroll' }),
+      // 20:00Z is already 2 June at UTC+5: the words name the local day.
+      noRegister: aRecord({ subject: { iin: OTHER_IIN }, categories: [3], occurredAt: '2025-06-01T20:00:00Z', actor: ACCOUNTS, system: 'payroll' }),
     };
     for (const [name, record] of Object.entries(plan)) ids[name] = record.recordId as string;
     const res = { body: await t.recordAll(Object.values(plan)) };
@@ -73,7 +74,7 @@ describe('GET /v1/reports/violations', () => {
       'twoReasons:category-destroyed': 'Access of category 28 (Information on the results of medical conclusions), destroyed at 2026-02-01T08:00:00.000Z',
       'twoReasons:blocked-data-processed': expect.stringMatching(/^Access of category 1 \(.+\), blocked since 2026-03-05T08:00:00.000Z$/),
       'destroyedAccess:category-destroyed': 'Access of category 28 (Information on the results of medical conclusions), destroyed at 2026-02-01T08:00:00.000Z',
-      'noRegister:no-register-in-force': 'no approved list of personal data was in force on 2025-06-01, the local day of 2025-06-01T08:00:00.000Z',
+      'noRegister:no-register-in-force': 'no approved list of personal data was in force on 2025-06-02, the local day of 2025-06-01T20:00:00.000Z',
     });
     const ru = await words('ru');
     expect(ru['destroyedAccess:category-destroyed']).toMatch(/^Доступ: категория 28 \(.+\) уничтожена 2026-02-01T08:00:00.000Z$/);
@@ -103,6 +104,8 @@ describe('GET /v1/reports/violations', () => {
     expect(await keys({ from: '2026-03-01T13:00:00+05:00', to: '2026-04-01T08:00:00Z' })).toEqual(ALL.slice(1, 4));
     expect(await keys({ from: '2026-04-02T00:00:00Z' })).toEqual(ALL.slice(0, 1));
     expect(await keys({ to: '2025-12-31T23:59:59Z' })).toEqual(ALL.slice(4));
+    // A period of a single instant: the record of that instant, both its reasons.
+    expect(await keys({ from: '2026-04-01T08:00:00Z', to: '2026-04-01T13:00:00+05:00' })).toEqual(ALL.slice(1, 3));
     expect(await keys({ unit: 'personnel-management', code: 'blocked-data-processed' })).toEqual(['twoReasons:blocked-data-processed']);
     const none = await report({ unit: 'nobody' }).expect(200);
     expect(none.body).toMatchObject({ items: [], counts: { reasons: 0, records: 0, byReason: {}, byUnit: {} }, nextCursor: null });
