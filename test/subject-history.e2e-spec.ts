@@ -105,6 +105,8 @@ describe('GET /v1/subjects/{subjectId}/history', () => {
     expect(await plan({ unit: 'it' })).toEqual([1]);
     expect(await plan({ system: 'erp' })).toEqual([1]);
     expect(await plan({ from: '2026-03-10T13:00:00+05:00', to: '2026-05-10T08:00:00Z' })).toEqual([4, 7, 3, 2]);
+    // A period of a single instant, written in two zones: the two records of that instant.
+    expect(await plan({ from: '2026-03-10T08:00:00Z', to: '2026-03-10T13:00:00+05:00' })).toEqual([3, 2]);
     expect(await plan({ violations: 'true' })).toEqual([6]);
     expect(await plan({ violations: 'false' })).toEqual([6, 5, 4, 7, 3, 2, 1, 0]);
     expect(await plan({ operation: 'access', category: '28' })).toEqual([6, 1]);
