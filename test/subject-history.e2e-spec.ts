@@ -249,7 +249,8 @@ describe('subject history across register versions', () => {
     const t = await startTestApp({ DERBES_REGISTERS_FILE: file });
     try {
       const records = [
-        op('access', [28], '2025-11-01T08:00:00Z'), // before any register: flagged, named from the owner's latest
+        // Before any register: flagged, named from the owner's latest; 20:00Z is already 2 November at UTC+5.
+        op('access', [28], '2025-11-01T20:00:00Z'),
         op('access', [28], '2026-06-15T08:00:00Z'),
         op('access', [28], '2026-07-15T08:00:00Z'),
       ];
@@ -260,6 +261,8 @@ describe('subject history across register versions', () => {
         'Medical findings (v2)', names(28).en, 'Medical findings (v2)',
       ]);
       expect(res.body.items[2]).toMatchObject({ purpose: { code: 'P01', clause: null }, violations: [expect.objectContaining({ code: 'no-register-in-force' })] });
+      // Its words name the local day at the ledger's offset.
+      expect(res.body.items[2].violations[0].detail).toBe('no approved list of personal data was in force on 2025-11-02, the local day of 2025-11-01T20:00:00.000Z');
     } finally {
       await t.close();
     }
