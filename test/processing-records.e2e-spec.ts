@@ -128,6 +128,10 @@ describe('POST /v1/processing-records', () => {
       ['a zone no place has', { occurredAt: '2026-11-20T09:30:00+23:59' }, 'occurredAt', 'not a UTC offset'],
       ['a date in the future', { occurredAt: '2026-11-25T12:06:00Z' }, 'occurredAt', 'in the future'],
       ['a date long ago', { occurredAt: '1899-01-01T00:00:00Z' }, 'occurredAt', 'before 2000-01-01'],
+      ['a date a second before 2000', { occurredAt: '1999-12-31T23:59:59Z' }, 'occurredAt', 'before 2000-01-01'],
+      ['a date just past the allowed clock skew', { occurredAt: '2026-11-25T12:05:00.001Z' }, 'occurredAt', 'in the future (more than 300 s'],
+      ['an embargo on a day the calendar has not', { embargoUntil: '2026-02-30' }, 'embargoUntil', '2026-02-30 is not a calendar date'],
+      ['a transfer ground on collect', { transferGround: { kind: 'consent', reference: 'consent form 12' } }, 'transferGround', 'only allowed with operation transfer, not collect'],
       ['collect without a source', { source: undefined }, 'source', 'required with operation collect'],
       ['a source on access', { operation: 'access' }, 'source', 'only allowed with operation collect'],
       ['transfer without a recipient', { operation: 'transfer', source: undefined }, 'recipient', 'required with operation transfer'],
@@ -145,6 +149,11 @@ describe('POST /v1/processing-records', () => {
       ['an IIN split by : in the unit', { actor: { id: 'a', role: 'r', unit: '791028:302728' } }, 'actor.unit', 'must not contain an IIN'],
       ['an IIN split by @ in the role', { actor: { id: 'a', role: 'iin@791028@302728', unit: 'u' } }, 'actor.role', 'must not contain an IIN'],
       ['an IIN split by _ in the system', { system: 'x_791028_302728' }, 'system', 'must not contain an IIN'],
+      // The texts sealed with the subject's key are no place for another person's IIN either.
+      ['an IIN in a third party\'s name', { source: { kind: 'third-party', name: `relative ${OTHER_IIN}` } }, 'source.name', 'must not contain an IIN'],
+      ['an IIN in a recipient\'s name', { operation: 'transfer', source: undefined, recipient: { name: `Agency ${OTHER_IIN}`, country: 'KZ' } }, 'recipient.name', 'must not contain an IIN'],
+      ['an IIN in a transfer ground\'s reference', { operation: 'transfer', source: undefined, recipient: { name: 'Agency', country: 'DE' }, transferGround: { kind: 'consent', reference: `consent of ${OTHER_IIN}` } },
+        'transferGround.reference', 'must not contain an IIN'],
       ['a lone surrogate in the note', { note: 'abc\ud800def' }, 'note', 'lone UTF-16 surrogate'],
       ['a lone surrogate in a source name', { source: { kind: 'third-party', name: 'Fund \udfff' } }, 'source.name', 'lone UTF-16 surrogate'],
       ['a control character in the note', { note: 'a\u0000b' }, 'note', 'control characters'],
@@ -318,6 +327,30 @@ describe('POST /v1/processing-records', () => {
       expect(answer.head).toContain('content-type: application/json');
     }
     expect(await t.written()).toBe(0);
+  });
+
+  it('takes occurredAt at its limits: 2000-01-01T00:00:00Z, and the clock skew (300 s) ahead of the ledger\'s clock', async () => {
+    // The test clock stands at 2026-11-25T12:00:00Z; a source system's clock may run a little ahead of it.
+    await post(aRecord({ occurredAt: '2000-01-01T00:00:00Z' })).expect(201);
+    await post(aRecord({ occurredAt: '2026-11-25T12:04:59Z' })).expect(201);
+    await post(aRecord({ occurredAt: '2026-11-25T12:05:00Z' })).expect(201);
+    expect(await t.written()).toBe(3);
+  });
+
+  it('keeps an upper-case recordId in lower case, so that its repeat in lower case is the same record, stored once', async () => {
+    const record = aRecord();
+    const upper = String(record.recordId).toUpperCase();
+    const first = await post({ ...record, recordId: upper }).expect(201);
+    expect(first.body).toMatchObject({ recordId: record.recordId, eventId: record.recordId });
+    const again = await post(record).expect(200);
+    expect(again.body).toEqual({ ...first.body, status: 'duplicate' });
+    expect(await t.written()).toBe(1);
+  });
+
+  it("takes a recipient given without a kind as an organization, whose name is not sealed", async () => {
+    await post(aRecord({ operation: 'transfer', source: undefined, note: undefined, recipient: { name: 'Agency', country: 'KZ' } })).expect(201);
+    const [event] = await t.writtenEvents();
+    expect(event?.data).toMatchObject({ recipient: { name: 'Agency', country: 'KZ', kind: 'organization' } });
   });
 
   it('takes a record with no optional fields', async () => {

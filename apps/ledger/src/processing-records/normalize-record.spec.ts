@@ -19,4 +19,13 @@ describe('instantProblem', () => {
     expect(instantProblem('2026-01-01T10:00:00+05:60')).toContain('not a UTC offset');
     for (const bad of ['2026-02-29T10:00:00Z', '2026-01-01T10:00:00+23:59']) expect(parseInstant(bad)).toBeNull();
   });
+
+  it('refuses a month past December or before January as a day the calendar has not, and a zone past +14:00 by any minutes', () => {
+    // Date.UTC rolls month 13 over into the next January, whose day 1 would pass a check of the day alone.
+    expect(instantProblem('2026-13-01T10:00:00Z')).toBe('has the date 2026-13-01, which is not a day of the calendar');
+    expect(instantProblem('2026-00-01T10:00:00Z')).toBe('has the date 2026-00-01, which is not a day of the calendar');
+    expect(instantProblem('2026-01-01T10:00:00+14:30')).toBe('has the time zone +14:30, which is not a UTC offset (-12:00 to +14:00)');
+    expect(instantProblem('2026-01-01T10:00:00+14:01')).toContain('not a UTC offset');
+    for (const bad of ['2026-13-01T10:00:00Z', '2026-01-01T10:00:00+14:30']) expect(parseInstant(bad)).toBeNull();
+  });
 });
