@@ -8,6 +8,19 @@ describe('duplicateMemberName', () => {
     expect(duplicateMemberName('{"x\\"y":1,"x\\"y":2}')).toBe('x"y');
   });
 
+  it('finds it whatever JSON whitespace stands between a name and its colon', () => {
+    // JSON.parse takes any run of space, tab, CR and LF there: each must not hide the second member.
+    expect(duplicateMemberName('{"iin"\n:"1","iin"\n:"2"}')).toBe('iin');
+    expect(duplicateMemberName('{"iin"\t:"1","iin"\r\n:"2"}')).toBe('iin');
+    expect(duplicateMemberName('{"iin"  :"1","iin" \t\r\n :"2"}')).toBe('iin');
+  });
+
+  it('is not thrown off by brackets, braces, commas or colons inside a string value', () => {
+    expect(duplicateMemberName('{"note":"a}b","note":"x"}')).toBe('note');
+    expect(duplicateMemberName('{"note":"]","note":"x"}')).toBe('note');
+    expect(duplicateMemberName('{"a":{"note":"{","b":1},"b":2,"b":3}')).toBe('b');
+  });
+
   it('finds none where each object names each member once', () => {
     for (const text of ['{}', '{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}', '{"a":"b","b":"a"}', '{"a":"x:\\"","b":["a","a"]}', '["a","a"]', '"a"']) {
       expect(duplicateMemberName(text)).toBeUndefined();
@@ -22,5 +35,7 @@ describe('duplicateMember', () => {
     expect(duplicateMember('{"records":[{"a":"x,y","n":[1,2]},{"b":{"c":[{},{}]}}, {"s":{"i":1, "i":2}}]}'))
       .toEqual({ name: 'i', path: 'records[2].s.i' });
     expect(duplicateMember('[[1,2],{"k":1,"k":2}]')).toEqual({ name: 'k', path: '[1].k' });
+    // A string item holding a comma is one item.
+    expect(duplicateMember('{"a":["x,y",{"k":1,"k":2}]}')).toEqual({ name: 'k', path: 'a[1].k' });
   });
 });

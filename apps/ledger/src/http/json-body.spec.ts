@@ -1,5 +1,5 @@
 import { LedgerError } from '../ledger-errors';
-import { MAX_JSON_DEPTH, parseJsonBody, shapeProblem } from './json-body';
+import { MAX_JSON_DEPTH, parseJsonBody, refuseEncodings, shapeProblem } from './json-body';
 
 const nested = (depth: number): unknown => (depth === 1 ? [] : [nested(depth - 1)]);
 
@@ -7,6 +7,12 @@ describe('shapeProblem', () => {
   it(`takes nesting up to ${MAX_JSON_DEPTH} levels and refuses one more, naming where`, () => {
     expect(shapeProblem({ a: nested(MAX_JSON_DEPTH - 1) })).toBeNull();
     expect(shapeProblem({ a: nested(MAX_JSON_DEPTH) })).toEqual({ field: `a${'[0]'.repeat(MAX_JSON_DEPTH - 1)}`, reason: `nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels` });
+  });
+
+  it('takes an object of 1,000 members and refuses one of 1,001', () => {
+    const members = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    expect(shapeProblem({ subject: members(1000) })).toBeNull();
+    expect(shapeProblem({ subject: members(1001) })).toEqual({ field: 'subject', reason: 'has 1001 members; an object of this API has at most 1000' });
   });
 
   it('walks 100,000 levels without overflowing the stack', () => {
@@ -69,7 +75,44 @@ describe('parseJsonBody', () => {
     expect(JSON.stringify(quoted)).not.toContain('7910');
   });
 
+  it('refuses bytes that are not UTF-8 rather than store them as U+FFFD', () => {
+    const body = Buffer.concat([Buffer.from('{"note":"caf', 'utf8'), Buffer.from([0xe9]), Buffer.from('"}', 'utf8')]);
+    expect(() => parseJsonBody(body)).toThrow(LedgerError);
+    try {
+      parseJsonBody(body);
+    } catch (error) {
+      expect((error as LedgerError).errors).toEqual([{ field: '(body)', reason: 'is not valid UTF-8' }]);
+    }
+  });
+
   it('takes a body whose objects name each member once', () => {
     expect(parseJsonBody(Buffer.from('{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":"a,\\"a\\":"}'))).toEqual({ a: { a: 1 }, b: [{ a: 1 }, { a: 2 }], c: 'a,"a":' });
+  });
+});
+
+describe('refuseEncodings', () => {
+  const refused = (headers: Record<string, string>) => {
+    try {
+      refuseEncodings(headers);
+      return null;
+    } catch (error) {
+      expect(error).toBeInstanceOf(LedgerError);
+      return (error as LedgerError).errors;
+    }
+  };
+
+  it('takes no content coding, an empty one or identity in any case, and UTF-8 by either of its names', () => {
+    for (const headers of [{}, { 'content-encoding': '' }, { 'content-encoding': 'identity' }, { 'content-encoding': ' Identity ' },
+      { 'content-type': 'application/json' }, { 'content-type': 'application/json; charset=utf-8' }, { 'content-type': 'application/json;charset=UTF8' },
+      { 'content-type': 'application/json; charset = "utf-8"' }]) {
+      expect(refused(headers)).toBeNull();
+    }
+  });
+
+  it('refuses any other coding or charset, naming the header', () => {
+    expect(refused({ 'content-encoding': 'GZIP' })).toEqual([{ field: 'content-encoding', reason: '"gzip" is not taken: send the JSON as it is, with no content coding' }]);
+    expect(refused({ 'content-encoding': 'br' })?.[0]?.field).toBe('content-encoding');
+    expect(refused({ 'content-type': 'application/json; charset=latin1' })).toEqual([{ field: 'content-type', reason: 'charset "latin1" is not taken: JSON is UTF-8' }]);
+    expect(refused({ 'content-type': 'application/json; charset = utf-16' })).toEqual([{ field: 'content-type', reason: 'charset "utf-16" is not taken: JSON is UTF-8' }]);
   });
 });
