@@ -130,6 +130,22 @@ describe('compileValidator', () => {
     expect(check(Object.assign(leaf(), { constructor: Leaf }))).toBe(false);
   });
 
+  it('skips a constraint whose own validateIf option is false, as validateSync does, and runs it when true', () => {
+    class PerConstraint {
+      @IsString() mode: string;
+      @IsString({ validateIf: (o: PerConstraint) => o.mode === 'strict' }) detail?: unknown;
+    }
+    const perConstraint = compileValidator([PerConstraint], OPTIONS);
+    expectValid(perConstraint, as(PerConstraint, { mode: 'lax', detail: 1 }));
+    expectInvalid(perConstraint, as(PerConstraint, { mode: 'strict', detail: 1 }));
+  });
+
+  it('counts forbidUnknownValues as on when the options leave it out, as class-validator does', () => {
+    class Empty {}
+    expect(validateSync(new Empty(), { whitelist: true }).length).toBeGreaterThan(0);
+    expect(compileValidator([Empty], { whitelist: true })(new Empty())).toBe(false);
+  });
+
   it('is not sure when a constraint answers a promise or throws', () => {
     class Odd {
       @ValidateBy({ name: 'promised', validator: { validate: () => Promise.resolve(true) as unknown as boolean } }) a: unknown;
