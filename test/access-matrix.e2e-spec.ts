@@ -161,6 +161,15 @@ describe('who may do what', () => {
     t.clock.at = new Date('2026-11-25T12:00:00Z');
   });
 
+  it("refuses a live key's id with a wrong secret, and its token with anything after it (401)", async () => {
+    const token = tokenOf(t, 'official');
+    const keyId = /^dk_([0-9a-f]{12})_/.exec(token)?.[1] as string;
+    const wrongSecret = await request(t.server).get('/v1/reports/violations').set('authorization', `Bearer dk_${keyId}_${'A'.repeat(43)}`).expect(401);
+    expect(wrongSecret.body).toMatchObject({ code: 'unauthenticated', message: 'unknown or revoked API key' });
+    await request(t.server).get('/v1/reports/violations').set('authorization', `Bearer ${token}0`).expect(401);
+    await request(t.server).get('/v1/reports/violations').set('authorization', `Bearer ${token}`).expect(200);
+  });
+
   it('takes the Bearer scheme in any case', async () => {
     await request(t.server).get('/v1/reports/violations').set('authorization', `bearer ${tokenOf(t, 'official')}`).expect(200);
     await request(t.server).get('/v1/reports/violations').set('authorization', `BEARER ${tokenOf(t, 'official')}`).expect(200);

@@ -5,7 +5,9 @@ import { createKey, setConsolePassword } from '../../apps/cli/src/keys.command';
 import { loadConfig } from '../../apps/ledger/src/config/ledger-config';
 import { runCli } from '../support/child-server';
 import { TEST_KEY_HEX, startTestApp } from '../support/test-app';
-import { signInOverHttp } from './support/console-app';
+import request from 'supertest';
+import { ApiKeys } from '../../apps/ledger/src/auth/api-keys';
+import { PASSWORDS, sessionCookie, signInOverHttp, startConsoleApp } from './support/console-app';
 
 describe('derbes keys password', () => {
   it("sets a console password beside a running server, stored as a scrypt hash in the keys' stream, and refuses what may not have one", async () => {
@@ -48,6 +50,40 @@ describe('derbes keys password', () => {
       await expect(setConsolePassword(config, 'hr-director', 'a long enough password')).rejects.toThrow('2 live keys are named hr-director');
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('console passwords and the sessions opened with them', () => {
+  it('ends the sessions opened with a password once another is set, and the new one signs in', async () => {
+    const app = await startConsoleApp();
+    try {
+      const signedIn = await signInOverHttp(app.t.server, 'hr-director', PASSWORDS['hr-director']);
+      expect(signedIn.status).toBe(303);
+      const cookie = sessionCookie(signedIn);
+      await request(app.t.server).get('/console/overview').set('cookie', cookie).expect(200);
+      const keys = app.t.app.get(ApiKeys);
+      const key = (await keys.list()).find((k) => k.name === 'hr-director');
+      await keys.setPassword(key?.keyId as string, 'a new console password', 'test');
+      const after = await request(app.t.server).get('/console/overview').set('cookie', cookie);
+      expect({ status: after.status, location: after.headers.location }).toEqual({ status: 303, location: expect.stringMatching(/^\/console\/sign-in/) });
+      expect((await signInOverHttp(app.t.server, 'hr-director', PASSWORDS['hr-director'])).status).toBe(401);
+      expect((await signInOverHttp(app.t.server, 'hr-director', 'a new console password')).status).toBe(303);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('signs in no revoked key, even with its password, and sets no password for one', async () => {
+    const app = await startConsoleApp();
+    try {
+      const keys = app.t.app.get(ApiKeys);
+      const key = (await keys.list()).find((k) => k.name === 'auditor-1');
+      await keys.revoke(key?.keyId as string, 'test', 'left');
+      expect((await signInOverHttp(app.t.server, 'auditor-1', PASSWORDS['auditor-1'])).status).toBe(401);
+      await expect(keys.setPassword(key?.keyId as string, 'a long enough password', 'test')).rejects.toThrow(`no live key ${key?.keyId}`);
+    } finally {
+      await app.close();
     }
   });
 });

@@ -25,5 +25,10 @@ describe('console passwords', () => {
     expect(passwordProblem('ққққққққққққ')).toBeNull();
     expect(passwordProblem('x'.repeat(1025))).toBe('must be at most 1024 characters');
     expect(passwordProblem('first line long enough\nsecond line')).toBe('must be one line');
+    expect(passwordProblem('first line long enough\rsecond line')).toBe('must be one line');
+    // Counted in characters, not UTF-16 units: eleven emoji are eleven characters, though 22 units.
+    expect(passwordProblem('😀'.repeat(11))).toBe('must be at least 12 characters');
+    expect(passwordProblem('😀'.repeat(12))).toBeNull();
+    expect(passwordProblem('x'.repeat(1024))).toBeNull();
   });
 });
