@@ -139,6 +139,9 @@ describe('subject requests', () => {
     expect(again.body).toMatchObject({ requestId, result: 'duplicate', deadline: first.body.deadline, position: first.body.position });
     await t.http.post('/v1/subject-requests').send(aRequest({ requestId, categories: [14] })).expect(409)
       .expect((res) => expect(res.body).toMatchObject({ code: 'request_exists', errors: [{ field: 'requestId' }] }));
+    // The detail is part of the request too: another one is another request, not a repeat that loses it.
+    await t.http.post('/v1/subject-requests').send(aRequest({ requestId, detail: 'asked again by phone' })).expect(409)
+      .expect((res) => expect(res.body).toMatchObject({ code: 'request_exists', errors: [{ field: 'requestId' }] }));
     expect(await t.store.lastPosition()).toBe(first.body.position);
     await t.http.post(`/v1/subject-requests/${requestId}/refuse`).send({ reasons: ['kept by law'] }).expect(200);
     const afterRefusal = await t.http.post('/v1/subject-requests').send(aRequest({ requestId })).expect(200);
@@ -207,6 +210,8 @@ describe('subject requests', () => {
     [{ channel: 'pigeon' }, 'channel'],
     [{ receivedAt: '2026-11-24' }, 'receivedAt'],
     [{ receivedAt: '2026-12-24T10:00:00Z' }, 'receivedAt'],
+    // A second past the clock skew the ledger allows (300 s; the test clock stands at 12:00:00Z).
+    [{ receivedAt: '2026-11-25T12:05:01Z' }, 'receivedAt'],
     // Before Law 94-V of 21 May 2013, on Kazakhstan's calendar day (UTC+5): 20 May at 23:30 there.
     [{ receivedAt: '2013-05-20T23:30:00+05:00' }, 'receivedAt'],
     [{ categories: undefined }, 'categories'],
@@ -223,6 +228,41 @@ describe('subject requests', () => {
   it('takes a request received on the day of Law 94-V in Kazakhstan, though it was the day before in UTC', async () => {
     const res = await t.http.post('/v1/subject-requests').send(aRequest({ receivedAt: '2013-05-21T02:00:00+05:00', requestId: uuid() })).expect(201);
     expect(res.body.deadline).toMatchObject({ coverage: 'not-covered' });
+  });
+
+  it('counts the deadline from the day of receipt in Kazakhstan, not in UTC, and takes a receipt up to the clock skew ahead', async () => {
+    // 02:00 on Tue 24 Nov in Astana is still Mon 23 Nov in UTC; 1 working day from Tue 24 is Wed 25.
+    const early = await t.http.post('/v1/subject-requests').send(aRequest({ receivedAt: '2026-11-24T02:00:00+05:00' })).expect(201);
+    expect(early.body.deadline).toMatchObject({ date: '2026-11-25', workingDays: 1 });
+    const ahead = await t.http.post('/v1/subject-requests').send(aRequest({ receivedAt: '2026-11-25T12:05:00Z' })).expect(201);
+    expect(ahead.body.deadline.date).toBe('2026-11-26');
+  });
+
+  it('judges an answer or a refusal late by the day in Kazakhstan: 01:00 on Thursday there is a day after a Wednesday deadline', async () => {
+    await t.http.post('/v1/processing-records').send(aRecord({ categories: [1, 13] })).expect(201);
+    const answerable = await t.http.post('/v1/subject-requests').send(aRequest()).expect(201);
+    const refusable = await t.http.post('/v1/subject-requests').send(aRequest({ kind: 'unblocking' })).expect(201);
+    expect([answerable.body.deadline.date, refusable.body.deadline.date]).toEqual(['2026-11-25', '2026-11-25']);
+    // Wed 25 Nov, 20:00 UTC: Thu 26 Nov, 01:00 in Astana.
+    t.clock.at = new Date('2026-11-25T20:00:00Z');
+    try {
+      const answered = await t.http.post(`/v1/subject-requests/${answerable.body.requestId}/answer`).send({}).expect(200);
+      expect(answered.body).toMatchObject({ late: true, workingDaysLate: 1 });
+      const refused = await t.http.post(`/v1/subject-requests/${refusable.body.requestId}/refuse`).send({ reasons: ['nothing is blocked'] }).expect(200);
+      expect(refused.body).toMatchObject({ late: true, workingDaysLate: 1 });
+    } finally {
+      t.clock.at = new Date('2026-11-25T12:00:00Z');
+    }
+  });
+
+  it("refuses an IIN in a refusal's reasons or in an answer's note, and writes nothing", async () => {
+    const received = await t.http.post('/v1/subject-requests').send(aRequest()).expect(201);
+    const before = await t.written();
+    await t.http.post(`/v1/subject-requests/${received.body.requestId}/refuse`).send({ reasons: ['kept by law', `the employee ${IIN} objected`] }).expect(400)
+      .expect((res) => expect(res.body.errors).toEqual([{ field: 'reasons[1]', reason: 'must be a reason in words, without an IIN' }]));
+    await t.http.post(`/v1/subject-requests/${received.body.requestId}/answer`).send({ note: `blocked for ${IIN}` }).expect(400)
+      .expect((res) => expect(res.body.errors).toEqual([{ field: 'note', reason: 'must not contain an IIN' }]));
+    expect(await t.written()).toBe(before);
   });
 
   it("needs the official's key, a UUID for the request, and a request that exists", async () => {
