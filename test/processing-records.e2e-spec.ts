@@ -353,6 +353,15 @@ describe('POST /v1/processing-records', () => {
     expect(event?.data).toMatchObject({ recipient: { name: 'Agency', country: 'KZ', kind: 'organization' } });
   });
 
+  it("seals a consent reference or a third party's name that is a record's only text (no note)", async () => {
+    await post(aRecord({ note: undefined, source: { kind: 'third-party', name: 'Aigerim Bekova' } })).expect(201);
+    await post(aRecord({ operation: 'transfer', source: undefined, note: undefined, recipient: { name: 'Agency', country: 'DE' },
+      transferGround: { kind: 'consent', reference: 'consent form 12' } })).expect(201);
+    const [collected, transferred] = await t.writtenEvents();
+    expect(collected?.data).toMatchObject({ note: null, source: { kind: 'third-party', name: expect.stringMatching(/^sealed:v1:1:/) } });
+    expect(transferred?.data).toMatchObject({ note: null, transferGround: { kind: 'consent', reference: expect.stringMatching(/^sealed:v1:1:/) } });
+  });
+
   it('takes a record with no optional fields', async () => {
     const res = await post(aRecord({ operation: 'access', source: undefined, note: undefined, recordId: uuid() })).expect(201);
     expect(res.body.violations).toEqual([]);

@@ -58,6 +58,20 @@ describe('SqliteDataKeyStore', () => {
     expect(await store.find('c'.repeat(64), 1)).toBeNull();
   });
 
+  it('forgets a key it destroys even when the key was read again while the key writer thread destroyed it', async () => {
+    const store = open(join(mkdtempSync(join(tmpdir(), 'derbes-keys-')), 'keys.db'));
+    const v1 = await store.keyFor(A);
+    const destroying = store.destroy(A, new Date('2026-11-25T12:00:00Z'));
+    // Asked for before the thread has destroyed it: the row read is still the live key.
+    await store.keyFor(A);
+    await destroying;
+    // Within LIVE_KEY_RECHECK_MS (this store's clock stands still): no new text may be sealed with the destroyed key.
+    const after = await store.keyFor(A);
+    expect(after.version).toBe(2);
+    expect(after.key.equals(v1.key)).toBe(false);
+    expect(await store.find(A, 1)).toBe('destroyed');
+  });
+
   /** A replica with a clock the test moves, and another store (another process) on the same key file. */
   function sharedFile(): { replica: SqliteDataKeyStore; other: SqliteDataKeyStore; advance: (ms: number) => void } {
     const path = join(mkdtempSync(join(tmpdir(), 'derbes-keys-')), 'keys.db');
