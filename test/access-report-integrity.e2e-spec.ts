@@ -220,6 +220,35 @@ describe('the access report\'s integrity section', () => {
     expect(stream.filter((e) => e.type === 'SubjectFileRead')).toHaveLength(4);
   });
 
+  it('begins again when a record arrives between reading the file and recording the read, and shows that record', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    const streamId = `subject-${subjectId}`;
+    const read = t.store.readStream.bind(t.store);
+    let arrived: string | undefined;
+    // The report's first read of the stream: a record for the subject is stored right after it, before the read is recorded.
+    const spy = jest.spyOn(t.store, 'readStream').mockImplementation(async (id, options) => {
+      const events = await read(id, options);
+      if (id === streamId && options === undefined && arrived === undefined) {
+        const record = aRecord({ operation: 'access', source: undefined, categories: [1], occurredAt: '2026-06-02T09:00:00Z' });
+        arrived = String(record.recordId);
+        await t.http.post('/v1/processing-records').send(record).expect(201);
+      }
+      return events;
+    });
+    try {
+      const res = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' });
+      expect([res.status, res.status === 200 ? null : res.body]).toEqual([200, null]);
+      const stream = await read(streamId);
+      expect(stream.map((e) => e.type).slice(-2)).toEqual(['ProcessingRecorded', 'SubjectFileRead']);
+      expect(stream.at(-2)?.id).toBe(arrived);
+      // The report shows everything before its read, the record that arrived included.
+      expect(res.body.integrity.chain.map((e: { eventId: string }) => e.eventId)).toEqual(stream.map((e) => e.id));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   // Each report's read waits behind the one recorded just before it (not yet stored when it looked): three at once
   // used to answer one 503 concurrency_exhausted, their reads begun again at once and refused against a stream that
   // had not moved yet.

@@ -82,6 +82,11 @@ describe('the ledger audits its readers', () => {
     expect(await stream()).toHaveLength(2);
   });
 
+  it('takes OVERSIGHT by its slug too, and records the read under its code', async () => {
+    await t.http.get(`/v1/subjects/${subjectId}/inventory`).set({ ...READER, 'x-purpose': 'oversight' }).query({ position: String(position) }).expect(200);
+    expect((await stream()).at(-1)).toMatchObject({ type: 'SubjectFileRead', data: { purpose: { code: 'OVERSIGHT', slug: 'oversight' } } });
+  });
+
   it('records nothing for a subject the ledger does not know', async () => {
     const unknown = (await t.http.post('/v1/subjects/lookup').send({ iin: '000229600014' }).expect(200)).body.subjectId;
     await t.http.get(`/v1/subjects/${unknown}/history`).set(READER).expect(404);
