@@ -53,6 +53,11 @@ describe('source systems: numbered records and heartbeats', () => {
     });
   });
 
+  it("takes a heartbeat from a clock up to the allowed skew (300 s) ahead of the ledger's", async () => {
+    const res = await t.as(HR).post('/v1/systems/hr-portal/heartbeats').send(heartbeat(0, '2026-11-25T12:05:00Z')).expect(202);
+    expect(res.body).toMatchObject({ sentAt: '2026-11-25T12:05:00.000Z', receivedAt: '2026-11-25T12:00:00.000Z' });
+  });
+
   it('stores a heartbeat sent again (a retry: same lastSequence and sentAt, however written) once, answering with the first', async () => {
     const first = await t.as(HR).post('/v1/systems/hr-portal/heartbeats').send(heartbeat(3, '2026-11-25T11:58:00Z')).expect(202);
     t.clock.at = new Date('2026-11-25T12:00:05Z');
@@ -80,6 +85,7 @@ describe('source systems: numbered records and heartbeats', () => {
     expect(await field({ lastSequence: 1 })).toEqual(['sentAt']);
     expect(await field(heartbeat(1, 'yesterday'))).toEqual(['sentAt']);
     expect(await field(heartbeat(1, '2026-11-25T13:00:00Z'))).toEqual(['sentAt']);
+    expect(await field(heartbeat(1, '2026-11-25T12:05:01Z'))).toEqual(['sentAt']);
     expect(await field(heartbeat(1, '1990-01-01T00:00:00Z'))).toEqual(['sentAt']);
     expect(await field({ ...heartbeat(1), extra: true })).toEqual(['extra']);
     const other = await post(heartbeat(1), 'emitter:payroll').expect(403);
