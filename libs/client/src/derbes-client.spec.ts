@@ -138,6 +138,16 @@ describe('DerbesClient against a ledger over HTTP', () => {
     expect(ledger.sequences()).toEqual([1, 2]);
   });
 
+  it('after a 408 (the ledger timed out reading the request), resends the same records', async () => {
+    ledger.faults.push({ status: 408 });
+    const derbes = client();
+    const results = await Promise.all([derbes.record(aRecord()), derbes.record(aRecord())]);
+
+    expect(ledger.requests).toHaveLength(2);
+    expect(ledger.requests[1]).toEqual(ledger.requests[0]);
+    expect(results.map((r) => [r.status, r.sourceSequence])).toEqual([['created', 1], ['created', 2]]);
+  });
+
   it('after a connection dropped once the batch was written, resends it and takes the ledger\'s duplicates as success', async () => {
     ledger.faults.push({ drop: 'after-writing' });
     const derbes = client();
@@ -186,6 +196,17 @@ describe('DerbesClient against a ledger over HTTP', () => {
     expect(fixed.sourceSequence).toBe(2);
     expect(ledger.sequences()).toEqual([1, 3, 5, 2]);
     expect((await derbes.awaitingResend()).map((p) => p.sourceSequence)).toEqual([4]);
+  });
+
+  it('on a 400 naming a record the batch does not hold, fails the whole batch once instead of resending it', async () => {
+    ledger.faults.push({ status: 400, errors: [{ field: 'records[7].subject.iin', reason: 'must be 12 digits', index: 7 }] });
+    const derbes = client({ batchSize: 2, flushIntervalMs: 60_000 });
+    const outcomes = await Promise.allSettled([derbes.record(aRecord()), derbes.record(aRecord())]);
+
+    expect(outcomes.map((o) => (o as PromiseRejectedResult).reason?.code)).toEqual(['invalid_request', 'invalid_request']);
+    expect((outcomes[0] as PromiseRejectedResult).reason.message).toContain('refused the batch without naming a record');
+    expect(ledger.requests).toHaveLength(1);
+    expect((await derbes.awaitingResend()).map((p) => p.sourceSequence)).toEqual([1, 2]);
   });
 
   it('on 409 record_id_conflict fails that record and sends the others', async () => {
@@ -243,6 +264,14 @@ describe('DerbesClient against a ledger over HTTP', () => {
     expect(outcomes.map((o) => (o as PromiseRejectedResult).reason?.code)).toEqual(['unauthenticated', 'unauthenticated', 'unauthenticated']);
     expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(DerbesClientError);
     await expect(derbes.record(aRecord())).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(ledger.requests).toHaveLength(1);
+  });
+
+  it('on 403 fails every record as forbidden, not unauthenticated, and stops', async () => {
+    ledger.faults.push({ status: 403 });
+    const derbes = client();
+    await expect(derbes.record(aRecord())).rejects.toMatchObject({ code: 'forbidden', status: 403 });
+    await expect(derbes.record(aRecord())).rejects.toMatchObject({ code: 'forbidden' });
     expect(ledger.requests).toHaveLength(1);
   });
 

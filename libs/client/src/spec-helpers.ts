@@ -5,9 +5,11 @@ import type { ProcessingRecord, RecordInput } from './processing-record';
 
 /** A fault the fake ledger plays on the next batch request instead of answering normally. */
 export type Fault =
-  | { readonly status: 429 | 500 | 503; readonly retryAfter?: string }
+  | { readonly status: 408 | 429 | 500 | 503; readonly retryAfter?: string }
   | { readonly drop: 'before-writing' | 'after-writing' }
-  | { readonly status: 401 | 403 };
+  | { readonly status: 401 | 403 }
+  /** A 400 naming these errors, whatever the records. */
+  | { readonly status: 400; readonly errors: readonly unknown[] };
 
 export const TOKEN = 'dk_test';
 
@@ -68,6 +70,7 @@ export class FakeLedger {
     }
     if (fault) {
       if (fault.status === 401 || fault.status === 403) return send(res, fault.status, error(fault.status, fault.status === 401 ? 'unauthenticated' : 'forbidden', []));
+      if ('errors' in fault) return send(res, 400, error(400, 'invalid_request', fault.errors));
       if ('retryAfter' in fault && fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
       return send(res, fault.status, error(fault.status, fault.status === 429 ? 'rate_limited' : 'store_unavailable', []));
     }
