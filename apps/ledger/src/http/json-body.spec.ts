@@ -104,7 +104,7 @@ describe('refuseEncodings', () => {
   it('takes no content coding, an empty one or identity in any case, and UTF-8 by either of its names', () => {
     for (const headers of [{}, { 'content-encoding': '' }, { 'content-encoding': 'identity' }, { 'content-encoding': ' Identity ' },
       { 'content-type': 'application/json' }, { 'content-type': 'application/json; charset=utf-8' }, { 'content-type': 'application/json;charset=UTF8' },
-      { 'content-type': 'application/json; charset = "utf-8"' }]) {
+      { 'content-type': 'application/json; charset = "utf-8"' }] as Record<string, string>[]) {
       expect(refused(headers)).toBeNull();
     }
   });
