@@ -10,6 +10,8 @@ export interface HttpServer {
   readonly url: string;
   /** The authorization header of an emitter key for hr-portal, the workload's system. */
   readonly authorization: string;
+  /** The server's process id, to read its memory (bench/memory.ts). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startServer(root: string, dataDir: string, env: Record<str
   return {
     url,
     authorization,
+    pid: child.pid as number,
     stop: () => new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGTERM');

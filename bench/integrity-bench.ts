@@ -19,6 +19,7 @@ import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { verifyLedger } from '../apps/cli/src/verify.command';
 import { hashedPages } from '../apps/cli/src/verify-pages';
 import { generateLedger, rawReadRate as readRate } from './projections-bench';
+import { measuredPeak, memoryRow } from './memory';
 import { runStandalone } from './standalone';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -89,11 +90,14 @@ export async function integrityBenchmarks(options: IntegrityBenchOptions): Promi
     // varies by a third on this machine from one minute to the next.
     const raws: number[] = [];
     const rates: number[] = [];
+    let memory: Awaited<ReturnType<typeof measuredPeak>> | undefined;
     for (let round = 0; round < ROUNDS; round++) {
       raws.push(await rawReadRate(file));
       const started = performance.now();
-      const { ok, lines } = await verifyLedger(config);
+      const measured = await measuredPeak(() => verifyLedger(config));
+      const { ok, lines } = measured.result;
       const seconds = (performance.now() - started) / 1000;
+      memory ??= measured;
       if (!ok) throw new Error(`verify found the generated ledger wrong:\n${lines.join('\n')}`);
       rates.push(EVENTS / seconds);
     }
@@ -104,6 +108,7 @@ export async function integrityBenchmarks(options: IntegrityBenchOptions): Promi
       `${cpus().length} cores; the median of ${ROUNDS} runs: ${rates.map(fmt).join(' / ')}) | ${fmt(rate)} | ` +
       `raw read of the log (store.readAll, pages of 1,000, JSON parsed; median of ${raws.map(fmt).join(' / ')}): ${fmt(raw)} | ` +
       `${Math.round((100 * rate) / raw)}% | >= 200,000/s | ${rate >= 200_000 ? 'met' : 'MISSED'} |`);
+    options.emit(memoryRow(`memory of the first of those verify runs (in the bench's process, its hashing threads included)`, memory?.before ?? null, memory?.after ?? null, 'the process before it'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

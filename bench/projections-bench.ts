@@ -51,6 +51,7 @@ import { startServer } from './http-bench';
 import { reportLatency } from './report-bench';
 import { employeeIins, recordJson, rng } from './workload';
 import { runStandalone } from './standalone';
+import { measuredPeak, memoryRow, residentMemory, type ResidentMemory } from './memory';
 
 export interface ProjectionBenchOptions {
   /** Repository root (dist/ is under it). */
@@ -495,6 +496,8 @@ interface PacedRun {
   readonly samples: readonly HealthSample[];
   /** The lag 1 s after the ingest stopped. */
   readonly after: HealthSample | null;
+  /** The server's memory idle after start, and at the end (its peak over the whole run). */
+  readonly memory: { readonly idle: ResidentMemory | null; readonly end: ResidentMemory | null };
 }
 
 const BATCH_SIZE = 100;
@@ -509,6 +512,7 @@ const BATCH_SIZE = 100;
 async function pacedIngest(root: string, dataDir: string, projections: 'on' | 'off', run: number): Promise<PacedRun> {
   execFileSync('sync');
   const server = await startServer(root, dataDir, { DERBES_PROJECTIONS: projections });
+  const idle = residentMemory(server.pid);
   try {
     await ingestAtRate(server.url, server.authorization, LAG_RATE, BATCH_SIZE, 2, run);
     await new Promise((r) => setTimeout(r, 1000));
@@ -529,7 +533,7 @@ async function pacedIngest(root: string, dataDir: string, projections: 'on' | 'o
     const stoppedAt = performance.now();
     await Promise.all(pending);
     await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + 1000 - performance.now())));
-    return { ingest, samples, after: await sampleHealth(server.url) };
+    return { ingest, samples, after: await sampleHealth(server.url), memory: { idle, end: residentMemory(server.pid) } };
   } finally {
     await server.stop();
   }
@@ -555,6 +559,8 @@ async function liveLag(root: string, dir: string, emit: (line: string) => void):
   `the same ingest with projections off: ${took(bare.ingest)}`, `${pct(ingest.recordsPerSecond, bare.ingest.recordsPerSecond)} of its ingest`,
   `lag < 1 s at ${fmt(LAG_RATE)}/s`, sustained && max.lag / rate < 1));
   emit(line('live lag 1 s after that ingest stopped', after ? `${fmt(after.lag)} events` : 'no answer', '', '', '', null));
+  emit(memoryRow('memory of the server keeping the read models over that paced ingest (warm-up included)', live.memory.idle, live.memory.end, 'the same server idle after start'));
+  emit(memoryRow('memory of the server with projections off over the same paced ingest', bare.memory.idle, bare.memory.end, 'the same server idle after start'));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -588,11 +594,13 @@ async function rebuildAndQuery(dir: string, options: ProjectionBenchOptions): Pr
     const config = loadConfig({ DERBES_DATA_DIR: dir });
     const all = ledgerProjections(new RegisterCatalog(BUILT_IN_REGISTERS, { utcOffsetMinutes: config.utcOffsetMinutes }), config);
 
-    const six = await rebuild(store, join(dir, 'read-models-all.sqlite'), all, true);
+    const measured = await measuredPeak(() => rebuild(store, join(dir, 'read-models-all.sqlite'), all, true));
+    const six = measured.result;
     try {
       const rate = EVENTS / six.seconds;
       emit(line(`rebuild of all ${all.length} projections from ${fmt(EVENTS)} events into a fresh read-model file, until all active and caught up (${six.seconds.toFixed(1)} s)`,
         fmt(rate), ceiling, pct(rate, rawRead), '>= 30,000/s', rate >= 30_000));
+      emit(memoryRow(`memory of that rebuild (in the bench's process; the read models' SQLite page cache included)`, measured.before, measured.after, 'the process before the rebuild'));
       // The six follow the log side by side on one thread, so they finish together; where the time went says more.
       const applied = [...six.applySeconds].sort((a, b) => b[1] - a[1]);
       const inside = applied.reduce((sum, [, s]) => sum + s, 0);

@@ -12,6 +12,7 @@ import { projectionBenchmarks } from './projections-bench';
 import { integrityBenchmarks } from './integrity-bench';
 import { inclusionLatency, treeOverhead } from './tree-bench';
 import { consoleBenchmarks } from './console-bench';
+import { memoryRow, residentMemory } from './memory';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STREAMS = 10_000;
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   for (const projections of ['off', 'on'] as const) {
     const label = projections === 'off' ? 'read models off' : 'read models on (default)';
     const server = await startServer(root, join(work, `http-data-${projections}`), { DERBES_PROJECTIONS: projections });
+    const idle = residentMemory(server.pid);
     try {
       await ingest(server.url, server.authorization, { batchSize: 1, connections: 64, seconds: 2, run: 1 });
       const single = await ingest(server.url, server.authorization, { batchSize: 1, connections: 64, seconds: SECONDS * 2, run: 2 });
@@ -74,6 +76,8 @@ async function main(): Promise<void> {
       row(`HTTP, ${label}: POST /v1/processing-records/batch of 1000, 2 connections (p50 ${batch.latencyP50} ms, non-2xx ${batch.non2xx})`,
         batch.recordsPerSecond, 'raw 1000 rows/tx', raw1000, '>= 20,000/s and >= 40% of raw',
         batch.recordsPerSecond >= 20_000 && batch.recordsPerSecond >= 0.4 * raw1000 && batch.non2xx === 0);
+      rows.push(memoryRow(`memory of the server, ${label}, over the two runs above (single records, then batches)`, idle, residentMemory(server.pid), 'the same server idle after start'));
+      console.log(rows[rows.length - 1]);
     } finally {
       await server.stop();
     }
