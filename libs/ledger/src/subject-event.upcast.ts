@@ -64,10 +64,19 @@ function lacksSince(violation: Record<string, unknown>): boolean {
 }
 
 function withSince(violation: Record<string, unknown>): Record<string, unknown> {
+  return lacksSince(violation) ? { ...violation, since: violationSince(violation) } : violation;
+}
+
+/**
+ * When the state a stored violation of any version is about began (destroyed, depersonalized, blocked): its own
+ * `since` (v5 on), else the end of its `detail` (v4 and before); null where neither gives it or the rule has none.
+ * The upcaster and the offline report verifier read it alike.
+ */
+export function violationSince(violation: Readonly<Record<string, unknown>>): unknown {
+  if (violation.since !== undefined) return violation.since;
   const pattern = SINCE_IN_DETAIL[violation.code as string];
-  if (!pattern || !lacksSince(violation)) return violation;
-  const found = typeof violation.detail === 'string' ? pattern.exec(violation.detail) : null;
-  return { ...violation, since: found ? found[1] : null };
+  const found = pattern && typeof violation.detail === 'string' ? pattern.exec(violation.detail) : null;
+  return found ? found[1] : null;
 }
 
 export class UnreadableEventError extends Error {
