@@ -44,7 +44,7 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
     expect(report.events.at(-1)).toMatchObject({ at: report.generatedAt, eventId: report.integrity.readEventId, purpose: { code: 'OVERSIGHT' } });
     expect(report.events.every((e: { actorId: string | null }) => e.actorId === null)).toBe(true);
     expect(report.transfers).toEqual([expect.objectContaining({ recipient: 'Қазақстан банкі', country: 'TR', crossBorder: true, ground: null })]);
-    expect(report.violations).toEqual([expect.objectContaining({ operation: 'transfer', codes: ['cross-border-without-ground'] })]);
+    expect(report.violations).toEqual([expect.objectContaining({ operation: 'transfer', reasons: [{ code: 'cross-border-without-ground', category: null, since: null }] })]);
     const fullName = report.categories.find((c: { category: { number: number } }) => c.category.number === 1);
     expect(fullName).toMatchObject({
       held: true, sources: [{ kind: 'state-database', name: 'ГБД ФЛ' }], firstCollectedAt: '2026-02-01T09:00:00.000Z', lastChangedAt: '2026-05-01T09:00:00.000Z',

@@ -1,4 +1,4 @@
-import { SEALED_TEXT_PREFIX } from '@derbes/ledger';
+import { SEALED_TEXT_PREFIX, violationSince } from '@derbes/ledger';
 
 /**
  * What each row of an access report shows of its event, as libs/reports builds it, put side by side with what the
@@ -43,9 +43,11 @@ export interface RowDifference {
 /**
  * The first field of an events, transfers or violations row that differs from its event's stored data, or null.
  * Stored data is read as stored (any schema version): every field compared here is in every version, except
- * `requestId`, which version 1 did not have (read as null, as the ledger reads it).
+ * `requestId`, which version 1 did not have (read as null, as the ledger reads it), and a violation's `since`, which
+ * version 4 and before wrote inside its `detail` (read from there, as the ledger reads it).
+ * `withReasons`: a violations row gives its `reasons` (reports of schema version 6 and later), not its `codes`.
  */
-export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, type: string, data: Json): RowDifference | null {
+export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, type: string, data: Json, withReasons: boolean): RowDifference | null {
   const read = type === 'SubjectFileRead';
   const codes = list(data.violations).map((v) => field(v, 'code'));
   type Pair = readonly [unknown, unknown];
@@ -76,8 +78,7 @@ export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, typ
           categories: common.categories, 'purpose.code': common['purpose.code'],
           ground: [ground(row.ground), ground(data.transferGround, field(row.ground, 'reference'))],
         }
-      // A rule broken for two categories gives its code twice: the violations row lists it once.
-      : { at: common.at, operation: common.operation, categories: common.categories, codes: [row.codes, [...new Set(codes)]] };
+      : { at: common.at, operation: common.operation, categories: common.categories, ...violationReasons(row, data, withReasons) };
   for (const [name, [shown, recorded]] of Object.entries(pairs)) {
     const a = JSON.stringify(shown) ?? 'nothing';
     const b = JSON.stringify(recorded) ?? 'nothing';
@@ -129,6 +130,21 @@ export function requestRowDifference(
     if (a !== b) return { field: name, shown: a, recorded: b };
   }
   return null;
+}
+
+/**
+ * A violations row's reasons against the event's violations, each with the category it concerns (null: the record as
+ * a whole) and since when, all in the order recorded; compared field by field, whatever order a row's keys come in.
+ * Before version 6 the row gave the codes only, each once (a rule broken for two categories gives its code twice).
+ */
+function violationReasons(row: Json, data: Json, withReasons: boolean): Record<string, readonly [unknown, unknown]> {
+  const recorded = list(data.violations);
+  if (!withReasons) return { codes: [row.codes, [...new Set(recorded.map((v) => field(v, 'code')))]] };
+  const shown = Array.isArray(row.reasons)
+    ? row.reasons.map((r) => ({ code: field(r, 'code'), category: field(r, 'category'), since: field(r, 'since') }))
+    : row.reasons;
+  const reasons = recorded.map((v) => ({ code: field(v, 'code'), category: field(v, 'category') ?? null, since: isObject(v) ? violationSince(v) : null }));
+  return { reasons: [shown, reasons] };
 }
 
 /** Categories by number, in the order recorded (a row's names are the register's words). */

@@ -38,7 +38,10 @@ function validReportAndLog(): { report: Loose; leaves: Buffer[] } {
       operation: 'transfer', occurredAt: '2026-04-01T09:00:00.000Z', recipient: { name: 'sealed:v1:1:abc', country: 'DE', kind: 'person' },
       crossBorder: true, transferGround: { kind: 'consent', reference: 'consent 14/2026' }, purpose: { code: 'P05', slug: 'pensions', clause: 5 },
       violations: [{ code: 'category-not-in-register', category: 13, detail: 'x' }, { code: 'purpose-not-approved-for-category', category: 1, detail: 'y' },
-        { code: 'category-not-in-register', category: 1, detail: 'z' }],
+        { code: 'category-not-in-register', category: 1, detail: 'z' },
+        // As v4 and before stored a state reason: its since only at the end of its detail.
+        { code: 'blocked-data-processed', category: 1, detail: 'transfer of category 1 (full-name), blocked since 2026-03-15T09:00:00.000Z' },
+        { code: 'purpose-not-in-register', detail: 'purpose P05 is not in the register' }],
     })],
     ['SubjectRequestReceived', { requestId: 'r-1', kind: 'information', channel: 'egov', receivedAt: '2026-04-02T09:00:00.000Z', deadline: { date: '2026-04-16' } }],
     ['SubjectFileRead', { occurredAt: '2026-05-01T09:00:00.000Z', view: 'history', categories: [{ number: 1, slug: 'full-name' }], purpose: { code: 'OVERSIGHT', slug: 'oversight' }, actor: { id: 'ic-3', role: 'auditor', unit: 'internal-control' } }],
@@ -79,7 +82,7 @@ function validReportAndLog(): { report: Loose; leaves: Buffer[] } {
     }],
     violations: [{
       eventId: subject[2]!.id, at: transfer.occurredAt, operation: 'transfer', categories: named(transfer.categories),
-      codes: ['category-not-in-register', 'purpose-not-approved-for-category'],
+      codes: ['category-not-in-register', 'purpose-not-approved-for-category', 'blocked-data-processed', 'purpose-not-in-register'],
     }],
     requests: [{
       requestId: 'r-1', eventIds: [subject[3]!.id], kind: 'information', channel: 'egov', receivedAt: '2026-04-02T09:00:00.000Z',
@@ -369,11 +372,11 @@ describe('verifyReport', () => {
 
   it.each<[string, (r: Loose) => void]>([
     ['version 1', (r) => (r.schemaVersion = 1)],
-    ['version 6', (r) => (r.schemaVersion = 6)],
+    ['version 7', (r) => (r.schemaVersion = 7)],
     ['version "3", a string', (r) => (r.schemaVersion = '3')],
     ['another schema', (r) => (r.schema = 'derbes/other-report')],
   ])('names a report of a schema it does not know: %s', (_what, mutate) => {
-    expect(failure(mutate)).toMatchObject({ code: 'malformed', reason: expect.stringContaining('not an access report of schema derbes/access-report version 2 to 5') });
+    expect(failure(mutate)).toMatchObject({ code: 'malformed', reason: expect.stringContaining('not an access report of schema derbes/access-report version 2 to 6') });
   });
 
   it('names an empty chain as malformed, with or without rows, and does not throw', () => {
@@ -410,5 +413,55 @@ describe('verifyReport', () => {
 
   it('names a report without an integrity section', () => {
     expect(failure((r) => (r.integrity = null))).toMatchObject({ code: 'no-integrity' });
+  });
+});
+
+describe('verifyReport, version 6: each violation with the category it concerns', () => {
+  // The transfer's reasons, each with its category (null: the record as a whole) and, for a state, since when: that
+  // of the blocked data read from the end of its detail, as the event was stored before v5.
+  const REASONS = [
+    { code: 'category-not-in-register', category: 13, since: null },
+    { code: 'purpose-not-approved-for-category', category: 1, since: null },
+    { code: 'category-not-in-register', category: 1, since: null },
+    { code: 'blocked-data-processed', category: 1, since: '2026-03-15T09:00:00.000Z' },
+    { code: 'purpose-not-in-register', category: null, since: null },
+  ];
+  function version6(): Loose {
+    const report = validReport();
+    report.schemaVersion = 6;
+    delete report.violations[0].codes;
+    report.violations[0].reasons = structuredClone(REASONS);
+    return report;
+  }
+  const verify = (report: Loose) => verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC);
+
+  it('accepts the reasons as recorded, whatever order their fields come in', () => {
+    expect(verify(version6())).toMatchObject({ ok: true, summary: { withheld: 1, unprovedBeforeWithheld: 0 } });
+    const reordered = version6();
+    reordered.violations[0].reasons = REASONS.map(({ code, category, since }) => ({ since, category, code }));
+    expect(verify(reordered).ok).toBe(true);
+  });
+
+  it.each<[string, (r: Loose) => void]>([
+    ['a reason blamed on another category of the record', (r) => (r.violations[0].reasons[0].category = 1)],
+    ['a reason about the whole record put on one category', (r) => (r.violations[0].reasons[4].category = 13)],
+    ['a state reason given no category', (r) => (r.violations[0].reasons[3].category = null)],
+    ['another since', (r) => (r.violations[0].reasons[3].since = '2026-03-16T09:00:00.000Z')],
+    ['no since where the detail gives it', (r) => (r.violations[0].reasons[3].since = null)],
+    ['a reason left out', (r) => r.violations[0].reasons.pop()],
+    ['the reasons reordered', (r) => r.violations[0].reasons.reverse()],
+    ['the codes of version 5 in place of the reasons', (r) => Object.assign(r.violations[0], { reasons: undefined, codes: REASONS.map((x) => x.code) })],
+  ])('names a violations row whose reasons differ from its event: %s', (_what, mutate) => {
+    const report = version6();
+    mutate(report);
+    expect(verify(report)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('violations[0].reasons shows') });
+  });
+
+  it('still checks a report of version 5 and before by its codes, each once', () => {
+    const v5 = validReport();
+    v5.schemaVersion = 5;
+    expect(verify(v5).ok).toBe(true);
+    v5.violations[0].codes.pop();
+    expect(verify(v5)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('violations[0].codes shows') });
   });
 });

@@ -96,7 +96,7 @@ interface Entry {
 }
 
 /**
- * Checks a subject's access report (the JSON of schema `derbes/access-report` version 2 to 5) offline, as
+ * Checks a subject's access report (the JSON of schema `derbes/access-report` version 2 to 6) offline, as
  * libs/integrity/VERIFY-REPORT.md describes: the tree head's signature with one of `publicKeys` (obtained apart from
  * the report: never from it), each shown event's chain hash recomputed from its stored form, the chain's links, every
  * row matched to a shown event and every shown event to its rows, each row's fields against its event's stored data
@@ -118,12 +118,14 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   // 4 differs from 3 only in the categories section's rule for a category collected again after its destruction,
   // which step 8 (checkReportSummary) applies: the chain and its proofs are checked alike.
   // 5 adds each shown event's own inclusion proof before a withheld entry (step 5b), which 2 to 4 did not carry.
-  if (report.schema !== 'derbes/access-report' || ![2, 3, 4, 5].includes(report.schemaVersion as number)) {
-    throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 to 5 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
+  // 6 gives each violation's reasons with the category they concern (step 4), where 2 to 5 gave its codes.
+  if (report.schema !== 'derbes/access-report' || ![2, 3, 4, 5, 6].includes(report.schemaVersion as number)) {
+    throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 to 6 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
   }
   const ownRead = report.schemaVersion !== 2;
   // Version 5 also shows each request's deadline coverage, which step 5 then checks.
   const provesBeforeWithheld = (report.schemaVersion as number) >= 5;
+  const withReasons = (report.schemaVersion as number) >= 6;
   const subjectId = string(object(report.subject, 'subject').subjectId, 'subject.subjectId');
   if (report.integrity === null || report.integrity === undefined) {
     throw new Failure('no-integrity', 'the report carries no integrity section: the ledger gave no proof when it was made');
@@ -213,7 +215,7 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
     for (const [i, raw] of array(report[list], list).entries()) {
       const row = object(raw, `${list}[${i}]`);
       const entry = rowOf(row.eventId, `${list}[${i}].eventId`, list);
-      const differs = rowDifference(list, row, entry.type, entry.event!.data);
+      const differs = rowDifference(list, row, entry.type, entry.event!.data, withReasons);
       if (differs) {
         throw new Failure('row-mismatch', `${list}[${i}].${differs.field} shows ${differs.shown}, but event ${entry.eventId} records ${differs.recorded}`);
       }

@@ -1,4 +1,4 @@
-import type { ProcessingRecordedData, SubjectEvent } from '@derbes/ledger';
+import { evolve, findViolations, initialSubjectState, type ProcessingRecorded, type ProcessingRecordedData, type SubjectEvent } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
 import { buildAccessReport, reportedCategoryNumbers, type IdentifiedSubjectEvent, type UnsealText } from './access-report.builder';
 import type { ReportLanguage } from './access-report.model';
@@ -84,6 +84,43 @@ describe('buildAccessReport: who holds the data', () => {
       'А. Казакбайулы, Директор Департамента управления персоналом',
       'A. Kazakbaiuly, Director of the Personnel Management Department',
     ]);
+  });
+});
+
+describe('buildAccessReport: violations', () => {
+  // Categories 1 and 28 collected, 28 blocked, then both read, and both sent abroad without a ground: flagged by the
+  // ledger's own rules, as it would record them.
+  const flagged = (more: Partial<ProcessingRecordedData>, earlier: readonly SubjectEvent[]): SubjectEvent => {
+    const state = earlier.reduce(evolve, initialSubjectState);
+    const { data } = record(more) as ProcessingRecorded;
+    const register = catalog.inForce('mineco', new Date(data.occurredAt));
+    return record({ ...more, violations: findViolations(data, state, { register, adequateCountries: new Set() }) });
+  };
+  const both = [{ number: 1, slug: 'full-name' }, { number: 28, slug: 'medical-results' }];
+  const stream: SubjectEvent[] = [
+    record({ categories: both, occurredAt: '2026-11-01T04:30:00.000Z' }),
+    record({ operation: 'block', categories: [both[1]!], occurredAt: '2026-11-02T04:30:00.000Z' }),
+  ];
+  stream.push(flagged({ operation: 'access', categories: both, occurredAt: '2026-11-03T04:30:00.000Z' }, stream));
+  stream.push(flagged({ operation: 'transfer', categories: [both[0]!], recipient: { name: 'A bank', country: 'TR' }, crossBorder: true, occurredAt: '2026-11-04T04:30:00.000Z' }, stream));
+  const built = buildAccessReport({
+    subjectId: SUBJECT, events: stream.map((e, i) => ({ ...e, id: `v${i}` })), catalog, owner: 'mineco', language: 'en',
+    now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300, showActors: false, showWithheld: false, unseal: (_s, _f, v) => v,
+  });
+
+  it('gives each reason with the one category it concerns and since when, not all the categories of the record', () => {
+    expect(built.violations[0]).toMatchObject({
+      eventId: 'v2', operation: 'access', categories: [{ number: 1 }, { number: 28 }],
+      reasons: [{ code: 'blocked-data-processed', category: 28, since: '2026-11-02T04:30:00.000Z' }],
+    });
+  });
+
+  it('gives a reason about the record as a whole without a category', () => {
+    expect(built.violations[1]).toMatchObject({
+      eventId: 'v3', operation: 'transfer', categories: [{ number: 1 }],
+      reasons: [{ code: 'cross-border-without-ground', category: null, since: null }],
+    });
+    expect(built.violations).toHaveLength(2);
   });
 });
 

@@ -169,7 +169,8 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
           });
         }
         if (d.violations.length > 0) {
-          violations.push({ eventId: event.id, at: d.occurredAt, operation: d.operation, categories: named, codes: [...new Set(d.violations.map((v) => v.code))] });
+          const reasons = d.violations.map((v) => ({ code: v.code, category: v.category ?? null, since: v.since ?? null }));
+          violations.push({ eventId: event.id, at: d.occurredAt, operation: d.operation, categories: named, reasons });
         }
         break;
       }

@@ -17,9 +17,10 @@ export const ACCESS_REPORT_SCHEMA = 'derbes/access-report' as const;
  * recorded before it is made and ends its chain (`integrity.readEventId`), so that no newer entry can be left out.
  * 4: a category collected again after its destruction starts anew. 5: each shown event before a withheld entry
  * carries its own inclusion proof (`integrity.chain[].inclusion`); legal bases carry a `citation`, requests their
- * `deadlineCoverage`.
+ * `deadlineCoverage`. 6: a violations row gives each reason with the category it concerns and, for a state reason,
+ * since when (`reasons`), instead of bare `codes` beside all the record's categories.
  */
-export const ACCESS_REPORT_SCHEMA_VERSION = 5 as const;
+export const ACCESS_REPORT_SCHEMA_VERSION = 6 as const;
 
 export type ReportOperation = 'collect' | 'access' | 'change' | 'transfer' | 'block' | 'unblock' | 'depersonalize' | 'destroy';
 export type ReportRequestKind = 'information' | 'change' | 'blocking' | 'unblocking' | 'destruction' | 'consent-withdrawal';
@@ -137,8 +138,10 @@ export interface AccessReport {
     readonly eventId: string;
     readonly at: string;
     readonly operation: ReportOperation;
+    /** All the categories of the record; which of them a reason concerns is its own `category`. */
     readonly categories: readonly NamedCategory[];
-    readonly codes: readonly string[];
+    /** v6: each reason as recorded, in order (v5 and before: `codes`, each once). */
+    readonly reasons: readonly ViolationReason[];
   }[];
   /** How many entries are withheld for now (an official investigation), or null where configuration does not tell. */
   readonly withheld: { readonly count: number } | null;
@@ -150,6 +153,19 @@ export interface AccessReport {
    * saw no head cover the read in time).
    */
   readonly integrity: ReportIntegrity | null;
+}
+
+/** One reason a record was flagged. */
+export interface ViolationReason {
+  readonly code: string;
+  /**
+   * The number of the one category of the record the rule is about (not in the register, purpose not approved for
+   * it, destroyed, depersonalized, blocked); null for a rule about the record as a whole (no register in force, purpose
+   * not in the register, transfer abroad without a ground), which concerns all its categories.
+   */
+  readonly category: number | null;
+  /** For a state reason: when the category was destroyed, depersonalized or blocked; null otherwise or where not known. */
+  readonly since: string | null;
 }
 
 /** An event as the store holds it: the eight fields of CANONICAL.md section 2. */

@@ -54,7 +54,7 @@ describe('access report JSON Schema', () => {
 
   it('rejects a code outside its list', () => {
     expect(errorsOf((r) => (r.events[0].operation = 'delete')).join('\n')).toMatch(/\/events\/0\/operation/);
-    expect(errorsOf((r) => (r.violations[0].codes = ['too-late']))).toContain('/violations/0/codes/0 must be equal to one of the allowed values');
+    expect(errorsOf((r) => (r.violations[0].reasons[0].code = 'too-late'))).toContain('/violations/0/reasons/0/code must be equal to one of the allowed values');
     expect(errorsOf((r) => (r.requests[0].status = 'closed'))).toContain('/requests/0/status must be equal to one of the allowed values');
     expect(errorsOf((r) => (r.transfers[1].ground.kind = 'contract'))).toContain('/transfers/1/ground/kind must be equal to one of the allowed values');
     expect(errorsOf((r) => (r.language = 'de'))).toContain('/language must be equal to one of the allowed values');

@@ -2,7 +2,7 @@ import { REPORT_LANGUAGES } from './access-report.model';
 import { escapeHtml, htmlCell, renderAccessReportHtml } from './render-html';
 import { REPORT_MESSAGES } from './report-messages';
 import { reportHeader, reportSections } from './report-rows';
-import { expectInOrder, reportWithEvents, sampleReport } from './spec-helpers';
+import { expectInOrder, reportFlaggedWhileBlocked, reportWithEvents, sampleReport } from './spec-helpers';
 
 const HOSTILE = `<script>alert("x")</script> & 'Co' <img src=x onerror=alert(1)>`;
 
@@ -53,7 +53,7 @@ describe('renderAccessReportHtml', () => {
     const tables = html.split('<table').length - 1;
     expect(tables).toBeGreaterThanOrEqual(10);
     expect(html.split('<caption').length - 1).toBe(tables);
-    expect(html.match(/<th scope="col">/g)).toHaveLength(10 + 7 + 8 + 4);
+    expect(html.match(/<th scope="col">/g)).toHaveLength(10 + 7 + 8 + 3);
     expect(html).not.toMatch(/<th>/);
   });
 
@@ -63,6 +63,22 @@ describe('renderAccessReportHtml', () => {
     expectInOrder(html, expectedCells(report));
     const header = reportHeader(report);
     expectInOrder(html, [header.title, header.lead, header.generatedAt, header.timeZone, ...header.notices].map(escapeHtml));
+  });
+
+  it("names, in each language, the category a violation concerns and since when, in a table without the record's categories", () => {
+    const cells = {
+      kk: ['Бұғатталған деректер өңделді: № 2 санат, 2026 ж. 5 қазан, 13:00 бастап', '№ 4 санат'],
+      ru: ['Обработаны заблокированные данные: категория 2, с 05.10.2026, 13:00', 'все категории записи (1, 4)'],
+      en: ['Blocked data processed: category 2, since 5 October 2026, 13:00', 'all categories of the record (1, 4)'],
+    };
+    for (const language of REPORT_LANGUAGES) {
+      const html = renderAccessReportHtml(reportFlaggedWhileBlocked(language));
+      const table = html.slice(html.indexOf('<h2 id="section-violations">'), html.indexOf('<h2 id="section-withheld">'));
+      expect(table).toContain(`<td>${cells[language][0]}</td>`);
+      expect(table).toContain(cells[language][1]);
+      expect(table.match(/<th scope="col">/g)).toHaveLength(3);
+      expect(table).not.toContain(REPORT_MESSAGES[language]['col.categories']);
+    }
   });
 
   it('contains every event row of a long report', () => {

@@ -3,7 +3,7 @@ import { REPORT_LANGUAGES } from './access-report.model';
 import { renderAccessReportPdf } from './render-pdf';
 import { REPORT_MESSAGES } from './report-messages';
 import { reportHeader, reportSections } from './report-rows';
-import { expectInOrder, havePdftotext, poppler, reportWithEvents, sampleReport } from './spec-helpers';
+import { expectInOrder, havePdftotext, poppler, reportFlaggedWhileBlocked, reportWithEvents, sampleReport } from './spec-helpers';
 
 /** Words, split also after hyphens: the PDF may wrap a long identifier there. */
 const tokens = (text: string): string[] => text.split(/\s+|(?<=-)/).filter((t) => t !== '');
@@ -136,6 +136,22 @@ describe('renderAccessReportPdf', () => {
       const pdf = await renderAccessReportPdf(report);
       expect(Number(/Pages:\s+(\d+)/.exec(poppler('pdfinfo', pdf, []))?.[1])).toBe(pages(pdf));
       expectSameEntries(report, poppler('pdftotext', pdf, ['-layout']));
+    });
+
+    it('names, in each language, the category a violation concerns and since when', async () => {
+      const lines = {
+        kk: 'Бұғатталған деректер өңделді: № 2 санат, 2026 ж. 5 қазан, 13:00 бастап',
+        ru: 'Обработаны заблокированные данные: категория 2, с 05.10.2026, 13:00',
+        en: 'Blocked data processed: category 2, since 5 October 2026, 13:00',
+      };
+      for (const language of REPORT_LANGUAGES) {
+        const report = reportFlaggedWhileBlocked(language);
+        const text = poppler('pdftotext', await renderAccessReportPdf(report), ['-layout']);
+        const violations = flat(text.slice(text.lastIndexOf(REPORT_MESSAGES[language]['section.violations'])));
+        expect(violations).toContain(lines[language]);
+        expect(violations).not.toContain(REPORT_MESSAGES[language]['col.categories']);
+        expectSameEntries(report, text);
+      }
     });
 
     it('renders in each language with its own headings', async () => {

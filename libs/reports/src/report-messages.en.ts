@@ -113,6 +113,10 @@ export const EN = {
   'violation.category-depersonalized': 'Depersonalised data processed',
   'violation.blocked-data-processed': 'Blocked data processed',
   'violation.cross-border-without-ground': 'Transfer abroad without a legal ground',
+  // A violations row's reason and what it concerns: one category of the record (since when, for a state), or all of them.
+  'reason.category': '{reason}: category {category}',
+  'reason.categorySince': '{reason}: category {category}, since {since}',
+  'reason.record': '{reason}: all categories of the record ({categories})',
 
   'value.yes': 'Yes',
   'value.no': 'No',

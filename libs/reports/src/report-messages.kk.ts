@@ -112,6 +112,9 @@ export const KK: ReportMessages = {
   'violation.category-depersonalized': 'Иесіздендірілген деректер өңделді',
   'violation.blocked-data-processed': 'Бұғатталған деректер өңделді',
   'violation.cross-border-without-ground': 'Трансшекаралық беру негізсіз жүргізілді',
+  'reason.category': '{reason}: № {category} санат',
+  'reason.categorySince': '{reason}: № {category} санат, {since} бастап',
+  'reason.record': '{reason}: жазбаның барлық санаттары ({categories})',
 
   'value.yes': 'Иә',
   'value.no': 'Жоқ',

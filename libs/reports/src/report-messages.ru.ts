@@ -111,6 +111,9 @@ export const RU: ReportMessages = {
   'violation.category-depersonalized': 'Обработаны обезличенные данные',
   'violation.blocked-data-processed': 'Обработаны заблокированные данные',
   'violation.cross-border-without-ground': 'Трансграничная передача без основания',
+  'reason.category': '{reason}: категория {category}',
+  'reason.categorySince': '{reason}: категория {category}, с {since}',
+  'reason.record': '{reason}: все категории записи ({categories})',
 
   'value.yes': 'Да',
   'value.no': 'Нет',

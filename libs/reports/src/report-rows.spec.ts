@@ -1,5 +1,5 @@
 import { EMPTY_CELL, reportHeader, reportSections, type ReportSection, type ReportSectionId } from './report-rows';
-import { FULL_NAME, sampleReport } from './spec-helpers';
+import { FULL_NAME, reportFlaggedWhileBlocked, sampleReport } from './spec-helpers';
 
 const section = (sections: ReportSection[], id: ReportSectionId): ReportSection => {
   const found = sections.find((s) => s.id === id);
@@ -40,7 +40,7 @@ describe('report sections', () => {
       EMPTY_CELL,
       EMPTY_CELL,
     ]);
-    expect(transfer?.[9]).toBe('Трансшекаралық беру негізсіз жүргізілді');
+    expect(transfer?.[9]).toBe('Трансшекаралық беру негізсіз жүргізілді\nМақсат бұл санат үшін бекітілмеген');
     expect(block?.[8]).toBe('0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e');
     expect(read?.slice(1, 3)).toEqual(['Мәліметтеріңізді қарау', EMPTY_CELL]);
     expect(read?.[7]).toBe('Derbes журналы арқылы');
@@ -101,6 +101,22 @@ describe('report sections', () => {
     const sections = reportSections(report);
     expect(section(sections, 'events').rows[4]?.[9]).toBe('Category not in the approved list\nPurpose not in the approved list');
     expect(section(sections, 'retention').rows).toEqual([['Not known', 'Not known', 'No']]);
+  });
+
+  // A record of categories 1 and 2 flagged for the blocked 2 only must not read as if 1 were blocked too.
+  it("gives each violation with the category it concerns and since when, or all the record's for a reason about the whole record", () => {
+    const rows = (language: 'kk' | 'ru' | 'en') => section(reportSections(reportFlaggedWhileBlocked(language)), 'violations');
+    expect(rows('en').rows).toEqual([
+      [
+        '15 April 2026, 14:00', 'Transfer',
+        'Transfer abroad without a legal ground: all categories of the record (1, 4)\nPurpose not approved for this category: category 4',
+      ],
+      ['10 November 2026, 10:00', 'Access', 'Blocked data processed: category 2, since 5 October 2026, 13:00'],
+    ]);
+    expect(rows('en').columns).toEqual(['Date and time', 'Operation', 'Violation']);
+    expect(rows('ru').rows[1]).toEqual(['10.11.2026, 10:00', 'Доступ', 'Обработаны заблокированные данные: категория 2, с 05.10.2026, 13:00']);
+    expect(rows('kk').rows[0]?.[2]).toBe('Трансшекаралық беру негізсіз жүргізілді: жазбаның барлық санаттары (1, 4)\nМақсат бұл санат үшін бекітілмеген: № 4 санат');
+    expect(rows('kk').rows[1]?.[2]).toBe('Бұғатталған деректер өңделді: № 2 санат, 2026 ж. 5 қазан, 13:00 бастап');
   });
 
   it('announces withheld entries under the title', () => {

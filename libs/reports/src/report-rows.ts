@@ -1,4 +1,4 @@
-import type { AccessReport, NamedCategory, NamedPurpose, ReportLanguage } from './access-report.model';
+import type { AccessReport, NamedCategory, NamedPurpose, ReportLanguage, ViolationReason } from './access-report.model';
 import { formatDate, formatDateTime, formatUtcOffset } from './report-dates';
 import { codeLabel, formatMessage, REPORT_MESSAGES, type MessageKey } from './report-messages';
 
@@ -84,6 +84,16 @@ export function reportSections(report: AccessReport): ReportSection[] {
   // A rule broken for two categories of one record comes as the same code twice; the row names it once.
   const violations = (codes: readonly string[]): string =>
     lines([...new Set(codes)].map((c) => codeLabel(lang, 'violation', c)), EMPTY_CELL);
+  // A reason names the one category it concerns (since when, for a state); one about the whole record names them all.
+  const reason = (r: ViolationReason, ofRecord: readonly NamedCategory[]): string => {
+    const label = codeLabel(lang, 'violation', r.code);
+    if (r.category === null) return formatMessage(lang, 'reason.record', { reason: label, categories: categories(ofRecord) });
+    const named = ofRecord.find((c) => c.number === r.category);
+    const category = named ? categories([named]) : String(r.category);
+    return r.since === null
+      ? formatMessage(lang, 'reason.category', { reason: label, category })
+      : formatMessage(lang, 'reason.categorySince', { reason: label, category, since: at(r.since) });
+  };
   const known = (text: string): string => (text.trim() === '' ? m['value.notKnown'] : text);
   const section = (
     id: ReportSectionId,
@@ -211,8 +221,9 @@ export function reportSections(report: AccessReport): ReportSection[] {
     section(
       'violations',
       'table',
-      [['col.at', 1.45], ['col.operation', 1.2], ['col.categories', 0.8], ['col.codes', 5]],
-      report.violations.map((v) => [at(v.at), codeLabel(lang, 'op', v.operation), categories(v.categories), violations(v.codes)]),
+      // No column of the record's categories: each reason names the one it concerns, or all of them.
+      [['col.at', 1.45], ['col.operation', 1.2], ['col.codes', 5.8]],
+      report.violations.map((v) => [at(v.at), codeLabel(lang, 'op', v.operation), lines(v.reasons.map((r) => reason(r, v.categories)), EMPTY_CELL)]),
     ),
     section(
       'withheld',

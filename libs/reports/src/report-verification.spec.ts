@@ -136,10 +136,14 @@ describe('the access report as built, checked by verify-report', () => {
   // Reports made before version 5 carried no such proofs, and verified then: they still do, and the verdict counts
   // the events bound by the chain alone. A report of version 5 without them fails (above).
   it('checks a report made before version 5 as it was then, counting the shown events before a withheld entry it cannot bind', () => {
-    const r = JSON.parse(JSON.stringify(report('en', false))) as { schemaVersion: number; integrity: { chain: Record<string, unknown>[] } };
+    const r = JSON.parse(JSON.stringify(report('en', false))) as { schemaVersion: number; integrity: { chain: Record<string, unknown>[] }; violations: Record<string, unknown>[] };
     for (const entry of r.integrity.chain) delete entry.inclusion;
     expect(verify(r)).toMatchObject({ ok: false, code: 'inclusion-failed' });
     r.schemaVersion = 4;
+    expect(verify(r)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('violations[0].codes shows nothing') });
+    // As version 4 showed a violation: its codes, each once, beside all the record's categories.
+    for (const row of r.violations) row.codes = ['category-not-in-register', 'purpose-not-approved-for-category'];
+    for (const row of r.violations) delete row.reasons;
     expect(verify(r)).toMatchObject({ ok: true, summary: { withheld: 1, unprovedBeforeWithheld: 5 } });
     expect(verify(report('en', false))).toMatchObject({ ok: true, summary: { unprovedBeforeWithheld: 0 } });
   });
@@ -153,7 +157,7 @@ describe('the access report as built, checked by verify-report', () => {
     ["role of a read", (r) => (r.events[6]!.role = 'hr-specialist'), 'events[6].role'],
     ['country of a transfer', (r) => (r.transfers[0]!.country = 'KZ'), 'transfers[0].country'],
     ['ground of a transfer', (r) => (r.transfers[0]!.ground!.reference = 'treaty 1'), 'transfers[0].ground'],
-    ['codes of a violation', (r) => r.violations[0]!.codes.pop(), 'violations[0].codes'],
+    ['category a violation concerns', (r) => (r.violations[0]!.reasons[2]!.category = 1), 'violations[0].reasons'],
     ['deadline of a re-timed request', (r) => (r.requests[0]!.deadline = '2026-04-08'), 'requests[0].deadline'],
     ['how sure a re-timed deadline is', (r) => (r.requests[0]!.deadlineCoverage = 'verified'), 'requests[0].deadlineCoverage'],
     ['status of a request', (r) => (r.requests[0]!.status = 'refused'), 'requests[0].status'],
@@ -162,6 +166,34 @@ describe('the access report as built, checked by verify-report', () => {
     const r = structuredClone(report('en', true)) as Mutable;
     mutate(r);
     expect(verify(r)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining(`${field} shows`) });
+  });
+
+  // Record 4 is flagged for categories 1 and 4, the purpose for 4 only; a later record, stored as v4 did, for the
+  // blocked category 2 only, since when written at the end of its detail.
+  it('gives each reason of a violation with the category it concerns, and since when, and verifies them', () => {
+    const specs = [
+      ...SPECS.slice(0, -1),
+      record(4, {
+        operation: 'access', occurredAt: '2026-04-10T09:00:00.000Z', categories: [{ number: 1, slug: 'full-name' }, { number: 2, slug: 'iin' }],
+        violations: [{ code: 'blocked-data-processed', category: 2, detail: 'access of category 2 (iin), blocked since 2026-04-03T09:00:00.000Z' }],
+      }),
+      SPECS.at(-1)!,
+    ];
+    const r = report('en', false, specs);
+    expect(r.violations.map((v) => ({ categories: v.categories.map((c) => c.number), reasons: v.reasons }))).toEqual([
+      {
+        categories: [1, 4],
+        reasons: [
+          { code: 'category-not-in-register', category: 1, since: null }, { code: 'category-not-in-register', category: 4, since: null },
+          { code: 'purpose-not-approved-for-category', category: 4, since: null },
+        ],
+      },
+      { categories: [1, 2], reasons: [{ code: 'blocked-data-processed', category: 2, since: '2026-04-03T09:00:00.000Z' }] },
+    ]);
+    expect(verify(r)).toMatchObject({ ok: true });
+    const blamed = structuredClone(r) as Mutable;
+    blamed.violations[1]!.reasons[0]!.category = 1;
+    expect(verify(blamed)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('violations[1].reasons shows') });
   });
 
   it('verifies a refusal whose reasons are sealed (shown opened) or plain, and names a reason dropped, added or altered', () => {
@@ -277,7 +309,7 @@ describe('the derived sections of the access report, made again from its chain b
       SPECS.at(-1)!,
     ];
     const r = structuredClone(report('en', false, specs)) as Mutable;
-    expect(r.schemaVersion).toBe(5);
+    expect(r.schemaVersion).toBe(6);
     expect(r.categories[0]).toMatchObject({ category: { number: 1 }, held: true, destroyedAt: null });
     expect(check(r)).toEqual({ checked: true, difference: null });
     // A report of version 3 was made with the former rule: destroyed stays shown.

@@ -33,7 +33,7 @@ const ANSWERED_REQUEST = '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
 export function sampleReport(): Mutable<AccessReport> {
   return {
     schema: 'derbes/access-report',
-    schemaVersion: 5,
+    schemaVersion: 6,
     language: 'kk',
     generatedAt: '2026-11-25T09:30:00.000Z',
     utcOffsetMinutes: 300,
@@ -109,7 +109,7 @@ export function sampleReport(): Mutable<AccessReport> {
       event('2026-03-02T06:40:00.000Z', 'change', [FULL_NAME], PERSONNEL, { actorId: 'hr-17', system: '1c-hr' }),
       event('2026-04-15T09:00:00.000Z', 'transfer', [FULL_NAME, BIRTH], PERSONNEL, {
         system: 'doc-flow',
-        violations: ['cross-border-without-ground'],
+        violations: ['cross-border-without-ground', 'purpose-not-approved-for-category'],
       }),
       event('2026-06-30T18:59:00.000Z', 'depersonalize', [IDENTITY_DOCUMENT], PERSONNEL, {}),
       event('2026-09-01T03:00:00.000Z', 'access', [IIN], { code: 'P09', name: 'Әскери есепті жүргізу' }, {
@@ -201,8 +201,11 @@ export function sampleReport(): Mutable<AccessReport> {
       },
     ],
     violations: [
-      { eventId: eid(3), at: '2026-04-15T09:00:00.000Z', operation: 'transfer', categories: [FULL_NAME, BIRTH], codes: ['cross-border-without-ground'] },
-      { eventId: eid(5), at: '2026-09-01T03:00:00.000Z', operation: 'access', categories: [IIN], codes: ['purpose-not-in-register'] },
+      {
+        eventId: eid(3), at: '2026-04-15T09:00:00.000Z', operation: 'transfer', categories: [FULL_NAME, BIRTH],
+        reasons: [{ code: 'cross-border-without-ground', category: null, since: null }, { code: 'purpose-not-approved-for-category', category: 4, since: null }],
+      },
+      { eventId: eid(5), at: '2026-09-01T03:00:00.000Z', operation: 'access', categories: [IIN], reasons: [{ code: 'purpose-not-in-register', category: null, since: null }] },
     ],
     withheld: { count: 2 },
     integrity: sampleIntegrity(),
@@ -257,6 +260,19 @@ export function sampleIntegrity(): NonNullable<AccessReport['integrity']> {
 
 const OPERATIONS: readonly ReportEvent['operation'][] = ['collect', 'access', 'change', 'read', 'transfer', 'access', 'block', 'unblock'];
 const CATEGORY_SETS: readonly NamedCategory[][] = [[FULL_NAME], [FULL_NAME, IIN], [IIN], [BIRTH, IDENTITY_DOCUMENT]];
+
+/**
+ * The sample report in `language`, its last violation replaced by an access of categories 1 and 2 while 2 was blocked
+ * (since 5 October 2026, 13:00 local time): flagged for category 2 only.
+ */
+export function reportFlaggedWhileBlocked(language: AccessReport['language']): Mutable<AccessReport> {
+  const report = { ...sampleReport(), language };
+  report.violations[1] = {
+    eventId: eid(5), at: '2026-11-10T05:00:00.000Z', operation: 'access', categories: [FULL_NAME, IIN],
+    reasons: [{ code: 'blocked-data-processed', category: 2, since: '2026-10-05T08:00:00.000Z' }],
+  };
+  return report;
+}
 
 /** The sample report with `count` generated events, a minute and a half apart from 1 January 2026 (UTC). */
 export function reportWithEvents(count: number): Mutable<AccessReport> {
