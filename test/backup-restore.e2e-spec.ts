@@ -176,6 +176,28 @@ describe('derbes backup and restore', () => {
     }
   }, 60_000);
 
+  it('refuses a signing key file others may read, as the server does, naming it and the fix, with exit 1, and writes nothing', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'derbes-source-'));
+    const t = await startTestApp({ DERBES_DATA_DIR: source, DERBES_EVENT_STORE: join(source, 'events.db'), DERBES_PSEUDONYM_KEY: '' });
+    try {
+      await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+      await t.http.post('/v1/integrity/tree-heads').send({}).expect(201);
+    } finally {
+      await t.close();
+    }
+    const key = join(source, 'integrity-keys', 'key-1.json');
+    chmodSync(key, 0o604);
+    const parent = mkdtempSync(join(tmpdir(), 'derbes-backup-'));
+    mkdirSync(join(parent, 'empty'));
+    for (const target of [join(parent, 'new'), join(parent, 'empty')]) {
+      const { code, stdout, stderr } = await runCli(['backup', target], keyFileEnv(source));
+      expect([code, stdout, stderr]).toEqual([1, '', `derbes: signing key ${key}: readable by others than its owner; chmod 600 it\n`]);
+    }
+    expect(filesUnder(parent)).toEqual(['empty/']);
+    // The copy would be owner-only; the original stays as it was, for its owner to mend.
+    expect(statSync(key).mode & 0o777).toBe(0o604);
+  }, 60_000);
+
   describe('restore refuses', () => {
     let ledger: string;
     let backup: string;

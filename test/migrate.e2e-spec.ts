@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -140,6 +140,17 @@ describe('derbes migrate', () => {
     expect(stdout).toMatch(/^signed tree heads: FAILED: 0 of the source's 2 heads checked on the target; first finding at position \d+: head-unknown-key: the tree head at position \d+ .* is signed by key [0-9a-f]{16}, which is not among the ledger's public keys \(none\)$/m);
     expect(stdout).toMatch(/^FAILED: the signed tree heads check did not pass \(see above\)$/m);
     expect(code).toBe(1);
+  }, 60_000);
+
+  it('refuses a signing key file others may read, as the server does, naming it and the fix, before writing to the target', async () => {
+    const open = join(root, 'open-key');
+    cpSync(ledger, open, { recursive: true });
+    const key = join(open, 'integrity-keys', 'key-1.json');
+    chmodSync(key, 0o660);
+    const target = newTarget();
+    const { code, stdout, stderr } = await runCli(['migrate', '--from', source, '--to', target], childEnv(open, {}));
+    expect([code, stdout, stderr]).toEqual([1, '', `derbes: signing key ${key}: readable by others than its owner; chmod 600 it\n`]);
+    expect(existsSync(target)).toBe(false);
   }, 60_000);
 
   it('refuses a target that holds other events, and writes nothing to it', async () => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -90,6 +90,19 @@ describe('derbes verify', () => {
     expect(stdout).not.toContain('checked twice');
     // Kept for the console's integrity page.
     expect(readVerificationRecord(env.DERBES_DATA_DIR as string)).toMatchObject({ ok: true, events: expect.any(Number), headsChecked: 2, firstDisagreement: null });
+  }, 60_000);
+
+  it('refuses a signing key file others may read, as the server does, naming it and the fix, with exit 1 and no verification recorded', async () => {
+    const { dir, db, env } = copy();
+    db.close();
+    const key = join(dir, 'integrity-keys', 'key-1.json');
+    // Only the public half is read, but the file holds the private key: open to the group is refused all the same.
+    chmodSync(key, 0o640);
+    const { code, stdout, stderr } = await runCli(['verify'], env);
+    expect([code, stdout, stderr]).toEqual([1, '', `derbes: signing key ${key}: readable by others than its owner; chmod 600 it\n`]);
+    expect(readVerificationRecord(dir)).toBeNull();
+    chmodSync(key, 0o600);
+    expect((await runCli(['verify'], env)).code).toBe(0);
   }, 60_000);
 
   it('passes a ledger whose stored text means the same but is not canonical (as written before canonical storage), checking it twice', async () => {

@@ -6,7 +6,7 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, isEsdbLocation, parseEsdbLocation } from '@derbes/event-store';
-import { SIGNING_KEYS_DIR, isSigningKeyFileName, signingKeyFileNames } from '@derbes/integrity';
+import { SIGNING_KEYS_DIR, checkKeyFileMode, isSigningKeyFileName, signingKeyFileNames } from '@derbes/integrity';
 import { forgetVerificationRecord } from '../../ledger/src/integrity/verification-record';
 import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import { fsyncPath, writeDurably } from '../../ledger/src/config/durable-files';
@@ -60,6 +60,9 @@ export async function backupDataDir(config: LedgerConfig, dir: string, now: Date
     if (isUnfinishedBackup(target)) throw new Error(`${target} holds an unfinished backup (no ${MANIFEST}: it was stopped before its end): remove it, or back up into another directory`);
     throw new Error(`${target} is not empty: a backup goes into a new directory`);
   }
+  // A private key others may read is refused as the server refuses it, before anything is written: a backup would
+  // copy it on, owner-only, and nobody would hear that the original is open.
+  for (const name of signingKeyFiles(config.dataDir)) checkKeyFileMode(join(config.dataDir, name));
   mkdirSync(target, { recursive: true, mode: 0o700 });
   try {
     return await copyLedger(config, eventStore, target, now);
@@ -103,6 +106,7 @@ async function copyLedger(config: LedgerConfig, eventStore: string, target: stri
   // Without them no head of the restored log verifies, and a server started on it makes a new key of its own.
   for (const name of signingKeyFiles(config.dataDir)) {
     mkdirSync(join(target, SIGNING_KEYS_DIR), { recursive: true, mode: 0o700 });
+    checkKeyFileMode(join(config.dataDir, name)); // again: a key made or opened since the start
     copyPrivate(join(config.dataDir, name), join(target, name));
     files.push(name);
   }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { SqliteEventStore, isEsdbLocation, openEventStore, type EventStore, type RecordedEvent } from '@derbes/event-store';
 import {
   SIGNING_KEYS_DIR,
-  TREE_HEADS_STREAM, canonicalEventJson, hashEvent, loadPublicKeys, treeHeadOf, verifyLog, type HashedEvent, type LoggedHead,
+  TREE_HEADS_STREAM, canonicalEventJson, hashEvent, loadPublicKeys, treeHeadOf, verifyLog, type HashedEvent, type LoggedHead, type PublicKeyInfo,
 } from '@derbes/integrity';
 import { lockDataDir } from '../../ledger/src/config/data-dir-lock';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
@@ -39,6 +39,9 @@ export async function migrateLedger(config: LedgerConfig, options: MigrateOption
   // A half-restored directory would give whichever log the restore left: refused, as every start is.
   refuseUnfinishedRestore(config.dataDir);
   checkLocations(from, options.to);
+  // Read before anything is written: a key file others may read (or a damaged one) stops the move at its start,
+  // not after every event was copied.
+  const publicKeys = loadPublicKeys(join(config.dataDir, SIGNING_KEYS_DIR));
   let release: () => void;
   try {
     release = lockDataDir(config.dataDir);
@@ -55,7 +58,7 @@ export async function migrateLedger(config: LedgerConfig, options: MigrateOption
     lines.push(start === 0 ? 'the target is empty: copying from position 1'
       : `the target already holds positions 1 to ${fmt(start)} of this log (its events 1 and ${fmt(start)} are the source's): copying from ${fmt(start + 1)}`);
     lines.push(await copy(source, target, start, total, options.batchSize ?? 1000));
-    const checks = await verifyCopy(config, from, source, target, total);
+    const checks = await verifyCopy(publicKeys, from, source, target, total);
     lines.push(...checks.lines);
     lines.push(checks.ok
       ? `OK: the target holds the source's log of ${fmt(total)} events, with the same root and every signed tree head verifying`
@@ -184,10 +187,9 @@ async function loggedHeads(store: EventStore, last: number): Promise<LoggedHead[
  * source's size (the source's hashed from its file by verify's threads); and on the target, every signed tree head
  * (signature by a key of <dataDir>/integrity-keys, root at its size) with the chains and revisions verifyLog checks.
  */
-async function verifyCopy(config: LedgerConfig, from: string, source: EventStore, target: EventStore, total: number): Promise<{ ok: boolean; failed: string[]; lines: string[] }> {
+async function verifyCopy(publicKeys: readonly PublicKeyInfo[], from: string, source: EventStore, target: EventStore, total: number): Promise<{ ok: boolean; failed: string[]; lines: string[] }> {
   const counted = await target.lastPosition();
   const countOk = counted === total;
-  const publicKeys = loadPublicKeys(join(config.dataDir, SIGNING_KEYS_DIR));
   const progress = new ProgressLine('verify');
   const [ours, theirs] = await Promise.all([
     verifyLog({ events: hashedPages(from, total, Math.max(1, availableParallelism() - 1)), heads: [], publicKeys: [] }),

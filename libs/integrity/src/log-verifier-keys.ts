@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signingKeyFileNames, type PublicKeyInfo } from './signing-keys';
+import { checkKeyFileMode, signingKeyFileNames, type PublicKeyInfo } from './signing-keys';
 import { keyIdOf } from './tree-head';
 
 /**
  * The public halves of the signing keys in `dir` (the `key-<n>.json` files of loadOrCreateSigningKeys), oldest
- * first, for a verifier: nothing is created, the private keys are not used. Each keyId is checked against its key.
- * An empty list when the directory does not exist.
+ * first, for a verifier: nothing is created, the private keys are not used. Each keyId is checked against its key,
+ * and a file readable by others than its owner is refused (checkKeyFileMode). An empty list when the directory does
+ * not exist.
  */
 export function loadPublicKeys(dir: string): PublicKeyInfo[] {
   const keys = signingKeyFileNames(dir).map((name) => {
     const path = join(dir, name);
+    // Only the public half is used, but the file holds the private key too: one open to others is refused here as
+    // the server refuses it, rather than verified with and left so.
+    checkKeyFileMode(path);
     let file: unknown;
     try {
       file = JSON.parse(readFileSync(path, 'utf8'));

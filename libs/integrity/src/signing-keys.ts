@@ -114,6 +114,14 @@ export function keyDirectoryNames(dir: string): string[] {
   }
 }
 
+/**
+ * Throws, naming the file and the fix, when a key file (a private key, whichever half is read) is readable or
+ * writable by others than its owner: the server, `derbes verify`, `migrate` and `backup` refuse it alike.
+ */
+export function checkKeyFileMode(path: string): void {
+  if ((statSync(path).mode & 0o077) !== 0) throw new Error(`signing key ${path}: readable by others than its owner; chmod 600 it`);
+}
+
 function readKeys(dir: string): SigningKey[] {
   return signingKeyFileNames(dir).map((name) => readKey(join(dir, name), Number(KEY_FILE.exec(name)?.[1])));
 }
@@ -122,7 +130,7 @@ function readKey(path: string, version: number): SigningKey {
   const fail = (why: string): never => {
     throw new Error(`signing key ${path}: ${why}`);
   };
-  if ((statSync(path).mode & 0o077) !== 0) fail('readable by others than its owner; chmod 600 it');
+  checkKeyFileMode(path);
   let file: KeyFile;
   try {
     file = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
