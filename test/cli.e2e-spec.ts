@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -292,6 +292,30 @@ describe('the derbes command line', () => {
     expect(existsSync(join(dir, 'ledger.pid'))).toBe(false);
     // Its own waits may take 60 s on a loaded machine (a child compiling the sources as it starts): room beyond them.
   }, 120_000);
+
+  it('masks an IIN in every line it prints, on success as on failure: paths named by it in backup, restore and migrate', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'derbes-cli-'));
+    const at = (...names: string[]) => join(root, ...names);
+    const masked = `${IIN[0]}**********${IIN[11]}`;
+    mkdirSync(at('ledgers', IIN), { recursive: true });
+    const store = SqliteEventStore.open(at('ledgers', IIN, 'events.db'));
+    await store.appendToStream('s', [{ id: randomUUID(), type: 'Happened', data: {}, metadata: {} }], NO_STREAM);
+    await store.close();
+    const env = childEnv(at('ledgers', IIN));
+
+    const backup = await runCli(['backup', `${at('backups', IIN)}/`], env);
+    expect([backup.code, backup.stdout.split('\n')[0]]).toEqual([0, `backed up the log to position 1 into ${at('backups', masked)}: events.db`]);
+    const again = await runCli(['backup', at('backups', IIN)], env);
+    expect([again.code, again.stderr]).toEqual([1, `derbes: ${at('backups', masked)} is not empty: a backup goes into a new directory\n`]);
+    const restore = await runCli(['restore', at('backups', IIN)], childEnv(at('restored', IIN)));
+    expect([restore.code, restore.stdout.split('\n')[0]]).toEqual([0, expect.stringMatching(new RegExp(`^restored the backup of .* into ${at('restored', masked).replace(/\*/g, '\\*')}$`))]);
+    mkdirSync(at('moved'));
+    const migrate = await runCli(['migrate', '--to', at('moved', `${IIN}.db`)], env);
+    expect([migrate.code, migrate.stdout.split('\n')[0]]).toEqual([0, `source ${at('ledgers', masked, 'events.db')}: 1 events; target ${at('moved', `${masked}.db`)}`]);
+    expect(migrate.stderr).toMatch(/^migrate \[/); // a progress line, masked like the rest
+
+    for (const { stdout, stderr } of [backup, again, restore, migrate]) expect(stdout + stderr).not.toContain(IIN);
+  }, 60_000);
 
   it('names a file that is not a database in one line, without a stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'derbes-cli-'));

@@ -45,7 +45,7 @@ export function describeKey(k: ApiKey): string {
     (k.revokedAt ? `  REVOKED ${k.revokedAt}` : '');
 }
 
-/** `derbes keys create`: prints the token once; only its hash is kept. */
+/** `derbes keys create`: prints the token once, as the last line (main prints it unmasked); only its hash is kept. */
 export async function createKey(config: LedgerConfig, options: KeyOptions): Promise<string[]> {
   if (!ROLES.includes(options.role as Role)) throw new KeysUsageError(`--role must be one of ${ROLES.join(', ')}`);
   const bad = options.grants.find((g) => !GRANTS.includes(g as Grant));

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { constants } from 'node:os';
-import { redactIins } from '@derbes/ledger';
 import { loadConfig } from '../../ledger/src/config/ledger-config';
 import { serve } from '../../ledger/src/serve';
 import { backupDataDir, backupSummary, restoreDataDir, restoreSummary } from './backup.command';
@@ -12,6 +11,7 @@ import { VerifyReportUsageError, verifyReportFile } from './verify-report.comman
 import { KeysUsageError, createKey, listKeys, revokeKey, setConsolePassword } from './keys.command';
 import { VerifyUsageError, verifyLedger } from './verify.command';
 import { MigrateUsageError, migrateLedger } from './migrate.command';
+import { maskIinsIn } from './masked-output';
 
 const USAGE = `usage: derbes <command>
   help, --help, -h               this text
@@ -150,7 +150,11 @@ async function run(argv: string[]): Promise<void> {
     const system = args.includes('--system') ? text(args, '--system') : undefined;
     const grants = args.includes('--grant') ? [text(args, '--grant')] : [];
     if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
-    for (const l of await createKey(config, { role, name, unit, system, grants })) console.log(l);
+    const lines = await createKey(config, { role, name, unit, system, grants });
+    for (const l of lines.slice(0, -1)) console.log(l);
+    // The token (the last line) is a secret made here, not what was typed: a digit run in it that happened to read
+    // as an IIN would be masked into a token that does not work.
+    printUnmasked(`${lines.at(-1)}\n`);
     return;
   }
   if (command === 'keys' && args[0] === 'list' && args.length === 1) {
@@ -236,13 +240,18 @@ async function run(argv: string[]): Promise<void> {
   throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');
 }
 
+// Everything the commands print, on stdout and stderr, is masked (masked-output.ts); `serve` is the server, whose
+// output is its log, as under `npm start`.
+const serving = process.argv[2] === 'serve';
+const printUnmasked = serving ? process.stdout.write.bind(process.stdout) : maskIinsIn(process.stdout);
+if (!serving) maskIinsIn(process.stderr);
+
 run(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || error instanceof ReportUsageError || error instanceof KeysUsageError || error instanceof VerifyUsageError
     || error instanceof ProjectionsUsageError) {
-    console.error(`${redactIins(error.message)}\n${USAGE}`);
+    console.error(`${error.message}\n${USAGE}`);
     process.exit(2);
   }
-  // A message may quote what was typed: an IIN given where a key id or a file was expected is masked.
-  console.error(`derbes: ${redactIins(error instanceof Error ? error.message : String(error))}`);
+  console.error(`derbes: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(error instanceof DemoInterrupted ? 128 + constants.signals[error.signal] : 1);
 });
