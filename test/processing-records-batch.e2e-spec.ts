@@ -57,6 +57,24 @@ describe('POST /v1/processing-records/batch', () => {
     expect(same.body.results.map((r: { streamRevision: number }) => r.streamRevision)).toEqual([6, 7]);
   });
 
+  it('orders a batch past the millisecond the ledger keeps: an access 0.8 ms after a destruction, in the same millisecond and listed before it, is flagged', async () => {
+    const res = await postBatch([
+      aRecord({ operation: 'access', source: undefined, categories: [28], occurredAt: '2026-10-01T09:00:00.0019Z' }),
+      aRecord({ operation: 'destroy', source: undefined, categories: [28], occurredAt: '2026-10-01T09:00:00.0011Z' }),
+    ]).expect(201);
+    expect(res.body.results.map((r: { violations: { code: string }[] }) => r.violations.map((v) => v.code))).toEqual([['category-destroyed'], []]);
+    expect(res.body.results.map((r: { streamRevision: number }) => r.streamRevision)).toEqual([1, 0]);
+  });
+
+  it('keeps the batch\'s order for equal instants, however written, and orders an offset against Z past the millisecond', async () => {
+    const revisions = async (occurredAt: readonly string[]) => (await postBatch(occurredAt.map((at, i) => aRecord({ occurredAt: at, note: `n${i}` }))).expect(201))
+      .body.results.map((r: { streamRevision: number }) => r.streamRevision);
+    // One instant: with and without digits past the millisecond, in UTC and at +05:00.
+    expect(await revisions(['2026-10-02T09:00:00.001Z', '2026-10-02T14:00:00.001000+05:00', '2026-10-02T09:00:00.001000000Z'])).toEqual([0, 1, 2]);
+    // 09:00:00.0019 at +05:00 is 0.0009 s after 04:00:00.001 in UTC: listed first, stored after it.
+    expect(await revisions(['2026-10-03T09:00:00.0019+05:00', '2026-10-03T04:00:00.001Z', '2026-10-03T04:00:00.00195Z'])).toEqual([4, 3, 5]);
+  });
+
   it('rejects the whole batch when one record is malformed, naming its index, and writes nothing', async () => {
     const res = await postBatch([aRecord(), aRecord(), aRecord({ subject: { iin: '791028302720' } })]).expect(400);
     expect(res.body.code).toBe('invalid_request');

@@ -13,6 +13,11 @@ export interface RecordProcessing {
   readonly actor: Actor;
   readonly system: string;
   readonly occurredAt: string;
+  /**
+   * Nanoseconds past `occurredAt`'s millisecond as sent (absent for none): orders the records of one batch by the
+   * instant given, while the ledger stores and compares milliseconds (not in the event, nor in the record's hash).
+   */
+  readonly occurredAtSubMillisecond?: number;
   readonly source: { readonly kind: SourceKind; readonly name?: string } | null;
   readonly recipient: { readonly name: string; readonly country: string; readonly kind?: RecipientKind } | null;
   readonly transferGround: { readonly kind: TransferGroundKind; readonly reference: string } | null;

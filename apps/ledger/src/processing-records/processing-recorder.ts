@@ -197,18 +197,28 @@ export class ProcessingRecorder {
   }
 }
 
-/** Sorts the indexes by their records' occurredAt, and those of the same instant by their place in the batch. */
+/**
+ * Sorts the indexes by their records' occurredAt to the precision sent (past the millisecond the ledger keeps: an
+ * access 0.8 ms after a destruction is judged after it), and those of the same instant by their place in the batch.
+ */
 function inOccurrenceOrder(indexes: number[], commands: readonly RecordProcessing[]): void {
   if (indexes.length < 2) return;
+  // Two arrays, not one number: milliseconds since 1970 times a million are past what a double holds exactly.
   const at = new Float64Array(commands.length);
+  const nanos = new Float64Array(commands.length);
   let ordered = true;
   for (let k = 0; k < indexes.length; k++) {
     const i = indexes[k] as number;
-    at[i] = Date.parse((commands[i] as RecordProcessing).occurredAt);
-    if (k > 0 && at[i]! < at[indexes[k - 1] as number]!) ordered = false;
+    const command = commands[i] as RecordProcessing;
+    at[i] = Date.parse(command.occurredAt);
+    nanos[i] = command.occurredAtSubMillisecond ?? 0;
+    if (k > 0) {
+      const j = indexes[k - 1] as number;
+      if (at[i]! < at[j]! || (at[i] === at[j] && nanos[i]! < nanos[j]!)) ordered = false;
+    }
   }
   // Most batches come in the order things happened: then there is nothing to sort.
-  if (!ordered) indexes.sort((a, b) => at[a]! - at[b]! || a - b);
+  if (!ordered) indexes.sort((a, b) => at[a]! - at[b]! || nanos[a]! - nanos[b]! || a - b);
 }
 
 /** For each record, the index of the first record in the batch with its recordId; a differing repeat is a 409. */
