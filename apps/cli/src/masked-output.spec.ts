@@ -33,6 +33,15 @@ describe('maskIinsIn', () => {
     expect(written()).toEqual([Buffer.from('position 123456789012 of 1000; 791028302727 fails its check digit\n'), notText, Buffer.from(IIN)]);
   });
 
+  it('leaves a hexadecimal word (a hash, a key id) as it is though its digits read as an IIN, and masks one beside it', () => {
+    const { stream, written } = collecting();
+    maskIinsIn(stream);
+    const root = `ab${IIN}${'c'.repeat(50)}`;
+    stream.write(`root ${root} of /srv/${IIN}/ by key 0${IIN}f\n`);
+    stream.write(Buffer.from(`head ${root}\n`));
+    expect(written().map(String)).toEqual([`root ${root} of /srv/7**********8/ by key 0${IIN}f\n`, `head ${root}\n`]);
+  });
+
   it('hands back the stream\'s own write, for what must go out as it is', () => {
     const { stream, written } = collecting();
     const unmasked = maskIinsIn(stream);

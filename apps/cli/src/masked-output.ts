@@ -19,7 +19,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 function masked(chunk: string | Uint8Array, encoding: unknown): string | Uint8Array {
   if (typeof chunk === 'string') {
     // A string in another encoding (hex, base64) is not text to read.
-    return typeof encoding === 'string' && !/^utf-?8$/i.test(encoding) ? chunk : redactIins(chunk);
+    return typeof encoding === 'string' && !/^utf-?8$/i.test(encoding) ? chunk : redactOutsideHashes(chunk);
   }
   let text: string;
   try {
@@ -27,6 +27,24 @@ function masked(chunk: string | Uint8Array, encoding: unknown): string | Uint8Ar
   } catch {
     return chunk; // bytes that are not text are not rewritten
   }
-  const redacted = redactIins(text);
+  const redacted = redactOutsideHashes(text);
   return redacted === text ? chunk : Buffer.from(redacted, 'utf8');
+}
+
+/**
+ * A word of 12 or more hexadecimal digits with a letter among them: a hash, a root, a key id, never an IIN. About
+ * one 64-digit hash in 10,000 holds twelve decimal digits that read as a valid IIN; masked, `derbes verify` would
+ * print a root hash that is not the root.
+ */
+const HEX_WORD = /(?<![0-9A-Za-z])(?=[0-9]*[a-fA-F])[0-9a-fA-F]{12,}(?![0-9A-Za-z])/g;
+
+/** redactIins on everything but the hexadecimal words, which go out as they are. */
+function redactOutsideHashes(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const word of text.matchAll(HEX_WORD)) {
+    out += redactIins(text.slice(from, word.index)) + word[0];
+    from = word.index + word[0].length;
+  }
+  return from === 0 ? redactIins(text) : out + redactIins(text.slice(from));
 }
