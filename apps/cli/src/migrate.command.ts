@@ -25,6 +25,8 @@ export interface MigrateOptions {
 export class MigrateUsageError extends Error {}
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+/** `1 event`, `2 events`. */
+const events = (n: number) => `${fmt(n)} event${n === 1 ? '' : 's'}`;
 
 /**
  * `derbes migrate --to LOCATION`: copies every event of the embedded store into another store in global order, each
@@ -53,7 +55,7 @@ export async function migrateLedger(config: LedgerConfig, options: MigrateOption
   try {
     target = await openEventStore(options.to);
     const total = await source.lastPosition();
-    const lines = [`source ${from}: ${fmt(total)} events; target ${redacted(options.to)}`];
+    const lines = [`source ${from}: ${events(total)}; target ${redacted(options.to)}`];
     const start = await resumePoint(source, target, total);
     lines.push(start === 0 ? 'the target is empty: copying from position 1'
       : `the target already holds positions 1 to ${fmt(start)} of this log (its events 1 and ${fmt(start)} are the source's): copying from ${fmt(start + 1)}`);
@@ -61,7 +63,7 @@ export async function migrateLedger(config: LedgerConfig, options: MigrateOption
     const checks = await verifyCopy(publicKeys, from, source, target, total);
     lines.push(...checks.lines);
     lines.push(checks.ok
-      ? `OK: the target holds the source's log of ${fmt(total)} events, with the same root and every signed tree head verifying`
+      ? `OK: the target holds the source's log of ${events(total)}, with the same root and every signed tree head verifying`
       : `FAILED: the ${checks.failed.join(' and ')} check${checks.failed.length === 1 ? '' : 's'} did not pass (see above)`);
     return { ok: checks.ok, lines };
   } finally {
@@ -144,7 +146,7 @@ async function resumePoint(source: EventStore, target: EventStore, total: number
 }
 
 async function copy(source: EventStore, target: EventStore, start: number, total: number, batchSize: number): Promise<string> {
-  if (start === total) return `nothing to copy: the target holds all ${fmt(total)} events`;
+  if (start === total) return `nothing to copy: the target holds all ${events(total)}`;
   const started = Date.now();
   const progress = new ProgressLine('migrate');
   for (let after = start; after < total;) {
@@ -156,7 +158,7 @@ async function copy(source: EventStore, target: EventStore, start: number, total
   }
   progress.finish();
   const seconds = (Date.now() - started) / 1000;
-  return `copied ${fmt(total - start)} events (positions ${fmt(start + 1)} to ${fmt(total)}) in ${formatSeconds(seconds)}` +
+  return `copied ${events(total - start)} (positions ${fmt(start + 1)} to ${fmt(total)}) in ${formatSeconds(seconds)}` +
     (seconds > 0 ? `, ${fmt(Math.round((total - start) / seconds))} events/s` : '');
 }
 
@@ -206,8 +208,8 @@ async function verifyCopy(publicKeys: readonly PublicKeyInfo[], from: string, so
   const lines = [
     countOk ? `count: OK: source and target both end at position ${fmt(total)}`
       : `count: FAILED: the source ends at position ${fmt(total)}, the target at ${fmt(counted)}`,
-    rootOk ? `root: OK: both logs of ${fmt(total)} events have the Merkle root ${ours.rootHash}`
-      : `root: FAILED: the source's ${fmt(ours.events)} events have the root ${ours.rootHash}, the target's first ${fmt(theirs.events)} ${theirs.rootHash}`,
+    rootOk ? `root: OK: both logs of ${events(total)} have the Merkle root ${ours.rootHash}`
+      : `root: FAILED: the source's ${events(ours.events)} have the root ${ours.rootHash}, the target's first ${events(theirs.events)} ${theirs.rootHash}`,
     headsOk
       ? `signed tree heads: OK: all ${fmt(theirs.headsChecked)} heads of the log verify on the target (signature, and root at their size)` +
         (theirs.latestHead ? `, the latest of size ${fmt(theirs.latestHead.treeSize)} signed ${theirs.latestHead.timestamp}` : '') +
