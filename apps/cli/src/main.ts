@@ -38,9 +38,10 @@ const USAGE = `usage: derbes <command>
                                  JSON of GET /v1/integrity/keys, or a PEM public key; never the report's own),
                                  each event's chain hash, the chain's links, every row against its event, the
                                  last event's inclusion proof, that the chain ends with the report's own read,
-                                 and each category's state made again from the events; exit 1 naming the first
-                                 failure. --require-complete: exit 1 too for a report (schema version 2) that
-                                 cannot show that no newer event was left out
+                                 and each category's state made again from the events; from schema version 6
+                                 the ledger's signature of the whole report; exit 1 naming the first failure.
+                                 --require-complete: exit 1 too for a report that cannot show that no newer
+                                 event was left out (version 2) or that is not signed as a whole (before 6)
   backup DIR                     copy the ledger into the new directory DIR while it runs: event store, read
                                  models, pseudonym key file, tree-head signing keys (integrity-keys/),
                                  manifest.json with their SHA-256. Never the data keys (data-keys/): a restore

@@ -99,6 +99,16 @@ export function verifyReportFile(
   if (unbound !== null && options.requireComplete) {
     return { ok: false, lines: [`${file}: NOT VERIFIED (not-shown-complete): ${unbound} (--require-complete)`] };
   }
+  // Before version 6 nothing signs the report as a whole: its withheld claims and what no hash binds are not the
+  // ledger's signed word, and a version 6 report relabelled as older (its signature dropped) is checked as older.
+  const version = (report as { schemaVersion?: unknown }).schemaVersion;
+  const unsigned = typeof version === 'number' && version < 6
+    ? `made before version 6, the report is not signed as a whole: which entries are withheld, and what no hash binds (holder, rows' names, created of middle entries), ` +
+      'are not statements the ledger signed, and a newer report relabelled as this version is checked as this version (VERIFY-REPORT.md, step 1b)'
+    : null;
+  if (unsigned !== null && options.requireComplete) {
+    return { ok: false, lines: [`${file}: NOT VERIFIED (not-signed): ${unsigned} (--require-complete)`] };
+  }
   const complete = s.completeAsOf !== null
     ? `holds every event recorded about them up to its own read at ${s.completeAsOf} (event ${s.lastEventId}, position ${s.lastPosition})`
     : `is complete up to its last event ${s.lastEventId} (position ${s.lastPosition}); ` +
@@ -113,6 +123,7 @@ export function verifyReportFile(
         ? '  categories: each category\'s state (held, sources, purposes, legal bases, dates, blocked, destroyed) made again from the chain\'s events, and matched'
         : `  categories: NOT CHECKED: ${summary.reason}; the chain and rows above are verified, the categories section is not (give the registers file the ledger used: --registers FILE)`,
       ...(unbound !== null ? [`  caveat: ${unbound}`] : []),
+      ...(unsigned !== null ? [`  caveat: ${unsigned}`] : [`  signature: the whole report is signed by key ${(report as { signature: { keyId: string } }).signature.keyId}, which verifies`]),
     ],
   };
 }

@@ -26,4 +26,5 @@ export {
   type Utf8Text,
 } from './log-verifier-hashing';
 export { loadPublicKeys, parsePublicKeys } from './log-verifier-keys';
+export { REPORT_SIGNATURE_PREFIX, reportSignatureFailure, reportSignedBytes, signReport, type ReportSignature } from './report-signature';
 export { verifyReport, type ReportFailure, type ReportSummary, type ReportVerdict } from './report-verifier';

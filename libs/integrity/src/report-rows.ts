@@ -33,6 +33,22 @@ export function rowTypesOf(rows: RowList): readonly string[] {
   return rows === 'requests' ? REQUEST_TYPES : ['ProcessingRecorded'];
 }
 
+/** The members a row of each list has in schema version 6 (access-report.schema.json: no other is allowed). */
+const ROW_MEMBERS: Record<RowList, readonly string[]> = {
+  events: ['eventId', 'at', 'operation', 'categories', 'purpose', 'unit', 'role', 'actorId', 'system', 'requestId', 'violations'],
+  transfers: ['eventId', 'at', 'recipient', 'country', 'crossBorder', 'categories', 'purpose', 'ground'],
+  violations: ['eventId', 'at', 'operation', 'categories', 'reasons'],
+  requests: ['requestId', 'eventIds', 'kind', 'channel', 'receivedAt', 'deadline', 'deadlineCoverage', 'status', 'closedAt', 'late', 'workingDaysLate', 'reasons'],
+};
+
+/**
+ * The first member of a version 6 row that its list does not have, or undefined. A reader shown a member no check
+ * compares (a note, a second recipient) would take it for what the ledger recorded.
+ */
+export function unknownRowMember(rows: RowList, row: Json): string | undefined {
+  return Object.keys(row).find((key) => !ROW_MEMBERS[rows].includes(key));
+}
+
 /** A row's field that is not what its event records: its path inside the row, and both values as JSON. */
 export interface RowDifference {
   readonly field: string;
@@ -45,16 +61,17 @@ export interface RowDifference {
  * Stored data is read as stored (any schema version): every field compared here is in every version, except
  * `requestId`, which version 1 did not have (read as null, as the ledger reads it), and a violation's `since`, which
  * version 4 and before wrote inside its `detail` (read from there, as the ledger reads it).
- * `withReasons`: a violations row gives its `reasons` (reports of schema version 6 and later), not its `codes`.
+ * `v6` (reports of schema version 6 and later): a violations row gives its `reasons`, not its `codes`, and categories
+ * are compared by number and slug (before, by number only).
  */
-export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, type: string, data: Json, withReasons: boolean): RowDifference | null {
+export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, type: string, data: Json, v6: boolean): RowDifference | null {
   const read = type === 'SubjectFileRead';
   const codes = list(data.violations).map((v) => field(v, 'code'));
   type Pair = readonly [unknown, unknown];
   const common: Record<'at' | 'operation' | 'categories' | 'purpose.code', Pair> = {
     at: [row.at, data.occurredAt],
     operation: [row.operation, read ? 'read' : data.operation],
-    categories: [numbers(row.categories), numbers(data.categories)],
+    categories: [numbers(row.categories, v6), numbers(data.categories, v6)],
     'purpose.code': [field(row.purpose, 'code'), field(data.purpose, 'code')],
   };
   const pairs: Record<string, Pair> = rows === 'events'
@@ -78,7 +95,7 @@ export function rowDifference(rows: Exclude<RowList, 'requests'>, row: Json, typ
           categories: common.categories, 'purpose.code': common['purpose.code'],
           ground: [ground(row.ground), ground(data.transferGround, field(row.ground, 'reference'))],
         }
-      : { at: common.at, operation: common.operation, categories: common.categories, ...violationReasons(row, data, withReasons) };
+      : { at: common.at, operation: common.operation, categories: common.categories, ...violationReasons(row, data, v6) };
   for (const [name, [shown, recorded]] of Object.entries(pairs)) {
     const a = JSON.stringify(shown) ?? 'nothing';
     const b = JSON.stringify(recorded) ?? 'nothing';
@@ -147,9 +164,13 @@ function violationReasons(row: Json, data: Json, withReasons: boolean): Record<s
   return { reasons: [shown, reasons] };
 }
 
-/** Categories by number, in the order recorded (a row's names are the register's words). */
-function numbers(categories: unknown): unknown {
-  return Array.isArray(categories) ? categories.map((c) => field(c, 'number')) : categories;
+/**
+ * Categories by number (and from version 6 by slug too), in the order recorded; not by name: a row's names are the
+ * register's words in the reader's language.
+ */
+function numbers(categories: unknown, withSlugs: boolean): unknown {
+  if (!Array.isArray(categories)) return categories;
+  return categories.map((c) => (withSlugs ? { number: field(c, 'number'), slug: field(c, 'slug') } : field(c, 'number')));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
 import { inclusionProof, merkleRoot } from './merkle';
+import { signReport } from './report-signature';
 import { verifyReport } from './report-verifier';
 import { keyIdOf, signTreeHead } from './tree-head';
 
@@ -21,8 +22,8 @@ function validReport(): Loose {
   return validReportAndLog().report;
 }
 
-/** The valid report, with the leaf hashes of the whole log it was proven in. */
-function validReportAndLog(): { report: Loose; leaves: Buffer[] } {
+/** The valid report, with the leaf hashes of the whole log it was proven in; `masks`: a subjectMask recorded by the event at a revision. */
+function validReportAndLog(masks: Record<number, string> = {}): { report: Loose; leaves: Buffer[] } {
   const subject: CanonicalEvent[] = [];
   const log: CanonicalEvent[] = [];
   const actor = { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' };
@@ -51,7 +52,7 @@ function validReportAndLog(): { report: Loose; leaves: Buffer[] } {
     log.push(other(log.length + 1));
     const event: CanonicalEvent = {
       id: `00000000-0000-4000-8000-00000000000${i}`, type, streamId: STREAM, revision: i, position: log.length + 1,
-      data: data as CanonicalEvent['data'], metadata: { schemaVersion: 1, previousHash }, created: `2026-06-0${i + 1}T00:00:00.000Z`,
+      data: (masks[i] ? { ...data, subjectMask: masks[i] } : data) as CanonicalEvent['data'], metadata: { schemaVersion: 1, previousHash }, created: `2026-06-0${i + 1}T00:00:00.000Z`,
     };
     previousHash = chainHash(event);
     subject.push(event);
@@ -426,14 +427,86 @@ describe('verifyReport, version 6: each violation with the category it concerns'
     { code: 'blocked-data-processed', category: 1, since: '2026-03-15T09:00:00.000Z' },
     { code: 'purpose-not-in-register', category: null, since: null },
   ];
-  function version6(): Loose {
-    const report = validReport();
+  function version6(masks: Record<number, string> = {}): Loose {
+    const report = validReportAndLog(masks).report;
     report.schemaVersion = 6;
     delete report.violations[0].codes;
     report.violations[0].reasons = structuredClone(REASONS);
     return report;
   }
-  const verify = (report: Loose) => verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC);
+  // A version 6 report is signed by the ledger as made; these tests check what it signs against its events.
+  const SIGNER = { keyId: keyIdOf(keys.publicKey), privateKey: keys.privateKey };
+  const verify = (report: Loose) => verifyReport(JSON.parse(JSON.stringify(signReport(report, SIGNER))), PUBLIC);
+  const verifySigned = (report: Loose) => verifyReport(JSON.parse(JSON.stringify(report)), PUBLIC);
+
+  it('accepts the report as signed, and names one changed after signing, unsigned, or signed by a key not given', () => {
+    const signed = signReport(version6(), SIGNER);
+    expect(verifySigned(signed).ok).toBe(true);
+    for (const change of [
+      (r: Loose) => (r.holder = { body: 'another body' }),
+      (r: Loose) => (r.withheld = { count: 0 }),
+      (r: Loose) => (r.integrity.chain[2].event.created = '2026-06-09T00:00:00.000Z'),
+      (r: Loose) => (r.events[0].role = 'director'),
+      (r: Loose) => (r.generatedAt = '2026-05-01T09:00:00.001Z'),
+    ]) {
+      const changed = JSON.parse(JSON.stringify(signed)) as Loose;
+      change(changed);
+      expect(verifySigned(changed)).toMatchObject({ ok: false, code: 'bad-signature', reason: expect.stringContaining('changed after the ledger signed it') });
+    }
+    expect(verifySigned({ ...signed, signature: undefined })).toMatchObject({ ok: false, code: 'unsigned' });
+    expect(verifySigned({ ...signed, signature: null })).toMatchObject({ ok: false, code: 'unsigned' });
+    const stranger6 = signReport(version6(), { keyId: keyIdOf(stranger.publicKey), privateKey: stranger.privateKey });
+    expect(verifySigned(stranger6)).toMatchObject({ ok: false, code: 'unknown-key', reason: expect.stringContaining('the report is signed by key') });
+  });
+
+  it('names a shown event passed off as withheld (its rows dropped, the entries before it proven), which the chain alone lets through', () => {
+    const { report, leaves } = validReportAndLog();
+    report.schemaVersion = 6;
+    delete report.violations[0].codes;
+    report.violations[0].reasons = structuredClone(REASONS);
+    const signed: Loose = signReport(report, SIGNER);
+    // The transfer, flagged, hidden: its stored form dropped, its rows gone, the entries before it proven each.
+    const forged: Loose = JSON.parse(JSON.stringify(signed));
+    const hidden = forged.integrity.chain[2];
+    Object.assign(hidden, { withheld: true, event: null });
+    forged.events = forged.events.filter((row: Loose) => row.eventId !== hidden.eventId);
+    forged.transfers = [];
+    forged.violations = [];
+    const first = forged.integrity.chain[0];
+    first.inclusion = { leafIndex: first.position - 1, proof: inclusionProof(first.position - 1, leaves).map((p) => p.toString('hex')) };
+    expect(verifySigned(forged)).toMatchObject({ ok: false, code: 'bad-signature' });
+    // Whoever forges it cannot sign it: without the signature member it is named unsigned.
+    expect(verifySigned({ ...forged, signature: undefined })).toMatchObject({ ok: false, code: 'unsigned' });
+  });
+
+  it('names a category shown under another slug than its event records', () => {
+    const report = version6();
+    report.events[0].categories[0].slug = 'surname';
+    expect(verify(report)).toMatchObject({ ok: false, code: 'row-mismatch', reason: expect.stringContaining('events[0].categories shows') });
+  });
+
+  it.each(['events', 'transfers', 'violations', 'requests'])('names a member the schema does not allow in a row of %s', (list) => {
+    const report = version6();
+    report[list][0].note = 'unchecked words';
+    expect(verify(report)).toMatchObject({ ok: false, code: 'malformed', reason: `${list}[0].note is not a member of a ${list} row (the schema allows no other)` });
+  });
+
+  it('names the codes of version 5 in place of the reasons', () => {
+    const report = version6();
+    Object.assign(report.violations[0], { reasons: undefined, codes: REASONS.map((x) => x.code) });
+    expect(verify(report)).toMatchObject({ ok: false, code: 'malformed', reason: expect.stringContaining('violations[0].codes is not a member') });
+  });
+
+  it("checks the masked IIN against the last mask the subject's shown events record", () => {
+    // The request received (after the withheld entry) records the mask: the report must show it.
+    const report = version6({ 3: '7**********8' });
+    report.subject.maskedIin = '7**********8';
+    expect(verify(report).ok).toBe(true);
+    report.subject.maskedIin = '9**********1';
+    expect(verify(report)).toMatchObject({ ok: false, code: 'row-mismatch', reason: 'subject.maskedIin shows "9**********1", but the subject\'s events record "7**********8"' });
+    report.subject.maskedIin = null;
+    expect(verify(report)).toMatchObject({ ok: false, code: 'row-mismatch' });
+  });
 
   it('accepts the reasons as recorded, whatever order their fields come in', () => {
     expect(verify(version6())).toMatchObject({ ok: true, summary: { withheld: 1, unprovedBeforeWithheld: 0 } });
@@ -450,7 +523,6 @@ describe('verifyReport, version 6: each violation with the category it concerns'
     ['no since where the detail gives it', (r) => (r.violations[0].reasons[3].since = null)],
     ['a reason left out', (r) => r.violations[0].reasons.pop()],
     ['the reasons reordered', (r) => r.violations[0].reasons.reverse()],
-    ['the codes of version 5 in place of the reasons', (r) => Object.assign(r.violations[0], { reasons: undefined, codes: REASONS.map((x) => x.code) })],
   ])('names a violations row whose reasons differ from its event: %s', (_what, mutate) => {
     const report = version6();
     mutate(report);

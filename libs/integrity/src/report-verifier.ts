@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { chainHash, eventLeafHash, type CanonicalEvent } from './canonical-event';
 import { verifyInclusion } from './merkle';
-import { requestRowDifference, rowDifference, rowListsOf, rowTypesOf, type RowList } from './report-rows';
+import { requestRowDifference, rowDifference, rowListsOf, rowTypesOf, unknownRowMember, type RowList } from './report-rows';
+import { reportSignatureFailure } from './report-signature';
 import { keyIdOf, verifyTreeHead, type SignedTreeHead } from './tree-head';
 
 export type ReportFailure =
@@ -9,6 +10,7 @@ export type ReportFailure =
   | 'no-integrity'
   | 'unknown-key'
   | 'bad-signature'
+  | 'unsigned'
   | 'stored-form-mismatch'
   | 'chain-hash-mismatch'
   | 'chain-break'
@@ -118,14 +120,16 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   // 4 differs from 3 only in the categories section's rule for a category collected again after its destruction,
   // which step 8 (checkReportSummary) applies: the chain and its proofs are checked alike.
   // 5 adds each shown event's own inclusion proof before a withheld entry (step 5b), which 2 to 4 did not carry.
-  // 6 gives each violation's reasons with the category they concern (step 4), where 2 to 5 gave its codes.
+  // 6 gives each violation's reasons with the category they concern (step 4), where 2 to 5 gave its codes, and is
+  // signed as a whole by the ledger (step 1b): what no hash binds (holder, rows, withheld claims) is then signed.
   if (report.schema !== 'derbes/access-report' || ![2, 3, 4, 5, 6].includes(report.schemaVersion as number)) {
     throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 to 6 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
   }
   const ownRead = report.schemaVersion !== 2;
   // Version 5 also shows each request's deadline coverage, which step 5 then checks.
   const provesBeforeWithheld = (report.schemaVersion as number) >= 5;
-  const withReasons = (report.schemaVersion as number) >= 6;
+  // 6 also: the report signed, row members and category slugs, and the masked IIN checked.
+  const v6 = (report.schemaVersion as number) >= 6;
   const subjectId = string(object(report.subject, 'subject').subjectId, 'subject.subjectId');
   if (report.integrity === null || report.integrity === undefined) {
     throw new Failure('no-integrity', 'the report carries no integrity section: the ledger gave no proof when it was made');
@@ -142,6 +146,13 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   const key = publicKeys.find((k) => keyIdOf(k) === head.keyId);
   if (!key) throw new Failure('unknown-key', `the tree head is signed by key ${head.keyId}, which is not among the ${publicKeys.length} public key(s) given`);
   if (!verifyTreeHead(head, key)) throw new Failure('bad-signature', `the tree head's signature (size ${head.treeSize}, key ${head.keyId}) does not verify`);
+
+  // 1b. From version 6, the whole report as the ledger signed it: a shown event passed off as withheld, a row, the
+  // holder or a middle entry's created changed after signing all fail here (VERIFY-REPORT.md, step 1b).
+  if (v6) {
+    const unsigned = reportSignatureFailure(report, publicKeys);
+    if (unsigned) throw new Failure(unsigned.code, unsigned.reason);
+  }
 
   // 2. Each entry, and each shown event's chain hash from its stored form.
   const streamId = `subject-${subjectId}`;
@@ -214,8 +225,9 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   for (const list of ['events', 'transfers', 'violations'] as const) {
     for (const [i, raw] of array(report[list], list).entries()) {
       const row = object(raw, `${list}[${i}]`);
+      if (v6) unknownMember(row, list, `${list}[${i}]`);
       const entry = rowOf(row.eventId, `${list}[${i}].eventId`, list);
-      const differs = rowDifference(list, row, entry.type, entry.event!.data, withReasons);
+      const differs = rowDifference(list, row, entry.type, entry.event!.data, v6);
       if (differs) {
         throw new Failure('row-mismatch', `${list}[${i}].${differs.field} shows ${differs.shown}, but event ${entry.eventId} records ${differs.recorded}`);
       }
@@ -223,6 +235,7 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   }
   for (const [i, raw] of array(report.requests, 'requests').entries()) {
     const row = object(raw, `requests[${i}]`);
+    if (v6) unknownMember(row, 'requests', `requests[${i}]`);
     const named = array(row.eventIds, `requests[${i}].eventIds`).map((id, j) => rowOf(id, `requests[${i}].eventIds[${j}]`, 'requests'));
     if (named.some((entry, j) => j > 0 && entry.index < named[j - 1]!.index)) {
       throw new Failure('row-mismatch', `requests[${i}].eventIds are not in the order of the chain`);
@@ -237,6 +250,21 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
     const missing = rowListsOf(entry.type, entry.event.data).find((list) => !entry.rows.has(list));
     if (missing) {
       throw new Failure('event-without-row', `event ${entry.eventId} (${entry.type}, revision ${entry.index}) is in the chain but no row of ${missing} shows it`);
+    }
+  }
+
+  // 4b. From version 6, the subject's masked IIN as the builder takes it: the last mask recorded, in chain order. A
+  // withheld entry may have recorded a newer one, which the report may show and the verifier cannot see.
+  if (v6) {
+    let expected: string | null | undefined = null;
+    for (const entry of entries) {
+      if (entry.withheld) expected = undefined;
+      else if (entry.type === 'ProcessingRecorded') expected = (entry.event!.data.subjectMask as string | null | undefined) ?? expected;
+      else if (entry.type === 'SubjectRequestReceived') expected = (entry.event!.data.subjectMask as string | null | undefined) ?? null;
+    }
+    const shown = (report.subject as Json).maskedIin;
+    if (expected !== undefined && shown !== expected) {
+      throw new Failure('row-mismatch', `subject.maskedIin shows ${JSON.stringify(shown) ?? 'nothing'}, but the subject's events record ${JSON.stringify(expected)}`);
     }
   }
 
@@ -300,6 +328,11 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
     subjectId, chainLength: entries.length, shown: entries.length - withheld, withheld, rows: rows.length, treeSize: head.treeSize,
     rootHash: head.rootHash, keyId: head.keyId, timestamp: head.timestamp, lastEventId: last.eventId, lastPosition: last.position, completeAsOf, unprovedBeforeWithheld,
   };
+}
+
+function unknownMember(row: Json, list: RowList, path: string): void {
+  const extra = unknownRowMember(list, row);
+  if (extra) throw new Failure('malformed', `${path}.${extra} is not a member of a ${list} row (the schema allows no other)`);
 }
 
 function storedEvent(v: unknown, path: string): CanonicalEvent {

@@ -258,6 +258,8 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
     violations: violations.sort(byTime),
     withheld: input.showWithheld ? { count: withheldIds.size } : null,
     integrity: input.integrity ? reportIntegrity(input.integrity, withheldIds) : null,
+    // Signed by the ledger once built (signReport, with its key): the builder holds none.
+    signature: null,
   };
 }
 

@@ -18,7 +18,8 @@ export const ACCESS_REPORT_SCHEMA = 'derbes/access-report' as const;
  * 4: a category collected again after its destruction starts anew. 5: each shown event before a withheld entry
  * carries its own inclusion proof (`integrity.chain[].inclusion`); legal bases carry a `citation`, requests their
  * `deadlineCoverage`. 6: a violations row gives each reason with the category it concerns and, for a state reason,
- * since when (`reasons`), instead of bare `codes` beside all the record's categories.
+ * since when (`reasons`), instead of bare `codes` beside all the record's categories; the JSON report is signed as a
+ * whole by the ledger (`signature`).
  */
 export const ACCESS_REPORT_SCHEMA_VERSION = 6 as const;
 
@@ -153,6 +154,13 @@ export interface AccessReport {
    * saw no head cover the read in time).
    */
   readonly integrity: ReportIntegrity | null;
+  /**
+   * The ledger's Ed25519 signature of this JSON report: `value` (128 hex digits) over `derbes-access-report-v6\n`
+   * followed by the canonical JSON of the report without this member, with the key `keyId` (the current tree-head
+   * key, published at GET /v1/integrity/keys). Null when the report carries no integrity section or was made by a
+   * replica that holds no signing key (DERBES_TREE_HEAD_SIGNER=off). Only the JSON form is signed.
+   */
+  readonly signature: { readonly keyId: string; readonly value: string } | null;
 }
 
 /** One reason a record was flagged. */

@@ -209,6 +209,7 @@ export function sampleReport(): Mutable<AccessReport> {
     ],
     withheld: { count: 2 },
     integrity: sampleIntegrity(),
+    signature: { keyId: 'a1b2c3d4e5f60718', value: 'ab'.repeat(64) },
   };
 }
 

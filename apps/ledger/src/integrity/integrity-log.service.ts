@@ -5,7 +5,7 @@ import { ANY, EVENT_STORE, type EventStore } from '@derbes/event-store';
 import {
   SIGNING_KEYS_DIR,
   TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, TREE_HEADS_STREAM, loadOrCreateSigningKeys, signTreeHead, type PublicKeyInfo,
-  type SigningKeys,
+  type SigningKeys, type TreeHeadSigner,
 } from '@derbes/integrity';
 import {
   INTEGRITY_LOG, ProjectionRunner, consistencyProof, inclusionProof, latestTreeHead, leafHashAt, treeHeadOfSize, treeRoot,
@@ -88,6 +88,14 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
   /** Whether this replica signs tree heads (DERBES_TREE_HEAD_SIGNER); the others only serve the signer's. */
   get signs(): boolean {
     return this.config.treeHeadSigner;
+  }
+
+  /**
+   * The key that signs access reports: the current tree-head key, whose public half GET /v1/integrity/keys serves.
+   * Null on a replica that does not sign (it holds no key): its reports go unsigned, and verify-report says so.
+   */
+  reportSigner(): TreeHeadSigner | null {
+    return this.config.treeHeadSigner ? this.signingKeys().current : null;
   }
 
   /** The public keys that verify the heads, every version; a replica that does not sign has none to give. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-store';
+import { signReport } from '@derbes/integrity';
 import { localDate, subjectStreamId } from '@derbes/ledger';
 import { INTEGRITY_LOG, ProjectionRunner } from '@derbes/projections';
 import { RegisterCatalog } from '@derbes/register';
@@ -97,16 +98,24 @@ export class AccessReports implements OnModuleDestroy {
     throw new LedgerError('concurrency_exhausted', "the subject's file kept changing while the report was made; nothing was shown: retry");
   }
 
+  /**
+   * The report built and, when it carries its proof, signed as a whole with the current tree-head key: then each of its
+   * statements (rows, withheld entries, holder) is one the ledger signed (libs/integrity/VERIFY-REPORT.md, step 1b).
+   * Every form and route (the subject link included) renders this one object; only the JSON form carries the signature.
+   */
   private async assemble(
     subjectId: string, events: readonly IdentifiedSubjectEvent[], language: ReportLanguage, now: Date, integrity: ReportIntegrityInput | null,
   ): Promise<AccessReport> {
     const opener = await this.sealer.opener(events.flatMap((event) => textsOf(event).map((text) => [subjectId, text] as const)));
-    return buildAccessReport({
+    const report = buildAccessReport({
       subjectId, events: [...events], catalog: this.catalog, owner: this.config.owner, language, now,
       utcOffsetMinutes: this.config.utcOffsetMinutes, showActors: this.config.reportShowsActors,
       showWithheld: this.config.reportShowsWithheld, unseal: (id, field, value) => opener.open(id, field, value),
       integrity,
     });
+    const signer = report.integrity ? this.integrity.reportSigner() : null;
+    if (report.integrity && !signer) this.logger.warn('this replica holds no signing key (DERBES_TREE_HEAD_SIGNER=off): the access report goes unsigned, and verify-report will say so');
+    return signer ? signReport(report, signer) : report;
   }
 
   /**
