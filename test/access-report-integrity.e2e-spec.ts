@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { verifyReport } from '@derbes/integrity';
+import { signReport, verifyReport } from '@derbes/integrity';
 import { ORDER_328_O } from '@derbes/register';
 import { SUBJECT_FILE_READ, SUBJECT_FILE_READ_SCHEMA_VERSION, type SubjectFileRead } from '@derbes/ledger';
 import { verifyReportFile } from '../apps/cli/src/verify-report.command';
+import { IntegrityLog } from '../apps/ledger/src/integrity/integrity-log.service';
 import { SubjectStateCache } from '../apps/ledger/src/processing-records/subject-state.cache';
 import { appendToSubject } from '../apps/ledger/src/subjects/append-to-subject';
 import { childEnv, runCli } from './support/child-server';
@@ -68,8 +69,27 @@ describe('the access report\'s integrity section', () => {
       return join(dir, name);
     };
     const env = childEnv(dir);
+    // The whole report is signed with the key that signs the tree heads (published at GET /v1/integrity/keys).
+    expect(report.signature).toEqual({ keyId: integrity.treeHead.keyId, value: expect.stringMatching(/^[0-9a-f]{128}$/) });
     const ok = await runCli(['verify-report', file('report.json', report), '--public-keys', keysFile], env);
     expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('verified') });
+    expect(ok.stdout).toContain(`signature: the whole report is signed by key ${report.signature.keyId}`);
+
+    // Anything changed after signing is named so; to show each deeper check below, the changed copies are signed
+    // again with the ledger's own key (as if the ledger itself had made them wrong).
+    const signer = t.app.get(IntegrityLog).reportSigner()!;
+    const unsignedChange = structuredClone(report);
+    unsignedChange.holder.responsibleOfficial = 'someone else';
+    const notSigned = await runCli(['verify-report', file('holder.json', unsignedChange), '--public-keys', keysFile], env);
+    expect(notSigned).toMatchObject({ code: 1, stdout: expect.stringContaining('NOT VERIFIED (bad-signature)') });
+    // The auditor's pass-off: a shown event turned "withheld", its rows dropped; the entries before it already carry
+    // their proofs. The chain and proofs alone would let it through; the signature does not.
+    const passedOff = structuredClone(report);
+    const hidden = passedOff.integrity.chain[3];
+    Object.assign(hidden, { withheld: true, event: null });
+    passedOff.events = passedOff.events.filter((row: { eventId: string }) => row.eventId !== hidden.eventId);
+    const hiddenCheck = await runCli(['verify-report', file('passed-off.json', passedOff), '--public-keys', keysFile], env);
+    expect(hiddenCheck).toMatchObject({ code: 1, stdout: expect.stringContaining('NOT VERIFIED (bad-signature)') });
     expect(ok.stdout).toContain('chain: 5 events');
     expect(ok.stdout).toContain(`up to its own read at ${report.generatedAt}`);
     expect(ok.stdout).toContain('categories: each category\'s state');
@@ -77,13 +97,13 @@ describe('the access report\'s integrity section', () => {
     // A derived fact no single event records, changed: the category's state made again from the chain differs.
     const destroyedClaimed = structuredClone(report);
     Object.assign(destroyedClaimed.categories[0], { held: false, destroyedAt: '2026-05-02T09:00:00.000Z' });
-    const claimed = await runCli(['verify-report', file('destroyed-claimed.json', destroyedClaimed), '--public-keys', keysFile], env);
+    const claimed = await runCli(['verify-report', file('destroyed-claimed.json', signReport(destroyedClaimed, signer)), '--public-keys', keysFile], env);
     expect(claimed.code).toBe(1);
     expect(claimed.stdout).toContain('NOT VERIFIED (summary-mismatch): categories[0].held shows false');
 
     const rowRemoved = structuredClone(report);
     rowRemoved.events.splice(1, 1);
-    const removed = await runCli(['verify-report', file('row-removed.json', rowRemoved), '--public-keys', keysFile], env);
+    const removed = await runCli(['verify-report', file('row-removed.json', signReport(rowRemoved, signer)), '--public-keys', keysFile], env);
     expect(removed.code).toBe(1);
     expect(removed.stdout).toContain('NOT VERIFIED (event-without-row)');
     expect(removed.stdout).toContain(integrity.chain[1].eventId);
@@ -92,7 +112,7 @@ describe('the access report\'s integrity section', () => {
     const rowChanged = structuredClone(report);
     rowChanged.events[0].categories[0].number = 4;
     rowChanged.transfers[0].purpose.code = 'P01';
-    const mismatch = await runCli(['verify-report', file('row-changed.json', rowChanged), '--public-keys', keysFile], env);
+    const mismatch = await runCli(['verify-report', file('row-changed.json', signReport(rowChanged, signer)), '--public-keys', keysFile], env);
     expect(mismatch.code).toBe(1);
     expect(mismatch.stdout).toContain('NOT VERIFIED (row-mismatch): events[0].categories shows');
 
@@ -103,13 +123,14 @@ describe('the access report\'s integrity section', () => {
     const retargeted = (await t.http.get('/v1/integrity/inclusion')
       .query({ eventId: cut.integrity.chain.at(-1).eventId, treeSize: String(cut.integrity.treeHead.treeSize) }).expect(200)).body;
     cut.integrity.inclusion = { eventId: retargeted.eventId, leafIndex: retargeted.leafIndex, treeSize: retargeted.treeSize, leafHash: retargeted.leafHash, proof: retargeted.proof };
-    const cutOff = await runCli(['verify-report', file('cut.json', cut), '--public-keys', keysFile], env);
+    const cutOff = await runCli(['verify-report', file('cut.json', signReport(cut, signer)), '--public-keys', keysFile], env);
     expect(cutOff.code).toBe(1);
     expect(cutOff.stdout).toContain('NOT VERIFIED (not-own-read)');
     // Relabelled as a report of version 2, which did not end with its own read: accepted with the caveat, refused
     // with --require-complete.
     const relabelled = structuredClone(cut);
     relabelled.schemaVersion = 2;
+    delete relabelled.signature;
     delete relabelled.integrity.readEventId;
     const caveat = await runCli(['verify-report', file('relabelled.json', relabelled), '--public-keys', keysFile], env);
     expect(caveat).toMatchObject({ code: 0, stdout: expect.stringContaining('cannot show that no newer event was left out') });
@@ -130,7 +151,7 @@ describe('the access report\'s integrity section', () => {
     const hashed = plain.indexOf('"data":{', plain.indexOf('"chain":['));
     const deep = verifyReportFile(raw('deep.json', `${plain.slice(0, hashed)}"data":{"zzz":${'['.repeat(100_000)}${']'.repeat(100_000)},${plain.slice(hashed + 8)}`), keysFile);
     expect(deep).toEqual({ ok: false, lines: [expect.stringContaining('NOT VERIFIED (malformed)')] });
-    const offset = verifyReportFile(file('offset.json', { ...report, utcOffsetMinutes: 1e9 }), keysFile);
+    const offset = verifyReportFile(file('offset.json', signReport({ ...report, utcOffsetMinutes: 1e9 }, signer)), keysFile);
     expect(offset).toEqual({ ok: false, lines: [expect.stringContaining('NOT VERIFIED (malformed): utcOffsetMinutes is not a whole number')] });
     const privateKey = raw('private.pem', generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
     expect(() => verifyReportFile(file('report.json', report), privateKey)).toThrow('is a private key');
@@ -138,6 +159,7 @@ describe('the access report\'s integrity section', () => {
     // then, with a caveat naming how many are bound by the chain alone, and is refused with --require-complete.
     const older = structuredClone(report);
     older.schemaVersion = 4;
+    delete older.signature;
     for (const entry of older.integrity.chain) delete entry.inclusion;
     const olderCheck = await runCli(['verify-report', file('older.json', older), '--public-keys', keysFile], env);
     expect(olderCheck).toMatchObject({ code: 0, stdout: expect.stringContaining('caveat: made before version 5, the report carries no proofs of its own for the 2 shown events') });
@@ -147,7 +169,7 @@ describe('the access report\'s integrity section', () => {
 
     const noteChanged = structuredClone(report);
     noteChanged.integrity.chain[3].event.data.note = 'another surname';
-    const changed = await runCli(['verify-report', file('note-changed.json', noteChanged), '--public-keys', keysFile], env);
+    const changed = await runCli(['verify-report', file('note-changed.json', signReport(noteChanged, signer)), '--public-keys', keysFile], env);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toContain('NOT VERIFIED (chain-hash-mismatch)');
     expect(changed.stdout).toContain('chain entry 3');
@@ -172,11 +194,17 @@ describe('the access report\'s integrity section', () => {
     writeFileSync(keysFile, JSON.stringify((await request(t.server).get('/v1/integrity/keys').expect(200)).body));
     const report = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'ru' }).expect(200)).body;
     expect(report.holder.order.number).toBe('328-Ө (amended)');
-    const tampered = structuredClone(report);
-    Object.assign(tampered.categories[0], { held: false, destroyedAt: '2026-05-02T09:00:00.000Z' });
+    const changed = structuredClone(report);
+    Object.assign(changed.categories[0], { held: false, destroyedAt: '2026-05-02T09:00:00.000Z' });
+    const env = childEnv(dir);
+    // Changed after signing, the categories section fails on the signature even where this build cannot make it again.
+    const changedFile = join(dir, 'changed.json');
+    writeFileSync(changedFile, JSON.stringify(changed));
+    expect((await runCli(['verify-report', changedFile, '--public-keys', keysFile], env)).stdout).toContain('NOT VERIFIED (bad-signature)');
+    // Signed so by the ledger itself (wrong as made), only the registers it used show it wrong.
+    const tampered = signReport(changed, t.app.get(IntegrityLog).reportSigner()!);
     const file = join(dir, 'tampered.json');
     writeFileSync(file, JSON.stringify(tampered));
-    const env = childEnv(dir);
 
     const unchecked = await runCli(['verify-report', file, '--public-keys', keysFile], env);
     expect(unchecked).toMatchObject({ code: 0 });
