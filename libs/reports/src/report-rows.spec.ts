@@ -119,6 +119,18 @@ describe('report sections', () => {
     expect(rows('kk').rows[1]?.[2]).toBe('Бұғатталған деректер өңделді: № 2 санат, 2026 ж. 5 қазан, 13:00 бастап');
   });
 
+  it('names in the events table the category each reason concerns, and none for a reason about the whole record', () => {
+    const report = reportFlaggedWhileBlocked('en');
+    const [transfer, access] = [report.events[1]!, report.events[2]!];
+    report.violations[0] = { ...report.violations[0]!, eventId: transfer.eventId };
+    report.violations[1] = { ...report.violations[1]!, eventId: access.eventId };
+    transfer.violations = ['cross-border-without-ground', 'purpose-not-approved-for-category'];
+    access.violations = ['blocked-data-processed'];
+    const rows = section(reportSections(report), 'events').rows;
+    expect(rows[1]?.[9]).toBe('Transfer abroad without a legal ground\nPurpose not approved for this category (4)');
+    expect(rows[2]?.[9]).toBe('Blocked data processed (2)');
+  });
+
   it('announces withheld entries under the title', () => {
     expect(reportHeader(sampleReport()).notices).toEqual(['Ресми тергеуге байланысты уақытша көрсетілмейтін жазбалар бар: 2.']);
     expect(section(reportSections(sampleReport()), 'withheld').rows).toEqual([['2']]);

@@ -81,9 +81,15 @@ export function reportSections(report: AccessReport): ReportSection[] {
     if (cs.every((c) => listed.has(c.number))) return cs.map((c) => String(c.number)).join(', ');
     return cs.map((c) => (listed.has(c.number) ? String(c.number) : `${c.number}. ${c.name}`)).join('\n');
   };
-  // A rule broken for two categories of one record comes as the same code twice; the row names it once.
-  const violations = (codes: readonly string[]): string =>
-    lines([...new Set(codes)].map((c) => codeLabel(lang, 'violation', c)), EMPTY_CELL);
+  // An entry's reasons, short: each with the category it concerns in brackets, so that a row of categories 1 and 28
+  // never reads as if a rule about 28 were about both; one about the whole record stands alone. The violations
+  // section (from version 6) holds the reasons by event; an entry it does not hold names its codes, each once.
+  const reasonsByEvent = new Map(report.violations.map((v) => [v.eventId, v.reasons]));
+  const violations = (eventId: string, codes: readonly string[]): string => {
+    const reasons = reasonsByEvent.get(eventId) ?? [];
+    if (reasons.length === 0) return lines([...new Set(codes)].map((c) => codeLabel(lang, 'violation', c)), EMPTY_CELL);
+    return lines(reasons.map((r) => (r.category === null ? codeLabel(lang, 'violation', r.code) : `${codeLabel(lang, 'violation', r.code)} (${r.category})`)), EMPTY_CELL);
+  };
   // A reason names the one category it concerns (since when, for a state); one about the whole record names them all.
   const reason = (r: ViolationReason, ofRecord: readonly NamedCategory[]): string => {
     const label = codeLabel(lang, 'violation', r.code);
@@ -164,7 +170,7 @@ export function reportSections(report: AccessReport): ReportSection[] {
         e.actorId ?? m['value.individualNotShown'],
         e.system ?? m['value.throughLedger'],
         e.requestId ?? EMPTY_CELL,
-        violations(e.violations),
+        violations(e.eventId, e.violations),
       ]),
     ),
     section(
