@@ -27,6 +27,9 @@ describe('the verifiable log over HTTP', () => {
     const key = keys.body.find((k: { keyId: string }) => k.keyId === signed.body.keyId);
     expect(verifyTreeHead(signed.body, key.publicKeyPem)).toBe(true);
     expect(verifyTreeHead({ ...signed.body, treeSize: signed.body.treeSize + 1 }, key.publicKeyPem)).toBe(false);
+    // The first head makes the key: made by the ledger's clock before the head is stamped, it never looks younger than it.
+    expect(key.createdAt).toBe(t.clock.now().toISOString());
+    expect(Date.parse(key.createdAt)).toBeLessThanOrEqual(Date.parse(signed.body.timestamp));
 
     // The head is an event of the log; asked again with nothing new but it, the tree has grown by the head itself.
     const latest = await t.http.get('/v1/integrity/tree-heads/latest').expect(200);

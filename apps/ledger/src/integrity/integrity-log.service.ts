@@ -201,8 +201,10 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     if (previous && (previous.treeSize === size || (previous.position === size && previous.treeSize === size - 1))) {
       return { head: previous, created: false };
     }
-    // The head is appended right after: that event is the tree's next leaf, covered by the next head.
-    const head = signTreeHead({ treeSize: size, rootHash: treeRoot(tables, size) }, this.clock.now(), this.signingKeys().current);
+    // The head is appended right after: that event is the tree's next leaf, covered by the next head. The key first
+    // (the first head makes it), then the time: a head stamped before its own key's createdAt looks backdated.
+    const signer = this.signingKeys().current;
+    const head = signTreeHead({ treeSize: size, rootHash: treeRoot(tables, size) }, this.clock.now(), signer);
     const result = await this.store.appendToStream(TREE_HEADS_STREAM, [{
       id: randomUUID(),
       type: TREE_HEAD_SIGNED,
@@ -214,7 +216,7 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private signingKeys(): SigningKeys {
-    this.keys ??= loadOrCreateSigningKeys(join(this.config.dataDir, SIGNING_KEYS_DIR));
+    this.keys ??= loadOrCreateSigningKeys(join(this.config.dataDir, SIGNING_KEYS_DIR), { now: this.clock.now() });
     return this.keys;
   }
 }
