@@ -214,7 +214,7 @@ function describe(report: LogReport, seconds: number, keys: number, serverTree: 
     `root of the whole log: ${report.rootHash}`,
   ];
   if (unreadTree) lines.push(unreadTree);
-  if (secondPass) lines.push('checked twice: hashing the stored text as it is disagreed, so each event\'s text was proved canonical or made so before hashing');
+  if (secondPass) lines.push('checked twice: the first pass, hashing each stored text as it is, disagreed with a head or a chain, so the second proved each text canonical (or made it so) before hashing');
   if (report.ok) return [...lines, 'OK: the log agrees with every signed tree head and every chain'];
   const [first] = report.findings;
   lines.push(`FAILED: ${fmt(report.findings.length)} finding${report.findings.length === 1 ? '' : 's'}; the first disagreement is ${first!.range ? `between positions ${fmt(first!.range[0])} and ${fmt(first!.range[1])}` : `at position ${fmt(first!.position)}`}:`);

@@ -103,7 +103,7 @@ export class StreamTable {
     const link = kind === Link.Null ? 'null' : hex(page.links, i * 32);
     if (!chained && kind !== Link.Null) return this.break(s, subject, position, revision, findings, 'first-link-not-null', `the first chained event carries previousHash ${link}, expected null`);
     if (chained) {
-      return this.break(s, subject, position, revision, findings, 'previous-hash-mismatch', `previousHash ${link.slice(0, 16)}... is not the chain hash of revision ${revision - 1} (${hex(this.last, s * 32).slice(0, 16)}...): the event at position ${fmt(previousAt)} was altered, or one before this was removed or replaced`);
+      return this.break(s, subject, position, revision, findings, 'previous-hash-mismatch', `previousHash ${link.slice(0, 16)}... is not the chain hash of revision ${revision - 1} (${hex(this.last, s * 32).slice(0, 16)}...): this event's link was altered, or the event at position ${fmt(previousAt)} was, or one between them was removed or replaced`);
     }
     this.flags[s]! |= CHAINED;
     this.keep(page, i, s);

@@ -95,7 +95,7 @@ describe('verifyLog', () => {
     expect(chain).toMatchObject({ code: 'previous-hash-mismatch' });
     expect(chain.position).toBeGreaterThan(33);
 
-    expect(chain.message).toContain('the event at position 33 was altered');
+    expect(chain.message).toContain("this event's link was altered, or the event at position 33 was");
 
     // Without the server's leaves: the chain names it (at the next event of the subject), the head brackets it.
     const bracketOnly = await verify(tampered);
@@ -184,7 +184,7 @@ describe('verifyLog', () => {
     expect(mismatch).toMatchObject({ kind: 'chain-break', code: 'previous-hash-mismatch', position: third.position });
     const before = log.filter((e) => e.streamId === subject)[1]!;
     expect(mismatch.message).toContain(`previousHash ${wrong.slice(0, 16)}... is not the chain hash of revision 1 (${chainHash(before).slice(0, 16)}...)`);
-    expect(mismatch.message).toContain(`the event at position ${before.position} was altered`);
+    expect(mismatch.message).toContain(`this event's link was altered, or the event at position ${before.position} was`);
     const { previousHash: _dropped, ...unchained } = third.metadata as Record<string, unknown>;
     const dropped = log.map((e) => (e.position === third.position ? { ...e, metadata: unchained as JsonObject } : e));
     expect((await verify(dropped, { heads: [] })).findings[0]).toMatchObject({ kind: 'chain-break', code: 'unchained-after-chained', position: third.position });
