@@ -179,6 +179,33 @@ describe('the access report\'s integrity section', () => {
     expect(unkeyed.stderr).toContain('needs --public-keys');
   });
 
+  it("signs the JSON report served through the subject's own link, and derbes verify-report accepts it and names a change", async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    const keys = (await request(t.server).get('/v1/integrity/keys').expect(200)).body;
+    const link = (await t.http.post(`/v1/subjects/${subjectId}/access-links`).send({ hours: 24 }).expect(201)).body;
+    const report = (await request(t.server).get(link.path).query({ format: 'json', lang: 'kk' }).expect(200)).body;
+
+    // The link's report is the subject's own read of their file, signed like any other route's.
+    expect(report.integrity.chain.at(-1).event.data).toMatchObject({ actor: { id: 'data-subject' }, purpose: { code: 'SUBJECT-RIGHTS' } });
+    expect(report.signature).toEqual({ keyId: report.integrity.treeHead.keyId, value: expect.stringMatching(/^[0-9a-f]{128}$/) });
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-link-report-'));
+    const keysFile = join(dir, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify(keys));
+    const file = (name: string, content: unknown) => {
+      writeFileSync(join(dir, name), JSON.stringify(content, null, 2));
+      return join(dir, name);
+    };
+    const env = childEnv(dir);
+    const ok = await runCli(['verify-report', file('link.json', report), '--public-keys', keysFile, '--require-complete'], env);
+    expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining(`signature: the whole report is signed by key ${report.signature.keyId}`) });
+
+    const changed = structuredClone(report);
+    changed.generatedAt = '2026-01-01T00:00:00.000Z';
+    const refused = await runCli(['verify-report', file('changed.json', changed), '--public-keys', keysFile], env);
+    expect(refused).toMatchObject({ code: 1, stdout: expect.stringContaining('NOT VERIFIED (bad-signature)') });
+  });
+
   it('makes the categories section again under the registers file the ledger used (--registers), and --require-complete fails without it', async () => {
     // An amendment in force from 1 February 2026 under another order number: the report's holder is not built in.
     const amended = [
