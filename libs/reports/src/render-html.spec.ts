@@ -19,6 +19,15 @@ function expectedCells(report: ReturnType<typeof sampleReport>): string[] {
 }
 
 describe('renderAccessReportHtml', () => {
+  // The HTML and PDF are not signed; only the JSON form is. The appendix must not let a reader think otherwise.
+  it.each([
+    ['kk', "Бұл бетке қол қойылмаған. Дәл осы есептің JSON нысанына (сол мекенжай, format=json) тізілім қол қойған"],
+    ['ru', "Эта страница не подписана. Тот же отчёт в формате JSON (тот же адрес с format=json) подписан реестром"],
+    ['en', "This page is not signed. The same report in JSON (the same address with format=json) is signed by the ledger"],
+  ] as const)('says in its integrity appendix (%s) that it is not signed and that the JSON form is', (language, said) => {
+    expect(renderAccessReportHtml({ ...sampleReport(), language })).toContain(said);
+  });
+
   it('is a complete HTML5 document in the report language, with no script and nothing external', () => {
     const html = renderAccessReportHtml(sampleReport());
     expect(html.startsWith('<!DOCTYPE html>\n<html lang="kk">\n<head>\n<meta charset="utf-8">')).toBe(true);

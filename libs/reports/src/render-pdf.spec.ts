@@ -94,6 +94,15 @@ describe('renderAccessReportPdf', () => {
       expect(fonts).toMatch(/DejaVuSans\s+CID TrueType\s+Identity-H\s+yes yes yes/);
     });
 
+    it.each([
+      ['kk', "Бұл бетке қол қойылмаған. Дәл осы есептің JSON нысанына (сол мекенжай, format=json) тізілім қол қойған"],
+      ['ru', "Эта страница не подписана. Тот же отчёт в формате JSON (тот же адрес с format=json) подписан реестром"],
+      ['en', "This page is not signed. The same report in JSON (the same address with format=json) is signed by the ledger"],
+    ] as const)('says in its integrity appendix (%s) that it is not signed and that the JSON form is', async (language, said) => {
+      const text = poppler('pdftotext', await renderAccessReportPdf({ ...sampleReport(), language }), ['-layout']);
+      expect(flat(text).replace(/- /g, '-')).toContain(said);
+    });
+
     it('has selectable Kazakh text: every special letter comes back', async () => {
       const text = poppler('pdftotext', await renderAccessReportPdf(sampleReport()), ['-layout']);
       for (const letter of ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і', 'Ә', 'Қ', 'Ө', 'Ү']) expect(text).toContain(letter);

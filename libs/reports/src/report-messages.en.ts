@@ -145,7 +145,7 @@ export const EN = {
   'value.treeHeadLatest': 'the latest signed head, which already covered this report\'s own read',
   'value.treeHeadSigned': 'signed for this report',
   'value.integrityUnavailable': 'No proof could be given when this report was made; ask for the report again.',
-  'integrity.how': 'The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json --public-keys keys.json" with the keys published at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md; it recomputes every event\'s hash, the chain and the proof against the signed tree head. The chain ends with this report\'s own read, recorded when the report was made, so that an entry recorded before then that was left out or altered is found.',
+  'integrity.how': 'This page is not signed. The same report in JSON (the same address with format=json) is signed by the ledger and can be checked. The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json --public-keys keys.json" with the keys published at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md; it recomputes every event\'s hash, the chain and the proof against the signed tree head. The chain ends with this report\'s own read, recorded when the report was made, so that an entry recorded before then that was left out or altered is found.',
 } as const;
 
 export type MessageKey = keyof typeof EN;
