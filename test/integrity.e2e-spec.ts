@@ -2,8 +2,9 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { eventLeafHash, verifyConsistency, verifyInclusion, verifyTreeHead, type CanonicalEvent } from '@derbes/integrity';
-import { OTHER_IIN, aRecord, startTestApp, type TestApp } from './support/test-app';
+import { eventLeafHash, verifyConsistency, verifyInclusion, verifyReport, verifyTreeHead, type CanonicalEvent } from '@derbes/integrity';
+import { childEnv, runCli } from './support/child-server';
+import { OTHER_IIN, READER, aRecord, startTestApp, type TestApp } from './support/test-app';
 
 const hex = (h: string) => Buffer.from(h, 'hex');
 
@@ -138,5 +139,45 @@ describe('the signing keys at start', () => {
     chmodSync(key, 0o600);
     writeFileSync(key, '{"version": 1');
     await expect(startTestApp(env)).rejects.toThrow(`signing key ${key}: not JSON`);
+  });
+});
+
+describe('derbes signing-keys rotate', () => {
+  it('adds a version that a running ledger signs heads and reports with at once; the older still verifies what it signed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'derbes-rotate-'));
+    const t = await startTestApp({ DERBES_DATA_DIR: dataDir, DERBES_EVENT_STORE: join(dataDir, 'events.db'), DERBES_TREE_HEAD_INTERVAL: 'off' });
+    try {
+      const env = childEnv(dataDir);
+      expect((await runCli(['signing-keys', 'list'], env)).stdout).toBe('no signing key yet: the first tree head makes one\n');
+      const recorded = await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+      const first = (await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+
+      const rotated = await runCli(['signing-keys', 'rotate'], env);
+      expect(rotated.code).toBe(0);
+      expect(rotated.stdout).toMatch(/^signing key version 2 \(key id [0-9a-f]{16}\) made in .*integrity-keys: it signs tree heads and access reports from now on\n/);
+      expect(rotated.stdout).toContain(`version 1 (key id ${first.keyId}) and any older stay`);
+
+      // The running ledger serves both and signs with the new one, without a restart.
+      const keys = (await request(t.server).get('/v1/integrity/keys').expect(200)).body as Array<{ keyId: string; version: number; publicKeyPem: string }>;
+      expect(keys.map((k) => k.version)).toEqual([1, 2]);
+      expect(keys[0]!.keyId).toBe(first.keyId);
+      await t.http.post('/v1/processing-records').send(aRecord({ subject: { iin: OTHER_IIN } })).expect(201);
+      const second = (await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body;
+      expect(second.keyId).toBe(keys[1]!.keyId);
+      expect(verifyTreeHead(first, keys[0]!.publicKeyPem)).toBe(true);
+      expect(verifyTreeHead(second, keys[1]!.publicKeyPem)).toBe(true);
+      expect(verifyTreeHead(second, keys[0]!.publicKeyPem)).toBe(false);
+
+      const report = (await t.http.get(`/v1/subjects/${recorded.body.subjectId}/access-report`).set(READER).expect(200)).body;
+      expect(report.signature.keyId).toBe(keys[1]!.keyId);
+      expect(verifyReport(report, keys.map((k) => k.publicKeyPem))).toMatchObject({ ok: true });
+      expect((await runCli(['signing-keys', 'list'], env)).stdout.split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^version 1  key id ${first.keyId}  created \\S+$`)),
+        expect.stringMatching(new RegExp(`^version 2  key id ${keys[1]!.keyId}  created \\S+  \\(signs now\\)$`)),
+        '',
+      ]);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { KeysUsageError, createKey, listKeys, revokeKey, setConsolePassword } fr
 import { VerifyUsageError, verifyLedger } from './verify.command';
 import { MigrateUsageError, migrateLedger } from './migrate.command';
 import { maskIinsIn } from './masked-output';
+import { listSigningKeys, rotateSigningKey } from './signing-keys.command';
 
 const USAGE = `usage: derbes <command>
   help, --help, -h               this text
@@ -42,6 +43,9 @@ const USAGE = `usage: derbes <command>
                                  the ledger's signature of the whole report; exit 1 naming the first failure.
                                  --require-complete: exit 1 too for a report that cannot show that no newer
                                  event was left out (version 2) or that is not signed as a whole (before 6)
+  signing-keys list              the tree-head signing keys' versions and key ids (public parts only)
+  signing-keys rotate            add the next version of the signing key, which signs heads and reports from now
+                                 on (a running server takes it at its next signature); older versions stay
   backup DIR                     copy the ledger into the new directory DIR while it runs: event store, read
                                  models, pseudonym key file, tree-head signing keys (integrity-keys/),
                                  manifest.json with their SHA-256. Never the data keys (data-keys/): a restore
@@ -174,6 +178,10 @@ async function run(argv: string[]): Promise<void> {
     const reason = text(args, '--reason', 'revoked by the operator');
     const keyId = operand(args, 'keys revoke', 'a key id');
     for (const l of await revokeKey(config, keyId, reason)) console.log(l);
+    return;
+  }
+  if (command === 'signing-keys' && (args[0] === 'rotate' || args[0] === 'list') && args.length === 1) {
+    for (const line of args[0] === 'rotate' ? rotateSigningKey(config) : listSigningKeys(config)) console.log(line);
     return;
   }
   if (command === 'backup') {

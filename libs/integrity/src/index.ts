@@ -14,7 +14,7 @@ export {
   keyIdOf, rawPublicKey, signTreeHead, signedTreeHeadOf, treeHeadSignedBytes, verifyTreeHead,
   type SignedTreeHead, type TreeHead, type TreeHeadSigner,
 } from './tree-head';
-export { SIGNING_KEYS_DIR, checkKeyFileMode, checkSigningKeys, isSigningKeyFileName, loadOrCreateSigningKeys, rotate, signingKeyFileNames, type PublicKeyInfo, type SigningKey, type SigningKeys } from './signing-keys';
+export { SIGNING_KEYS_DIR, checkKeyFileMode, checkSigningKeys, isSigningKeyFileName, loadOrCreateSigningKeys, readSigningKeys, rotate, signingKeyFileNames, type PublicKeyInfo, type SigningKey, type SigningKeys } from './signing-keys';
 export { verifyChain, type ChainBreak, type ChainVerdict } from './subject-chain';
 export { TREE_HEADS_STREAM, TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, treeHeadOf } from './tree-head-event';
 export {

@@ -81,6 +81,12 @@ export function checkSigningKeys(dir: string): void {
   readKeys(dir);
 }
 
+/** The signing keys in `dir` without making one: null when there is none yet. Throws as loadOrCreateSigningKeys does. */
+export function readSigningKeys(dir: string): SigningKeys | null {
+  const keys = readKeys(dir);
+  return keys.length > 0 ? keysOf(keys) : null;
+}
+
 /** Adds version n + 1 to `dir`, which then signs; older versions stay for verifying the heads they signed. */
 export function rotate(dir: string, options: { readonly now?: Date } = {}): SigningKeys {
   const existing = readKeys(dir);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ANY, EVENT_STORE, type EventStore } from '@derbes/event-store';
@@ -55,6 +56,8 @@ export interface ConsistencyAnswer {
 export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('integrity');
   private keys: SigningKeys | undefined;
+  /** The key directory's modification time when `keys` were read. */
+  private keysChanged: number | undefined;
   /** Signing one head at a time: two at once would sign the same size twice. */
   private signing: Promise<unknown> = Promise.resolve();
   /** The log position of the last head this process signed: the heads it serves wait for the read model to hold it. */
@@ -215,8 +218,18 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     return { head: { ...head, position: this.signedAt }, created: true };
   }
 
+  /**
+   * The signing keys, read again whenever their directory changed since they were read: `derbes signing-keys rotate`
+   * adds a version beside a running server, which then signs with it and serves it, without a restart.
+   */
   private signingKeys(): SigningKeys {
-    this.keys ??= loadOrCreateSigningKeys(join(this.config.dataDir, SIGNING_KEYS_DIR), { now: this.clock.now() });
+    const dir = join(this.config.dataDir, SIGNING_KEYS_DIR);
+    const changed = statSync(dir, { throwIfNoEntry: false })?.mtimeMs;
+    if (!this.keys || changed !== this.keysChanged) {
+      this.keys = loadOrCreateSigningKeys(dir, { now: this.clock.now() });
+      // The time seen before reading: a version added while reading changes it again, and is read at the next call.
+      this.keysChanged = changed ?? statSync(dir).mtimeMs;
+    }
     return this.keys;
   }
 }
