@@ -43,6 +43,8 @@ describe('the verifiable log over HTTP', () => {
     const leaf = eventLeafHash(stored as unknown as CanonicalEvent);
     expect(inclusion.body).toMatchObject({ position: stored?.position, leafIndex: stored!.position - 1, treeSize: before, leafHash: leaf.toString('hex'), rootHash: signed.body.rootHash });
     expect(verifyInclusion(leaf, stored!.position - 1, before, inclusion.body.proof.map(hex), hex(signed.body.rootHash))).toBe(true);
+    // Exactly the members the README lists, no more.
+    expect(Object.keys(inclusion.body).sort()).toEqual(['eventId', 'leafHash', 'leafIndex', 'position', 'proof', 'rootHash', 'treeSize']);
   });
 
   it('proves that a later head extends an earlier one, and answers an unchanged log with the last head', async () => {
@@ -53,6 +55,7 @@ describe('the verifiable log over HTTP', () => {
     expect(second.treeSize).toBe(first.treeSize + 6); // five records and the first head
     const proof = await t.http.get('/v1/integrity/consistency').query({ from: String(first.treeSize), to: String(second.treeSize) }).expect(200);
     expect(proof.body).toMatchObject({ fromRoot: first.rootHash, toRoot: second.rootHash });
+    expect(proof.body).toEqual({ from: first.treeSize, to: second.treeSize, fromRoot: first.rootHash, toRoot: second.rootHash, proof: expect.any(Array) });
     expect(verifyConsistency(first.treeSize, second.treeSize, proof.body.proof.map(hex), hex(first.rootHash), hex(second.rootHash))).toBe(true);
     // Nothing appended since but the second head itself: signing again answers that head, and appends nothing.
     const positionAfter = await t.store.lastPosition();
