@@ -58,7 +58,10 @@ describe('register, health and docs', () => {
 
   it('GET /health reports the store position', async () => {
     const res = await t.http.get('/health').expect(200);
-    expect(res.body).toMatchObject({ status: 'ok', store: { kind: 'sqlite-memory', lastPosition: t.base }, register: { id: 'mineco-328-O', version: 1 } });
+    expect(res.body).toMatchObject({ status: 'ok', problems: [], store: { kind: 'sqlite-memory', lastPosition: t.base }, register: { id: 'mineco-328-O', version: 1 } });
+    // The free space where it writes, named by what is kept there, never by a path (the page is open to anyone).
+    expect(res.body.disks).toEqual([{ holds: 'data directory', freeBytes: expect.any(Number) }]);
+    expect(JSON.stringify(res.body)).not.toContain(t.config.dataDir);
   });
 
   it('GET /health and GET /metrics show each projection and its lag behind the log', async () => {
@@ -98,5 +101,28 @@ describe('register, health and docs', () => {
     expect([link.schema.default, official.schema.default]).toEqual(['html', 'json']);
     const page = await t.http.get('/docs').redirects(1).expect(200);
     expect(page.text).toContain('swagger');
+  });
+});
+
+describe('GET /health when a read model stopped', () => {
+  it('says degraded and names the projection and why, while the ledger still answers', async () => {
+    const t = await startTestApp();
+    try {
+      // An event of a schema version this build cannot read: the read models that follow subjects stop before it.
+      await t.store.appendToStream(`subject-${'a'.repeat(64)}`, [{
+        id: '00000000-0000-4000-8000-00000000abcd', type: 'ProcessingRecorded', data: { subjectId: 'a'.repeat(64) }, metadata: { schemaVersion: 99 },
+      }], 'any');
+      let health = (await t.http.get('/health').expect(200)).body;
+      for (let i = 0; i < 100 && health.status === 'ok'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        health = (await t.http.get('/health').expect(200)).body;
+      }
+      expect(health.status).toBe('degraded');
+      expect(health.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^projection subject-history: stopped before position \d+: /)]));
+      expect(health.problems).toHaveLength(health.projections.filter((p: { error: string | null }) => p.error !== null).length);
+      await t.http.post('/v1/processing-records').send(aRecord()).expect(201);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { Clock } from '../clock';
 import { LEDGER_CONFIG } from '../config/config.tokens';
 import type { LedgerConfig } from '../config/ledger-config';
 import { Public } from '../auth/roles';
+import { diskSpace, healthStatus, writtenDirectories } from './health-status';
 
 @ApiTags('health')
 @Public()
@@ -21,15 +22,21 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'The ledger answers and its store can be read; projections with their lag behind the log' })
+  @ApiOkResponse({
+    description: 'The ledger answers and its store can be read; `status` is `ok`, or `degraded` with `problems` (a projection stopped or paused, '
+      + 'a disk where it writes nearly full); the free space where it writes; projections with their lag behind the log',
+  })
   async health() {
     const lastPosition = await this.store.lastPosition();
     const register = this.catalog.inForce(this.config.owner, this.clock.now());
+    const projections = await this.projections.status();
+    const disks = diskSpace(writtenDirectories(this.config));
     return {
-      status: 'ok',
+      ...healthStatus(projections, disks),
       store: { kind: isEsdbLocation(this.config.eventStore) ? 'eventstoredb' : this.config.eventStore === ':memory:' ? 'sqlite-memory' : 'sqlite', lastPosition },
       register: register ? { id: register.id, version: register.version } : null,
-      projections: await this.projections.status(),
+      disks,
+      projections,
       time: this.clock.now().toISOString(),
     };
   }
