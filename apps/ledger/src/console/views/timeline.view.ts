@@ -1,10 +1,12 @@
 import { codeLabel, formatDateTime } from '@derbes/reports';
+import { isDataSubjectReader } from '@derbes/ledger';
 import { READ_NOTE_PREFIX } from '@derbes/projections';
 import type { SubjectHistoryDto } from '../../subjects/subject-history.dto';
 import { t } from '../i18n/console-i18n';
 import { inputField, selectField, tableRegion, type Option } from './forms';
 import { html, type Html } from './html';
 import { pager } from './pager';
+import { readViewName } from './read-views';
 import type { View } from './view';
 
 export interface TimelineFilters {
@@ -26,11 +28,22 @@ export interface TimelineInput {
 
 /**
  * A read's note in the page's language: the history keeps `read through <view>` (its one English wording), the
- * view being the route or command, which stays as it is.
+ * view being the route or command: named in words where it is known (the route kept in the title), else as it is.
  */
-function readNote(lang: View['lang'], e: { readonly operation: string; readonly note: string | null }): string | null {
+function readNote(lang: View['lang'], e: { readonly operation: string; readonly note: string | null }): Html | null {
   const view = e.operation === 'read' && e.note?.startsWith(READ_NOTE_PREFIX) ? e.note.slice(READ_NOTE_PREFIX.length) : null;
-  return view === null ? null : t(lang, 'timeline.readThrough', { view });
+  if (view === null) return null;
+  const name = readViewName(lang, view);
+  return name === null ? html`${t(lang, 'timeline.readThrough', { view })}` : html`<span title="${view}">${t(lang, 'timeline.readThrough', { view: name })}</span>`;
+}
+
+/** Up to three categories by number and name; more (a read of the whole file names twenty) folded to their numbers. */
+const FOLD_AFTER = 3;
+
+function categoriesCell(lang: View['lang'], categories: readonly { readonly number: number; readonly name: string | null }[]): Html {
+  const named = categories.map((c, i) => html`${i > 0 ? '; ' : ''}${c.number}. ${c.name}`);
+  if (categories.length <= FOLD_AFTER) return html`${named}`;
+  return html`<details><summary>${t(lang, 'timeline.categoriesCount', { count: categories.length })}: ${categories.map((c) => c.number).join(', ')}</summary>${named}</details>`;
 }
 
 /** A person's records and reads of their file, newest first, filtered and paged. */
@@ -42,9 +55,9 @@ export function timelineView(view: View, input: TimelineInput): Html {
   const rows = input.history.items.map((e) => html`<tr>
     <td>${when(e.occurredAt)}</td>
     <td>${operation(e.operation)}</td>
-    <td>${e.categories.map((c, i) => html`${i > 0 ? '; ' : ''}${c.number}. ${c.name}`)}</td>
+    <td>${categoriesCell(lang, e.categories)}</td>
     <td>${e.purpose.code}: ${e.purpose.name}</td>
-    <td>${e.actor.id} (${e.actor.role}, ${e.actor.unit})</td>
+    <td>${isDataSubjectReader(e.actor) ? t(lang, 'timeline.subjectThemself') : `${e.actor.id} (${e.actor.role}, ${e.actor.unit})`}</td>
     <td>${e.system}</td>
     <td><bdi>${readNote(lang, e) ?? e.note ?? ''}</bdi>${e.recipient ? html` → <bdi>${e.recipient.name ?? '—'}</bdi> (${e.recipient.country})` : ''}${e.violations.map((v) =>
       html`<br><span class="bad">${codeLabel(lang, 'violation', v.code)}</span>: ${v.detail}`)}</td>

@@ -1,0 +1,49 @@
+import type { SubjectHistoryDto } from '../../subjects/subject-history.dto';
+import { timelineView } from './timeline.view';
+
+const category = (number: number) => ({ number, code: `c${number}`, name: `Category ${number}` });
+
+/** One history entry as the history query gives it; only what the timeline shows matters here. */
+function entry(overrides: Record<string, unknown>): SubjectHistoryDto['items'][number] {
+  return {
+    eventId: '00000000-0000-4000-8000-000000000001', position: 1, revision: 0, occurredAt: '2026-11-20T09:30:00.000Z', recordedAt: '2026-11-20T09:30:00.000Z',
+    operation: 'collect', categories: [category(1)], purpose: { code: 'P01', clause: 1, name: 'Staffing' },
+    actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' }, system: 'hr-portal', source: null, recipient: null,
+    crossBorder: false, note: null, embargoUntil: null, violations: [], ...overrides,
+  } as unknown as SubjectHistoryDto['items'][number];
+}
+
+function rows(lang: 'kk' | 'ru' | 'en', items: SubjectHistoryDto['items']): string[] {
+  const view = { lang, utcOffsetMinutes: 300, url: new URL(`http://ledger/console/subjects/x/timeline?lang=${lang}`) };
+  const markup = timelineView(view, {
+    history: { subjectId: 'x', lang, items, nextCursor: null, position: 9 }, filters: {},
+    choices: { operations: [], categories: [], purposes: [] }, pageUrl: view.url,
+  }).toString();
+  return [...markup.matchAll(/<tr>\s*<td>[\s\S]*?<\/tr>/g)].map((m) => m[0]);
+}
+
+describe('the console timeline', () => {
+  const wholeFile = Array.from({ length: 23 }, (_, i) => category(i + 1));
+  const read = (view: string, actor = { id: 'a.k', role: 'official', unit: 'personnel-management' }) =>
+    entry({ operation: 'read', categories: wholeFile, purpose: { code: 'OVERSIGHT', clause: null, name: 'Internal control' }, actor, system: 'derbes', note: `read through ${view}` });
+
+  it('folds the categories of a read of the whole file to their numbers, and shows up to three by name', () => {
+    const [whole, few] = rows('en', [read('GET /v1/subjects/{subjectId}/history'), entry({ categories: [category(1), category(2), category(28)] })]);
+    expect(whole).toContain(`<details><summary>23 categories: ${wholeFile.map((c) => c.number).join(', ')}</summary>`);
+    expect(few).toContain('<td>1. Category 1; 2. Category 2; 28. Category 28</td>');
+    expect(few).not.toContain('<details>');
+  });
+
+  it('names the view a read came through in words, keeping the route in its title, and one it does not know as recorded', () => {
+    const [link, history, other] = rows('ru', [
+      read('GET /v1/access-report/{token} (kk, html)', { id: 'data-subject', role: 'data-subject', unit: 'self' }),
+      read('GET /console/subjects/{subjectId}/timeline'),
+      read('GET /v1/somewhere/else'),
+    ]);
+    expect(link).toContain('<span title="GET /v1/access-report/{token} (kk, html)">просмотр через собственную ссылку на отчёт</span>');
+    expect(link).toContain('<td>сам субъект</td>');
+    expect(history).toContain('просмотр через историю обработки');
+    expect(history).toContain('<td>a.k (official, personnel-management)</td>');
+    expect(other).toContain('просмотр через GET /v1/somewhere/else');
+  });
+});
