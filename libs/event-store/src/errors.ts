@@ -27,6 +27,24 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * Whether `error` is the storage refusing a write for a reason outside the request (a full disk, an I/O error, a
+ * read-only file system, a busy or locked file): it may pass, and nothing is wrong with what was asked. SQLite's
+ * codes (also as they cross a thread, ThreadError) and the file system's (a Node `fs` call). The one list of these:
+ * the projections pause on them, and the ledger's own files answer them as StoreUnavailableError (503, retry).
+ */
+export function isStorageFault(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string'
+    && (/^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN)/.test(code) || ['ENOSPC', 'EDQUOT', 'EROFS', 'EIO'].includes(code));
+}
+
+/** `error` as StoreUnavailableError, saying what could not be written, when it is a storage fault; itself otherwise. */
+export function unavailableOnStorageFault(error: unknown, what: string): unknown {
+  if (error instanceof StoreUnavailableError || !isStorageFault(error)) return error;
+  return new StoreUnavailableError(`${what}: ${(error as { code: string }).code}: ${(error as Error).message}`, error);
+}
+
 /** An imported event does not continue the store's log where it should (importEvents). */
 export class ImportMismatchError extends Error {
   override readonly name = 'ImportMismatchError';

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateSigningKeys, rotate } from './signing-keys';
@@ -85,5 +85,19 @@ describe('signing keys', () => {
     writeFileSync(join(dir, 'README'), 'keys of the log', { mode: 0o600 });
     writeFileSync(join(dir, 'key-0.json'), '{}', { mode: 0o600 });
     expect(loadOrCreateSigningKeys(dir).all).toHaveLength(1);
+  });
+
+  it('leaves no temporary file behind when the disk refuses the key\'s bytes (full), and makes the key once there is room', () => {
+    jest.spyOn(fs, 'writeSync').mockImplementationOnce(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    try {
+      expect(() => loadOrCreateSigningKeys(dir)).toThrow(expect.objectContaining({ code: 'ENOSPC' }));
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    expect(loadOrCreateSigningKeys(dir).all).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual(['key-1.json']);
   });
 });

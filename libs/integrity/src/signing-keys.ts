@@ -178,12 +178,13 @@ function writeNewKey(dir: string, version: number, now: Date): boolean {
   const temporary = join(dir, `.key-${version}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temporary, 'wx', 0o600);
   try {
-    writeSync(fd, JSON.stringify(file, null, 2) + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    // The temporary file goes whatever happens: a write the disk refuses (full) has created it already.
+    try {
+      writeSync(fd, JSON.stringify(file, null, 2) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     linkSync(temporary, target); // EEXIST rather than replace a version another process wrote
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EventStore, RecordedEvent } from '@derbes/event-store';
+import { isStorageFault, type EventStore, type RecordedEvent } from '@derbes/event-store';
 import { dropGeneration, generationTables, type GenerationRow } from './generation';
 import { LogReader, MAX_BATCH } from './log-reader';
 import type { Projection, ReadModelTables } from './projection';
@@ -450,12 +450,6 @@ export class ProjectionRunner {
     slot.rebuilt = undefined;
     rebuilt?.();
   }
-}
-
-/** SQLite refusing a write for a reason outside the projection (disk full, I/O error, read-only, busy): it may pass. */
-function isStorageFault(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN)/.test(code);
 }
 
 /** Whether a generation was built by this projection as it is now: its version, with its settings. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import fs, { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { typescriptLoader } from '@derbes/event-store';
@@ -80,6 +80,22 @@ describe('the data directory lock', () => {
     writeFileSync(join(dir, 'ledger.pid'), '');
     expect(() => lockDataDir(dir)).toThrow('other processes are claiming it at the same time');
     utimesSync(join(dir, 'ledger.pid'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    lockDataDir(dir)();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('leaves no draft behind when the disk refuses its write (full), and claims the directory once there is room', () => {
+    const dir = dataDir();
+    jest.spyOn(fs, 'writeFileSync').mockImplementationOnce((target) => {
+      closeSync(openSync(target as string, 'w')); // created, then its bytes refused
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    try {
+      expect(() => lockDataDir(dir)).toThrow('ENOSPC');
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(readdirSync(dir)).toEqual([]);
     lockDataDir(dir)();
     expect(readdirSync(dir)).toEqual([]);
   });

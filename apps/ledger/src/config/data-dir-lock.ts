@@ -100,8 +100,9 @@ export function lockHolder(dataDir: string): number | null {
  */
 function claim(file: string, text: string): boolean {
   const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
-  writeFileSync(draft, text, { mode: 0o600 });
   try {
+    // In the try: a write the disk refuses (full) has created the draft already, and it is removed all the same.
+    writeFileSync(draft, text, { mode: 0o600 });
     linkSync(draft, file);
     return true;
   } catch (error) {

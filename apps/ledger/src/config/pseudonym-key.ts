@@ -28,7 +28,10 @@ export function resolvePseudonymKey(configured: Buffer | null, dataDir: string, 
   if (existsSync(path)) return { key: readKeyFile(path), source: path, unconfirmed: null };
   const unconfirmed = `${path}.unconfirmed`;
   const anew = `${path} (made anew: none was found)`;
-  if (existsSync(unconfirmed)) return { key: readKeyFile(unconfirmed), source: anew, unconfirmed };
+  if (existsSync(unconfirmed)) {
+    const kept = readUnconfirmedKeyFile(unconfirmed, logger);
+    if (kept) return { key: kept, source: anew, unconfirmed };
+  }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   // Durably, before any event is made with it: a key lost to a power cut would leave its subjects unfindable.
@@ -47,6 +50,20 @@ export function confirmPseudonymKeyFile(unconfirmed: string): void {
 /** Removes an unconfirmed key file that is not the ledger's key. */
 export function dropPseudonymKeyFile(unconfirmed: string): void {
   rmSync(unconfirmed, { force: true });
+}
+
+/**
+ * The key in an unconfirmed key file, or null (the file removed) when it does not hold a whole one: an older build
+ * left it empty or cut short when the disk filled while it wrote it. That start stopped there, and no start could
+ * read it since, so nothing was ever filed under it: a new key is made in its place.
+ */
+function readUnconfirmedKeyFile(path: string, logger: Pick<Logger, 'warn'>): Buffer | null {
+  // Exactly the files readKeyFile refuses: one it would take may have had its check value recorded (PseudonymKeyCheck).
+  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
+  if (key.length >= 32) return key;
+  logger.warn(`${path} holds ${key.length} of a key's 32 bytes (a start stopped while writing it, before anything was filed under it): removed, a new key is made`);
+  rmSync(path, { force: true });
+  return null;
 }
 
 function readKeyFile(path: string): Buffer {
