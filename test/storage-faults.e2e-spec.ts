@@ -1,13 +1,16 @@
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import fs, { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SqliteEventStore } from '@derbes/event-store';
+import { DATA_KEY_STORE } from '../apps/ledger/src/data-keys/data-key-store';
+import type { SqliteDataKeyStore } from '../apps/ledger/src/data-keys/sqlite-data-key-store';
 import { projectionsRebuild } from '../apps/cli/src/projections.command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import {
   childEnv, createTestKeys, dataFiles, readModelSnapshot, startChildServer, waitForProjections, type ChildServer,
 } from './support/child-server';
+import { Rng, validIins } from './support/fuzz-generators';
 import { aRecord, IIN, OTHER_IIN, READER, startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -108,6 +111,50 @@ describe('a full disk (SQLITE_FULL on the store)', () => {
       const batchAgain = await api(t, 'post', '/v1/processing-records/batch', { records: batch });
       expect([batchAgain.status, batchAgain.body.created]).toEqual([201, 2]);
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('a full disk where the ledger keeps keys', () => {
+  it('answers a record about a new subject 503 when its data key cannot be written (SQLITE_FULL in the key file), and 201 once it can', async () => {
+    const t = await startTestApp(fileStore());
+    try {
+      expect((await api(t, 'post', '/v1/processing-records', aRecord({ note: 'first' }))).status).toBe(201);
+      const keys = t.app.get<SqliteDataKeyStore>(DATA_KEY_STORE);
+      const unlimited = (await keys.writerPragma('max_page_count') as [{ max_page_count: number }])[0].max_page_count;
+      const [{ page_count: pages }] = await keys.writerPragma('page_count') as [{ page_count: number }];
+      await keys.writerPragma(`max_page_count = ${pages}`);
+      // New subjects in one batch: their keys are made in one transaction, which needs a new page.
+      const base = await t.store.lastPosition();
+      const records = validIins(new Rng(20), 200).map((iin, i) => aRecord({ subject: { iin }, note: `new subject ${i}` }));
+      expect((await api(t, 'post', '/v1/processing-records/batch', { records })).body).toEqual(STORE_UNAVAILABLE);
+      expect(await t.store.lastPosition()).toBe(base);
+      await keys.writerPragma(`max_page_count = ${unlimited}`);
+      const again = await api(t, 'post', '/v1/processing-records/batch', { records });
+      expect([again.status, again.body.created]).toEqual([201, 200]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers the first signed tree head 503 when its signing key cannot be written (ENOSPC), leaving no file of it, and 201 once it can', async () => {
+    const env = fileStore();
+    const t = await startTestApp(env);
+    try {
+      expect((await api(t, 'post', '/v1/processing-records', aRecord())).status).toBe(201);
+      jest.spyOn(fs, 'writeSync').mockImplementationOnce(() => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      });
+      const refused = await api(t, 'post', '/v1/integrity/tree-heads', {});
+      jest.restoreAllMocks();
+      expect([refused.status, refused.body]).toEqual([503, STORE_UNAVAILABLE]);
+      expect(readdirSync(join(env.DERBES_DATA_DIR!, 'integrity-keys'))).toEqual([]);
+      const signed = await api(t, 'post', '/v1/integrity/tree-heads', {});
+      expect(signed.status).toBe(201);
+      expect(readdirSync(join(env.DERBES_DATA_DIR!, 'integrity-keys'))).toEqual(['key-1.json']);
+    } finally {
+      jest.restoreAllMocks();
       await t.close();
     }
   });

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StoreUnavailableError } from '@derbes/event-store';
 import { LIVE_KEY_RECHECK_MS, SqliteDataKeyStore } from './sqlite-data-key-store';
 
 const A = 'a'.repeat(64);
@@ -116,6 +117,23 @@ describe('SqliteDataKeyStore', () => {
     expect(await replica.keyFor(A)).toEqual(first);
     expect(await replica.keyFor(A)).toEqual(first);
     expect(rowReads).toHaveBeenCalledTimes(2);
+  });
+
+  it.each(['file', ':memory:'])('refuses new keys as StoreUnavailableError while the disk is full (%s), and makes them once there is room', async (where) => {
+    const store = open(where === 'file' ? join(mkdtempSync(join(tmpdir(), 'derbes-keys-')), 'keys.db') : ':memory:');
+    await store.keyFor(A);
+    const [{ page_count: pages }] = await store.writerPragma('page_count') as [{ page_count: number }];
+    await store.writerPragma(`max_page_count = ${pages}`);
+    // New subjects asked for together: one transaction, which needs new pages.
+    const subjects = Array.from({ length: 500 }, (_, i) => i.toString(16).padStart(64, '0'));
+    const refused = await Promise.allSettled(subjects.map((s) => store.keyFor(s)));
+    for (const outcome of refused) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(StoreUnavailableError) });
+      expect((outcome as PromiseRejectedResult).reason.cause).toMatchObject({ code: 'SQLITE_FULL' });
+    }
+    expect(await store.find(subjects[0]!, 1)).toBeNull();
+    await store.writerPragma('max_page_count = 1073741823');
+    expect((await Promise.all(subjects.map((s) => store.keyFor(s)))).map((k) => k.version)).toEqual(subjects.map(() => 1));
   });
 
   it('keeps keys in a file only this user can read, and they survive a reopen', async () => {

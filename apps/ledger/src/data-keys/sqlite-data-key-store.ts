@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { ThreadClient } from '@derbes/event-store';
+import { ThreadClient, unavailableOnStorageFault } from '@derbes/event-store';
 import type { DataKey, DataKeyStore, PendingDestruction } from './data-key-store';
 import { KeyFileWrites, destroyedCountStatement, latestKeyStatement, openKeyFile, pendingDestructionsStatement, type KeyRow } from './key-file';
 import type { KeyWriterRequest } from './key-writer.worker';
@@ -21,6 +21,7 @@ interface KeyWriter {
   destroy(subjectId: string, at: string, settles: string | null): Promise<void>;
   intend(destruction: PendingDestruction): Promise<void>;
   forget(subjectId: string, eventId: string): Promise<void>;
+  pragma(pragma: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -63,7 +64,12 @@ export class SqliteDataKeyStore implements DataKeyStore {
   /** Opens (creating if needed) the key file, readable by this user only, or an in-memory store for ':memory:'. */
   static open(path: string, now: () => Date = () => new Date()): SqliteDataKeyStore {
     const db = openKeyFile(path);
-    return new SqliteDataKeyStore(db, path === ':memory:' ? inlineWriter(db) : threadWriter(path), now);
+    return new SqliteDataKeyStore(db, refusalsAsUnavailable(path === ':memory:' ? inlineWriter(db) : threadWriter(path)), now);
+  }
+
+  /** Runs a pragma on the connection that writes keys (the key writer thread's, or this one): tests simulate faults with it. */
+  writerPragma(pragma: string): Promise<unknown> {
+    return this.writer.pragma(pragma);
   }
 
   /**
@@ -178,6 +184,7 @@ function inlineWriter(db: Database.Database): KeyWriter {
     destroy: async (subjectId, at, settles) => writes.destroy(subjectId, at, settles),
     intend: async (destruction) => writes.intend(destruction),
     forget: async (subjectId, eventId) => writes.forget(subjectId, eventId),
+    pragma: async (pragma) => db.pragma(pragma),
     close: async () => undefined,
   };
 }
@@ -191,6 +198,17 @@ function threadWriter(path: string): KeyWriter {
     destroy: async (subjectId, at, settles) => { await thread.request({ destroy: subjectId, at, settles } satisfies KeyWriterRequest); },
     intend: async (intend) => { await thread.request({ intend } satisfies KeyWriterRequest); },
     forget: async (subjectId, eventId) => { await thread.request({ forget: subjectId, eventId } satisfies KeyWriterRequest); },
+    pragma: (pragma) => thread.request({ pragma } satisfies KeyWriterRequest),
     close: () => thread.close(),
   };
+}
+
+/**
+ * A key the disk cannot take (full, failing, read-only) is the store being unavailable, as for the events: a record
+ * about a new subject is then answered 503 with nothing recorded, as one about a known subject is, not 500.
+ */
+function refusalsAsUnavailable(writer: KeyWriter): KeyWriter {
+  const guarded = <A extends unknown[], R>(write: (...args: A) => Promise<R>) => (...args: A): Promise<R> =>
+    write(...args).catch((error: unknown) => { throw unavailableOnStorageFault(error, 'the data-key file cannot take writes now'); });
+  return { ...writer, create: guarded(writer.create), destroy: guarded(writer.destroy), intend: guarded(writer.intend), forget: guarded(writer.forget) };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ANY, EVENT_STORE, type EventStore } from '@derbes/event-store';
+import { ANY, EVENT_STORE, unavailableOnStorageFault, type EventStore } from '@derbes/event-store';
 import {
   SIGNING_KEYS_DIR,
   TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, TREE_HEADS_STREAM, loadOrCreateSigningKeys, signTreeHead, type PublicKeyInfo,
@@ -226,7 +226,12 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
     const dir = join(this.config.dataDir, SIGNING_KEYS_DIR);
     const changed = statSync(dir, { throwIfNoEntry: false })?.mtimeMs;
     if (!this.keys || changed !== this.keysChanged) {
-      this.keys = loadOrCreateSigningKeys(dir, { now: this.clock.now() });
+      try {
+        this.keys = loadOrCreateSigningKeys(dir, { now: this.clock.now() });
+      } catch (error) {
+        // The first head makes the first key: a disk that cannot take it (full) is a 503 to retry, as for the log.
+        throw unavailableOnStorageFault(error, `the signing key could not be written in ${dir}`);
+      }
       // The time seen before reading: a version added while reading changes it again, and is read at the next call.
       this.keysChanged = changed ?? statSync(dir).mtimeMs;
     }
