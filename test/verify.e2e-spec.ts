@@ -1,8 +1,10 @@
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalJson, hashStoredEvent, loadOrCreateSigningKeys, loadPublicKeys, merkleRoot, signTreeHead, type StoredEventText } from '@derbes/integrity';
+import { runVerify } from '../apps/cli/src/verify.command';
+import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { readVerificationRecord } from '../apps/ledger/src/integrity/verification-record';
 import { childEnv, runCli } from './support/child-server';
 import { IIN, OTHER_IIN, aRecord, startTestApp } from './support/test-app';
@@ -90,6 +92,54 @@ describe('derbes verify', () => {
     expect(stdout).not.toContain('checked twice');
     // Kept for the console's integrity page.
     expect(readVerificationRecord(env.DERBES_DATA_DIR as string)).toMatchObject({ ok: true, events: expect.any(Number), headsChecked: 2, firstDisagreement: null });
+  }, 60_000);
+
+  it('prints its verdict before keeping it; a disk that refuses the record (full) is said on a line of its own, the verdict and its exit status stand', async () => {
+    const { dir, db, env } = copy();
+    const target = subjectEvents(db).find((p) => p <= heads[0]!.treeSize)!;
+    const config = loadConfig(env);
+    const verify = async () => {
+      const said: string[] = [];
+      const ok = await runVerify(config, {}, (line) => void said.push(line), (line) => void said.push(`stderr: ${line}`));
+      return { ok, said };
+    };
+    const fullDisk = () => jest.spyOn(fs, 'writeFileSync').mockImplementation((file) => {
+      fs.closeSync(fs.openSync(file as string, 'w')); // created, then its bytes refused
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    const refused = `stderr: derbes: the result above stands, but it could not be kept for the console's integrity page (${join(dir, 'last-verification.json')}), `
+      + 'which still shows the run before: ENOSPC: no space left on device, write';
+    let kept = '';
+    try {
+      db.close();
+      const passed = await verify();
+      expect(readVerificationRecord(dir)).toMatchObject({ ok: true });
+      kept = readFileSync(join(dir, 'last-verification.json'), 'utf8');
+      expect(statSync(join(dir, 'last-verification.json')).mode & 0o777).toBe(0o600);
+
+      fullDisk();
+      const again = await verify();
+      expect(again.ok).toBe(true);
+      // The verdict's lines as a run with room prints them (each in its place), then the refusal.
+      expect(again.said).toHaveLength(passed.said.length + 1);
+      expect(again.said.at(-1)).toBe(refused);
+      expect(again.said.slice(0, -1).join('\n')).toContain('OK: the log agrees with every signed tree head and every chain');
+      jest.restoreAllMocks();
+
+      const altered = new Database(join(dir, 'events.db'));
+      altered.prepare("UPDATE events SET data = json_set(data, '$.purpose.code', 'P12') WHERE position = ?").run(target);
+      altered.close();
+      fullDisk();
+      const failed = await verify();
+      expect(failed.ok).toBe(false);
+      expect(failed.said.at(-1)).toBe(refused);
+      expect(firstFinding(failed.said.join('\n'))).toMatch(/^root-mismatch: /);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    // The record of the run before is kept as it was, and nothing half written lies beside it.
+    expect(readFileSync(join(dir, 'last-verification.json'), 'utf8')).toBe(kept);
+    expect(readdirSync(dir).filter((name) => name.startsWith('last-verification'))).toEqual(['last-verification.json']);
   }, 60_000);
 
   it('refuses a signing key file others may read, as the server does, naming it and the fix, with exit 1 and no verification recorded', async () => {

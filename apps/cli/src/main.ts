@@ -9,7 +9,7 @@ import { ProjectionsUsageError, projectionsRebuild, projectionsRun, projectionsS
 import { ReportUsageError, checkReportOptions, defaultCliActor, subjectReport } from './report.command';
 import { VerifyReportUsageError, verifyReportFile } from './verify-report.command';
 import { KeysUsageError, createKey, listKeys, revokeKey, setConsolePassword } from './keys.command';
-import { VerifyUsageError, verifyLedger } from './verify.command';
+import { VerifyUsageError, runVerify } from './verify.command';
 import { MigrateUsageError, migrateLedger } from './migrate.command';
 import { maskIinsIn } from './masked-output';
 import { listSigningKeys, rotateSigningKey } from './signing-keys.command';
@@ -198,9 +198,7 @@ async function run(argv: string[]): Promise<void> {
     const publicKeysFile = args.includes('--public-keys') ? text(args, '--public-keys') : undefined;
     const headFile = args.includes('--head') ? text(args, '--head') : undefined;
     if (args.length > 0) throw new UsageError(`unknown arguments: ${args.join(' ')}`);
-    const { ok, lines } = await verifyLedger(config, { publicKeysFile, headFile });
-    for (const line of lines) console.log(line);
-    if (!ok) process.exitCode = 1;
+    if (!(await runVerify(config, { publicKeysFile, headFile }, console.log, console.error))) process.exitCode = 1;
     return;
   }
   if (command === 'migrate') {

@@ -13,7 +13,7 @@ import { readModelPath } from '../../ledger/src/projections.provider';
 import { requireEventStore } from './existing-ledger';
 import { ProgressLine, formatSeconds } from './progress';
 import { hashedPages } from './verify-pages';
-import { writeVerificationRecord } from '../../ledger/src/integrity/verification-record';
+import { writeVerificationRecord, type VerificationRecord } from '../../ledger/src/integrity/verification-record';
 
 export interface VerifyOptions {
   /** A JSON array of public keys (as GET /v1/integrity/keys serves them) instead of `<dataDir>/integrity-keys`. */
@@ -34,9 +34,10 @@ const INTEGRITY_LOG = 'integrity-log';
  * `derbes verify`: recomputes the Merkle tree and every subject's chain from the event store and checks the signed
  * tree heads against them (verifyLog). Reads only: the store is opened without a writer thread, the hashing threads
  * and the read-model file read-only. On EventStoreDB the events are read through the store and hashed on this thread
- * (no stream table to compare with). Returns the lines to print and whether all is well.
+ * (no stream table to compare with). Returns the lines to print, whether all is well, and the record to keep
+ * (keepVerificationRecord).
  */
-export async function verifyLedger(config: LedgerConfig, options: VerifyOptions = {}): Promise<{ ok: boolean; lines: string[] }> {
+export async function verifyLedger(config: LedgerConfig, options: VerifyOptions = {}): Promise<{ ok: boolean; lines: string[]; record: VerificationRecord }> {
   const path = config.eventStore;
   const esdb = isEsdbLocation(path);
   if (path === ':memory:') throw new VerifyUsageError('verify reads an event-store file; DERBES_EVENT_STORE is :memory:');
@@ -92,16 +93,35 @@ export async function verifyLedger(config: LedgerConfig, options: VerifyOptions 
     const secondPass = !report.ok && covered > 0;
     if (secondPass) report = await check('verify, checking each event\'s form', 0);
     const first = report.findings[0];
-    writeVerificationRecord(config.dataDir, {
+    const record: VerificationRecord = {
       verifiedAt: new Date().toISOString(), ok: report.ok, events: report.events, headsChecked: report.headsChecked, rootHash: report.rootHash,
       firstDisagreement: first ? { position: first.position, kind: first.kind, message: first.message } : null,
-    });
-    return { ok: report.ok, lines: describe(report, (Date.now() - started) / 1000, publicKeys.length, copy !== undefined, secondPass, unreadTree) };
+    };
+    return { ok: report.ok, lines: describe(report, (Date.now() - started) / 1000, publicKeys.length, copy !== undefined, secondPass, unreadTree), record };
   } finally {
     copy?.close();
     side?.close();
     await store.close();
   }
+}
+
+/**
+ * `derbes verify` as the command runs it: the verdict is printed first, then kept for the console's integrity page.
+ * Keeping it can fail (a full disk) where reading and hashing did not: that is said on a line of its own, and the
+ * verdict stands, with its exit code; the page goes on showing the run before. Returns whether all is well.
+ */
+export async function runVerify(
+  config: LedgerConfig, options: VerifyOptions, print: (line: string) => void, complain: (line: string) => void,
+): Promise<boolean> {
+  const { ok, lines, record } = await verifyLedger(config, options);
+  for (const line of lines) print(line);
+  try {
+    writeVerificationRecord(config.dataDir, record);
+  } catch (error) {
+    complain(`derbes: the result above stands, but it could not be kept for the console's integrity page `
+      + `(${join(config.dataDir, 'last-verification.json')}), which still shows the run before: ${(error as Error).message}`);
+  }
+  return ok;
 }
 
 /**

@@ -13,12 +13,24 @@ export interface VerificationRecord {
 
 const FILE = 'last-verification.json';
 
-/** Replaces the record in the data directory whole (written beside it, then renamed): a reader never sees half. */
+/**
+ * Replaces the record in the data directory whole (written beside it, then renamed): a reader never sees half. Its
+ * owner's only, as every file of the data directory. A write that fails (a full disk) leaves the last record as it
+ * was and nothing beside it.
+ */
 export function writeVerificationRecord(dataDir: string, record: VerificationRecord): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, FILE);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  const draft = `${path}.tmp`;
+  // One left by an older build (or a killed run) may be others' to read: made anew, its mode is the one given here.
+  rmSync(draft, { force: true });
+  try {
+    writeFileSync(draft, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    renameSync(draft, path);
+  } catch (error) {
+    rmSync(draft, { force: true });
+    throw error;
+  }
 }
 
 /** The last record, or null when `derbes verify` has not run on this data directory (or left something unreadable). */
