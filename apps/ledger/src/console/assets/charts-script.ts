@@ -12,11 +12,14 @@ export const CHARTS_SCRIPT = `
     var data = JSON.parse(source.textContent);
     var xs = data.days.map(function (d) { return Date.parse(d + 'T00:00:00Z') / 1000; });
     var width = Math.max(280, target.clientWidth);
+    // Days in the page's language (uPlot's own axis writes 8/30 or Sep, in English): a day is midnight UTC here.
+    var day = new Intl.DateTimeFormat(data.lang, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    var dayOf = function (seconds) { return seconds == null ? '—' : day.format(new Date(seconds * 1000)); };
     var options = {
       width: width, height: 300,
       scales: { x: { time: true } },
-      axes: [{}, { label: data.yLabel }],
-      series: [{ label: data.xLabel }].concat(data.series.map(function (s, i) {
+      axes: [{ values: function (u, splits) { return splits.map(dayOf); } }, { label: data.yLabel }],
+      series: [{ label: data.xLabel, value: function (u, seconds) { return dayOf(seconds); } }].concat(data.series.map(function (s, i) {
         return { label: s.label, stroke: COLOURS[i % COLOURS.length], width: 2, points: { show: false } };
       })),
     };

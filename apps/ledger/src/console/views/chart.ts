@@ -22,7 +22,8 @@ export const CHART_SCRIPTS = ['/console/assets/uplot.js', '/console/assets/chart
 export function dailyChart(view: View, chart: DailySeries): Html {
   // JSON in a data block is not run (the content policy allows only the console's own scripts); < is escaped so that
   // no text in it can close the element.
-  const data = JSON.stringify({ days: chart.days, series: chart.series, xLabel: chart.xLabel, yLabel: chart.yLabel }).replace(/</g, '\\u003c');
+  // English days as the console writes them elsewhere, day first (30 Aug), not en-US's Aug 30.
+  const data = JSON.stringify({ lang: view.lang === 'en' ? 'en-GB' : view.lang, days: chart.days, series: chart.series, xLabel: chart.xLabel, yLabel: chart.yLabel }).replace(/</g, '\\u003c');
   const active = chart.days.map((day, i) => ({ day, values: chart.series.map((s) => s.values[i] ?? 0) })).filter((d) => d.values.some((v) => v > 0));
   return html`<div class="chart" data-chart="${chart.id}-data" role="img" aria-label="${chart.label}"></div>
   <script type="application/json" id="${chart.id}-data">${new Html(data)}</script>
