@@ -1,12 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import { SqliteEventStore } from '@derbes/event-store';
 import { SIGNING_KEYS_DIR, loadOrCreateSigningKeys, verifyReport } from '@derbes/integrity';
 import { ACCESS_REPORT_JSON_SCHEMA } from '@derbes/reports';
 import { subjectReport } from '../apps/cli/src/report.command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
+import { AccessReportPdfThread } from '../apps/ledger/src/subjects/access-report-pdf-thread';
+import { ReaderAudit } from '../apps/ledger/src/subjects/reader-audit';
 import { binary, pdfText } from './support/pdf-text';
 import { aRecord, IIN, READER, startTestApp, TEST_KEY_HEX, type TestApp } from './support/test-app';
 
@@ -97,6 +100,25 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
     });
   });
 
+  it('answers 500 naming the recorded read when the PDF cannot be laid out after it (EMFILE opening the font)', async () => {
+    t = await startTestApp();
+    const subjectId = await seed(t);
+    const render = jest.spyOn(AccessReportPdfThread.prototype, 'render')
+      .mockRejectedValueOnce(Object.assign(new Error('EMFILE: too many open files, open DejaVuSans.ttf'), { code: 'EMFILE' }));
+    try {
+      const res = await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ format: 'pdf' });
+      const reads = (await t.store.readStream(`subject-${subjectId}`)).filter((e) => e.type === 'SubjectFileRead');
+      expect(reads).toHaveLength(1);
+      expect([res.status, res.body]).toEqual([500, {
+        statusCode: 500, error: 'Internal Server Error', code: 'internal_error', errors: [], correlationId: expect.any(String),
+        message: `the read of the subject's file was recorded (event ${reads[0]!.id}, which their access report lists), but the access report could not be made: `
+          + 'internal error (logged); ask again (that records another read)',
+      }]);
+    } finally {
+      render.mockRestore();
+    }
+  });
+
   it('refuses a bad language, format, subject or missing reader, and answers 404 for an unknown subject', async () => {
     t = await startTestApp();
     const subjectId = await seed(t);
@@ -153,6 +175,57 @@ describe('derbes report subject', () => {
       .rejects.toThrow('--iin');
     await expect(subjectReport(config, { iin: '061211600012', language: 'kk', format: 'pdf', out, actor: { id: 'a', role: 'b', unit: 'c' }, purpose: 'OVERSIGHT' }))
       .rejects.toThrow('holds nothing');
+  });
+
+  it('says that the read was recorded, naming it, when the report cannot be written after it (a full disk, a parent that became a file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-report-'));
+    const config = loadConfig({ DERBES_DATA_DIR: dir, DERBES_PSEUDONYM_KEY: TEST_KEY_HEX, DERBES_LOG_LEVEL: 'error' });
+    const t = await startTestApp({ DERBES_DATA_DIR: dir, DERBES_EVENT_STORE: join(dir, 'events.db') });
+    let subjectId: string;
+    try {
+      subjectId = await seed(t);
+    } finally {
+      await t.close();
+    }
+    const reads = async () => {
+      const store = SqliteEventStore.open(join(dir, 'events.db'));
+      try {
+        return (await store.readStream(`subject-${subjectId}`)).filter((e) => e.type === 'SubjectFileRead').map((e) => e.id);
+      } finally {
+        await store.close();
+      }
+    };
+    const report = (out: string) => subjectReport(config, { iin: IIN, language: 'en', format: 'json', out, actor: { id: 'cli:auditor', role: 'operator', unit: 'cli' }, purpose: 'OVERSIGHT' });
+    const recorded = (out: string, cause: string) => new RegExp(`^the read of the subject's file was recorded \\(event ([0-9a-f-]{36}), which their access report lists\\), `
+      + `but the report could not be written to ${out.replace(/[.]/g, '\\.')}: Error: ${cause}.*; ask again \\(that records another read\\)$`);
+
+    // A disk with no room: /dev/full passes the check before the read, and every write to it fails with ENOSPC.
+    const full = await report('/dev/full').then(() => null, (error: Error) => error.message);
+    expect(full).toMatch(recorded('/dev/full', 'ENOSPC'));
+    const fullRead = full!.match(recorded('/dev/full', 'ENOSPC'))![1];
+    expect(await reads()).toEqual([fullRead]);
+
+    // The directory of FILE is replaced by a file after the read, before the report is written.
+    const parent = join(dir, 'out');
+    mkdirSync(parent);
+    const out = join(parent, 'report.json');
+    const recordReadAfter = ReaderAudit.prototype.recordReadAfter;
+    const spy = jest.spyOn(ReaderAudit.prototype, 'recordReadAfter').mockImplementation(async function (this: ReaderAudit, ...args) {
+      const read = await recordReadAfter.apply(this, args);
+      rmSync(parent, { recursive: true });
+      writeFileSync(parent, '');
+      return read;
+    });
+    try {
+      const failed = await report(out).then(() => null, (error: Error) => error.message);
+      expect(failed).toMatch(recorded(out, 'ENOTDIR'));
+      const read = failed!.match(recorded(out, 'ENOTDIR'))![1];
+      expect(await reads()).toEqual([fullRead, read]);
+    } finally {
+      spy.mockRestore();
+    }
+
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('says so, and fails, when the report it wrote carries no proof (a process holds the read models and has not taken its read in)', async () => {

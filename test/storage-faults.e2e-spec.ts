@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SqliteEventStore } from '@derbes/event-store';
+import { TREE_HEADS_STREAM } from '@derbes/integrity';
 import { DATA_KEY_STORE } from '../apps/ledger/src/data-keys/data-key-store';
 import type { SqliteDataKeyStore } from '../apps/ledger/src/data-keys/sqlite-data-key-store';
 import { projectionsRebuild } from '../apps/cli/src/projections.command';
@@ -190,6 +191,42 @@ describe('a store that refuses every write (SQLITE_READONLY, as a read-only data
       expect((await api(t, 'post', '/v1/processing-records/batch', { records: batch })).body.created).toBe(2);
       expect((await api(t, 'post', '/v1/subject-requests', subjectRequest)).status).toBe(201);
       expect((await api(t, 'get', `/v1/subjects/${subjectId}/history`, undefined, READER)).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('a store that fills up after a read of a person\'s file was recorded (the access report\'s head refused)', () => {
+  it('answers 503 store_unavailable naming the recorded read, never "nothing was recorded"; the read is in the log once', async () => {
+    const t = await startTestApp(fileStore());
+    try {
+      expect((await api(t, 'post', '/v1/processing-records', aRecord())).status).toBe(201);
+      const { subjectId } = (await api(t, 'post', '/v1/subjects/lookup', { iin: IIN })).body;
+      // The report's read is appended; then the store refuses the head signed for it, as a disk filled meanwhile would.
+      const append = t.store.appendToStream.bind(t.store);
+      t.store.appendToStream = async (streamId, ...rest) => {
+        if (streamId === TREE_HEADS_STREAM) await storePragma(t, 'query_only = ON');
+        return append(streamId, ...rest);
+      };
+      const res = await api(t, 'get', `/v1/subjects/${subjectId}/access-report`, undefined, READER);
+      const reads = (await t.store.readStream(`subject-${subjectId}`)).filter((e) => e.type === 'SubjectFileRead');
+      expect(reads).toHaveLength(1);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.body).toEqual({
+        statusCode: 503, error: 'Service Unavailable', code: 'store_unavailable', errors: [], correlationId: expect.any(String),
+        message: `the read of the subject's file was recorded (event ${reads[0]!.id}, which their access report lists), but the access report could not be made: `
+          + 'the event store cannot take writes now; ask again (that records another read)',
+      });
+
+      // Room again: the next report lists the first read, which showed nothing, and its own.
+      t.store.appendToStream = append;
+      await storePragma(t, 'query_only = OFF');
+      const again = await api(t, 'get', `/v1/subjects/${subjectId}/access-report`, undefined, READER);
+      expect(again.status).toBe(200);
+      const after = (await t.store.readStream(`subject-${subjectId}`)).filter((e) => e.type === 'SubjectFileRead');
+      expect(after.map((e) => e.id)).toEqual([reads[0]!.id, again.body.integrity.readEventId]);
     } finally {
       await t.close();
     }

@@ -10,6 +10,7 @@ import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import { createApp } from '../../ledger/src/http/create-app';
 import { CODE } from '../../ledger/src/http/text-patterns';
 import { AccessReports } from '../../ledger/src/subjects/access-reports';
+import { afterRead } from '../../ledger/src/subjects/read-recorded.error';
 import { requireEventStore } from './existing-ledger';
 
 export interface SubjectReportOptions {
@@ -88,14 +89,15 @@ export async function subjectReport(config: LedgerConfig, options: SubjectReport
     if (!purpose) throw new ReportUsageError(`--purpose: unknown purpose ${JSON.stringify(options.purpose)}: a register purpose (e.g. P01) or OVERSIGHT`);
     const subjectId = app.get(SubjectPseudonymizer).subjectId(options.iin);
     const reports = app.get(AccessReports);
-    const report = await reports.build(subjectId, options.language, {
+    const made = await reports.make(subjectId, options.language, options.format, {
       reader: { actor: options.actor, purpose: { code: purpose.code, slug: purpose.slug } },
       view: `derbes report subject (${options.language}, ${options.format})`, correlationId: `cli-${randomUUID()}`,
     });
     // An answer about the ledger, not a misuse of the command: exit 1 without the usage text.
-    if (!report) throw new Error('the ledger holds nothing about this subject');
-    const rendered = await reports.render(report, options.format);
-    writeReport(options.out, rendered.body);
+    if (!made) throw new Error('the ledger holds nothing about this subject');
+    const { report, rendered } = made;
+    // checkOut cannot foresee a full disk: a failed write says the read was recorded all the same.
+    await afterRead(made.readId, `the report could not be written to ${options.out}`, () => writeReport(options.out, rendered.body));
     const wrote = `wrote the ${options.language} access report (${options.format}, ${report.events.length} entries) of subject ${subjectId.slice(0, 12)}… to ${options.out}`;
     // The ledger gives a report without a proof rather than none (AccessReports says when); a command must say so.
     if (report.integrity === null) {
@@ -110,8 +112,9 @@ export async function subjectReport(config: LedgerConfig, options: SubjectReport
 }
 
 /**
- * A file is written whole or not at all, and for its owner only: it names a person's processing. Anything else
- * (a pipe, /dev/stdout) is written to as it is: renaming over it would put a file in its place.
+ * A file is written whole or not at all, and for its owner only: it names a person's processing. It is written
+ * beside FILE under a temporary name, renamed over FILE, and removed when anything fails. Anything else (a pipe,
+ * /dev/stdout) is written to as it is: renaming over it would put a file in its place.
  */
 function writeReport(out: string, body: string | Buffer): void {
   const existing = lstatSync(out, { throwIfNoEntry: false });

@@ -60,12 +60,12 @@ export class SubjectLinksController {
     if (!subjectId) throw new LedgerError('unauthenticated', 'this link is not valid');
     const language = query.lang ?? 'kk';
     const format = query.format ?? 'html';
-    const report = await this.reports.build(subjectId, language, {
+    const made = await this.reports.make(subjectId, language, format, {
       reader: { actor: DATA_SUBJECT_READER, purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug } },
       view: `GET /v1/access-report/{token} (${language}, ${format})`, correlationId: String(request.id),
     });
-    if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about you');
-    const rendered = await this.reports.render(report, format);
+    if (!made) throw new LedgerError('subject_not_found', 'the ledger holds nothing about you');
+    const { rendered } = made;
     setReportHeaders(reply, rendered.contentType);
     void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     return rendered.body;

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StoreUnavailableError } from '@derbes/event-store';
 import { redactIins } from '@derbes/ledger';
 import { LedgerError, type FieldError, type LedgerErrorCode } from '../ledger-errors';
+import { ReadRecordedError } from '../subjects/read-recorded.error';
 
 const STATUS: Record<LedgerErrorCode, number> = {
   invalid_request: HttpStatus.BAD_REQUEST,
@@ -100,6 +101,7 @@ export function shownErrors(errors: readonly FieldError[]): FieldError[] {
 }
 
 function errorBody(exception: unknown, correlationId: string): ErrorBody {
+  if (exception instanceof ReadRecordedError) return afterReadBody(exception, correlationId);
   if (exception instanceof LedgerError) {
     const statusCode = STATUS[exception.code];
     return { statusCode, error: reason(statusCode), code: exception.code, message: exception.message, errors: exception.errors, correlationId };
@@ -114,6 +116,20 @@ function errorBody(exception: unknown, correlationId: string): ErrorBody {
   // A 404's default message repeats the URL, which must not be echoed (it might hold what a client misplaced there).
   const message = statusCode === 404 ? 'no such route' : exception instanceof HttpException ? httpMessage(exception) : (exception as Error).message;
   return { statusCode, error: reason(statusCode), code: HTTP_CODES[statusCode] ?? 'client_error', message, errors: [], correlationId };
+}
+
+/**
+ * A failure after a read of a person's file was recorded: the cause's status (503 store_unavailable for a store that
+ * cannot write, a LedgerError's own, else 500 internal_error), but a message that says the read is in the log, by
+ * its event id, never "nothing was recorded".
+ */
+function afterReadBody(exception: ReadRecordedError, correlationId: string): ErrorBody {
+  const cause = errorBody(exception.cause, correlationId);
+  const why = exception.cause instanceof LedgerError ? exception.cause.message
+    : exception.cause instanceof StoreUnavailableError ? 'the event store cannot take writes now'
+      : 'internal error (logged)';
+  const message = cause.statusCode >= 500 ? `${exception.saying(why)}; ask again (that records another read)` : exception.saying(why);
+  return { ...cause, message };
 }
 
 /** Fastify's own errors (bad JSON, body too large, wrong content type) carry a statusCode. */

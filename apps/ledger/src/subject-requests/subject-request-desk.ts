@@ -39,7 +39,8 @@ import { KeyDestructions } from '../data-keys/key-destructions';
 import { keyDestroyed, storedKeyDestroyed } from '../data-keys/subject-shredder';
 import { LedgerError } from '../ledger-errors';
 import { DecidedOnFailedAppendError, SubjectStateCache, awaitStored } from '../processing-records/subject-state.cache';
-import { AccessReports } from '../subjects/access-reports';
+import { AccessReports, type BuiltReport } from '../subjects/access-reports';
+import { afterRead } from '../subjects/read-recorded.error';
 import { appendToSubject } from '../subjects/append-to-subject';
 
 export interface NewSubjectRequest {
@@ -168,18 +169,19 @@ export class SubjectRequestDesk {
     };
     // An information request is answered with the report as of now, and making it is itself a read of the file,
     // recorded first (AccessReports). A request that cannot be answered (closed meanwhile) is refused before that.
-    let report: AccessReport | null = null;
+    let built: BuiltReport | null = null;
     if (kind === 'information') {
       try {
         decideAnswer({ requestId, subjectId, answeredAt, answeredBy, report: null, note }, state, context);
       } catch (error) {
         throw error instanceof SubjectRequestError ? toLedgerError(error) : error;
       }
-      report = await this.reports.build(subjectId, language, {
+      built = await this.reports.build(subjectId, language, {
         reader: { actor: answeredBy, purpose: { code: SUBJECT_RIGHTS_PURPOSE.code, slug: SUBJECT_RIGHTS_PURPOSE.slug } },
         view: `POST /v1/subject-requests/${requestId}/answer (access report, ${language})`, correlationId,
       });
     }
+    const report = built?.report ?? null;
     const digest = report ? { language, sha256: createHash('sha256').update(JSON.stringify(report)).digest('hex') } : null;
     const key = await this.sealer.keyToSeal(subjectId, note !== null);
     // Destroying the data (Art. 18) destroys the subject's key too: recorded in the same append, just before the
@@ -191,7 +193,9 @@ export class SubjectRequestDesk {
       const shredding = shredId !== null ? [keyDestroyed(subjectId, answeredAt, `destruction request ${requestId}`, answeredBy)] : [];
       return [...carriedOut.slice(0, -1), ...shredding, ...carriedOut.slice(-1)];
     }, correlationId, null, key, shredId).catch((error: unknown) => this.answerCollision(error, requestId));
-    const written = kind === 'destruction' ? await this.destructions.carryOut(subjectId, now, append) : await append(null);
+    const carryOut = () => (kind === 'destruction' ? this.destructions.carryOut(subjectId, now, append) : append(null));
+    // The report's read is recorded whatever becomes of the answer: a refused answer must say so.
+    const written = built ? await afterRead(built.readId, `request ${requestId} was not answered`, carryOut) : await carryOut();
     const answered = written.events.at(-1);
     if (answered?.type !== 'SubjectRequestAnswered') throw new Error('an answer must end with SubjectRequestAnswered');
     return {

@@ -48,11 +48,11 @@ export class AccessReportController {
     }
     const language = query.lang ?? 'kk';
     const format = query.format ?? 'json';
-    const report = await this.reports.build(subjectId, language, {
+    const made = await this.reports.make(subjectId, language, format, {
       reader, view: `GET /v1/subjects/{subjectId}/access-report (${language}, ${format})`, correlationId: String(request.id),
     });
-    if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about this subject');
-    const rendered = await this.reports.render(report, format);
+    if (!made) throw new LedgerError('subject_not_found', 'the ledger holds nothing about this subject');
+    const { rendered } = made;
     setReportHeaders(reply, rendered.contentType);
     if (format !== 'json') void reply.header('content-disposition', `inline; filename="access-report-${language}.${format}"`);
     return rendered.body;

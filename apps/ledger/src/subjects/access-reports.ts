@@ -25,6 +25,7 @@ import { IntegrityLog } from '../integrity/integrity-log.service';
 import { LedgerError } from '../ledger-errors';
 import { READ_YOUR_WRITES_WAIT_MS } from '../reports/read-model';
 import { AccessReportPdfThread } from './access-report-pdf-thread';
+import { afterRead } from './read-recorded.error';
 import { ReaderAudit, type Reader } from './reader-audit';
 
 export interface RenderedReport {
@@ -45,6 +46,17 @@ export interface ReportReader {
   readonly view: string;
   readonly correlationId: string;
 }
+
+/** A report as made for a reader: its recorded read's event id, the report, and (from `make`) the report rendered. */
+export interface BuiltReport {
+  readonly readId: string;
+  readonly report: AccessReport;
+}
+export interface MadeReport extends BuiltReport {
+  readonly rendered: RenderedReport;
+}
+
+const NOT_MADE = 'the access report could not be made';
 
 /** How many times a report is begun again when events arrive between reading the stream and recording the read. */
 const MAX_ATTEMPTS = 5;
@@ -71,11 +83,20 @@ export class AccessReports implements OnModuleDestroy {
     private readonly audit: ReaderAudit,
   ) {}
 
+  /** The report rendered in `format`, as `build` makes it; a failure after the read names it (ReadRecordedError). */
+  async make(subjectId: string, language: ReportLanguage, format: ReportFormat, by: ReportReader): Promise<MadeReport | null> {
+    const built = await this.build(subjectId, language, by);
+    if (!built) return null;
+    return { ...built, rendered: await afterRead(built.readId, NOT_MADE, () => this.render(built.report, format)) };
+  }
+
   /**
    * The report, its making recorded as `by`'s read; null (and nothing recorded) when the ledger holds nothing about
-   * the subject. Sealed texts are opened for the report only.
+   * the subject. Sealed texts are opened for the report only. Anything that fails after the read was recorded (the
+   * head signed for it, which is appended to the log; opening sealed texts) is thrown as a ReadRecordedError. The
+   * head cannot be signed before the read instead: the report proves its own read included in that head.
    */
-  async build(subjectId: string, language: ReportLanguage, by: ReportReader): Promise<AccessReport | null> {
+  async build(subjectId: string, language: ReportLanguage, by: ReportReader): Promise<BuiltReport | null> {
     const streamId = subjectStreamId(subjectId);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const before = await this.store.readStream(streamId);
@@ -88,12 +109,15 @@ export class AccessReports implements OnModuleDestroy {
       const read = await this.audit.recordReadAfter(by.reader, subjectId, categories, by.view, by.correlationId, before.at(-1)!.revision, now);
       // Another event came first (it has been stored when this returns): begin again from the stream as it is now.
       if (!read) continue;
-      // Right behind `before`, as recorded: read back as stored (the store gives it its time).
-      const [stored] = await this.store.readStream(streamId, { fromRevision: read.revision, maxCount: 1 });
-      if (stored?.id !== read.id) throw new Error(`the subject's stream does not hold the report's read ${read.id} at revision ${read.revision}`);
-      const stream = [...before, stored];
-      const withheld = new Set(events.filter((event) => isWithheld(event, today)).map((event) => event.id));
-      return this.assemble(subjectId, [...events, ...identifiedEvents([stored])], language, now, await this.integrityOf(stream, withheld));
+      const report = await afterRead(read.id, NOT_MADE, async () => {
+        // Right behind `before`, as recorded: read back as stored (the store gives it its time).
+        const [stored] = await this.store.readStream(streamId, { fromRevision: read.revision, maxCount: 1 });
+        if (stored?.id !== read.id) throw new Error(`the subject's stream does not hold the report's read ${read.id} at revision ${read.revision}`);
+        const stream = [...before, stored];
+        const withheld = new Set(events.filter((event) => isWithheld(event, today)).map((event) => event.id));
+        return this.assemble(subjectId, [...events, ...identifiedEvents([stored])], language, now, await this.integrityOf(stream, withheld));
+      });
+      return { readId: read.id, report };
     }
     throw new LedgerError('concurrency_exhausted', "the subject's file kept changing while the report was made; nothing was shown: retry");
   }

@@ -37,7 +37,8 @@ export function ReaderHeaders(): MethodDecorator & ClassDecorator {
  * Reading a person's history, inventory, events or report is itself an access to their personal data. Each such
  * read is appended to the subject's stream (SubjectFileRead: the reader, who is the API key's holder, the purpose
  * they state in x-purpose, the view, the categories the answer mentions) before the answer is given; if it cannot
- * be stored, nothing is shown.
+ * be stored, nothing is shown. What can still fail after it runs in afterRead (read-recorded.error.ts), so that the
+ * answer says the read was recorded.
  */
 @Injectable()
 export class ReaderAudit {
@@ -67,9 +68,11 @@ export class ReaderAudit {
     return purpose ? { code: purpose.code, slug: purpose.slug } : null;
   }
 
-  /** Appends the read to the subject's stream, behind whatever this process is appending there too. */
-  async recordRead(reader: Reader, subjectId: string, categories: Iterable<number>, view: string, correlationId: string): Promise<void> {
-    await this.append(this.readEvent(reader, subjectId, categories, view, this.clock.now()), correlationId);
+  /** Appends the read to the subject's stream, behind whatever this process is appending there too; its event id. */
+  async recordRead(reader: Reader, subjectId: string, categories: Iterable<number>, view: string, correlationId: string): Promise<string> {
+    const event = this.readEvent(reader, subjectId, categories, view, this.clock.now());
+    await this.append(event, correlationId);
+    return event.data.readId;
   }
 
   /**

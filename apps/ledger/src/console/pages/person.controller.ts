@@ -14,6 +14,7 @@ import type { LedgerConfig } from '../../config/ledger-config';
 import { LedgerError, type FieldError } from '../../ledger-errors';
 import { registerNames } from '../../reports/register-names';
 import { AccessReports } from '../../subjects/access-reports';
+import { afterRead } from '../../subjects/read-recorded.error';
 import { ReaderAudit, type Reader } from '../../subjects/reader-audit';
 import { HISTORY_OPERATIONS } from '../../subjects/subject-history.dto';
 import { SubjectHistoryQuery } from '../../subjects/subject-history.query';
@@ -108,14 +109,14 @@ export class PersonController {
     const time = (iso: string) => formatDateTime(iso, view.lang, view.utcOffsetMinutes);
     const history = await this.queries.execute(new SubjectHistoryQuery(subjectId, filter, cursor, 50, view.lang, position, time));
     if (!history) throw new LedgerError('subject_not_found', 'the ledger holds no records about this person');
-    await this.audit.recordRead(reader, subjectId, history.items.flatMap((i) => i.categories.map((c) => c.number)),
+    const readId = await this.audit.recordRead(reader, subjectId, history.items.flatMap((i) => i.categories.map((c) => c.number)),
       'GET /console/subjects/{subjectId}/timeline', String(request.id));
-    return personPage(view, this.frame(reader, subjectId, 'timeline', view.lang), timelineView(view, {
+    return afterRead(readId, 'the page could not be made', () => personPage(view, this.frame(reader, subjectId, 'timeline', view.lang), timelineView(view, {
       history,
       filters: { operation: filter.operation, category: given(query, 'category'), filterPurpose: given(query, 'filterPurpose'), from: given(query, 'from'), to: given(query, 'to'), violations: query.violations },
       choices: { operations: this.choices.operations(view.lang), categories: this.choices.categories(view.lang), purposes: this.choices.purposes(view.lang) },
       pageUrl: consoleContext(request).url,
-    }));
+    })));
   }
 
   @Get('subjects/:subjectId/inventory')
@@ -125,9 +126,9 @@ export class PersonController {
     if (typeof reader === 'string') return reader;
     const inventory = await this.queries.execute(new SubjectInventoryQuery(subjectId, view.lang, await this.store.lastPosition()));
     if (!inventory) throw new LedgerError('subject_not_found', 'the ledger holds no records about this person');
-    await this.audit.recordRead(reader, subjectId, inventory.categories.filter((c) => c.known).map((c) => c.number),
+    const readId = await this.audit.recordRead(reader, subjectId, inventory.categories.filter((c) => c.known).map((c) => c.number),
       'GET /console/subjects/{subjectId}/inventory', String(request.id));
-    return personPage(view, this.frame(reader, subjectId, 'inventory', view.lang), inventoryView(view, inventory));
+    return afterRead(readId, 'the page could not be made', () => personPage(view, this.frame(reader, subjectId, 'inventory', view.lang), inventoryView(view, inventory)));
   }
 
   @Get('subjects/:subjectId/report')
@@ -137,11 +138,11 @@ export class PersonController {
     const query = fieldsOf(request.query);
     const language = (REPORT_LANGUAGES as readonly string[]).includes(query.reportLang ?? '') ? query.reportLang as ReportLanguage : consoleContext(request).lang;
     const format = (REPORT_FORMATS as readonly string[]).includes(query.format ?? '') ? query.format as ReportFormat : 'pdf';
-    const report = await this.reports.build(subjectId, language, {
+    const made = await this.reports.make(subjectId, language, format, {
       reader, view: `GET /console/subjects/{subjectId}/report (${language}, ${format})`, correlationId: String(request.id),
     });
-    if (!report) throw new LedgerError('subject_not_found', 'the ledger holds nothing about this person');
-    const rendered = await this.reports.render(report, format);
+    if (!made) throw new LedgerError('subject_not_found', 'the ledger holds nothing about this person');
+    const { rendered } = made;
     void reply.header('content-type', rendered.contentType)
       .header('content-disposition', `attachment; filename="access-report-${subjectId.slice(0, 12)}-${language}.${format}"`);
     return rendered.body;
