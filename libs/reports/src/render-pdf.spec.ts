@@ -79,6 +79,15 @@ describe('renderAccessReportPdf', () => {
   });
 
   describe('text, read back with poppler', () => {
+    it('leaves out the withheld entries where the holder does not show them, and shows a count where it does', async () => {
+      const m = REPORT_MESSAGES.en;
+      const text = async (report: AccessReport): Promise<string> => flat(poppler('pdftotext', await renderAccessReportPdf(report), ['-layout']));
+      const hidden = await text({ ...sampleReport(), language: 'en', withheld: null });
+      expect(hidden).not.toContain(m['section.withheld']);
+      expect(hidden).not.toContain(m['field.withheldCount']);
+      expect(await text({ ...sampleReport(), language: 'en', withheld: { count: 3 } })).toMatch(new RegExp(`${m['section.withheld']} ${m['field.withheldCount']} 3 `));
+    });
+
     it('says its title, author and creation time from the report', async () => {
       const info = poppler('pdfinfo', await renderAccessReportPdf(sampleReport()), ['-isodates']);
       expect(info).toMatch(/^Title:\s+Дербес деректеріңізге қол жеткізу туралы есеп$/m);

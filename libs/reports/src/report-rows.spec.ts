@@ -90,7 +90,8 @@ describe('report sections', () => {
     report.subject = { ...report.subject, maskedIin: null };
     const sections = reportSections(report);
     expect(section(sections, 'transfers')).toMatchObject({ rows: [], empty: 'Записей нет' });
-    expect(section(sections, 'withheld').rows).toEqual([['Неизвестно']]);
+    // Unknown withheld entries are not shown: "not known" on every report read as "something is hidden from you".
+    expect(sections.map((s) => s.id)).not.toContain('withheld');
     expect(section(sections, 'subject').rows[0]?.[1]).toBe('Неизвестно');
     expect(reportHeader(report).notices).toEqual([]);
   });
@@ -134,6 +135,7 @@ describe('report sections', () => {
   it('announces withheld entries under the title', () => {
     expect(reportHeader(sampleReport()).notices).toEqual(['Ресми тергеуге байланысты уақытша көрсетілмейтін жазбалар бар: 2.']);
     expect(section(reportSections(sampleReport()), 'withheld').rows).toEqual([['2']]);
+    expect(section(reportSections({ ...sampleReport(), withheld: { count: 0 } }), 'withheld').rows).toEqual([['Жоқ']]);
   });
 
   it('gives the integrity appendix: the head, the chain length, the last hashes and the proof, and how to check them', () => {

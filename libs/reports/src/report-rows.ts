@@ -231,12 +231,10 @@ export function reportSections(report: AccessReport): ReportSection[] {
       [['col.at', 1.45], ['col.operation', 1.2], ['col.codes', 5.8]],
       report.violations.map((v) => [at(v.at), codeLabel(lang, 'op', v.operation), lines(v.reasons.map((r) => reason(r, v.categories)), EMPTY_CELL)]),
     ),
-    section(
-      'withheld',
-      'fields',
-      [['field.withheldCount', 1]],
-      [[withheld === null ? m['value.notKnown'] : withheld.count === 0 ? m['value.none'] : String(withheld.count)]],
-    ),
+    // Unknown (the holder does not show it) is left out: "not known" on every report read as "something is hidden".
+    ...(withheld === null
+      ? []
+      : [section('withheld', 'fields', [['field.withheldCount', 1]], [[withheld.count === 0 ? m['value.none'] : String(withheld.count)]])]),
     integritySection(report, section, at),
   ];
 }
