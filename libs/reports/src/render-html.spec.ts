@@ -83,7 +83,7 @@ describe('renderAccessReportHtml', () => {
     for (const language of REPORT_LANGUAGES) {
       const html = renderAccessReportHtml(reportFlaggedWhileBlocked(language));
       const table = html.slice(html.indexOf('<h2 id="section-violations">'), html.indexOf('<h2 id="section-withheld">'));
-      expect(table).toContain(`<td>${cells[language][0]}</td>`);
+      expect(table).toContain(`<td data-label="${REPORT_MESSAGES[language]['col.codes']}">${cells[language][0]}</td>`);
       expect(table).toContain(cells[language][1]);
       expect(table.match(/<th scope="col">/g)).toHaveLength(3);
       expect(table).not.toContain(REPORT_MESSAGES[language]['col.categories']);
@@ -93,7 +93,7 @@ describe('renderAccessReportHtml', () => {
   it('contains every event row of a long report', () => {
     const report = reportWithEvents(300);
     const html = renderAccessReportHtml(report);
-    expect(html.match(/<tr><td class="nowrap">2026 ж\. /g)).toHaveLength(300 + report.transfers.length + report.violations.length);
+    expect(html.match(/<tr><td class="nowrap" data-label="[^"]+">2026 ж\. /g)).toHaveLength(300 + report.transfers.length + report.violations.length);
     expectInOrder(html, expectedCells(report));
   });
 
@@ -109,11 +109,44 @@ describe('renderAccessReportHtml', () => {
       const m = REPORT_MESSAGES[language];
       expect(html).toContain(`<html lang="${language}">`);
       expect(html).toContain(`<h1>${escapeHtml(m.title)}</h1>`);
-      for (const key of ['section.holder', 'section.events', 'section.withheld'] as const) expect(html).toContain(`>${m[key]}</h2>`);
+      for (const key of ['section.holder', 'section.events'] as const) expect(html).toContain(`>${m[key]}</h2>`);
       expect(html).toContain(`<h2 id="section-transfers">${m['section.transfers']}</h2>\n<p>${m['value.noEntries']}</p>`);
       for (const other of REPORT_LANGUAGES.filter((l) => l !== language)) {
         expect(html).not.toContain(REPORT_MESSAGES[other]['section.events']);
       }
+    }
+  });
+
+  // On a phone a table of ten columns gave each a letter's width: there, each entry becomes "column: value" lines.
+  it.each(REPORT_LANGUAGES)('names its column in every table cell (%s), shown beside the value on a narrow screen', (language) => {
+    const report = { ...sampleReport(), language };
+    const html = renderAccessReportHtml(report);
+    expect(html).toContain(`<html lang="${language}">`);
+    for (const s of reportSections(report).filter((x) => x.layout === 'table')) {
+      const part = html.slice(html.indexOf(`<h2 id="section-${s.id}">`), html.indexOf('</section>', html.indexOf(`<h2 id="section-${s.id}">`)));
+      expect(part).toContain('<table class="entries">');
+      const cells = [...part.matchAll(/<td(?: class="nowrap")? data-label="([^"]*)">/g)].map((m) => m[1]);
+      expect(cells).toHaveLength(s.rows.length * s.columns.length);
+      expect(cells).toEqual(s.rows.flatMap(() => s.columns.map(escapeHtml)));
+      expect(part).not.toMatch(/<td>/);
+    }
+    expect(html).toMatch(/@media screen and \(max-width: 60rem\) \{[^]*table\.entries td::before \{ content: attr\(data-label\);/);
+    // Words break where a line cannot hold them, not anywhere; print keeps the tables.
+    expect(html).not.toContain('overflow-wrap: anywhere');
+    expect(html).toMatch(/th, td \{[^}]*overflow-wrap: break-word; hyphens: auto;/);
+    expect(html).not.toMatch(/@media print \{[^}]*table\.entries/);
+  });
+
+  it('leaves out the withheld entries where the holder does not show them, and shows a count where it does', () => {
+    for (const language of REPORT_LANGUAGES) {
+      const m = REPORT_MESSAGES[language];
+      const hidden = renderAccessReportHtml({ ...sampleReport(), language, withheld: null });
+      expect(hidden).not.toContain('section-withheld');
+      expect(hidden).not.toContain(m['section.withheld']);
+      expect(hidden).not.toContain(m['field.withheldCount']);
+      const shown = renderAccessReportHtml({ ...sampleReport(), language, withheld: { count: 3 } });
+      expect(shown).toContain(`<h2 id="section-withheld">${m['section.withheld']}</h2>`);
+      expect(shown).toContain(`<th scope="row">${m['field.withheldCount']}</th><td>3</td>`);
     }
   });
 });
