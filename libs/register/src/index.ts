@@ -12,3 +12,4 @@ export {
 export { loadRegistersFile } from './register-file';
 export { BUILT_IN_REGISTERS, ORDER_328_O } from './builtin';
 export { retentionFor, type RetentionPeriod } from './retention';
+export { builtInSubjectRights, parseSubjectRights, type SubjectRight } from './subject-rights';
