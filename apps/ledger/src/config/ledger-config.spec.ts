@@ -34,6 +34,15 @@ describe('loadConfig', () => {
     expect([...config.adequateCountries]).toEqual(['BY', 'RU']);
   });
 
+  it('takes the requests contact as one line of free text, none when unset, and names the variable when it is not', () => {
+    expect(loadConfig({}).requestsContact).toBeNull();
+    expect(loadConfig({ DERBES_REQUESTS_CONTACT: '  ' }).requestsContact).toBeNull();
+    const text = 'Астана, Мәңгілік Ел 8, 1-кіреберіс; pd-requests@example.kz; +7 7172 74 00 00';
+    expect(loadConfig({ DERBES_REQUESTS_CONTACT: ` ${text} ` }).requestsContact).toBe(text);
+    expect(() => loadConfig({ DERBES_REQUESTS_CONTACT: 'Astana\nroom 5' })).toThrow('configuration: DERBES_REQUESTS_CONTACT: must be one line of text without control characters');
+    expect(() => loadConfig({ DERBES_REQUESTS_CONTACT: 'x'.repeat(501) })).toThrow('configuration: DERBES_REQUESTS_CONTACT: must be at most 500 characters, got 501');
+  });
+
   it('keeps the default request deadlines (request-deadline-defaults.json) unless configured, and report options off by default', () => {
     expect(loadConfig({}).requestDeadlines).toEqual({ information: 3, change: 1, blocking: 1, unblocking: 1, destruction: 1, 'consent-withdrawal': 3 });
     const config = loadConfig({

@@ -59,6 +59,11 @@ export interface LedgerConfig {
    * only the 3 verified so far).
    */
   readonly requestDeadlines: Readonly<Record<RequestKind, number>>;
+  /**
+   * Where a data subject sends a request (DERBES_REQUESTS_CONTACT: free text such as an address, an e-mail and a
+   * phone, up to 500 characters on one line); null: the access report sends them to the responsible official.
+   */
+  readonly requestsContact: string | null;
   /** Whether a subject's report names the individuals who processed their data (DERBES_REPORT_SHOW_ACTORS, default off: unit and role only). */
   readonly reportShowsActors: boolean;
   /** Whether a subject's report says that withheld (embargoed) entries exist (DERBES_REPORT_SHOW_WITHHELD, default off). */
@@ -171,6 +176,16 @@ function deadlines(env: Env, name: string): Record<RequestKind, number> {
   return result;
 }
 
+/** One line of free text for people to read, or null when unset. */
+function contact(env: Env, name: string): string | null {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return null;
+  // A line break or a control character would break the report's layout (and could forge a line of it).
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(raw)) throw new ConfigError(name, 'must be one line of text without control characters');
+  if (raw.length > 500) throw new ConfigError(name, `must be at most 500 characters, got ${raw.length}`);
+  return raw;
+}
+
 function silence(name: string, entry: string, text: string): number | null {
   if (text === 'off') return null;
   const m = /^(\d{1,6})([smhd])$/.exec(text);
@@ -242,6 +257,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     projectionsOnThread: true,
     calendarFile: env.DERBES_CALENDAR_FILE ? resolve(cwd, env.DERBES_CALENDAR_FILE) : null,
     requestDeadlines: deadlines(env, 'DERBES_REQUEST_DEADLINES'),
+    requestsContact: contact(env, 'DERBES_REQUESTS_CONTACT'),
     reportShowsActors: onOff(env, 'DERBES_REPORT_SHOW_ACTORS', false),
     reportShowsWithheld: onOff(env, 'DERBES_REPORT_SHOW_WITHHELD', false),
     rateLimitPerSecond: integer(env, 'DERBES_RATE_LIMIT', 5000, 1, 1_000_000),
