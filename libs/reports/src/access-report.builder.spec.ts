@@ -1,7 +1,8 @@
-import { evolve, findViolations, initialSubjectState, type ProcessingRecorded, type ProcessingRecordedData, type SubjectEvent } from '@derbes/ledger';
-import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
+import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS, evolve, findViolations, initialSubjectState, type ProcessingRecorded, type ProcessingRecordedData, type SubjectEvent } from '@derbes/ledger';
+import { BUILT_IN_REGISTERS, builtInSubjectRights, RegisterCatalog } from '@derbes/register';
 import { buildAccessReport, reportedCategoryNumbers, type IdentifiedSubjectEvent, type UnsealText } from './access-report.builder';
 import type { ReportLanguage } from './access-report.model';
+import { DEFAULT_HOW_TO_REQUEST } from './spec-helpers';
 
 const SUBJECT = 'a'.repeat(64);
 const catalog = new RegisterCatalog(BUILT_IN_REGISTERS);
@@ -37,7 +38,7 @@ const events: IdentifiedSubjectEvent[] = stream.map((e, i) => ({ ...e, id: `e${i
 
 const report = (language: ReportLanguage, unseal: UnsealText) => buildAccessReport({
   subjectId: SUBJECT, events, catalog, owner: 'mineco', language, now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300,
-  showActors: false, showWithheld: false, unseal,
+  showActors: false, showWithheld: false, howToRequest: DEFAULT_HOW_TO_REQUEST, unseal,
 });
 
 describe('buildAccessReport and sealed texts', () => {
@@ -105,7 +106,7 @@ describe('buildAccessReport: violations', () => {
   stream.push(flagged({ operation: 'transfer', categories: [both[0]!], recipient: { name: 'A bank', country: 'TR' }, crossBorder: true, occurredAt: '2026-11-04T04:30:00.000Z' }, stream));
   const built = buildAccessReport({
     subjectId: SUBJECT, events: stream.map((e, i) => ({ ...e, id: `v${i}` })), catalog, owner: 'mineco', language: 'en',
-    now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300, showActors: false, showWithheld: false, unseal: (_s, _f, v) => v,
+    now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300, showActors: false, showWithheld: false, howToRequest: DEFAULT_HOW_TO_REQUEST, unseal: (_s, _f, v) => v,
   });
 
   it('gives each reason with the one category it concerns and since when, not all the categories of the record', () => {
@@ -137,7 +138,7 @@ describe('reportedCategoryNumbers', () => {
     for (const [now, today] of [['2026-11-25T12:00:00Z', '2026-11-25'], ['2026-12-01T12:00:00Z', '2026-12-01']] as const) {
       const built = buildAccessReport({
         subjectId: SUBJECT, events: more, catalog, owner: 'mineco', language: 'en', now: new Date(now), utcOffsetMinutes: 300,
-        showActors: false, showWithheld: false, unseal: (_s, _f, value) => value,
+        showActors: false, showWithheld: false, howToRequest: DEFAULT_HOW_TO_REQUEST, unseal: (_s, _f, value) => value,
       });
       expect(reportedCategoryNumbers(more, today)).toEqual(built.categories.map((c) => c.category.number));
     }
@@ -160,7 +161,7 @@ describe('buildAccessReport: the acts and purposes of a category, as each record
   const v2Ref = { id: v1.id, version: 2, order: v1.order.number };
   const made = (records: SubjectEvent[]) => buildAccessReport({
     subjectId: SUBJECT, events: records.map((e, i) => ({ ...e, id: `r${i}` })), catalog: amended, owner: 'mineco', language: 'en',
-    now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300, showActors: false, showWithheld: false, unseal: (_s, _f, v) => v,
+    now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300, showActors: false, showWithheld: false, howToRequest: DEFAULT_HOW_TO_REQUEST, unseal: (_s, _f, v) => v,
   });
   const l3Of = (register: typeof v1) => register.legalActs.find((a) => a.code === 'L3')!.titles.en;
 
@@ -185,5 +186,36 @@ describe('buildAccessReport: the acts and purposes of a category, as each record
       ['P01', v2.purposes.find((p) => p.code === 'P01')!.names.en], ['P12', v1.purposes.find((p) => p.code === 'P12')!.names.en],
     ]);
     expect(r.categories[0]?.purposes[1]?.name).not.toBe('P12');
+  });
+});
+
+describe('buildAccessReport: the subject\'s rights and how to use them', () => {
+  const made = (language: ReportLanguage, howToRequest = DEFAULT_HOW_TO_REQUEST) => buildAccessReport({
+    subjectId: SUBJECT, events, catalog, owner: 'mineco', language, now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300,
+    showActors: false, showWithheld: false, howToRequest, unseal: (_s, _f, v) => v,
+  });
+
+  it('tells each right of the data file in the report\'s language, with its citation, whether it is verified and the requests that use it', () => {
+    const rights = builtInSubjectRights(REQUEST_KINDS);
+    for (const language of ['kk', 'ru', 'en'] as const) {
+      expect(made(language).rights.items).toEqual(rights.map((r) => ({
+        code: r.code, text: r.text[language], citation: r.citation[language], verified: r.verified, requests: r.requests,
+      })));
+    }
+    const en = made('en').rights.items;
+    expect(en.find((r) => r.code === 'blocking')).toMatchObject({ verified: true, requests: ['blocking'], text: expect.stringMatching(/blocked/) });
+    expect(en.find((r) => r.code === 'know')).toMatchObject({ verified: false, requests: ['information'] });
+    expect(en.find((r) => r.code === 'protection')).toMatchObject({ verified: false, requests: [], text: expect.stringMatching(/compensation/) });
+  });
+
+  it('gives every request kind with the working days the request desk is configured with, and the contact, or none', () => {
+    expect(made('en').rights.deadlines).toEqual(REQUEST_KINDS.map((kind) => ({ kind, workingDays: DEFAULT_REQUEST_DEADLINES[kind].workingDays })));
+    expect(made('en').rights.contact).toBeNull();
+    const configured = { deadlines: { ...DEFAULT_HOW_TO_REQUEST.deadlines, information: 7, blocking: 2 }, contact: 'Astana, Mangilik El 8; pd@example.kz' };
+    const r = made('ru', configured);
+    expect(r.rights.deadlines).toContainEqual({ kind: 'information', workingDays: 7 });
+    expect(r.rights.deadlines).toContainEqual({ kind: 'blocking', workingDays: 2 });
+    expect(r.rights.deadlines).toContainEqual({ kind: 'change', workingDays: 1 });
+    expect(r.rights.contact).toBe('Astana, Mangilik El 8; pd@example.kz');
   });
 });

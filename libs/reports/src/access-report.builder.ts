@@ -1,4 +1,5 @@
 import {
+  REQUEST_KINDS,
   categoryStatusAt,
   evolve,
   initialSubjectState,
@@ -9,7 +10,7 @@ import {
   type SubjectState,
   upcastSubjectEvent,
 } from '@derbes/ledger';
-import { retentionFor, type RegisterCatalog, type Register } from '@derbes/register';
+import { builtInSubjectRights, retentionFor, type RegisterCatalog, type Register } from '@derbes/register';
 import {
   ACCESS_REPORT_SCHEMA,
   ACCESS_REPORT_SCHEMA_VERSION,
@@ -18,12 +19,25 @@ import {
   type NamedLegalAct,
   type NamedPurpose,
   type ReportLanguage,
+  type ReportRequestKind,
+  type ReportRights,
 } from './access-report.model';
 import { citeLegalAct } from './legal-act-citation';
 import { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';
 import { formatDate } from './report-dates';
 import { formatMessage } from './report-messages';
 import { reportIntegrity, type ReportIntegrityInput } from './report-integrity';
+
+// Checked when the ledger loads this module, at start-up: a bad field of the data file stops it, named.
+const SUBJECT_RIGHTS = builtInSubjectRights(REQUEST_KINDS);
+
+/** How the subject can use their rights, from the ledger's configuration. */
+export interface HowToRequest {
+  /** Working days to answer each kind of request: the request desk's own setting (DERBES_REQUEST_DEADLINES). */
+  readonly deadlines: Readonly<Record<ReportRequestKind, number>>;
+  /** Where to send a request (DERBES_REQUESTS_CONTACT); null: to the responsible official. */
+  readonly contact: string | null;
+}
 
 /** The texts of a subject's events that the report shows and that may be sealed with their data key. */
 export type ReportSealedField = 'source.name' | 'recipient.name' | 'transferGround.reference' | 'reasons';
@@ -62,6 +76,8 @@ export interface AccessReportInput {
   readonly showActors: boolean;
   /** Tell that withheld entries exist, and how many (configuration). */
   readonly showWithheld: boolean;
+  /** The requests' deadlines and contact the report's rights section gives. */
+  readonly howToRequest: HowToRequest;
   /** Opens sealed texts (never stored opened: the report is built when asked). */
   readonly unseal: UnsealText;
   /** The stream as stored, the head and the proof for the `integrity` section; without it the section is null. */
@@ -254,12 +270,24 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
     retention: retention
       ? { period: retention.period[lang], basis: retention.basis[lang], verified: retention.verified }
       : { period: '', basis: '', verified: false },
+    rights: rightsSection(input.howToRequest, lang),
     requests: [...requests.values()].sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0)),
     violations: violations.sort(byTime),
     withheld: input.showWithheld ? { count: withheldIds.size } : null,
     integrity: input.integrity ? reportIntegrity(input.integrity, withheldIds) : null,
     // Signed by the ledger once built (signReport, with its key): the builder holds none.
     signature: null,
+  };
+}
+
+function rightsSection(how: HowToRequest, lang: ReportLanguage): ReportRights {
+  return {
+    items: SUBJECT_RIGHTS.map((right) => ({
+      code: right.code, text: right.text[lang], citation: right.citation[lang], verified: right.verified,
+      requests: right.requests as ReportRequestKind[],
+    })),
+    deadlines: REQUEST_KINDS.map((kind) => ({ kind, workingDays: how.deadlines[kind] })),
+    contact: how.contact,
   };
 }
 

@@ -19,7 +19,7 @@ export const ACCESS_REPORT_SCHEMA = 'derbes/access-report' as const;
  * carries its own inclusion proof (`integrity.chain[].inclusion`); legal bases carry a `citation`, requests their
  * `deadlineCoverage`. 6: a violations row gives each reason with the category it concerns and, for a state reason,
  * since when (`reasons`), instead of bare `codes` beside all the record's categories; the JSON report is signed as a
- * whole by the ledger (`signature`).
+ * whole by the ledger (`signature`); it tells the subject their rights and how to use them (`rights`).
  */
 export const ACCESS_REPORT_SCHEMA_VERSION = 6 as const;
 
@@ -116,6 +116,8 @@ export interface AccessReport {
   }[];
   /** The storage period that applies and its basis. */
   readonly retention: { readonly period: string; readonly basis: string; readonly verified: boolean };
+  /** v6: their rights under Art. 24 and how to use them: the requests the ledger takes, their deadlines, where to send one. */
+  readonly rights: ReportRights;
   /** Their requests under Art. 24, open and past, newest first. */
   readonly requests: readonly {
     readonly requestId: string;
@@ -161,6 +163,27 @@ export interface AccessReport {
    * replica that holds no signing key (DERBES_TREE_HEAD_SIGNER=off). Only the JSON form is signed.
    */
   readonly signature: { readonly keyId: string; readonly value: string } | null;
+}
+
+/**
+ * The subject's rights, each as libs/register/src/data/subject-rights.json gives it (verified or from memory), and how
+ * to use them: the request kinds with the working days to answer that the request desk applies, and a contact.
+ */
+export interface ReportRights {
+  readonly items: readonly {
+    readonly code: string;
+    /** The right in plain words, in the report's language. */
+    readonly text: string;
+    readonly citation: string;
+    /** Whether the right and its citation were checked against a published source. */
+    readonly verified: boolean;
+    /** The kinds of request that use it; empty when it has none of its own. */
+    readonly requests: readonly ReportRequestKind[];
+  }[];
+  /** Every kind of request the ledger takes, with the working days to answer it (DERBES_REQUEST_DEADLINES). */
+  readonly deadlines: readonly { readonly kind: ReportRequestKind; readonly workingDays: number }[];
+  /** Where to send a request (DERBES_REQUESTS_CONTACT); null: to the responsible official named in `holder`. */
+  readonly contact: string | null;
 }
 
 /** One reason a record was flagged. */

@@ -78,6 +78,19 @@ describe('access report JSON Schema', () => {
     expect(errorsOf((r) => delete r.events[0].eventId).join('\n')).toMatch(/\/events\/0 must have required property 'eventId'/);
   });
 
+  it('holds the rights section: each right with its citation and whether verified, the deadlines, the contact or null', () => {
+    const report: Loose = sampleReport();
+    report.rights.contact = null;
+    expect(validate(report)).toBe(true);
+    expect(errorsOf((r) => delete r.rights)).toContain(" must have required property 'rights'");
+    expect(errorsOf((r) => delete r.rights.items[1].verified)).toContain("/rights/items/1 must have required property 'verified'");
+    expect(errorsOf((r) => (r.rights.items[0].requests = ['complaint']))).toContain('/rights/items/0/requests/0 must be equal to one of the allowed values');
+    expect(errorsOf((r) => (r.rights.deadlines[0].workingDays = 0))).toContain('/rights/deadlines/0/workingDays must be >= 1');
+    expect(errorsOf((r) => (r.rights.contact = ''))).toContain('/rights/contact must NOT have fewer than 1 characters');
+    expect(errorsOf((r) => (r.rights.items = []))).toContain('/rights/items must NOT have fewer than 1 items');
+    expect(errorsOf((r) => (r.rights.note = 'x'))).toContain('/rights must NOT have additional properties');
+  });
+
   it('rejects an IIN that is not masked', () => {
     expect(errorsOf((r) => (r.subject.maskedIin = '870412300424')).join('\n')).toMatch(/\/subject\/maskedIin must match pattern/);
   });

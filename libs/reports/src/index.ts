@@ -26,7 +26,7 @@ export { renderAccessReportPdf, REPORT_FONT_FILES } from './render-pdf';
 /** JSON Schema (draft-07) of the access report's JSON form; strict: unknown fields and unknown codes are rejected. */
 export const ACCESS_REPORT_JSON_SCHEMA: Readonly<Record<string, unknown>> = accessReportJsonSchema;
 export {
-  buildAccessReport, identifiedEvents, isWithheld, reportedCategoryNumbers, type AccessReportInput, type IdentifiedSubjectEvent, type ReportSealedField, type UnsealText,
+  buildAccessReport, identifiedEvents, isWithheld, reportedCategoryNumbers, type AccessReportInput, type HowToRequest, type IdentifiedSubjectEvent, type ReportSealedField, type UnsealText,
 } from './access-report.builder';
 export { provedEvents, reportIntegrity, type ReportIntegrityInput } from './report-integrity';
 export { checkReportSummary, type SummaryCheck, type SummaryDifference } from './report-summary-check';

@@ -2,7 +2,31 @@ import { REPORT_LANGUAGES } from './access-report.model';
 import { escapeHtml, htmlCell, renderAccessReportHtml } from './render-html';
 import { REPORT_MESSAGES } from './report-messages';
 import { reportHeader, reportSections } from './report-rows';
-import { expectInOrder, reportFlaggedWhileBlocked, reportWithEvents, sampleReport } from './spec-helpers';
+import { DEFAULT_HOW_TO_REQUEST, expectInOrder, reportFlaggedWhileBlocked, reportWithEvents, sampleReport, sampleWithRights } from './spec-helpers';
+
+/** What the rights sections say in each language: the blocking right, how to ask for it, a configured deadline, the official. */
+const RIGHTS_SAID = {
+  kk: {
+    blocking: 'Деректер белгіленген талаптар бұзылып жиналса немесе өңделсе, оларды бұғаттауды талап ету',
+    ask: '«Бұғаттау» сұрау салуы: жауап 1 жұмыс күні ішінде беріледі',
+    information: 'Деректер туралы мәлімет алу: 5 жұмыс күні ішінде',
+    official: '«Деректерді өңдейтін орган» бөлімінде аталған жауапты лауазымды тұлғаға: ',
+  },
+  ru: {
+    blocking: 'Потребовать заблокировать ваши данные, если при их сборе или обработке нарушены установленные условия',
+    ask: 'Запрос «Блокирование»: ответ в течение 1 рабочего дня',
+    information: 'Получение сведений о данных: в течение 5 рабочих дней',
+    official: 'Ответственному должностному лицу, указанному в разделе «Орган, обрабатывающий данные»: ',
+  },
+  en: {
+    blocking: 'Demand that your data be blocked if it was collected or processed in breach of the rules',
+    ask: 'Request "Blocking": answer within 1 working day',
+    information: 'Information about your data: within 5 working days',
+    official: 'To the responsible official named under "Data holder": ',
+  },
+} as const;
+const CONTACT = 'Астана, Мәңгілік Ел 8; pd-requests@example.kz; +7 7172 74 00 00';
+const withFiveDays = { ...DEFAULT_HOW_TO_REQUEST, deadlines: { ...DEFAULT_HOW_TO_REQUEST.deadlines, information: 5 } };
 
 const HOSTILE = `<script>alert("x")</script> & 'Co' <img src=x onerror=alert(1)>`;
 
@@ -51,6 +75,21 @@ describe('renderAccessReportHtml', () => {
     expect(html.split(escaped)).toHaveLength(5);
   });
 
+  it.each(REPORT_LANGUAGES)('shows the rights, how to ask and where, in %s: the configured deadline, the contact or else the official', (language) => {
+    const said = RIGHTS_SAID[language];
+    const m = REPORT_MESSAGES[language];
+    const report = sampleWithRights(language, withFiveDays);
+    const html = renderAccessReportHtml(report);
+    expectInOrder(html, [`<h2 id="section-rights">${escapeHtml(m['section.rights'])}</h2>`, escapeHtml(said.blocking), escapeHtml(said.ask), `<h2 id="section-howToRequest">`, escapeHtml(said.information)]);
+    const rights = html.slice(html.indexOf('section-rights'), html.indexOf('section-howToRequest'));
+    expect(rights).toContain(`<td>${escapeHtml(m['value.rightUnverified'])}</td>`);
+    expect(rights).toContain(`<td>${m['value.yes']}</td>`);
+    expect(html).toContain(escapeHtml(said.official + report.holder.responsibleOfficial));
+    const withContact = renderAccessReportHtml(sampleWithRights(language, { ...withFiveDays, contact: CONTACT }));
+    expect(withContact).toContain(`<td>${escapeHtml(CONTACT)}</td>`);
+    expect(withContact).not.toContain(escapeHtml(said.official));
+  });
+
   it('has its headings in order and real tables with captions and header scopes', () => {
     const report = sampleReport();
     const html = renderAccessReportHtml(report);
@@ -62,7 +101,8 @@ describe('renderAccessReportHtml', () => {
     const tables = html.split('<table').length - 1;
     expect(tables).toBeGreaterThanOrEqual(10);
     expect(html.split('<caption').length - 1).toBe(tables);
-    expect(html.match(/<th scope="col">/g)).toHaveLength(10 + 7 + 8 + 3);
+    // Events, transfers, rights, requests, violations.
+    expect(html.match(/<th scope="col">/g)).toHaveLength(10 + 7 + 4 + 8 + 3);
     expect(html).not.toMatch(/<th>/);
   });
 

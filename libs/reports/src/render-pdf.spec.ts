@@ -3,7 +3,7 @@ import { REPORT_LANGUAGES } from './access-report.model';
 import { renderAccessReportPdf } from './render-pdf';
 import { REPORT_MESSAGES } from './report-messages';
 import { reportHeader, reportSections } from './report-rows';
-import { expectInOrder, havePdftotext, poppler, reportFlaggedWhileBlocked, reportWithEvents, sampleReport } from './spec-helpers';
+import { DEFAULT_HOW_TO_REQUEST, expectInOrder, havePdftotext, poppler, reportFlaggedWhileBlocked, reportWithEvents, sampleReport, sampleWithRights } from './spec-helpers';
 
 /** Words, split also after hyphens: the PDF may wrap a long identifier there. */
 const tokens = (text: string): string[] => text.split(/\s+|(?<=-)/).filter((t) => t !== '');
@@ -44,6 +44,30 @@ function expectSameEntries(report: AccessReport, text: string): void {
     if (s.layout === 'records') expectInOrder(flat(text), s.rows.map((row) => row[0] ?? ''));
   }
 }
+
+/** What the rights sections say in each language: the blocking right, how to ask for it, a configured deadline, the official. */
+const RIGHTS_SAID = {
+  kk: {
+    blocking: 'Деректер белгіленген талаптар бұзылып жиналса немесе өңделсе, оларды бұғаттауды талап ету',
+    ask: '«Бұғаттау» сұрау салуы: жауап 1 жұмыс күні ішінде беріледі',
+    information: 'Деректер туралы мәлімет алу: 5 жұмыс күні ішінде',
+    official: '«Деректерді өңдейтін орган» бөлімінде аталған жауапты лауазымды тұлғаға: ',
+  },
+  ru: {
+    blocking: 'Потребовать заблокировать ваши данные, если при их сборе или обработке нарушены установленные условия',
+    ask: 'Запрос «Блокирование»: ответ в течение 1 рабочего дня',
+    information: 'Получение сведений о данных: в течение 5 рабочих дней',
+    official: 'Ответственному должностному лицу, указанному в разделе «Орган, обрабатывающий данные»: ',
+  },
+  en: {
+    blocking: 'Demand that your data be blocked if it was collected or processed in breach of the rules',
+    ask: 'Request "Blocking": answer within 1 working day',
+    information: 'Information about your data: within 5 working days',
+    official: 'To the responsible official named under "Data holder": ',
+  },
+} as const;
+const CONTACT = 'Астана, Мәңгілік Ел 8; pd-requests@example.kz; +7 7172 74 00 00';
+const withFiveDays = { ...DEFAULT_HOW_TO_REQUEST, deadlines: { ...DEFAULT_HOW_TO_REQUEST.deadlines, information: 5 } };
 
 const pages = (pdf: Buffer): number => pdf.toString('latin1').match(/\/Type \/Page\b/g)?.length ?? 0;
 
@@ -170,6 +194,20 @@ describe('renderAccessReportPdf', () => {
         expect(violations).not.toContain(REPORT_MESSAGES[language]['col.categories']);
         expectSameEntries(report, text);
       }
+    });
+
+    it.each(REPORT_LANGUAGES)('shows the rights, how to ask and where, in %s', async (language) => {
+      const said = RIGHTS_SAID[language];
+      const m = REPORT_MESSAGES[language];
+      const report = sampleWithRights(language, { ...withFiveDays, contact: CONTACT });
+      const text = poppler('pdftotext', await renderAccessReportPdf(report), ['-layout']);
+      const rights = flat(text.slice(text.indexOf(m['section.rights'])));
+      expect(rights).toContain(m['section.howToRequest']);
+      expect(rights).toContain(said.information);
+      expect(rights).toContain(CONTACT);
+      expectSameEntries(report, text);
+      const toOfficial = flat(poppler('pdftotext', await renderAccessReportPdf(sampleWithRights(language)), ['-layout']));
+      expect(toOfficial).toContain(said.official.trim());
     });
 
     it('renders in each language with its own headings', async () => {

@@ -22,6 +22,23 @@ export const EN = {
   'section.violations': 'Violations found',
   'section.withheld': 'Withheld entries',
 
+  // The rights section: each right of Art. 24 (libs/register/src/data/subject-rights.json) and how to use it.
+  'section.rights': 'Your rights',
+  'section.howToRequest': 'How to use your rights',
+  'col.right': 'Your right',
+  'col.citation': 'Where the law gives it',
+  'col.verified': 'Verified',
+  'col.howToUse': 'How to ask',
+  'rights.request': 'Request "{kind}": answer within {days|working day|working days}',
+  'rights.noRequest': 'Write to the holder (see below)',
+  'value.rightUnverified': 'No: not yet checked against the official text of the law',
+  'field.requestsContact': 'Where to send a request',
+  'field.requestKinds': 'Kinds of request and time to answer',
+  'field.countingDays': 'How the days are counted',
+  'rights.toOfficial': 'To the responsible official named under "Data holder": {official}',
+  'rights.deadline': '{kind}: within {days|working day|working days}',
+  'rights.countingDays': 'Working days only (no weekends or public holidays), from the day after your request is received.',
+
   'field.body': 'Body',
   'field.responsibleOfficial': 'Responsible official',
   'field.orderNumber': 'Order approving the list of personal data: number',

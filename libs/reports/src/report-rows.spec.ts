@@ -8,12 +8,13 @@ const section = (sections: ReportSection[], id: ReportSectionId): ReportSection 
 };
 
 describe('report sections', () => {
-  it('follows the model: ten sections in its order (the integrity appendix last), one row per entry, one cell per column', () => {
+  it('follows the model: twelve sections in its order (the integrity appendix last), one row per entry, one cell per column', () => {
     const report = sampleReport();
     const sections = reportSections(report);
     expect(sections.map((s) => s.id)).toEqual([
-      'holder', 'subject', 'categories', 'events', 'transfers', 'retention', 'requests', 'violations', 'withheld', 'integrity',
+      'holder', 'subject', 'categories', 'events', 'transfers', 'retention', 'rights', 'howToRequest', 'requests', 'violations', 'withheld', 'integrity',
     ]);
+    expect(section(sections, 'rights').rows).toHaveLength(report.rights.items.length);
     expect(section(sections, 'categories').rows).toHaveLength(report.categories.length);
     expect(section(sections, 'events').rows).toHaveLength(report.events.length);
     expect(section(sections, 'transfers').rows).toHaveLength(report.transfers.length);

@@ -9,6 +9,8 @@ export type ReportSectionId =
   | 'events'
   | 'transfers'
   | 'retention'
+  | 'rights'
+  | 'howToRequest'
   | 'requests'
   | 'violations'
   | 'withheld'
@@ -117,7 +119,17 @@ export function reportSections(report: AccessReport): ReportSection[] {
     empty: m['value.noEntries'],
   });
 
-  const { holder, subject, retention, withheld } = report;
+  const { holder, subject, retention, rights, withheld } = report;
+  const deadlineDays = new Map(rights.deadlines.map((d) => [d.kind, d.workingDays]));
+  // A right without a request of its own is still used by writing to the holder; one whose deadline is not given shows the kind alone.
+  const howToUse = (kinds: readonly string[]): string => lines(
+    kinds.map((kind) => {
+      const days = deadlineDays.get(kind as never);
+      const label = codeLabel(lang, 'request', kind);
+      return days === undefined ? label : formatMessage(lang, 'rights.request', { kind: label, days });
+    }),
+    m['rights.noRequest'],
+  );
   return [
     section(
       'holder',
@@ -197,6 +209,22 @@ export function reportSections(report: AccessReport): ReportSection[] {
       'fields',
       [['field.retentionPeriod', 1], ['field.retentionBasis', 1], ['field.retentionVerified', 1]],
       [[known(retention.period), known(retention.basis), yesNo(retention.verified)]],
+    ),
+    section(
+      'rights',
+      'table',
+      [['col.right', 3.2], ['col.citation', 1.8], ['col.verified', 1.2], ['col.howToUse', 2.4]],
+      rights.items.map((r) => [r.text, r.citation, r.verified ? m['value.yes'] : m['value.rightUnverified'], howToUse(r.requests)]),
+    ),
+    section(
+      'howToRequest',
+      'fields',
+      [['field.requestsContact', 1], ['field.requestKinds', 1], ['field.countingDays', 1]],
+      [[
+        rights.contact ?? formatMessage(lang, 'rights.toOfficial', { official: holder.responsibleOfficial }),
+        lines(rights.deadlines.map((d) => formatMessage(lang, 'rights.deadline', { kind: codeLabel(lang, 'request', d.kind), days: d.workingDays })), m['value.none']),
+        m['rights.countingDays'],
+      ]],
     ),
     section(
       'requests',

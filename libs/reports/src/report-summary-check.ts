@@ -1,3 +1,4 @@
+import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS } from '@derbes/ledger';
 import type { RegisterCatalog } from '@derbes/register';
 import { buildAccessReport, identifiedEvents } from './access-report.builder';
 import { REPORT_LANGUAGES, type AccessReport, type ReportLanguage } from './access-report.model';
@@ -14,6 +15,8 @@ export type SummaryCheck =
   | { readonly checked: false; readonly reason: string };
 
 type Loose = Record<string, unknown>;
+
+const DEFAULT_DEADLINE_DAYS = Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, DEFAULT_REQUEST_DEADLINES[kind].workingDays])) as Record<(typeof REQUEST_KINDS)[number], number>;
 type Section = AccessReport['categories'][number];
 
 /**
@@ -53,6 +56,8 @@ export function checkReportSummary(report: Loose, catalog: RegisterCatalog): Sum
   const again = buildAccessReport({
     subjectId: String((report.subject as Loose).subjectId), events, catalog, owner: register.owner, language, now, utcOffsetMinutes: offset,
     showActors: false, showWithheld: true, unseal: (_subjectId, _field, value) => value, integrity: null,
+    // Not compared: the rights section is the ledger's data and configuration, which only the signature binds.
+    howToRequest: { deadlines: DEFAULT_DEADLINE_DAYS, contact: null },
     // Version 4 reports show a category collected again after its destruction as neither destroyed nor depersonalized.
     collectStartsAnew: typeof report.schemaVersion === 'number' && report.schemaVersion >= 4,
   });

@@ -4,6 +4,7 @@ import { upcastSubjectEvent } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
 import { buildAccessReport, type IdentifiedSubjectEvent } from './access-report.builder';
 import { checkReportSummary } from './report-summary-check';
+import { DEFAULT_HOW_TO_REQUEST } from './spec-helpers';
 import type { AccessReport, ReportLanguage } from './access-report.model';
 
 const SUBJECT = 'b'.repeat(64);
@@ -87,7 +88,7 @@ function report(language: ReportLanguage, showActors: boolean, specs = SPECS): A
   const head = signTreeHead({ treeSize: log.length, rootHash: merkleRoot(leaves) }, NOW, { keyId: keyIdOf(keys.publicKey), privateKey: keys.privateKey });
   return buildAccessReport({
     subjectId: SUBJECT, events, catalog: new RegisterCatalog(BUILT_IN_REGISTERS), owner: 'mineco', language, now: NOW, utcOffsetMinutes: 300,
-    showActors, showWithheld: true, unseal: (_s, _f, value) => (value === 'sealed:v1:1:PERSON' ? 'Aigerim Bekova' : value.startsWith('sealed:v1:1:AGENCY') ? 'ҚР ІІМ'
+    showActors, showWithheld: true, howToRequest: DEFAULT_HOW_TO_REQUEST, unseal: (_s, _f, value) => (value === 'sealed:v1:1:PERSON' ? 'Aigerim Bekova' : value.startsWith('sealed:v1:1:AGENCY') ? 'ҚР ІІМ'
       : value === 'sealed:v1:1:REASON' ? 'an investigation of the personnel file' : value),
     integrity: {
       stream, treeHeadSource: 'latest', treeHead: { ...head, position: log.length + 1 },
@@ -109,6 +110,20 @@ describe('the access report as built, checked by verify-report', () => {
     expect(r.events.map((e) => e.operation)).toEqual(['collect', 'collect', 'collect', 'transfer', 'access', 'block', 'read', 'read']);
     expect([r.transfers.length, r.violations.length, r.requests.length, r.withheld?.count]).toEqual([1, 1, 1, 1]);
     expect(verify(r)).toMatchObject({ ok: true });
+  });
+
+  // The rights section is the ledger's data and configuration, which no event records: the whole-report signature
+  // is what binds it, so a contact or a deadline changed after signing fails there.
+  it('verifies a report with its rights section, and fails one whose rights were changed after signing', () => {
+    const r = report('en', false);
+    expect(r.rights.items.length).toBeGreaterThan(5);
+    const signed = JSON.parse(JSON.stringify(signReport(r, { keyId: keyIdOf(keys.publicKey), privateKey: keys.privateKey })));
+    expect(verifyReport(signed, [keys.publicKey])).toMatchObject({ ok: true });
+    for (const alter of [(x: any) => (x.rights.contact = 'someone else'), (x: any) => (x.rights.deadlines[0].workingDays = 30), (x: any) => (x.rights.items[0].verified = true)]) {
+      const copy = structuredClone(signed);
+      alter(copy);
+      expect(verifyReport(copy, [keys.publicKey])).toMatchObject({ ok: false, code: 'bad-signature' });
+    }
   });
 
   it('proves each shown event before a withheld one in the signed tree, and only those', () => {

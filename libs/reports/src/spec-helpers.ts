@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS } from '@derbes/ledger';
+import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
+import { buildAccessReport, type HowToRequest } from './access-report.builder';
 import type { AccessReport, NamedCategory, NamedPurpose } from './access-report.model';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
@@ -23,6 +26,24 @@ export const SELECTION: NamedPurpose = {
 };
 export const OVERSIGHT: NamedPurpose = { code: 'OVERSIGHT', name: 'Дербес деректерді өңдеуді ішкі бақылау' };
 export const SUBJECT_RIGHTS: NamedPurpose = { code: 'SUBJECT-RIGHTS', name: 'Субъектінің сұрау салуын орындау' };
+
+/** The request desk's default deadlines, no contact configured: what a ledger started without either setting gives. */
+export const DEFAULT_HOW_TO_REQUEST: HowToRequest = {
+  deadlines: Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, DEFAULT_REQUEST_DEADLINES[kind].workingDays])) as HowToRequest['deadlines'],
+  contact: null,
+};
+
+/**
+ * The sample report in `language`, with the holder and the rights section the builder makes (from the data file and
+ * `howToRequest`) in that language: what the renderers show of the rights, in each language.
+ */
+export function sampleWithRights(language: AccessReport['language'], howToRequest: HowToRequest = DEFAULT_HOW_TO_REQUEST): Mutable<AccessReport> {
+  const built = buildAccessReport({
+    subjectId: 'a'.repeat(64), events: [], catalog: new RegisterCatalog(BUILT_IN_REGISTERS), owner: 'mineco', language,
+    now: new Date('2026-11-25T09:30:00.000Z'), utcOffsetMinutes: 300, showActors: false, showWithheld: false, howToRequest, unseal: (_s, _f, v) => v,
+  });
+  return { ...sampleReport(), language, holder: structuredClone(built.holder), rights: structuredClone(built.rights) as Mutable<AccessReport['rights']> };
+}
 
 // Unit, role, actor and system are the source systems' codes (the ledger accepts no names there).
 const UNIT = 'personnel-management';
@@ -155,6 +176,26 @@ export function sampleReport(): Mutable<AccessReport> {
       period: 'Жеке іс: мемлекеттік қызметтен шыққаннан кейін 75 жыл',
       basis: 'Үлгілік құжаттар тізбесі, 2-тарау, 14-тармақ',
       verified: true,
+    },
+    rights: {
+      items: [
+        {
+          code: 'know', verified: false, requests: ['information'],
+          text: 'Сіз туралы деректердің бар-жоғын білу, сондай-ақ олар не үшін, қайдан алынғанын және қанша уақыт сақталатынын білу.',
+          citation: '№ 94-V Заң, 24-бап, 1) тармақша',
+        },
+        {
+          code: 'blocking', verified: true, requests: ['blocking'],
+          text: 'Деректер белгіленген талаптар бұзылып жиналса немесе өңделсе, оларды бұғаттауды талап ету.',
+          citation: '№ 94-V Заң, 24-бап',
+        },
+        { code: 'protection', verified: false, requests: [], text: 'Өз құқықтарыңызды қорғау, оның ішінде зиянды өтеуді талап ету.', citation: '№ 94-V Заң, 24-бап, 7) тармақша' },
+      ],
+      deadlines: [
+        { kind: 'information', workingDays: 3 }, { kind: 'change', workingDays: 1 }, { kind: 'blocking', workingDays: 1 },
+        { kind: 'unblocking', workingDays: 1 }, { kind: 'destruction', workingDays: 1 }, { kind: 'consent-withdrawal', workingDays: 3 },
+      ],
+      contact: 'Астана қ., Мәңгілік Ел даңғ., 8, 1-кіреберіс; pd-requests@ecogeo.gov.kz; +7 7172 74 00 00',
     },
     requests: [
       {

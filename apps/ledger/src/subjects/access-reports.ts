@@ -134,7 +134,8 @@ export class AccessReports implements OnModuleDestroy {
     const report = buildAccessReport({
       subjectId, events: [...events], catalog: this.catalog, owner: this.config.owner, language, now,
       utcOffsetMinutes: this.config.utcOffsetMinutes, showActors: this.config.reportShowsActors,
-      showWithheld: this.config.reportShowsWithheld, unseal: (id, field, value) => opener.open(id, field, value),
+      showWithheld: this.config.reportShowsWithheld,
+      howToRequest: { deadlines: this.config.requestDeadlines, contact: this.config.requestsContact }, unseal: (id, field, value) => opener.open(id, field, value),
       integrity,
     });
     const signer = report.integrity ? this.integrity.reportSigner() : null;
