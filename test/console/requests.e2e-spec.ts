@@ -35,10 +35,10 @@ describe("console: data subjects' requests (in chromium)", () => {
   it('registers a request with its deadline in working days, and shows it in the queue', async () => {
     expect(await register({ iin: IIN, kind: 'information', channel: 'egov', receivedAt: '2026-11-24T10:15', detail: 'what is held about me' })).toBe(303);
     // Received on Tuesday 24 November: three working days from Wednesday.
-    await expect(page.locator('[role=status]').textContent()).resolves.toBe('Request registered; answer due by 2026-11-27 (3 working days).');
+    await expect(page.locator('[role=status]').textContent()).resolves.toBe('Request registered; answer due by 27 November 2026 (3 working days).');
     const [queued] = await apiQueue();
     expect(queued).toMatchObject({ kind: 'information', channel: 'egov', deadline: '2026-11-27', workingDays: 3, registeredUnit: 'personnel-management' });
-    await expect(row(queued?.requestId as string).textContent()).resolves.toContain('due by 2026-11-27');
+    await expect(row(queued?.requestId as string).textContent()).resolves.toContain('due by 27 November 2026');
     await screenshot(page, 'requests');
   });
 

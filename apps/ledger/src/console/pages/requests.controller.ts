@@ -22,7 +22,7 @@ import { ConsolePages } from '../http/console-pages.decorator';
 import { fieldsOf, given, listOf, type Fields } from '../http/fields';
 import { seeOther } from '../http/redirect';
 import { t } from '../i18n/console-i18n';
-import { requestsPage, type FailedAction, type RequestDraft } from '../views/requests.page';
+import { localDay, requestsPage, type FailedAction, type RequestDraft } from '../views/requests.page';
 import { RegisterChoices } from './register-choices';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,7 +56,7 @@ export class RequestsController {
     const registered = page.open.items.find((r) => r.requestId === query.request);
     return requestsPage(viewOf(request, this.config.utcOffsetMinutes), {
       ...page,
-      ...(notice ? { notice: t(page.lang, notice, registered ? { deadline: registered.deadline, days: registered.workingDays } : {}) } : {}),
+      ...(notice ? { notice: t(page.lang, notice, registered ? { deadline: localDay(registered.deadline, page.lang), days: registered.workingDays } : {}) } : {}),
     });
   }
 

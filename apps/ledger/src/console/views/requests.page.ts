@@ -45,10 +45,15 @@ export interface RequestsInput {
 export function standing(lang: View['lang'], r: QueueItem): string {
   if (r.status === 'open') {
     if (r.overdue) return t(lang, 'requests.overdue', { days: r.workingDaysOverdue });
-    return r.dueToday ? t(lang, 'requests.dueToday') : t(lang, 'requests.dueBy', { deadline: r.deadline });
+    return r.dueToday ? t(lang, 'requests.dueToday') : t(lang, 'requests.dueBy', { deadline: localDay(r.deadline, lang) });
   }
   const how = codeLabel(lang, 'status', r.status);
   return r.late ? `${how}, ${t(lang, 'requests.late', { days: r.workingDaysLate ?? 0 })}` : `${how}, ${t(lang, 'requests.onTime')}`;
+}
+
+/** A local date (YYYY-MM-DD) in the page's words, as the deadline column writes it: noon UTC is that day at any offset. */
+export function localDay(date: string, lang: View['lang']): string {
+  return formatDate(`${date}T12:00:00Z`, lang, 0);
 }
 
 /** How sure a deadline (and so an overdue count) is when its year is only projected, or not in the calendar at all. */
@@ -93,7 +98,7 @@ function queueTable(view: View, caption: string, items: readonly QueueItem[], ma
     <td>${formatDateTime(r.receivedAt, lang, view.utcOffsetMinutes)}</td>
     <td>${codeLabel(lang, 'request', r.kind)}${r.categories.length > 0 ? html`<br><span class="muted">${r.categories.map((c) => c.number).join(', ')}</span>` : ''}</td>
     <td>${codeLabel(lang, 'channel', r.channel)}</td>
-    <td>${formatDate(`${r.deadline}T12:00:00Z`, lang, 0)}<br><span class="muted">${t(lang, 'requests.workingDays', { days: r.workingDays })}</span>${coverageNote(lang, r)}</td>
+    <td>${localDay(r.deadline, lang)}<br><span class="muted">${t(lang, 'requests.workingDays', { days: r.workingDays })}</span>${coverageNote(lang, r)}</td>
     <td${r.overdue ? html` class="bad"` : ''}>${standing(lang, r)}${r.closedAt ? html`<br><span class="muted">${t(lang, 'requests.closedAt')}: ${formatDateTime(r.closedAt, lang, view.utcOffsetMinutes)}</span>` : ''}</td>
     <td><code class="hash">${r.subjectId.slice(0, 12)}</code></td>
     ${open && mayAct ? html`<td>${actions(view, r, failed)}</td>` : ''}</tr>`)}</tbody></table>`);
