@@ -1,4 +1,4 @@
-import { instantProblem, parseInstant } from './normalize-record';
+import { instantProblem, parseInstant, subMillisecondOf } from './normalize-record';
 
 describe('instantProblem', () => {
   it('takes ISO 8601 instants with a zone, milliseconds kept and finer digits dropped', () => {
@@ -27,5 +27,21 @@ describe('instantProblem', () => {
     expect(instantProblem('2026-01-01T10:00:00+14:30')).toBe('has the time zone +14:30, which is not a UTC offset (-12:00 to +14:00)');
     expect(instantProblem('2026-01-01T10:00:00+14:01')).toContain('not a UTC offset');
     for (const bad of ['2026-13-01T10:00:00Z', '2026-01-01T10:00:00+14:30']) expect(parseInstant(bad)).toBeNull();
+  });
+});
+
+describe('subMillisecondOf', () => {
+  it('gives the fraction\'s digits past the millisecond, in nanoseconds', () => {
+    expect(subMillisecondOf('2026-03-01T10:00:00.123456789Z')).toBe(456_789);
+    expect(subMillisecondOf('2026-03-01T10:00:00.1234Z')).toBe(400_000);
+    expect(subMillisecondOf('2026-03-01T10:00:00.0008+05:00')).toBe(800_000);
+    expect(subMillisecondOf('2026-03-01T10:00:00.000001-03:00')).toBe(1_000);
+  });
+
+  // A fraction of one to three digits is followed by the zone: its offset's digits are no part of the fraction.
+  it('is 0 for a fraction of three digits or fewer, or none, whatever the zone', () => {
+    for (const text of ['2026-03-01T10:00:00.1+05:00', '2026-03-01T10:00:00.12-03:00', '2026-03-01T10:00:00.100+05:00', '2026-03-01T10:00:00.1Z', '2026-03-01T10:00:00+05:00', '2026-03-01T10:00Z']) {
+      expect(subMillisecondOf(text)).toBe(0);
+    }
   });
 });

@@ -41,17 +41,22 @@ export function parseInstant(text: string): Date | null {
   return Number.isNaN(at.getTime()) ? null : at;
 }
 
+/** The nanoseconds each fraction digit past the millisecond is worth, the 4th to the 9th. */
+const SUB_MILLISECOND_SCALE = [100_000, 10_000, 1_000, 100, 10, 1];
+
 /**
  * The nanoseconds past the millisecond that an instant checked by instantProblem gives (its fraction's 4th to 9th
- * digits), 0 for none. By position, without a regex: the fraction, when there is one, begins at the 20th character.
+ * digits), 0 for none. By position, without a regex: the fraction, when there is one, begins at the 20th character
+ * and runs to the first character that is not a digit (a shorter fraction is followed by Z or the offset, whose
+ * digits are not the fraction's).
  */
 export function subMillisecondOf(text: string): number {
   if (text.charCodeAt(19) !== 46) return 0; // '.'
   let nanos = 0;
-  for (let i = 23, scale = 100_000; i < 29; i++, scale /= 10) {
+  for (let i = 20; i < 29; i++) {
     const digit = text.charCodeAt(i) - 48;
     if (!(digit >= 0 && digit <= 9)) break;
-    nanos += digit * scale;
+    if (i >= 23) nanos += digit * SUB_MILLISECOND_SCALE[i - 23]!;
   }
   return nanos;
 }
