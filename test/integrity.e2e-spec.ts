@@ -157,6 +157,14 @@ describe('derbes signing-keys rotate', () => {
 
       const rotated = await runCli(['signing-keys', 'rotate'], env);
       expect(rotated.code).toBe(0);
+      // A new key file that cannot be read as a key (here: readable by others) leaves the running ledger signing with
+      // the keys it read before, never failing its heads and reports; once mended, it is read.
+      const newKeyFile = join(dataDir, 'integrity-keys', 'key-2.json');
+      chmodSync(newKeyFile, 0o644);
+      await t.http.post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined })).expect(201);
+      expect((await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body.keyId).toBe(first.keyId);
+      expect(((await request(t.server).get('/v1/integrity/keys').expect(200)).body as unknown[]).length).toBe(1);
+      chmodSync(newKeyFile, 0o600);
       expect(rotated.stdout).toMatch(/^signing key version 2 \(key id [0-9a-f]{16}\) made in .*integrity-keys: it signs tree heads and access reports from now on\n/);
       expect(rotated.stdout).toContain(`version 1 (key id ${first.keyId}) and any older stay`);
 

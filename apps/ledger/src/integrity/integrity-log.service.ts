@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { ANY, EVENT_STORE, unavailableOnStorageFault, type EventStore } from '@derbes/event-store';
 import {
   SIGNING_KEYS_DIR,
-  TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, TREE_HEADS_STREAM, loadOrCreateSigningKeys, signTreeHead, type PublicKeyInfo,
+  TREE_HEAD_SCHEMA_VERSION, TREE_HEAD_SIGNED, TREE_HEADS_STREAM, loadOrCreateSigningKeys, readSigningKeys, signTreeHead, signingKeyFileNames, type PublicKeyInfo,
   type SigningKeys, type TreeHeadSigner,
 } from '@derbes/integrity';
 import {
@@ -56,8 +56,8 @@ export interface ConsistencyAnswer {
 export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('integrity');
   private keys: SigningKeys | undefined;
-  /** The key directory's modification time when `keys` were read. */
-  private keysChanged: number | undefined;
+  /** The key files as they were when `keys` were read (keyFilesState). */
+  private keyFiles = '';
   /** Signing one head at a time: two at once would sign the same size twice. */
   private signing: Promise<unknown> = Promise.resolve();
   /** The log position of the last head this process signed: the heads it serves wait for the read model to hold it. */
@@ -219,24 +219,42 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /**
-   * The signing keys, read again whenever their directory changed since they were read: `derbes signing-keys rotate`
-   * adds a version beside a running server, which then signs with it and serves it, without a restart.
+   * The signing keys, read again whenever a key file was added, removed or changed (its name or ctime): `derbes
+   * signing-keys rotate` adds a version beside a running server, which then signs with it and serves it, without a
+   * restart. A reading that fails (a key file of another owner, or readable by others) or finds none (the directory
+   * moved away) keeps the keys read before, and says so once: it never makes a key then, nor stops the signing.
    */
   private signingKeys(): SigningKeys {
     const dir = join(this.config.dataDir, SIGNING_KEYS_DIR);
-    const changed = statSync(dir, { throwIfNoEntry: false })?.mtimeMs;
-    if (!this.keys || changed !== this.keysChanged) {
+    if (!this.keys) {
       try {
         this.keys = loadOrCreateSigningKeys(dir, { now: this.clock.now() });
       } catch (error) {
         // The first head makes the first key: a disk that cannot take it (full) is a 503 to retry, as for the log.
         throw unavailableOnStorageFault(error, `the signing key could not be written in ${dir}`);
       }
-      // The time seen before reading: a version added while reading changes it again, and is read at the next call.
-      this.keysChanged = changed ?? statSync(dir).mtimeMs;
+      this.keyFiles = keyFilesState(dir);
+      return this.keys;
+    }
+    const state = keyFilesState(dir);
+    if (state !== this.keyFiles) {
+      // Seen before reading: a change made while reading is seen, and read, at the next call.
+      this.keyFiles = state;
+      try {
+        const read = readSigningKeys(dir);
+        if (read) this.keys = read;
+        else this.logger.error(`no signing key in ${dir} any more: still signing with version ${this.keys.current.version} (key id ${this.keys.current.keyId}), read before`);
+      } catch (error) {
+        this.logger.error(`the signing keys in ${dir} changed and cannot be read (${error instanceof Error ? error.message : String(error)}): still signing with version ${this.keys.current.version} (key id ${this.keys.current.keyId})`);
+      }
     }
     return this.keys;
   }
+}
+
+/** The key files' names with the time each last changed (content, owner or mode): different after any rotation or fix. */
+function keyFilesState(dir: string): string {
+  return signingKeyFileNames(dir).map((name) => `${name}@${statSync(join(dir, name), { throwIfNoEntry: false })?.ctimeMs ?? '-'}`).join(' ');
 }
 
 /** No head yet, or a read model still building or behind the last head signed here: as good as no head covering the position. */
