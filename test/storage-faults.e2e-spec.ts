@@ -139,6 +139,30 @@ describe('a full disk where the ledger keeps keys', () => {
     }
   });
 
+  it('answers an information request 503 naming the read its report recorded when the note\'s new data key cannot be written', async () => {
+    const t = await startTestApp(fileStore());
+    try {
+      expect((await api(t, 'post', '/v1/processing-records', aRecord())).status).toBe(201); // the key file exists
+      // A person the ledger holds no key for: the request carries no text to seal.
+      const received = await api(t, 'post', '/v1/subject-requests', {
+        subject: { iin: OTHER_IIN }, kind: 'information', channel: 'in-person', receivedAt: '2026-11-24T10:00:00+05:00',
+      });
+      expect(received.status).toBe(201);
+      const { requestId, subjectId } = received.body;
+      // The key file refuses every write, as a disk remounted read-only would.
+      await t.app.get<SqliteDataKeyStore>(DATA_KEY_STORE).writerPragma('query_only = ON');
+      // The answer makes the report (its read recorded first), then needs a key for its note: the disk refuses it.
+      const res = await api(t, 'post', `/v1/subject-requests/${requestId}/answer`, { note: 'sent by post' });
+      const reads = (await t.store.readStream(`subject-${subjectId}`)).filter((e) => e.type === 'SubjectFileRead');
+      expect(reads).toHaveLength(1);
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('store_unavailable');
+      expect(res.body.message).toContain(`the read of the subject's file was recorded (event ${reads[0]!.id}`);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('answers the first signed tree head 503 when its signing key cannot be written (ENOSPC), leaving no file of it, and 201 once it can', async () => {
     const env = fileStore();
     const t = await startTestApp(env);

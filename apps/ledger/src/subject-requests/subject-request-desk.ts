@@ -183,7 +183,7 @@ export class SubjectRequestDesk {
     }
     const report = built?.report ?? null;
     const digest = report ? { language, sha256: createHash('sha256').update(JSON.stringify(report)).digest('hex') } : null;
-    const key = await this.sealer.keyToSeal(subjectId, note !== null);
+    let key: DataKey | null = null; // fetched in carryOut
     // Destroying the data (Art. 18) destroys the subject's key too: recorded in the same append, just before the
     // answer, under the id its destruction was written down with, and carried out once the append has succeeded
     // (KeyDestructions). The key is the subject's, not a category's, so every sealed text of theirs goes, this
@@ -193,7 +193,11 @@ export class SubjectRequestDesk {
       const shredding = shredId !== null ? [keyDestroyed(subjectId, answeredAt, `destruction request ${requestId}`, answeredBy)] : [];
       return [...carriedOut.slice(0, -1), ...shredding, ...carriedOut.slice(-1)];
     }, correlationId, null, key, shredId).catch((error: unknown) => this.answerCollision(error, requestId));
-    const carryOut = () => (kind === 'destruction' ? this.destructions.carryOut(subjectId, now, append) : append(null));
+    // The note's key may have to be made (a full disk refuses it): after the report's read, so inside afterRead too.
+    const carryOut = async () => {
+      key = await this.sealer.keyToSeal(subjectId, note !== null);
+      return kind === 'destruction' ? this.destructions.carryOut(subjectId, now, append) : append(null);
+    };
     // The report's read is recorded whatever becomes of the answer: a refused answer must say so.
     const written = built ? await afterRead(built.readId, `request ${requestId} was not answered`, carryOut) : await carryOut();
     const answered = written.events.at(-1);
