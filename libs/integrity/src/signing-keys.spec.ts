@@ -88,7 +88,8 @@ describe('signing keys', () => {
   });
 
   it('leaves no temporary file behind when the disk refuses the key\'s bytes (full), and makes the key once there is room', () => {
-    jest.spyOn(fs, 'writeSync').mockImplementationOnce(() => {
+    // writeFileSync writes every byte or throws (writeSync may write fewer and say so only in its count).
+    jest.spyOn(fs, 'writeFileSync').mockImplementationOnce(() => {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     });
     try {

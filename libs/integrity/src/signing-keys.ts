@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import {
-  chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeSync,
+  chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { keyIdOf } from './tree-head';
@@ -180,7 +180,7 @@ function writeNewKey(dir: string, version: number, now: Date): boolean {
   try {
     // The temporary file goes whatever happens: a write the disk refuses (full) has created it already.
     try {
-      writeSync(fd, JSON.stringify(file, null, 2) + '\n');
+      writeFileSync(fd, JSON.stringify(file, null, 2) + '\n'); // every byte or a throw: writeSync may write fewer
       fsyncSync(fd);
     } finally {
       closeSync(fd);
