@@ -33,13 +33,21 @@ describe('maskIinsIn', () => {
     expect(written()).toEqual([Buffer.from('position 123456789012 of 1000; 791028302727 fails its check digit\n'), notText, Buffer.from(IIN)]);
   });
 
-  it('leaves a hexadecimal word (a hash, a key id) as it is though its digits read as an IIN, and masks one beside it', () => {
+  it('leaves a hash, a signature and an event id as they are though their digits read as an IIN; masks any other word', () => {
     const { stream, written } = collecting();
     maskIinsIn(stream);
     const root = `ab${IIN}${'c'.repeat(50)}`;
-    stream.write(`root ${root} of /srv/${IIN}/ by key 0${IIN}f\n`);
+    const signature = `${root}${root}`;
+    const eventId = `${IIN.slice(0, 8)}-${IIN.slice(8)}-4000-8000-00000000abcd`;
+    stream.write(`root ${root} signature ${signature} read ${eventId}\n`);
     stream.write(Buffer.from(`head ${root}\n`));
-    expect(written().map(String)).toEqual([`root ${root} of /srv/7**********8/ by key 0${IIN}f\n`, `head ${root}\n`]);
+    // A name typed with hexadecimal letters around an IIN, or a hash-like word of another length, is masked.
+    stream.write(`into /srv/cafe${IIN} and ${root}0\n`);
+    expect(written().map(String)).toEqual([
+      `root ${root} signature ${signature} read ${eventId}\n`,
+      `head ${root}\n`,
+      `into /srv/cafe7**********8 and ab7**********8${'c'.repeat(50)}0\n`,
+    ]);
   });
 
   it('hands back the stream\'s own write, for what must go out as it is', () => {

@@ -32,11 +32,12 @@ function masked(chunk: string | Uint8Array, encoding: unknown): string | Uint8Ar
 }
 
 /**
- * A word of 12 or more hexadecimal digits with a letter among them: a hash, a root, a key id, never an IIN. About
- * one 64-digit hash in 10,000 holds twelve decimal digits that read as a valid IIN; masked, `derbes verify` would
- * print a root hash that is not the root.
+ * What the CLI prints that only looks like it may hold an IIN: a hash or a root (64 hexadecimal digits), a signature
+ * (128), with a letter among them, and an event id (a UUID). About one hash in 10,000 holds twelve decimal digits that
+ * read as a valid IIN: masked, `derbes verify` would print a root that is not the root. Only these exact shapes: a
+ * shorter hexadecimal word may be a name someone typed (a directory `cafe791028302728`), and is masked as text.
  */
-const HEX_WORD = /(?<![0-9A-Za-z])(?=[0-9]*[a-fA-F])[0-9a-fA-F]{12,}(?![0-9A-Za-z])/g;
+const HEX_WORD = /(?<![0-9A-Za-z-])(?:(?=[0-9-]*[a-fA-F])(?:[0-9a-fA-F]{128}|[0-9a-fA-F]{64})|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![0-9A-Za-z-])/g;
 
 /** redactIins on everything but the hexadecimal words, which go out as they are. */
 function redactOutsideHashes(text: string): string {
