@@ -122,6 +122,8 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   // 5 adds each shown event's own inclusion proof before a withheld entry (step 5b), which 2 to 4 did not carry.
   // 6 gives each violation's reasons with the category they concern (step 4), where 2 to 5 gave its codes, and is
   // signed as a whole by the ledger (step 1b): what no hash binds (holder, rows, withheld claims) is then signed.
+  // 6 also shows a category only the ledger's own records of the subject's requests name as held: null, not true,
+  // which step 8 (checkReportSummary) applies by version.
   if (report.schema !== 'derbes/access-report' || ![2, 3, 4, 5, 6].includes(report.schemaVersion as number)) {
     throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 to 6 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
   }

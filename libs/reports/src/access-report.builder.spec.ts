@@ -219,3 +219,32 @@ describe('buildAccessReport: the subject\'s rights and how to use them', () => {
     expect(r.rights.contact).toBe('Astana, Mangilik El 8; pd@example.kz');
   });
 });
+
+describe('buildAccessReport: whether a category is held now', () => {
+  const MILITARY = { number: 24, slug: 'military-registration' };
+  /** The ledger's own record of carrying out the subject's request q-1 (subject-request.decider's decideAnswer). */
+  const onRequest = (operation: ProcessingRecordedData['operation'], occurredAt: string) => record({
+    operation, occurredAt, categories: [MILITARY], purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights', clause: null }, system: 'derbes',
+    actor: OFFICIAL, legalBasis: ['LAW-94-V-ART-24-25'], requestId: 'q-1',
+  });
+  const byEmitter = (operation: ProcessingRecordedData['operation'], occurredAt: string) => record({ operation, occurredAt, categories: [MILITARY] });
+  const held = (...stream: SubjectEvent[]) => buildAccessReport({
+    subjectId: SUBJECT, events: stream.map((e, i) => ({ ...e, id: `h${i}` })), catalog, owner: 'mineco', language: 'en',
+    now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300, showActors: false, showWithheld: false,
+    howToRequest: DEFAULT_HOW_TO_REQUEST, unseal: (_s, _f, value) => value,
+  }).categories.find((c) => c.category.number === 24)?.held;
+
+  it('does not assert held a category only its own records of carrying out the subject\'s requests name', () => {
+    expect(held(onRequest('block', '2026-11-24T04:00:00.000Z'))).toBeNull();
+    expect(held(onRequest('block', '2026-11-24T04:00:00.000Z'), onRequest('unblock', '2026-11-24T05:00:00.000Z'))).toBeNull();
+    expect(held(onRequest('block', '2026-11-24T04:00:00.000Z'), onRequest('destroy', '2026-11-24T05:00:00.000Z'))).toBeNull();
+  });
+
+  it('holds a category by any record of an emitting system, the ledger\'s own records after it included, unless destroyed', () => {
+    expect(held(byEmitter('block', '2026-11-24T04:00:00.000Z'))).toBe(true);
+    expect(held(byEmitter('collect', '2026-11-20T04:00:00.000Z'), onRequest('block', '2026-11-24T04:00:00.000Z'))).toBe(true);
+    // An emitter's record reported after the ledger's own, dated before it, tells as much.
+    expect(held(onRequest('block', '2026-11-24T04:00:00.000Z'), byEmitter('access', '2026-11-20T04:00:00.000Z'))).toBe(true);
+    expect(held(byEmitter('collect', '2026-11-20T04:00:00.000Z'), onRequest('destroy', '2026-11-24T04:00:00.000Z'))).toBe(false);
+  });
+});

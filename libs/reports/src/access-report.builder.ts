@@ -3,6 +3,7 @@ import {
   categoryStatusAt,
   evolve,
   initialSubjectState,
+  isSubjectRightsRecord,
   localDate,
   type CategoryRef,
   type ProcessingRecordedData,
@@ -87,6 +88,12 @@ export interface AccessReportInput {
    * every report made now; false only to check a report of schema version 3 or older, made with the former rule.
    */
   readonly collectStartsAnew?: boolean;
+  /**
+   * Whether a category only the ledger's own records of carrying out the subject's requests name is shown held: null
+   * (not known). False for every report made now; true only to check a report of schema version 5 or older, which
+   * showed it held.
+   */
+  readonly requestRecordsTellHeld?: boolean;
 }
 
 /**
@@ -254,10 +261,11 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
       order: { number: holderRegister.order.number, date: holderRegister.order.date, title: holderRegister.order.titles[lang] },
     },
     subject: { subjectId: input.subjectId, maskedIin },
-    categories: [...categories.values()].sort((a, b) => a.category.number - b.category.number).map(({ purposeCodes, basisCodes, ...entry }) => {
+    categories: [...categories.values()].sort((a, b) => a.category.number - b.category.number).map(({ purposeCodes, basisCodes, emitted, ...entry }) => {
       const status = categoryStatusAt(state.categories.get(entry.category.number), undefined, input.collectStartsAnew ?? true);
       return {
         ...entry,
+        held: emitted || input.requestRecordsTellHeld === true ? entry.held : null,
         purposes: [...purposeCodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, register]) => namePurpose(code, register)),
         legalBases: distinctActs([...basisCodes.values()].map(({ code, register }) => nameLegalAct(code, register))),
         blockedAt: status.blockedAt,
@@ -300,6 +308,11 @@ type CategoryEntry = Mutable<Category> & {
   purposeCodes: Map<string, Register>;
   /** By code and register (id and version): the same code may name another act in another version. */
   basisCodes: Map<string, { readonly code: string; readonly register: Register }>;
+  /**
+   * Whether a record of an emitting system names the category. The ledger's own record of carrying out the subject's
+   * request (a blocking they asked for, say) tells only that they asked, not that the body holds such data of theirs.
+   */
+  emitted: boolean;
 };
 
 /** The acts by code, then citation, each once: the same act cited under two versions of the register is one basis. */
@@ -314,11 +327,13 @@ function newCategory(category: NamedCategory, at: string): CategoryEntry {
   return {
     category, held: true, sources: [], purposes: [], legalBases: [], firstCollectedAt: null, lastChangedAt: null,
     lastProcessedAt: at, blockedAt: null, destroyedAt: null, depersonalizedAt: null, purposeCodes: new Map(), basisCodes: new Map(),
+    emitted: false,
   };
 }
 
 /**
- * What one visible record tells about one category; `held` follows the latest record in time. `source` is the
+ * What one visible record tells about one category; `held` follows the latest record in time (shown only once an
+ * emitting system's record names the category: see `emitted`). `source` is the
  * record's source with its name opened, so that the same source named in two records is listed once.
  */
 function noteProcessing(
@@ -329,6 +344,7 @@ function noteProcessing(
 ): void {
   // The latest record with the purpose names it; every act cited is named by the register its record was checked against.
   entry.purposeCodes.set(d.purpose.code, register);
+  if (!isSubjectRightsRecord(d)) entry.emitted = true;
   for (const code of d.legalBasis) entry.basisCodes.set(`${code}\u0000${register.id}\u0000${register.version}`, { code, register });
   if (d.operation === 'collect') {
     if (entry.firstCollectedAt === null || d.occurredAt < entry.firstCollectedAt) entry.firstCollectedAt = d.occurredAt;

@@ -19,7 +19,8 @@ export const ACCESS_REPORT_SCHEMA = 'derbes/access-report' as const;
  * carries its own inclusion proof (`integrity.chain[].inclusion`); legal bases carry a `citation`, requests their
  * `deadlineCoverage`. 6: a violations row gives each reason with the category it concerns and, for a state reason,
  * since when (`reasons`), instead of bare `codes` beside all the record's categories; the JSON report is signed as a
- * whole by the ledger (`signature`); it tells the subject their rights and how to use them (`rights`).
+ * whole by the ledger (`signature`); it tells the subject their rights and how to use them (`rights`); a category only
+ * the ledger's own records of carrying out the subject's requests name is `held: null` (not known), not true.
  */
 export const ACCESS_REPORT_SCHEMA_VERSION = 6 as const;
 
@@ -69,8 +70,12 @@ export interface AccessReport {
   /** Per category the ledger has records of, in category order. */
   readonly categories: readonly {
     readonly category: NamedCategory;
-    /** Whether the ledger knows the data to be held now (false after destruction or depersonalisation). */
-    readonly held: boolean;
+    /**
+     * Whether the ledger knows the data to be held now: false after destruction or depersonalisation; null (not known)
+     * when only the ledger's own records of carrying out the subject's requests name the category (a blocking they
+     * asked for of data no record shows collected or processed).
+     */
+    readonly held: boolean | null;
     readonly sources: readonly { readonly kind: 'subject' | 'state-database' | 'third-party'; readonly name: string | null }[];
     readonly purposes: readonly NamedPurpose[];
     readonly legalBases: readonly NamedLegalAct[];

@@ -40,6 +40,13 @@ describe('access report JSON Schema', () => {
     expect(validate(report)).toBe(true);
   });
 
+  it('accepts a category not known to be held (null), and nothing else beside true and false', () => {
+    const report: Loose = sampleReport();
+    report.categories[0].held = null;
+    expect({ valid: validate(report), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
+    expect(errorsOf((r) => (r.categories[0].held = 'unknown')).join('\n')).toMatch(/\/categories\/0\/held/);
+  });
+
   it('rejects an unknown field, at the top and deep down', () => {
     expect(errorsOf((r) => (r.comment = 'x'))).toContain(' must NOT have additional properties');
     expect(errorsOf((r) => (r.events[0].note = 'x'))).toContain('/events/0 must NOT have additional properties');

@@ -97,6 +97,14 @@ describe('report sections', () => {
     expect(reportHeader(report).notices).toEqual([]);
   });
 
+  it('says "not known" in each language whether a category is held that only records of the subject\'s requests name', () => {
+    for (const [language, yes, notKnown] of [['kk', 'Иә', 'Белгісіз'], ['ru', 'Да', 'Неизвестно'], ['en', 'Yes', 'Not known']] as const) {
+      const report = { ...sampleReport(), language };
+      report.categories[1] = { ...report.categories[1]!, held: null };
+      expect(section(reportSections(report), 'categories').rows.slice(0, 2).map((r) => r[1])).toEqual([yes, notKnown]);
+    }
+  });
+
   it('names a repeated violation code once, and says "not known" for a retention the holder has none for', () => {
     const report = { ...sampleReport(), language: 'en' as const, retention: { period: '', basis: '', verified: false } };
     report.events[4]!.violations = ['category-not-in-register', 'category-not-in-register', 'purpose-not-in-register'];

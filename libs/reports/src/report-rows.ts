@@ -153,7 +153,8 @@ export function reportSections(report: AccessReport): ReportSection[] {
       ],
       report.categories.map((c) => [
         `${c.category.number}. ${c.category.name}`,
-        yesNo(c.held),
+        // null: only the ledger's own records of the subject's requests name it, which tell nothing of holding it.
+        c.held === null ? m['value.notKnown'] : yesNo(c.held),
         lines(c.sources.map((s) => (s.name === null ? codeLabel(lang, 'source', s.kind) : `${codeLabel(lang, 'source', s.kind)}: ${s.name}`)), m['value.notKnown']),
         lines(c.purposes.map(purpose), m['value.none']),
         lines(c.legalBases.map((l) => l.citation), m['value.none']),

@@ -60,6 +60,8 @@ export function checkReportSummary(report: Loose, catalog: RegisterCatalog): Sum
     howToRequest: { deadlines: DEFAULT_DEADLINE_DAYS, contact: null },
     // Version 4 reports show a category collected again after its destruction as neither destroyed nor depersonalized.
     collectStartsAnew: typeof report.schemaVersion === 'number' && report.schemaVersion >= 4,
+    // Before version 6 a category only the ledger's own records of the subject's requests named was shown held.
+    requestRecordsTellHeld: !(typeof report.schemaVersion === 'number' && report.schemaVersion >= 6),
   });
   try {
     return { checked: true, difference: categoriesDifference(report.categories as Section[], again.categories) ?? withheldDifference(report, chain) };

@@ -336,6 +336,32 @@ describe('the derived sections of the access report, made again from its chain b
     expect(check(v3)).toEqual({ checked: true, difference: null });
   });
 
+  it("show a category only the ledger's own request records name as not known to be held, and check an older report by its rule", () => {
+    // A blocking of category 24, never collected, carried out by the ledger on the subject's request q-2.
+    const specs = [
+      ...SPECS.slice(0, -1),
+      record(5, {
+        operation: 'block', occurredAt: '2026-06-01T09:00:00.000Z', categories: [{ number: 24, slug: 'military-registration' }],
+        purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights' }, legalBasis: ['LAW-94-V-ART-24-25'], system: 'derbes', requestId: 'q-2',
+      }),
+      SPECS.at(-1)!,
+    ];
+    const r = structuredClone(report('en', false, specs)) as Mutable;
+    const at = r.categories.findIndex((c) => c.category.number === 24);
+    expect(r.categories[at]).toMatchObject({ held: null, sources: [], firstCollectedAt: null, blockedAt: '2026-06-01T09:00:00.000Z' });
+    expect(verify(r)).toMatchObject({ ok: true });
+    expect(check(r)).toEqual({ checked: true, difference: null });
+    const claimed = structuredClone(r);
+    claimed.categories[at]!.held = true;
+    expect(check(claimed)).toEqual({ checked: true, difference: { field: `categories[${at}].held`, shown: 'true', recomputed: 'null' } });
+    // A report of version 5 or before was made when such a category was shown held: it verifies as it was.
+    const v5 = structuredClone(claimed) as unknown as Record<string, unknown> & Mutable;
+    v5.schemaVersion = 5 as never;
+    expect(check(v5)).toEqual({ checked: true, difference: null });
+    v5.categories[at]!.held = null;
+    expect(check(v5)).toMatchObject({ checked: true, difference: { field: `categories[${at}].held`, recomputed: 'true' } });
+  });
+
   it('are not checked, saying why, when this build has not the register the events were checked against', () => {
     const r = structuredClone(report('en', false));
     const other = new RegisterCatalog(BUILT_IN_REGISTERS.map((reg) => ({ ...reg, id: `${reg.id}-elsewhere` })));
