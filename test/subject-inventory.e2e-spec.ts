@@ -6,7 +6,7 @@ interface Category {
   code: string;
   name: string;
   known: boolean;
-  held: boolean;
+  held: boolean | null;
   [key: string]: unknown;
 }
 
@@ -109,6 +109,20 @@ describe('GET /v1/subjects/{subjectId}/inventory', () => {
     // Its reads leave the inventory as it was: still answered, and recorded again.
     await inventory({ position: String(stream[1]!.position) }, id).expect(200);
     expect((await t.store.readStream(`subject-${id}`)).map((e) => e.type)).toEqual(['SubjectRequestReceived', 'SubjectFileRead', 'SubjectFileRead']);
+  });
+
+  it("shows held as not known, here and in the access report, for a category only a blocking the subject asked for names", async () => {
+    // Category 24 was never collected or processed for them: the ledger's own record of the blocking is all there is.
+    const received = await t.http.post('/v1/subject-requests')
+      .send({ subject: { iin: '880315300103' }, kind: 'blocking', channel: 'in-person', receivedAt: '2026-11-24T10:00:00+05:00', categories: [24] }).expect(201);
+    const answered = await t.http.post(`/v1/subject-requests/${received.body.requestId}/answer`).send({}).expect(200);
+    const id: string = received.body.subjectId;
+    const military = byNumber((await inventory({ position: String(answered.body.position) }, id).expect(200)).body.categories, 24);
+    expect(military).toMatchObject({ known: true, held: null, sources: [], blockedAt: expect.any(String) });
+    const report = (await t.http.get(`/v1/subjects/${id}/access-report`).set(READER).query({ lang: 'en' }).expect(200)).body;
+    expect(report.categories).toEqual([expect.objectContaining({ category: expect.objectContaining({ number: 24 }), held: null, sources: [] })]);
+    const html = (await t.http.get(`/v1/subjects/${id}/access-report`).set(READER).query({ lang: 'en', format: 'html' }).expect(200)).text;
+    expect(html).toContain('<tr><th scope="row">Held now</th><td>Not known</td></tr>');
   });
 
   it.each([

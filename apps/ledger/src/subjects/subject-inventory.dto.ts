@@ -33,10 +33,12 @@ export class InventoryCategoryDto {
   @ApiProperty({ description: 'Name in the language asked for' }) name: string;
   @ApiProperty({ description: 'Whether the ledger holds any record about this category of the subject' }) known: boolean;
   @ApiProperty({
+    type: Boolean, nullable: true,
     description: 'Known to be held now: the latest record in time (occurredAt) about the category is anything but destroy or ' +
-      'depersonalize. False when not known.',
+      "depersonalize. null (not known) while only the ledger's own records of carrying out the subject's requests (purpose " +
+      'SUBJECT-RIGHTS: a blocking they asked for, say) name the category: they do not show the data held. False when `known` is false.',
   })
-  held: boolean;
+  held: boolean | null;
   @ApiProperty({ type: [InventorySourceDto], description: 'Distinct sources named by collect records, in the order they first appeared' })
   sources: InventorySourceDto[];
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Earliest occurredAt of any record' }) firstProcessedAt: string | null;

@@ -2,8 +2,14 @@ import type { Operation } from '@derbes/ledger';
 
 /** What the inventory keeps of one category of one subject (timestamps are canonical UTC ISO text). */
 export interface CategoryInventoryState {
-  /** Whether the ledger knows the data to be held now; see `holdsAfter`. */
+  /** Whether the latest record in time shows the data held; see `holdsAfter`. Shown only once `emitted`. */
   readonly held: boolean;
+  /**
+   * Whether a record of an emitting system names the category. Until one does, only the ledger's own records of
+   * carrying out the subject's requests do (a blocking they asked for, say): they tell that the subject asked, not
+   * that the body holds such data of theirs, so the inventory shows its holding as not known.
+   */
+  readonly emitted: boolean;
   /** occurredAt and log position of the record that decided `held`. */
   readonly heldBy: { readonly at: string; readonly position: number };
   readonly firstProcessedAt: string;
@@ -53,9 +59,12 @@ export function evolveCategoryInventory(
   operation: Operation,
   at: string,
   position: number,
+  /** Whether the record is an emitting system's, not the ledger's own record of a subject's request (isSubjectRightsRecord). */
+  emitted: boolean,
 ): CategoryInventoryState {
   const base: CategoryInventoryState = before ?? {
     held: holdsAfter(operation),
+    emitted,
     heldBy: { at, position },
     firstProcessedAt: at,
     lastProcessedAt: at,
@@ -68,6 +77,7 @@ export function evolveCategoryInventory(
     ...base,
     held: decides ? holdsAfter(operation) : base.held,
     heldBy: decides ? { at, position } : base.heldBy,
+    emitted: base.emitted || emitted,
     firstProcessedAt: at < base.firstProcessedAt ? at : base.firstProcessedAt,
     lastProcessedAt: at > base.lastProcessedAt ? at : base.lastProcessedAt,
     lastChangedAt: operation === 'change' && (base.lastChangedAt === null || at > base.lastChangedAt) ? at : base.lastChangedAt,

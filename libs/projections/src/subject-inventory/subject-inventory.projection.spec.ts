@@ -113,6 +113,25 @@ describe('subject-inventory projection', () => {
     expect(category(1)).toMatchObject({ held: false, depersonalizedAt: '2026-04-01T08:00:00.000Z' });
   });
 
+  // The ledger's own record of carrying out the subject's request q-1 (subject-request.decider's decideAnswer).
+  const onRequest = (operation: Operation, occurredAt: string, more: Overrides = {}): RecordedEvent => record(operation, occurredAt, {
+    purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights', clause: null }, legalBasis: ['LAW-94-V-ART-24-25'], system: 'derbes', requestId: 'q-1', ...more,
+  });
+
+  it("shows held as not known while only the ledger's own records of the subject's requests name a category", () => {
+    given(onRequest('block', '2026-03-01T08:00:00Z'));
+    expect(category(1)).toMatchObject({ known: true, held: null, sources: [], blockedAt: '2026-03-01T08:00:00.000Z' });
+    given(onRequest('destroy', '2026-03-02T08:00:00Z'));
+    expect(category(1)).toMatchObject({ held: null, destroyedAt: '2026-03-02T08:00:00.000Z' });
+    // Any record of an emitting system tells as before, whenever it reached the ledger: here, before the destruction.
+    given(record('access', '2026-02-01T08:00:00Z'));
+    expect(category(1)).toMatchObject({ held: false });
+    given(record('collect', '2026-01-01T08:00:00Z', { subjectId: OTHER }), onRequest('block', '2026-02-01T08:00:00Z', { subjectId: OTHER }));
+    expect(subjectInventory(tables, OTHER, LISTED)?.[0]).toMatchObject({ held: true, blockedAt: '2026-02-01T08:00:00.000Z' });
+    given(record('block', '2026-02-01T08:00:00Z', { categories: [28] }));
+    expect(category(28)).toMatchObject({ held: true, blockedAt: '2026-02-01T08:00:00.000Z' });
+  });
+
   it('lists categories the register lacks after the listed ones, and ignores other event types', () => {
     given(record('collect', '2026-01-01T08:00:00Z', { categories: [31] }));
     tables.db.transaction(() => subjectInventoryProjection.apply(tables, { ...record('collect', '2026-01-01T08:00:00Z', { categories: [2] }), type: 'SomethingElse' }))();
@@ -134,14 +153,16 @@ describe('subject-inventory projection', () => {
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const expected = new Map<string, CategoryInventoryState>();
     const decided = new Map<string, SubjectState>();
-    const seen = { blocked: 0, reblocked: 0, tie: 0 };
+    const seen = { blocked: 0, reblocked: 0, tie: 0, notKnown: 0 };
     for (let i = 0; i < 400; i++) {
       const operation = operations[Math.floor(next() * operations.length)] as Operation;
       const subjectId = next() < 0.5 ? SUBJECT : OTHER;
       const categories = next() < 0.3 ? [1, 2] : [next() < 0.5 ? 1 : 28];
       // Few distinct instants, so that many records share one.
       const occurredAt = `2026-0${1 + Math.floor(next() * 4)}-0${1 + Math.floor(next() * 2)}T08:00:00.000Z`;
-      const event = record(operation, occurredAt, {
+      // Now and then the ledger's own record of a subject's request, which alone leaves held not known.
+      const emitted = next() >= 0.2;
+      const event = (emitted ? record : onRequest)(operation, occurredAt, {
         subjectId, categories, ...(operation === 'transfer' && { recipient: { name: 'Fund', country: 'KZ' } }),
       });
       given(event);
@@ -153,19 +174,21 @@ describe('subject-inventory projection', () => {
         const before = expected.get(key);
         if (operation === 'block') seen[categoryStatusAt(decidedBefore.categories.get(category)).blockedAt ? 'reblocked' : 'blocked']++;
         if (before && before.heldBy.at === occurredAt && holdsAfter(operation) !== before.held) seen.tie++;
-        const state = evolveCategoryInventory(before, operation, occurredAt, event.position);
+        const state = evolveCategoryInventory(before, operation, occurredAt, event.position, emitted);
         expected.set(key, state);
+        if (!state.emitted) seen.notKnown++;
         const status = categoryStatusAt(decidedAfter.categories.get(category));
         const c = inventory(subjectId)?.find((x) => x.number === category);
         expect(c && { ...c, sources: [], recipients: [] }).toEqual({
-          number: category, slug: `category-${category}`, known: true, held: state.held, sources: [],
+          number: category, slug: `category-${category}`, known: true, held: state.emitted ? state.held : null, sources: [],
           firstProcessedAt: state.firstProcessedAt, lastProcessedAt: state.lastProcessedAt, lastChangedAt: state.lastChangedAt,
           recipients: [], ...status,
         });
       }
     }
-    // The sequence went through the cases that matter: blocks of blocked data, and ties in time that change `held`.
-    expect(Math.min(seen.blocked, seen.reblocked, seen.tie)).toBeGreaterThan(0);
+    // The sequence went through the cases that matter: blocks of blocked data, ties in time that change `held`, and
+    // categories only the ledger's own records name.
+    expect(Math.min(seen.blocked, seen.reblocked, seen.tie, seen.notKnown)).toBeGreaterThan(0);
   });
 
   it('refuses an event of a schema version it cannot read', () => {

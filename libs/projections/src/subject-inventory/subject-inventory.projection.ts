@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { RecordedEvent } from '@derbes/event-store';
-import { upcastSubjectEvent, type Operation } from '@derbes/ledger';
+import { isSubjectRightsRecord, upcastSubjectEvent, type Operation } from '@derbes/ledger';
 import { occurredAtOf } from '../event-values';
 import type { Projection, ReadModelTables } from '../projection';
 import { createSubjectsTable, subjectKeyFor } from '../subject-keys';
@@ -19,6 +19,7 @@ function createTables(tables: ReadModelTables): void {
       held INTEGER NOT NULL CHECK (held IN (0, 1)),
       held_at TEXT NOT NULL,
       held_position INTEGER NOT NULL,
+      emitted INTEGER NOT NULL CHECK (emitted IN (0, 1)),
       first_at TEXT NOT NULL,
       last_at TEXT NOT NULL,
       changed_at TEXT,
@@ -61,6 +62,7 @@ export interface CategoryRow {
   readonly held: 0 | 1;
   readonly held_at: string;
   readonly held_position: number;
+  readonly emitted: 0 | 1;
   readonly first_at: string;
   readonly last_at: string;
   readonly changed_at: string | null;
@@ -93,13 +95,14 @@ function isMark(operation: Operation): boolean {
 function upsertSql(categories: string): string {
   const decides = 'excluded.held_at >= held_at';
   const collects = 'excluded.collected_at IS NOT NULL AND (collected_at IS NULL OR excluded.collected_at >= collected_at)';
-  return `INSERT INTO ${categories} (subject_key, category, slug, held, held_at, held_position, first_at, last_at, changed_at, collected_at, collected_position)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  return `INSERT INTO ${categories} (subject_key, category, slug, held, held_at, held_position, emitted, first_at, last_at, changed_at, collected_at, collected_position)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET
       slug = excluded.slug,
       held = CASE WHEN ${decides} THEN excluded.held ELSE held END,
       held_position = CASE WHEN ${decides} THEN excluded.held_position ELSE held_position END,
       held_at = CASE WHEN ${decides} THEN excluded.held_at ELSE held_at END,
+      emitted = max(emitted, excluded.emitted),
       first_at = min(first_at, excluded.first_at),
       last_at = max(last_at, excluded.last_at),
       changed_at = CASE WHEN excluded.changed_at IS NOT NULL AND (changed_at IS NULL OR excluded.changed_at > changed_at)
@@ -138,10 +141,10 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const subjectKey = subjectKeyFor(tables, data.subjectId);
   const { upsert, addSource, addRecipient, addMark } = statementsFor(tables);
   // The state of a category that this record would be the first of: the same for every category it names.
-  const s = evolveCategoryInventory(undefined, data.operation, at, position);
+  const s = evolveCategoryInventory(undefined, data.operation, at, position, !isSubjectRightsRecord(data));
   const marks = isMark(data.operation);
   for (const { number: category, slug } of data.categories) {
-    upsert.run(subjectKey, category, slug, s.held ? 1 : 0, s.heldBy.at, s.heldBy.position, s.firstProcessedAt, s.lastProcessedAt, s.lastChangedAt,
+    upsert.run(subjectKey, category, slug, s.held ? 1 : 0, s.heldBy.at, s.heldBy.position, s.emitted ? 1 : 0, s.firstProcessedAt, s.lastProcessedAt, s.lastChangedAt,
       s.lastCollectedBy?.at ?? null, s.lastCollectedBy?.position ?? null);
     if (marks) addMark.run(subjectKey, category, at, position, data.operation);
     if (data.operation === 'collect' && data.source) addSource.run(subjectKey, category, data.source.kind, data.source.name ?? '', position);
@@ -159,7 +162,8 @@ export const subjectInventoryProjection: Projection = {
   // 2: subjects named by an integer key in the three tables (subject-keys.ts) instead of their pseudonym.
   // 3: block, unblock, destroy and depersonalize records kept as marks, read in occurredAt order like the decider.
   // 4: the latest collect kept per category: a collect after a destruction or depersonalization starts it anew.
-  version: 4,
+  // 5: whether an emitting system's record names the category (`emitted`): held is not known until one does.
+  version: 5,
   setup: createTables,
   apply,
 };

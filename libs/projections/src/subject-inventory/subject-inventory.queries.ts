@@ -10,8 +10,11 @@ export interface InventoryCategory {
   readonly slug: string;
   /** Whether the ledger holds any record about this category of the subject. */
   readonly known: boolean;
-  /** Known to be held now: the latest record in time is neither a destruction nor a depersonalization. */
-  readonly held: boolean;
+  /**
+   * Known to be held now: the latest record in time is neither a destruction nor a depersonalization. Null (not known)
+   * while only the ledger's own records of carrying out the subject's requests name the category; false when `known` is.
+   */
+  readonly held: boolean | null;
   /** Distinct sources of collect records, in the order they first appeared. */
   readonly sources: readonly { readonly kind: string; readonly name?: string }[];
   readonly firstProcessedAt: string | null;
@@ -72,7 +75,7 @@ export function subjectInventory(tables: ReadModelTables, subjectId: string, lis
   for (const row of rows) {
     const status = categoryStatusAt({ marks: withLatestCollect(marksOf.get(row.category) ?? [], row) });
     known.set(row.category, {
-      number: row.category, slug: row.slug, known: true, held: row.held === 1,
+      number: row.category, slug: row.slug, known: true, held: row.emitted === 1 ? row.held === 1 : null,
       sources: sourcesOf.get(row.category) ?? [], firstProcessedAt: row.first_at, lastProcessedAt: row.last_at,
       lastChangedAt: row.changed_at, recipients: recipientsOf.get(row.category) ?? [], ...status,
     });

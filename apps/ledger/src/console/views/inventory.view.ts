@@ -12,7 +12,7 @@ export function inventoryView(view: View, inventory: SubjectInventoryDto): Html 
   const known = inventory.categories.filter((c) => c.known);
   const rows = known.map((c) => html`<tr>
     <th scope="row">${c.number}. ${c.name}</th>
-    <td>${t(lang, c.held ? 'yes' : 'no')}</td>
+    <td>${t(lang, c.held === null ? 'notKnown' : c.held ? 'yes' : 'no')}</td>
     <td>${c.sources.map((s, i) => html`${i > 0 ? '; ' : ''}${codeLabel(lang, 'source', s.kind)}${s.name ? html`: <bdi>${s.name}</bdi>` : ''}`)}</td>
     <td>${day(c.firstProcessedAt)}</td><td>${day(c.lastProcessedAt)}</td><td>${day(c.lastChangedAt)}</td>
     <td>${c.recipients.map((r, i) => html`${i > 0 ? '; ' : ''}<bdi>${r.name ?? '—'}</bdi> (${r.country})`)}</td>
