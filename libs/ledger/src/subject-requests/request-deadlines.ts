@@ -7,17 +7,68 @@ export interface RequestDeadlineRule {
   readonly workingDays: number;
   readonly verified: boolean;
   readonly basis: string;
+  /** Whose number it is: the law's (Art. 25, verified or not) or this ledger's own default where the law states none. */
+  readonly source: 'law' | 'ledger';
 }
 
-function rulesOf(kinds: Readonly<Record<string, RequestDeadlineRule>>): Readonly<Record<RequestKind, RequestDeadlineRule>> {
-  for (const kind of REQUEST_KINDS) {
-    const rule = kinds[kind];
-    if (!rule || !Number.isInteger(rule.workingDays) || rule.workingDays < 1) {
-      throw new Error(`request-deadline-defaults.json: ${kind}: workingDays must be a whole number of at least 1`);
-    }
-  }
-  return kinds as Record<RequestKind, RequestDeadlineRule>;
+/**
+ * How the deadlines' working days are counted, as the access report tells the subject (kk/ru/en) and the request desk
+ * applies it; a legal fact, so data, unverified while the five-day week is from memory (law.md, mark [M]).
+ */
+export interface DeadlineCounting {
+  readonly verified: boolean;
+  readonly basis: string;
+  readonly text: { readonly kk: string; readonly ru: string; readonly en: string };
 }
+
+const FILE = 'request-deadline-defaults.json';
+
+function fail(field: string, reason: string): never {
+  throw new Error(`${FILE}: ${field}: ${reason}`);
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') fail(field, 'must be a non-empty string');
+  return value;
+}
+
+function flag(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') fail(field, 'must be true or false');
+  return value;
+}
+
+/** The defaults file checked field by field (an Error names the first bad one), deep-frozen. Exported for its tests. */
+export function deadlineDefaultsOf(file: { readonly kinds: Readonly<Record<string, unknown>>; readonly counting?: unknown }): {
+  readonly kinds: Readonly<Record<RequestKind, RequestDeadlineRule>>;
+  readonly counting: DeadlineCounting;
+} {
+  const kinds = Object.fromEntries(REQUEST_KINDS.map((kind): [RequestKind, RequestDeadlineRule] => {
+    const rule = file.kinds[kind] as Record<string, unknown> | undefined;
+    if (!rule || !Number.isInteger(rule.workingDays) || (rule.workingDays as number) < 1) {
+      fail(kind, 'workingDays must be a whole number of at least 1');
+    }
+    if (rule.source !== 'law' && rule.source !== 'ledger') fail(`kinds.${kind}.source`, "must be 'law' or 'ledger'");
+    return [kind, Object.freeze({
+      workingDays: rule.workingDays as number, verified: flag(rule.verified, `kinds.${kind}.verified`),
+      basis: text(rule.basis, `kinds.${kind}.basis`), source: rule.source,
+    })];
+  })) as Record<RequestKind, RequestDeadlineRule>;
+  const counting = (file.counting ?? {}) as Record<string, unknown>;
+  const words = (counting.text ?? {}) as Record<string, unknown>;
+  return Object.freeze({
+    kinds: Object.freeze(kinds),
+    counting: Object.freeze({
+      verified: flag(counting.verified, 'counting.verified'),
+      basis: text(counting.basis, 'counting.basis'),
+      text: Object.freeze({ kk: text(words.kk, 'counting.text.kk'), ru: text(words.ru, 'counting.text.ru'), en: text(words.en, 'counting.text.en') }),
+    }),
+  });
+}
+
+const DEFAULTS = deadlineDefaultsOf(data);
 
 /** The defaults per request kind (request-deadline-defaults.json); configuration may set other lengths. */
-export const DEFAULT_REQUEST_DEADLINES = rulesOf(data.kinds);
+export const DEFAULT_REQUEST_DEADLINES = DEFAULTS.kinds;
+
+/** How the working days of every deadline are counted (request-deadline-defaults.json, `counting`). */
+export const DEADLINE_COUNTING = DEFAULTS.counting;
