@@ -1,6 +1,6 @@
-import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS, evolve, findViolations, initialSubjectState, type ProcessingRecorded, type ProcessingRecordedData, type SubjectEvent } from '@derbes/ledger';
+import { DEADLINE_COUNTING, DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS, evolve, findViolations, initialSubjectState, type ProcessingRecorded, type ProcessingRecordedData, type SubjectEvent } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, builtInSubjectRights, RegisterCatalog } from '@derbes/register';
-import { buildAccessReport, reportedCategoryNumbers, type IdentifiedSubjectEvent, type UnsealText } from './access-report.builder';
+import { buildAccessReport, reportedCategoryNumbers, type HowToRequest, type IdentifiedSubjectEvent, type UnsealText } from './access-report.builder';
 import type { ReportLanguage } from './access-report.model';
 import { DEFAULT_HOW_TO_REQUEST } from './spec-helpers';
 
@@ -209,14 +209,36 @@ describe('buildAccessReport: the subject\'s rights and how to use them', () => {
   });
 
   it('gives every request kind with the working days the request desk is configured with, and the contact, or none', () => {
-    expect(made('en').rights.deadlines).toEqual(REQUEST_KINDS.map((kind) => ({ kind, workingDays: DEFAULT_REQUEST_DEADLINES[kind].workingDays })));
+    expect(made('en').rights.deadlines.map(({ kind, workingDays }) => ({ kind, workingDays }))).toEqual(
+      REQUEST_KINDS.map((kind) => ({ kind, workingDays: DEFAULT_REQUEST_DEADLINES[kind].workingDays })),
+    );
     expect(made('en').rights.contact).toBeNull();
     const configured = { deadlines: { ...DEFAULT_HOW_TO_REQUEST.deadlines, information: 7, blocking: 2 }, contact: 'Astana, Mangilik El 8; pd@example.kz' };
     const r = made('ru', configured);
-    expect(r.rights.deadlines).toContainEqual({ kind: 'information', workingDays: 7 });
-    expect(r.rights.deadlines).toContainEqual({ kind: 'blocking', workingDays: 2 });
-    expect(r.rights.deadlines).toContainEqual({ kind: 'change', workingDays: 1 });
+    expect(r.rights.deadlines).toContainEqual(expect.objectContaining({ kind: 'information', workingDays: 7 }));
+    expect(r.rights.deadlines).toContainEqual(expect.objectContaining({ kind: 'blocking', workingDays: 2 }));
+    expect(r.rights.deadlines).toContainEqual(expect.objectContaining({ kind: 'change', workingDays: 1 }));
     expect(r.rights.contact).toBe('Astana, Mangilik El 8; pd@example.kz');
+  });
+
+  // A subject must not read the ledger's own default, or an unchecked number, as the law's.
+  it("says of each deadline whose it is and whether it is verified: the law's from the data file, the ledger's own default, or the holder's", () => {
+    expect(made('en').rights.deadlines).toEqual(REQUEST_KINDS.map((kind) => ({
+      kind, workingDays: DEFAULT_REQUEST_DEADLINES[kind].workingDays, verified: DEFAULT_REQUEST_DEADLINES[kind].verified,
+      basis: kind === 'consent-withdrawal' ? 'ledger-default' : 'law',
+    })));
+    const byKind = (how: HowToRequest) => new Map(made('kk', how).rights.deadlines.map((d) => [d.kind, d]));
+    const configured = byKind({ ...DEFAULT_HOW_TO_REQUEST, deadlines: { ...DEFAULT_HOW_TO_REQUEST.deadlines, information: 7, 'consent-withdrawal': 5 } });
+    expect(configured.get('information')).toEqual({ kind: 'information', workingDays: 7, verified: false, basis: 'configured' });
+    expect(configured.get('consent-withdrawal')).toEqual({ kind: 'consent-withdrawal', workingDays: 5, verified: false, basis: 'configured' });
+    expect(configured.get('blocking')).toEqual({ kind: 'blocking', workingDays: 1, verified: false, basis: 'law' });
+  });
+
+  it('tells how the days are counted from the data file, in the report\'s language, with whether it is verified', () => {
+    for (const language of ['kk', 'ru', 'en'] as const) {
+      expect(made(language).rights.counting).toEqual({ text: DEADLINE_COUNTING.text[language], verified: DEADLINE_COUNTING.verified });
+    }
+    expect(made('en').rights.counting.verified).toBe(false);
   });
 });
 

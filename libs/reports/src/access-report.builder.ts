@@ -1,4 +1,6 @@
 import {
+  DEADLINE_COUNTING,
+  DEFAULT_REQUEST_DEADLINES,
   REQUEST_KINDS,
   categoryStatusAt,
   evolve,
@@ -294,9 +296,20 @@ function rightsSection(how: HowToRequest, lang: ReportLanguage): ReportRights {
       code: right.code, text: right.text[lang], citation: right.citation[lang], verified: right.verified,
       requests: right.requests as ReportRequestKind[],
     })),
-    deadlines: REQUEST_KINDS.map((kind) => ({ kind, workingDays: how.deadlines[kind] })),
+    deadlines: REQUEST_KINDS.map((kind) => deadlineOf(kind, how.deadlines[kind])),
+    counting: { text: DEADLINE_COUNTING.text[lang], verified: DEADLINE_COUNTING.verified },
     contact: how.contact,
   };
+}
+
+/**
+ * A deadline with whose it is. Configuration gives only the lengths: one equal to the default is the default, with its
+ * basis (the same number says the same thing); another is the holder's, which nobody checked against the law.
+ */
+function deadlineOf(kind: ReportRequestKind, workingDays: number): ReportRights['deadlines'][number] {
+  const rule = DEFAULT_REQUEST_DEADLINES[kind];
+  if (workingDays !== rule.workingDays) return { kind, workingDays, basis: 'configured', verified: false };
+  return { kind, workingDays, basis: rule.source === 'law' ? 'law' : 'ledger-default', verified: rule.verified };
 }
 
 /**

@@ -174,6 +174,9 @@ export interface AccessReport {
  * The subject's rights, each as libs/register/src/data/subject-rights.json gives it (verified or from memory), and how
  * to use them: the request kinds with the working days to answer that the request desk applies, and a contact.
  */
+/** Whose a deadline of the rights section is: the law's, this ledger's own default, or the holder's setting. */
+export type ReportDeadlineBasis = 'law' | 'ledger-default' | 'configured';
+
 export interface ReportRights {
   readonly items: readonly {
     readonly code: string;
@@ -185,8 +188,20 @@ export interface ReportRights {
     /** The kinds of request that use it; empty when it has none of its own. */
     readonly requests: readonly ReportRequestKind[];
   }[];
-  /** Every kind of request the ledger takes, with the working days to answer it (DERBES_REQUEST_DEADLINES). */
-  readonly deadlines: readonly { readonly kind: ReportRequestKind; readonly workingDays: number }[];
+  /**
+   * Every kind of request the ledger takes, with the working days to answer it (DERBES_REQUEST_DEADLINES) and whose
+   * number that is: `law` and `ledger-default` are the defaults of request-deadline-defaults.json (the law's, or this
+   * product's own where it takes none from the law), `configured` a length the holder set. `verified`: the default was
+   * checked against a published source; a configured length never is.
+   */
+  readonly deadlines: readonly {
+    readonly kind: ReportRequestKind;
+    readonly workingDays: number;
+    readonly basis: ReportDeadlineBasis;
+    readonly verified: boolean;
+  }[];
+  /** How the working days are counted, in the report's language (request-deadline-defaults.json), and whether verified. */
+  readonly counting: { readonly text: string; readonly verified: boolean };
   /** Where to send a request (DERBES_REQUESTS_CONTACT); null: to the responsible official named in `holder`. */
   readonly contact: string | null;
 }

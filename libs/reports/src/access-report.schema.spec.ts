@@ -98,6 +98,18 @@ describe('access report JSON Schema', () => {
     expect(errorsOf((r) => (r.rights.note = 'x'))).toContain('/rights must NOT have additional properties');
   });
 
+  it("holds each deadline's basis and whether it is verified, and how the days are counted", () => {
+    const report: Loose = sampleReport();
+    expect(report.rights.deadlines.map((d: Loose) => d.basis)).toEqual(['law', 'law', 'law', 'law', 'configured', 'ledger-default']);
+    expect(validate(report)).toBe(true);
+    expect(errorsOf((r) => delete r.rights.deadlines[1].verified)).toContain("/rights/deadlines/1 must have required property 'verified'");
+    expect(errorsOf((r) => delete r.rights.deadlines[2].basis)).toContain("/rights/deadlines/2 must have required property 'basis'");
+    expect(errorsOf((r) => (r.rights.deadlines[0].basis = 'court'))).toContain('/rights/deadlines/0/basis must be equal to one of the allowed values');
+    expect(errorsOf((r) => delete r.rights.counting)).toContain("/rights must have required property 'counting'");
+    expect(errorsOf((r) => (r.rights.counting.text = ''))).toContain('/rights/counting/text must NOT have fewer than 1 characters');
+    expect(errorsOf((r) => delete r.rights.counting.verified)).toContain("/rights/counting must have required property 'verified'");
+  });
+
   it('rejects an IIN that is not masked', () => {
     expect(errorsOf((r) => (r.subject.maskedIin = '870412300424')).join('\n')).toMatch(/\/subject\/maskedIin must match pattern/);
   });

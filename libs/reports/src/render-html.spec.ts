@@ -11,18 +11,36 @@ const RIGHTS_SAID = {
     ask: '«Бұғаттау» сұрау салуы: жауап 1 жұмыс күні ішінде беріледі',
     information: 'Деректер туралы мәлімет алу: 5 жұмыс күні ішінде',
     official: '«Деректерді өңдейтін орган» бөлімінде аталған жауапты лауазымды тұлғаға: ',
+    deadlines: [
+      'Деректер туралы мәлімет алу: 5 жұмыс күні ішінде (органның өзі белгілеген; тексерілген: Жоқ)',
+      'Бұғаттау: 1 жұмыс күні ішінде (заңда белгіленген мерзім; тексерілген: Жоқ)',
+      'Келісімді кері қайтарып алу: 3 жұмыс күні ішінде (тізілімнің өз әдепкі мерзімі, заңның мерзімі емес; тексерілген: Жоқ)',
+    ],
+    counting: 'Тек жұмыс күндері (демалыс және мереке күндерінсіз), сұрау салу алынған күннің келесі күнінен бастап есептеледі. Тексерілген: Жоқ',
   },
   ru: {
     blocking: 'Потребовать заблокировать ваши данные, если при их сборе или обработке нарушены установленные условия',
     ask: 'Запрос «Блокирование»: ответ в течение 1 рабочего дня',
     information: 'Получение сведений о данных: в течение 5 рабочих дней',
     official: 'Ответственному должностному лицу, указанному в разделе «Орган, обрабатывающий данные»: ',
+    deadlines: [
+      'Получение сведений о данных: в течение 5 рабочих дней (установлен органом; проверено: Нет)',
+      'Блокирование: в течение 1 рабочего дня (срок по закону; проверено: Нет)',
+      'Отзыв согласия: в течение 3 рабочих дней (собственный срок реестра по умолчанию, не срок закона; проверено: Нет)',
+    ],
+    counting: 'Только рабочие дни (без выходных и праздников), начиная со дня, следующего за днём получения запроса. Проверено: Нет',
   },
   en: {
     blocking: 'Demand that your data be blocked if it was collected or processed in breach of the rules',
     ask: 'Request "Blocking": answer within 1 working day',
     information: 'Information about your data: within 5 working days',
     official: 'To the responsible official named under "Data holder": ',
+    deadlines: [
+      'Information about your data: within 5 working days (set by the holder; verified: No)',
+      'Blocking: within 1 working day (the law\'s period; verified: No)',
+      'Withdrawal of consent: within 3 working days (this ledger\'s own default, not the law\'s; verified: No)',
+    ],
+    counting: 'Working days only (no weekends or public holidays), from the day after your request is received. Verified: No',
   },
 } as const;
 const CONTACT = 'Астана, Мәңгілік Ел 8; pd-requests@example.kz; +7 7172 74 00 00';
@@ -45,11 +63,23 @@ function expectedCells(report: ReturnType<typeof sampleReport>): string[] {
 describe('renderAccessReportHtml', () => {
   // The HTML and PDF are not signed; only the JSON form is. The appendix must not let a reader think otherwise.
   it.each([
-    ['kk', "Бұл бетке қол қойылмаған. Дәл осы есептің JSON нысанына (сол мекенжай, format=json) тізілім қол қойған"],
-    ['ru', "Эта страница не подписана. Тот же отчёт в формате JSON (тот же адрес с format=json) подписан реестром"],
-    ['en', "This page is not signed. The same report in JSON (the same address with format=json) is signed by the ledger"],
+    ['kk', "Бұл бетке қол қойылмаған. JSON нысанындағы есепке (сол мекенжай, format=json) тізілім қол қояды"],
+    ['ru', "Эта страница не подписана. Отчёт в формате JSON (тот же адрес с format=json) подписывается реестром"],
+    ['en', "This page is not signed. A report in JSON (format=json at the same address) is signed by the ledger"],
   ] as const)('says in its integrity appendix (%s) that it is not signed and that the JSON form is', (language, said) => {
     expect(renderAccessReportHtml({ ...sampleReport(), language })).toContain(said);
+  });
+
+  // A replica with DERBES_TREE_HEAD_SIGNER=off signs nothing: its report must not promise a signature.
+  it.each([
+    ['kk', 'Бұл бетке қол қойылмаған, әрі осы есепті жасаған тізілім оған ешбір нысанда қол қоймады', 'DERBES_TREE_HEAD_SIGNER=on; төмендегі ағаш төбесіне оның 21fe31dfa154a261 кілті'],
+    ['ru', 'Эта страница не подписана, и реестр, составивший этот отчёт, не подписал его ни в какой форме', 'DERBES_TREE_HEAD_SIGNER=on; её ключом 21fe31dfa154a261'],
+    ['en', 'This page is not signed, and the ledger that made this report signed it in no form', 'DERBES_TREE_HEAD_SIGNER=on; its key 21fe31dfa154a261 signed'],
+  ] as const)('says in its integrity appendix (%s) of an unsigned report that this ledger did not sign it, and which replica signs', (language, said, signer) => {
+    const html = renderAccessReportHtml({ ...sampleReport(), language, signature: null });
+    expect(html).toContain(escapeHtml(said));
+    expect(html).toContain(signer);
+    expect(html).not.toContain(escapeHtml(REPORT_MESSAGES[language]['integrity.how'].slice(0, 60)));
   });
 
   it('is a complete HTML5 document in the report language, with no script and nothing external', () => {
@@ -88,6 +118,14 @@ describe('renderAccessReportHtml', () => {
     const withContact = renderAccessReportHtml(sampleWithRights(language, { ...withFiveDays, contact: CONTACT }));
     expect(withContact).toContain(`<td>${escapeHtml(CONTACT)}</td>`);
     expect(withContact).not.toContain(escapeHtml(said.official));
+  });
+
+  it.each(REPORT_LANGUAGES)("says in %s of each deadline whose it is and whether verified, and of the counting rule whether verified", (language) => {
+    const said = RIGHTS_SAID[language];
+    const html = renderAccessReportHtml(sampleWithRights(language, withFiveDays));
+    const how = html.slice(html.indexOf('section-howToRequest'), html.indexOf('section-requests'));
+    for (const line of said.deadlines) expect(how).toContain(escapeHtml(line));
+    expect(how).toContain(escapeHtml(said.counting).replace(/\. ([^.]+)$/, '.<br>$1'));
   });
 
   it('has its headings in order and real tables with captions and header scopes', () => {

@@ -52,18 +52,36 @@ const RIGHTS_SAID = {
     ask: '«Бұғаттау» сұрау салуы: жауап 1 жұмыс күні ішінде беріледі',
     information: 'Деректер туралы мәлімет алу: 5 жұмыс күні ішінде',
     official: '«Деректерді өңдейтін орган» бөлімінде аталған жауапты лауазымды тұлғаға: ',
+    deadlines: [
+      'Деректер туралы мәлімет алу: 5 жұмыс күні ішінде (органның өзі белгілеген; тексерілген: Жоқ)',
+      'Бұғаттау: 1 жұмыс күні ішінде (заңда белгіленген мерзім; тексерілген: Жоқ)',
+      'Келісімді кері қайтарып алу: 3 жұмыс күні ішінде (тізілімнің өз әдепкі мерзімі, заңның мерзімі емес; тексерілген: Жоқ)',
+    ],
+    counting: 'Тек жұмыс күндері (демалыс және мереке күндерінсіз), сұрау салу алынған күннің келесі күнінен бастап есептеледі. Тексерілген: Жоқ',
   },
   ru: {
     blocking: 'Потребовать заблокировать ваши данные, если при их сборе или обработке нарушены установленные условия',
     ask: 'Запрос «Блокирование»: ответ в течение 1 рабочего дня',
     information: 'Получение сведений о данных: в течение 5 рабочих дней',
     official: 'Ответственному должностному лицу, указанному в разделе «Орган, обрабатывающий данные»: ',
+    deadlines: [
+      'Получение сведений о данных: в течение 5 рабочих дней (установлен органом; проверено: Нет)',
+      'Блокирование: в течение 1 рабочего дня (срок по закону; проверено: Нет)',
+      'Отзыв согласия: в течение 3 рабочих дней (собственный срок реестра по умолчанию, не срок закона; проверено: Нет)',
+    ],
+    counting: 'Только рабочие дни (без выходных и праздников), начиная со дня, следующего за днём получения запроса. Проверено: Нет',
   },
   en: {
     blocking: 'Demand that your data be blocked if it was collected or processed in breach of the rules',
     ask: 'Request "Blocking": answer within 1 working day',
     information: 'Information about your data: within 5 working days',
     official: 'To the responsible official named under "Data holder": ',
+    deadlines: [
+      'Information about your data: within 5 working days (set by the holder; verified: No)',
+      'Blocking: within 1 working day (the law\'s period; verified: No)',
+      'Withdrawal of consent: within 3 working days (this ledger\'s own default, not the law\'s; verified: No)',
+    ],
+    counting: 'Working days only (no weekends or public holidays), from the day after your request is received. Verified: No',
   },
 } as const;
 const CONTACT = 'Астана, Мәңгілік Ел 8; pd-requests@example.kz; +7 7172 74 00 00';
@@ -128,12 +146,23 @@ describe('renderAccessReportPdf', () => {
     });
 
     it.each([
-      ['kk', "Бұл бетке қол қойылмаған. Дәл осы есептің JSON нысанына (сол мекенжай, format=json) тізілім қол қойған"],
-      ['ru', "Эта страница не подписана. Тот же отчёт в формате JSON (тот же адрес с format=json) подписан реестром"],
-      ['en', "This page is not signed. The same report in JSON (the same address with format=json) is signed by the ledger"],
+      ['kk', "Бұл бетке қол қойылмаған. JSON нысанындағы есепке (сол мекенжай, format=json) тізілім қол қояды"],
+      ['ru', "Эта страница не подписана. Отчёт в формате JSON (тот же адрес с format=json) подписывается реестром"],
+      ['en', "This page is not signed. A report in JSON (format=json at the same address) is signed by the ledger"],
     ] as const)('says in its integrity appendix (%s) that it is not signed and that the JSON form is', async (language, said) => {
       const text = poppler('pdftotext', await renderAccessReportPdf({ ...sampleReport(), language }), ['-layout']);
       expect(flat(text).replace(/- /g, '-')).toContain(said);
+    });
+
+    it.each([
+      ['kk', 'Бұл бетке қол қойылмаған, әрі осы есепті жасаған тізілім оған ешбір нысанда қол қоймады', 'DERBES_TREE_HEAD_SIGNER=on; төмендегі ағаш төбесіне оның 21fe31dfa154a261 кілті'],
+      ['ru', 'Эта страница не подписана, и реестр, составивший этот отчёт, не подписал его ни в какой форме', 'DERBES_TREE_HEAD_SIGNER=on; её ключом 21fe31dfa154a261'],
+      ['en', 'This page is not signed, and the ledger that made this report signed it in no form', 'DERBES_TREE_HEAD_SIGNER=on; its key 21fe31dfa154a261 signed'],
+    ] as const)('says in its integrity appendix (%s) of an unsigned report that this ledger did not sign it, and which replica signs', async (language, said, signer) => {
+      const text = flat(poppler('pdftotext', await renderAccessReportPdf({ ...sampleReport(), language, signature: null }), ['-layout'])).replace(/- /g, '-');
+      expect(text).toContain(said);
+      expect(text).toContain(signer);
+      expect(text).not.toContain(REPORT_MESSAGES[language]['integrity.how'].slice(0, 60));
     });
 
     it('has selectable Kazakh text: every special letter comes back', async () => {
@@ -208,6 +237,16 @@ describe('renderAccessReportPdf', () => {
       expectSameEntries(report, text);
       const toOfficial = flat(poppler('pdftotext', await renderAccessReportPdf(sampleWithRights(language)), ['-layout']));
       expect(toOfficial).toContain(said.official.trim());
+    });
+
+    it.each(REPORT_LANGUAGES)("says in %s of each deadline whose it is and whether verified, and of the counting rule whether verified", async (language) => {
+      const said = RIGHTS_SAID[language];
+      const m = REPORT_MESSAGES[language];
+      const text = flat(poppler('pdftotext', await renderAccessReportPdf(sampleWithRights(language, withFiveDays)), ['-layout'])).replace(/- /g, '-');
+      const how = text.slice(text.indexOf(m['section.howToRequest']));
+      for (const line of said.deadlines) expect(how).toContain(line);
+      // The rule and its "Verified" line are two lines of one cell, between which the layout puts the label's wrap.
+      for (const line of said.counting.split(/(?<=\.) /)) expect(how).toContain(line);
     });
 
     it('renders in each language with its own headings', async () => {

@@ -36,8 +36,11 @@ export const EN = {
   'field.requestKinds': 'Kinds of request and time to answer',
   'field.countingDays': 'How the days are counted',
   'rights.toOfficial': 'To the responsible official named under "Data holder": {official}',
-  'rights.deadline': '{kind}: within {days|working day|working days}',
-  'rights.countingDays': 'Working days only (no weekends or public holidays), from the day after your request is received.',
+  'rights.deadline': '{kind}: within {days|working day|working days} ({basis}; verified: {verified})',
+  'deadlineBasis.law': "the law's period",
+  'deadlineBasis.ledger-default': "this ledger's own default, not the law's",
+  'deadlineBasis.configured': 'set by the holder',
+  'rights.countingVerified': 'Verified: {verified}',
 
   'field.body': 'Body',
   'field.responsibleOfficial': 'Responsible official',
@@ -162,7 +165,8 @@ export const EN = {
   'value.treeHeadLatest': 'the latest signed head, which already covered this report\'s own read',
   'value.treeHeadSigned': 'signed for this report',
   'value.integrityUnavailable': 'No proof could be given when this report was made; ask for the report again.',
-  'integrity.how': 'This page is not signed. The same report in JSON (the same address with format=json) is signed by the ledger and can be checked. The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json --public-keys keys.json" with the keys published at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md; it recomputes every event\'s hash, the chain and the proof against the signed tree head. The chain ends with this report\'s own read, recorded when the report was made, so that an entry recorded before then that was left out or altered is found.',
+  'integrity.how': 'This page is not signed. A report in JSON (format=json at the same address) is signed by the ledger and can be checked; asking for it makes a new report, with a read of its own. The JSON form is the machine-checkable one: run "derbes verify-report report.json --public-keys keys.json" with the keys published at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md; it recomputes every event\'s hash, the chain and the proof against the signed tree head. The chain ends with this report\'s own read, recorded when the report was made, so that an entry recorded before then that was left out or altered is found.',
+  'integrity.howUnsigned': 'This page is not signed, and the ledger that made this report signed it in no form: it is a replica that does not sign (DERBES_TREE_HEAD_SIGNER=off). A report in JSON (format=json) asked of the replica that signs (DERBES_TREE_HEAD_SIGNER=on; its key {keyId} signed the tree head below) is signed and can be checked: run "derbes verify-report report.json --public-keys keys.json" with the keys that replica publishes at /v1/integrity/keys, or follow libs/integrity/VERIFY-REPORT.md.',
 } as const;
 
 export type MessageKey = keyof typeof EN;

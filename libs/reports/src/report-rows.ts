@@ -223,8 +223,10 @@ export function reportSections(report: AccessReport): ReportSection[] {
       [['field.requestsContact', 1], ['field.requestKinds', 1], ['field.countingDays', 1]],
       [[
         rights.contact ?? formatMessage(lang, 'rights.toOfficial', { official: holder.responsibleOfficial }),
-        lines(rights.deadlines.map((d) => formatMessage(lang, 'rights.deadline', { kind: codeLabel(lang, 'request', d.kind), days: d.workingDays })), m['value.none']),
-        m['rights.countingDays'],
+        lines(rights.deadlines.map((d) => formatMessage(lang, 'rights.deadline', {
+          kind: codeLabel(lang, 'request', d.kind), days: d.workingDays, basis: m[`deadlineBasis.${d.basis}`], verified: yesNo(d.verified),
+        })), m['value.none']),
+        `${rights.counting.text}\n${formatMessage(lang, 'rights.countingVerified', { verified: yesNo(rights.counting.verified) })}`,
       ]],
     ),
     section(
@@ -288,7 +290,8 @@ function integritySection(
       ['field.keyId', 1], ['field.signature', 1], ['field.chainLength', 1], ['field.lastEvent', 1], ['field.proof', 1],
     ],
     [[
-      m['integrity.how'],
+      // A replica that does not sign (DERBES_TREE_HEAD_SIGNER=off) gives its reports unsigned: say so, and who signs.
+      report.signature === null ? formatMessage(report.language, 'integrity.howUnsigned', { keyId: head.keyId }) : m['integrity.how'],
       integrity.treeHeadSource === 'latest' ? m['value.treeHeadLatest'] : m['value.treeHeadSigned'],
       String(head.treeSize),
       head.rootHash,

@@ -119,7 +119,8 @@ describe('the access report as built, checked by verify-report', () => {
     expect(r.rights.items.length).toBeGreaterThan(5);
     const signed = JSON.parse(JSON.stringify(signReport(r, { keyId: keyIdOf(keys.publicKey), privateKey: keys.privateKey })));
     expect(verifyReport(signed, [keys.publicKey])).toMatchObject({ ok: true });
-    for (const alter of [(x: any) => (x.rights.contact = 'someone else'), (x: any) => (x.rights.deadlines[0].workingDays = 30), (x: any) => (x.rights.items[0].verified = true)]) {
+    for (const alter of [(x: any) => (x.rights.contact = 'someone else'), (x: any) => (x.rights.deadlines[0].workingDays = 30), (x: any) => (x.rights.items[0].verified = true),
+      (x: any) => (x.rights.deadlines[1].verified = true), (x: any) => (x.rights.deadlines[5].basis = 'law'), (x: any) => (x.rights.counting.verified = true)]) {
       const copy = structuredClone(signed);
       alter(copy);
       expect(verifyReport(copy, [keys.publicKey])).toMatchObject({ ok: false, code: 'bad-signature' });

@@ -192,9 +192,11 @@ export function sampleReport(): Mutable<AccessReport> {
         { code: 'protection', verified: false, requests: [], text: 'Өз құқықтарыңызды қорғау, оның ішінде зиянды өтеуді талап ету.', citation: '№ 94-V Заң, 24-бап, 7) тармақша' },
       ],
       deadlines: [
-        { kind: 'information', workingDays: 3 }, { kind: 'change', workingDays: 1 }, { kind: 'blocking', workingDays: 1 },
-        { kind: 'unblocking', workingDays: 1 }, { kind: 'destruction', workingDays: 1 }, { kind: 'consent-withdrawal', workingDays: 3 },
+        { kind: 'information', workingDays: 3, basis: 'law', verified: true }, { kind: 'change', workingDays: 1, basis: 'law', verified: false },
+        { kind: 'blocking', workingDays: 1, basis: 'law', verified: false }, { kind: 'unblocking', workingDays: 1, basis: 'law', verified: false },
+        { kind: 'destruction', workingDays: 2, basis: 'configured', verified: false }, { kind: 'consent-withdrawal', workingDays: 3, basis: 'ledger-default', verified: false },
       ],
+      counting: { text: 'Тек жұмыс күндері (демалыс және мереке күндерінсіз), сұрау салу алынған күннің келесі күнінен бастап есептеледі.', verified: false },
       contact: 'Астана қ., Мәңгілік Ел даңғ., 8, 1-кіреберіс; pd-requests@ecogeo.gov.kz; +7 7172 74 00 00',
     },
     requests: [
