@@ -177,7 +177,7 @@ describe('the access report\'s integrity section', () => {
     const unkeyed = await runCli(['verify-report', join(dir, 'report.json')], env);
     expect(unkeyed.code).toBe(2);
     expect(unkeyed.stderr).toContain('needs --public-keys');
-  });
+  }, 180_000); // fifteen runs of the CLI from source
 
   it("signs the JSON report served through the subject's own link, and derbes verify-report accepts it and names a change", async () => {
     t = await startTestApp();
@@ -204,7 +204,7 @@ describe('the access report\'s integrity section', () => {
     changed.generatedAt = '2026-01-01T00:00:00.000Z';
     const refused = await runCli(['verify-report', file('changed.json', changed), '--public-keys', keysFile], env);
     expect(refused).toMatchObject({ code: 1, stdout: expect.stringContaining('NOT VERIFIED (bad-signature)') });
-  });
+  }, 120_000);
 
   it('makes the categories section again under the registers file the ledger used (--registers), and --require-complete fails without it', async () => {
     // An amendment in force from 1 February 2026 under another order number: the report's holder is not built in.
@@ -249,7 +249,7 @@ describe('the access report\'s integrity section', () => {
     const refused = await runCli(['verify-report', file, '--public-keys', keysFile, '--registers', broken], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`--registers ${broken}`);
-  });
+  }, 120_000);
 
   // Also the case of a head signed for one report while another's read came in before that head's own event: the next
   // report must not take that head as covering its read (it did not: signing answered it as nothing new).

@@ -311,7 +311,7 @@ describe('the derbes command line', () => {
     expect([restore.code, restore.stdout.split('\n')[0]]).toEqual([0, expect.stringMatching(new RegExp(`^restored the backup of .* into ${at('restored', masked).replace(/\*/g, '\\*')}$`))]);
     mkdirSync(at('moved'));
     const migrate = await runCli(['migrate', '--to', at('moved', `${IIN}.db`)], env);
-    expect([migrate.code, migrate.stdout.split('\n')[0]]).toEqual([0, `source ${at('ledgers', masked, 'events.db')}: 1 events; target ${at('moved', `${masked}.db`)}`]);
+    expect([migrate.code, migrate.stdout.split('\n')[0]]).toEqual([0, `source ${at('ledgers', masked, 'events.db')}: 1 event; target ${at('moved', `${masked}.db`)}`]);
     expect(migrate.stderr).toMatch(/^migrate \[/); // a progress line, masked like the rest
 
     for (const { stdout, stderr } of [backup, again, restore, migrate]) expect(stdout + stderr).not.toContain(IIN);
