@@ -2,47 +2,9 @@ import { REPORT_LANGUAGES } from './access-report.model';
 import { escapeHtml, htmlCell, renderAccessReportHtml } from './render-html';
 import { REPORT_MESSAGES } from './report-messages';
 import { reportHeader, reportSections } from './report-rows';
-import { DEFAULT_HOW_TO_REQUEST, expectInOrder, reportFlaggedWhileBlocked, reportWithEvents, sampleReport, sampleWithRights } from './spec-helpers';
+import { DEFAULT_HOW_TO_REQUEST, expectInOrder, reportFlaggedWhileBlocked, reportWithEvents, sampleReport, sampleWithRights, RIGHTS_SAID } from './spec-helpers';
 
 /** What the rights sections say in each language: the blocking right, how to ask for it, a configured deadline, the official. */
-const RIGHTS_SAID = {
-  kk: {
-    blocking: 'Деректер белгіленген талаптар бұзылып жиналса немесе өңделсе, оларды бұғаттауды талап ету',
-    ask: '«Бұғаттау» сұрау салуы: жауап 1 жұмыс күні ішінде беріледі',
-    information: 'Деректер туралы мәлімет алу: 5 жұмыс күні ішінде',
-    official: '«Деректерді өңдейтін орган» бөлімінде аталған жауапты лауазымды тұлғаға: ',
-    deadlines: [
-      'Деректер туралы мәлімет алу: 5 жұмыс күні ішінде (органның өзі белгілеген; тексерілген: Жоқ)',
-      'Бұғаттау: 1 жұмыс күні ішінде (заңда белгіленген мерзім; тексерілген: Жоқ)',
-      'Келісімді кері қайтарып алу: 3 жұмыс күні ішінде (тізілімнің өз әдепкі мерзімі, заңның мерзімі емес; тексерілген: Жоқ)',
-    ],
-    counting: 'Тек жұмыс күндері (демалыс және мереке күндерінсіз), сұрау салу алынған күннің келесі күнінен бастап есептеледі. Тексерілген: Жоқ',
-  },
-  ru: {
-    blocking: 'Потребовать заблокировать ваши данные, если при их сборе или обработке нарушены установленные условия',
-    ask: 'Запрос «Блокирование»: ответ в течение 1 рабочего дня',
-    information: 'Получение сведений о данных: в течение 5 рабочих дней',
-    official: 'Ответственному должностному лицу, указанному в разделе «Орган, обрабатывающий данные»: ',
-    deadlines: [
-      'Получение сведений о данных: в течение 5 рабочих дней (установлен органом; проверено: Нет)',
-      'Блокирование: в течение 1 рабочего дня (срок по закону; проверено: Нет)',
-      'Отзыв согласия: в течение 3 рабочих дней (собственный срок реестра по умолчанию, не срок закона; проверено: Нет)',
-    ],
-    counting: 'Только рабочие дни (без выходных и праздников), начиная со дня, следующего за днём получения запроса. Проверено: Нет',
-  },
-  en: {
-    blocking: 'Demand that your data be blocked if it was collected or processed in breach of the rules',
-    ask: 'Request "Blocking": answer within 1 working day',
-    information: 'Information about your data: within 5 working days',
-    official: 'To the responsible official named under "Data holder": ',
-    deadlines: [
-      'Information about your data: within 5 working days (set by the holder; verified: No)',
-      'Blocking: within 1 working day (the law\'s period; verified: No)',
-      'Withdrawal of consent: within 3 working days (this ledger\'s own default, not the law\'s; verified: No)',
-    ],
-    counting: 'Working days only (no weekends or public holidays), from the day after your request is received. Verified: No',
-  },
-} as const;
 const CONTACT = 'Астана, Мәңгілік Ел 8; pd-requests@example.kz; +7 7172 74 00 00';
 const withFiveDays = { ...DEFAULT_HOW_TO_REQUEST, deadlines: { ...DEFAULT_HOW_TO_REQUEST.deadlines, information: 5 } };
 
