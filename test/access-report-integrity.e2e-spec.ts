@@ -90,6 +90,13 @@ describe('the access report\'s integrity section', () => {
     passedOff.events = passedOff.events.filter((row: { eventId: string }) => row.eventId !== hidden.eventId);
     const hiddenCheck = await runCli(['verify-report', file('passed-off.json', passedOff), '--public-keys', keysFile], env);
     expect(hiddenCheck).toMatchObject({ code: 1, stdout: expect.stringContaining('NOT VERIFIED (bad-signature)') });
+    // A report without the ledger's signature (as a replica that holds no key makes one): verified, with a caveat that
+    // it is not the ledger's signed word, and refused where completeness is required.
+    const strippedFile = file('unsigned.json', { ...report, signature: null });
+    const stripped = await runCli(['verify-report', strippedFile, '--public-keys', keysFile], env);
+    expect(stripped).toMatchObject({ code: 0, stdout: expect.stringContaining('caveat: made by a replica that holds no signing key (signature: null), the report is not signed as a whole') });
+    expect(await runCli(['verify-report', strippedFile, '--public-keys', keysFile, '--require-complete'], env))
+      .toMatchObject({ code: 1, stdout: expect.stringContaining('NOT VERIFIED (not-signed)') });
     expect(ok.stdout).toContain('chain: 5 events');
     expect(ok.stdout).toContain(`up to its own read at ${report.generatedAt}`);
     expect(ok.stdout).toContain('categories: each category\'s state');
@@ -354,7 +361,8 @@ describe('the access report\'s integrity section', () => {
     const json = (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang: 'en' }).expect(200)).body;
     const text = pdfText(pdf.body as Buffer).replace(/\s+/g, ' ');
     expect(text).toContain('Appendix: integrity of this report');
-    expect(text).toContain('The JSON form of this report is the machine-checkable one: run "derbes verify-report report.json');
+    expect(text).toContain('This page is not signed. A report in JSON (format=json at the same address) is signed by the ledger');
+    expect(text).toContain('The JSON form is the machine-checkable one: run "derbes verify-report report.json');
     expect(text).toContain("The chain ends with this report's own read");
     expect(text).toContain('signed for this report');
     for (const fact of [head.rootHash, head.keyId, head.signature.slice(0, 64), head.signature.slice(64), String(head.treeSize)]) expect(text).toContain(fact);

@@ -101,10 +101,11 @@ export function verifyReportFile(
   }
   // Before version 6 nothing signs the report as a whole: its withheld claims and what no hash binds are not the
   // ledger's signed word, and a version 6 report relabelled as older (its signature dropped) is checked as older.
+  // A version 6 report with `signature: null` (made by a replica that holds no key) is read the same way.
   const version = (report as { schemaVersion?: unknown }).schemaVersion;
-  const unsigned = typeof version === 'number' && version < 6
-    ? `made before version 6, the report is not signed as a whole: which entries are withheld, and what no hash binds (holder, rows' names, created of middle entries), ` +
-      'are not statements the ledger signed, and a newer report relabelled as this version is checked as this version (VERIFY-REPORT.md, step 1b)'
+  const unsigned = !s.signed
+    ? `${typeof version === 'number' && version >= 6 ? 'made by a replica that holds no signing key (signature: null)' : 'made before version 6'}, the report is not signed as a whole: which entries are withheld, and what no hash binds (holder, rows' names, created of middle entries), ` +
+      'are not statements the ledger signed, and a signed report stripped of its signature or relabelled as older is checked as this one (VERIFY-REPORT.md, step 1b)'
     : null;
   if (unsigned !== null && options.requireComplete) {
     return { ok: false, lines: [`${file}: NOT VERIFIED (not-signed): ${unsigned} (--require-complete)`] };

@@ -46,6 +46,12 @@ export interface ReportSummary {
    * report could have altered them (VERIFY-REPORT.md). 0 for a report of version 5, which must prove each.
    */
   readonly unprovedBeforeWithheld: number;
+  /**
+   * Whether the ledger signed the whole report (from schema version 6; a replica that holds no signing key leaves its
+   * reports unsigned, `signature: null`). False before version 6. Unsigned, its withheld claims and what no hash binds
+   * are not the ledger's signed word: `derbes verify-report` says so, and refuses it with --require-complete.
+   */
+  readonly signed: boolean;
 }
 
 export type ReportVerdict =
@@ -151,7 +157,9 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
 
   // 1b. From version 6, the whole report as the ledger signed it: a shown event passed off as withheld, a row, the
   // holder or a middle entry's created changed after signing all fail here (VERIFY-REPORT.md, step 1b).
-  if (v6) {
+  // A report of a replica that holds no key says so with `signature: null`: checked as one before version 6 is.
+  const signed = v6 && report.signature !== null;
+  if (signed) {
     const unsigned = reportSignatureFailure(report, publicKeys);
     if (unsigned) throw new Failure(unsigned.code, unsigned.reason);
   }
@@ -328,7 +336,7 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   const withheld = entries.filter((e) => e.withheld).length;
   return {
     subjectId, chainLength: entries.length, shown: entries.length - withheld, withheld, rows: rows.length, treeSize: head.treeSize,
-    rootHash: head.rootHash, keyId: head.keyId, timestamp: head.timestamp, lastEventId: last.eventId, lastPosition: last.position, completeAsOf, unprovedBeforeWithheld,
+    rootHash: head.rootHash, keyId: head.keyId, timestamp: head.timestamp, lastEventId: last.eventId, lastPosition: last.position, completeAsOf, unprovedBeforeWithheld, signed,
   };
 }
 
