@@ -168,8 +168,11 @@ describe('a full disk where the ledger keeps keys', () => {
     const t = await startTestApp(env);
     try {
       expect((await api(t, 'post', '/v1/processing-records', aRecord())).status).toBe(201);
-      jest.spyOn(fs, 'writeSync').mockImplementationOnce(() => {
-        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      // The disk refuses the key file's bytes (written whole by writeFileSync, or not at all).
+      const write = fs.writeFileSync;
+      jest.spyOn(fs, 'writeFileSync').mockImplementation((file, data, ...rest) => {
+        if (String(data).includes('privateKeyPem')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        return write(file, data, ...rest);
       });
       const refused = await api(t, 'post', '/v1/integrity/tree-heads', {});
       jest.restoreAllMocks();

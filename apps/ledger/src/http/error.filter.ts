@@ -59,14 +59,35 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * A store that cannot take writes (a full disk) refuses every write at once: one line for each would fill the log,
+ * on that same disk perhaps. The first refusal is logged, then one line at most every STORE_REFUSALS_EVERY_MS
+ * saying how many there were between.
+ */
+export const STORE_REFUSALS_EVERY_MS = 10_000;
+const storeRefusals = { loggedAt: -Infinity, unlogged: 0 };
+
+function logStoreRefusal(now: number): { readonly log: boolean; readonly between: number } {
+  if (now - storeRefusals.loggedAt < STORE_REFUSALS_EVERY_MS) {
+    storeRefusals.unlogged++;
+    return { log: false, between: 0 };
+  }
+  const between = storeRefusals.unlogged;
+  storeRefusals.loggedAt = now;
+  storeRefusals.unlogged = 0;
+  return { log: true, between };
+}
+
 /** Sends the error shape; logs server-side failures by route only (never the URL or body, which may hold an IIN). */
-export function sendError(reply: FastifyReply, body: ErrorBody, exception: unknown, request: FastifyRequest, logger: Logger): void {
-  if (body.statusCode >= 500) {
+export function sendError(reply: FastifyReply, body: ErrorBody, exception: unknown, request: FastifyRequest, logger: Logger, now = Date.now()): void {
+  const refusal = body.code === 'store_unavailable' ? logStoreRefusal(now) : null;
+  if (body.statusCode >= 500 && refusal?.log !== false) {
     // Logged without any IIN the message may quote, as answers are (toErrorBody).
     const what = redactIins(exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception));
     // A read model still being built first is a state the answer names (503, retry), not a failure of the server.
     const expected = exception instanceof LedgerError && (exception.code === 'projection_building' || exception.code === 'shutting_down');
-    logger[expected ? 'warn' : 'error'](`${request.method} ${request.routeOptions?.url ?? '?'} ${expected ? 'answered 503' : 'failed'}: ${what}`);
+    const between = refusal && refusal.between > 0 ? ` (${refusal.between} more refused by the store since the last such line)` : '';
+    logger[expected ? 'warn' : 'error'](`${request.method} ${request.routeOptions?.url ?? '?'} ${expected ? 'answered 503' : 'failed'}: ${what}${between}`);
   }
   if (body.statusCode === 503) void reply.header('retry-after', '1');
   if (body.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="derbes"');

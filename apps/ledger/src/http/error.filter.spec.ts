@@ -1,0 +1,40 @@
+import type { Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { StoreUnavailableError } from '@derbes/event-store';
+import { STORE_REFUSALS_EVERY_MS, sendError, toErrorBody } from './error.filter';
+
+function harness() {
+  const lines: string[] = [];
+  const logger = { error: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) } as unknown as Logger;
+  const reply = { header: () => reply, status: () => reply, send: () => reply } as unknown as FastifyReply;
+  const request = { method: 'POST', routeOptions: { url: '/v1/processing-records' } } as unknown as FastifyRequest;
+  const refuse = (at: number) => {
+    const refused = new StoreUnavailableError('append failed: SQLITE_FULL');
+    sendError(reply, toErrorBody(refused, 'c-1'), refused, request, logger, at);
+  };
+  return { lines, refuse, other: (at: number) => sendError(reply, toErrorBody(new Error('boom'), 'c-2'), new Error('boom'), request, logger, at) };
+}
+
+describe('sendError', () => {
+  // The clock of these cases starts far from any other test's, since the count is the process's.
+  const start = 1e15;
+
+  it('logs the first refusal of the store, then one line at most every ten seconds saying how many came between', () => {
+    const { lines, refuse } = harness();
+    refuse(start);
+    for (let i = 1; i <= 500; i++) refuse(start + i);
+    refuse(start + STORE_REFUSALS_EVERY_MS);
+    expect(lines).toEqual([
+      'POST /v1/processing-records failed: StoreUnavailableError: append failed: SQLITE_FULL',
+      'POST /v1/processing-records failed: StoreUnavailableError: append failed: SQLITE_FULL (500 more refused by the store since the last such line)',
+    ]);
+  });
+
+  it('logs every other failure, whatever the store does meanwhile', () => {
+    const { lines, refuse, other } = harness();
+    refuse(2 * start);
+    other(2 * start + 1);
+    other(2 * start + 2);
+    expect(lines.filter((l) => l.includes('boom'))).toHaveLength(2);
+  });
+});
