@@ -30,6 +30,15 @@ describe('subject-inventory projection', () => {
     return found;
   };
 
+  // While version 5 is rebuilt after an upgrade, queries read version 4's generation, whose rows have no `emitted`.
+  it('reads a row without the emitted column (an older generation) as held or not, as that version did', () => {
+    given(record('collect', '2026-01-10T13:00:00+05:00'));
+    const categories = tables.table('categories');
+    const columns = (tables.db.prepare(`SELECT name FROM pragma_table_info('${categories}')`).pluck().all() as string[]).filter((c) => c !== 'emitted');
+    tables.db.exec(`CREATE TABLE old AS SELECT ${columns.join(', ')} FROM "${categories}"; DROP TABLE "${categories}"; ALTER TABLE old RENAME TO "${categories}"`);
+    expect(category(1).held).toBe(true);
+  });
+
   it('knows nothing about a subject without records, and lists unseen categories as not known', () => {
     expect(inventory()).toBeNull();
     given(record('collect', '2026-01-10T13:00:00+05:00'));

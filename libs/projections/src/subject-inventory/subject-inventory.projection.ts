@@ -62,7 +62,8 @@ export interface CategoryRow {
   readonly held: 0 | 1;
   readonly held_at: string;
   readonly held_position: number;
-  readonly emitted: 0 | 1;
+  /** Undefined in a version 4 generation's rows (queries read one while version 5 is rebuilt). */
+  readonly emitted?: 0 | 1;
   readonly first_at: string;
   readonly last_at: string;
   readonly changed_at: string | null;

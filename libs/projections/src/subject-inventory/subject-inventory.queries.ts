@@ -72,10 +72,11 @@ export function subjectInventory(tables: ReadModelTables, subjectId: string, lis
   const sourcesOf = grouped(sources, (r) => (r.name === '' ? { kind: r.kind } : { kind: r.kind, name: r.name }));
   const recipientsOf = grouped(recipients, (r) => ({ name: r.name, country: r.country }));
   const known = new Map<number, InventoryCategory>();
+  // An older generation's rows, still answering while version 5 is rebuilt, have no `emitted`: they keep its meaning.
   for (const row of rows) {
     const status = categoryStatusAt({ marks: withLatestCollect(marksOf.get(row.category) ?? [], row) });
     known.set(row.category, {
-      number: row.category, slug: row.slug, known: true, held: row.emitted === 1 ? row.held === 1 : null,
+      number: row.category, slug: row.slug, known: true, held: row.emitted === 0 ? null : row.held === 1,
       sources: sourcesOf.get(row.category) ?? [], firstProcessedAt: row.first_at, lastProcessedAt: row.last_at,
       lastChangedAt: row.changed_at, recipients: recipientsOf.get(row.category) ?? [], ...status,
     });
