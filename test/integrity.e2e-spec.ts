@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -165,6 +165,14 @@ describe('derbes signing-keys rotate', () => {
       expect((await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body.keyId).toBe(first.keyId);
       expect(((await request(t.server).get('/v1/integrity/keys').expect(200)).body as unknown[]).length).toBe(1);
       chmodSync(newKeyFile, 0o600);
+      // Nor does a key directory that cannot be listed (a file in its place): the keys read before go on signing.
+      const keyDir = join(dataDir, 'integrity-keys');
+      renameSync(keyDir, `${keyDir}.moved`);
+      writeFileSync(keyDir, 'not a directory');
+      await t.http.post('/v1/processing-records').send(aRecord({ operation: 'access', source: undefined, occurredAt: '2026-11-20T09:31:00Z' })).expect(201);
+      expect((await t.http.post('/v1/integrity/tree-heads').send({}).expect(201)).body.keyId).toBe(first.keyId);
+      rmSync(keyDir);
+      renameSync(`${keyDir}.moved`, keyDir);
       expect(rotated.stdout).toMatch(/^signing key version 2 \(key id [0-9a-f]{16}\) made in .*integrity-keys: it signs tree heads and access reports from now on\n/);
       expect(rotated.stdout).toContain(`version 1 (key id ${first.keyId}) and any older stay`);
 

@@ -227,18 +227,19 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
   private signingKeys(): SigningKeys {
     const dir = join(this.config.dataDir, SIGNING_KEYS_DIR);
     if (!this.keys) {
+      // Seen before reading, here as below: a version added while reading is seen, and read, at the next call.
+      const seen = keyFilesState(dir);
       try {
         this.keys = loadOrCreateSigningKeys(dir, { now: this.clock.now() });
       } catch (error) {
         // The first head makes the first key: a disk that cannot take it (full) is a 503 to retry, as for the log.
         throw unavailableOnStorageFault(error, `the signing key could not be written in ${dir}`);
       }
-      this.keyFiles = keyFilesState(dir);
+      this.keyFiles = seen;
       return this.keys;
     }
     const state = keyFilesState(dir);
     if (state !== this.keyFiles) {
-      // Seen before reading: a change made while reading is seen, and read, at the next call.
       this.keyFiles = state;
       try {
         const read = readSigningKeys(dir);
@@ -252,9 +253,17 @@ export class IntegrityLog implements OnApplicationBootstrap, OnApplicationShutdo
   }
 }
 
-/** The key files' names with the time each last changed (content, owner or mode): different after any rotation or fix. */
+/**
+ * The key files' names with the time each last changed (content, owner or mode): different after any rotation or fix.
+ * A directory that cannot be listed (another owner's, or a file in its place) gives its error as the state: a change
+ * like any other, which the reading then names, the keys read before kept.
+ */
 function keyFilesState(dir: string): string {
-  return signingKeyFileNames(dir).map((name) => `${name}@${statSync(join(dir, name), { throwIfNoEntry: false })?.ctimeMs ?? '-'}`).join(' ');
+  try {
+    return signingKeyFileNames(dir).map((name) => `${name}@${statSync(join(dir, name), { throwIfNoEntry: false })?.ctimeMs ?? '-'}`).join(' ');
+  } catch (error) {
+    return `unreadable: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+  }
 }
 
 /** No head yet, or a read model still building or behind the last head signed here: as good as no head covering the position. */
