@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StoreUnavailableError } from '@derbes/event-store';
+import { ReadRecordedError } from '../subjects/read-recorded.error';
 import { STORE_REFUSALS_EVERY_MS, sendError, toErrorBody } from './error.filter';
 
 function harness() {
@@ -12,7 +13,11 @@ function harness() {
     const refused = new StoreUnavailableError('append failed: SQLITE_FULL');
     sendError(reply, toErrorBody(refused, 'c-1'), refused, request, logger, at);
   };
-  return { lines, refuse, other: (at: number) => sendError(reply, toErrorBody(new Error('boom'), 'c-2'), new Error('boom'), request, logger, at) };
+  const afterRead = (at: number) => {
+    const failed = new ReadRecordedError('00000000-0000-4000-8000-000000000001', 'the access report could not be made', new StoreUnavailableError('SQLITE_FULL'));
+    sendError(reply, toErrorBody(failed, 'c-3'), failed, request, logger, at);
+  };
+  return { lines, refuse, afterRead, other: (at: number) => sendError(reply, toErrorBody(new Error('boom'), 'c-2'), new Error('boom'), request, logger, at) };
 }
 
 describe('sendError', () => {
@@ -30,11 +35,14 @@ describe('sendError', () => {
     ]);
   });
 
-  it('logs every other failure, whatever the store does meanwhile', () => {
-    const { lines, refuse, other } = harness();
+  it('logs every other failure, whatever the store does meanwhile, and every failure after a recorded read', () => {
+    const { lines, refuse, other, afterRead } = harness();
     refuse(2 * start);
     other(2 * start + 1);
     other(2 * start + 2);
+    afterRead(2 * start + 3);
+    afterRead(2 * start + 4);
     expect(lines.filter((l) => l.includes('boom'))).toHaveLength(2);
+    expect(lines.filter((l) => l.includes('ReadRecordedError'))).toHaveLength(2);
   });
 });

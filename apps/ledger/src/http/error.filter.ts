@@ -79,8 +79,9 @@ function logStoreRefusal(now: number): { readonly log: boolean; readonly between
 }
 
 /** Sends the error shape; logs server-side failures by route only (never the URL or body, which may hold an IIN). */
-export function sendError(reply: FastifyReply, body: ErrorBody, exception: unknown, request: FastifyRequest, logger: Logger, now = Date.now()): void {
-  const refusal = body.code === 'store_unavailable' ? logStoreRefusal(now) : null;
+export function sendError(reply: FastifyReply, body: ErrorBody, exception: unknown, request: FastifyRequest, logger: Logger, now = performance.now()): void {
+  // A failure after a recorded read is always logged: its line names the read that the answer could not show.
+  const refusal = body.code === 'store_unavailable' && !(exception instanceof ReadRecordedError) ? logStoreRefusal(now) : null;
   if (body.statusCode >= 500 && refusal?.log !== false) {
     // Logged without any IIN the message may quote, as answers are (toErrorBody).
     const what = redactIins(exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception));
