@@ -13,3 +13,4 @@ export { loadRegistersFile } from './register-file';
 export { BUILT_IN_REGISTERS, ORDER_328_O } from './builtin';
 export { retentionFor, type RetentionPeriod } from './retention';
 export { builtInSubjectRights, parseSubjectRights, type SubjectRight } from './subject-rights';
+export { CODE_KINDS, CodeNames, loadCodeNamesFile, parseCodeNames, type CodeKind, type CodeNamesData } from './code-names';

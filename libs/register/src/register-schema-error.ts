@@ -13,7 +13,9 @@ export class RegisterSchemaError extends Error {
     readonly source: string,
     readonly field: string,
     readonly reason: string,
+    /** What kind of file it is, for the message: `registers file` unless another data file is read the same way. */
+    what = 'registers file',
   ) {
-    super(`registers file ${source}: ${field}: ${reason}`);
+    super(`${what} ${source}: ${field}: ${reason}`);
   }
 }

@@ -16,10 +16,10 @@ export const index = (path: string, i: number): string => `${path}[${i}]`;
 
 /** Reads one unknown value against the register model; every check throws on the first problem with the field's path. */
 export class Reader {
-  constructor(private readonly source: string) {}
+  constructor(private readonly source: string, private readonly what?: string) {}
 
   fail(path: string, reason: string): never {
-    throw new RegisterSchemaError(this.source, path || ROOT_FIELD, reason);
+    throw new RegisterSchemaError(this.source, path || ROOT_FIELD, reason, this.what);
   }
 
   object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Obj {

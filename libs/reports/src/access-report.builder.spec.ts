@@ -1,5 +1,5 @@
 import { DEADLINE_COUNTING, DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS, evolve, findViolations, initialSubjectState, type ProcessingRecorded, type ProcessingRecordedData, type SubjectEvent } from '@derbes/ledger';
-import { BUILT_IN_REGISTERS, builtInSubjectRights, RegisterCatalog } from '@derbes/register';
+import { BUILT_IN_REGISTERS, builtInSubjectRights, CodeNames, parseCodeNames, RegisterCatalog } from '@derbes/register';
 import { buildAccessReport, reportedCategoryNumbers, type HowToRequest, type IdentifiedSubjectEvent, type UnsealText } from './access-report.builder';
 import type { ReportLanguage } from './access-report.model';
 import { DEFAULT_HOW_TO_REQUEST } from './spec-helpers';
@@ -268,5 +268,48 @@ describe('buildAccessReport: whether a category is held now', () => {
     // An emitter's record reported after the ledger's own, dated before it, tells as much.
     expect(held(onRequest('block', '2026-11-24T04:00:00.000Z'), byEmitter('access', '2026-11-20T04:00:00.000Z'))).toBe(true);
     expect(held(byEmitter('collect', '2026-11-20T04:00:00.000Z'), onRequest('destroy', '2026-11-24T04:00:00.000Z'))).toBe(false);
+  });
+});
+
+describe('buildAccessReport: names of units, roles and systems', () => {
+  const hr = { kk: 'Персоналды басқару', ru: 'Управление персоналом', en: 'Personnel management' };
+  const names = new CodeNames(parseCodeNames({
+    units: { 'personnel-management': hr, 'training-center': { kk: 'Оқу орталығы', ru: 'Учебный центр', en: 'Training centre' } },
+    roles: { 'hr-specialist': { kk: 'Кадр маманы', ru: 'Специалист по кадрам', en: 'HR specialist' } },
+    systems: { payroll: { kk: 'Жалақы', ru: 'Зарплата', en: 'Payroll' } },
+  }, 'names.json'));
+  const withReaders: IdentifiedSubjectEvent[] = [
+    { ...record({}), id: 'e1' },
+    // The ledger's own record of carrying out a request, and the subject reading their report.
+    { ...record({ system: 'derbes', actor: OFFICIAL, purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights' }, requestId: 'q1', operation: 'block' }), id: 'e2' },
+    { type: 'SubjectFileRead', data: {
+      readId: 'r1', subjectId: SUBJECT, view: 'report', categories: [], purpose: { code: 'OVERSIGHT', slug: 'oversight' },
+      actor: { id: 'data-subject', role: 'data-subject', unit: 'self' }, occurredAt: '2026-11-23T04:30:00.000Z' } as never, id: 'e3' },
+  ];
+  const built = (language: ReportLanguage, given?: CodeNames) => buildAccessReport({
+    subjectId: SUBJECT, events: withReaders, catalog, owner: 'mineco', language, now: new Date('2026-11-25T12:00:00Z'), utcOffsetMinutes: 300,
+    showActors: false, showWithheld: false, howToRequest: DEFAULT_HOW_TO_REQUEST, unseal: (_s, _f, value) => value, ...(given ? { names: given } : {}),
+  }).names;
+
+  it("names only the codes the report's rows give, in its language: a name for training-center or payroll is left out", () => {
+    expect(built('ru', names)).toEqual({
+      units: { 'personnel-management': 'Управление персоналом', self: 'Сам субъект данных' },
+      roles: { 'data-subject': 'Субъект персональных данных', 'hr-specialist': 'Специалист по кадрам', official: 'Ответственное лицо' },
+      // hr-portal has no name: left out, shown as its code.
+      systems: { derbes: 'Реестр Derbes' },
+    });
+    expect(built('kk', names).units['personnel-management']).toBe(hr.kk);
+    expect(built('en', names).units['personnel-management']).toBe(hr.en);
+  });
+
+  it("names the ledger's own codes without a names file, in each language", () => {
+    for (const language of ['kk', 'ru', 'en'] as const) {
+      const own = built(language);
+      expect(Object.keys(own.units)).toEqual(['self']);
+      expect(Object.keys(own.roles)).toEqual(['data-subject', 'official']);
+      expect(Object.keys(own.systems)).toEqual(['derbes']);
+      expect(new Set([own.units.self, own.roles['data-subject'], own.systems.derbes]).size).toBeGreaterThan(1);
+    }
+    expect(built('kk').systems.derbes).not.toBe(built('en').systems.derbes);
   });
 });

@@ -13,7 +13,7 @@ import {
   type SubjectState,
   upcastSubjectEvent,
 } from '@derbes/ledger';
-import { builtInSubjectRights, retentionFor, type RegisterCatalog, type Register } from '@derbes/register';
+import { builtInSubjectRights, CodeNames, retentionFor, type CodeKind, type RegisterCatalog, type Register } from '@derbes/register';
 import {
   ACCESS_REPORT_SCHEMA,
   ACCESS_REPORT_SCHEMA_VERSION,
@@ -21,6 +21,7 @@ import {
   type NamedCategory,
   type NamedLegalAct,
   type NamedPurpose,
+  type ReportCodeNames,
   type ReportLanguage,
   type ReportRequestKind,
   type ReportRights,
@@ -33,6 +34,7 @@ import { reportIntegrity, type ReportIntegrityInput } from './report-integrity';
 
 // Checked when the ledger loads this module, at start-up: a bad field of the data file stops it, named.
 const SUBJECT_RIGHTS = builtInSubjectRights(REQUEST_KINDS);
+const BUILT_IN_NAMES = new CodeNames();
 
 /** How the subject can use their rights, from the ledger's configuration. */
 export interface HowToRequest {
@@ -81,6 +83,8 @@ export interface AccessReportInput {
   readonly showWithheld: boolean;
   /** The requests' deadlines and contact the report's rights section gives. */
   readonly howToRequest: HowToRequest;
+  /** Names of units, roles and systems (the ledger's own and DERBES_NAMES_FILE); without it, the ledger's own only. */
+  readonly names?: CodeNames;
   /** Opens sealed texts (never stored opened: the report is built when asked). */
   readonly unseal: UnsealText;
   /** The stream as stored, the head and the proof for the `integrity` section; without it the section is null. */
@@ -276,6 +280,7 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
       };
     }),
     events: events.sort(byTime),
+    names: namesOf(events, input.names ?? BUILT_IN_NAMES, lang),
     transfers: transfers.sort(byTime),
     retention: retention
       ? { period: retention.period[lang], basis: retention.basis[lang], verified: retention.verified }
@@ -288,6 +293,19 @@ export function buildAccessReport(input: AccessReportInput): AccessReport {
     // Signed by the ledger once built (signReport, with its key): the builder holds none.
     signature: null,
   };
+}
+
+/** The names of the codes the rows give, each once, in code order; a code without a name is left out. */
+function namesOf(events: readonly AccessReport['events'][number][], names: CodeNames, lang: ReportLanguage): ReportCodeNames {
+  const of = (kind: CodeKind, codes: readonly (string | null)[]): Record<string, string> => {
+    const named: [string, string][] = [];
+    for (const code of new Set(codes)) {
+      const name = code === null ? null : names.name(kind, code, lang);
+      if (code !== null && name !== null) named.push([code, name]);
+    }
+    return Object.fromEntries(named.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  };
+  return { units: of('units', events.map((e) => e.unit)), roles: of('roles', events.map((e) => e.role)), systems: of('systems', events.map((e) => e.system)) };
 }
 
 function rightsSection(how: HowToRequest, lang: ReportLanguage): ReportRights {

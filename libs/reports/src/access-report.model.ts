@@ -20,7 +20,8 @@ export const ACCESS_REPORT_SCHEMA = 'derbes/access-report' as const;
  * `deadlineCoverage`. 6: a violations row gives each reason with the category it concerns and, for a state reason,
  * since when (`reasons`), instead of bare `codes` beside all the record's categories; the JSON report is signed as a
  * whole by the ledger (`signature`); it tells the subject their rights and how to use them (`rights`); a category only
- * the ledger's own records of carrying out the subject's requests name is `held: null` (not known), not true.
+ * the ledger's own records of carrying out the subject's requests name is `held: null` (not known), not true; the
+ * report names the units, roles and systems its rows give as codes (`names`).
  */
 export const ACCESS_REPORT_SCHEMA_VERSION = 6 as const;
 
@@ -106,6 +107,12 @@ export interface AccessReport {
     /** Violation codes flagged on this entry (empty when none). */
     readonly violations: readonly string[];
   }[];
+  /**
+   * v6: the name, in the report's language, of each unit, role and system code the rows of `events` give, where the
+   * ledger has one (its own codes, and the operator's names file DERBES_NAMES_FILE); a code without one is left out
+   * and shown as it is. Only codes that occur in the report.
+   */
+  readonly names: ReportCodeNames;
   /** Every transfer to a third party, in Kazakhstan or abroad, oldest first. */
   readonly transfers: readonly {
     readonly eventId: string;
@@ -204,6 +211,13 @@ export interface ReportRights {
   readonly counting: { readonly text: string; readonly verified: boolean };
   /** Where to send a request (DERBES_REQUESTS_CONTACT); null: to the responsible official named in `holder`. */
   readonly contact: string | null;
+}
+
+/** Names of the codes of the report's rows, in its language, by kind of code: code -> name. */
+export interface ReportCodeNames {
+  readonly units: Readonly<Record<string, string>>;
+  readonly roles: Readonly<Record<string, string>>;
+  readonly systems: Readonly<Record<string, string>>;
 }
 
 /** One reason a record was flagged. */

@@ -53,6 +53,16 @@ describe('access report JSON Schema', () => {
     expect(errorsOf((r) => (r.categories[0].category.tier = 1))).toContain('/categories/0/category must NOT have additional properties');
   });
 
+  it('takes the names of unit, role and system codes as strings by code, and nothing else there', () => {
+    const report: Loose = sampleReport();
+    report.names = { units: {}, roles: {}, systems: {} };
+    expect(validate(report)).toBe(true);
+    expect(errorsOf((r) => delete r.names)).toContain(" must have required property 'names'");
+    expect(errorsOf((r) => (r.names.units['personnel-management'] = ''))).toContain('/names/units/personnel-management must NOT have fewer than 1 characters');
+    expect(errorsOf((r) => (r.names.roles.auditor = { en: 'Auditor' }))).toContain('/names/roles/auditor must be string');
+    expect(errorsOf((r) => (r.names.actors = {}))).toContain('/names must NOT have additional properties');
+  });
+
   it('rejects a missing field', () => {
     expect(errorsOf((r) => delete r.retention)).toContain(" must have required property 'retention'");
     expect(errorsOf((r) => delete r.events[2].purpose)).toContain("/events/2 must have required property 'purpose'");

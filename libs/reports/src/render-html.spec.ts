@@ -2,7 +2,7 @@ import { REPORT_LANGUAGES } from './access-report.model';
 import { escapeHtml, htmlCell, renderAccessReportHtml } from './render-html';
 import { REPORT_MESSAGES } from './report-messages';
 import { reportHeader, reportSections } from './report-rows';
-import { DEFAULT_HOW_TO_REQUEST, expectInOrder, reportFlaggedWhileBlocked, reportWithEvents, sampleReport, sampleWithRights, RIGHTS_SAID } from './spec-helpers';
+import { CODE_NAMES_SAID, DEFAULT_HOW_TO_REQUEST, expectInOrder, reportWithCodeNames, reportFlaggedWhileBlocked, reportWithEvents, sampleReport, sampleWithRights, RIGHTS_SAID } from './spec-helpers';
 
 /** What the rights sections say in each language: the blocking right, how to ask for it, a configured deadline, the official. */
 const CONTACT = 'Астана, Мәңгілік Ел 8; pd-requests@example.kz; +7 7172 74 00 00';
@@ -23,6 +23,16 @@ function expectedCells(report: ReturnType<typeof sampleReport>): string[] {
 }
 
 describe('renderAccessReportHtml', () => {
+  it.each(REPORT_LANGUAGES)('shows a unit, a role and a system by the name the report gives them, in %s', (language) => {
+    const said = CODE_NAMES_SAID[language];
+    const html = renderAccessReportHtml(reportWithCodeNames(language));
+    expect(html).toContain(`>${escapeHtml(said.unit)}</td>`);
+    expect(html).toContain(`>${escapeHtml(said.role)}</td>`);
+    expect(html).toContain(`>${escapeHtml(said.system)}</td>`);
+    expect(html).not.toContain('>personnel-management</td>');
+    expect(html).not.toContain('>e-qyzmet</td>');
+  });
+
   // The HTML and PDF are not signed; only the JSON form is. The appendix must not let a reader think otherwise.
   it.each([
     ['kk', "Бұл бетке қол қойылмаған. JSON нысанындағы есепке (сол мекенжай, format=json) тізілім қол қояды"],

@@ -3,7 +3,7 @@ import { REPORT_LANGUAGES } from './access-report.model';
 import { renderAccessReportPdf } from './render-pdf';
 import { REPORT_MESSAGES } from './report-messages';
 import { reportHeader, reportSections } from './report-rows';
-import { DEFAULT_HOW_TO_REQUEST, expectInOrder, havePdftotext, poppler, reportFlaggedWhileBlocked, reportWithEvents, sampleReport, sampleWithRights, RIGHTS_SAID } from './spec-helpers';
+import { CODE_NAMES_SAID, DEFAULT_HOW_TO_REQUEST, expectInOrder, reportWithCodeNames, havePdftotext, poppler, reportFlaggedWhileBlocked, reportWithEvents, sampleReport, sampleWithRights, RIGHTS_SAID } from './spec-helpers';
 
 /** Words, split also after hyphens: the PDF may wrap a long identifier there. */
 const tokens = (text: string): string[] => text.split(/\s+|(?<=-)/).filter((t) => t !== '');
@@ -169,6 +169,18 @@ describe('renderAccessReportPdf', () => {
       const pdf = await renderAccessReportPdf(report);
       expect(Number(/Pages:\s+(\d+)/.exec(poppler('pdfinfo', pdf, []))?.[1])).toBe(pages(pdf));
       expectSameEntries(report, poppler('pdftotext', pdf, ['-layout']));
+    });
+
+    it('shows a unit by its name in each language, not its code', async () => {
+      for (const language of REPORT_LANGUAGES) {
+        const report = reportWithCodeNames(language);
+        const text = poppler('pdftotext', await renderAccessReportPdf(report), ['-layout']);
+        const events = flat(text.slice(text.indexOf(REPORT_MESSAGES[language]['section.events'])));
+        // Tokens, not the whole name: a table cell wraps it over lines.
+        expect(tokens(CODE_NAMES_SAID[language].unit).filter((word) => !events.includes(word))).toEqual([]);
+        expect(events).not.toContain('personnel-');
+        expectSameEntries(report, text);
+      }
     });
 
     it('names, in each language, the category a violation concerns and since when', async () => {

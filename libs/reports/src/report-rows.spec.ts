@@ -34,10 +34,10 @@ describe('report sections', () => {
       'Жинау',
       '1, 2',
       'Мемлекеттік органның кадр құрамын қалыптастыру және конкурстық іріктеуді ұйымдастыру (P01)',
-      'personnel-management',
+      'Персоналды басқару департаменті',
       'hr-chief-specialist',
       'Көрсетілмейді',
-      '1c-hr',
+      '1С: Кадрлар',
       EMPTY_CELL,
       EMPTY_CELL,
     ]);
@@ -45,6 +45,12 @@ describe('report sections', () => {
     expect(block?.[8]).toBe('0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e');
     expect(read?.slice(1, 3)).toEqual(['Мәліметтеріңізді қарау', EMPTY_CELL]);
     expect(read?.[7]).toBe('Derbes журналы арқылы');
+    // Named where the report names the code; the code itself where it does not (no name for a role of `constructor`).
+    expect(read?.slice(4, 6)).toEqual(['internal-control', 'Аудитор']);
+    expect(transfer?.[7]).toBe('doc-flow');
+    const odd = sampleReport();
+    odd.events[0]!.role = 'constructor';
+    expect(section(reportSections(odd), 'events').rows[0]?.[5]).toBe('constructor');
   });
 
   it('names a category by number where the data-held section lists it, by name where it does not', () => {

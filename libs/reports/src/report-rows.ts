@@ -67,6 +67,14 @@ export function reportHeader(report: AccessReport): ReportHeader {
 }
 
 /** The report's sections, in the order of the model, with every value formatted for the report's language. */
+/**
+ * A unit, role or system by the name the report gives it; the code where it gives none. Own keys only: a code such as
+ * `constructor` must not find the object's prototype. The JSON keeps the codes; a person reads the names.
+ */
+function nameOf(names: Readonly<Record<string, string>>, code: string): string {
+  return Object.hasOwn(names, code) ? names[code]! : code;
+}
+
 export function reportSections(report: AccessReport): ReportSection[] {
   const lang = report.language;
   const m = REPORT_MESSAGES[lang];
@@ -178,10 +186,10 @@ export function reportSections(report: AccessReport): ReportSection[] {
         codeLabel(lang, 'op', e.operation),
         categories(e.categories),
         purpose(e.purpose),
-        e.unit,
-        e.role,
+        nameOf(report.names.units, e.unit),
+        nameOf(report.names.roles, e.role),
         e.actorId ?? m['value.individualNotShown'],
-        e.system ?? m['value.throughLedger'],
+        e.system === null ? m['value.throughLedger'] : nameOf(report.names.systems, e.system),
         e.requestId ?? EMPTY_CELL,
         violations(e.eventId, e.violations),
       ]),

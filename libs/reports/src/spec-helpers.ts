@@ -140,6 +140,12 @@ export function sampleReport(): Mutable<AccessReport> {
       event('2026-10-20T12:00:00.000Z', 'destroy', [BIRTH], PERSONNEL, {}),
       event('2026-11-20T10:05:00.000Z', 'read', [], OVERSIGHT, { unit: 'internal-control', role: 'auditor', actorId: 'ic-3', system: null }),
     ],
+    // Not every code has a name (doc-flow, internal-control have none here): those are shown as they are.
+    names: {
+      units: { [UNIT]: 'Персоналды басқару департаменті' },
+      roles: { auditor: 'Аудитор' },
+      systems: { '1c-hr': '1С: Кадрлар' },
+    },
     transfers: [
       {
         eventId: eid(101),
@@ -402,3 +408,19 @@ export const RIGHTS_SAID = {
     counting: 'Working days only (no weekends or public holidays), from the day after your request is received. Verified: No',
   },
 } as const;
+
+/** The sample unit's, role's and system's names in each language, as a names file would give them. */
+export const CODE_NAMES_SAID = {
+  kk: { unit: 'Персоналды басқару департаменті', role: 'Кадр маманы', system: 'Е-қызмет жүйесі' },
+  ru: { unit: 'Департамент управления персоналом', role: 'Специалист по кадрам', system: 'Система Е-кызмет' },
+  en: { unit: 'Personnel Management Department', role: 'HR specialist', system: 'E-qyzmet system' },
+} as const;
+
+/** The sample report in `language`, naming its unit, the role hr-specialist and the system e-qyzmet in that language. */
+export function reportWithCodeNames(language: AccessReport['language']): Mutable<AccessReport> {
+  const said = CODE_NAMES_SAID[language];
+  return {
+    ...sampleReport(), language,
+    names: { units: { [UNIT]: said.unit }, roles: { 'hr-specialist': said.role }, systems: { 'e-qyzmet': said.system } },
+  };
+}
