@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import { ProjectionRunner } from '@derbes/projections';
 import { SubjectPseudonymizer, WorkingDayCalendar, loadCalendarFile, mergeCalendars } from '@derbes/ledger';
-import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
+import { BUILT_IN_REGISTERS, CodeNames, RegisterCatalog, loadCodeNamesFile, loadRegistersFile } from '@derbes/register';
 import { Clock } from './clock';
 import { LEDGER_CONFIG } from './config/config.tokens';
 import type { LedgerConfig } from './config/ledger-config';
@@ -67,6 +67,8 @@ export interface StartupData {
   readonly pseudonymKeyOrigin: Omit<PseudonymKey, 'key'>;
   /** The built-in working-day calendar with the operator's corrections (DERBES_CALENDAR_FILE) merged in. */
   readonly calendar: WorkingDayCalendar;
+  /** Names of units, roles and systems: the ledger's own, and DERBES_NAMES_FILE's (checked here, a bad field named). */
+  readonly names: CodeNames;
 }
 
 /** Loads the registers (built-in and DERBES_REGISTERS_FILE) and the pseudonym key; throws naming what is wrong. */
@@ -86,6 +88,7 @@ export function loadStartupData(config: LedgerConfig): StartupData {
     calendar: config.calendarFile
       ? WorkingDayCalendar.fromData(mergeCalendars(WorkingDayCalendar.builtInData(), loadCalendarFile(config.calendarFile)))
       : WorkingDayCalendar.builtIn(),
+    names: new CodeNames(config.namesFile ? loadCodeNamesFile(config.namesFile) : null),
   };
 }
 
@@ -121,6 +124,7 @@ export class AppModule implements OnApplicationShutdown {
         { provide: PSEUDONYM_KEY_ORIGIN, useValue: loaded.pseudonymKeyOrigin },
         PseudonymKeyCheck,
         { provide: WorkingDayCalendar, useValue: loaded.calendar },
+        { provide: CodeNames, useValue: loaded.names },
         eventStoreProvider,
         projectionRunnerProvider,
         SubjectStateCache,

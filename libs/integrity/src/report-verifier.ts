@@ -130,6 +130,9 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
   // signed as a whole by the ledger (step 1b): what no hash binds (holder, rows, withheld claims) is then signed.
   // 6 also shows a category only the ledger's own records of the subject's requests name as held: null, not true,
   // which step 8 (checkReportSummary) applies by version.
+  // 6 also names the unit, role and system codes of its rows (`names`): words from the holder's names file, which no
+  // event records and this verifier does not hold, so nothing here can check them; the whole-report signature binds
+  // them, and each row's codes, which step 4 checks, stay beside them.
   if (report.schema !== 'derbes/access-report' || ![2, 3, 4, 5, 6].includes(report.schemaVersion as number)) {
     throw new Failure('malformed', `not an access report of schema derbes/access-report version 2 to 6 (schema ${String(report.schema)}, version ${String(report.schemaVersion)})`);
   }

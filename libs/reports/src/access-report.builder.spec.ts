@@ -281,7 +281,7 @@ describe('buildAccessReport: names of units, roles and systems', () => {
   const withReaders: IdentifiedSubjectEvent[] = [
     { ...record({}), id: 'e1' },
     // The ledger's own record of carrying out a request, and the subject reading their report.
-    { ...record({ system: 'derbes', actor: OFFICIAL, purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights' }, requestId: 'q1', operation: 'block' }), id: 'e2' },
+    { ...record({ system: 'derbes', actor: OFFICIAL, purpose: { code: 'SUBJECT-RIGHTS', slug: 'subject-rights', clause: null }, requestId: 'q1', operation: 'block' }), id: 'e2' },
     { type: 'SubjectFileRead', data: {
       readId: 'r1', subjectId: SUBJECT, view: 'report', categories: [], purpose: { code: 'OVERSIGHT', slug: 'oversight' },
       actor: { id: 'data-subject', role: 'data-subject', unit: 'self' }, occurredAt: '2026-11-23T04:30:00.000Z' } as never, id: 'e3' },

@@ -46,10 +46,10 @@ describe('loadConfig', () => {
   it('keeps the default request deadlines (request-deadline-defaults.json) unless configured, and report options off by default', () => {
     expect(loadConfig({}).requestDeadlines).toEqual({ information: 3, change: 1, blocking: 1, unblocking: 1, destruction: 1, 'consent-withdrawal': 3 });
     const config = loadConfig({
-      DERBES_REQUEST_DEADLINES: 'information:5, destruction:2', DERBES_REPORT_SHOW_ACTORS: 'on', DERBES_CALENDAR_FILE: 'cal.json',
+      DERBES_REQUEST_DEADLINES: 'information:5, destruction:2', DERBES_REPORT_SHOW_ACTORS: 'on', DERBES_CALENDAR_FILE: 'cal.json', DERBES_NAMES_FILE: 'names.json',
     }, '/srv');
     expect(config.requestDeadlines).toMatchObject({ information: 5, destruction: 2, blocking: 1 });
-    expect(config).toMatchObject({ reportShowsActors: true, reportShowsWithheld: false, calendarFile: '/srv/cal.json' });
+    expect(config).toMatchObject({ reportShowsActors: true, reportShowsWithheld: false, calendarFile: '/srv/cal.json', namesFile: '/srv/names.json' });
   });
 
   it('expects no system by default and lets any system seen be silent a day; DERBES_SOURCE_SYSTEMS names systems and intervals', () => {

@@ -54,6 +54,11 @@ export interface LedgerConfig {
   /** The operator's corrections of the working-day calendar (DERBES_CALENDAR_FILE): whole years replaced or added. */
   readonly calendarFile: string | null;
   /**
+   * Names of the units, roles and systems the emitting systems send as codes, in kk, ru and en (DERBES_NAMES_FILE,
+   * JSON: libs/register/src/code-names.ts), shown by the access report and the console; null: the ledger's own codes only.
+   */
+  readonly namesFile: string | null;
+  /**
    * Working days to answer each kind of subject request (DERBES_REQUEST_DEADLINES, e.g. `information:3,blocking:1`);
    * kinds not named keep the defaults of request-deadline-defaults.json (Law 94-V Art. 25: 3 to inform or refuse, 1 to act;
    * only the 3 verified so far).
@@ -256,6 +261,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     runProjections: projections === 'on',
     projectionsOnThread: true,
     calendarFile: env.DERBES_CALENDAR_FILE ? resolve(cwd, env.DERBES_CALENDAR_FILE) : null,
+    namesFile: env.DERBES_NAMES_FILE ? resolve(cwd, env.DERBES_NAMES_FILE) : null,
     requestDeadlines: deadlines(env, 'DERBES_REQUEST_DEADLINES'),
     requestsContact: contact(env, 'DERBES_REQUESTS_CONTACT'),
     reportShowsActors: onOff(env, 'DERBES_REPORT_SHOW_ACTORS', false),

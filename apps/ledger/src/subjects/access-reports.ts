@@ -3,7 +3,7 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '@derbes/event-
 import { signReport } from '@derbes/integrity';
 import { localDate, subjectStreamId } from '@derbes/ledger';
 import { INTEGRITY_LOG, ProjectionRunner } from '@derbes/projections';
-import { RegisterCatalog } from '@derbes/register';
+import { CodeNames, RegisterCatalog } from '@derbes/register';
 import {
   buildAccessReport,
   identifiedEvents,
@@ -81,6 +81,7 @@ export class AccessReports implements OnModuleDestroy {
     private readonly integrity: IntegrityLog,
     private readonly projections: ProjectionRunner,
     private readonly audit: ReaderAudit,
+    private readonly names: CodeNames,
   ) {}
 
   /** The report rendered in `format`, as `build` makes it; a failure after the read names it (ReadRecordedError). */
@@ -136,7 +137,7 @@ export class AccessReports implements OnModuleDestroy {
       utcOffsetMinutes: this.config.utcOffsetMinutes, showActors: this.config.reportShowsActors,
       showWithheld: this.config.reportShowsWithheld,
       howToRequest: { deadlines: this.config.requestDeadlines, contact: this.config.requestsContact }, unseal: (id, field, value) => opener.open(id, field, value),
-      integrity,
+      integrity, names: this.names,
     });
     const signer = report.integrity ? this.integrity.reportSigner() : null;
     if (report.integrity && !signer) this.logger.warn('this replica holds no signing key (DERBES_TREE_HEAD_SIGNER=off): the access report goes unsigned, and verify-report will say so');

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Lang } from '@derbes/register';
+import type { CodeNames, Lang } from '@derbes/register';
 import '../../auth/principal';
 import { refusal } from '../../auth/roles';
 import { languageOf } from '../i18n/console-i18n';
@@ -31,12 +31,13 @@ export function consoleContext(request: FastifyRequest): ConsoleContext {
 }
 
 /** The layout's view of this request: language, address, form token and who is signed in. */
-export function viewOf(request: FastifyRequest, utcOffsetMinutes: number): View {
+export function viewOf(request: FastifyRequest, utcOffsetMinutes: number, names: CodeNames): View {
   const context = consoleContext(request);
   const key = request.principal;
   return {
     lang: context.lang,
     utcOffsetMinutes,
+    names,
     url: context.url,
     ...(context.session ? { csrf: context.session.csrf } : {}),
     ...(key && context.session?.signedIn ? {

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
+import { CodeNames } from '@derbes/register';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { redactIins } from '@derbes/ledger';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
@@ -27,7 +28,7 @@ export function safeReturnPath(path: unknown): string {
 export class ConsoleErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('console');
 
-  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig, private readonly names: CodeNames) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
@@ -38,7 +39,7 @@ export class ConsoleErrorFilter implements ExceptionFilter {
       void reply.status(303).header('location', `/console/sign-in?lang=${consoleContext(request).lang}${back}`).send('');
       return;
     }
-    const view = viewOf(request, this.config.utcOffsetMinutes);
+    const view = viewOf(request, this.config.utcOffsetMinutes, this.names);
     const lang = consoleContext(request).lang;
     const correlationId = String(request.id);
     if (exception instanceof CsrfRefused) {

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Req } from '@nestjs/common';
+import { CodeNames } from '@derbes/register';
 import type { FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import type { StoredTreeHead } from '@derbes/projections';
@@ -21,6 +22,7 @@ import { readVerificationRecord } from '../../integrity/verification-record';
 @Controller('console')
 export class IntegrityPageController {
   constructor(
+    private readonly names: CodeNames,
     private readonly integrity: IntegrityLog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
@@ -32,7 +34,7 @@ export class IntegrityPageController {
       if (error instanceof LedgerError && (error.code === 'tree_head_not_found' || error.code === 'projection_building')) return null;
       throw error;
     });
-    return integrityPage(viewOf(request, this.config.utcOffsetMinutes), head, this.integrity.publicKeys(), await this.store.lastPosition(),
+    return integrityPage(viewOf(request, this.config.utcOffsetMinutes, this.names), head, this.integrity.publicKeys(), await this.store.lastPosition(),
       readVerificationRecord(this.config.dataDir));
   }
 }

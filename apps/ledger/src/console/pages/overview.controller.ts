@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { OPERATIONS } from '@derbes/ledger';
 import { codeLabel } from '@derbes/reports';
 import type { Lang } from '@derbes/register';
+import { CodeNames } from '@derbes/register';
 import { Allow } from '../../auth/roles';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
@@ -30,6 +31,7 @@ const TOP = 10;
 @Controller('console')
 export class OverviewController {
   constructor(
+    private readonly names: CodeNames,
     private readonly queries: QueryBus,
     private readonly figures: OverviewFigures,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
@@ -37,7 +39,7 @@ export class OverviewController {
 
   @Get('overview')
   async overview(@Req() request: FastifyRequest): Promise<string> {
-    const view = viewOf(request, this.config.utcOffsetMinutes);
+    const view = viewOf(request, this.config.utcOffsetMinutes, this.names);
     const [aggregates, systems, dueToday, overdue] = await Promise.all([
       this.figures.get(view.lang),
       this.queries.execute(new SourceSystemsReportQuery(undefined, undefined, view.lang)),

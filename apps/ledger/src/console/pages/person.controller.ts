@@ -5,7 +5,7 @@ import { EVENT_STORE, type EventStore } from '@derbes/event-store';
 import { OVERSIGHT_PURPOSE, SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE, SubjectPseudonymizer, checkIin, localDate, subjectStreamId } from '@derbes/ledger';
 import { decodeHistoryCursor } from '@derbes/projections';
 import { REPORT_FORMATS, formatDateTime, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
-import { RegisterCatalog } from '@derbes/register';
+import { RegisterCatalog, CodeNames } from '@derbes/register';
 import { actorOf } from '../../auth/principal';
 import { Allow } from '../../auth/roles';
 import { Clock } from '../../clock';
@@ -42,6 +42,7 @@ import { RegisterChoices } from './register-choices';
 @Controller('console')
 export class PersonController {
   constructor(
+    private readonly names: CodeNames,
     private readonly queries: QueryBus,
     private readonly audit: ReaderAudit,
     private readonly reports: AccessReports,
@@ -175,6 +176,6 @@ export class PersonController {
   }
 
   private view(request: FastifyRequest) {
-    return viewOf(request, this.config.utcOffsetMinutes);
+    return viewOf(request, this.config.utcOffsetMinutes, this.names);
   }
 }

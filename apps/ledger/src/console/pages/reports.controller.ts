@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { CodeNames } from '@derbes/register';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VIOLATION_CODES } from '@derbes/ledger';
@@ -37,7 +38,7 @@ const PAGE = 50;
 @Allow(['official', 'auditor'])
 @Controller('console')
 export class ReportsController {
-  constructor(private readonly queries: QueryBus, private readonly clock: Clock, @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+  constructor(private readonly queries: QueryBus, private readonly clock: Clock, @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig, private readonly names: CodeNames) {}
 
   @Get('violations')
   async violations(@Req() request: FastifyRequest): Promise<string> {
@@ -130,7 +131,7 @@ export class ReportsController {
   }
 
   private view(request: FastifyRequest) {
-    return viewOf(request, this.offset);
+    return viewOf(request, this.offset, this.names);
   }
 }
 

@@ -4,7 +4,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkIin, containsIin, localDate, type RequestChannel, type RequestKind } from '@derbes/ledger';
 import type { ReportLanguage } from '@derbes/reports';
-import { RegisterCatalog } from '@derbes/register';
+import { RegisterCatalog, CodeNames } from '@derbes/register';
 import { actorOf } from '../../auth/principal';
 import { Allow, readsPersonalData } from '../../auth/roles';
 import { Clock } from '../../clock';
@@ -39,6 +39,7 @@ const NOTICES = { registered: 'requests.registered', answered: 'requests.answere
 @Controller('console/requests')
 export class RequestsController {
   constructor(
+    private readonly names: CodeNames,
     private readonly desk: SubjectRequestDesk,
     private readonly queries: QueryBus,
     private readonly catalog: RegisterCatalog,
@@ -54,7 +55,7 @@ export class RequestsController {
     const notice = query.notice && Object.hasOwn(NOTICES, query.notice) ? NOTICES[query.notice as keyof typeof NOTICES] : undefined;
     const page = await this.page(request, { requestId: randomUUID() }, undefined, position);
     const registered = page.open.items.find((r) => r.requestId === query.request);
-    return requestsPage(viewOf(request, this.config.utcOffsetMinutes), {
+    return requestsPage(viewOf(request, this.config.utcOffsetMinutes, this.names), {
       ...page,
       ...(notice ? { notice: t(page.lang, notice, registered ? { deadline: localDay(registered.deadline, page.lang), days: registered.workingDays } : {}) } : {}),
     });
@@ -72,7 +73,7 @@ export class RequestsController {
     const input = this.newRequest(form, draft, errors);
     if (!input) {
       void reply.status(400);
-      return requestsPage(viewOf(request, this.config.utcOffsetMinutes), { ...(await this.page(request, draft, errors)) });
+      return requestsPage(viewOf(request, this.config.utcOffsetMinutes, this.names), { ...(await this.page(request, draft, errors)) });
     }
     try {
       const outcome = await this.desk.receive(input, actorOf(request), String(request.id));
@@ -81,7 +82,7 @@ export class RequestsController {
     } catch (error) {
       if (!(error instanceof LedgerError) || error.code !== 'invalid_request') throw error;
       void reply.status(400);
-      return requestsPage(viewOf(request, this.config.utcOffsetMinutes), { ...(await this.page(request, draft, error.errors)) });
+      return requestsPage(viewOf(request, this.config.utcOffsetMinutes, this.names), { ...(await this.page(request, draft, error.errors)) });
     }
   }
 
@@ -125,7 +126,7 @@ export class RequestsController {
     const page = await this.page(request, { requestId: randomUUID() });
     if (!page.open.items.some((r) => r.requestId === failed.requestId)) throw LedgerError.invalid(failed.errors);
     void reply.status(400);
-    return requestsPage(viewOf(request, this.config.utcOffsetMinutes), { ...page, failed });
+    return requestsPage(viewOf(request, this.config.utcOffsetMinutes, this.names), { ...page, failed });
   }
 
   /**

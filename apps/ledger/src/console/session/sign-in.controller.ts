@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { CodeNames } from '@derbes/register';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeys } from '../../auth/api-keys';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
@@ -21,6 +22,7 @@ import { SignInThrottle } from './sign-in-throttle';
 @Controller('console')
 export class SignInController {
   constructor(
+    private readonly names: CodeNames,
     private readonly keys: ApiKeys,
     private readonly sessions: ConsoleSessions,
     private readonly throttle: SignInThrottle,
@@ -87,6 +89,6 @@ export class SignInController {
   }
 
   private view(request: FastifyRequest) {
-    return viewOf(request, this.config.utcOffsetMinutes);
+    return viewOf(request, this.config.utcOffsetMinutes, this.names);
   }
 }

@@ -1,3 +1,4 @@
+import { CodeNames } from '@derbes/register';
 import type { InventoryCategoryDto } from '../../subjects/subject-inventory.dto';
 import { inventoryView } from './inventory.view';
 
@@ -9,7 +10,7 @@ const category = (number: number, held: boolean | null): InventoryCategoryDto =>
 
 /** The "held now" cell of each row, in order. */
 function heldCells(lang: 'kk' | 'ru' | 'en', categories: InventoryCategoryDto[]): string[] {
-  const view = { lang, utcOffsetMinutes: 300, url: new URL(`http://ledger/console/subjects/x/inventory?lang=${lang}`) };
+  const view = { lang, utcOffsetMinutes: 300, names: new CodeNames(), url: new URL(`http://ledger/console/subjects/x/inventory?lang=${lang}`) };
   const markup = inventoryView(view, { subjectId: 'x', lang, categories, position: 9 }).toString();
   return [...markup.matchAll(/<\/th>\s*<td>([^<]*)<\/td>/g)].map((m) => m[1]!);
 }

@@ -3,7 +3,7 @@ import { LANGS } from '@derbes/register';
 import { formatUtcOffset } from '@derbes/reports';
 import { LANG_NAMES, t, type MessageKey } from '../i18n/console-i18n';
 import { html, type Html } from './html';
-import type { View } from './view';
+import { codeName, type View } from './view';
 
 export type Section = 'overview' | 'person' | 'requests' | 'violations' | 'activity' | 'transfers' | 'summary' | 'integrity';
 
@@ -44,7 +44,7 @@ function header(view: View, page: Page): Html {
   const nav = who ? html`<nav class="sections" aria-label="${t(view.lang, 'nav.label')}"><ul>${SECTIONS.filter((s) => !s.personal || who.personal).map((s) =>
     html`<li><a href="/console/${s.id}"${s.id === page.section ? html` aria-current="page"` : ''}>${t(view.lang, s.label)}</a></li>`)}</ul></nav>` : '';
   const signOut = who && view.csrf ? html`<form class="sign-out" method="post" action="/console/sign-out">
-      <input type="hidden" name="_csrf" value="${view.csrf}"><span class="who">${t(view.lang, 'who', { name: who.name, role: t(view.lang, who.role === 'auditor' ? 'role.auditor' : 'role.official'), unit: who.unit })}</span>
+      <input type="hidden" name="_csrf" value="${view.csrf}"><span class="who">${t(view.lang, 'who', { name: who.name, role: t(view.lang, who.role === 'auditor' ? 'role.auditor' : 'role.official'), unit: codeName(view, 'units', who.unit) })}</span>
       <button type="submit">${t(view.lang, 'signOut')}</button></form>` : '';
   return html`<header class="top">
     <div class="bar"><a class="brand" href="/console/overview">${t(view.lang, 'app.name')} <span>${t(view.lang, 'app.tagline')}</span></a>

@@ -1,3 +1,4 @@
+import { CodeNames } from '@derbes/register';
 import type { Lang } from '@derbes/register';
 import type { SummaryReport } from '../../reports/summary.query';
 import { summaryPage } from './summary.page';
@@ -9,7 +10,7 @@ const REPORT: SummaryReport = {
 };
 
 function page(lang: Lang): string {
-  const view = { lang, utcOffsetMinutes: 300, url: new URL(`http://ledger/console/summary?lang=${lang}`) };
+  const view = { lang, utcOffsetMinutes: 300, names: new CodeNames(), url: new URL(`http://ledger/console/summary?lang=${lang}`) };
   return summaryPage(view, { ...REPORT, lang }, { from: REPORT.from, to: REPORT.to, groupBy: REPORT.groupBy });
 }
 

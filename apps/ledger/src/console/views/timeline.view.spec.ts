@@ -1,3 +1,4 @@
+import { CodeNames, parseCodeNames } from '@derbes/register';
 import type { SubjectHistoryDto } from '../../subjects/subject-history.dto';
 import { timelineView } from './timeline.view';
 
@@ -13,8 +14,14 @@ function entry(overrides: Record<string, unknown>): SubjectHistoryDto['items'][n
   } as unknown as SubjectHistoryDto['items'][number];
 }
 
+// As an operator's DERBES_NAMES_FILE would give them.
+const NAMES = new CodeNames(parseCodeNames({
+  units: { 'personnel-management': { kk: 'Персоналды басқару', ru: 'Управление персоналом', en: 'Personnel management' } },
+  roles: { 'hr-specialist': { kk: 'Кадр маманы', ru: 'Специалист по кадрам', en: 'HR specialist' } },
+}, 'names.json'));
+
 function rows(lang: 'kk' | 'ru' | 'en', items: SubjectHistoryDto['items']): string[] {
-  const view = { lang, utcOffsetMinutes: 300, url: new URL(`http://ledger/console/subjects/x/timeline?lang=${lang}`) };
+  const view = { lang, utcOffsetMinutes: 300, names: NAMES, url: new URL(`http://ledger/console/subjects/x/timeline?lang=${lang}`) };
   const markup = timelineView(view, {
     history: { subjectId: 'x', lang, items, nextCursor: null, position: 9 }, filters: {},
     choices: { operations: [], categories: [], purposes: [] }, pageUrl: view.url,
@@ -23,6 +30,15 @@ function rows(lang: 'kk' | 'ru' | 'en', items: SubjectHistoryDto['items']): stri
 }
 
 describe('the console timeline', () => {
+  it('names the unit, role and system by their names in the page language, the code kept in the title; a code without one as it is', () => {
+    const [ru] = rows('ru', [entry({})]);
+    expect(ru).toContain('<td>hr-17 (<span title="hr-specialist">Специалист по кадрам</span>, <span title="personnel-management">Управление персоналом</span>)</td>');
+    expect(ru).toContain('<td>hr-portal</td>');
+    const [kk] = rows('kk', [entry({ system: 'derbes', actor: { id: 'a.k', role: 'official', unit: 'training-center' } })]);
+    expect(kk).toContain(`(<span title="official">${NAMES.name('roles', 'official', 'kk')}</span>, training-center)`);
+    expect(kk).toContain(`<td><span title="derbes">${NAMES.name('systems', 'derbes', 'kk')}</span></td>`);
+  });
+
   const wholeFile = Array.from({ length: 23 }, (_, i) => category(i + 1));
   const read = (view: string, actor = { id: 'a.k', role: 'official', unit: 'personnel-management' }) =>
     entry({ operation: 'read', categories: wholeFile, purpose: { code: 'OVERSIGHT', clause: null, name: 'Internal control' }, actor, system: 'derbes', note: `read through ${view}` });
@@ -43,7 +59,7 @@ describe('the console timeline', () => {
     expect(link).toContain('<span title="GET /v1/access-report/{token} (kk, html)">просмотр через собственную ссылку на отчёт</span>');
     expect(link).toContain('<td>сам субъект</td>');
     expect(history).toContain('просмотр через историю обработки');
-    expect(history).toContain('<td>a.k (official, personnel-management)</td>');
+    expect(history).toContain('<td>a.k (<span title="official">Ответственное лицо</span>, <span title="personnel-management">Управление персоналом</span>)</td>');
     expect(other).toContain('просмотр через GET /v1/somewhere/else');
   });
 });
