@@ -93,9 +93,11 @@ describe('the access report\'s integrity section', () => {
     // A report without the ledger's signature (as a replica that holds no key makes one): verified, with a caveat that
     // it is not the ledger's signed word, and refused where completeness is required.
     const strippedFile = file('unsigned.json', { ...report, signature: null });
-    const stripped = await runCli(['verify-report', strippedFile, '--public-keys', keysFile], env);
-    expect(stripped).toMatchObject({ code: 0, stdout: expect.stringContaining('caveat: made by a replica that holds no signing key (signature: null), the report is not signed as a whole') });
-    expect(await runCli(['verify-report', strippedFile, '--public-keys', keysFile, '--require-complete'], env))
+    expect(await runCli(['verify-report', strippedFile, '--public-keys', keysFile], env))
+      .toMatchObject({ code: 1, stdout: expect.stringContaining('NOT VERIFIED (unsigned): the report carries no signature (null)') });
+    const stripped = await runCli(['verify-report', strippedFile, '--public-keys', keysFile, '--accept-unsigned'], env);
+    expect(stripped).toMatchObject({ code: 0, stdout: expect.stringContaining('caveat: carrying no signature (null: a replica that holds no signing key makes such reports, and so does anyone who strips a signature off), the report is not signed as a whole') });
+    expect(await runCli(['verify-report', strippedFile, '--public-keys', keysFile, '--accept-unsigned', '--require-complete'], env))
       .toMatchObject({ code: 1, stdout: expect.stringContaining('NOT VERIFIED (not-signed)') });
     expect(ok.stdout).toContain('chain: 5 events');
     expect(ok.stdout).toContain(`up to its own read at ${report.generatedAt}`);

@@ -79,7 +79,9 @@ describe('a replica configured not to sign tree heads (DERBES_TREE_HEAD_SIGNER=o
     const report = await asked;
     expect(report.status).toBe(200);
     expect(report.body.integrity).toMatchObject({ treeHeadSource: 'latest', treeHead: { treeSize: next.treeSize, signature: next.signature } });
-    expect(verifyReport(report.body, [key!.publicKeyPem])).toMatchObject({ ok: true, summary: { completeAsOf: report.body.generatedAt } });
+    // The replica holds no key: its report is unsigned, checked by its hashes when the reader accepts that.
+    expect(verifyReport(report.body, [key!.publicKeyPem])).toMatchObject({ ok: false, code: 'unsigned' });
+    expect(verifyReport(report.body, [key!.publicKeyPem], { acceptUnsigned: true })).toMatchObject({ ok: true, summary: { signed: false, completeAsOf: report.body.generatedAt } });
 
     // A later report that no head comes to cover: the replica cannot sign one, so after its wait the report comes
     // without a proof (rather than failing after the read was recorded); the signer's next head will cover it.

@@ -34,7 +34,7 @@ const USAGE = `usage: derbes <command>
                                  as by ACTOR (default cli:<user>, role operator, unit cli) for PURPOSE
                                  (default OVERSIGHT). --iin - reads the IIN from stdin (keeps it out of
                                  the shell history and the process list)
-  verify-report FILE --public-keys KEYS [--registers FILE] [--require-complete]
+  verify-report FILE --public-keys KEYS [--registers FILE] [--require-complete] [--accept-unsigned]
                                  check a JSON access report offline: the tree head's signature with KEYS (the
                                  JSON of GET /v1/integrity/keys, or a PEM public key; never the report's own),
                                  each event's chain hash, the chain's links, every row against its event, the
@@ -42,7 +42,9 @@ const USAGE = `usage: derbes <command>
                                  and each category's state made again from the events; from schema version 6
                                  the ledger's signature of the whole report; exit 1 naming the first failure.
                                  --require-complete: exit 1 too for a report that cannot show that no newer
-                                 event was left out (version 2) or that is not signed as a whole (before 6)
+                                 event was left out (version 2) or that is not signed as a whole (before 6).
+                                 --accept-unsigned: check a version 6 report with signature null (a replica's, or
+                                 one stripped) by its hashes alone, with a caveat; without it, it fails
   signing-keys list              the tree-head signing keys' versions and key ids (public parts only)
   signing-keys rotate            add the next version of the signing key, which signs heads and reports from now
                                  on (a running server takes it at its next signature); older versions stay
@@ -234,9 +236,11 @@ async function run(argv: string[]): Promise<void> {
     const registersFile = args.includes('--registers') ? text(args, '--registers') : (process.env.DERBES_REGISTERS_FILE || undefined);
     const requireComplete = args.includes('--require-complete');
     if (requireComplete) args.splice(args.indexOf('--require-complete'), 1);
-    if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('verify-report takes one JSON report file, --public-keys FILE, --registers FILE and --require-complete');
+    const acceptUnsigned = args.includes('--accept-unsigned');
+    if (acceptUnsigned) args.splice(args.indexOf('--accept-unsigned'), 1);
+    if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('verify-report takes one JSON report file, --public-keys FILE, --registers FILE, --require-complete and --accept-unsigned');
     try {
-      const { ok, lines } = verifyReportFile(args[0]!, publicKeys, { requireComplete, ...(registersFile ? { registersFile } : {}) });
+      const { ok, lines } = verifyReportFile(args[0]!, publicKeys, { requireComplete, acceptUnsigned, ...(registersFile ? { registersFile } : {}) });
       for (const line of lines) console.log(line);
       if (!ok) process.exitCode = 1;
     } catch (error) {

@@ -45,7 +45,8 @@ function readRegisters(file: string) {
  * registers built into this version and those of `registersFile`). The lines to print and whether it verified.
  */
 export function verifyReportFile(
-  file: string, publicKeysFile: string | undefined, options: { readonly requireComplete?: boolean; readonly registersFile?: string } = {},
+  file: string, publicKeysFile: string | undefined,
+  options: { readonly requireComplete?: boolean; readonly acceptUnsigned?: boolean; readonly registersFile?: string } = {},
 ): { ok: boolean; lines: string[] } {
   if (publicKeysFile === undefined) {
     throw new VerifyReportUsageError('verify-report needs --public-keys FILE (GET /v1/integrity/keys, or a PEM public key) obtained apart from the report: the report is not trusted to name its own key');
@@ -66,7 +67,7 @@ export function verifyReportFile(
   if (repeated) return malformed(`${repeated.path} is given twice in its object: a report names each member once`);
   let verdict: ReturnType<typeof verifyReport>;
   try {
-    verdict = verifyReport(report, keys);
+    verdict = verifyReport(report, keys, { acceptUnsigned: options.acceptUnsigned === true });
   } catch (error) {
     // A value no report holds (a number beyond a double, nesting past the stack) in what is hashed.
     return malformed((error as Error).message);
@@ -104,7 +105,7 @@ export function verifyReportFile(
   // A version 6 report with `signature: null` (made by a replica that holds no key) is read the same way.
   const version = (report as { schemaVersion?: unknown }).schemaVersion;
   const unsigned = !s.signed
-    ? `${typeof version === 'number' && version >= 6 ? 'made by a replica that holds no signing key (signature: null)' : 'made before version 6'}, the report is not signed as a whole: which entries are withheld, and what no hash binds (holder, rows' names, created of middle entries), ` +
+    ? `${typeof version === 'number' && version >= 6 ? 'carrying no signature (null: a replica that holds no signing key makes such reports, and so does anyone who strips a signature off)' : 'made before version 6'}, the report is not signed as a whole: which entries are withheld, and what no hash binds (holder, rows' names, created of middle entries), ` +
       'are not statements the ledger signed, and a signed report stripped of its signature or relabelled as older is checked as this one (VERIFY-REPORT.md, step 1b)'
     : null;
   if (unsigned !== null && options.requireComplete) {

@@ -27,4 +27,4 @@ export {
 } from './log-verifier-hashing';
 export { loadPublicKeys, parsePublicKeys } from './log-verifier-keys';
 export { REPORT_SIGNATURE_PREFIX, reportSignatureFailure, reportSignedBytes, signReport, type ReportSignature } from './report-signature';
-export { verifyReport, type ReportFailure, type ReportSummary, type ReportVerdict } from './report-verifier';
+export { verifyReport, type ReportFailure, type ReportSummary, type ReportVerdict, type VerifyReportOptions } from './report-verifier';

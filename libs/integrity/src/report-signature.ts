@@ -41,7 +41,11 @@ export function reportSignatureFailure(
   report: Readonly<Record<string, unknown>>, publicKeys: readonly (KeyObject | string)[],
 ): { readonly code: 'unsigned' | 'unknown-key' | 'bad-signature'; readonly reason: string } | undefined {
   const s = report.signature;
-  if (s === undefined || s === null) return { code: 'unsigned', reason: 'the report carries no signature: the ledger signs every JSON report of schema version 6 it makes with an integrity section' };
+  if (s === undefined) return { code: 'unsigned', reason: 'the report has no signature member: every JSON report of schema version 6 has one' };
+  if (s === null) {
+    return { code: 'unsigned', reason: 'the report carries no signature (null): a replica that holds no signing key makes such reports, and so does anyone who strips a signature off; '
+      + 'its hashes alone can be checked (derbes verify-report --accept-unsigned), which binds no more than a report before version 6' };
+  }
   if (typeof s !== 'object' || Array.isArray(s)) return { code: 'unsigned', reason: 'signature is not an object { keyId, value }' };
   const { keyId, value } = s as Record<string, unknown>;
   if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) return { code: 'unsigned', reason: 'signature.keyId is not 16 lowercase hex digits' };

@@ -454,8 +454,11 @@ describe('verifyReport, version 6: each violation with the category it concerns'
       expect(verifySigned(changed)).toMatchObject({ ok: false, code: 'bad-signature', reason: expect.stringContaining('changed after the ledger signed it') });
     }
     expect(verifySigned({ ...signed, signature: undefined })).toMatchObject({ ok: false, code: 'unsigned' });
-    // A replica that holds no key leaves its reports unsigned, and says so (null): checked as a report before version 6.
-    expect(verifySigned({ ...signed, signature: null })).toMatchObject({ ok: true, summary: { signed: false } });
+    // A replica that holds no key leaves its reports unsigned (null), as anyone who strips a signature off would: they
+    // fail unless the caller accepts them, and are then checked by their hashes alone, as a report before version 6.
+    expect(verifySigned({ ...signed, signature: null })).toMatchObject({ ok: false, code: 'unsigned', reason: expect.stringContaining('strips a signature off') });
+    expect(verifyReport(JSON.parse(JSON.stringify({ ...signed, signature: null })), PUBLIC, { acceptUnsigned: true })).toMatchObject({ ok: true, summary: { signed: false } });
+    expect(verifyReport(JSON.parse(JSON.stringify(signed)), PUBLIC, { acceptUnsigned: true })).toMatchObject({ ok: true, summary: { signed: true } });
     expect(verifySigned(signed)).toMatchObject({ ok: true, summary: { signed: true } });
     const stranger6 = signReport(version6(), { keyId: keyIdOf(stranger.publicKey), privateKey: stranger.privateKey });
     expect(verifySigned(stranger6)).toMatchObject({ ok: false, code: 'unknown-key', reason: expect.stringContaining('the report is signed by key') });
@@ -479,9 +482,10 @@ describe('verifyReport, version 6: each violation with the category it concerns'
     expect(verifySigned(forged)).toMatchObject({ ok: false, code: 'bad-signature' });
     // Whoever forges it cannot sign it: without the signature member it is named unsigned.
     expect(verifySigned({ ...forged, signature: undefined })).toMatchObject({ ok: false, code: 'unsigned' });
-    // Said unsigned (null), it verifies as unsigned: no signed word of the ledger, which derbes verify-report says, and
-    // refuses with --require-complete, as for a report before version 6.
-    expect(verifySigned({ ...forged, signature: null })).toMatchObject({ ok: true, summary: { signed: false } });
+    // Stripped (null), it fails; accepted as unsigned, it is no signed word of the ledger, which summary.signed says
+    // (and derbes verify-report, which refuses it with --require-complete, as for a report before version 6).
+    expect(verifySigned({ ...forged, signature: null })).toMatchObject({ ok: false, code: 'unsigned' });
+    expect(verifyReport(JSON.parse(JSON.stringify({ ...forged, signature: null })), PUBLIC, { acceptUnsigned: true })).toMatchObject({ ok: true, summary: { signed: false } });
   });
 
   it('names a category shown under another slug than its event records', () => {

@@ -112,16 +112,25 @@ interface Entry {
  * event is the report's own read, recorded at its `generatedAt`: then no event recorded before the report was made is
  * missing. A report of version 2 is checked up to its last entry only. Names the first failure.
  */
-export function verifyReport(report: unknown, publicKeys: readonly (KeyObject | string)[]): ReportVerdict {
+/** How verifyReport treats a version 6 report that carries no signature (`signature: null`). */
+export interface VerifyReportOptions {
+  /**
+   * Check such a report by its hashes alone, as one before version 6, `summary.signed` false. A replica that holds no
+   * signing key makes such reports, and so does anyone who strips a signature off: by default it fails (`unsigned`).
+   */
+  readonly acceptUnsigned?: boolean;
+}
+
+export function verifyReport(report: unknown, publicKeys: readonly (KeyObject | string)[], options: VerifyReportOptions = {}): ReportVerdict {
   try {
-    return { ok: true, summary: check(report, publicKeys) };
+    return { ok: true, summary: check(report, publicKeys, options) };
   } catch (error) {
     if (error instanceof Failure) return { ok: false, code: error.code, reason: error.message };
     throw error;
   }
 }
 
-function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): ReportSummary {
+function check(input: unknown, publicKeys: readonly (KeyObject | string)[], options: VerifyReportOptions): ReportSummary {
   const report = object(input, 'the report');
   // 4 differs from 3 only in the categories section's rule for a category collected again after its destruction,
   // which step 8 (checkReportSummary) applies: the chain and its proofs are checked alike.
@@ -160,8 +169,9 @@ function check(input: unknown, publicKeys: readonly (KeyObject | string)[]): Rep
 
   // 1b. From version 6, the whole report as the ledger signed it: a shown event passed off as withheld, a row, the
   // holder or a middle entry's created changed after signing all fail here (VERIFY-REPORT.md, step 1b).
-  // A report of a replica that holds no key says so with `signature: null`: checked as one before version 6 is.
-  const signed = v6 && report.signature !== null;
+  // A report of a replica that holds no key says so with `signature: null`, as one stripped of its signature would:
+  // checked by its hashes alone, as one before version 6 is, only when the caller accepts that.
+  const signed = v6 && !(report.signature === null && options.acceptUnsigned === true);
   if (signed) {
     const unsigned = reportSignatureFailure(report, publicKeys);
     if (unsigned) throw new Failure(unsigned.code, unsigned.reason);
