@@ -1,6 +1,5 @@
 import { codeLabel, formatDateTime } from '@derbes/reports';
 import { isDataSubjectReader } from '@derbes/ledger';
-import type { CodeKind } from '@derbes/register';
 import { READ_NOTE_PREFIX } from '@derbes/projections';
 import type { SubjectHistoryDto } from '../../subjects/subject-history.dto';
 import { t } from '../i18n/console-i18n';
@@ -8,7 +7,7 @@ import { inputField, selectField, tableRegion, type Option } from './forms';
 import { html, type Html } from './html';
 import { pager } from './pager';
 import { readViewName } from './read-views';
-import { codeName, type View } from './view';
+import { namedCode, type View } from './view';
 
 export interface TimelineFilters {
   readonly operation?: string;
@@ -47,12 +46,6 @@ function categoriesCell(lang: View['lang'], categories: readonly { readonly numb
   return html`<details><summary>${t(lang, 'timeline.categoriesCount', { count: categories.length })}: ${categories.map((c) => c.number).join(', ')}</summary>${named}</details>`;
 }
 
-/** A code by its name, the code kept in the title for whoever searches the ledger by it; the code alone where it has none. */
-function named(view: View, kind: CodeKind, code: string): Html | string {
-  const name = codeName(view, kind, code);
-  return name === code ? code : html`<span title="${code}">${name}</span>`;
-}
-
 /** A person's records and reads of their file, newest first, filtered and paged. */
 export function timelineView(view: View, input: TimelineInput): Html {
   const { lang } = view;
@@ -64,8 +57,8 @@ export function timelineView(view: View, input: TimelineInput): Html {
     <td>${operation(e.operation)}</td>
     <td>${categoriesCell(lang, e.categories)}</td>
     <td>${e.purpose.code}: ${e.purpose.name}</td>
-    <td>${isDataSubjectReader(e.actor) ? t(lang, 'timeline.subjectThemself') : html`${e.actor.id} (${named(view, 'roles', e.actor.role)}, ${named(view, 'units', e.actor.unit)})`}</td>
-    <td>${named(view, 'systems', e.system)}</td>
+    <td>${isDataSubjectReader(e.actor) ? t(lang, 'timeline.subjectThemself') : html`${e.actor.id} (${namedCode(view, 'roles', e.actor.role)}, ${namedCode(view, 'units', e.actor.unit)})`}</td>
+    <td>${namedCode(view, 'systems', e.system)}</td>
     <td><bdi>${readNote(lang, e) ?? e.note ?? ''}</bdi>${e.recipient ? html` → <bdi>${e.recipient.name ?? '—'}</bdi> (${e.recipient.country})` : ''}${e.violations.map((v) =>
       html`<br><span class="bad">${codeLabel(lang, 'violation', v.code)}</span>: ${v.detail}`)}</td>
   </tr>`);

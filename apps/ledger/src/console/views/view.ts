@@ -1,5 +1,6 @@
 import type { CodeKind, CodeNames, Lang } from '@derbes/register';
 import type { Role } from '../../auth/roles';
+import { html, type Html } from './html';
 
 /** Who is looking, in which language, at which address: what the layout of every page needs. */
 export interface View {
@@ -19,4 +20,10 @@ export interface View {
 /** A unit, role or system code by its name in the page's language, or the code itself where it has none. */
 export function codeName(view: Pick<View, 'lang' | 'names'>, kind: CodeKind, code: string): string {
   return view.names.name(kind, code, view.lang) ?? code;
+}
+
+/** A code by its name, the code kept in the title for whoever searches the ledger by it; the code alone where it has none. */
+export function namedCode(view: Pick<View, 'lang' | 'names'>, kind: CodeKind, code: string): Html | string {
+  const name = codeName(view, kind, code);
+  return name === code ? code : html`<span title="${code}">${name}</span>`;
 }
