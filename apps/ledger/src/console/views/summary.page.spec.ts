@@ -1,6 +1,7 @@
 import { CodeNames } from '@derbes/register';
 import type { Lang } from '@derbes/register';
 import type { SummaryReport } from '../../reports/summary.query';
+import { NAMES, specView } from './spec-helpers';
 import { summaryPage } from './summary.page';
 
 const REPORT: SummaryReport = {
@@ -13,6 +14,21 @@ function page(lang: Lang): string {
   const view = { lang, utcOffsetMinutes: 300, names: new CodeNames(), url: new URL(`http://ledger/console/summary?lang=${lang}`) };
   return summaryPage(view, { ...REPORT, lang }, { from: REPORT.from, to: REPORT.to, groupBy: REPORT.groupBy });
 }
+
+/** Grouped by unit and system, one row whose codes have names and one whose codes have none. */
+const BY_UNIT: SummaryReport = {
+  ...REPORT, groupBy: ['unit', 'system', 'actor'],
+  rows: [
+    { unit: 'personnel-management', system: 'payroll', actor: 'hr-99', records: 2, subjects: 1 },
+    { unit: 'training-center', system: 'hr-portal', actor: 'tc-1', records: 1, subjects: 1 },
+  ],
+};
+
+function byUnitPage(lang: Lang): string {
+  return summaryPage(specView(lang, '/console/summary'), { ...BY_UNIT, lang }, { from: BY_UNIT.from, to: BY_UNIT.to, groupBy: BY_UNIT.groupBy });
+}
+
+const rows = (markup: string) => [...markup.matchAll(/<tr><td>.*?<\/tr>/gs)].map((m) => m[0]);
 
 const choices = (markup: string) => [...markup.matchAll(/<label class="inline" for="g-\w+">([^<]*)<\/label>/g)].map((m) => m[1]);
 const headers = (markup: string) => [...markup.matchAll(/<th scope="col"[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
@@ -32,5 +48,14 @@ describe('the summary page', () => {
     const markup = page('ru');
     expect(markup).toContain('name="groupBy" value="category" checked');
     expect(markup).toContain('groupBy=category&amp;groupBy=operation');
+  });
+
+  it("names the units and systems in the reader's language, the code in the title, a code without a name as it is; the CSV link asks for the codes", () => {
+    const [named, bare] = rows(byUnitPage('ru'));
+    expect(named).toBe('<tr><td><span title="personnel-management">Управление персоналом</span></td><td><span title="payroll">Система расчёта зарплаты</span></td>'
+      + '<td>hr-99</td><td class="num">2</td><td class="num">1</td></tr>');
+    expect(bare).toBe('<tr><td>training-center</td><td>hr-portal</td><td>tc-1</td><td class="num">1</td><td class="num">1</td></tr>');
+    expect(rows(byUnitPage('kk'))[0]).toContain(`<span title="payroll">${NAMES.name('systems', 'payroll', 'kk')}</span>`);
+    expect(byUnitPage('en')).toContain('groupBy=unit&amp;groupBy=system&amp;groupBy=actor');
   });
 });

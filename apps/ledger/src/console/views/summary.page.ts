@@ -1,10 +1,11 @@
 import { SUMMARY_GROUP_KEYS } from '@derbes/projections';
-import { summaryColumns, type SummaryColumn, type SummaryReport } from '../../reports/summary.query';
+import type { CodeKind } from '@derbes/register';
+import { summaryColumns, type SummaryColumn, type SummaryReport, type SummaryRow } from '../../reports/summary.query';
 import { t, type MessageKey } from '../i18n/console-i18n';
 import { inputField, tableRegion } from './forms';
-import { html } from './html';
+import { html, type Part } from './html';
 import { layout } from './layout';
-import type { View } from './view';
+import { namedCode, type View } from './view';
 
 /** What a person reads for each column and grouping key; the CSV and the API keep the column names themselves. */
 const COLUMN_LABELS: { readonly [C in SummaryColumn]: MessageKey } = {
@@ -21,6 +22,15 @@ const COLUMN_LABELS: { readonly [C in SummaryColumn]: MessageKey } = {
   records: 'overview.records',
   subjects: 'overview.subjects',
 };
+
+/** The columns that hold a unit's or a system's code: shown by name here; the CSV and the API keep the codes. */
+const NAMED_COLUMNS: Partial<Record<SummaryColumn, CodeKind>> = { unit: 'units', system: 'systems' };
+
+function cell(view: View, row: SummaryRow, column: SummaryColumn): Part {
+  const value = row[column];
+  const kind = NAMED_COLUMNS[column];
+  return kind && typeof value === 'string' ? namedCode(view, kind, value) : value ?? '';
+}
 
 export function summaryPage(view: View, report: SummaryReport, filters: { readonly from: string; readonly to: string; readonly groupBy: readonly string[] }): string {
   const lang = view.lang;
@@ -42,6 +52,6 @@ export function summaryPage(view: View, report: SummaryReport, filters: { readon
     ${report.truncated ? html`<p class="error">${t(lang, 'summary.truncated')}</p>` : ''}
     ${report.rows.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : tableRegion(t(lang, 'summary.title'), html`<table>
       <caption>${t(lang, 'summary.title')}</caption><thead><tr>${columns.map((c) => html`<th scope="col"${c === 'records' || c === 'subjects' ? html` class="num"` : ''}>${t(lang, COLUMN_LABELS[c])}</th>`)}</tr></thead>
-      <tbody>${report.rows.map((row) => html`<tr>${columns.map((c) => html`<td${typeof row[c] === 'number' ? html` class="num"` : ''}>${row[c] ?? ''}</td>`)}</tr>`)}</tbody></table>`)}`,
+      <tbody>${report.rows.map((row) => html`<tr>${columns.map((c) => html`<td${typeof row[c] === 'number' ? html` class="num"` : ''}>${cell(view, row, c)}</td>`)}</tr>`)}</tbody></table>`)}`,
   });
 }

@@ -1,5 +1,5 @@
-import { CodeNames, parseCodeNames } from '@derbes/register';
 import type { SubjectHistoryDto } from '../../subjects/subject-history.dto';
+import { NAMES } from './spec-helpers';
 import { timelineView } from './timeline.view';
 
 const category = (number: number) => ({ number, code: `c${number}`, name: `Category ${number}` });
@@ -14,11 +14,6 @@ function entry(overrides: Record<string, unknown>): SubjectHistoryDto['items'][n
   } as unknown as SubjectHistoryDto['items'][number];
 }
 
-// As an operator's DERBES_NAMES_FILE would give them.
-const NAMES = new CodeNames(parseCodeNames({
-  units: { 'personnel-management': { kk: 'Персоналды басқару', ru: 'Управление персоналом', en: 'Personnel management' } },
-  roles: { 'hr-specialist': { kk: 'Кадр маманы', ru: 'Специалист по кадрам', en: 'HR specialist' } },
-}, 'names.json'));
 
 function rows(lang: 'kk' | 'ru' | 'en', items: SubjectHistoryDto['items']): string[] {
   const view = { lang, utcOffsetMinutes: 300, names: NAMES, url: new URL(`http://ledger/console/subjects/x/timeline?lang=${lang}`) };

@@ -5,7 +5,7 @@ import { inputField, selectField, tableRegion } from './forms';
 import { html } from './html';
 import { layout } from './layout';
 import { pager } from './pager';
-import type { View } from './view';
+import { namedCode, type View } from './view';
 
 export function transfersPage(view: View, report: TransfersReport, filters: Readonly<Record<string, string>>): string {
   const lang = view.lang;
@@ -31,7 +31,7 @@ export function transfersPage(view: View, report: TransfersReport, filters: Read
       <tbody>${report.items.map((x) => html`<tr><td>${formatDateTime(x.occurredAt, lang, view.utcOffsetMinutes)}</td>
         <td>${x.recipient.kind === 'person' ? t(lang, 'transfers.person') : x.recipient.name ?? '—'}</td><td>${x.recipient.country}${x.crossBorder ? html` <strong>(${t(lang, 'field.crossBorder')})</strong>` : ''}</td>
         <td>${x.categories.map((c, i) => html`${i > 0 ? '; ' : ''}${c.number}. ${c.name ?? ''}`)}</td><td>${x.purpose.code}: ${x.purpose.name ?? ''}</td>
-        <td>${x.actor.id} (${x.actor.unit})</td><td>${x.violations.map((v) => html`<span class="bad">${codeLabel(lang, 'violation', v)}</span> `)}</td></tr>`)}</tbody></table>`)}
+        <td>${x.actor.id} (${namedCode(view, 'units', x.actor.unit)})</td><td>${x.violations.map((v) => html`<span class="bad">${codeLabel(lang, 'violation', v)}</span> `)}</td></tr>`)}</tbody></table>`)}
     ${pager(view, report.nextCursor)}`,
   });
 }

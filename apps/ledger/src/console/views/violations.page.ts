@@ -6,7 +6,7 @@ import { inputField, selectField, tableRegion } from './forms';
 import { html } from './html';
 import { layout } from './layout';
 import { pager } from './pager';
-import type { View } from './view';
+import { namedCode, type View } from './view';
 
 export function violationsPage(view: View, report: ViolationsReportDto, filters: Readonly<Record<string, string>>): string {
   const lang = view.lang;
@@ -30,7 +30,7 @@ export function violationsPage(view: View, report: ViolationsReportDto, filters:
       <section class="card" aria-labelledby="by-reason-h"><h2 id="by-reason-h">${t(lang, 'violations.byReason')}</h2>
         <ul>${Object.entries(report.counts.byReason).map(([code, n]) => html`<li>${codeLabel(lang, 'violation', code)}: <strong>${n}</strong></li>`)}</ul></section>
       <section class="card" aria-labelledby="by-unit-h"><h2 id="by-unit-h">${t(lang, 'violations.byUnit')}</h2>
-        <ul>${Object.entries(report.counts.byUnit).map(([unit, n]) => html`<li>${unit}: <strong>${n}</strong></li>`)}</ul></section>
+        <ul>${Object.entries(report.counts.byUnit).map(([unit, n]) => html`<li>${namedCode(view, 'units', unit)}: <strong>${n}</strong></li>`)}</ul></section>
     </div>
     ${report.items.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : tableRegion(t(lang, 'violations.title'), html`<table>
       <caption>${t(lang, 'violations.title')}</caption><thead><tr><th scope="col">${t(lang, 'timeline.when')}</th><th scope="col">${t(lang, 'field.code')}</th>
@@ -38,7 +38,7 @@ export function violationsPage(view: View, report: ViolationsReportDto, filters:
       <th scope="col">${t(lang, 'field.system')}</th><th scope="col">${t(lang, 'requests.subject')}</th></tr></thead>
       <tbody>${report.items.map((v) => html`<tr><td>${formatDateTime(v.occurredAt, lang, view.utcOffsetMinutes)}</td>
         <td class="bad">${codeLabel(lang, 'violation', v.code)}</td><td>${v.detail}</td><td>${codeLabel(lang, 'op', v.operation)} (${v.purpose})</td>
-        <td>${v.actor.id} (${v.actor.unit})</td><td>${v.system}</td><td>${person(v.subjectId)}</td></tr>`)}</tbody></table>`)}
+        <td>${v.actor.id} (${namedCode(view, 'units', v.actor.unit)})</td><td>${namedCode(view, 'systems', v.system)}</td><td>${person(v.subjectId)}</td></tr>`)}</tbody></table>`)}
     ${pager(view, report.nextCursor)}`,
   });
 }

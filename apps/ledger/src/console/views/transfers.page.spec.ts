@@ -1,0 +1,29 @@
+import type { Lang } from '@derbes/register';
+import type { TransferItem, TransfersReport } from '../../reports/transfers.query';
+import { NAMES, specView } from './spec-helpers';
+import { transfersPage } from './transfers.page';
+
+const transfer = (actor: TransferItem['actor']): TransferItem => ({
+  position: 3, eventId: 'e-1', subjectId: 'a'.repeat(64), occurredAt: '2026-11-24T06:00:00.000Z',
+  recipient: { name: 'Acme Analytics', country: 'US', kind: 'organization' }, crossBorder: true, transferGround: null,
+  categories: [{ number: 28, name: 'Medical results' }], purpose: { code: 'P01', name: 'Selection' }, actor, system: 'payroll', violations: [],
+});
+
+const REPORT: TransfersReport = {
+  from: '2026-11-01', to: '2026-11-25',
+  items: [transfer({ id: 'hr-99', role: 'hr-specialist', unit: 'personnel-management' }), transfer({ id: 'tc-1', role: 'trainer', unit: 'training-center' })],
+  totals: { transfers: 2, crossBorder: 2, byCountry: { US: 2 }, byRecipient: { 'Acme Analytics': 2 }, toPersons: 0, recipientsTruncated: false },
+  nextCursor: null, position: 9,
+};
+
+const page = (lang: Lang) => transfersPage(specView(lang, '/console/transfers?from=2026-11-01&to=2026-11-25'), REPORT, { from: '2026-11-01', to: '2026-11-25' });
+const rows = (markup: string) => [...markup.matchAll(/<tr><td>.*?<\/tr>/gs)].map((m) => m[0]);
+
+describe('the transfers page', () => {
+  it("names the unit of whoever transferred in the page's language, the code in the title; a code without a name as it is", () => {
+    const [named, bare] = rows(page('ru'));
+    expect(named).toContain('<td>hr-99 (<span title="personnel-management">Управление персоналом</span>)</td>');
+    expect(bare).toContain('<td>tc-1 (training-center)</td>');
+    expect(rows(page('kk'))[0]).toContain(`<td>hr-99 (<span title="personnel-management">${NAMES.name('units', 'personnel-management', 'kk')}</span>)</td>`);
+  });
+});

@@ -1,0 +1,50 @@
+import type { Lang } from '@derbes/register';
+import type { ViolationItemDto, ViolationsReportDto } from '../../reports/violations.dto';
+import { NAMES, specView } from './spec-helpers';
+import { violationsPage } from './violations.page';
+
+function item(actor: ViolationItemDto['actor'], system: string): ViolationItemDto {
+  return {
+    position: 3, recordId: 'r-1', subjectId: 'a'.repeat(64), occurredAt: '2026-11-24T06:00:00.000Z', operation: 'transfer', purpose: 'P01',
+    code: 'cross-border-without-ground', category: null, detail: 'transfer to US without a consent or treaty reference', since: null,
+    register: null, country: 'US', actor, system,
+  };
+}
+
+const REPORT: ViolationsReportDto = {
+  items: [
+    item({ id: 'hr-99', role: 'hr-specialist', unit: 'personnel-management' }, 'payroll'),
+    item({ id: 'tc-1', role: 'trainer', unit: 'training-center' }, 'hr-portal'),
+  ],
+  counts: { reasons: 2, records: 2, byReason: { 'cross-border-without-ground': 2 }, byUnit: { 'personnel-management': 1, 'training-center': 1 } },
+  nextCursor: 'next', position: 9,
+};
+
+const FILTERS = { unit: 'personnel-management', system: 'payroll' };
+const page = (lang: Lang) => violationsPage(specView(lang, '/console/violations?unit=personnel-management&system=payroll'), REPORT, FILTERS);
+const rows = (markup: string) => [...markup.matchAll(/<tr><td>.*?<\/tr>/gs)].map((m) => m[0]);
+
+describe('the violations page', () => {
+  it("names each record's unit and system in the page's language, the code in the title; a code without a name as it is", () => {
+    const [named, bare] = rows(page('ru'));
+    expect(named).toContain('<td>hr-99 (<span title="personnel-management">Управление персоналом</span>)</td>');
+    expect(named).toContain('<td><span title="payroll">Система расчёта зарплаты</span></td>');
+    expect(bare).toContain('<td>tc-1 (training-center)</td><td>hr-portal</td>');
+    const [kk] = rows(page('kk'));
+    expect(kk).toContain(`<span title="personnel-management">${NAMES.name('units', 'personnel-management', 'kk')}</span>`);
+    expect(kk).toContain(`<span title="payroll">${NAMES.name('systems', 'payroll', 'kk')}</span>`);
+  });
+
+  it('names the units of the counts the same way', () => {
+    const byUnit = /<section class="card" aria-labelledby="by-unit-h">.*?<\/section>/s.exec(page('en'))?.[0];
+    expect(byUnit).toContain('<li><span title="personnel-management">Personnel management</span>: <strong>1</strong></li>');
+    expect(byUnit).toContain('<li>training-center: <strong>1</strong></li>');
+  });
+
+  it('keeps the filters and the next page as codes', () => {
+    const markup = page('en');
+    expect(markup).toContain('name="unit" type="text" value="personnel-management"');
+    expect(markup).toContain('name="system" type="text" value="payroll"');
+    expect(markup).toMatch(/href="[^"]*unit=personnel-management&amp;system=payroll[^"]*cursor=next"/);
+  });
+});
