@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { Rng, validIins } from '../support/fuzz-generators';
@@ -10,14 +12,23 @@ import { PASSWORDS, sessionCookie, signInOverHttp, startConsoleApp, type Console
 const PERSON = 'Aigerim Bekova';
 const REFERENCE = 'notarised consent 77-AB-1234';
 
+/** The operator's names (DERBES_NAMES_FILE) for the records' unit and system; their role, hr-specialist, is left without one. */
+const NAMES = {
+  units: { 'personnel-management': { kk: 'Персоналды басқару департаменті', ru: 'Департамент управления персоналом', en: 'Personnel Management Department' } },
+  systems: { 'hr-portal': { kk: 'Кадр порталы', ru: 'Кадровый портал', en: 'HR portal' } },
+};
+
 describe('console: the overview and the reports (in chromium)', () => {
   let browser: Browser;
   let app: ConsoleApp;
   let context: BrowserContext;
   let page: Page;
   const problems: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'derbes-names-'));
   beforeAll(async () => {
-    [browser, app] = await Promise.all([launchBrowser(), startConsoleApp({ DERBES_SOURCE_SYSTEMS: 'payroll=1h,*=1d' })]);
+    const names = join(dir, 'names.json');
+    writeFileSync(names, JSON.stringify(NAMES));
+    [browser, app] = await Promise.all([launchBrowser(), startConsoleApp({ DERBES_SOURCE_SYSTEMS: 'payroll=1h,*=1d', DERBES_NAMES_FILE: names })]);
     // A week of ordinary records, a transfer abroad without ground (a violation), one at home, and a day on which
     // hr-99 processed 25 people (unusual for anyone).
     const days = ['2026-11-16', '2026-11-18', '2026-11-20', '2026-11-23', '2026-11-24'];
@@ -42,6 +53,7 @@ describe('console: the overview and the reports (in chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows the overview: records per day as a chart and a table, top categories and purposes, violations, unusual activity, silent systems and requests', async () => {
@@ -79,6 +91,14 @@ describe('console: the overview and the reports (in chromium)', () => {
     const kk = await page.locator('tbody tr').allTextContents();
     expect(kk[0]).toContain('шекара асыра беру: US');
     expect(kk[0]).not.toContain('transfer to');
+    // Units and systems by their names, the code in the title; the filter still takes the code.
+    await page.goto(`${app.url}/console/violations?lang=ru&code=cross-border-without-ground&unit=personnel-management&system=hr-portal`);
+    const row = page.locator('tbody tr');
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.locator('span[title="personnel-management"]').textContent()).resolves.toBe('Департамент управления персоналом');
+    await expect(row.locator('span[title="hr-portal"]').textContent()).resolves.toBe('Кадровый портал');
+    await page.goto(`${app.url}/console/violations?lang=ru&unit=training-center`);
+    await expect(page.locator('tbody tr').count()).resolves.toBe(0);
   });
 
   it('shows actor activity with the days flagged unusual and why', async () => {
@@ -91,6 +111,14 @@ describe('console: the overview and the reports (in chromium)', () => {
     expect(headings).toEqual(['День', 'Сотрудник', 'Подразделение', 'Что подсчитано', 'Число', 'Почему']);
     const row = await page.locator('table').first().locator('tbody tr', { hasText: 'hr-99' }).first().locator('td').allTextContents();
     expect(row.slice(2, 4)).toEqual(['Субъекты', '25']);
+    // The unit by its name, the code in the title; the role, which has no name, as its code.
+    expect(row[1]).toBe('Департамент управления персоналом');
+    const actor = page.locator('table').nth(1).locator('tbody tr', { hasText: 'hr-99' });
+    await expect(actor.locator('th').textContent()).resolves.toBe('hr-99 (hr-specialist)');
+    await expect(actor.locator('td span[title="personnel-management"]').textContent()).resolves.toBe('Департамент управления персоналом');
+    // Filtering by the unit's code still works.
+    await page.goto(`${app.url}/console/activity?lang=ru&from=2026-11-01&to=2026-11-25&unit=personnel-management`);
+    await expect(page.locator('table').first().textContent()).resolves.toContain('hr-99');
     await screenshot(page, 'activity');
   });
 
@@ -102,6 +130,7 @@ describe('console: the overview and the reports (in chromium)', () => {
     const rows = await page.locator('tbody tr').allTextContents();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain('Acme Analytics');
+    expect(rows[0]).toContain('hr-17 (Personnel Management Department)');
     await screenshot(page, 'transfers');
   });
 
@@ -131,6 +160,19 @@ describe('console: the overview and the reports (in chromium)', () => {
     const api = await app.t.http.get('/v1/reports/summary?from=2026-11-01&to=2026-11-25&groupBy=operation&format=csv&lang=kk').expect(200);
     expect(csv).toBe(api.text);
     expect(csv.startsWith('\uFEFFoperation,records,subjects\r\n')).toBe(true);
+  });
+
+  it('summarises by unit and system by their names, while the CSV keeps the codes', async () => {
+    await page.goto(`${app.url}/console/summary?lang=en&from=2026-11-01&to=2026-11-25&groupBy=unit&groupBy=system`);
+    const cells = page.locator('tbody tr').first().locator('td');
+    await expect(cells.nth(0).textContent()).resolves.toBe('Personnel Management Department');
+    await expect(cells.nth(0).locator('span').getAttribute('title')).resolves.toBe('personnel-management');
+    await expect(cells.nth(1).textContent()).resolves.toBe('HR portal');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv).toBe((await app.t.http.get('/v1/reports/summary?from=2026-11-01&to=2026-11-25&groupBy=unit,system&format=csv&lang=en').expect(200)).text);
+    expect(csv).toContain('\r\npersonnel-management,hr-portal,');
+    expect(csv).not.toContain('Personnel Management Department');
   });
 
   it('shows the latest signed tree head once there is one, and says that no verification result is recorded', async () => {
