@@ -10,7 +10,7 @@ import { tableRegion } from './forms';
 import { html, type Html } from './html';
 import { layout } from './layout';
 import { standing } from './requests.page';
-import type { View } from './view';
+import { namedCode, type View } from './view';
 
 export interface Ranked {
   readonly code: string;
@@ -71,10 +71,10 @@ export function overviewPage(view: View, input: OverviewInput): string {
         <p><a href="/console/violations">${t(lang, 'overview.allViolations')}</a></p></section>
       <section class="card" aria-labelledby="unusual-h"><h2 id="unusual-h">${t(lang, 'overview.unusual')}</h2>
         ${input.unusual.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : html`<ul>${input.unusual.slice(0, 10).map((u) =>
-          html`<li><strong>${u.actorId}</strong> (${u.unit}), ${u.day}: ${u.reason}</li>`)}</ul>`}
+          html`<li><strong>${u.actorId}</strong> (${namedCode(view, 'units', u.unit)}), ${u.day}: ${u.reason}</li>`)}</ul>`}
         <p><a href="/console/activity">${t(lang, 'nav.activity')}</a></p></section>
       <section class="card" aria-labelledby="silent-h"><h2 id="silent-h">${t(lang, 'overview.silent')}</h2>
-        ${silent.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : html`<ul>${silent.map((s) => html`<li><strong>${s.system}</strong>: ${s.text}</li>`)}</ul>`}</section>
+        ${silent.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : html`<ul>${silent.map((s) => html`<li><strong>${namedCode(view, 'systems', s.system)}</strong>: ${s.text}</li>`)}</ul>`}</section>
     </div>
     <div class="cards">
       ${ranking(view, t(lang, 'overview.topCategories'), 'categories-h', t(lang, 'field.category'), input.topCategories)}
