@@ -3,15 +3,18 @@ import type { TransferItem, TransfersReport } from '../../reports/transfers.quer
 import { NAMES, specView } from './spec-helpers';
 import { transfersPage } from './transfers.page';
 
-const transfer = (actor: TransferItem['actor']): TransferItem => ({
+const transfer = (actor: TransferItem['actor'], system: string): TransferItem => ({
   position: 3, eventId: 'e-1', subjectId: 'a'.repeat(64), occurredAt: '2026-11-24T06:00:00.000Z',
   recipient: { name: 'Acme Analytics', country: 'US', kind: 'organization' }, crossBorder: true, transferGround: null,
-  categories: [{ number: 28, name: 'Medical results' }], purpose: { code: 'P01', name: 'Selection' }, actor, system: 'payroll', violations: [],
+  categories: [{ number: 28, name: 'Medical results' }], purpose: { code: 'P01', name: 'Selection' }, actor, system, violations: [],
 });
 
 const REPORT: TransfersReport = {
   from: '2026-11-01', to: '2026-11-25',
-  items: [transfer({ id: 'hr-99', role: 'hr-specialist', unit: 'personnel-management' }), transfer({ id: 'tc-1', role: 'trainer', unit: 'training-center' })],
+  items: [
+    transfer({ id: 'hr-99', role: 'hr-specialist', unit: 'personnel-management' }, 'payroll'),
+    transfer({ id: 'tc-1', role: 'trainer', unit: 'training-center' }, 'hr-portal'),
+  ],
   totals: { transfers: 2, crossBorder: 2, byCountry: { US: 2 }, byRecipient: { 'Acme Analytics': 2 }, toPersons: 0, recipientsTruncated: false },
   nextCursor: null, position: 9,
 };
@@ -25,5 +28,13 @@ describe('the transfers page', () => {
     expect(named).toContain('<td>hr-99 (<span title="personnel-management">Управление персоналом</span>)</td>');
     expect(bare).toContain('<td>tc-1 (training-center)</td>');
     expect(rows(page('kk'))[0]).toContain(`<td>hr-99 (<span title="personnel-management">${NAMES.name('units', 'personnel-management', 'kk')}</span>)</td>`);
+  });
+
+  it("shows the system each transfer came from, by its name in the page's language, the code in the title; a code without a name as it is", () => {
+    const [named, bare] = rows(page('en'));
+    expect(page('en')).toContain('<th scope="col">System</th>');
+    expect(named).toContain('(<span title="personnel-management">Personnel management</span>)</td><td><span title="payroll">Payroll system</span></td>');
+    expect(bare).toContain('<td>tc-1 (training-center)</td><td>hr-portal</td>');
+    expect(rows(page('kk'))[0]).toContain(`<td><span title="payroll">${NAMES.name('systems', 'payroll', 'kk')}</span></td>`);
   });
 });

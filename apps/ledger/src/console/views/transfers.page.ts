@@ -27,11 +27,11 @@ export function transfersPage(view: View, report: TransfersReport, filters: Read
     ${report.items.length === 0 ? html`<p>${t(lang, 'noEntries')}</p>` : tableRegion(t(lang, 'transfers.title'), html`<table>
       <caption>${t(lang, 'transfers.title')}</caption><thead><tr><th scope="col">${t(lang, 'timeline.when')}</th><th scope="col">${t(lang, 'transfers.recipient')}</th>
       <th scope="col">${t(lang, 'transfers.country')}</th><th scope="col">${t(lang, 'field.category')}</th><th scope="col">${t(lang, 'field.recordPurpose')}</th>
-      <th scope="col">${t(lang, 'timeline.who')}</th><th scope="col">${t(lang, 'field.code')}</th></tr></thead>
+      <th scope="col">${t(lang, 'timeline.who')}</th><th scope="col">${t(lang, 'field.system')}</th><th scope="col">${t(lang, 'field.code')}</th></tr></thead>
       <tbody>${report.items.map((x) => html`<tr><td>${formatDateTime(x.occurredAt, lang, view.utcOffsetMinutes)}</td>
         <td>${x.recipient.kind === 'person' ? t(lang, 'transfers.person') : x.recipient.name ?? '—'}</td><td>${x.recipient.country}${x.crossBorder ? html` <strong>(${t(lang, 'field.crossBorder')})</strong>` : ''}</td>
         <td>${x.categories.map((c, i) => html`${i > 0 ? '; ' : ''}${c.number}. ${c.name ?? ''}`)}</td><td>${x.purpose.code}: ${x.purpose.name ?? ''}</td>
-        <td>${x.actor.id} (${namedCode(view, 'units', x.actor.unit)})</td><td>${x.violations.map((v) => html`<span class="bad">${codeLabel(lang, 'violation', v)}</span> `)}</td></tr>`)}</tbody></table>`)}
+        <td>${x.actor.id} (${namedCode(view, 'units', x.actor.unit)})</td><td>${namedCode(view, 'systems', x.system)}</td><td>${x.violations.map((v) => html`<span class="bad">${codeLabel(lang, 'violation', v)}</span> `)}</td></tr>`)}</tbody></table>`)}
     ${pager(view, report.nextCursor)}`,
   });
 }
