@@ -236,7 +236,7 @@ describe('buildAccessReport: the subject\'s rights and how to use them', () => {
 
   it('tells how the days are counted from the data file, in the report\'s language, with whether it is verified', () => {
     for (const language of ['kk', 'ru', 'en'] as const) {
-      expect(made(language).rights.counting).toEqual({ text: DEADLINE_COUNTING.text[language], verified: DEADLINE_COUNTING.verified });
+      expect(made(language).rights.counting).toEqual({ text: DEADLINE_COUNTING.text['after-receipt'][language], verified: DEADLINE_COUNTING.verified });
     }
     expect(made('en').rights.counting.verified).toBe(false);
   });

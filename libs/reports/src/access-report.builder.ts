@@ -315,7 +315,7 @@ function rightsSection(how: HowToRequest, lang: ReportLanguage): ReportRights {
       requests: right.requests as ReportRequestKind[],
     })),
     deadlines: REQUEST_KINDS.map((kind) => deadlineOf(kind, how.deadlines[kind])),
-    counting: { text: DEADLINE_COUNTING.text[lang], verified: DEADLINE_COUNTING.verified },
+    counting: { text: DEADLINE_COUNTING.text[DEADLINE_COUNTING.firstDay][lang], verified: DEADLINE_COUNTING.verified },
     contact: how.contact,
   };
 }

@@ -7,6 +7,7 @@ import {
   SUBJECT_FILE_READ_SCHEMA_VERSION,
   SUBJECT_REQUEST_SCHEMA_VERSIONS,
   SUBJECT_RIGHTS_PURPOSE,
+  DEADLINE_COUNTING,
   HmacSha256,
   SubjectPseudonymizer,
   SubjectRequestError,
@@ -98,7 +99,7 @@ export class SubjectRequestDesk {
 
   /** The deadline of a request received at this instant with this many working days, on the current calendar. */
   deadlineFor(receivedAt: Date, workingDays: number): RequestDeadline {
-    const { date, coverage } = this.calendar.deadline(localDate(receivedAt, this.config.utcOffsetMinutes), workingDays);
+    const { date, coverage } = this.calendar.deadline(localDate(receivedAt, this.config.utcOffsetMinutes), workingDays, DEADLINE_COUNTING.firstDay);
     return {
       date, workingDays, coverage,
       calendar: { id: this.calendar.id, version: String(this.calendar.version), fingerprint: this.calendar.fingerprint },

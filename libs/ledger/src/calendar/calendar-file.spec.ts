@@ -78,8 +78,8 @@ describe('mergeCalendars', () => {
   it('moves a deadline that the corrected year changes', () => {
     // Fri 20 Mar 2026, 1 working day: 21-25 Mar off; Thu 26 Mar now off too; day 1 = Fri 27 Mar.
     const calendar = WorkingDayCalendar.fromData(merged);
-    expect(WorkingDayCalendar.builtIn().deadline('2026-03-20', 1).date).toBe('2026-03-26');
-    expect(calendar.deadline('2026-03-20', 1)).toEqual({ date: '2026-03-27', workingDays: 1, coverage: 'verified' });
+    expect(WorkingDayCalendar.builtIn().deadline('2026-03-20', 1, 'after-receipt').date).toBe('2026-03-26');
+    expect(calendar.deadline('2026-03-20', 1, 'after-receipt')).toEqual({ date: '2026-03-27', workingDays: 1, firstDay: 'after-receipt', coverage: 'verified' });
     expect(calendar.coverage(2028)).toBe('projected');
     expect(calendar.version).toBe('1+kz-2026-decree@2');
   });

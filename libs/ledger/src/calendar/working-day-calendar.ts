@@ -6,10 +6,26 @@ import { formatDay, requireDayNumber, weekdayOf, yearOf } from './local-date';
 
 export { localDate } from './local-date';
 
+/**
+ * Where the working days of a deadline start: `after-receipt`, day 1 is the first working day after the day of
+ * receipt; `receipt`, the day of receipt is day 1 when it is a working day (else the first working day after it). A
+ * legal fact, unverified: it comes from request-deadline-defaults.json (`counting.firstDay`) or the operator, never
+ * from here.
+ */
+export const DEADLINE_FIRST_DAYS = ['after-receipt', 'receipt'] as const;
+export type DeadlineFirstDay = (typeof DEADLINE_FIRST_DAYS)[number];
+
+/** Whether a value names a rule for where a deadline's working days start. */
+export function isDeadlineFirstDay(value: unknown): value is DeadlineFirstDay {
+  return (DEADLINE_FIRST_DAYS as readonly unknown[]).includes(value);
+}
+
 /** A statutory deadline: the whole local day `date` is the last day to act. */
 export interface Deadline {
   readonly date: string;
   readonly workingDays: number;
+  /** Where its working days started: the rule it was counted with. */
+  readonly firstDay: DeadlineFirstDay;
   /** The weakest coverage among the years of the days counted: a deadline is only as sure as its worst year. */
   readonly coverage: Coverage;
 }
@@ -81,15 +97,20 @@ export class WorkingDayCalendar {
   }
 
   /**
-   * The deadline of "within `workingDays` working days of receipt": day 1 is the first working day after
-   * `receivedOn` (whether or not `receivedOn` is itself a working day), and the deadline is the last of them.
-   * @throws RangeError when `workingDays` is not a positive integer or `receivedOn` is not a date.
+   * The deadline of "within `workingDays` working days of receipt", the last of them. Day 1 is the first working day
+   * after `receivedOn` with `firstDay` 'after-receipt', or from `receivedOn` itself with 'receipt' (so `receivedOn`
+   * when it is a working day); the caller takes the rule from the data or the operator.
+   * @throws RangeError when `workingDays` is not a positive integer, `receivedOn` is not a date or `firstDay` no rule.
    */
-  deadline(receivedOn: string, workingDays: number): Deadline {
+  deadline(receivedOn: string, workingDays: number, firstDay: DeadlineFirstDay): Deadline {
     if (!Number.isSafeInteger(workingDays) || workingDays < 1) {
       throw new RangeError(`deadline: workingDays must be a positive integer, got ${workingDays}`);
     }
-    let day = requireDayNumber(receivedOn, 'deadline receivedOn');
+    if (!isDeadlineFirstDay(firstDay)) {
+      throw new RangeError(`deadline: firstDay must be ${DEADLINE_FIRST_DAYS.map((d) => `'${d}'`).join(' or ')}, got ${JSON.stringify(firstDay)}`);
+    }
+    // The loop steps to the next day before looking at it: start on the day before the first day that may count.
+    let day = requireDayNumber(receivedOn, 'deadline receivedOn') - (firstDay === 'receipt' ? 1 : 0);
     let coverage: Coverage = 'verified';
     for (let counted = 0; counted < workingDays; ) {
       day++;
@@ -97,7 +118,7 @@ export class WorkingDayCalendar {
       if (STRENGTH[yearCoverage] < STRENGTH[coverage]) coverage = yearCoverage;
       if (this.isWorking(day)) counted++;
     }
-    return { date: formatDay(day), workingDays, coverage };
+    return { date: formatDay(day), workingDays, firstDay, coverage };
   }
 
   /**

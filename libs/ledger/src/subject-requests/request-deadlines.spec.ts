@@ -29,10 +29,45 @@ describe('whose each default is, and how the days are counted (data)', () => {
   it('holds the counting rule in three languages, unverified: the five-day week is from memory (law.md [M])', () => {
     expect(DEADLINE_COUNTING.verified).toBe(false);
     expect(DEADLINE_COUNTING.basis).toMatch(/five-day week.*\[M\]/);
-    expect(DEADLINE_COUNTING.text.en).toMatch(/^Working days only/);
-    expect(DEADLINE_COUNTING.text.ru).toMatch(/рабочие дни/);
-    expect(DEADLINE_COUNTING.text.kk).toMatch(/жұмыс күндері/);
+    for (const rule of ['after-receipt', 'receipt'] as const) {
+      expect(DEADLINE_COUNTING.text[rule].en).toMatch(/^Working days only/);
+      expect(DEADLINE_COUNTING.text[rule].ru).toMatch(/рабочие дни/);
+      expect(DEADLINE_COUNTING.text[rule].kk).toMatch(/жұмыс күндері/);
+      expect(Object.isFrozen(DEADLINE_COUNTING.text[rule])).toBe(true);
+    }
     expect(Object.isFrozen(DEADLINE_COUNTING.text)).toBe(true);
+  });
+
+  it('starts day 1 after the day of receipt, from memory (law.md [M]), and tells each rule as it is', () => {
+    expect(DEADLINE_COUNTING.firstDay).toBe('after-receipt');
+    expect(DEADLINE_COUNTING.basis).toMatch(/day 1 is the first working day after the day of receipt \[M\]/);
+    expect(DEADLINE_COUNTING.text['after-receipt'].en).toMatch(/from the day after your request is received/);
+    expect(DEADLINE_COUNTING.text.receipt.en).toMatch(/from the day your request is received if that is a working day/);
+    expect(DEADLINE_COUNTING.text['after-receipt'].ru).toMatch(/со дня, следующего за днём получения/);
+    expect(DEADLINE_COUNTING.text.receipt.ru).toMatch(/со дня получения запроса, если это рабочий день/);
+    expect(DEADLINE_COUNTING.text['after-receipt'].kk).toMatch(/алынған күннің келесі күнінен бастап/);
+    expect(DEADLINE_COUNTING.text.receipt.kk).toMatch(/алынған күн жұмыс күні болса, сол күннен бастап/);
+  });
+
+  it.each([
+    ['next-day', `counting.firstDay: must be 'after-receipt' or 'receipt', got "next-day"`],
+    [1, `counting.firstDay: must be 'after-receipt' or 'receipt', got 1`],
+    [undefined, `counting.firstDay: must be 'after-receipt' or 'receipt', got undefined`],
+  ])('refuses a file whose counting.firstDay is %p, naming the field and the rules', (firstDay, message) => {
+    const file = structuredClone(data) as any;
+    if (firstDay === undefined) delete file.counting.firstDay;
+    else file.counting.firstDay = firstDay;
+    expect(() => deadlineDefaultsOf(file)).toThrow(`request-deadline-defaults.json: ${message}`);
+  });
+
+  it("refuses a file without the other rule's text, since the operator may choose it", () => {
+    const file = structuredClone(data) as any;
+    delete file.counting.text.receipt.ru;
+    expect(() => deadlineDefaultsOf(file)).toThrow('request-deadline-defaults.json: counting.text.receipt.ru: must be a non-empty string');
+    // The shape before the rule was data (one text, no rule) is refused too, naming the first thing it lacks.
+    const old = structuredClone(data) as any;
+    old.counting.text = old.counting.text['after-receipt'];
+    expect(() => deadlineDefaultsOf(old)).toThrow('request-deadline-defaults.json: counting.text.after-receipt.kk: must be a non-empty string');
   });
 
   it('refuses a file whose source or counting rule is missing or wrong, naming the field', () => {
@@ -43,7 +78,7 @@ describe('whose each default is, and how the days are counted (data)', () => {
     delete noVerified.counting.verified;
     expect(() => deadlineDefaultsOf(noVerified)).toThrow('request-deadline-defaults.json: counting.verified: must be true or false');
     const noKazakh = structuredClone(data) as any;
-    noKazakh.counting.text.kk = ' ';
-    expect(() => deadlineDefaultsOf(noKazakh)).toThrow('request-deadline-defaults.json: counting.text.kk: must be a non-empty string');
+    noKazakh.counting.text['after-receipt'].kk = ' ';
+    expect(() => deadlineDefaultsOf(noKazakh)).toThrow('request-deadline-defaults.json: counting.text.after-receipt.kk: must be a non-empty string');
   });
 });

@@ -1,5 +1,6 @@
 // Not request-deadlines.json: require('./request-deadlines') would find the JSON before this file under a TS loader.
 import data from './request-deadline-defaults.json';
+import { DEADLINE_FIRST_DAYS, isDeadlineFirstDay, type DeadlineFirstDay } from '../calendar/working-day-calendar';
 import { REQUEST_KINDS, type RequestKind } from './subject-request.events';
 
 /** The default time to answer one kind of request, and where it comes from: data, unverified until checked. */
@@ -11,14 +12,24 @@ export interface RequestDeadlineRule {
   readonly source: 'law' | 'ledger';
 }
 
+/** A text for the subject in each language of the report. */
+export interface CountingText {
+  readonly kk: string;
+  readonly ru: string;
+  readonly en: string;
+}
+
 /**
  * How the deadlines' working days are counted, as the access report tells the subject (kk/ru/en) and the request desk
- * applies it; a legal fact, so data, unverified while the five-day week is from memory (law.md, mark [M]).
+ * applies it; a legal fact, so data, unverified while the five-day week and the first day are from memory (law.md [M]).
  */
 export interface DeadlineCounting {
   readonly verified: boolean;
   readonly basis: string;
-  readonly text: { readonly kk: string; readonly ru: string; readonly en: string };
+  /** Where day 1 falls, the default of the request desk (DERBES_DEADLINE_FIRST_DAY may set the other). */
+  readonly firstDay: DeadlineFirstDay;
+  /** How the report tells each rule: every rule has its text, since the operator may choose either. */
+  readonly text: Readonly<Record<DeadlineFirstDay, CountingText>>;
 }
 
 const FILE = 'request-deadline-defaults.json';
@@ -54,15 +65,26 @@ export function deadlineDefaultsOf(file: { readonly kinds: Readonly<Record<strin
     })];
   })) as Record<RequestKind, RequestDeadlineRule>;
   const counting = (file.counting ?? {}) as Record<string, unknown>;
-  const words = (counting.text ?? {}) as Record<string, unknown>;
+  const texts = (counting.text ?? {}) as Record<string, unknown>;
+  const textOf = (rule: DeadlineFirstDay): CountingText => {
+    const words = (texts[rule] ?? {}) as Record<string, unknown>;
+    const field = `counting.text.${rule}`;
+    return Object.freeze({ kk: text(words.kk, `${field}.kk`), ru: text(words.ru, `${field}.ru`), en: text(words.en, `${field}.en`) });
+  };
   return Object.freeze({
     kinds: Object.freeze(kinds),
     counting: Object.freeze({
       verified: flag(counting.verified, 'counting.verified'),
       basis: text(counting.basis, 'counting.basis'),
-      text: Object.freeze({ kk: text(words.kk, 'counting.text.kk'), ru: text(words.ru, 'counting.text.ru'), en: text(words.en, 'counting.text.en') }),
+      firstDay: firstDayOf(counting.firstDay, 'counting.firstDay'),
+      text: Object.freeze(Object.fromEntries(DEADLINE_FIRST_DAYS.map((rule) => [rule, textOf(rule)])) as Record<DeadlineFirstDay, CountingText>),
     }),
   });
+}
+
+function firstDayOf(value: unknown, field: string): DeadlineFirstDay {
+  if (!isDeadlineFirstDay(value)) fail(field, `must be ${DEADLINE_FIRST_DAYS.map((d) => `'${d}'`).join(' or ')}, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 const DEFAULTS = deadlineDefaultsOf(data);
