@@ -248,7 +248,7 @@ describe('crypto-shredding', () => {
     }).expect(201);
     const { requestId } = received.body;
     expect((await events(other)).body.items.find((e: { type: string }) => e.type === 'SubjectRequestReceived'))
-      .toMatchObject({ schemaVersion: 2, detail: DETAIL });
+      .toMatchObject({ schemaVersion: 3, detail: DETAIL });
     const answered = await t.http.post(`/v1/subject-requests/${requestId}/answer`).send({ note: ANSWER_NOTE }).expect(200);
     last = answered.body.position;
 

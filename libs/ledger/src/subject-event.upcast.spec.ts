@@ -57,6 +57,25 @@ describe('upcastSubjectEvent', () => {
     expect(upcastSubjectEvent('SomethingLater', {}, { schemaVersion: 1 })).toBeNull();
   });
 
+  it('reads the deadlines of received before v3 and re-timed before v2 as counted from the day after receipt, the only rule then', () => {
+    const calendar = { id: 'kz-working-days', version: '1', fingerprint: 'f'.repeat(64) };
+    const deadline = { date: '2026-03-26', workingDays: 1, coverage: 'verified', calendar };
+    for (const version of [1, 2]) {
+      expect(upcastSubjectEvent('SubjectRequestReceived', { requestId: 'q', deadline }, { schemaVersion: version })?.data)
+        .toEqual({ requestId: 'q', deadline: { ...deadline, firstDay: 'after-receipt' } });
+    }
+    // The rule recorded from v3 on is read as it is, whichever it is.
+    const onReceipt = { ...deadline, date: '2026-03-20', firstDay: 'receipt' };
+    expect(upcastSubjectEvent('SubjectRequestReceived', { requestId: 'q', deadline: onReceipt }, { schemaVersion: 3 })?.data)
+      .toEqual({ requestId: 'q', deadline: onReceipt });
+    const moved = { ...deadline, date: '2026-03-27' };
+    expect(upcastSubjectEvent('SubjectRequestRetimed', { requestId: 'q', previous: deadline, deadline: moved }, { schemaVersion: 1 })?.data).toEqual({
+      requestId: 'q', previous: { ...deadline, firstDay: 'after-receipt' }, deadline: { ...moved, firstDay: 'after-receipt' },
+    });
+    const retimed = { requestId: 'q', previous: onReceipt, deadline: { ...onReceipt, date: '2026-03-26' } };
+    expect(upcastSubjectEvent('SubjectRequestRetimed', retimed, { schemaVersion: 2 })?.data).toEqual(retimed);
+  });
+
   it('reads SubjectDataKeyDestroyed v1', () => {
     const data = { subjectId: 's', destroyedAt: '2026-11-25T12:00:00.000Z', reason: 'storage period ended', by: { id: 'a', role: 'official', unit: 'u' } };
     expect(upcastSubjectEvent('SubjectDataKeyDestroyed', data, { schemaVersion: 1 })).toEqual({ type: 'SubjectDataKeyDestroyed', data });
@@ -66,6 +85,8 @@ describe('upcastSubjectEvent', () => {
     expect(() => upcastSubjectEvent('ProcessingRecorded', v1, { schemaVersion: 6 })).toThrow(UnreadableEventError);
     expect(() => upcastSubjectEvent('SubjectRequestAnswered', {}, { schemaVersion: 3 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('SubjectRequestRefused', {}, { schemaVersion: 3 })).toThrow(/newer/);
+    expect(() => upcastSubjectEvent('SubjectRequestReceived', {}, { schemaVersion: 4 })).toThrow(/newer/);
+    expect(() => upcastSubjectEvent('SubjectRequestRetimed', {}, { schemaVersion: 3 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('SubjectDataKeyDestroyed', {}, { schemaVersion: 2 })).toThrow(/newer/);
     expect(() => upcastSubjectEvent('ProcessingRecorded', v1, {})).toThrow(/schemaVersion/);
   });

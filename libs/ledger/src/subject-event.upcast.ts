@@ -11,6 +11,7 @@ import {
   SUBJECT_REQUEST_ANSWERED,
   SUBJECT_REQUEST_RECEIVED,
   SUBJECT_REQUEST_REFUSED,
+  SUBJECT_REQUEST_RETIMED,
   SUBJECT_REQUEST_SCHEMA_VERSIONS,
 } from './subject-requests/subject-request.events';
 
@@ -39,9 +40,13 @@ const UPCASTERS: Record<string, Record<number, Upcaster>> = {
     4: (data) => (Array.isArray(data.violations) && data.violations.some(lacksSince) ? { ...data, violations: data.violations.map(withSince) } : data),
   },
   [SUBJECT_FILE_READ]: {},
-  [SUBJECT_REQUEST_RECEIVED]: { 1: sameShape },
+  // v3 recorded where the deadline's working days started: before, the code counted every one from the day after
+  // receipt (a fact of how those deadlines were computed, not a reading of the law).
+  [SUBJECT_REQUEST_RECEIVED]: { 1: sameShape, 2: (data) => ({ ...data, deadline: countedAfterReceipt(data.deadline) }) },
   [SUBJECT_REQUEST_ANSWERED]: { 1: sameShape },
   [SUBJECT_REQUEST_REFUSED]: { 1: sameShape },
+  // v2, as received v3: both deadlines of a v1 re-timing were counted from the day after receipt.
+  [SUBJECT_REQUEST_RETIMED]: { 1: (data) => ({ ...data, previous: countedAfterReceipt(data.previous), deadline: countedAfterReceipt(data.deadline) }) },
   [SUBJECT_DATA_KEY_DESTROYED]: {},
 };
 const CURRENT_VERSION: Record<string, number> = {
@@ -50,6 +55,10 @@ const CURRENT_VERSION: Record<string, number> = {
   ...SUBJECT_REQUEST_SCHEMA_VERSIONS,
   [SUBJECT_DATA_KEY_DESTROYED]: SUBJECT_DATA_KEY_DESTROYED_SCHEMA_VERSION,
 };
+
+function countedAfterReceipt(deadline: unknown): unknown {
+  return typeof deadline === 'object' && deadline !== null ? { ...deadline, firstDay: 'after-receipt' } : deadline;
+}
 
 /** How compliance-rules.ts ended the detail of each state violation before v5: `..., destroyed at <time>`. */
 const SINCE_IN_DETAIL: Readonly<Record<string, RegExp>> = {

@@ -11,8 +11,9 @@ const CATCH_UP_WAIT_MS = 10 * 60_000;
 
 /**
  * When the working-day calendar differs from the one an open request's deadline was computed on (the operator
- * corrected it), recomputes that deadline and records the move (SubjectRequestRetimed). Runs once at start-up,
- * in the background, in the process that keeps the read models.
+ * corrected it), recomputes that deadline and records the move (SubjectRequestRetimed). Only the calendar is new: the
+ * length and the first day are the request's own, as received. Runs once at start-up, in the background, in the
+ * process that keeps the read models.
  */
 @Injectable()
 export class DeadlineRetimer implements OnApplicationBootstrap {
@@ -47,7 +48,8 @@ export class DeadlineRetimer implements OnApplicationBootstrap {
     let moved = 0;
     for (const request of openRequests(this.projections.tables(REQUEST_QUEUE))) {
       if (request.calendarFingerprint === this.calendar.fingerprint) continue;
-      if (await this.desk.retime(request.requestId, request.subjectId, request.receivedAt, request.workingDays, reason, `retime-${randomUUID()}`)) moved++;
+      const { requestId, subjectId, receivedAt, workingDays, firstDay } = request;
+      if (await this.desk.retime(requestId, subjectId, receivedAt, workingDays, firstDay, reason, `retime-${randomUUID()}`)) moved++;
     }
     if (moved > 0) this.logger.warn(`the calendar changed: ${moved} open request deadline(s) moved, each recorded in its subject's stream`);
     return moved;

@@ -23,6 +23,7 @@ import {
   subjectStreamId,
   type Actor,
   type CategoryRef,
+  type DeadlineFirstDay,
   type RequestChannel,
   type RequestDeadline,
   type RequestKind,
@@ -97,11 +98,14 @@ export class SubjectRequestDesk {
   /** Keys the stored fingerprints (libs/ledger request-hash.ts says why they are keyed). */
   private readonly fingerprintKey: HmacSha256;
 
-  /** The deadline of a request received at this instant with this many working days, on the current calendar. */
-  deadlineFor(receivedAt: Date, workingDays: number): RequestDeadline {
-    const { date, coverage } = this.calendar.deadline(localDate(receivedAt, this.config.utcOffsetMinutes), workingDays, DEADLINE_COUNTING.firstDay);
+  /**
+   * The deadline of a request received at this instant with this many working days counted from `firstDay`, on the
+   * current calendar.
+   */
+  deadlineFor(receivedAt: Date, workingDays: number, firstDay: DeadlineFirstDay): RequestDeadline {
+    const { date, coverage } = this.calendar.deadline(localDate(receivedAt, this.config.utcOffsetMinutes), workingDays, firstDay);
     return {
-      date, workingDays, coverage,
+      date, workingDays, firstDay, coverage,
       calendar: { id: this.calendar.id, version: String(this.calendar.version), fingerprint: this.calendar.fingerprint },
     };
   }
@@ -114,7 +118,7 @@ export class SubjectRequestDesk {
     const data: SubjectRequestReceivedData = {
       requestId, subjectId, subjectMask: maskIin(input.iin), kind: input.kind, channel: input.channel,
       receivedAt: input.receivedAt.toISOString(), registeredBy, categories: input.categories, detail: input.detail,
-      deadline: this.deadlineFor(input.receivedAt, this.config.requestDeadlines[input.kind]),
+      deadline: this.deadlineFor(input.receivedAt, this.config.requestDeadlines[input.kind], DEADLINE_COUNTING.firstDay),
     };
     const fingerprint = keyedFingerprint(receivedCanonical(data), this.fingerprintKey);
     const key = await this.sealer.keyToSeal(subjectId, data.detail !== null);
@@ -243,9 +247,14 @@ export class SubjectRequestDesk {
     };
   }
 
-  /** Moves an open request's deadline to what the current calendar gives; false when it does not move. */
-  async retime(requestId: string, subjectId: string, receivedAt: string, workingDays: number, reason: string, correlationId: string): Promise<boolean> {
-    const deadline = this.deadlineFor(new Date(receivedAt), workingDays);
+  /**
+   * Moves an open request's deadline to what the current calendar gives, with the length and the first day it was
+   * received with (a later setting applies to later requests only); false when it does not move.
+   */
+  async retime(
+    requestId: string, subjectId: string, receivedAt: string, workingDays: number, firstDay: DeadlineFirstDay, reason: string, correlationId: string,
+  ): Promise<boolean> {
+    const deadline = this.deadlineFor(new Date(receivedAt), workingDays, firstDay);
     const retimedAt = this.clock.now().toISOString();
     const written = await appendToSubject(this.store, this.cache, subjectId,
       (state) => decideRetime(requestId, subjectId, deadline, retimedAt, reason, state), (e) => this.stored(e, correlationId, null, null, null));

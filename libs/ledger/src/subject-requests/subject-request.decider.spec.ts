@@ -14,7 +14,7 @@ import { derivedUuid } from '../derived-uuid';
 
 const official: Actor = { id: 'hr-director', role: 'responsible-official', unit: 'personnel-management' };
 const calendar = { id: 'kz-working-days', version: '1', fingerprint: 'f'.repeat(64) };
-const deadline = (date: string): RequestDeadline => ({ date, workingDays: 1, coverage: 'verified', calendar });
+const deadline = (date: string): RequestDeadline => ({ date, workingDays: 1, firstDay: 'after-receipt', coverage: 'verified', calendar });
 const register = { id: 'mineco-328-O', version: 1, order: { number: '328-Ө' }, purposes: [], categories: [{ number: 1 }, { number: 13 }] } as unknown as Register;
 const context = { register, adequateCountries: new Set<string>(), lateness: (d: string, on: string) => (on > d ? 2 : 0) };
 

@@ -1,3 +1,4 @@
+import type { DeadlineFirstDay } from '../calendar/working-day-calendar';
 import type { Actor, CategoryRef } from '../processing-record.events';
 
 /**
@@ -19,6 +20,11 @@ export interface RequestDeadline {
   /** Local date (YYYY-MM-DD); the whole day counts. */
   readonly date: string;
   readonly workingDays: number;
+  /**
+   * Where its working days started, the rule in force at receipt (from v3 of received, v2 of re-timed; 'after-receipt'
+   * before, the only rule then): a re-timing keeps it, as it keeps `workingDays`.
+   */
+  readonly firstDay: DeadlineFirstDay;
   /** Whether the calendar years crossed were verified, projected, or not covered (five-day week only). */
   readonly coverage: 'verified' | 'projected' | 'not-covered';
   readonly calendar: { readonly id: string; readonly version: string; readonly fingerprint: string };
@@ -90,13 +96,14 @@ export type SubjectRequestEvent =
 
 /**
  * Schema version of each request event. v2 of received and answered seals `detail` and `note`, v2 of refused each of
- * its `reasons` (same shape: v1 events keep their plain text and read as they are).
+ * its `reasons` (same shape: v1 events keep their plain text and read as they are). v3 of received and v2 of
+ * re-timed record each deadline's `firstDay`.
  */
 export const SUBJECT_REQUEST_SCHEMA_VERSIONS: { readonly [T in SubjectRequestEvent['type']]: number } = {
-  [SUBJECT_REQUEST_RECEIVED]: 2,
+  [SUBJECT_REQUEST_RECEIVED]: 3,
   [SUBJECT_REQUEST_ANSWERED]: 2,
   [SUBJECT_REQUEST_REFUSED]: 2,
-  [SUBJECT_REQUEST_RETIMED]: 1,
+  [SUBJECT_REQUEST_RETIMED]: 2,
 };
 
 export const SUBJECT_REQUEST_EVENT_TYPES: readonly string[] = [

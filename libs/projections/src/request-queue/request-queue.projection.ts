@@ -17,6 +17,7 @@ function createTables(tables: ReadModelTables): void {
       registered_unit TEXT NOT NULL,
       categories TEXT NOT NULL,           -- JSON [{number, slug}]
       working_days INTEGER NOT NULL,
+      first_day TEXT NOT NULL,            -- where the working days started: after-receipt | receipt
       deadline TEXT NOT NULL,             -- local date YYYY-MM-DD
       deadline_coverage TEXT NOT NULL,
       calendar_fingerprint TEXT NOT NULL,
@@ -41,20 +42,23 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
     case 'SubjectRequestReceived': {
       const d = event.data;
       cachedStatement(tables, `INSERT INTO "${requests}" (request_id, subject_id, kind, channel, received_at, registered_unit,
-          categories, working_days, deadline, deadline_coverage, calendar_fingerprint, status)
-        VALUES (@requestId, @subjectId, @kind, @channel, @receivedAt, @unit, @categories, @workingDays, @deadline, @coverage, @fingerprint, 'open')`)
+          categories, working_days, first_day, deadline, deadline_coverage, calendar_fingerprint, status)
+        VALUES (@requestId, @subjectId, @kind, @channel, @receivedAt, @unit, @categories, @workingDays, @firstDay, @deadline, @coverage, @fingerprint, 'open')`)
         .run({
           requestId: d.requestId, subjectId: d.subjectId, kind: d.kind, channel: d.channel, receivedAt: d.receivedAt,
           unit: d.registeredBy.unit, categories: JSON.stringify(d.categories), workingDays: d.deadline.workingDays,
-          deadline: d.deadline.date, coverage: d.deadline.coverage, fingerprint: d.deadline.calendar.fingerprint,
+          firstDay: d.deadline.firstDay, deadline: d.deadline.date, coverage: d.deadline.coverage, fingerprint: d.deadline.calendar.fingerprint,
         });
       return;
     }
     case 'SubjectRequestRetimed': {
       const d = event.data;
-      cachedStatement(tables, `UPDATE "${requests}" SET deadline = @deadline, deadline_coverage = @coverage,
+      cachedStatement(tables, `UPDATE "${requests}" SET deadline = @deadline, first_day = @firstDay, deadline_coverage = @coverage,
           calendar_fingerprint = @fingerprint, retimed = retimed + 1 WHERE request_id = @requestId`)
-        .run({ requestId: d.requestId, deadline: d.deadline.date, coverage: d.deadline.coverage, fingerprint: d.deadline.calendar.fingerprint });
+        .run({
+          requestId: d.requestId, deadline: d.deadline.date, firstDay: d.deadline.firstDay, coverage: d.deadline.coverage,
+          fingerprint: d.deadline.calendar.fingerprint,
+        });
       return;
     }
     case 'SubjectRequestAnswered':
@@ -77,11 +81,13 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
 
 /**
  * One row per subject request: open ones by deadline for the official's queue, closed ones by when they were
- * closed for the history, each with whether the answer was late. Queries: request-queue.queries.ts.
+ * closed for the history, each with whether the answer was late. Queries: request-queue.queries.ts. It computes no
+ * deadline (each is read from its event, with the first day it was counted from: version 2), so no setting of the
+ * counting rule goes into it: a re-timing re-counts with the first day recorded here.
  */
 export const requestQueueProjection: Projection = {
   name: REQUEST_QUEUE,
-  version: 1,
+  version: 2,
   setup: createTables,
   apply,
 };

@@ -1,3 +1,4 @@
+import type { DeadlineFirstDay } from '@derbes/ledger';
 import { KeysetCursor } from '../keyset-cursor';
 import type { ReadModelTables } from '../projection';
 import { cachedStatement } from '../statement-cache';
@@ -12,6 +13,8 @@ export interface QueuedRequest {
   readonly registeredUnit: string;
   readonly categories: readonly { readonly number: number; readonly slug: string }[];
   readonly workingDays: number;
+  /** Where its working days started (the rule at receipt): a re-timing counts with it again. */
+  readonly firstDay: DeadlineFirstDay;
   /** Last working day to answer, local date. */
   readonly deadline: string;
   readonly deadlineCoverage: string;
@@ -27,7 +30,7 @@ export interface QueuedRequest {
 
 interface Row {
   request_id: string; subject_id: string; kind: string; channel: string; received_at: string; registered_unit: string;
-  categories: string; working_days: number; deadline: string; deadline_coverage: string; calendar_fingerprint: string;
+  categories: string; working_days: number; first_day: DeadlineFirstDay; deadline: string; deadline_coverage: string; calendar_fingerprint: string;
   retimed: number; status: QueuedRequest['status']; closed_at: string | null; closed_position: number | null;
   late: number | null; working_days_late: number | null; reasons: string | null;
 }
@@ -37,7 +40,7 @@ const CLOSED_CURSOR = new KeysetCursor('rq');
 function toRequest(row: Row): QueuedRequest {
   return {
     requestId: row.request_id, subjectId: row.subject_id, kind: row.kind, channel: row.channel, receivedAt: row.received_at,
-    registeredUnit: row.registered_unit, categories: JSON.parse(row.categories), workingDays: row.working_days,
+    registeredUnit: row.registered_unit, categories: JSON.parse(row.categories), workingDays: row.working_days, firstDay: row.first_day,
     deadline: row.deadline, deadlineCoverage: row.deadline_coverage, calendarFingerprint: row.calendar_fingerprint,
     retimed: row.retimed, status: row.status, closedAt: row.closed_at, late: row.late === null ? null : row.late === 1,
     workingDaysLate: row.working_days_late, reasons: row.reasons ? JSON.parse(row.reasons) : [],
