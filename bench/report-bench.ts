@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent, SqliteEventStore } from '@derbes/event-store';
 import { chainHash, type ChainedEvent } from '@derbes/integrity';
-import { SUBJECT_FILE_READ, SUBJECT_FILE_READ_SCHEMA_VERSION, subjectStreamId } from '@derbes/ledger';
+import { DEADLINE_COUNTING, SUBJECT_FILE_READ, SUBJECT_FILE_READ_SCHEMA_VERSION, subjectStreamId } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
 import {
   buildAccessReport, identifiedEvents, renderAccessReportHtml, reportedCategoryNumbers, renderAccessReportPdf, type AccessReport, type IdentifiedSubjectEvent,
@@ -51,7 +51,7 @@ export async function reportLatency(store: SqliteEventStore, subjectId: string, 
   const now = new Date('2026-11-25T12:00:00Z');
   const input = (events: IdentifiedSubjectEvent[]) => ({
     subjectId, events, catalog, owner: 'mineco', language: 'kk' as const, now, utcOffsetMinutes: 300, showActors: false, showWithheld: false,
-    howToRequest: { deadlines: { information: 3, change: 1, blocking: 1, unblocking: 1, destruction: 1, 'consent-withdrawal': 3 }, contact: null },
+    howToRequest: { deadlines: { information: 3, change: 1, blocking: 1, unblocking: 1, destruction: 1, 'consent-withdrawal': 3 }, firstDay: DEADLINE_COUNTING.firstDay, contact: null },
     // The bench writes its events straight to the store, unsealed: plain texts open as themselves.
     unseal: (_subjectId: string, _field: string, value: string) => value,
   });

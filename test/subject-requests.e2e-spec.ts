@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkingDayCalendar, derivedUuid } from '@derbes/ledger';
+import { DEADLINE_COUNTING, WorkingDayCalendar, derivedUuid } from '@derbes/ledger';
 import { LedgerError } from '../apps/ledger/src/ledger-errors';
 import { DeadlineRetimer } from '../apps/ledger/src/subject-requests/deadline-retimer';
 import { SubjectRequestDesk } from '../apps/ledger/src/subject-requests/subject-request-desk';
@@ -324,5 +324,70 @@ describe('a corrected working-day calendar', () => {
     const file = join(dir, 'calendar.json');
     writeFileSync(file, JSON.stringify({ ...WorkingDayCalendar.builtInData(), years: [{ year: 2026, status: 'verified', sources: ['x'], days: [{ date: '2026-02-30', kind: 'holiday', names: { kk: 'a', ru: 'b', en: 'c' }, source: 's' }] }] }));
     await expect(startTestApp({ DERBES_CALENDAR_FILE: file })).rejects.toThrow(/calendar\.json.*years\[0\]\.days\[0\]\.date/);
+  });
+});
+
+describe('where the working days of a deadline start (DERBES_DEADLINE_FIRST_DAY)', () => {
+  // Tue 24 Nov 2026 is a working day: an information request (3 working days) is due Thu 26 Nov counting that day,
+  // Fri 27 Nov counting from the day after.
+  const information = (receivedAt = '2026-11-24T10:00:00+05:00') => aRequest({ kind: 'information', categories: undefined, receivedAt });
+  const counting = async (t: TestApp, subjectId: string, lang: string) =>
+    (await t.http.get(`/v1/subjects/${subjectId}/access-report`).set(READER).query({ lang }).expect(200)).body.rights.counting;
+
+  it('counts from the rule in force, records it with the deadline, and the report tells that rule; a rule set later moves no recorded deadline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'derbes-first-day-'));
+    const env = { DERBES_EVENT_STORE: join(dir, 'events.db') };
+    let t = await startTestApp({ ...env, DERBES_DEADLINE_FIRST_DAY: 'receipt' });
+    let received;
+    try {
+      received = await t.http.post('/v1/subject-requests').send(information()).expect(201);
+      expect(received.body.deadline).toMatchObject({ date: '2026-11-26', workingDays: 3, firstDay: 'receipt' });
+      // Received on a Sunday, 22 Nov: no working day, so day 1 is Mon 23 Nov under this rule too.
+      const onSunday = await t.http.post('/v1/subject-requests').send(information('2026-11-22T10:00:00+05:00')).expect(201);
+      expect(onSunday.body.deadline).toMatchObject({ date: '2026-11-25', firstDay: 'receipt' });
+      const stored = (await t.store.readStream(`subject-${received.body.subjectId}`)).find((e) => e.id === received!.body.requestId);
+      expect(stored?.metadata.schemaVersion).toBe(3);
+      expect(stored?.data.deadline).toMatchObject({ date: '2026-11-26', firstDay: 'receipt' });
+      for (const lang of ['kk', 'ru', 'en']) {
+        expect(await counting(t, received.body.subjectId, lang)).toEqual({ text: DEADLINE_COUNTING.text.receipt[lang as 'kk'], verified: false });
+      }
+    } finally {
+      await t.close();
+    }
+
+    // Restarted with the data's rule and a calendar that makes Wed 25 Nov a day off: the open request is re-timed by the
+    // rule it was received with (Tue 24, Thu 26, Fri 27 Nov), not by the rule now in force (which would give Mon 30 Nov).
+    const data = WorkingDayCalendar.builtInData();
+    const file = join(dir, 'calendar.json');
+    writeFileSync(file, JSON.stringify({
+      ...data, id: 'kz-2026-decree', version: 2,
+      years: data.years.filter((y) => y.year === 2026).map((y) => ({
+        ...y, workingDays: undefined, days: [...y.days, { date: '2026-11-25', kind: 'transfer-off', names: { kk: 'Демалыс', ru: 'Выходной', en: 'Day off' }, source: 'test decree' }],
+      })),
+    }));
+    t = await startTestApp({ ...env, DERBES_CALENDAR_FILE: file });
+    try {
+      expect(await t.app.get(DeadlineRetimer).done).toBe(2);
+      const retimed = (await t.store.readStream(`subject-${received.body.subjectId}`))
+        .filter((e) => e.type === 'SubjectRequestRetimed' && e.data.requestId === received!.body.requestId);
+      expect(retimed.map((e) => [e.metadata.schemaVersion, e.data.previous, e.data.deadline])).toEqual([[
+        2, expect.objectContaining({ date: '2026-11-26', firstDay: 'receipt' }), expect.objectContaining({ date: '2026-11-27', firstDay: 'receipt' }),
+      ]]);
+      const queue = await t.http.get('/v1/subject-requests').query({ position: String(await t.store.lastPosition()) }).expect(200);
+      expect(queue.body.items).toContainEqual(expect.objectContaining({ requestId: received.body.requestId, firstDay: 'receipt', deadline: '2026-11-27' }));
+      // A request received now follows the data's rule: Tue 24 Nov, then Thu 26, Fri 27, Mon 30 Nov.
+      const later = await t.http.post('/v1/subject-requests').send(information()).expect(201);
+      expect(later.body.deadline).toMatchObject({ date: '2026-11-30', firstDay: DEADLINE_COUNTING.firstDay });
+      expect(await counting(t, received.body.subjectId, 'ru')).toEqual({ text: DEADLINE_COUNTING.text['after-receipt'].ru, verified: DEADLINE_COUNTING.verified });
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start with a rule it does not know, naming the variable', async () => {
+    await expect(startTestApp({ DERBES_DEADLINE_FIRST_DAY: 'day-after' })).rejects.toThrow(
+      'configuration: DERBES_DEADLINE_FIRST_DAY: must be after-receipt or receipt, got "day-after"',
+    );
   });
 });

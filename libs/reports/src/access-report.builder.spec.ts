@@ -213,7 +213,7 @@ describe('buildAccessReport: the subject\'s rights and how to use them', () => {
       REQUEST_KINDS.map((kind) => ({ kind, workingDays: DEFAULT_REQUEST_DEADLINES[kind].workingDays })),
     );
     expect(made('en').rights.contact).toBeNull();
-    const configured = { deadlines: { ...DEFAULT_HOW_TO_REQUEST.deadlines, information: 7, blocking: 2 }, contact: 'Astana, Mangilik El 8; pd@example.kz' };
+    const configured = { ...DEFAULT_HOW_TO_REQUEST, deadlines: { ...DEFAULT_HOW_TO_REQUEST.deadlines, information: 7, blocking: 2 }, contact: 'Astana, Mangilik El 8; pd@example.kz' };
     const r = made('ru', configured);
     expect(r.rights.deadlines).toContainEqual(expect.objectContaining({ kind: 'information', workingDays: 7 }));
     expect(r.rights.deadlines).toContainEqual(expect.objectContaining({ kind: 'blocking', workingDays: 2 }));
@@ -236,9 +236,22 @@ describe('buildAccessReport: the subject\'s rights and how to use them', () => {
 
   it('tells how the days are counted from the data file, in the report\'s language, with whether it is verified', () => {
     for (const language of ['kk', 'ru', 'en'] as const) {
-      expect(made(language).rights.counting).toEqual({ text: DEADLINE_COUNTING.text['after-receipt'][language], verified: DEADLINE_COUNTING.verified });
+      expect(made(language).rights.counting).toEqual({ text: DEADLINE_COUNTING.text[DEADLINE_COUNTING.firstDay][language], verified: DEADLINE_COUNTING.verified });
     }
     expect(made('en').rights.counting.verified).toBe(false);
+  });
+
+  // The subject must read the rule their deadline is counted with, not the data file's default when the holder set another.
+  it('tells the rule of the first day in force: the day of receipt or the day after it, as the request desk counts', () => {
+    const onReceipt = { ...DEFAULT_HOW_TO_REQUEST, firstDay: 'receipt' as const };
+    const afterReceipt = { ...DEFAULT_HOW_TO_REQUEST, firstDay: 'after-receipt' as const };
+    for (const language of ['kk', 'ru', 'en'] as const) {
+      expect(made(language, onReceipt).rights.counting).toEqual({ text: DEADLINE_COUNTING.text.receipt[language], verified: false });
+      expect(made(language, afterReceipt).rights.counting.text).toBe(DEADLINE_COUNTING.text['after-receipt'][language]);
+      expect(made(language, onReceipt).rights.counting.text).not.toBe(made(language, afterReceipt).rights.counting.text);
+    }
+    expect(made('en', onReceipt).rights.counting.text).toMatch(/from the day your request is received if that is a working day/);
+    expect(made('ru', afterReceipt).rights.counting.text).toMatch(/со дня, следующего за днём получения запроса/);
   });
 });
 

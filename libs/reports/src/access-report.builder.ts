@@ -8,6 +8,7 @@ import {
   isSubjectRightsRecord,
   localDate,
   type CategoryRef,
+  type DeadlineFirstDay,
   type ProcessingRecordedData,
   type SubjectEvent,
   type SubjectState,
@@ -26,6 +27,7 @@ import {
   type ReportRequestKind,
   type ReportRights,
 } from './access-report.model';
+import { countingInForce } from './counting-in-force';
 import { citeLegalAct } from './legal-act-citation';
 import { LEDGER_BASIS_TITLES, LEDGER_PURPOSE_NAMES } from './ledger-purposes';
 import { formatDate } from './report-dates';
@@ -40,6 +42,8 @@ const BUILT_IN_NAMES = new CodeNames();
 export interface HowToRequest {
   /** Working days to answer each kind of request: the request desk's own setting (DERBES_REQUEST_DEADLINES). */
   readonly deadlines: Readonly<Record<ReportRequestKind, number>>;
+  /** Where the deadlines' working days start: the request desk's own rule (DERBES_DEADLINE_FIRST_DAY, else the data's). */
+  readonly firstDay: DeadlineFirstDay;
   /** Where to send a request (DERBES_REQUESTS_CONTACT); null: to the responsible official. */
   readonly contact: string | null;
 }
@@ -315,7 +319,7 @@ function rightsSection(how: HowToRequest, lang: ReportLanguage): ReportRights {
       requests: right.requests as ReportRequestKind[],
     })),
     deadlines: REQUEST_KINDS.map((kind) => deadlineOf(kind, how.deadlines[kind])),
-    counting: { text: DEADLINE_COUNTING.text[DEADLINE_COUNTING.firstDay][lang], verified: DEADLINE_COUNTING.verified },
+    counting: countingInForce(DEADLINE_COUNTING, how.firstDay, lang),
     contact: how.contact,
   };
 }

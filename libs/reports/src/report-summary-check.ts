@@ -1,4 +1,4 @@
-import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS } from '@derbes/ledger';
+import { DEADLINE_COUNTING, DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS } from '@derbes/ledger';
 import type { RegisterCatalog } from '@derbes/register';
 import { buildAccessReport, identifiedEvents } from './access-report.builder';
 import { REPORT_LANGUAGES, type AccessReport, type ReportLanguage } from './access-report.model';
@@ -57,7 +57,7 @@ export function checkReportSummary(report: Loose, catalog: RegisterCatalog): Sum
     subjectId: String((report.subject as Loose).subjectId), events, catalog, owner: register.owner, language, now, utcOffsetMinutes: offset,
     showActors: false, showWithheld: true, unseal: (_subjectId, _field, value) => value, integrity: null,
     // Not compared: the rights section is the ledger's data and configuration, which only the signature binds.
-    howToRequest: { deadlines: DEFAULT_DEADLINE_DAYS, contact: null },
+    howToRequest: { deadlines: DEFAULT_DEADLINE_DAYS, firstDay: DEADLINE_COUNTING.firstDay, contact: null },
     // Version 4 reports show a category collected again after its destruction as neither destroyed nor depersonalized.
     collectStartsAnew: typeof report.schemaVersion === 'number' && report.schemaVersion >= 4,
     // Before version 6 a category only the ledger's own records of the subject's requests named was shown held.

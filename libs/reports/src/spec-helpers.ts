@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS } from '@derbes/ledger';
+import { DEADLINE_COUNTING, DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS } from '@derbes/ledger';
 import { BUILT_IN_REGISTERS, RegisterCatalog } from '@derbes/register';
 import { buildAccessReport, type HowToRequest } from './access-report.builder';
 import type { AccessReport, NamedCategory, NamedPurpose } from './access-report.model';
@@ -27,9 +27,10 @@ export const SELECTION: NamedPurpose = {
 export const OVERSIGHT: NamedPurpose = { code: 'OVERSIGHT', name: 'Дербес деректерді өңдеуді ішкі бақылау' };
 export const SUBJECT_RIGHTS: NamedPurpose = { code: 'SUBJECT-RIGHTS', name: 'Субъектінің сұрау салуын орындау' };
 
-/** The request desk's default deadlines, no contact configured: what a ledger started without either setting gives. */
+/** The request desk's default deadlines and first day, no contact configured: what a ledger started without those settings gives. */
 export const DEFAULT_HOW_TO_REQUEST: HowToRequest = {
   deadlines: Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, DEFAULT_REQUEST_DEADLINES[kind].workingDays])) as HowToRequest['deadlines'],
+  firstDay: DEADLINE_COUNTING.firstDay,
   contact: null,
 };
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEADLINE_COUNTING } from '@derbes/ledger';
 import { ConfigError, loadConfig } from './ledger-config';
 import { confirmPseudonymKeyFile, resolvePseudonymKey } from './pseudonym-key';
 
@@ -50,6 +51,13 @@ describe('loadConfig', () => {
     }, '/srv');
     expect(config.requestDeadlines).toMatchObject({ information: 5, destruction: 2, blocking: 1 });
     expect(config).toMatchObject({ reportShowsActors: true, reportShowsWithheld: false, calendarFile: '/srv/cal.json', namesFile: '/srv/names.json' });
+  });
+
+  it("counts a deadline's days from where request-deadline-defaults.json says unless DERBES_DEADLINE_FIRST_DAY sets the rule", () => {
+    expect(loadConfig({}).deadlineFirstDay).toBe(DEADLINE_COUNTING.firstDay);
+    expect(loadConfig({ DERBES_DEADLINE_FIRST_DAY: '' }).deadlineFirstDay).toBe(DEADLINE_COUNTING.firstDay);
+    expect(loadConfig({ DERBES_DEADLINE_FIRST_DAY: ' receipt ' }).deadlineFirstDay).toBe('receipt');
+    expect(loadConfig({ DERBES_DEADLINE_FIRST_DAY: 'after-receipt' }).deadlineFirstDay).toBe('after-receipt');
   });
 
   it('expects no system by default and lets any system seen be silent a day; DERBES_SOURCE_SYSTEMS names systems and intervals', () => {
@@ -107,6 +115,8 @@ describe('loadConfig', () => {
     [{ DERBES_REQUEST_DEADLINES: 'information=3' }, 'DERBES_REQUEST_DEADLINES', 'is not kind:days'],
     [{ DERBES_REQUEST_DEADLINES: 'appeal:3' }, 'DERBES_REQUEST_DEADLINES', 'unknown request kind "appeal"'],
     [{ DERBES_REQUEST_DEADLINES: 'blocking:0' }, 'DERBES_REQUEST_DEADLINES', 'between 1 and 60'],
+    [{ DERBES_DEADLINE_FIRST_DAY: 'next-day' }, 'DERBES_DEADLINE_FIRST_DAY', 'must be after-receipt or receipt, got "next-day"'],
+    [{ DERBES_DEADLINE_FIRST_DAY: 'Receipt' }, 'DERBES_DEADLINE_FIRST_DAY', 'must be after-receipt or receipt, got "Receipt"'],
     [{ DERBES_REPORT_SHOW_ACTORS: 'yes' }, 'DERBES_REPORT_SHOW_ACTORS', 'must be on or off'],
     [{ DERBES_SOURCE_SYSTEMS: 'hr-portal:15m' }, 'DERBES_SOURCE_SYSTEMS', 'is not system=silence'],
     [{ DERBES_SOURCE_SYSTEMS: 'hr-portal=15 minutes' }, 'DERBES_SOURCE_SYSTEMS', 'is not system=silence'],

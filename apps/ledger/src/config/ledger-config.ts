@@ -1,7 +1,10 @@
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { EsdbLocationError, isEsdbLocation, parseEsdbLocation } from '@derbes/event-store';
-import { DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS, isIsoCountry, SYSTEM_CODE_PATTERN, type RequestKind } from '@derbes/ledger';
+import {
+  DEADLINE_COUNTING, DEADLINE_FIRST_DAYS, DEFAULT_REQUEST_DEADLINES, REQUEST_KINDS, isDeadlineFirstDay, isIsoCountry, SYSTEM_CODE_PATTERN,
+  type DeadlineFirstDay, type RequestKind,
+} from '@derbes/ledger';
 
 /** The validated configuration. Read once at start-up from the environment; nothing else reads process.env. */
 export interface LedgerConfig {
@@ -64,6 +67,13 @@ export interface LedgerConfig {
    * only the 3 verified so far).
    */
   readonly requestDeadlines: Readonly<Record<RequestKind, number>>;
+  /**
+   * Where the working days of a request's deadline start (DERBES_DEADLINE_FIRST_DAY): `after-receipt`, day 1 is the
+   * first working day after the day of receipt; `receipt`, the day of receipt when it is a working day. Default
+   * request-deadline-defaults.json `counting.firstDay` (from memory, unverified). Requests keep the rule they were
+   * received with; the access report tells the one in force.
+   */
+  readonly deadlineFirstDay: DeadlineFirstDay;
   /**
    * Where a data subject sends a request (DERBES_REQUESTS_CONTACT: free text such as an address, an e-mail and a
    * phone, up to 500 characters on one line); null: the access report sends them to the responsible official.
@@ -181,6 +191,13 @@ function deadlines(env: Env, name: string): Record<RequestKind, number> {
   return result;
 }
 
+function firstDay(env: Env, name: string): DeadlineFirstDay {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return DEADLINE_COUNTING.firstDay;
+  if (!isDeadlineFirstDay(raw)) throw new ConfigError(name, `must be ${DEADLINE_FIRST_DAYS.join(' or ')}, got "${raw}"`);
+  return raw;
+}
+
 /** One line of free text for people to read, or null when unset. */
 function contact(env: Env, name: string): string | null {
   const raw = (env[name] ?? '').trim();
@@ -263,6 +280,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     calendarFile: env.DERBES_CALENDAR_FILE ? resolve(cwd, env.DERBES_CALENDAR_FILE) : null,
     namesFile: env.DERBES_NAMES_FILE ? resolve(cwd, env.DERBES_NAMES_FILE) : null,
     requestDeadlines: deadlines(env, 'DERBES_REQUEST_DEADLINES'),
+    deadlineFirstDay: firstDay(env, 'DERBES_DEADLINE_FIRST_DAY'),
     requestsContact: contact(env, 'DERBES_REQUESTS_CONTACT'),
     reportShowsActors: onOff(env, 'DERBES_REPORT_SHOW_ACTORS', false),
     reportShowsWithheld: onOff(env, 'DERBES_REPORT_SHOW_WITHHELD', false),

@@ -7,7 +7,6 @@ import {
   SUBJECT_FILE_READ_SCHEMA_VERSION,
   SUBJECT_REQUEST_SCHEMA_VERSIONS,
   SUBJECT_RIGHTS_PURPOSE,
-  DEADLINE_COUNTING,
   HmacSha256,
   SubjectPseudonymizer,
   SubjectRequestError,
@@ -118,7 +117,7 @@ export class SubjectRequestDesk {
     const data: SubjectRequestReceivedData = {
       requestId, subjectId, subjectMask: maskIin(input.iin), kind: input.kind, channel: input.channel,
       receivedAt: input.receivedAt.toISOString(), registeredBy, categories: input.categories, detail: input.detail,
-      deadline: this.deadlineFor(input.receivedAt, this.config.requestDeadlines[input.kind], DEADLINE_COUNTING.firstDay),
+      deadline: this.deadlineFor(input.receivedAt, this.config.requestDeadlines[input.kind], this.config.deadlineFirstDay),
     };
     const fingerprint = keyedFingerprint(receivedCanonical(data), this.fingerprintKey);
     const key = await this.sealer.keyToSeal(subjectId, data.detail !== null);

@@ -136,7 +136,9 @@ export class AccessReports implements OnModuleDestroy {
       subjectId, events: [...events], catalog: this.catalog, owner: this.config.owner, language, now,
       utcOffsetMinutes: this.config.utcOffsetMinutes, showActors: this.config.reportShowsActors,
       showWithheld: this.config.reportShowsWithheld,
-      howToRequest: { deadlines: this.config.requestDeadlines, contact: this.config.requestsContact }, unseal: (id, field, value) => opener.open(id, field, value),
+      howToRequest: {
+        deadlines: this.config.requestDeadlines, firstDay: this.config.deadlineFirstDay, contact: this.config.requestsContact,
+      }, unseal: (id, field, value) => opener.open(id, field, value),
       integrity, names: this.names,
     });
     const signer = report.integrity ? this.integrity.reportSigner() : null;
