@@ -75,12 +75,12 @@ export class WorkingDayCalendar {
     return new WorkingDayCalendar(calendar);
   }
 
-  /** The calendar shipped with the ledger (`kz-calendar.json`), checked once on first use. */
   /** The data shipped with the ledger, checked: the base an operator's corrections are merged into. */
   static builtInData(): CalendarData {
     return checkCalendarData(data, 'kz-calendar.json');
   }
 
+  /** The calendar shipped with the ledger (`kz-calendar.json`), checked once on first use. */
   static builtIn(): WorkingDayCalendar {
     WorkingDayCalendar.builtInCalendar ??= new WorkingDayCalendar(checkCalendarData(data, 'kz-calendar.json'));
     return WorkingDayCalendar.builtInCalendar;
