@@ -84,6 +84,13 @@ describe('POST /v1/processing-records/batch', () => {
     expect(await t.written()).toBe(0);
   });
 
+  it('rejects a batch with a look-alike actor id in one record, naming its index, and writes nothing', async () => {
+    const lookAlike = { id: 'hг-17', role: 'hr-specialist', unit: 'personnel-management' };
+    const res = await postBatch([aRecord(), aRecord({ actor: lookAlike })]).expect(400);
+    expect(res.body.errors).toEqual([{ index: 1, field: 'records[1].actor.id', reason: expect.stringContaining('must not mix scripts in one word: "hг"') }]);
+    expect(await t.written()).toBe(0);
+  });
+
   it('lists at most 100 errors of a batch of many bad records, and says how many more there were', async () => {
     // Refused by the records' shape (an unknown field each), then by their content (a wrong check digit each).
     const unknown = await postBatch(Array.from({ length: 300 }, () => ({ ...aRecord(), colour: 'red' }))).expect(400);

@@ -53,6 +53,13 @@ describe('POST /v1/processing-records', () => {
     expect((event?.data.legalBasis as unknown[]).length).toBeGreaterThan(0);
   });
 
+  it('takes codes whose every word is in one script, Kazakh in Cyrillic too, and stores them as sent', async () => {
+    const actor = { id: 'P.Ivanov@hr', role: 'hr-кадр', unit: 'кадр-бөлімі' };
+    await post(aRecord({ actor })).expect(201);
+    const [event] = await t.writtenEvents();
+    expect(event?.data.actor).toEqual(actor);
+  });
+
   it('answers a repeated recordId with the first result (200) and appends nothing', async () => {
     const record = aRecord();
     const first = await post(record).expect(201);
@@ -142,7 +149,8 @@ describe('POST /v1/processing-records', () => {
       ['a lowercase country', { operation: 'transfer', source: undefined, recipient: { name: 'X', country: 'kz' } }, 'recipient.country', 'ISO 3166-1 alpha-2'],
       ['an unknown source kind', { source: { kind: 'rumour' } }, 'source.kind', 'must be one of'],
       ['an IIN in the note', { note: `call about ${OTHER_IIN}` }, 'note', 'must not contain an IIN'],
-      ['an IIN in fullwidth digits as the actor', { actor: { id: '８５０３１５３１００１６', role: 'r', unit: 'u' } }, 'actor.id', 'must not contain an IIN'],
+      // Digits of other scripts only look like 0-9: a code may not have them, an IIN written in them included.
+      ['an IIN in fullwidth digits as the actor', { actor: { id: '８５０３１５３１００１６', role: 'r', unit: 'u' } }, 'actor.id', 'must write numbers with the digits 0-9 only'],
       ['an IIN split by a space in the note', { note: 'employee 850315 310016' }, 'note', 'must not contain an IIN'],
       ['an IIN as the system', { system: '850315310016' }, 'system', 'must not contain an IIN'],
       ['an IIN split by _ in the actor id', { actor: { id: '791028_302728', role: 'r', unit: 'u' } }, 'actor.id', 'must not contain an IIN'],
@@ -160,6 +168,14 @@ describe('POST /v1/processing-records', () => {
       ['a bidirectional override in the note', { note: 'Acme \u202e' }, 'note', 'bidirectional overrides'],
       ['a Unicode line separator in the note', { note: 'a\u2028b' }, 'note', 'control characters'],
       ['a system with spaces', { system: 'hr portal' }, 'system', 'lowercase code'],
+      // Codes that look like another: each would pass for the staff member hr-17 in what officials and subjects read.
+      ['an actor id with a Cyrillic г among Latin letters', { actor: { id: 'hг-17', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id',
+        'must not mix scripts in one word: "hг" has Latin and Cyrillic letters'],
+      ['an actor id with a Cyrillic һ among Latin letters', { actor: { id: 'һr-17', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id',
+        'must not mix scripts in one word: "һr" has Cyrillic and Latin letters'],
+      ['a role with a Greek ο', { actor: { id: 'hr-17', role: 'hr-specialist-rοle', unit: 'personnel-management' } }, 'actor.role', '"rοle" has Latin and Greek letters'],
+      ['a unit with a decomposed é', { actor: { id: 'hr-17', role: 'hr-specialist', unit: 'cafe\u0301' } }, 'actor.unit', 'must be in Unicode NFC form'],
+      ['an actor id with a fullwidth ｈ', { actor: { id: 'ｈr-17', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id', 'must not contain compatibility forms'],
       // Blank would pass for a consent reference: the transfer abroad would lose its flag.
       ...[' ', '\u00a0', '\u200b', '\u3000', '\t', ' \u200e ', '\u3164', '\u00ad', '\u2800', '\u034f', '\ufe0f'].map((blank): [string, Record<string, unknown>, string, string] => [
         `a transfer ground's reference of nothing but ${JSON.stringify(blank)}`,

@@ -87,6 +87,11 @@ describe('register, health and docs', () => {
       '/v1/register', '/v1/register/current', '/health',
     ]));
     expect(json.body.components.schemas.ProcessingRecordDto.required).toEqual(expect.arrayContaining(['recordId', 'operation', 'subject', 'categories', 'purpose']));
+    // The rule for codes a client writes: none may look like another (look-alike-codes.ts).
+    for (const [schema, field] of [['ActorDto', 'id'], ['ActorDto', 'role'], ['ActorDto', 'unit'], ['NewApiKeyDto', 'name'], ['NewApiKeyDto', 'unit']] as const) {
+      const { description } = json.body.components.schemas[schema].properties[field];
+      expect([schema, field, description]).toEqual([schema, field, expect.stringContaining('each word (a run of letters) in one script')]);
+    }
     // Every operation says how it fails, in the one error shape; the routes that take no key say so.
     const operations = Object.entries(json.body.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
     expect(operations.length).toBeGreaterThan(25);

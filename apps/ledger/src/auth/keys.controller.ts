@@ -8,19 +8,20 @@ import { GRANTS, type Grant } from './api-key.events';
 import { ApiKeys, type ApiKey } from './api-keys';
 import { actorOf } from './principal';
 import { Allow, ROLES, type Role } from './roles';
+import { CODE_RULE, IsUnambiguousCode } from '../http/look-alike-codes';
 import { CODE, NOT_BLANK, TEXT } from '../http/text-patterns';
 
 
 export class NewApiKeyDto {
-  @ApiProperty({ example: 'hr-director', description: "The holder, recorded as the actor of what the key does" })
-  @IsString() @Length(1, 100) @Matches(CODE, { message: 'name must be a code: letters, digits and . _ : @ / -' })
+  @ApiProperty({ example: 'hr-director', description: `The holder, recorded as the actor of what the key does. ${CODE_RULE}` })
+  @IsString() @Length(1, 100) @Matches(CODE, { message: 'name must be a code: letters, digits and . _ : @ / -' }) @IsUnambiguousCode()
   name: string;
 
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES)
   role: Role;
 
-  @ApiPropertyOptional({ example: 'personnel-management', description: "The holder's unit (default: the role)" })
-  @IsOptional() @IsString() @Length(1, 200) @Matches(CODE, { message: 'unit must be a code: letters, digits and . _ : @ / -' })
+  @ApiPropertyOptional({ example: 'personnel-management', description: `The holder's unit (default: the role). ${CODE_RULE}` })
+  @IsOptional() @IsString() @Length(1, 200) @Matches(CODE, { message: 'unit must be a code: letters, digits and . _ : @ / -' }) @IsUnambiguousCode()
   unit?: string;
 
   @ApiPropertyOptional({ example: 'hr-portal', description: 'For an emitter (required): the one source system it records as' })

@@ -21,6 +21,7 @@ import {
   OPERATIONS, RECIPIENT_KINDS, RESERVED_UUID_REASON, SOURCE_KINDS, TRANSFER_GROUND_KINDS, isDerivedUuidVersion,
   type Operation, type RecipientKind, type SourceKind, type TransferGroundKind,
 } from '@derbes/ledger';
+import { CODE_RULE, IsUnambiguousCode } from '../http/look-alike-codes';
 import { CODE, NOT_BLANK, TEXT } from '../http/text-patterns';
 
 
@@ -78,13 +79,16 @@ export class SubjectRefDto {
 }
 
 export class ActorDto {
-  @ApiProperty({ example: 'hr-17' }) @IsString() @Length(1, 100) @Matches(CODE, { message: 'id must be a code: letters, digits and . _ : @ / -' })
+  @ApiProperty({ example: 'hr-17', description: `Who did it. ${CODE_RULE}` })
+  @IsString() @Length(1, 100) @Matches(CODE, { message: 'id must be a code: letters, digits and . _ : @ / -' }) @IsUnambiguousCode()
   id: string;
 
-  @ApiProperty({ example: 'hr-specialist' }) @IsString() @Length(1, 100) @Matches(CODE, { message: 'role must be a code: letters, digits and . _ : @ / -' })
+  @ApiProperty({ example: 'hr-specialist', description: `Their role. ${CODE_RULE}` })
+  @IsString() @Length(1, 100) @Matches(CODE, { message: 'role must be a code: letters, digits and . _ : @ / -' }) @IsUnambiguousCode()
   role: string;
 
-  @ApiProperty({ example: 'personnel-management' }) @IsString() @Length(1, 200) @Matches(CODE, { message: 'unit must be a code: letters, digits and . _ : @ / -' })
+  @ApiProperty({ example: 'personnel-management', description: `Their unit. ${CODE_RULE}` })
+  @IsString() @Length(1, 200) @Matches(CODE, { message: 'unit must be a code: letters, digits and . _ : @ / -' }) @IsUnambiguousCode()
   unit: string;
 }
 
