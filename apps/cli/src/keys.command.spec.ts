@@ -9,6 +9,9 @@ describe('derbes keys: what a key records of its holder', () => {
     [{ name: '850315310016' }, '--name: must not contain an IIN'],
     [{ name: 'hr-5', unit: 'unit-850315310016' }, '--unit: must not contain an IIN'],
     [{ name: 'hr-5', unit: 'two words' }, '--unit must be a code'],
+    [{ name: 'hг-5' }, '--name: must not mix scripts in one word: "hг" has Latin and Cyrillic letters'],
+    [{ name: 'hr-5', unit: 'cafe\u0301' }, '--unit: must be in Unicode NFC form'],
+    [{ name: 'hr-５' }, '--name: must write numbers with the digits 0-9 only'],
     [{ name: 'data-subject' }, '--name: "data-subject" is a name the ledger records for itself'],
     [{ name: 'derbes' }, '--name: "derbes" is a name the ledger records for itself'],
   ])('refuses %j', async (options, message) => {

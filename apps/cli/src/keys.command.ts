@@ -6,6 +6,7 @@ import { checkNewKey, checkRevokeReason } from '../../ledger/src/auth/keys.contr
 import { ROLES, type Role } from '../../ledger/src/auth/roles';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { createApp } from '../../ledger/src/http/create-app';
+import { lookAlikeReason } from '../../ledger/src/http/look-alike-codes';
 import { CODE, TEXT } from '../../ledger/src/http/text-patterns';
 import { LedgerError } from '../../ledger/src/ledger-errors';
 import { requireEventStore } from './existing-ledger';
@@ -50,6 +51,11 @@ export async function createKey(config: LedgerConfig, options: KeyOptions): Prom
   if (!ROLES.includes(options.role as Role)) throw new KeysUsageError(`--role must be one of ${ROLES.join(', ')}`);
   const bad = options.grants.find((g) => !GRANTS.includes(g as Grant));
   if (bad) throw new KeysUsageError(`--grant ${bad}: grants are ${GRANTS.join(', ')}`);
+  // First: a decomposed é is no code either, but the reason says why it looks like one.
+  for (const [flag, value] of [['--name', options.name], ['--unit', options.unit]] as const) {
+    const lookAlike = value === undefined ? null : lookAlikeReason(value);
+    if (lookAlike) throw new KeysUsageError(`${flag}: ${lookAlike}`);
+  }
   if (!CODE.test(options.name) || options.name.length > 100) throw new KeysUsageError('--name must be a code of at most 100 characters: letters, digits and . _ : @ / -');
   if (options.unit !== undefined && (!CODE.test(options.unit) || options.unit.length > 200)) throw new KeysUsageError('--unit must be a code of at most 200 characters: letters, digits and . _ : @ / -');
   const role = options.role as Role;

@@ -8,6 +8,7 @@ import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguag
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
 import { lockDataDir, lockHolder } from '../../ledger/src/config/data-dir-lock';
 import { createApp } from '../../ledger/src/http/create-app';
+import { lookAlikeReason } from '../../ledger/src/http/look-alike-codes';
 import { CODE } from '../../ledger/src/http/text-patterns';
 import { AccessReports } from '../../ledger/src/subjects/access-reports';
 import { afterRead } from '../../ledger/src/subjects/read-recorded.error';
@@ -38,10 +39,12 @@ export function checkReportOptions(language: string, format: string): { language
 
 /**
  * The reader as recorded in the subject's stream: codes as the API takes them for an actor (letters, digits and
- * . _ : @ / -, up to 100 characters, 200 for the unit), never an IIN. Throws naming the flag.
+ * . _ : @ / -, up to 100 characters, 200 for the unit, none that looks like another), never an IIN. Throws naming the flag.
  */
 function checkActor(actor: SubjectReportOptions['actor']): void {
   for (const [flag, value, max] of [['--actor', actor.id, 100], ['--role', actor.role, 100], ['--unit', actor.unit, 200]] as const) {
+    const lookAlike = lookAlikeReason(value);
+    if (lookAlike) throw new ReportUsageError(`${flag}: ${lookAlike} (it is recorded as the reader)`);
     if (value.length === 0 || value.length > max || !CODE.test(value)) {
       throw new ReportUsageError(`${flag}: must be a code of 1 to ${max} characters: letters, digits and . _ : @ / - (it is recorded as the reader)`);
     }
