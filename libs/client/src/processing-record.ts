@@ -16,6 +16,10 @@ export interface RecordInput {
   readonly categories: readonly (number | string)[];
   /** P01-P12 or the purpose's slug. */
   readonly purpose: string;
+  /**
+   * Codes: letters, the digits 0-9 and . _ : @ / -, in Unicode NFC, each word (a run of letters) in one script
+   * (`hr-кадр` yes, `hг-17` with a Cyrillic г no). The ledger refuses the record otherwise (400 naming the field).
+   */
   readonly actor: { readonly id: string; readonly role: string; readonly unit: string };
   /** ISO 8601 with a time zone; a Date is sent as its ISO string (UTC). */
   readonly occurredAt: string | Date;
