@@ -24,6 +24,20 @@ describe('names file', () => {
     expect(names.roles).toEqual({});
   });
 
+  it('takes every code a record can carry: a Cyrillic unit, a role with : and @, a system with a dot', () => {
+    const names = parseCodeNames({ units: { 'кадр-бөлімі': hr, 'hq/hr': hr }, roles: { 'hr:lead@hq': hr }, systems: { 'hr.portal_2': hr } }, 'names.json');
+    expect(new CodeNames(names).name('units', 'кадр-бөлімі', 'ru')).toBe(hr.ru);
+    expect(new CodeNames(names).name('roles', 'hr:lead@hq', 'en')).toBe(hr.en);
+    expect(new CodeNames(names).name('systems', 'hr.portal_2', 'kk')).toBe(hr.kk);
+  });
+
+  it('refuses a code no record could carry, saying which form it must have', () => {
+    expect(fieldOf({ systems: { 'HR-Portal': hr } })).toBe('systems.HR-Portal');
+    expect(fieldOf({ units: { '-hr': hr } })).toBe('units.-hr');
+    expect(fieldOf({ roles: { 'hr lead': hr } })).toBe('roles.hr lead');
+    expect(() => parseCodeNames({ systems: { 'Кадр': hr } }, 'names.json')).toThrow(/systems\.Кадр: must be a system code \(a-z, 0-9/);
+  });
+
   it('names the bad field', () => {
     expect(fieldOf({ units: { 'personnel-management': { kk: 'x', ru: 'y' } } })).toBe('units.personnel-management.en');
     expect(fieldOf({ roles: { 'hr-specialist': { kk: 'x', ru: ' ', en: 'z' } } })).toBe('roles.hr-specialist.ru');

@@ -14,6 +14,17 @@ export type CodeNamesData = Readonly<Record<CodeKind, Readonly<Record<string, Na
 const WHAT = 'names file';
 
 /**
+ * The forms the API lets each kind of code take (apps/ledger's CODE for a unit and a role, the system pattern for a
+ * system), so that every code a record can carry can be named, a Cyrillic unit `кадр-бөлімі` or a role `hr:lead`
+ * included, and a key no record could ever send is refused as the typo it is.
+ */
+const FORMS: Record<CodeKind, { readonly pattern: RegExp; readonly says: string }> = {
+  units: { pattern: /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u, says: 'a unit code (letters, digits and . _ : @ / -, starting with a letter or digit)' },
+  roles: { pattern: /^[\p{L}\p{N}][\p{L}\p{N}._:@/-]*$/u, says: 'a role code (letters, digits and . _ : @ / -, starting with a letter or digit)' },
+  systems: { pattern: /^[a-z0-9][a-z0-9._-]*$/, says: 'a system code (a-z, 0-9, . _ -, starting with a-z or 0-9)' },
+};
+
+/**
  * A names file (DERBES_NAMES_FILE, or the built-in one) checked field by field: `units`, `roles` and `systems`, each
  * optional, map a code to its name in all three languages. A RegisterSchemaError names the first bad field.
  */
@@ -28,7 +39,7 @@ export function parseCodeNames(raw: unknown, source: string): CodeNamesData {
     const codes = value as Record<string, unknown>;
     // Codes are what the systems send (open-ended); only their form is checked, so that a typo'd key is not silently a code.
     return Object.fromEntries(Object.keys(codes).map((code) => {
-      r.identifier(code, key(k, code));
+      if (!FORMS[k].pattern.test(code)) r.fail(key(k, code), `must be ${FORMS[k].says}`);
       return [code, Object.freeze(r.names(codes[code], key(k, code)))];
     }));
   };
