@@ -1,4 +1,4 @@
-import { parentPort, type Worker } from 'node:worker_threads';
+import { parentPort, type ResourceLimits, type Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from './errors';
 import { startWorker } from './worker-script';
 
@@ -18,7 +18,8 @@ export class ThreadError extends Error {
  * Requests to a worker thread that answers each (see serveRequests), as promises. The thread keeps the process
  * alive only while a request waits for its answer: a store left open does not keep a finished process running, and
  * a process awaiting a write does not exit before it is done. If the thread dies, waiting and later requests fail
- * with StoreUnavailableError, naming `what`.
+ * with StoreUnavailableError, naming `what`, its cause the thread's error (`code` ERR_WORKER_OUT_OF_MEMORY when it
+ * reached its heap limit, `resourceLimits` or the process's).
  */
 export class ThreadClient {
   private readonly worker: Worker;
@@ -26,8 +27,8 @@ export class ThreadClient {
   private nextId = 1;
   private dead: Error | undefined;
 
-  constructor(private readonly what: string, modulePath: string, workerData: unknown) {
-    this.worker = startWorker(modulePath, { workerData });
+  constructor(private readonly what: string, modulePath: string, workerData: unknown, resourceLimits?: ResourceLimits) {
+    this.worker = startWorker(modulePath, { workerData, ...(resourceLimits ? { resourceLimits } : {}) });
     this.worker.unref();
     this.worker.on('message', (reply: Reply) => this.settle(reply));
     this.worker.on('error', (error) => this.die(error));
