@@ -11,7 +11,7 @@ import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { AccessReportPdfThread } from '../apps/ledger/src/subjects/access-report-pdf-thread';
 import { ReaderAudit } from '../apps/ledger/src/subjects/reader-audit';
 import { binary, pdfText } from './support/pdf-text';
-import { aRecord, IIN, READER, startTestApp, TEST_KEY_HEX, type TestApp } from './support/test-app';
+import { aRecord, IIN, OTHER_IIN, READER, startTestApp, TEST_KEY_HEX, type TestApp } from './support/test-app';
 
 /** A subject with a collection, a transfer abroad without ground (flagged), an embargoed access and a change. */
 async function seed(t: TestApp): Promise<string> {
@@ -117,6 +117,31 @@ describe('GET /v1/subjects/{subjectId}/access-report', () => {
     } finally {
       render.mockRestore();
     }
+  });
+
+  it('answers 406 report_too_large naming the recorded read when the PDF outgrows its thread, and goes on serving PDFs', async () => {
+    t = await startTestApp({ DERBES_PDF_HEAP_MB: '32' });
+    const small = await seed(t);
+    // 8,000 entries: the case that ended a server started with a 96 MB heap; their PDF needs about 56 MiB to lay out.
+    for (let batch = 0; batch < 8; batch++) {
+      const records = Array.from({ length: 1000 }, (_, i) => aRecord({
+        subject: { iin: OTHER_IIN }, operation: batch + i === 0 ? 'collect' : 'access', source: batch + i === 0 ? { kind: 'subject' } : undefined,
+        occurredAt: new Date(Date.parse('2026-01-01T00:00:00Z') + (batch * 1000 + i) * 60_000).toISOString(),
+      }));
+      await t.http.post('/v1/processing-records/batch').send({ records }).expect(201);
+    }
+    const large = (await t.http.post('/v1/subjects/lookup').send({ iin: OTHER_IIN }).expect(200)).body.subjectId as string;
+    const res = await t.http.get(`/v1/subjects/${large}/access-report`).set(READER).query({ format: 'pdf', lang: 'en' });
+    const reads = (await t.store.readStream(`subject-${large}`)).filter((e) => e.type === 'SubjectFileRead');
+    expect(reads).toHaveLength(1);
+    expect([res.status, res.body]).toEqual([406, {
+      statusCode: 406, error: 'Not Acceptable', code: 'report_too_large', errors: [], correlationId: expect.any(String),
+      message: `the read of the subject's file was recorded (event ${reads[0]!.id}, which their access report lists), but the access report could not be made: `
+        + 'the report (8001 entries) is too large to lay out as PDF on this server: its layout ran out of the 32 MiB the PDF thread may use '
+        + '(DERBES_PDF_HEAP_MB). format=json or format=html give the same entries',
+    }]);
+    const pdf = await t.http.get(`/v1/subjects/${small}/access-report`).set(READER).query({ format: 'pdf' }).buffer(true).parse(binary).expect(200);
+    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('refuses a bad language, format, subject or missing reader, and answers 404 for an unknown subject', async () => {

@@ -26,7 +26,8 @@ export type LedgerErrorCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'rate_limited'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  | 'report_too_large';
 
 /**
  * The errors the ledger reports to clients: a small union of codes, mapped to HTTP statuses in one place

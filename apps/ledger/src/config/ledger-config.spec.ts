@@ -97,6 +97,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ DERBES_TREE_HEAD_SIGNER: 'off' }).treeHeadSigner).toBe(false);
   });
 
+  it('gives the PDF layout thread a heap of 512 MiB unless DERBES_PDF_HEAP_MB says otherwise', () => {
+    expect(loadConfig({}).pdfHeapMb).toBe(512);
+    expect(loadConfig({ DERBES_PDF_HEAP_MB: '96' }).pdfHeapMb).toBe(96);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT', 'whole number'],
     [{ DERBES_PORT: '70000' }, 'DERBES_PORT', 'between 0 and 65535'],
@@ -124,6 +129,8 @@ describe('loadConfig', () => {
     [{ DERBES_SOURCE_SYSTEMS: 'HR=1d' }, 'DERBES_SOURCE_SYSTEMS', '"HR" is not a system code'],
     [{ DERBES_SOURCE_SYSTEMS: 'erp=1d,erp=2d' }, 'DERBES_SOURCE_SYSTEMS', 'erp is named twice'],
     [{ DERBES_TREE_HEAD_SIGNER: 'false' }, 'DERBES_TREE_HEAD_SIGNER', 'must be on or off, got "false"'],
+    [{ DERBES_PDF_HEAP_MB: '512MB' }, 'DERBES_PDF_HEAP_MB', 'must be a whole number, got "512MB"'],
+    [{ DERBES_PDF_HEAP_MB: '16' }, 'DERBES_PDF_HEAP_MB', 'must be between 32 and 65536, got 16'],
   ])('refuses %j naming %s', (env, variable, reason) => {
     const attempt = () => loadConfig(env);
     expect(attempt).toThrow(ConfigError);

@@ -104,6 +104,12 @@ export interface LedgerConfig {
    * same log twice over. One that does not sign never signs, on its interval or on demand, and holds no signing key.
    */
   readonly treeHeadSigner: boolean;
+  /**
+   * The heap of the thread that lays out PDF reports, in MiB (DERBES_PDF_HEAP_MB, default 512): a report too large for
+   * it ends that thread, not the process, and is refused (report_too_large). Node's --max-old-space-size, when given,
+   * sets every thread's heap instead.
+   */
+  readonly pdfHeapMb: number;
 }
 
 /** Silence allowed per source system, in seconds; null: the system is never flagged silent (`off`). */
@@ -289,6 +295,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     sourceSystems: sourceSystems(env, 'DERBES_SOURCE_SYSTEMS'),
     treeHeadIntervalSeconds: interval(env, 'DERBES_TREE_HEAD_INTERVAL', '5m'),
     treeHeadSigner: onOff(env, 'DERBES_TREE_HEAD_SIGNER', true),
+    pdfHeapMb: integer(env, 'DERBES_PDF_HEAP_MB', 512, 32, 65536),
   };
 }
 

@@ -26,6 +26,8 @@ const STATUS: Record<LedgerErrorCode, number> = {
   forbidden: HttpStatus.FORBIDDEN,
   rate_limited: HttpStatus.TOO_MANY_REQUESTS,
   unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  // That form of the answer cannot be made here; another can (JSON, HTML). Not a 503: asking again fails again.
+  report_too_large: HttpStatus.NOT_ACCEPTABLE,
 };
 
 /** The one error shape of the API (documented in the README): never a stack trace, always a code and a message. */
@@ -170,7 +172,7 @@ function httpMessage(exception: HttpException): string {
 
 function reason(status: number): string {
   const names: Record<number, string> = {
-    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large',
+    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict', 413: 'Payload Too Large',
     415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
   };
   return names[status] ?? 'Error';

@@ -52,7 +52,7 @@ export function createOpenApiDocument(app: NestFastifyApplication): OpenAPIObjec
       const operation = path[method] as (Record<string, unknown> & { responses: Record<string, unknown> }) | undefined;
       if (!operation) continue;
       operation.responses.default = {
-        description: 'An error, in the one shape: 400 names each field and its reason; 401, 403, 404, 405, 408, 409, 413, 415, 429, 503 as README "Errors" says',
+        description: 'An error, in the one shape: 400 names each field and its reason; 401, 403, 404, 405, 406, 408, 409, 413, 415, 429, 503 as README "Errors" says',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       };
       if (operation[OPEN_ROUTE_EXTENSION]) {

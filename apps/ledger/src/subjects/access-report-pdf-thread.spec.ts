@@ -1,9 +1,10 @@
 import { renderAccessReportPdf } from '@derbes/reports';
+import { LedgerError } from '../ledger-errors';
 import { reportWithEvents, sampleReport } from '../../../../libs/reports/src/spec-helpers';
 import { AccessReportPdfThread } from './access-report-pdf-thread';
 
 describe('AccessReportPdfThread', () => {
-  const thread = new AccessReportPdfThread();
+  const thread = new AccessReportPdfThread(512);
   afterAll(() => thread.close());
 
   it('lays out the same document as the request thread would', async () => {
@@ -29,6 +30,25 @@ describe('AccessReportPdfThread', () => {
     const worker = (thread as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread.worker;
     await worker.terminate();
     expect((await thread.render(sampleReport())).equals(alone)).toBe(true);
+  });
+
+  it('refuses a report too large for its heap, ending only its thread, and lays out the next report on a new one', async () => {
+    const small = new AccessReportPdfThread(32);
+    try {
+      const alone = await renderAccessReportPdf(sampleReport());
+      // Asked for together: the large one fills the heap, the small ones before and after it are laid out all the same.
+      const [before, large, after] = await Promise.allSettled([small.render(sampleReport()), small.render(reportWithEvents(8_000)), small.render(sampleReport())]);
+      expect(large).toEqual({ status: 'rejected', reason: expect.any(LedgerError) });
+      expect((large as PromiseRejectedResult).reason).toMatchObject({
+        code: 'report_too_large',
+        message: 'the report (8000 entries) is too large to lay out as PDF on this server: its layout ran out of the 32 MiB the PDF thread may use '
+          + '(DERBES_PDF_HEAP_MB). format=json or format=html give the same entries',
+      });
+      for (const result of [before, after]) expect(result.status === 'fulfilled' && result.value.equals(alone)).toBe(true);
+      expect((await small.render(reportWithEvents(40))).subarray(0, 5).toString()).toBe('%PDF-');
+    } finally {
+      await small.close();
+    }
   });
 
   it('lays out reports asked for together, each whole, and can be used again after closing', async () => {

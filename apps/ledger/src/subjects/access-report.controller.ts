@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotAcceptableResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SUBJECT_ID_PATTERN } from '@derbes/ledger';
@@ -37,6 +37,7 @@ export class AccessReportController {
   @ApiOkResponse({ description: 'The report' })
   @ApiBadRequestResponse({ description: 'A malformed subjectId, lang, format or reader header' })
   @ApiNotFoundResponse({ description: 'The ledger holds nothing about this subject (subject_not_found)' })
+  @ApiNotAcceptableResponse({ description: 'A PDF too large to lay out on this server (report_too_large): the read is recorded all the same; json or html give the same entries' })
   @ReaderHeaders()
   async report(
     @Param('subjectId') subjectId: string, @Query() query: AccessReportQueryDto, @Req() request: FastifyRequest,

@@ -70,7 +70,7 @@ const MAX_ATTEMPTS = 5;
 @Injectable()
 export class AccessReports implements OnModuleDestroy {
   private readonly logger = new Logger('access-reports');
-  private readonly pdf = new AccessReportPdfThread();
+  private readonly pdf: AccessReportPdfThread;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -82,7 +82,9 @@ export class AccessReports implements OnModuleDestroy {
     private readonly projections: ProjectionRunner,
     private readonly audit: ReaderAudit,
     private readonly names: CodeNames,
-  ) {}
+  ) {
+    this.pdf = new AccessReportPdfThread(config.pdfHeapMb);
+  }
 
   /** The report rendered in `format`, as `build` makes it; a failure after the read names it (ReadRecordedError). */
   async make(subjectId: string, language: ReportLanguage, format: ReportFormat, by: ReportReader): Promise<MadeReport | null> {
