@@ -33,20 +33,35 @@ describe('maskIinsIn', () => {
     expect(written()).toEqual([Buffer.from('position 123456789012 of 1000; 791028302727 fails its check digit\n'), notText, Buffer.from(IIN)]);
   });
 
-  it('leaves a hash, a signature and an event id as they are though their digits read as an IIN; masks any other word', () => {
+  it('leaves a hash and a signature as they are though their digits read as an IIN; masks any other word', () => {
     const { stream, written } = collecting();
     maskIinsIn(stream);
     const root = `ab${IIN}${'c'.repeat(50)}`;
     const signature = `${root}${root}`;
-    const eventId = `${IIN.slice(0, 8)}-${IIN.slice(8)}-4000-8000-00000000abcd`;
-    stream.write(`root ${root} signature ${signature} read ${eventId}\n`);
+    stream.write(`root ${root} signature ${signature}\n`);
     stream.write(Buffer.from(`head ${root}\n`));
     // A name typed with hexadecimal letters around an IIN, or a hash-like word of another length, is masked.
     stream.write(`into /srv/cafe${IIN} and ${root}0\n`);
     expect(written().map(String)).toEqual([
-      `root ${root} signature ${signature} read ${eventId}\n`,
+      `root ${root} signature ${signature}\n`,
       `head ${root}\n`,
       `into /srv/cafe7**********8 and ab7**********8${'c'.repeat(50)}0\n`,
+    ]);
+  });
+
+  it('masks an IIN built into a UUID-shaped word, in its last group or split across groups; a normal event id prints whole', () => {
+    const { stream, written } = collecting();
+    maskIinsIn(stream);
+    stream.write(`read 00000000-0000-0000-0000-${IIN}\n`);
+    stream.write(`read ${IIN.slice(0, 8)}-${IIN.slice(8)}-4000-8000-00000000abcd\n`);
+    stream.write(`read 4f7c0c1e-8a59-4d7e-9d0e-${IIN}\n`);
+    // Ids as the ledger makes them, one with twelve decimal digits in its last group that are no IIN.
+    stream.write('read 4f7c0c1e-8a59-4d7e-9d0e-2b1f1f0f6a11 and 0b5e2a4c-9f1d-4c3a-8e7b-123456789012\n');
+    expect(written().map(String)).toEqual([
+      `read 0${'*'.repeat(30)}8\n`,
+      `read 7${'*'.repeat(26)}0abcd\n`,
+      'read 4f7c0c1e-8a59-4d7e-9d0e-7**********8\n',
+      'read 4f7c0c1e-8a59-4d7e-9d0e-2b1f1f0f6a11 and 0b5e2a4c-9f1d-4c3a-8e7b-123456789012\n',
     ]);
   });
 
