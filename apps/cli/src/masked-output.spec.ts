@@ -65,6 +65,32 @@ describe('maskIinsIn', () => {
     ]);
   });
 
+  it('masks an IIN whose digits run across the edge of a hash, by any separator a code may hold or none', () => {
+    const { stream, written } = collecting();
+    maskIinsIn(stream);
+    const hashUpTo = (digits: string) => `${'c'.repeat(64 - digits.length)}${digits}`;
+    const hashFrom = (digits: string) => `${digits}${'c'.repeat(64 - digits.length)}`;
+    for (const joiner of ['_', ' ', '.', ':', '@', '/', '\u200b', '\u00a0', '__', '']) {
+      stream.write(`${hashUpTo(IIN.slice(0, 2))}${joiner}${IIN.slice(2)}\n`);
+      stream.write(`${IIN.slice(0, 10)}${joiner}${hashFrom(IIN.slice(10))}\n`);
+    }
+    stream.write(`${hashUpTo('79')}\u0661\u0660\u0662\u0668\u0663\u0660\u0662\u0667\u0662\u0668\n`); // Arabic-Indic 1028302728
+    const masked = [`${'c'.repeat(62)}7**********8\n`, `7**********8${'c'.repeat(62)}\n`];
+    expect(written().map(String)).toEqual([...Array.from({ length: 10 }, () => masked).flat(), masked[0]]);
+  });
+
+  it('leaves a hash whole beside digits that make no IIN with its own, and masks one inside a word of other letters', () => {
+    const { stream, written } = collecting();
+    maskIinsIn(stream);
+    const root = `ab${IIN}${'c'.repeat(49)}5`;
+    stream.write(`root ${root}_12 events; 34 ${root}\n`);
+    stream.write(`каталог${root} é${root}\n`);
+    expect(written().map(String)).toEqual([
+      `root ${root}_12 events; 34 ${root}\n`,
+      `каталогab7**********8${'c'.repeat(49)}5 éab7**********8${'c'.repeat(49)}5\n`,
+    ]);
+  });
+
   it('hands back the stream\'s own write, for what must go out as it is', () => {
     const { stream, written } = collecting();
     const unmasked = maskIinsIn(stream);

@@ -34,23 +34,24 @@ function masked(chunk: string | Uint8Array, encoding: unknown): string | Uint8Ar
 /**
  * What the CLI prints that only looks like it may hold an IIN: a hash or a root (64 hexadecimal digits), a signature
  * (128), with a letter among them. About one hash in 10,000 holds twelve decimal digits that read as a valid IIN:
- * masked, `derbes verify` would print a root that is not the root. Only these exact shapes: a shorter hexadecimal
- * word may be a name someone typed (a directory `cafe791028302728`), and is masked as text.
+ * masked, `derbes verify` would print a root that is not the root. Only these exact shapes, standing apart from
+ * letters and digits of any script: a shorter hexadecimal word, or one inside a longer word (`каталог<hash>`), may
+ * be a name someone typed (a directory `cafe791028302728`), and is masked as text.
  *
  * Not a UUID: its last group has room for a whole IIN, and its groups for one split by hyphens
  * (`00000000-0000-0000-0000-791028302728`), which a record id sent by a client or a typed argument may be. An IIN
  * never goes out in clear, so such a word is masked like any other; about one random (version 4) UUID in 6,500 has
  * digits that, read across its hyphens as a code's are, pass as an IIN, and prints masked too.
  */
-const HEX_WORD = /(?<![0-9A-Za-z-])(?=[0-9]*[a-fA-F])(?:[0-9a-fA-F]{128}|[0-9a-fA-F]{64})(?![0-9A-Za-z-])/g;
+const HEX_WORD = /(?<![\p{L}\p{N}\p{M}-])(?=[0-9]*[a-fA-F])(?:[0-9a-fA-F]{128}|[0-9a-fA-F]{64})(?![\p{L}\p{N}\p{M}-])/gu;
 
-/** redactIins on everything but the hexadecimal words, which go out as they are. */
+/**
+ * redactIins on the whole text, but for runs of digits inside a hexadecimal word, which go out as they are. A run
+ * that reaches across the word's edge (its last digits joined by `_`, a space or nothing to digits outside it:
+ * `<62 hex>79_1028302728`) is read whole and masked if it holds an IIN: cut at the edge, neither part has twelve.
+ */
 function redactOutsideHashes(text: string): string {
-  let out = '';
-  let from = 0;
-  for (const word of text.matchAll(HEX_WORD)) {
-    out += redactIins(text.slice(from, word.index)) + word[0];
-    from = word.index + word[0].length;
-  }
-  return from === 0 ? redactIins(text) : out + redactIins(text.slice(from));
+  let words: (readonly [number, number])[] | undefined; // looked for only once a run holds an IIN
+  return redactIins(text, (start, end) =>
+    (words ??= Array.from(text.matchAll(HEX_WORD), (w) => [w.index, w.index + w[0].length] as const)).some(([from, to]) => from <= start && end <= to));
 }

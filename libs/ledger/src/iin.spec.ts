@@ -164,6 +164,10 @@ describe('IIN', () => {
     expect(redactIins('a:７９１０２８:３０２７２８ b')).toBe('a:7**********8 b');
     expect(redactIins('8503153\u200b10016 and 79-10-28..30:27@@28')).toBe('8**********6 and 7**********8');
     expect(redactIins('doc 0791028302728x')).toBe('doc 0***********8x');
+    // keep, told where each run that holds an IIN is, may leave it as it is: here the first.
+    const kept: [number, number][] = [];
+    expect(redactIins('791028302728 and 850808-343306', (start, end) => kept.push([start, end]) === 1)).toBe('791028302728 and 8**********6');
+    expect(kept).toEqual([[0, 12], [17, 30]]);
     for (const text of [
       'must not be greater than 720', 'check digit (digit 12) is 9, expected 8 (rule: check-digit)', 'records[999].subject.iin',
       'order 010101600586 (not valid)', '791028302729', 'is in the future (the ledger\'s clock says 2026-11-25T12:00:00.000Z)', '',

@@ -198,9 +198,12 @@ const DIGIT_RUN = /\p{Nd}(?:[\p{Cf}\u00a0 ./_:@-]*\p{Nd})*/gu;
  * The text with each run of digits that holds a valid IIN, read as codeContainsIin reads it (other scripts,
  * separators, invisible characters), masked as maskIin does (`850808-343306` -> `8**********6`), and the rest
  * left as it is: for texts that may quote what a client sent, such as error messages. A text without twelve
- * digits comes back unchanged at once.
+ * digits comes back unchanged at once. `keep(start, end)`, told where in the text such a run is, may leave it as it
+ * is: for a caller that knows the words there to be no one's number (the CLI's hashes). A run is the whole of the
+ * digits joined as above, so one that reaches beyond such a word is the caller's to refuse.
  */
-export function redactIins(text: string): string {
+export function redactIins(text: string, keep?: (start: number, end: number) => boolean): string {
   if (!mayHoldTwelveDigits(text)) return text;
-  return text.replace(DIGIT_RUN, (run) => (codeContainsIin(run) ? maskIin(digitsAsWritten(run, CODE_SEPARATOR)) : run));
+  return text.replace(DIGIT_RUN, (run: string, at: number) =>
+    !codeContainsIin(run) || keep?.(at, at + run.length) ? run : maskIin(digitsAsWritten(run, CODE_SEPARATOR)));
 }
