@@ -135,6 +135,23 @@ describe('IIN', () => {
     expect(containsIin('20.11.2026 15:30:42')).toBe(false);
   });
 
+  it('reads the other scripts\' spaces, dashes and separators as their ASCII ones, and combining marks as invisible', () => {
+    for (const text of [
+      '７９１０２８－３０２７２８', // fullwidth digits and hyphen
+      '791028\u2013302728', '791028\u2011302728', '791028\u2010302728', '791028\u2212302728', // en dash, non-breaking hyphen, hyphen, minus
+      '791\u2009028\u2009302\u2009728', '791028\u2007302728', '791028\u202f302728', '791028\u3000302728', // thin, figure, narrow, ideographic
+      '７９１０２８．３０２７２８', '７９１０２８／３０２７２８', // fullwidth full stop, solidus
+      '7\u03039\u03031\u03030\u03032\u03038\u03033\u03030\u03032\u03037\u03032\u03038\u0303', // a combining tilde on each
+      '791028\u034f302728', '791028\ufe0f302728', '791028\u3164302728', // grapheme joiner, variation selector, Hangul filler
+    ]) expect([text, containsIin(`IIN ${text}`), codeContainsIin(`u_${text}`)]).toEqual([text, true, true]);
+    // As with their ASCII forms: two spaces are two numbers in free text; a colon or low line joins only in a code.
+    expect(containsIin('791028\u2009\u2009302728')).toBe(false);
+    expect([containsIin('791028\uff1a302728'), codeContainsIin('791028\uff1a302728'), codeContainsIin('791028\uff3f302728'), codeContainsIin('x\uff20791028\uff20302728')])
+      .toEqual([false, true, true, true]);
+    expect(containsIin('20\u201311\u20132026 15\u200930')).toBe(false);
+    expect(redactIins('８５０３１５－３１００１６ and 791028\u2013302728, 7\u0303\u03039102830272\u034f8')).toBe('8**********6 and 7**********8, 7**********8');
+  });
+
   it('does not take twelve digits with a right check digit but an impossible birth date for an IIN', () => {
     // 31 Feb, 31 Apr, 29 Feb 1987: each passes the day <= 31 pre-check and carries the check digit its prefix gives.
     for (const digits of ['850231300002', '850431300003', '870229300005']) {

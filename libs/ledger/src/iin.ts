@@ -135,21 +135,32 @@ const TEXT_SEPARATOR = /(\d)[ ./-](?=\d)/g;
  */
 const CODE_SEPARATOR = /(\d)[ ./_:@-]+(?=\d)/g;
 
+/** Characters that show nothing between digits: zero-width space, joiners, combining and bidi marks, fillers. */
+const INVISIBLE = /[\p{Cf}\p{M}\p{Default_Ignorable_Code_Point}]/gu;
+/** The other scripts' spaces (no-break, thin, figure, ideographic) and dashes (en dash, non-breaking hyphen, minus). */
+const SPACE = /\p{Zs}/gu;
+const DASH = /[\p{Pd}\u2212]/gu;
+/** Fullwidth . / : @ _ (U+FF0E...), as written beside fullwidth digits; their hyphen is a dash. */
+const FULLWIDTH_SEPARATOR = /[\uff0e\uff0f\uff1a\uff20\uff3f]/g;
+
 /**
- * Text as the IIN check reads it: digits of other scripts as ASCII, invisible format characters (zero-width space,
- * joiners, marks) dropped, and single separators between digits dropped, so that `８５０３１５３１００１６`,
- * `850315 310016` and `850315\u200b310016` read as the twelve digits they show.
+ * Text as the IIN check reads it: digits of other scripts as ASCII, invisible characters dropped, other scripts'
+ * spaces, dashes and separators as their ASCII ones, and single separators between digits dropped, so that
+ * `８５０３１５３１００１６`, `850315 310016`, `850315\u200b310016` and `850315\u2013310016` read as the twelve
+ * digits they show.
  */
 function digitsAsWritten(text: string, separator: RegExp): string {
   const plain = /[^\x00-\x7f]/.test(text)
-    ? text.replace(/\p{Cf}/gu, '').replace(/\p{Nd}/gu, (d) => nonAsciiDigits().get(d) ?? d).replace(/\u00a0/g, ' ')
+    ? text.replace(INVISIBLE, '').replace(/\p{Nd}/gu, (d) => nonAsciiDigits().get(d) ?? d).replace(SPACE, ' ').replace(DASH, '-')
+      .replace(FULLWIDTH_SEPARATOR, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     : text;
   return plain.replace(separator, '$1');
 }
 
 /**
  * True when free text contains a run of 12 digits that is a valid IIN: such text must not enter the ledger. The
- * digits may be of any script and split by single spaces, hyphens, dots, slashes or invisible characters.
+ * digits may be of any script and split by single spaces, dashes, dots or slashes (of any script too) or invisible
+ * characters.
  */
 export function containsIin(text: string): boolean {
   return holdsIin(text, TEXT_SEPARATOR);
@@ -192,7 +203,7 @@ export function maskIin(iin: string): string {
 }
 
 /** Digits of any script joined by what a code's IIN check reads across: its separators and invisible characters. */
-const DIGIT_RUN = /\p{Nd}(?:[\p{Cf}\u00a0 ./_:@-]*\p{Nd})*/gu;
+const DIGIT_RUN = /\p{Nd}(?:[\p{Cf}\p{M}\p{Default_Ignorable_Code_Point}\p{Zs}\p{Pd}\u2212./_:@\uff0e\uff0f\uff1a\uff20\uff3f]*\p{Nd})*/gu;
 
 /**
  * The text with each run of digits that holds a valid IIN, read as codeContainsIin reads it (other scripts,
