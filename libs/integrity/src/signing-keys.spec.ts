@@ -1,7 +1,9 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import fs, { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrCreateSigningKeys, rotate } from './signing-keys';
+import { codeContainsIin } from '@derbes/ledger';
+import { loadOrCreateSigningKeys, newSigningKeyPair, rotate } from './signing-keys';
 import { keyIdOf, signTreeHead, verifyTreeHead } from './tree-head';
 
 describe('signing keys', () => {
@@ -49,6 +51,17 @@ describe('signing keys', () => {
     expect(verifyTreeHead(newHead, byId.get(newHead.keyId)!)).toBe(true);
     expect(rotate(dir).current.version).toBe(3);
     expect(readdirSync(dir).sort()).toEqual(['key-1.json', 'key-2.json', 'key-3.json']);
+  });
+
+  it('never makes a key whose id reads as an IIN (printed, it would be masked), and draws again instead', () => {
+    // Found by drawing keys: its id holds 101119395691, twelve digits that pass the IIN checks.
+    const unlucky = createPrivateKey({ key: Buffer.from('MC4CAQAwBQYDK2VwBCIEIGy3pkKv7uND8+cMejrbNxulXiOgoWYqSH98CyxIZmCn', 'base64'), format: 'der', type: 'pkcs8' });
+    expect([keyIdOf(createPublicKey(unlucky)), codeContainsIin(keyIdOf(createPublicKey(unlucky)))]).toEqual(['0e2c101119395691', true]);
+    const drawn = [{ privateKey: unlucky, publicKey: createPublicKey(unlucky) }, generateKeyPairSync('ed25519')];
+    const next = drawn[1]!;
+    const made = newSigningKeyPair(() => drawn.shift()!);
+    expect(made).toBe(next);
+    expect(drawn).toEqual([]);
   });
 
   it('tightens an existing directory that others may read', () => {

@@ -3,6 +3,7 @@ import {
   chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { codeContainsIin } from '@derbes/ledger';
 import { keyIdOf } from './tree-head';
 
 /** One version of the tree-head signing key. */
@@ -160,13 +161,33 @@ function readKey(path: string, version: number): SigningKey {
   return { version, keyId, createdAt: file.createdAt, privateKey, publicKey, publicKeyPem: file.publicKeyPem };
 }
 
+interface KeyPair {
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+}
+
+/**
+ * A new Ed25519 key pair whose key id holds no twelve digits that read as an IIN, drawn again until it does not.
+ * About one id in 24,000 would (16 hexadecimal digits with a run of twelve decimal ones passing the IIN checks):
+ * the CLI masks every IIN it prints, and cannot tell a key id it made from a word typed or read from a file that it
+ * echoes, so `derbes signing-keys list`, `verify` and `verify-report` would show such an id masked, not as the key's;
+ * and a scan of the logs for IINs would find it. A key drawn again is as good as the first. (A key made before keeps
+ * its id.) `generate` is for tests.
+ */
+export function newSigningKeyPair(generate: () => KeyPair = () => generateKeyPairSync('ed25519')): KeyPair {
+  for (;;) {
+    const pair = generate();
+    if (!codeContainsIin(keyIdOf(pair.publicKey))) return pair;
+  }
+}
+
 /**
  * Writes key-<version>.json whole, durably, or not at all; never over an existing version. False when another
  * process wrote that version first.
  */
 function writeNewKey(dir: string, version: number, now: Date): boolean {
   ensureDir(dir);
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const { privateKey, publicKey } = newSigningKeyPair();
   const file: KeyFile = {
     version,
     keyId: keyIdOf(publicKey),
