@@ -41,7 +41,9 @@ function masked(chunk: string | Uint8Array, encoding: unknown): string | Uint8Ar
  * Not a UUID: its last group has room for a whole IIN, and its groups for one split by hyphens
  * (`00000000-0000-0000-0000-791028302728`), which a record id sent by a client or a typed argument may be. An IIN
  * never goes out in clear, so such a word is masked like any other; about one random (version 4) UUID in 6,500 has
- * digits that, read across its hyphens as a code's are, pass as an IIN, and prints masked too.
+ * digits that, read across its hyphens as a code's are, pass as an IIN, and prints masked too. Nor a signing key's
+ * id (16 digits): one read from a report or typed looks the same as one the CLI made, and the ledger makes no key
+ * whose id reads as an IIN (newSigningKeyPair).
  */
 const HEX_WORD = /(?<![\p{L}\p{N}\p{M}-])(?=[0-9]*[a-fA-F])(?:[0-9a-fA-F]{128}|[0-9a-fA-F]{64})(?![\p{L}\p{N}\p{M}-])/gu;
 
