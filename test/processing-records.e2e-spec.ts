@@ -149,6 +149,9 @@ describe('POST /v1/processing-records', () => {
       ['a lowercase country', { operation: 'transfer', source: undefined, recipient: { name: 'X', country: 'kz' } }, 'recipient.country', 'ISO 3166-1 alpha-2'],
       ['an unknown source kind', { source: { kind: 'rumour' } }, 'source.kind', 'must be one of'],
       ['an IIN in the note', { note: `call about ${OTHER_IIN}` }, 'note', 'must not contain an IIN'],
+      // The record id becomes the event's id: the subject's own IIN as its last group, or across its groups.
+      ["the subject's IIN as the recordId's last group", { recordId: `00000000-0000-4000-8000-${IIN}` }, 'recordId', "must not contain the subject's IIN"],
+      ["the subject's IIN across the recordId's groups", { recordId: `${IIN.slice(0, 8)}-${IIN.slice(8)}-4000-8000-000000000000` }, 'recordId', "must not contain the subject's IIN"],
       // Digits of other scripts only look like 0-9: a code may not have them, an IIN written in them included.
       ['an IIN in fullwidth digits as the actor', { actor: { id: '８５０３１５３１００１６', role: 'r', unit: 'u' } }, 'actor.id', 'must write numbers with the digits 0-9 only'],
       ['an IIN split by a space in the note', { note: 'employee 850315 310016' }, 'note', 'must not contain an IIN'],
