@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ANY, EVENT_STORE, type EventStore } from '@derbes/event-store';
+import { codeContainsIin } from '@derbes/ledger';
 import { Clock } from '../clock';
 import { API_KEYS_STREAM, API_KEY_SCHEMA_VERSION, type ApiKeyCreatedData, type ApiKeyEvent, type Grant } from './api-key.events';
 import { CONSOLE_ROLES, ConsolePasswordError, NO_PASSWORD_HASH, hashPassword, passwordMatches, passwordProblem } from './console-password';
@@ -54,7 +55,7 @@ export class ApiKeys implements OnModuleInit {
 
   /** Creates a key; the returned token is the only time its secret exists outside the holder's hands. */
   async create(key: NewApiKey, createdBy: string): Promise<{ token: string; key: ApiKey }> {
-    const keyId = randomBytes(6).toString('hex');
+    const keyId = newKeyId();
     const secret = randomBytes(32).toString('base64url');
     const data: ApiKeyCreatedData = {
       keyId, name: key.name, role: key.role, unit: key.unit, system: key.system, grants: [...key.grants],
@@ -173,5 +174,17 @@ export class ApiKeys implements OnModuleInit {
     } finally {
       this.refreshing = null;
     }
+  }
+}
+
+/**
+ * A key id (12 hexadecimal digits) that holds no IIN: about one in 114,000 would be twelve decimal digits passing
+ * the IIN checks, which every masked line (the CLI's output, the server's error lines) would then show masked, and a
+ * scan of the logs for IINs would find. Drawn again until it does not. `draw` is for tests.
+ */
+export function newKeyId(draw: () => Buffer = () => randomBytes(6)): string {
+  for (;;) {
+    const keyId = draw().toString('hex');
+    if (!codeContainsIin(keyId)) return keyId;
   }
 }
