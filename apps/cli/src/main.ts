@@ -11,7 +11,7 @@ import { VerifyReportUsageError, verifyReportFile } from './verify-report.comman
 import { KeysUsageError, createKey, listKeys, revokeKey, setConsolePassword } from './keys.command';
 import { VerifyUsageError, runVerify } from './verify.command';
 import { MigrateUsageError, migrateLedger } from './migrate.command';
-import { maskIinsIn } from './masked-output';
+import { maskIinsIn } from '@derbes/ledger';
 import { listSigningKeys, rotateSigningKey } from './signing-keys.command';
 
 const USAGE = `usage: derbes <command>
@@ -251,11 +251,10 @@ async function run(argv: string[]): Promise<void> {
   throw new UsageError(command ? `unknown command: ${argv.join(' ')}` : 'no command given');
 }
 
-// Everything the commands print, on stdout and stderr, is masked (masked-output.ts); `serve` is the server, whose
-// output is its log, as under `npm start`.
-const serving = process.argv[2] === 'serve';
-const printUnmasked = serving ? process.stdout.write.bind(process.stdout) : maskIinsIn(process.stdout);
-if (!serving) maskIinsIn(process.stderr);
+// Everything the commands print, on stdout and stderr, is masked (libs/ledger masked-output.ts); `serve`'s output
+// too, the server's log, as under `npm start`.
+const printUnmasked = maskIinsIn(process.stdout);
+maskIinsIn(process.stderr);
 
 run(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || error instanceof ReportUsageError || error instanceof KeysUsageError || error instanceof VerifyUsageError

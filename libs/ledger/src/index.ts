@@ -1,4 +1,5 @@
 export * from './iin';
+export { maskIinsIn } from './masked-output';
 export * from './subject-pseudonym';
 export * from './processing-record.events';
 export * from './processing-record.command';

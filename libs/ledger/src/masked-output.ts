@@ -1,4 +1,4 @@
-import { redactIins } from '@derbes/ledger';
+import { redactIins } from './iin';
 
 type Write = (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
 
