@@ -179,6 +179,7 @@ describe('POST /v1/processing-records', () => {
       ['a role with a Greek ο', { actor: { id: 'hr-17', role: 'hr-specialist-rοle', unit: 'personnel-management' } }, 'actor.role', '"rοle" has Latin and Greek letters'],
       ['a unit with a decomposed é', { actor: { id: 'hr-17', role: 'hr-specialist', unit: 'cafe\u0301' } }, 'actor.unit', 'must be in Unicode NFC form'],
       ['an actor id with a fullwidth ｈ', { actor: { id: 'ｈr-17', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id', 'must not contain compatibility forms'],
+      ['an actor id with an invisible Hangul filler', { actor: { id: 'hr-17\u115F', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id', 'must not contain invisible letters'],
       // Blank would pass for a consent reference: the transfer abroad would lose its flag.
       ...[' ', '\u00a0', '\u200b', '\u3000', '\t', ' \u200e ', '\u3164', '\u00ad', '\u2800', '\u034f', '\ufe0f'].map((blank): [string, Record<string, unknown>, string, string] => [
         `a transfer ground's reference of nothing but ${JSON.stringify(blank)}`,

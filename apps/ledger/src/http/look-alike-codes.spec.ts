@@ -43,6 +43,14 @@ describe('lookAlikeReason', () => {
       expect([code, lookAlikeReason(code)]).toEqual([code, expect.stringMatching(/^must not contain compatibility forms of letters/)]);
     }
   });
+
+  // Letters that show nothing (Default_Ignorable): hr-17 with one after it, or a code of one alone, looks like hr-17 or blank.
+  it('refuses invisible letters, the Hangul fillers', () => {
+    for (const code of ['hr-17\u115F', 'hr-17\u1160', '\u115F', 'hr-17\u3164', 'hr\uFFA0-17', '한\u1160']) {
+      expect([code, lookAlikeReason(code)]).toEqual([code, expect.stringMatching(/^must not contain invisible letters/)]);
+    }
+    expect(lookAlikeReason('인사-17')).toBeNull();
+  });
 });
 
 class Coded {

@@ -3,7 +3,7 @@ import { scriptOf } from './unicode-scripts';
 
 /** A code as the API documentation states it: CODE's shape and the rules below. */
 export const CODE_RULE =
-  'A code: letters, the digits 0-9 and . _ : @ / -, beginning with a letter or digit, in Unicode NFC, with no fullwidth or styled letters; ' +
+  'A code: letters, the digits 0-9 and . _ : @ / -, beginning with a letter or digit, in Unicode NFC, with no fullwidth, styled or invisible letters; ' +
   'each word (a run of letters) in one script. hr-17, кадр-бөлімі and hr-кадр are codes; hг-17 (a Cyrillic г among Latin letters) is not.';
 
 /** Scripts one word is written in together (UTS #39: Japanese, Korean, Chinese with Bopomofo). */
@@ -38,6 +38,10 @@ export function lookAlikeReason(code: string): string | null {
   }
   // The IIN check reads other digits as these (iin.ts); in a code they only look like them, or like letters (Ⅰ, Ⅽ).
   if (/(?![0-9])\p{N}/u.test(code)) return 'must write numbers with the digits 0-9 only: not digits of other scripts (٣, ３), superscripts (²) or numerals (Ⅻ)';
+  // Default_Ignorable letters show nothing: `hr-17` followed by one would pass for `hr-17` (text-patterns.ts NOT_BLANK).
+  if (/\p{Default_Ignorable_Code_Point}/u.test(code)) {
+    return 'must not contain invisible letters (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0): with one, a code looks like another, or like nothing';
+  }
   if (code.normalize('NFKC') !== code) {
     return 'must not contain compatibility forms of letters (fullwidth ｈ, styled 𝗁, ligatures such as ﬁ): they look like the plain letters, which make another code';
   }
