@@ -3,7 +3,7 @@ import type { ReadModelTables } from '../projection';
 import { openReadModelDatabase } from '../read-model-database';
 import { subject } from '../recorded-event.fixture';
 import { requestQueueProjection } from './request-queue.projection';
-import { openRequests } from './request-queue.queries';
+import { openRequests, queuedRequest } from './request-queue.queries';
 
 const calendar = { id: 'kz-working-days', version: '1', fingerprint: 'f'.repeat(64) };
 
@@ -55,5 +55,17 @@ describe('request queue: the first day each deadline was counted from', () => {
       previous: { date: '2026-11-25', workingDays: 3, coverage: 'verified', calendar }, deadline: { ...moved, date: '2026-11-26' },
     }));
     expect(openRequests(tables).find((r) => r.requestId === 'q-2')).toMatchObject({ firstDay: 'after-receipt', deadline: '2026-11-26' });
+  });
+});
+
+describe('request queue: a version 1 generation, which answers while version 2 is rebuilt after an upgrade', () => {
+  // Its rows have no first_day; every one was received when the code counted from the day after receipt. The deadline
+  // retimer reads it at start-up (it has reached the log's end), and would re-count with no rule at all.
+  it('reads its requests as counted after receipt', () => {
+    const tables = queue();
+    requestQueueProjection.apply(tables, received('q-v1', 2, 1, { date: '2026-11-25' }));
+    tables.db.exec(`ALTER TABLE "${tables.table('requests')}" DROP COLUMN first_day`);
+    expect(openRequests(tables).map((r) => [r.requestId, r.firstDay])).toEqual([['q-v1', 'after-receipt']]);
+    expect(queuedRequest(tables, 'q-v1')?.firstDay).toBe('after-receipt');
   });
 });

@@ -30,7 +30,10 @@ export interface QueuedRequest {
 
 interface Row {
   request_id: string; subject_id: string; kind: string; channel: string; received_at: string; registered_unit: string;
-  categories: string; working_days: number; first_day: DeadlineFirstDay; deadline: string; deadline_coverage: string; calendar_fingerprint: string;
+  categories: string; working_days: number;
+  /** Absent from a version 1 generation's rows, which answer while version 2 is rebuilt after an upgrade. */
+  first_day?: DeadlineFirstDay;
+  deadline: string; deadline_coverage: string; calendar_fingerprint: string;
   retimed: number; status: QueuedRequest['status']; closed_at: string | null; closed_position: number | null;
   late: number | null; working_days_late: number | null; reasons: string | null;
 }
@@ -40,7 +43,9 @@ const CLOSED_CURSOR = new KeysetCursor('rq');
 function toRequest(row: Row): QueuedRequest {
   return {
     requestId: row.request_id, subjectId: row.subject_id, kind: row.kind, channel: row.channel, receivedAt: row.received_at,
-    registeredUnit: row.registered_unit, categories: JSON.parse(row.categories), workingDays: row.working_days, firstDay: row.first_day,
+    registeredUnit: row.registered_unit, categories: JSON.parse(row.categories), workingDays: row.working_days,
+    // Version 1 had every request counted from the day after receipt, the only rule then.
+    firstDay: row.first_day ?? 'after-receipt',
     deadline: row.deadline, deadlineCoverage: row.deadline_coverage, calendarFingerprint: row.calendar_fingerprint,
     retimed: row.retimed, status: row.status, closedAt: row.closed_at, late: row.late === null ? null : row.late === 1,
     workingDaysLate: row.working_days_late, reasons: row.reasons ? JSON.parse(row.reasons) : [],
