@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ANY, type JsonObject } from '@derbes/event-store';
 import { DEADLINE_COUNTING, WorkingDayCalendar, derivedUuid } from '@derbes/ledger';
 import { LedgerError } from '../apps/ledger/src/ledger-errors';
 import { DeadlineRetimer } from '../apps/ledger/src/subject-requests/deadline-retimer';
@@ -164,6 +165,22 @@ describe('subject requests', () => {
       await onFile.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('answers a repeat of a request stored before deadlines recorded their first day with the deadline as read now', async () => {
+    // A v2 SubjectRequestReceived, as a ledger before v3 wrote it: no deadline.firstDay, an unkeyed request hash.
+    const first = await t.http.post('/v1/subject-requests').send(aRequest()).expect(201);
+    const [template] = (await eventsOf(first.body.subjectId)).filter((e) => e.type === 'SubjectRequestReceived');
+    const requestId = uuid();
+    const { firstDay: _counted, ...deadline } = template!.data.deadline as JsonObject;
+    const data: JsonObject = { ...template!.data, requestId, deadline };
+    const canonical = JSON.stringify([requestId, first.body.subjectId, 'blocking', 'in-person', data.receivedAt, [13], null]);
+    await t.store.appendToStream(`subject-${first.body.subjectId}`, [{
+      id: requestId, type: 'SubjectRequestReceived', data,
+      metadata: { ...template!.metadata, schemaVersion: 2, requestHash: createHash('sha256').update(canonical).digest('hex') },
+    }], ANY);
+    const again = await t.http.post('/v1/subject-requests').send(aRequest({ requestId })).expect(200);
+    expect(again.body).toMatchObject({ requestId, result: 'duplicate', deadline: { ...deadline, firstDay: 'after-receipt' } });
   });
 
   it("refuses a requestId that is another event's id, saying so", async () => {

@@ -20,6 +20,7 @@ import {
   localDate,
   maskIin,
   subjectStreamId,
+  upcastSubjectEvent,
   type Actor,
   type CategoryRef,
   type DeadlineFirstDay,
@@ -142,7 +143,8 @@ export class SubjectRequestDesk {
           { field: 'requestId', reason: 'was already used for another request' },
         ]);
       }
-      const earlier = stored.data as unknown as SubjectRequestReceivedData;
+      // In the current shape: a request stored before v3 has no deadline.firstDay of its own.
+      const earlier = (upcastSubjectEvent(stored.type, stored.data, stored.metadata)?.data ?? stored.data) as unknown as SubjectRequestReceivedData;
       // Where the request stands now: a repeat of one answered since must not read as open.
       const status = (await this.cache.load(subjectStreamId(subjectId))).state.requests.get(requestId)?.status ?? 'open';
       return { requestId, subjectId, status, result: 'duplicate', deadline: earlier.deadline, position: stored.position };
