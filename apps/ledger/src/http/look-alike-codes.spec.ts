@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { IsString, validateSync } from 'class-validator';
 import { IsUnambiguousCode, lookAlikeReason } from './look-alike-codes';
+import { CODE } from './text-patterns';
 import { flattenValidationErrors } from './validation';
 
 describe('lookAlikeReason', () => {
@@ -35,6 +36,13 @@ describe('lookAlikeReason', () => {
   it('refuses numbers other than the digits 0-9', () => {
     for (const code of ['hr-١٧', 'hr-۱۷', 'hr-１７', 'hr-१७', 'hr-17²', 'Ⅻ-unit', 'hr-①']) {
       expect([code, lookAlikeReason(code)]).toEqual([code, expect.stringMatching(/^must write numbers with the digits 0-9 only/)]);
+    }
+  });
+
+  it('leaves a compatibility form that is no letter (a no-break space, a fullwidth hyphen) to the shape of a code, which refuses it as what it is', () => {
+    for (const code of ['кадр\u00a0бөлімі', 'кадр\uff0dбөлімі']) {
+      expect(lookAlikeReason(code)).toBeNull();
+      expect(CODE.test(code)).toBe(false);
     }
   });
 

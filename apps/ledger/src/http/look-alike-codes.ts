@@ -42,7 +42,8 @@ export function lookAlikeReason(code: string): string | null {
   if (/\p{Default_Ignorable_Code_Point}/u.test(code)) {
     return 'must not contain invisible letters (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0): with one, a code looks like another, or like nothing';
   }
-  if (code.normalize('NFKC') !== code) {
+  // Letters only: a no-break space or a fullwidth hyphen is no letter, and the code's shape (CODE) refuses it as what it is.
+  if ([...code].some((c) => /\p{L}/u.test(c) && c.normalize('NFKC') !== c)) {
     return 'must not contain compatibility forms of letters (fullwidth ｈ, styled 𝗁, ligatures such as ﬁ): they look like the plain letters, which make another code';
   }
   for (const word of code.match(/\p{L}+/gu) ?? []) {
