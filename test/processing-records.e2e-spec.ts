@@ -180,6 +180,13 @@ describe('POST /v1/processing-records', () => {
       ['a unit with a decomposed é', { actor: { id: 'hr-17', role: 'hr-specialist', unit: 'cafe\u0301' } }, 'actor.unit', 'must be in Unicode NFC form'],
       ['an actor id with a fullwidth ｈ', { actor: { id: 'ｈr-17', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id', 'must not contain compatibility forms'],
       ['an actor id with an invisible Hangul filler', { actor: { id: 'hr-17\u115F', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id', 'must not contain invisible letters'],
+      // The codes the ledger records for itself: the report and the console would show the system's act as the person's own or the ledger's.
+      ['the data subject as the actor', { actor: { id: 'data-subject', role: 'data-subject', unit: 'self' } }, 'actor.unit', '"self" is a code the ledger records for itself'],
+      ["the data subject's id, in capitals", { actor: { id: 'Data-Subject', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id', 'records for itself'],
+      ["the ledger's id", { actor: { id: 'derbes', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id', 'records for itself'],
+      ["the data subject's role", { actor: { id: 'hr-17', role: 'data-subject', unit: 'personnel-management' } }, 'actor.role', 'records for itself'],
+      ["the data subject's unit", { actor: { id: 'hr-17', role: 'hr-specialist', unit: 'SELF' } }, 'actor.unit', 'records for itself'],
+      ["the ledger's unit", { actor: { id: 'hr-17', role: 'hr-specialist', unit: 'derbes' } }, 'actor.unit', 'records for itself'],
       // Blank would pass for a consent reference: the transfer abroad would lose its flag.
       ...[' ', '\u00a0', '\u200b', '\u3000', '\t', ' \u200e ', '\u3164', '\u00ad', '\u2800', '\u034f', '\ufe0f'].map((blank): [string, Record<string, unknown>, string, string] => [
         `a transfer ground's reference of nothing but ${JSON.stringify(blank)}`,

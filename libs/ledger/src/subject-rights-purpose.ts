@@ -27,6 +27,23 @@ export function isDataSubjectReader(actor: { readonly id: string; readonly role:
  */
 export const RESERVED_ACTOR_IDS: readonly string[] = [DATA_SUBJECT_READER.id, 'derbes'];
 
+/**
+ * The codes of who acted that only the ledger records: the data subject's (DATA_SUBJECT_READER's id, role and unit)
+ * and the ledger's own (`derbes`). Their built-in names read "the data subject themself", "the Derbes ledger": an
+ * emitting system's record bearing one would show its processing in the subject's report and on the console as
+ * done by the person, or by the ledger. Compared ignoring case, as key names are.
+ */
+export const RESERVED_ACTOR_CODES: { readonly [F in 'id' | 'role' | 'unit']: readonly string[] } = {
+  id: RESERVED_ACTOR_IDS,
+  role: [DATA_SUBJECT_READER.role],
+  unit: [DATA_SUBJECT_READER.unit, 'derbes'],
+};
+
+/** Whether `code`, as an actor's `field`, is one the ledger records for itself (RESERVED_ACTOR_CODES). */
+export function isReservedActorCode(field: keyof typeof RESERVED_ACTOR_CODES, code: string): boolean {
+  return RESERVED_ACTOR_CODES[field].includes(code.toLowerCase());
+}
+
 export function isSubjectRightsRecord(command: Pick<RecordProcessing, 'purpose' | 'requestId'>): boolean {
   return command.purpose.code === SUBJECT_RIGHTS_PURPOSE.code && command.requestId !== null;
 }

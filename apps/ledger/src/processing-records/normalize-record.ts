@@ -1,5 +1,5 @@
 import type { RegisterCatalog } from '@derbes/register';
-import { checkIin, codeContainsIin, containsIin, isIsoCountry, maskIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
+import { checkIin, codeContainsIin, containsIin, isIsoCountry, isReservedActorCode, maskIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
 import type { FieldError } from '../ledger-errors';
 import type { ProcessingRecordDto } from './processing-record.dto';
 
@@ -121,6 +121,11 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
   // not refused (about one random UUID in 6,500 is one), but one holding this record's own subject's IIN is no chance.
   if (iin.valid && typeof dto.recordId === 'string' && dto.recordId.replaceAll('-', '').includes(dto.subject.iin)) {
     fail('recordId', "must not contain the subject's IIN: the subject is named only by subject.iin");
+  }
+
+  for (const field of ['id', 'role', 'unit'] as const) {
+    const code = dto.actor[field];
+    if (isReservedActorCode(field, code)) fail(`actor.${field}`, `"${code}" is a code the ledger records for itself (the data subject, the ledger): an emitting system's act may not bear it`);
   }
 
   if (errors.length > 0 || !iin.valid || !purpose || !occurredAt) return errors;

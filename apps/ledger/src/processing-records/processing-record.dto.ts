@@ -79,15 +79,15 @@ export class SubjectRefDto {
 }
 
 export class ActorDto {
-  @ApiProperty({ example: 'hr-17', description: `Who did it. ${CODE_RULE}` })
+  @ApiProperty({ example: 'hr-17', description: `Who did it. ${CODE_RULE} Not data-subject or derbes, in any case: the ledger's own.` })
   @IsString() @Length(1, 100) @Matches(CODE, { message: 'id must be a code: letters, digits and . _ : @ / -' }) @IsUnambiguousCode()
   id: string;
 
-  @ApiProperty({ example: 'hr-specialist', description: `Their role. ${CODE_RULE}` })
+  @ApiProperty({ example: 'hr-specialist', description: `Their role. ${CODE_RULE} Not data-subject, in any case: the ledger's own.` })
   @IsString() @Length(1, 100) @Matches(CODE, { message: 'role must be a code: letters, digits and . _ : @ / -' }) @IsUnambiguousCode()
   role: string;
 
-  @ApiProperty({ example: 'personnel-management', description: `Their unit. ${CODE_RULE}` })
+  @ApiProperty({ example: 'personnel-management', description: `Their unit. ${CODE_RULE} Not self or derbes, in any case: the ledger's own.` })
   @IsString() @Length(1, 200) @Matches(CODE, { message: 'unit must be a code: letters, digits and . _ : @ / -' }) @IsUnambiguousCode()
   unit: string;
 }
