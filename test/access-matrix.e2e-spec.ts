@@ -239,6 +239,13 @@ describe('what a key records of its holder', () => {
     expect(await t.store.readStream('admin-api-keys')).toHaveLength(before);
   });
 
+  it.each(['self', 'derbes', 'Self'])('refuses the unit %s, which the ledger records for the data subject or itself, and records nothing', async (unit) => {
+    const before = (await t.store.readStream('admin-api-keys')).length;
+    await t.as('admin').post('/v1/admin/keys').send({ name: 'hr-9', role: 'official', unit }).expect(400)
+      .expect((r) => expect(r.body.errors).toEqual([{ field: 'unit', reason: expect.stringContaining('a unit the ledger records for itself') }]));
+    expect(await t.store.readStream('admin-api-keys')).toHaveLength(before);
+  });
+
   it.each(['derbes'])("refuses an emitter bound to %s, the ledger's own system code, and records nothing", async (system) => {
     const before = (await t.store.readStream('admin-api-keys')).length;
     await t.as('admin').post('/v1/admin/keys').send({ name: 'payroll-bot', role: 'emitter', system }).expect(400)

@@ -14,6 +14,7 @@ describe('derbes keys: what a key records of its holder', () => {
     [{ name: 'hr-５' }, '--name: must write numbers with the digits 0-9 only'],
     [{ name: 'data-subject' }, '--name: "data-subject" is a name the ledger records for itself'],
     [{ name: 'derbes' }, '--name: "derbes" is a name the ledger records for itself'],
+    [{ name: 'hr-5', unit: 'self' }, '--unit: "self" is a unit the ledger records for itself'],
   ])('refuses %j', async (options, message) => {
     await expect(createKey(noStore, { role: 'official', grants: [], ...options })).rejects.toThrow(new KeysUsageError(message).message);
     await expect(createKey(noStore, { role: 'official', grants: [], ...options })).rejects.toBeInstanceOf(KeysUsageError);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import { codeContainsIin, containsIin, RESERVED_ACTOR_IDS } from '@derbes/ledger';
+import { codeContainsIin, containsIin, isReservedActorCode, RESERVED_ACTOR_IDS } from '@derbes/ledger';
 import { LedgerError } from '../ledger-errors';
 import { GRANTS, type Grant } from './api-key.events';
 import { ApiKeys, type ApiKey } from './api-keys';
@@ -47,6 +47,10 @@ export function checkNewKey(key: { name: string; unit?: string | undefined; role
     throw LedgerError.invalid([{ field: 'name', reason: `"${key.name}" is a name the ledger records for itself (${RESERVED_ACTOR_IDS.join(', ')}): choose another` }]);
   }
   if (key.unit !== undefined && codeContainsIin(key.unit)) throw LedgerError.invalid([{ field: 'unit', reason: NO_IIN }]);
+  // The holder's reads are recorded with this unit: `self` would show them as the data subject's own, `derbes` as the ledger's.
+  if (key.unit !== undefined && isReservedActorCode('unit', key.unit)) {
+    throw LedgerError.invalid([{ field: 'unit', reason: `"${key.unit}" is a unit the ledger records for itself (the data subject, the ledger): choose another` }]);
+  }
   if (key.system && codeContainsIin(key.system)) throw LedgerError.invalid([{ field: 'system', reason: NO_IIN }]);
   // `derbes` is the system of the records the ledger makes itself: an emitter recording as it would pass for the ledger.
   if (key.system && RESERVED_ACTOR_IDS.includes(key.system.toLowerCase())) {
