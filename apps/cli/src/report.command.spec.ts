@@ -15,4 +15,14 @@ describe('derbes report subject: the reader it records', () => {
     await expect(refused).rejects.toBeInstanceOf(ReportUsageError);
     await expect(refused).rejects.toThrow(message);
   });
+
+  it.each([
+    [{ id: 'data-subject', role: 'data-subject', unit: 'self' }, '--actor: "data-subject" is a code the ledger records for itself'],
+    [{ id: 'hr-17', role: 'Data-Subject', unit: 'audit' }, '--role: "Data-Subject" is a code the ledger records for itself'],
+    [{ id: 'hr-17', role: 'auditor', unit: 'derbes' }, '--unit: "derbes" is a code the ledger records for itself'],
+  ])("refuses %j, the data subject's or the ledger's own code", async (actor, message) => {
+    const refused = subjectReport(noStore, { ...options, actor });
+    await expect(refused).rejects.toBeInstanceOf(ReportUsageError);
+    await expect(refused).rejects.toThrow(message);
+  });
 });

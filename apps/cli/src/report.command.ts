@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { accessSync, constants, lstatSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin, codeContainsIin, localDate } from '@derbes/ledger';
+import { OVERSIGHT_PURPOSE, SubjectPseudonymizer, checkIin, codeContainsIin, isReservedActorCode, localDate } from '@derbes/ledger';
 import { RegisterCatalog } from '@derbes/register';
 import { REPORT_FORMATS, REPORT_LANGUAGES, type ReportFormat, type ReportLanguage } from '@derbes/reports';
 import type { LedgerConfig } from '../../ledger/src/config/ledger-config';
@@ -49,6 +49,11 @@ function checkActor(actor: SubjectReportOptions['actor']): void {
       throw new ReportUsageError(`${flag}: must be a code of 1 to ${max} characters: letters, digits and . _ : @ / - (it is recorded as the reader)`);
     }
     if (codeContainsIin(value)) throw new ReportUsageError(`${flag}: must not contain an IIN (it is recorded as the reader)`);
+  }
+  // As the data subject (data-subject, data-subject, self) the read would show as the person's own and leave actor activity.
+  for (const [flag, field] of [['--actor', 'id'], ['--role', 'role'], ['--unit', 'unit']] as const) {
+    const value = actor[field];
+    if (isReservedActorCode(field, value)) throw new ReportUsageError(`${flag}: "${value}" is a code the ledger records for itself (the data subject, the ledger) (it is recorded as the reader)`);
   }
 }
 
