@@ -23,7 +23,8 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** Marks a value the fast writer refused; the slow walk in `describeInvalid` then names it. */
 const INVALID = Symbol('invalid');
 
-function writeString(s: string): string {
+/** A string as JSON.stringify writes it. */
+export function writeString(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
@@ -32,7 +33,8 @@ function writeString(s: string): string {
 const writtenKeys = new Map<string, string>();
 const MAX_WRITTEN_KEYS = 4096;
 
-function writeKey(key: string): string {
+/** `"key":`, as JSON.stringify writes a member's name. */
+export function writeKey(key: string): string {
   let written = writtenKeys.get(key);
   if (written === undefined) {
     written = writeString(key) + ':';
@@ -45,7 +47,7 @@ function writeKey(key: string): string {
  * Sorts in place by UTF-16 code units (`<` on strings compares them so). Insertion sort: objects here have a handful
  * of keys, often in order already, where it beats Array.prototype.sort.
  */
-function sortKeys(keys: string[]): string[] {
+export function sortKeys(keys: string[]): string[] {
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i]!;
     let j = i - 1;
