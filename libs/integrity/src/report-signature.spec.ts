@@ -1,4 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { canonicalJsonBytesOfStored } from '@derbes/canonical-json';
 import { REPORT_SIGNATURE_PREFIX, reportSignatureFailure, reportSignedBytes, signReport } from './report-signature';
 import { keyIdOf, signTreeHead, treeHeadSignedBytes, verifyTreeHead } from './tree-head';
 
@@ -13,6 +14,18 @@ describe('report signature', () => {
     expect(reportSignedBytes(signed).toString('utf8')).toBe(
       `${REPORT_SIGNATURE_PREFIX}{"integrity":{"chain":[{"eventId":"e-1","withheld":false}]},"schema":"derbes/access-report","schemaVersion":6,"withheld":null}`,
     );
+    expect(reportSignatureFailure(JSON.parse(JSON.stringify(signed)), [keys.publicKey])).toBeUndefined();
+  });
+
+  it('signs the bytes written straight into a Buffer: those of the JSON round trip, for nulls, numbers, nested arrays, kk/ru text', () => {
+    const rich = {
+      schema: 'derbes/access-report', schemaVersion: 6, language: 'ru', utcOffsetMinutes: 300, withheld: null, unset: undefined,
+      holder: { body: 'Министерство экологии и природных ресурсов РК', order: { number: '328-Ө', title: 'Тізбесін бекіту туралы "№ 152"\n' } },
+      events: [{ at: '2026-01-12T04:15:00.000Z', categories: [{ number: 1, name: 'Тегі, аты' }], actorId: null, violations: [] }],
+      integrity: { treeHead: { treeSize: 120_431, position: 1e21, ratio: -0.5 }, proof: [['ab', ['cd', []]], [null, 0, -0]] },
+    };
+    const signed = signReport(rich, signer);
+    expect(canonicalJsonBytesOfStored(rich, REPORT_SIGNATURE_PREFIX).equals(reportSignedBytes(signed))).toBe(true);
     expect(reportSignatureFailure(JSON.parse(JSON.stringify(signed)), [keys.publicKey])).toBeUndefined();
   });
 

@@ -1,0 +1,61 @@
+import { canonicalJsonBytesOfStored, stringifiedJsonBytes } from '@derbes/canonical-json';
+import { REPORT_SIGNATURE_PREFIX, reportSignedBytes } from '@derbes/integrity';
+import { OVERSIGHT_PURPOSE } from '@derbes/ledger';
+import { AccessReports } from '../apps/ledger/src/subjects/access-reports';
+import { aRecord, OTHER_IIN, startTestApp, type TestApp } from './support/test-app';
+
+// Names the report shows as given (sources, recipients), with quotes and backslashes that JSON escapes.
+const RECIPIENTS = ['Қазақстан банкі', 'ТОО "Гауһар Медикал" — «филиал»', 'back\\slash € 😀'];
+
+/**
+ * 2,400 records of every shape a report shows: sources and recipients named in Kazakh and Russian, with quotes and
+ * backslashes, transfers abroad flagged, embargoed accesses (withheld, shown as such), changes without a note.
+ */
+function records(batch: number): Record<string, unknown>[] {
+  return Array.from({ length: 800 }, (_, i) => {
+    const n = batch * 800 + i;
+    const at = new Date(Date.parse('2026-01-01T00:00:00Z') + n * 60_000).toISOString();
+    const common = { subject: { iin: OTHER_IIN }, occurredAt: at, note: `запись ${n}`, actor: { id: `hr-${n % 13}`, role: 'hr-specialist', unit: 'personnel-management' } };
+    if (n === 0) return aRecord({ ...common, categories: [1, 2, 13], source: { kind: 'state-database', name: 'ГБД ФЛ' } });
+    switch (n % 5) {
+      case 0: return aRecord({ ...common, operation: 'transfer', source: undefined, categories: [1], purpose: 'P05', recipient: { name: RECIPIENTS[n % 3], country: 'TR' } });
+      case 1: return aRecord({ ...common, operation: 'access', source: undefined, categories: [13], purpose: 'P03', embargoUntil: '2027-01-15' });
+      case 2: return aRecord({ ...common, operation: 'change', source: undefined, categories: [1, 2], note: undefined });
+      default: return aRecord({ ...common, operation: 'access', source: undefined, categories: [1, 2, 28] });
+    }
+  });
+}
+
+describe('the access report as bytes', () => {
+  let t: TestApp;
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('signs, in kk, ru and en, the same bytes as the canonical JSON of its JSON round trip', async () => {
+    t = await startTestApp({ DERBES_REPORT_SHOW_WITHHELD: 'on', DERBES_REPORT_SHOW_ACTORS: 'on' });
+    let subjectId = '';
+    for (let batch = 0; batch < 3; batch++) {
+      const res = await t.http.post('/v1/processing-records/batch').send({ records: records(batch) }).expect(201);
+      subjectId = res.body.results[0].subjectId;
+    }
+    for (const language of ['kk', 'ru', 'en'] as const) {
+      const built = await t.app.get(AccessReports).build(subjectId, language, {
+        reader: { actor: { id: 'ic-3', role: 'auditor', unit: 'internal-control' }, purpose: { code: OVERSIGHT_PURPOSE.code, slug: OVERSIGHT_PURPOSE.slug } },
+        view: 'test', correlationId: 'test',
+      });
+      const report = built!.report;
+      expect(report.events.length).toBeGreaterThan(1900);
+      expect(report.withheld?.count).toBeGreaterThan(400);
+      expect(report.signature).toEqual({ keyId: expect.any(String), value: expect.stringMatching(/^[0-9a-f]{128}$/) });
+      const { signature: _signature, ...unsigned } = report;
+      const bytes = canonicalJsonBytesOfStored(unsigned, REPORT_SIGNATURE_PREFIX);
+      expect(bytes.length).toBeGreaterThan(4_000_000);
+      // Not toContain: a failure would print the whole text.
+      for (const name of RECIPIENTS) expect(bytes.includes(Buffer.from(JSON.stringify(name).slice(1, -1)))).toBe(true);
+      expect(bytes.equals(reportSignedBytes(report))).toBe(true);
+      // The JSON sent is JSON.stringify's text, byte for byte.
+      expect(stringifiedJsonBytes(report).equals(Buffer.from(JSON.stringify(report), 'utf8'))).toBe(true);
+    }
+  }, 120_000);
+});
