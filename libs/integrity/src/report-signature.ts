@@ -1,5 +1,5 @@
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson } from '@derbes/canonical-json';
+import { canonicalJsonBytesOfStored } from '@derbes/canonical-json';
 import { keyIdOf, type TreeHeadSigner } from './tree-head';
 
 /**
@@ -21,10 +21,14 @@ const SIGNATURE = /^[0-9a-f]{128}$/;
  * The bytes a report's signature covers: UTF-8 of REPORT_SIGNATURE_PREFIX and the canonical JSON (CANONICAL.md section
  * 1) of the report without its `signature` member. `report` is the JSON value as parsed (or as JSON.stringify would
  * write it: members that are undefined are left out, as the served text leaves them out).
+ *
+ * Written straight into a Buffer: the text of a report of 8,000 entries, held as a string, copied by a JSON round
+ * trip and written again, took three times 36 MB of the request thread's heap at once, and ended a server started
+ * with 96 MB there.
  */
 export function reportSignedBytes(report: Readonly<Record<string, unknown>>): Buffer {
   const { signature: _ignored, ...signed } = report;
-  return Buffer.from(REPORT_SIGNATURE_PREFIX + canonicalJson(JSON.parse(JSON.stringify(signed)) as unknown), 'utf8');
+  return canonicalJsonBytesOfStored(signed, REPORT_SIGNATURE_PREFIX);
 }
 
 /** The report with its `signature` member set: signed by `signer` (the ledger's current tree-head key). */
