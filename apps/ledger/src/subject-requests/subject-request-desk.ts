@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { stringifiedJsonBytes } from '@derbes/canonical-json';
 import { DuplicateEventIdError, EVENT_STORE, type EventData, type EventStore } from '@derbes/event-store';
 import {
   PROCESSING_RECORDED_SCHEMA_VERSION,
@@ -188,7 +189,7 @@ export class SubjectRequestDesk {
       });
     }
     const report = built?.report ?? null;
-    const digest = report ? { language, sha256: createHash('sha256').update(JSON.stringify(report)).digest('hex') } : null;
+    const digest = report ? { language, sha256: createHash('sha256').update(stringifiedJsonBytes(report)).digest('hex') } : null;
     let key: DataKey | null = null; // fetched in carryOut
     // Destroying the data (Art. 18) destroys the subject's key too: recorded in the same append, just before the
     // answer, under the id its destruction was written down with, and carried out once the append has succeeded
