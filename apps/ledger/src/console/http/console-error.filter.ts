@@ -6,6 +6,7 @@ import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
 import { toErrorBody } from '../../http/error.filter';
 import { LedgerError } from '../../ledger-errors';
+import { ReadRecordedError } from '../../subjects/read-recorded.error';
 import { t } from '../i18n/console-i18n';
 import { CsrfRefused, SignInRequired } from '../session/console.guard';
 import { errorPage } from '../views/error.page';
@@ -57,12 +58,14 @@ export class ConsoleErrorFilter implements ExceptionFilter {
     }
     if (body.statusCode === 503) void reply.header('retry-after', '1');
     const reason = body.message;
-    const message = body.statusCode === 403 ? t(lang, 'error.forbidden', { reason })
-      : body.statusCode === 404 ? t(lang, 'error.notFound', { reason })
-        : body.statusCode === 400 ? t(lang, 'error.invalid')
-          : body.statusCode === 409 || body.statusCode === 429 ? t(lang, 'error.conflict', { reason })
-            : body.statusCode === 503 ? t(lang, 'error.unavailable', { reason })
-              : body.statusCode >= 500 ? t(lang, 'error.internal') : reason;
+    // A PDF too large for this server: the read was recorded, and the person's page offers the other formats.
+    const message = body.code === 'report_too_large' && exception instanceof ReadRecordedError ? t(lang, 'error.reportTooLarge', { readId: exception.readId })
+      : body.statusCode === 403 ? t(lang, 'error.forbidden', { reason })
+        : body.statusCode === 404 ? t(lang, 'error.notFound', { reason })
+          : body.statusCode === 400 ? t(lang, 'error.invalid')
+            : body.statusCode === 409 || body.statusCode === 429 ? t(lang, 'error.conflict', { reason })
+              : body.statusCode === 503 ? t(lang, 'error.unavailable', { reason })
+                : body.statusCode >= 500 ? t(lang, 'error.internal') : reason;
     // The body's list, whose texts have their IINs masked, not the exception's own.
     const fields = exception instanceof LedgerError ? body.errors : exception instanceof HttpException ? [] : undefined;
     void reply.status(body.statusCode).send(errorPage(view, { message, fields, correlationId }));
