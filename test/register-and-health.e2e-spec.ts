@@ -104,6 +104,10 @@ describe('register, health and docs', () => {
     const link = json.body.paths['/v1/access-report/{token}'].get.parameters.find((p: { name: string }) => p.name === 'format');
     const official = json.body.paths['/v1/subjects/{subjectId}/access-report'].get.parameters.find((p: { name: string }) => p.name === 'format');
     expect([link.schema.default, official.schema.default]).toEqual(['html', 'json']);
+    // Both routes that give the report as PDF can refuse one too large to lay out here.
+    for (const path of ['/v1/access-report/{token}', '/v1/subjects/{subjectId}/access-report']) {
+      expect([path, json.body.paths[path].get.responses['406']?.description]).toEqual([path, expect.stringContaining('(report_too_large)')]);
+    }
     const page = await t.http.get('/docs').redirects(1).expect(200);
     expect(page.text).toContain('swagger');
   });

@@ -18,6 +18,11 @@ export class AccessReportQueryDto {
   format?: ReportFormat;
 }
 
+/** The 406 of every route that gives the report as PDF (AccessReportPdfThread). */
+export const PDF_TOO_LARGE = {
+  description: 'A PDF too large to lay out on this server (report_too_large): the read is recorded all the same; json or html give the same entries',
+};
+
 @ApiTags('subjects')
 @Allow(['official', 'auditor'], { personal: true })
 @Controller('v1/subjects')
@@ -37,7 +42,7 @@ export class AccessReportController {
   @ApiOkResponse({ description: 'The report' })
   @ApiBadRequestResponse({ description: 'A malformed subjectId, lang, format or reader header' })
   @ApiNotFoundResponse({ description: 'The ledger holds nothing about this subject (subject_not_found)' })
-  @ApiNotAcceptableResponse({ description: 'A PDF too large to lay out on this server (report_too_large): the read is recorded all the same; json or html give the same entries' })
+  @ApiNotAcceptableResponse(PDF_TOO_LARGE)
   @ReaderHeaders()
   async report(
     @Param('subjectId') subjectId: string, @Query() query: AccessReportQueryDto, @Req() request: FastifyRequest,
