@@ -108,6 +108,12 @@ describe('register, health and docs', () => {
     for (const path of ['/v1/access-report/{token}', '/v1/subjects/{subjectId}/access-report']) {
       expect([path, json.body.paths[path].get.responses['406']?.description]).toEqual([path, expect.stringContaining('(report_too_large)')]);
     }
+    // The subject's link says what it answers as fully as the official's route: what a forged or expired link gets, and the formats.
+    const linked = json.body.paths['/v1/access-report/{token}'].get;
+    expect(Object.keys(linked.responses).sort()).toEqual(expect.arrayContaining(['200', '400', '401', '404', '406']));
+    for (const path of ['/v1/access-report/{token}', '/v1/subjects/{subjectId}/access-report']) {
+      expect([path, Object.keys(json.body.paths[path].get.responses['200'].content ?? {}).sort()]).toEqual([path, ['application/json', 'application/pdf', 'text/html']]);
+    }
     const page = await t.http.get('/docs').redirects(1).expect(200);
     expect(page.text).toContain('swagger');
   });

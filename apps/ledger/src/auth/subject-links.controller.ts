@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotAcceptableResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiNotAcceptableResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { REPORT_FORMATS, type ReportFormat } from '@derbes/reports';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DATA_SUBJECT_READER, SUBJECT_ID_PATTERN, SUBJECT_RIGHTS_PURPOSE, subjectStreamId } from '@derbes/ledger';
 import { LedgerError } from '../ledger-errors';
 import { SubjectStateCache } from '../processing-records/subject-state.cache';
-import { AccessReportQueryDto, PDF_TOO_LARGE } from '../subjects/access-report.controller';
+import { AccessReportQueryDto, PDF_TOO_LARGE, reportForms } from '../subjects/access-report.controller';
 import { AccessReports } from '../subjects/access-reports';
 import { setReportHeaders } from '../subjects/report-headers';
 import { Allow, OpenedBySubjectLink } from './roles';
@@ -52,6 +52,11 @@ export class SubjectLinksController {
   @Get('access-report/:token')
   @OpenedBySubjectLink()
   @ApiOperation({ summary: "The subject's own access report, opened with their link; recorded as their read" })
+  @ApiParam({ name: 'token', description: 'From POST /v1/subjects/{subjectId}/access-links: signed, expiring, for this subject only' })
+  @ApiOkResponse(reportForms('The report (HTML by default)'))
+  @ApiBadRequestResponse({ description: 'A malformed lang or format' })
+  @ApiUnauthorizedResponse({ description: 'The link is not valid: forged, altered, expired or revoked (unauthenticated)' })
+  @ApiNotFoundResponse({ description: 'The ledger holds nothing about the subject (subject_not_found)' })
   @ApiNotAcceptableResponse(PDF_TOO_LARGE)
   async report(
     @Param('token') _token: string, @Query() query: SubjectLinkReportQueryDto, @Req() request: FastifyRequest,

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotAcceptableResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotAcceptableResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SUBJECT_ID_PATTERN } from '@derbes/ledger';
@@ -16,6 +16,18 @@ export class AccessReportQueryDto {
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' }) @IsOptional() @IsIn(REPORT_FORMATS)
   format?: ReportFormat;
+}
+
+/** The 200 of every route that gives the report: one of three forms, as `format` asks. */
+export function reportForms(description: string) {
+  return {
+    description,
+    content: {
+      'application/json': { schema: { type: 'object' as const, description: 'libs/reports/src/access-report.schema.json, signed as a whole (VERIFY-REPORT.md)' } },
+      'text/html': { schema: { type: 'string' as const } },
+      'application/pdf': { schema: { type: 'string' as const, format: 'binary' } },
+    },
+  };
 }
 
 /** The 406 of every route that gives the report as PDF (AccessReportPdfThread). */
@@ -38,8 +50,7 @@ export class AccessReportController {
     description: 'The same entries in JSON (schema: libs/reports/src/access-report.schema.json), HTML and PDF. Producing it is recorded as a read of the file, first: the report ends with that read.',
   })
   @ApiParam({ name: 'subjectId', description: 'From POST /v1/subjects/lookup' })
-  @ApiProduces('application/json', 'text/html', 'application/pdf')
-  @ApiOkResponse({ description: 'The report' })
+  @ApiOkResponse(reportForms('The report (JSON by default)'))
   @ApiBadRequestResponse({ description: 'A malformed subjectId, lang, format or reader header' })
   @ApiNotFoundResponse({ description: 'The ledger holds nothing about this subject (subject_not_found)' })
   @ApiNotAcceptableResponse(PDF_TOO_LARGE)
