@@ -54,7 +54,7 @@ describe(`hostile input: generated and mutated requests (seed ${SEED})`, () => {
     sent++;
     counts.set(req.endpoint as Endpoint, (counts.get(req.endpoint as Endpoint) ?? 0) + 1);
     const before = lastPosition;
-    const oracle = { now: t.clock.now(), skewSeconds: t.config.clockSkewSeconds, emitterSystem: EMITTER_SYSTEM, subjects, openRequests: open, bodyLimit: t.config.bodyLimitBytes };
+    const oracle = { now: t.clock.now(), skewSeconds: t.config.clockSkewSeconds, embargoMaxDays: t.config.embargoMaxDays, emitterSystem: EMITTER_SYSTEM, subjects, openRequests: open, bodyLimit: t.config.bodyLimitBytes };
     const why = whyInvalid(req, oracle);
     const res = await send(t, req);
     lastPosition = await t.store.lastPosition();

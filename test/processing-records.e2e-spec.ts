@@ -99,6 +99,30 @@ describe('POST /v1/processing-records', () => {
     expect(await t.written()).toBe(7);
   });
 
+  it("takes an embargo of DERBES_EMBARGO_MAX_DAYS from the local date of occurredAt, the date it ends included, and stores it as sent", async () => {
+    await post(aRecord({ embargoUntil: '2027-11-21' })).expect(201);
+    // 366 days from the local date (2026-02-01), 367 from the UTC one.
+    await post(aRecord({ occurredAt: '2026-01-31T20:00:00Z', embargoUntil: '2027-02-02' })).expect(201);
+    expect((await t.writtenEvents()).map((e) => e.data.embargoUntil)).toEqual(['2027-11-21', '2027-02-02']);
+  });
+
+  it('keeps to the embargo length configured, refuses every embargo at 0, and writes nothing of a batch with one too long', async () => {
+    await t.close();
+    t = await startTestApp({ DERBES_EMBARGO_MAX_DAYS: '30' });
+    await post(aRecord({ embargoUntil: '2026-12-20' })).expect(201);
+    const long = await post(aRecord({ embargoUntil: '2026-12-21' })).expect(400);
+    expect(long.body.errors).toEqual([{ field: 'embargoUntil', reason: expect.stringContaining('at most 30 days from it (DERBES_EMBARGO_MAX_DAYS): until 2026-12-20 at the latest') }]);
+    const batch = await t.http.post('/v1/processing-records/batch').send({ records: [aRecord(), aRecord({ embargoUntil: '2027-01-15' })] }).expect(400);
+    expect(batch.body.errors).toEqual([{ field: 'records[1].embargoUntil', reason: expect.stringContaining('is 56 days after'), index: 1 }]);
+    expect(await t.written()).toBe(1);
+    await t.close();
+    t = await startTestApp({ DERBES_EMBARGO_MAX_DAYS: '0' });
+    const none = await post(aRecord({ embargoUntil: '2026-11-21' })).expect(400);
+    expect(none.body.errors).toEqual([{ field: 'embargoUntil', reason: 'this ledger takes no embargo (DERBES_EMBARGO_MAX_DAYS is 0): leave embargoUntil out' }]);
+    await post(aRecord()).expect(201);
+    expect(await t.written()).toBe(1);
+  });
+
   it('treats a transfer to a configured adequate country as grounded', async () => {
     await t.close();
     t = await startTestApp({ DERBES_ADEQUATE_COUNTRIES: 'BY, ru' });
@@ -138,6 +162,13 @@ describe('POST /v1/processing-records', () => {
       ['a date a second before 2000', { occurredAt: '1999-12-31T23:59:59Z' }, 'occurredAt', 'before 2000-01-01'],
       ['a date just past the allowed clock skew', { occurredAt: '2026-11-25T12:05:00.001Z' }, 'occurredAt', 'in the future (more than 300 s'],
       ['an embargo on a day the calendar has not', { embargoUntil: '2026-02-30' }, 'embargoUntil', '2026-02-30 is not a calendar date'],
+      // Withheld from the subject's report for good: a transfer abroad without a ground would never be shown to them.
+      ['an embargo until the end of the calendar', { operation: 'transfer', source: undefined, recipient: { name: 'Agency', country: 'DE' }, embargoUntil: '9999-12-31' },
+        'embargoUntil', '9999-12-31 is 2912119 days after the local date of occurredAt (2026-11-20); this ledger allows an embargo of at most 366 days from it (DERBES_EMBARGO_MAX_DAYS): until 2027-11-21 at the latest'],
+      ['an embargo a day past the longest', { embargoUntil: '2027-11-22' }, 'embargoUntil', '2027-11-22 is 367 days after the local date of occurredAt (2026-11-20)'],
+      // 20:00Z is already the next day in Kazakhstan (UTC+5): the length counts from that local day.
+      ['an embargo a day past the longest from a local date', { occurredAt: '2026-01-31T20:00:00Z', embargoUntil: '2027-02-03' }, 'embargoUntil',
+        'is 367 days after the local date of occurredAt (2026-02-01)'],
       ['a transfer ground on collect', { transferGround: { kind: 'consent', reference: 'consent form 12' } }, 'transferGround', 'only allowed with operation transfer, not collect'],
       ['collect without a source', { source: undefined }, 'source', 'required with operation collect'],
       ['a source on access', { operation: 'access' }, 'source', 'only allowed with operation collect'],

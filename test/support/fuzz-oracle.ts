@@ -13,6 +13,8 @@ import type { FuzzRequest } from './fuzz-generators';
 export interface OracleState {
   readonly now: Date;
   readonly skewSeconds: number;
+  /** DERBES_EMBARGO_MAX_DAYS. */
+  readonly embargoMaxDays: number;
   /** The one system the emitter key records as. */
   readonly emitterSystem: string;
   /** Subjects the ledger holds events about. */
@@ -75,6 +77,14 @@ function day(text: unknown): number | null {
   return Date.parse(`${text as string}T00:00:00Z`);
 }
 
+/** Days from the local date (UTC+5) of occurredAt to the embargo's; infinite when either is not a date. */
+function embargoDays(until: number | null, occurredAt: number | null): number {
+  if (until === null) return Infinity;
+  if (occurredAt === null) return -Infinity; // occurredAt's own rule refuses the record
+  const from = Date.parse(new Date(occurredAt + 5 * 3_600_000).toISOString().slice(0, 10));
+  return (until - from) / DAY_MS;
+}
+
 function unknownKey(v: Obj, allowed: readonly string[]): Why {
   const extra = Object.keys(v).find((k) => !allowed.includes(k));
   return extra === undefined ? null : `unknown field ${JSON.stringify(extra)}`;
@@ -115,7 +125,7 @@ export function recordWhy(r: unknown, s: OracleState): Why {
     [absent(r.transferGround) || (op === 'transfer' && isObj(r.transferGround) && !unknownKey(r.transferGround, ['kind', 'reference'])
       && (TRANSFER_GROUND_KINDS as readonly unknown[]).includes(r.transferGround.kind) && freeText(r.transferGround.reference, 1, 300)), 'transferGround'],
     [absent(r.note) || freeText(r.note, 0, 2000), 'note'],
-    [absent(r.embargoUntil) || day(r.embargoUntil) !== null, 'embargoUntil'],
+    [absent(r.embargoUntil) || (s.embargoMaxDays > 0 && embargoDays(day(r.embargoUntil), when) <= s.embargoMaxDays), 'embargoUntil'],
     [r.sourceSequence === undefined || (Number.isSafeInteger(r.sourceSequence) && (r.sourceSequence as number) >= 1), 'sourceSequence'],
   ];
   return checks.find(([ok]) => !ok)?.[1] ?? null;

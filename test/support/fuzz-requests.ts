@@ -45,6 +45,11 @@ function dayIn(rng: Rng, from = START, to = END): string {
   return new Date(from + rng.int(to - from)).toISOString().slice(0, 10);
 }
 
+/** An embargo the default DERBES_EMBARGO_MAX_DAYS (366) takes: up to that many days after the local date (UTC+5) of occurredAt. */
+function embargoFor(rng: Rng, occurredAt: string): string {
+  return new Date(Date.parse(occurredAt) + 5 * 3_600_000 + rng.between(1, 366) * 86_400_000).toISOString().slice(0, 10);
+}
+
 function categories(rng: Rng): (number | string)[] {
   const numbers = new Set<number>();
   const n = rng.between(1, 3);
@@ -70,7 +75,7 @@ export function validRecord(rng: Rng, world: FuzzWorld): Record<string, unknown>
     if (rng.chance(0.5)) record.transferGround = { kind: 'consent', reference: 'consent 2026-118' };
   }
   if (rng.chance(0.5)) record.note = rng.pick(['competition file', 'Ескерту: іс қағаздары', 'annual review; file 17']);
-  if (rng.chance(0.1)) record.embargoUntil = '2027-03-01';
+  if (rng.chance(0.1)) record.embargoUntil = embargoFor(rng, record.occurredAt as string);
   if (rng.chance(0.3)) record.sourceSequence = rng.between(1, 1000);
   return record;
 }

@@ -219,13 +219,16 @@ export function aRecord(overrides: Record<string, unknown> = {}): Record<string,
 
 /**
  * Stores a record past the API's checks of its recordId, as a ledger did before ids of version 8 (the ledger's own)
- * were refused: for tests of what the ledger does when such a record holds an id it derives for its own event.
+ * were refused: for tests of what the ledger does when such a record holds an id it derives for its own event. So too
+ * for the other rules a ledger has taken on since (the DTO's rules of codes and names, an embargo's length).
  */
 export async function recordPastTheApi(t: TestApp, overrides: Record<string, unknown>): Promise<void> {
   const now = t.clock.now();
   const command = normalizeRecord(aRecord(overrides) as unknown as ProcessingRecordDto, {
     catalog: t.app.get(RegisterCatalog), owner: t.config.owner, pseudonymizer: t.app.get(SubjectPseudonymizer),
     now, today: localDate(now, t.config.utcOffsetMinutes), clockSkewSeconds: t.config.clockSkewSeconds,
+    // Any embargo, as ledgers took before its length was limited.
+    utcOffsetMinutes: t.config.utcOffsetMinutes, embargoMaxDays: Number.MAX_SAFE_INTEGER,
   });
   if (Array.isArray(command)) throw new Error(`not a valid record: ${JSON.stringify(command)}`);
   await t.app.get(ProcessingRecorder).record([command], 'test', false);

@@ -53,6 +53,17 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ reportShowsActors: true, reportShowsWithheld: false, calendarFile: '/srv/cal.json', namesFile: '/srv/names.json' });
   });
 
+  it('lets an embargo last 366 days by default, DERBES_EMBARGO_MAX_DAYS from 0 (none) to ten years, and names the variable otherwise', () => {
+    expect(loadConfig({}).embargoMaxDays).toBe(366);
+    expect(loadConfig({ DERBES_EMBARGO_MAX_DAYS: '' }).embargoMaxDays).toBe(366);
+    expect(loadConfig({ DERBES_EMBARGO_MAX_DAYS: '0' }).embargoMaxDays).toBe(0);
+    expect(loadConfig({ DERBES_EMBARGO_MAX_DAYS: '3653' }).embargoMaxDays).toBe(3653);
+    expect(() => loadConfig({ DERBES_EMBARGO_MAX_DAYS: '3654' })).toThrow('configuration: DERBES_EMBARGO_MAX_DAYS: must be between 0 and 3653, got 3654');
+    for (const bad of ['-1', '1y', 'forever', '36.5']) {
+      expect(() => loadConfig({ DERBES_EMBARGO_MAX_DAYS: bad })).toThrow(`configuration: DERBES_EMBARGO_MAX_DAYS: must be a whole number, got "${bad}"`);
+    }
+  });
+
   it("counts a deadline's days from where request-deadline-defaults.json says unless DERBES_DEADLINE_FIRST_DAY sets the rule", () => {
     expect(loadConfig({}).deadlineFirstDay).toBe(DEADLINE_COUNTING.firstDay);
     expect(loadConfig({ DERBES_DEADLINE_FIRST_DAY: '' }).deadlineFirstDay).toBe(DEADLINE_COUNTING.firstDay);

@@ -83,6 +83,11 @@ export interface LedgerConfig {
   readonly reportShowsActors: boolean;
   /** Whether a subject's report says that withheld (embargoed) entries exist (DERBES_REPORT_SHOW_WITHHELD, default off). */
   readonly reportShowsWithheld: boolean;
+  /**
+   * The longest embargo a record may carry, in days after the local date of its `occurredAt`
+   * (DERBES_EMBARGO_MAX_DAYS, 0-3653, default 366: this product's choice, not a legal figure); 0: no record may carry one.
+   */
+  readonly embargoMaxDays: number;
   /** Requests a second per API key (or subject link), bursts up to twice that (DERBES_RATE_LIMIT, default 5000). */
   readonly rateLimitPerSecond: number;
   /**
@@ -119,6 +124,14 @@ export interface SourceSystemsSetting {
   /** `*`: how long any other system seen may stay silent. */
   readonly otherwise: number | null;
 }
+
+/**
+ * Days an embargo may last when DERBES_EMBARGO_MAX_DAYS does not say: a year, leap day included. A cautious choice of
+ * this product, so that no record is withheld from its subject for good; not a figure of the law.
+ */
+export const DEFAULT_EMBARGO_MAX_DAYS = 366;
+/** The most DERBES_EMBARGO_MAX_DAYS may be: ten years, leap days included. */
+export const MAX_EMBARGO_MAX_DAYS = 3653;
 
 /** What DERBES_SOURCE_SYSTEMS is when not set, and where `*` comes from when the setting names none. */
 export const DEFAULT_SOURCE_SYSTEMS = '*=1d';
@@ -290,6 +303,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     requestsContact: contact(env, 'DERBES_REQUESTS_CONTACT'),
     reportShowsActors: onOff(env, 'DERBES_REPORT_SHOW_ACTORS', false),
     reportShowsWithheld: onOff(env, 'DERBES_REPORT_SHOW_WITHHELD', false),
+    // Ten years at most: a setting of "forever" would give back what the limit is for, a record never shown to its subject.
+    embargoMaxDays: integer(env, 'DERBES_EMBARGO_MAX_DAYS', DEFAULT_EMBARGO_MAX_DAYS, 0, MAX_EMBARGO_MAX_DAYS),
     rateLimitPerSecond: integer(env, 'DERBES_RATE_LIMIT', 5000, 1, 1_000_000),
     trustProxy: proxies(env, 'DERBES_TRUST_PROXY'),
     sourceSystems: sourceSystems(env, 'DERBES_SOURCE_SYSTEMS'),

@@ -1,5 +1,8 @@
 import type { RegisterCatalog } from '@derbes/register';
-import { checkIin, codeContainsIin, containsIin, isIsoCountry, isReservedActorCode, maskIin, type CategoryRef, type RecordProcessing, type SubjectPseudonymizer } from '@derbes/ledger';
+import {
+  checkIin, codeContainsIin, containsIin, isIsoCountry, isReservedActorCode, localDate, maskIin,
+  type CategoryRef, type RecordProcessing, type SubjectPseudonymizer,
+} from '@derbes/ledger';
 import type { FieldError } from '../ledger-errors';
 import type { ProcessingRecordDto } from './processing-record.dto';
 
@@ -11,6 +14,10 @@ export interface NormalizeContext {
   /** The ledger's local date of `now`: no birth date may be after it. */
   readonly today: string;
   readonly clockSkewSeconds: number;
+  /** The ledger's UTC offset: the local date of `occurredAt`, which an embargo's length is counted from. */
+  readonly utcOffsetMinutes: number;
+  /** The most days `embargoUntil` may be after that date (DERBES_EMBARGO_MAX_DAYS); 0: no embargo is taken. */
+  readonly embargoMaxDays: number;
 }
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2}))$/;
@@ -93,7 +100,10 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     fail('occurredAt', 'is before 2000-01-01');
   }
 
-  if (dto.embargoUntil != null && !isCalendarDate(dto.embargoUntil)) fail('embargoUntil', `${dto.embargoUntil} is not a calendar date`);
+  if (dto.embargoUntil != null) {
+    const problem = embargoProblem(dto.embargoUntil, occurredAt, ctx);
+    if (problem !== null) fail('embargoUntil', problem);
+  }
 
   const op = dto.operation;
   if (op === 'collect' && !dto.source) fail('source', 'is required with operation collect');
@@ -150,6 +160,26 @@ export function normalizeRecord(dto: ProcessingRecordDto, ctx: NormalizeContext,
     sourceSequence: dto.sourceSequence ?? null,
   };
 }
+
+/**
+ * Why an embargo is not taken, or null. Its length is counted from the local date of `occurredAt`, not from today: it
+ * bounds how long the subject is kept from knowing of the processing, which a record sent late (or back-dated) cannot
+ * stretch, and the same record gets the same answer whenever it is sent again. With no valid `occurredAt` (its own
+ * error is given) only the date itself is checked.
+ */
+function embargoProblem(embargoUntil: string, occurredAt: Date | null, ctx: NormalizeContext): string | null {
+  if (!isCalendarDate(embargoUntil)) return `${embargoUntil} is not a calendar date`;
+  if (ctx.embargoMaxDays === 0) return 'this ledger takes no embargo (DERBES_EMBARGO_MAX_DAYS is 0): leave embargoUntil out';
+  if (occurredAt === null) return null;
+  const from = localDate(occurredAt, ctx.utcOffsetMinutes);
+  const days = (Date.parse(`${embargoUntil}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
+  if (days <= ctx.embargoMaxDays) return null;
+  const latest = new Date(Date.parse(`${from}T00:00:00Z`) + ctx.embargoMaxDays * DAY_MS).toISOString().slice(0, 10);
+  return `${embargoUntil} is ${days} days after the local date of occurredAt (${from}); this ledger allows an embargo of at most ` +
+    `${ctx.embargoMaxDays} days from it (DERBES_EMBARGO_MAX_DAYS): until ${latest} at the latest`;
+}
+
+const DAY_MS = 86_400_000;
 
 function isCalendarDate(text: string): boolean {
   const date = new Date(`${text}T00:00:00Z`);

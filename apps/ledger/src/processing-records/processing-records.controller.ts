@@ -78,6 +78,8 @@ export class ProcessingRecordsController {
       now,
       today: localDate(now, this.config.utcOffsetMinutes),
       clockSkewSeconds: this.config.clockSkewSeconds,
+      utcOffsetMinutes: this.config.utcOffsetMinutes,
+      embargoMaxDays: this.config.embargoMaxDays,
     };
   }
 }
