@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { aRecord, IIN, OTHER_IIN, startTestApp, type TestApp } from './support/test-app';
+import { aRecord, IIN, OTHER_IIN, recordPastTheApi, startTestApp, type TestApp } from './support/test-app';
 
 interface Item {
   recordId: string;
@@ -26,7 +26,8 @@ describe('GET /v1/reports/violations', () => {
       destroyedAccess: op('access', [28], '2026-03-01T08:00:00Z', { actor: IT, system: 'erp' }),
       block: op('block', [1], '2026-03-05T08:00:00Z'),
       twoReasons: op('access', [1, 28], '2026-04-01T08:00:00Z'),
-      abroad: op('transfer', [3], '2026-04-15T08:00:00Z', { subject: { iin: OTHER_IIN }, purpose: 'P11', recipient: { name: 'Bank', country: 'UZ' } }),
+      // Withheld from its subject's own report until 2027-03-01.
+      abroad: op('transfer', [3], '2026-04-15T08:00:00Z', { subject: { iin: OTHER_IIN }, purpose: 'P11', recipient: { name: 'Bank', country: 'UZ' }, embargoUntil: '2027-03-01' }),
       // 20:00Z is already 2 June at UTC+5: the words name the local day.
       noRegister: aRecord({ subject: { iin: OTHER_IIN }, categories: [3], occurredAt: '2025-06-01T20:00:00Z', actor: ACCOUNTS, system: 'payroll' }),
     };
@@ -56,11 +57,21 @@ describe('GET /v1/reports/violations', () => {
       position: expect.any(Number), recordId: ids.destroyedAccess, subjectId: subjects[0], occurredAt: '2026-03-01T08:00:00.000Z',
       operation: 'access', purpose: 'P01', code: 'category-destroyed', category: { number: 28, code: 'medical-results' },
       detail: 'Қол жеткізу: санат жойылған — 28 (Медициналық қорытындылардың нәтижелері туралы мәліметтер); жойылған уақыты — 2026-02-01T08:00:00.000Z',
-      since: '2026-02-01T08:00:00.000Z', register: { id: 'mineco-328-O', version: 1 }, country: null, actor: IT, system: 'erp',
+      since: '2026-02-01T08:00:00.000Z', register: { id: 'mineco-328-O', version: 1 }, country: null, actor: IT, system: 'erp', embargoUntil: null,
     });
     expect(res.body.items[0]).toMatchObject({ subjectId: subjects[1], category: null });
     expect(JSON.stringify(res.body)).not.toContain(IIN);
     expect(JSON.stringify(res.body)).not.toContain(OTHER_IIN);
+  });
+
+  it('says of a flagged record withheld from its subject until when it is', async () => {
+    const items = (await report().expect(200)).body.items as Item[];
+    expect(Object.fromEntries(items.map((i) => [`${Object.keys(ids).find((k) => ids[k] === i.recordId)}:${i.code}`, i.embargoUntil]))).toEqual({
+      'abroad:cross-border-without-ground': '2027-03-01', 'twoReasons:category-destroyed': null, 'twoReasons:blocked-data-processed': null,
+      'destroyedAccess:category-destroyed': null, 'noRegister:no-register-in-force': null,
+    });
+    const docs = (await t.http.get('/docs-json').expect(200)).body;
+    expect(docs.components.schemas.ViolationItemDto.properties.embargoUntil).toMatchObject({ type: 'string', format: 'date', nullable: true });
   });
 
   it('words each reason with its facts in the language asked for (kk by default), naming the category as the register does', async () => {
@@ -165,6 +176,20 @@ describe('GET /v1/reports/violations', () => {
     const get = docs.paths['/v1/reports/violations'].get;
     expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['actor', 'code', 'cursor', 'from', 'lang', 'limit', 'position', 'system', 'to', 'unit']);
     expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '409', '503', 'default']);
+  });
+});
+
+describe('GET /v1/reports/violations of a record stored before embargoes were limited', () => {
+  it("shows officials that it is withheld from its subject, as stored (until 9999-12-31)", async () => {
+    const t = await startTestApp();
+    try {
+      await recordPastTheApi(t, { operation: 'transfer', source: undefined, recipient: { name: 'Bank', country: 'UZ' }, embargoUntil: '9999-12-31' });
+      const position = String(await t.store.lastPosition());
+      const res = await t.http.get('/v1/reports/violations').query({ position }).expect(200);
+      expect(res.body.items).toEqual([expect.objectContaining({ code: 'cross-border-without-ground', embargoUntil: '9999-12-31' })]);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -78,6 +78,11 @@ export class ViolationItemDto {
   country: string | null;
   @ApiProperty({ type: ViolationActorDto }) actor: ViolationActorDto;
   @ApiProperty() system: string;
+  @ApiProperty({
+    type: String, nullable: true, format: 'date', example: '2027-03-01',
+    description: "The record's embargo: the local date until which the data subject's own access report leaves the record out (withheld from them); null when it has none. A date already past no longer withholds it",
+  })
+  embargoUntil: string | null;
 }
 
 export class ViolationCountsDto {

@@ -23,7 +23,7 @@ describe('violations projection', () => {
     flagged('2026-02-01T08:00:00Z', [BLOCKED, DESTROYED]),
     flagged('2026-03-01T08:00:00Z', [DESTROYED], { actor: { id: 'it-3', role: 'admin', unit: 'it' }, system: 'erp' }),
     flagged('2026-01-15T13:00:00+05:00', [ABROAD], { operation: 'transfer', recipient: { name: 'X', country: 'UZ' } }), // reported late
-    flagged('2026-04-01T08:00:00Z', [BLOCKED], { subjectId: subject('b') }),
+    flagged('2026-04-01T08:00:00Z', [BLOCKED], { subjectId: subject('b'), embargoUntil: '2027-03-01' }),
   ];
   // Numbered 1-5 in the order above, whatever global positions the fixture gave them.
   const number = new Map(events.map((e, i) => [e.position, i + 1]));
@@ -41,9 +41,22 @@ describe('violations projection', () => {
       position: events[2]!.position, recordId: events[2]!.id, subjectId: SUBJECT, occurredAt: '2026-03-01T08:00:00.000Z', operation: 'access', purpose: 'P07',
       code: 'category-destroyed', category: { number: 28, code: 'category-28' }, detail: DESTROYED.detail,
       since: '2026-01-20T08:00:00Z', register: { id: 'mineco-328-O', version: 1 }, country: null,
-      actor: { id: 'it-3', role: 'admin', unit: 'it' }, system: 'erp',
+      actor: { id: 'it-3', role: 'admin', unit: 'it' }, system: 'erp', embargoUntil: null,
     });
     expect(page().items[4]).toMatchObject({ category: null, occurredAt: '2026-01-15T08:00:00.000Z', operation: 'transfer', since: null, country: 'UZ' });
+  });
+
+  it("gives each reason its record's embargo: the date the subject's own report withholds it until", () => {
+    expect(page().items.map((i) => `${number.get(i.position)}:${i.embargoUntil}`)).toEqual(['5:2027-03-01', '3:null', '2:null', '2:null', '4:null']);
+  });
+
+  // While version 3 is rebuilt after an upgrade, queries read version 2's generation, whose rows have no embargo_until.
+  it('reads a row without the embargo column (an older generation) as without an embargo', () => {
+    const old: ReadModelTables = { db: openReadModelDatabase(':memory:'), table: (n) => 'old_g1_' + n };
+    violationsProjection.setup(old);
+    violationsProjection.apply(old, events[4]!);
+    old.db.exec('ALTER TABLE old_g1_reasons DROP COLUMN embargo_until');
+    expect(violationsPage(old, {}, null, 10).items).toEqual([expect.objectContaining({ code: 'blocked-data-processed', embargoUntil: null })]);
   });
 
   it('reads the time a v4 event gave only in its detail as the reason\'s since', () => {

@@ -35,6 +35,7 @@ function createTables(tables: ReadModelTables): void {
       actor_role TEXT NOT NULL,
       unit TEXT NOT NULL,
       system TEXT NOT NULL,
+      embargo_until TEXT, -- the local date until which the subject's own report withholds the record; null: no embargo
       PRIMARY KEY (position, seq)
     ) WITHOUT ROWID;
     CREATE INDEX "${reasons}_by_time" ON "${reasons}"(occurred_at, position, seq);
@@ -51,9 +52,9 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const insert = cachedStatement(
     tables,
     `INSERT INTO "${tables.table('reasons')}" (position, seq, record_id, subject_id, occurred_at, operation, purpose, code,
-       category, category_slug, detail, since, register_id, register_version, country, actor_id, actor_role, unit, system)
+       category, category_slug, detail, since, register_id, register_version, country, actor_id, actor_role, unit, system, embargo_until)
      VALUES (@position, @seq, @recordId, @subjectId, @occurredAt, @operation, @purpose, @code,
-       @category, @slug, @detail, @since, @registerId, @registerVersion, @country, @actorId, @actorRole, @unit, @system)`,
+       @category, @slug, @detail, @since, @registerId, @registerVersion, @country, @actorId, @actorRole, @unit, @system, @embargoUntil)`,
   );
   data.violations.forEach((violation, seq) => {
     const category = violation.category ?? null;
@@ -63,7 +64,7 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
       purpose: data.purpose.code, code: violation.code, category, slug, detail: violation.detail, since: violation.since ?? null,
       registerId: data.register?.id ?? null, registerVersion: data.register?.version ?? null, country: data.recipient?.country ?? null,
       actorId: data.actor.id,
-      actorRole: data.actor.role, unit: data.actor.unit, system: data.system,
+      actorRole: data.actor.role, unit: data.actor.unit, system: data.system, embargoUntil: data.embargoUntil ?? null,
     });
   });
 }
@@ -75,7 +76,8 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
 export const violationsProjection: Projection = {
   name: VIOLATIONS,
   // 2: the facts a reason is worded from in the reader's language (since, register, country) beside the English detail.
-  version: 2,
+  // 3: the record's embargo, so that officials see a flagged record its subject is not shown.
+  version: 3,
   setup: createTables,
   apply,
 };

@@ -37,6 +37,8 @@ export interface ViolationItem {
   readonly country: string | null;
   readonly actor: { readonly id: string; readonly role: string; readonly unit: string };
   readonly system: string;
+  /** The local date (YYYY-MM-DD) until which the subject's own report withholds the record; null when it has no embargo. */
+  readonly embargoUntil: string | null;
 }
 
 /** Counts over everything the filter matches, not only the page. */
@@ -81,6 +83,8 @@ interface Row {
   readonly actor_role: string;
   readonly unit: string;
   readonly system: string;
+  /** Absent from the rows of a generation before version 3, which answers while version 3 is built. */
+  readonly embargo_until?: string | null;
 }
 
 function whereOf(filter: ViolationsFilter): { where: string[]; params: Params } {
@@ -164,5 +168,7 @@ function toItem(row: Row): ViolationItem {
     country: row.country,
     actor: { id: row.actor_id, role: row.actor_role, unit: row.unit },
     system: row.system,
+    // Version 2's rows, which answer while version 3 is built, have no embargo column: none is shown until the swap.
+    embargoUntil: row.embargo_until ?? null,
   };
 }

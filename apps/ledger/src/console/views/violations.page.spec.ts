@@ -7,7 +7,7 @@ function item(actor: ViolationItemDto['actor'], system: string): ViolationItemDt
   return {
     position: 3, recordId: 'r-1', subjectId: 'a'.repeat(64), occurredAt: '2026-11-24T06:00:00.000Z', operation: 'transfer', purpose: 'P01',
     code: 'cross-border-without-ground', category: null, detail: 'transfer to US without a consent or treaty reference', since: null,
-    register: null, country: 'US', actor, system,
+    register: null, country: 'US', actor, system, embargoUntil: null,
   };
 }
 
