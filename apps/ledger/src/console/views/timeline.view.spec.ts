@@ -34,6 +34,16 @@ describe('the console timeline', () => {
     expect(kk).toContain(`<td><span title="derbes">${NAMES.name('systems', 'derbes', 'kk')}</span></td>`);
   });
 
+  // The subject's own report leaves such a record out: the official reading their file must know it.
+  it('says of a record withheld from the subject until when, in the page\'s language, and nothing of one without an embargo', () => {
+    const transfer = { operation: 'transfer', note: 'payroll export', recipient: { name: 'Kazpost', country: 'DE', kind: 'organization' } };
+    const [en, bare] = rows('en', [entry({ ...transfer, embargoUntil: '2027-03-01' }), entry(transfer)]);
+    expect(en).toContain("<td><bdi>payroll export</bdi> → <bdi>Kazpost</bdi> (DE)<br><strong class=\"embargo\">withheld from the person&#39;s access report until 1 March 2027</strong></td>");
+    expect(bare).toContain('<td><bdi>payroll export</bdi> → <bdi>Kazpost</bdi> (DE)</td>');
+    expect(rows('ru', [entry({ embargoUntil: '9999-12-31' })])[0]).toContain('<strong class="embargo">скрыто из отчёта о доступе субъекта до 31.12.9999</strong>');
+    expect(rows('kk', [entry({ embargoUntil: '2027-03-01' })])[0]).toContain('<strong class="embargo">2027 ж. 1 наурыз дейін субъектінің қолжетімділік туралы есебінен жасырылған</strong>');
+  });
+
   const wholeFile = Array.from({ length: 23 }, (_, i) => category(i + 1));
   const read = (view: string, actor = { id: 'a.k', role: 'official', unit: 'personnel-management' }) =>
     entry({ operation: 'read', categories: wholeFile, purpose: { code: 'OVERSIGHT', clause: null, name: 'Internal control' }, actor, system: 'derbes', note: `read through ${view}` });

@@ -3,6 +3,7 @@ import { isDataSubjectReader } from '@derbes/ledger';
 import { READ_NOTE_PREFIX } from '@derbes/projections';
 import type { SubjectHistoryDto } from '../../subjects/subject-history.dto';
 import { t } from '../i18n/console-i18n';
+import { embargoNote } from './embargo-note';
 import { inputField, selectField, tableRegion, type Option } from './forms';
 import { html, type Html } from './html';
 import { pager } from './pager';
@@ -59,7 +60,7 @@ export function timelineView(view: View, input: TimelineInput): Html {
     <td>${e.purpose.code}: ${e.purpose.name}</td>
     <td>${isDataSubjectReader(e.actor) ? t(lang, 'timeline.subjectThemself') : html`${e.actor.id} (${namedCode(view, 'roles', e.actor.role)}, ${namedCode(view, 'units', e.actor.unit)})`}</td>
     <td>${namedCode(view, 'systems', e.system)}</td>
-    <td><bdi>${readNote(lang, e) ?? e.note ?? ''}</bdi>${e.recipient ? html` → <bdi>${e.recipient.name ?? '—'}</bdi> (${e.recipient.country})` : ''}${e.violations.map((v) =>
+    <td><bdi>${readNote(lang, e) ?? e.note ?? ''}</bdi>${e.recipient ? html` → <bdi>${e.recipient.name ?? '—'}</bdi> (${e.recipient.country})` : ''}${embargoNote(view, e.embargoUntil)}${e.violations.map((v) =>
       html`<br><span class="bad">${codeLabel(lang, 'violation', v.code)}</span>: ${v.detail}`)}</td>
   </tr>`);
   const table = html`<table><caption>${t(lang, 'person.timeline')}</caption><thead><tr>

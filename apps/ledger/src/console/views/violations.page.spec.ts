@@ -3,17 +3,17 @@ import type { ViolationItemDto, ViolationsReportDto } from '../../reports/violat
 import { NAMES, specView } from './spec-helpers';
 import { violationsPage } from './violations.page';
 
-function item(actor: ViolationItemDto['actor'], system: string): ViolationItemDto {
+function item(actor: ViolationItemDto['actor'], system: string, embargoUntil: string | null = null): ViolationItemDto {
   return {
     position: 3, recordId: 'r-1', subjectId: 'a'.repeat(64), occurredAt: '2026-11-24T06:00:00.000Z', operation: 'transfer', purpose: 'P01',
     code: 'cross-border-without-ground', category: null, detail: 'transfer to US without a consent or treaty reference', since: null,
-    register: null, country: 'US', actor, system, embargoUntil: null,
+    register: null, country: 'US', actor, system, embargoUntil,
   };
 }
 
 const REPORT: ViolationsReportDto = {
   items: [
-    item({ id: 'hr-99', role: 'hr-specialist', unit: 'personnel-management' }, 'payroll'),
+    item({ id: 'hr-99', role: 'hr-specialist', unit: 'personnel-management' }, 'payroll', '2027-03-01'),
     item({ id: 'tc-1', role: 'trainer', unit: 'training-center' }, 'hr-portal'),
   ],
   counts: { reasons: 2, records: 2, byReason: { 'cross-border-without-ground': 2 }, byUnit: { 'personnel-management': 1, 'training-center': 1 } },
@@ -33,6 +33,16 @@ describe('the violations page', () => {
     const [kk] = rows(page('kk'));
     expect(kk).toContain(`<span title="personnel-management">${NAMES.name('units', 'personnel-management', 'kk')}</span>`);
     expect(kk).toContain(`<span title="payroll">${NAMES.name('systems', 'payroll', 'kk')}</span>`);
+  });
+
+  // The subject's own report leaves such a record out: the officials reading the violations must know it.
+  it('says of a record withheld from its subject until when, in the page\'s language, and nothing of one without an embargo', () => {
+    const [en, bare] = rows(page('en'));
+    expect(en).toContain("<td>transfer to US without a consent or treaty reference<br><strong class=\"embargo\">withheld from the person&#39;s access report until 1 March 2027</strong></td>");
+    expect(bare).toContain('<td>transfer to US without a consent or treaty reference</td>');
+    expect(bare).not.toContain('embargo');
+    expect(rows(page('ru'))[0]).toContain('<strong class="embargo">скрыто из отчёта о доступе субъекта до 01.03.2027</strong>');
+    expect(rows(page('kk'))[0]).toContain('<strong class="embargo">2027 ж. 1 наурыз дейін субъектінің қолжетімділік туралы есебінен жасырылған</strong>');
   });
 
   it('names the units of the counts the same way', () => {

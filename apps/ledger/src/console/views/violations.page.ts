@@ -2,6 +2,7 @@ import { VIOLATION_CODES } from '@derbes/ledger';
 import { codeLabel, formatDateTime } from '@derbes/reports';
 import type { ViolationsReportDto } from '../../reports/violations.dto';
 import { t } from '../i18n/console-i18n';
+import { embargoNote } from './embargo-note';
 import { inputField, selectField, tableRegion } from './forms';
 import { html } from './html';
 import { layout } from './layout';
@@ -37,7 +38,7 @@ export function violationsPage(view: View, report: ViolationsReportDto, filters:
       <th scope="col">${t(lang, 'violations.detail')}</th><th scope="col">${t(lang, 'field.operation')}</th><th scope="col">${t(lang, 'timeline.who')}</th>
       <th scope="col">${t(lang, 'field.system')}</th><th scope="col">${t(lang, 'requests.subject')}</th></tr></thead>
       <tbody>${report.items.map((v) => html`<tr><td>${formatDateTime(v.occurredAt, lang, view.utcOffsetMinutes)}</td>
-        <td class="bad">${codeLabel(lang, 'violation', v.code)}</td><td>${v.detail}</td><td>${codeLabel(lang, 'op', v.operation)} (${v.purpose})</td>
+        <td class="bad">${codeLabel(lang, 'violation', v.code)}</td><td>${v.detail}${embargoNote(view, v.embargoUntil)}</td><td>${codeLabel(lang, 'op', v.operation)} (${v.purpose})</td>
         <td>${v.actor.id} (${namedCode(view, 'units', v.actor.unit)})</td><td>${namedCode(view, 'systems', v.system)}</td><td>${person(v.subjectId)}</td></tr>`)}</tbody></table>`)}
     ${pager(view, report.nextCursor)}`,
   });
