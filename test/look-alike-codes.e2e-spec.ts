@@ -46,3 +46,21 @@ describe('codes stored before look-alike codes were refused', () => {
     await t.http.get('/v1/reports/actor-activity').query({ actor: 'hг-17', unit: 'ｈr-unit', from: '2025-06-01', to: '2025-06-02', position: String(position) }).expect(200);
   });
 });
+
+/** Names that look like others are refused from now on too; a recipient's name stored before is history, read as it is. */
+describe('names stored before look-alike names were refused', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('are counted in the transfers report as they were stored, beside the name now sent', async () => {
+    const transfer = (name: string) => ({ operation: 'transfer', source: undefined, recipient: { name, country: 'KZ' } });
+    await recordPastTheApi(t, transfer('Kazpost\u200b'));
+    await t.http.post('/v1/processing-records').send(aRecord(transfer('Kazpost\u200b'))).expect(400);
+    const res = await t.http.post('/v1/processing-records').send(aRecord(transfer('Kazpost'))).expect(201);
+    const report = await t.http.get('/v1/reports/transfers').query({ from: '2026-11-01', to: '2026-11-30', position: String(res.body.position) }).expect(200);
+    expect(report.body.totals.byRecipient).toEqual({ Kazpost: 1, 'Kazpost\u200b': 1 });
+  });
+});

@@ -60,6 +60,16 @@ describe('POST /v1/processing-records', () => {
     expect(event?.data.actor).toEqual(actor);
   });
 
+  it('takes names with spaces, №, quotes and punctuation, words of different scripts apart, and stores them as sent', async () => {
+    const names = ['АО «Казпочта» № 1', 'Kazpost (Қазпошта)', "O'Reilly & Sons, Ltd.", 'Kaspi.kz — Қазақстан', 'Café Astana'];
+    for (const name of names) await post(aRecord({ operation: 'transfer', source: undefined, note: undefined, recipient: { name, country: 'KZ' } })).expect(201);
+    // A third party's name is sealed with the subject's key; a state database's is not.
+    const database = 'ГБД «Физические лица» (State database "Individuals")';
+    await post(aRecord({ source: { kind: 'state-database', name: database } })).expect(201);
+    const events = await t.writtenEvents();
+    expect(events.map((e) => (e.data.recipient as { name: string } | null)?.name ?? (e.data.source as { name: string }).name)).toEqual([...names, database]);
+  });
+
   it('answers a repeated recordId with the first result (200) and appends nothing', async () => {
     const record = aRecord();
     const first = await post(record).expect(201);
@@ -224,6 +234,18 @@ describe('POST /v1/processing-records', () => {
         { operation: 'transfer', source: undefined, recipient: { name: 'Agency', country: 'DE' }, transferGround: { kind: 'consent', reference: blank } },
         'transferGround.reference', 'must contain a visible character'],
       ),
+      // Names that look like another: "Kazpost", "Kazpost" with a zero-width space and "Kаzpost" with a Cyrillic а would be three recipients.
+      ['a recipient name with a zero-width space', { operation: 'transfer', source: undefined, recipient: { name: 'Kazpost\u200b', country: 'KZ' } }, 'recipient.name',
+        'must not contain invisible characters: U+200B at character 8'],
+      ['a recipient name with a Cyrillic а among Latin letters', { operation: 'transfer', source: undefined, recipient: { name: 'Kаzpost', country: 'KZ' } }, 'recipient.name',
+        'must not mix scripts in one word: "Kаzpost" has Latin and Cyrillic letters'],
+      ["a person recipient's name with a Latin a among Cyrillic letters", { operation: 'transfer', source: undefined, recipient: { name: 'Aйгерим Сапарова', country: 'KZ', kind: 'person' } },
+        'recipient.name', 'must not mix scripts in one word: "Aйгерим" has Latin and Cyrillic letters'],
+      ['a recipient name with a soft hyphen', { operation: 'transfer', source: undefined, recipient: { name: 'Kaz\u00adpost', country: 'KZ' } }, 'recipient.name', 'U+00AD'],
+      ['a source name with a zero-width joiner', { source: { kind: 'third-party', name: 'АО «Қаз\u200dпошта»' } }, 'source.name', 'must not contain invisible characters: U+200D'],
+      ['a source name with a word joiner', { source: { kind: 'state-database', name: 'State database\u2060 "Individuals"' } }, 'source.name', 'U+2060'],
+      ['a source name with a Cyrillic о among Latin letters', { source: { kind: 'third-party', name: 'Kazpоst' } }, 'source.name', 'must not mix scripts in one word'],
+      ['a source name with a decomposed é', { source: { kind: 'third-party', name: 'Cafe\u0301 Astana' } }, 'source.name', 'must be in Unicode NFC form'],
       ['a blank recipient name', { operation: 'transfer', source: undefined, recipient: { name: '\u2003', country: 'KZ' } }, 'recipient.name', 'must contain a visible character'],
       ['a blank source name', { source: { kind: 'third-party', name: '  ' } }, 'source.name', 'must contain a visible character'],
     ];

@@ -60,6 +60,8 @@ function hasIin(text: string): boolean {
   return false;
 }
 const freeText = (v: unknown, min: number, max: number) => str(v, min, max, TEXT) && !hasIin(v);
+/** A source's or recipient's name: free text in NFC without invisible (Default_Ignorable) characters. Mixed-script words are not judged here. */
+const plainName = (v: unknown) => freeText(v, 1, 300) && (v as string).normalize('NFC') === v && !/\p{Default_Ignorable_Code_Point}/u.test(v as string);
 
 function instant(text: unknown): number | null {
   if (typeof text !== 'string') return null;
@@ -119,9 +121,9 @@ export function recordWhy(r: unknown, s: OracleState): Why {
     [str(r.system, 1, 64, SYSTEM) && r.system === s.emitterSystem, 'system'],
     [str(r.occurredAt, 0, 40) && when !== null && when >= Date.UTC(2000, 0, 1) && when <= s.now.getTime() + s.skewSeconds * 1000, 'occurredAt'],
     [absent(r.source) ? op !== 'collect' : op === 'collect' && isObj(r.source) && !unknownKey(r.source, ['kind', 'name'])
-      && (SOURCE_KINDS as readonly unknown[]).includes(r.source.kind) && (absent(r.source.name) || freeText(r.source.name, 1, 300)), 'source'],
+      && (SOURCE_KINDS as readonly unknown[]).includes(r.source.kind) && (absent(r.source.name) || plainName(r.source.name)), 'source'],
     [absent(r.recipient) ? op !== 'transfer' : op === 'transfer' && isObj(r.recipient) && !unknownKey(r.recipient, ['name', 'country'])
-      && freeText(r.recipient.name, 1, 300) && str(r.recipient.country, 2, 2, /^[A-Z]{2}$/) && regions.of(r.recipient.country) !== r.recipient.country, 'recipient'],
+      && plainName(r.recipient.name) && str(r.recipient.country, 2, 2, /^[A-Z]{2}$/) && regions.of(r.recipient.country) !== r.recipient.country, 'recipient'],
     [absent(r.transferGround) || (op === 'transfer' && isObj(r.transferGround) && !unknownKey(r.transferGround, ['kind', 'reference'])
       && (TRANSFER_GROUND_KINDS as readonly unknown[]).includes(r.transferGround.kind) && freeText(r.transferGround.reference, 1, 300)), 'transferGround'],
     [absent(r.note) || freeText(r.note, 0, 2000), 'note'],

@@ -11,8 +11,11 @@ const WRITTEN_TOGETHER: readonly (readonly string[])[] = [['Han', 'Hiragana', 'K
 /** Letters used with every script (ʼ, ー): part of no script's word alone. */
 const NEUTRAL = new Set(['Common', 'Inherited']);
 
-/** The scripts of a word's letters, in their order, when they are more than one that are written together. */
-function mixedScripts(word: string): string[] | null {
+/**
+ * The scripts of a word's letters, in their order, when they are more than one and not ones written together; null
+ * for a word in one script. Codes (below) and organisations' names (look-alike-names.ts) hold each word to one.
+ */
+export function mixedScripts(word: string): string[] | null {
   const scripts = new Set<string>();
   for (const letter of word) {
     const script = scriptOf(letter);

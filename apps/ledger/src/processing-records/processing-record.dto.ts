@@ -22,6 +22,7 @@ import {
   type Operation, type RecipientKind, type SourceKind, type TransferGroundKind,
 } from '@derbes/ledger';
 import { CODE_RULE, IsUnambiguousCode } from '../http/look-alike-codes';
+import { IsUnambiguousName, NAME_RULE } from '../http/look-alike-names';
 import { CODE, NOT_BLANK, TEXT } from '../http/text-patterns';
 
 
@@ -96,16 +97,16 @@ export class SourceDto {
   @ApiProperty({ enum: SOURCE_KINDS }) @IsIn(SOURCE_KINDS)
   kind: SourceKind;
 
-  @ApiPropertyOptional({ description: 'Which state database or third party', example: 'State database "Individuals"' })
+  @ApiPropertyOptional({ description: `Which state database or third party. ${NAME_RULE}`, example: 'State database "Individuals"' })
   @IsOptional() @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters or bidirectional overrides' })
-  @Matches(NOT_BLANK, { message: 'name must contain a visible character, not only spaces' })
+  @Matches(NOT_BLANK, { message: 'name must contain a visible character, not only spaces' }) @IsUnambiguousName()
   name?: string;
 }
 
 export class RecipientDto {
-  @ApiProperty({ example: 'Unified accumulative pension fund' })
+  @ApiProperty({ example: 'Unified accumulative pension fund', description: `The organisation or person. ${NAME_RULE}` })
   @IsString() @Length(1, 300) @Matches(TEXT, { message: 'name must not contain control characters or bidirectional overrides' })
-  @Matches(NOT_BLANK, { message: 'name must contain a visible character, not only spaces' })
+  @Matches(NOT_BLANK, { message: 'name must contain a visible character, not only spaces' }) @IsUnambiguousName()
   name: string;
 
   @ApiProperty({ description: 'ISO 3166-1 alpha-2; any other than KZ makes the transfer cross-border', example: 'KZ' })

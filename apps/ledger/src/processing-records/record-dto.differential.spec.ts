@@ -42,7 +42,7 @@ function copy<T>(value: T): T {
 }
 const VALUES: readonly unknown[] = [
   REMOVE, null, '', 'x', ' ', 'a b', 'A'.repeat(41), 'a'.repeat(65), 'a'.repeat(101), 'a'.repeat(201), 'a'.repeat(301), 'a'.repeat(2001),
-  '\u0000x', 'x\u007f', '\t\n', 'Айгерим.К', 'hr/17', '-x', 'hг-17', 'cafe\u0301', 'hr-１７', 'ｈr', 0, 1, -1, 1.5, 31, 1000, true, false, [], ['x'], [1], {}, { a: 1 }, [{}],
+  '\u0000x', 'x\u007f', '\t\n', 'Айгерим.К', 'hr/17', '-x', 'hг-17', 'cafe\u0301', 'hr-１７', 'ｈr', 'Kazpost\u200b', 'Kаzpost', 'АО «Казпочта» № 1', 0, 1, -1, 1.5, 31, 1000, true, false, [], ['x'], [1], {}, { a: 1 }, [{}],
   2 ** 53 - 1, 2 ** 53, 1e21, { iin: '791028302728' }, { kind: 'subject' }, 'KZ', 'kz', 'KAZ', '2027-03-01', '2027-3-1', UUID, UUID.toUpperCase(), LEDGER_UUID, LEDGER_UUID.toUpperCase(), 'not-a-uuid',
   'collect', 'transfer', 'access', 'subject', 'organization', 'person', 'consent', 'medical-results', 'Medical', '791028302728', 'P01',
 ];
