@@ -23,14 +23,17 @@ export interface RecordInput {
   readonly actor: { readonly id: string; readonly role: string; readonly unit: string };
   /** ISO 8601 with a time zone; a Date is sent as its ISO string (UTC). */
   readonly occurredAt: string | Date;
-  /** Required with `collect`, refused otherwise. */
+  /**
+   * Required with `collect`, refused otherwise. Names (here and the recipient's): in Unicode NFC, without invisible
+   * characters (zero-width space or joiner, soft hyphen...), each word in one script (`Kаzpost` with a Cyrillic а no).
+   */
   readonly source?: { readonly kind: 'subject' | 'state-database' | 'third-party'; readonly name?: string };
   /** Required with `transfer`, refused otherwise. */
   readonly recipient?: { readonly name: string; readonly country: string; readonly kind?: 'organization' | 'person' };
   readonly transferGround?: { readonly kind: 'consent' | 'treaty'; readonly reference: string };
   /** Free text, at most 2,000 characters, never an IIN. */
   readonly note?: string;
-  /** A local date YYYY-MM-DD. */
+  /** A local date YYYY-MM-DD, at most DERBES_EMBARGO_MAX_DAYS (366 by default) after the ledger's local date of occurredAt. */
   readonly embargoUntil?: string;
 }
 
