@@ -46,7 +46,7 @@ export function lookAlikeReason(code: string): string | null {
     return 'must not contain invisible letters (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0): with one, a code looks like another, or like nothing';
   }
   // Letters only: a no-break space or a fullwidth hyphen is no letter, and the code's shape (CODE) refuses it as what it is.
-  if ([...code].some((c) => /\p{L}/u.test(c) && c.normalize('NFKC') !== c)) {
+  if (hasCompatibilityLetter(code)) {
     return 'must not contain compatibility forms of letters (fullwidth ｈ, styled 𝗁, ligatures such as ﬁ): they look like the plain letters, which make another code';
   }
   for (const word of code.match(/\p{L}+/gu) ?? []) {
@@ -57,6 +57,12 @@ export function lookAlikeReason(code: string): string | null {
     }
   }
   return null;
+}
+
+/** Whether `text` holds a letter that has a plainer form (fullwidth ｈ, styled 𝗁, the ligature ﬁ): it looks like that form. */
+export function hasCompatibilityLetter(text: string): boolean {
+  for (const c of text) if (/\p{L}/u.test(c) && c.normalize('NFKC') !== c) return true;
+  return false;
 }
 
 /** A code no other code looks like (lookAlikeReason); other values are left to the type's own rule. */

@@ -42,6 +42,13 @@ describe('nameLookAlikeReason', () => {
     );
   });
 
+  it('refuses fullwidth and styled letters, which look like the plain ones; № and other symbols stay free', () => {
+    for (const name of ['\uff2bazpost', '\u{1d5de}azpost', 'Kazpost \ufb01nance']) {
+      expect([name, nameLookAlikeReason(name)]).toEqual([name, expect.stringMatching(/^must not contain compatibility forms of letters/)]);
+    }
+    expect(nameLookAlikeReason('АО «Қазпошта» № 1')).toBeNull();
+  });
+
   it('refuses a name not in NFC: a decomposed é or й looks like the composed one', () => {
     for (const name of ['Cafe\u0301 Astana', 'Бірыңғай жинақтаушы'.normalize('NFD') + ' й'.normalize('NFD'), '\u212Azpost']) {
       expect([name, nameLookAlikeReason(name)]).toEqual([name, expect.stringMatching(/^must be in Unicode NFC form/)]);

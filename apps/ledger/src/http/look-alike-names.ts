@@ -1,9 +1,9 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { mixedScripts } from './look-alike-codes';
+import { hasCompatibilityLetter, mixedScripts } from './look-alike-codes';
 
 /** A source's or recipient's name as the API documentation states it. */
 export const NAME_RULE =
-  'In Unicode NFC, with no invisible characters (zero-width space, zero-width joiner and non-joiner, word joiner, soft hyphen and the other ' +
+  'In Unicode NFC, with no fullwidth or styled letters, no invisible characters (zero-width space, zero-width joiner and non-joiner, word joiner, soft hyphen and the other ' +
   'Default_Ignorable code points), each word (a run of letters) in one script: "Kazpost" and "АО «Қазпошта» № 1" are names, "Kаzpost" (a Cyrillic а) is not. ' +
   'Spaces, digits, №, quotes and punctuation are free.';
 
@@ -28,6 +28,9 @@ export function nameLookAlikeReason(name: string): string | null {
   if (invisible) {
     return `must not contain invisible characters: ${codePoint(invisible[0])} at character ${[...name.slice(0, invisible.index)].length + 1} ` +
       '(zero-width spaces and joiners, word joiners, soft hyphens and the like) make a name look like another one';
+  }
+  if (hasCompatibilityLetter(name)) {
+    return 'must not contain compatibility forms of letters (fullwidth Ｋ, styled 𝗞, ligatures such as ﬁ): they look like the plain letters, which make another name';
   }
   for (const word of name.match(/\p{L}+/gu) ?? []) {
     const scripts = mixedScripts(word);
