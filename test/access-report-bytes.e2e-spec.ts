@@ -20,7 +20,7 @@ function records(batch: number): Record<string, unknown>[] {
     if (n === 0) return aRecord({ ...common, categories: [1, 2, 13], source: { kind: 'state-database', name: 'ГБД ФЛ' } });
     switch (n % 5) {
       case 0: return aRecord({ ...common, operation: 'transfer', source: undefined, categories: [1], purpose: 'P05', recipient: { name: RECIPIENTS[n % 3], country: 'TR' } });
-      case 1: return aRecord({ ...common, operation: 'access', source: undefined, categories: [13], purpose: 'P03', embargoUntil: '2027-01-15' });
+      case 1: return aRecord({ ...common, operation: 'access', source: undefined, categories: [13], purpose: 'P03', embargoUntil: '2026-12-15' });
       case 2: return aRecord({ ...common, operation: 'change', source: undefined, categories: [1, 2], note: undefined });
       default: return aRecord({ ...common, operation: 'access', source: undefined, categories: [1, 2, 28] });
     }
