@@ -78,6 +78,9 @@ describe('subject requests', () => {
     expect(answered.body).toMatchObject({ status: 'answered', late: true, workingDaysLate: 1, records: [] });
     expect(answered.body.report).toMatchObject({ language: 'ru', subject: { subjectId, maskedIin: '7**********8' } });
     expect(answered.body.report.requests).toEqual([expect.objectContaining({ requestId, kind: 'information', status: 'open' })]);
+    // Sent as bytes written outside the heap: the very text JSON.stringify gives, as JSON.
+    expect(answered.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(answered.text).toBe(JSON.stringify(answered.body));
 
     const events = await eventsOf(subjectId);
     expect(events.map((e) => e.type)).toEqual(['ProcessingRecorded', 'SubjectRequestReceived', 'SubjectFileRead', 'SubjectRequestAnswered']);
