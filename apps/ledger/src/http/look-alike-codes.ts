@@ -65,16 +65,22 @@ export function hasCompatibilityLetter(text: string): boolean {
   return false;
 }
 
-/** A code no other code looks like (lookAlikeReason); other values are left to the type's own rule. */
-export function IsUnambiguousCode(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
+/**
+ * A property decorator that refuses a string for which `reasonOf` gives a reason, saying it after the property's name;
+ * other values are left to the type's own rule. The look-alike rules of codes and of names both take this form.
+ */
+export function refusedWith(name: string, reasonOf: (value: string) => string | null): (options?: ValidationOptions) => PropertyDecorator {
+  return (options) => ValidateBy(
     {
-      name: 'isUnambiguousCode',
+      name,
       validator: {
-        validate: (v: unknown) => typeof v !== 'string' || lookAlikeReason(v) === null,
-        defaultMessage: (args) => `${args?.property ?? 'value'} ${typeof args?.value === 'string' ? lookAlikeReason(args.value) : 'must be a code'}`,
+        validate: (v: unknown) => typeof v !== 'string' || reasonOf(v) === null,
+        defaultMessage: (args) => `${args?.property ?? 'value'} ${(typeof args?.value === 'string' && reasonOf(args.value)) || 'is refused'}`,
       },
     },
     options,
   );
 }
+
+/** A code no other code looks like (lookAlikeReason). */
+export const IsUnambiguousCode = refusedWith('isUnambiguousCode', lookAlikeReason);

@@ -1,5 +1,4 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { hasCompatibilityLetter, mixedScripts } from './look-alike-codes';
+import { hasCompatibilityLetter, mixedScripts, refusedWith } from './look-alike-codes';
 
 /** A source's or recipient's name as the API documentation states it. */
 export const NAME_RULE =
@@ -42,16 +41,5 @@ export function nameLookAlikeReason(name: string): string | null {
   return null;
 }
 
-/** A name no other name looks like (nameLookAlikeReason); other values are left to the type's own rule. */
-export function IsUnambiguousName(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isUnambiguousName',
-      validator: {
-        validate: (v: unknown) => typeof v !== 'string' || nameLookAlikeReason(v) === null,
-        defaultMessage: (args) => `${args?.property ?? 'value'} ${typeof args?.value === 'string' ? nameLookAlikeReason(args.value) : 'must be a name'}`,
-      },
-    },
-    options,
-  );
-}
+/** A name no other name looks like (nameLookAlikeReason). */
+export const IsUnambiguousName = refusedWith('isUnambiguousName', nameLookAlikeReason);
