@@ -13,9 +13,9 @@ const NEUTRAL = new Set(['Common', 'Inherited']);
 
 /**
  * The scripts of a word's letters, in their order, when they are more than one and not ones written together; null
- * for a word in one script. Codes (below) and organisations' names (look-alike-names.ts) hold each word to one.
+ * for a word in one script.
  */
-export function mixedScripts(word: string): string[] | null {
+function mixedScripts(word: string): string[] | null {
   const scripts = new Set<string>();
   for (const letter of word) {
     const script = scriptOf(letter);
@@ -24,6 +24,19 @@ export function mixedScripts(word: string): string[] | null {
   if (scripts.size < 2) return null;
   const all = [...scripts];
   return WRITTEN_TOGETHER.some((group) => all.every((script) => group.includes(script))) ? null : all;
+}
+
+/**
+ * The first word of `text` (a run of letters) that mixes scripts, said as the start of a reason (`"hг" has Latin and
+ * Cyrillic letters, some of which look alike (Latin a, Cyrillic а)`), or null when each word is in one script. Codes
+ * (below) and organisations' names (look-alike-names.ts) hold each word to one.
+ */
+export function mixedScriptWord(text: string): string | null {
+  for (const word of text.match(/\p{L}+/gu) ?? []) {
+    const scripts = mixedScripts(word);
+    if (scripts) return `"${word}" has ${scripts.join(' and ')} letters, some of which look alike (Latin a, Cyrillic а)`;
+  }
+  return null;
 }
 
 /**
@@ -49,14 +62,8 @@ export function lookAlikeReason(code: string): string | null {
   if (hasCompatibilityLetter(code)) {
     return 'must not contain compatibility forms of letters (fullwidth ｈ, styled 𝗁, ligatures such as ﬁ): they look like the plain letters, which make another code';
   }
-  for (const word of code.match(/\p{L}+/gu) ?? []) {
-    const scripts = mixedScripts(word);
-    if (scripts) {
-      return `must not mix scripts in one word: "${word}" has ${scripts.join(' and ')} letters, some of which look alike (Latin a, Cyrillic а); ` +
-        'write each word in one script, or part words of different scripts with . _ : @ / or -';
-    }
-  }
-  return null;
+  const mixed = mixedScriptWord(code);
+  return mixed && `must not mix scripts in one word: ${mixed}; write each word in one script, or part words of different scripts with . _ : @ / or -`;
 }
 
 /** Whether `text` holds a letter that has a plainer form (fullwidth ｈ, styled 𝗁, the ligature ﬁ): it looks like that form. */

@@ -1,4 +1,4 @@
-import { hasCompatibilityLetter, mixedScripts, refusedWith } from './look-alike-codes';
+import { hasCompatibilityLetter, mixedScriptWord, refusedWith } from './look-alike-codes';
 
 /** A source's or recipient's name as the API documentation states it. */
 export const NAME_RULE =
@@ -31,14 +31,8 @@ export function nameLookAlikeReason(name: string): string | null {
   if (hasCompatibilityLetter(name)) {
     return 'must not contain compatibility forms of letters (fullwidth Ｋ, styled 𝗞, ligatures such as ﬁ): they look like the plain letters, which make another name';
   }
-  for (const word of name.match(/\p{L}+/gu) ?? []) {
-    const scripts = mixedScripts(word);
-    if (scripts) {
-      return `must not mix scripts in one word: "${word}" has ${scripts.join(' and ')} letters, some of which look alike (Latin a, Cyrillic а); ` +
-        'write each word in one script';
-    }
-  }
-  return null;
+  const mixed = mixedScriptWord(name);
+  return mixed && `must not mix scripts in one word: ${mixed}; write each word in one script`;
 }
 
 /** A name no other name looks like (nameLookAlikeReason). */
