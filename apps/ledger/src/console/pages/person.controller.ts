@@ -117,6 +117,7 @@ export class PersonController {
       filters: { operation: filter.operation, category: given(query, 'category'), filterPurpose: given(query, 'filterPurpose'), from: given(query, 'from'), to: given(query, 'to'), violations: query.violations },
       choices: { operations: this.choices.operations(view.lang), categories: this.choices.categories(view.lang), purposes: this.choices.purposes(view.lang) },
       pageUrl: consoleContext(request).url,
+      today: localDate(this.clock.now(), this.config.utcOffsetMinutes),
     })));
   }
 

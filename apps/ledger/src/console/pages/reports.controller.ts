@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { CodeNames } from '@derbes/register';
 import { QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { VIOLATION_CODES } from '@derbes/ledger';
+import { VIOLATION_CODES, localDate } from '@derbes/ledger';
 import { SUMMARY_GROUP_KEYS, daysInPeriod, decodeTransfersCursor, decodeViolationsCursor, isCalendarDay, type SummaryGroupKey } from '@derbes/projections';
 import { formatDateTime } from '@derbes/reports';
 import { Allow } from '../../auth/roles';
@@ -60,7 +60,7 @@ export class ReportsController {
     const view = this.view(request);
     const time = (iso: string) => formatDateTime(iso, view.lang, view.utcOffsetMinutes);
     const report = await this.queries.execute(new ViolationsReportQuery(filter, cursor, PAGE, undefined, view.lang, time));
-    return violationsPage(view, report, q);
+    return violationsPage(view, report, q, localDate(this.clock.now(), this.offset));
   }
 
   @Get('activity')

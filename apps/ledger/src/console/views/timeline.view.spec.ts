@@ -15,11 +15,11 @@ function entry(overrides: Record<string, unknown>): SubjectHistoryDto['items'][n
 }
 
 
-function rows(lang: 'kk' | 'ru' | 'en', items: SubjectHistoryDto['items']): string[] {
+function rows(lang: 'kk' | 'ru' | 'en', items: SubjectHistoryDto['items'], today = '2026-11-27'): string[] {
   const view = { lang, utcOffsetMinutes: 300, names: NAMES, url: new URL(`http://ledger/console/subjects/x/timeline?lang=${lang}`) };
   const markup = timelineView(view, {
     history: { subjectId: 'x', lang, items, nextCursor: null, position: 9 }, filters: {},
-    choices: { operations: [], categories: [], purposes: [] }, pageUrl: view.url,
+    choices: { operations: [], categories: [], purposes: [] }, pageUrl: view.url, today,
   }).toString();
   return [...markup.matchAll(/<tr>\s*<td>[\s\S]*?<\/tr>/g)].map((m) => m[0]);
 }
@@ -42,6 +42,19 @@ describe('the console timeline', () => {
     expect(bare).toContain('<td><bdi>payroll export</bdi> → <bdi>Kazpost</bdi> (DE)</td>');
     expect(rows('ru', [entry({ embargoUntil: '9999-12-31' })])[0]).toContain('<strong class="embargo">скрыто из отчёта о доступе субъекта до 31.12.9999</strong>');
     expect(rows('kk', [entry({ embargoUntil: '2027-03-01' })])[0]).toContain('<strong class="embargo">2027 ж. 1 наурыз дейін субъектінің қолжетімділік туралы есебінен жасырылған</strong>');
+  });
+
+  // The person's report shows the record from the embargo's date on (isWithheld): the page must not say it is hidden.
+  it('says of an embargo that has ended (its date today or earlier) that it ended, and of one ending tomorrow that it holds', () => {
+    const withEmbargo = entry({ embargoUntil: '2027-03-01' });
+    for (const today of ['2027-03-01', '2027-03-02']) {
+      const [en] = rows('en', [withEmbargo], today);
+      expect(en).toContain('<br><span class="embargo-ended">was withheld from the person&#39;s access report until 1 March 2027; shown to them since</span>');
+      expect(en).not.toContain('<strong class="embargo">');
+    }
+    expect(rows('en', [withEmbargo], '2027-02-28')[0]).toContain('<strong class="embargo">withheld from the person&#39;s access report until 1 March 2027</strong>');
+    expect(rows('ru', [withEmbargo], '2027-03-01')[0]).toContain('<span class="embargo-ended">было скрыто из отчёта о доступе субъекта до 01.03.2027; с этой даты показано</span>');
+    expect(rows('kk', [withEmbargo], '2027-03-01')[0]).toContain('<span class="embargo-ended">2027 ж. 1 наурыз дейін субъектінің қолжетімділік туралы есебінен жасырылған еді; сол күннен бастап көрсетіледі</span>');
   });
 
   const wholeFile = Array.from({ length: 23 }, (_, i) => category(i + 1));

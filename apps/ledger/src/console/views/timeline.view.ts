@@ -25,6 +25,8 @@ export interface TimelineInput {
   readonly choices: { readonly operations: readonly Option[]; readonly categories: readonly Option[]; readonly purposes: readonly Option[] };
   /** The address of this page without its cursor, for "first page" and "next page". */
   readonly pageUrl: URL;
+  /** The ledger's local date now: whether an embargo is still in force (embargoNote). */
+  readonly today: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export function timelineView(view: View, input: TimelineInput): Html {
     <td>${e.purpose.code}: ${e.purpose.name}</td>
     <td>${isDataSubjectReader(e.actor) ? t(lang, 'timeline.subjectThemself') : html`${e.actor.id} (${namedCode(view, 'roles', e.actor.role)}, ${namedCode(view, 'units', e.actor.unit)})`}</td>
     <td>${namedCode(view, 'systems', e.system)}</td>
-    <td><bdi>${readNote(lang, e) ?? e.note ?? ''}</bdi>${e.recipient ? html` → <bdi>${e.recipient.name ?? '—'}</bdi> (${e.recipient.country})` : ''}${embargoNote(view, e.embargoUntil)}${e.violations.map((v) =>
+    <td><bdi>${readNote(lang, e) ?? e.note ?? ''}</bdi>${e.recipient ? html` → <bdi>${e.recipient.name ?? '—'}</bdi> (${e.recipient.country})` : ''}${embargoNote(view, e.embargoUntil, input.today)}${e.violations.map((v) =>
       html`<br><span class="bad">${codeLabel(lang, 'violation', v.code)}</span>: ${v.detail}`)}</td>
   </tr>`);
   const table = html`<table><caption>${t(lang, 'person.timeline')}</caption><thead><tr>

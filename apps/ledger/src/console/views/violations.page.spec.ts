@@ -21,7 +21,7 @@ const REPORT: ViolationsReportDto = {
 };
 
 const FILTERS = { unit: 'personnel-management', system: 'payroll' };
-const page = (lang: Lang) => violationsPage(specView(lang, '/console/violations?unit=personnel-management&system=payroll'), REPORT, FILTERS);
+const page = (lang: Lang, today = '2026-11-27') => violationsPage(specView(lang, '/console/violations?unit=personnel-management&system=payroll'), REPORT, FILTERS, today);
 const rows = (markup: string) => [...markup.matchAll(/<tr><td>.*?<\/tr>/gs)].map((m) => m[0]);
 
 describe('the violations page', () => {
@@ -43,6 +43,13 @@ describe('the violations page', () => {
     expect(bare).not.toContain('embargo');
     expect(rows(page('ru'))[0]).toContain('<strong class="embargo">скрыто из отчёта о доступе субъекта до 01.03.2027</strong>');
     expect(rows(page('kk'))[0]).toContain('<strong class="embargo">2027 ж. 1 наурыз дейін субъектінің қолжетімділік туралы есебінен жасырылған</strong>');
+  });
+
+  it('says of an embargo whose date has come that it ended: the person sees the record now', () => {
+    const [en] = rows(page('en', '2027-03-01'));
+    expect(en).toContain('<br><span class="embargo-ended">was withheld from the person&#39;s access report until 1 March 2027; shown to them since</span>');
+    expect(en).not.toContain('<strong class="embargo">');
+    expect(rows(page('en', '2027-02-28'))[0]).toContain('<strong class="embargo">withheld');
   });
 
   it('names the units of the counts the same way', () => {

@@ -9,7 +9,7 @@ import { layout } from './layout';
 import { pager } from './pager';
 import { namedCode, type View } from './view';
 
-export function violationsPage(view: View, report: ViolationsReportDto, filters: Readonly<Record<string, string>>): string {
+export function violationsPage(view: View, report: ViolationsReportDto, filters: Readonly<Record<string, string>>, today: string): string {
   const lang = view.lang;
   const codes = VIOLATION_CODES.map((c) => ({ value: c, label: codeLabel(lang, 'violation', c) }));
   const person = (subjectId: string) => (view.who?.personal
@@ -38,7 +38,7 @@ export function violationsPage(view: View, report: ViolationsReportDto, filters:
       <th scope="col">${t(lang, 'violations.detail')}</th><th scope="col">${t(lang, 'field.operation')}</th><th scope="col">${t(lang, 'timeline.who')}</th>
       <th scope="col">${t(lang, 'field.system')}</th><th scope="col">${t(lang, 'requests.subject')}</th></tr></thead>
       <tbody>${report.items.map((v) => html`<tr><td>${formatDateTime(v.occurredAt, lang, view.utcOffsetMinutes)}</td>
-        <td class="bad">${codeLabel(lang, 'violation', v.code)}</td><td>${v.detail}${embargoNote(view, v.embargoUntil)}</td><td>${codeLabel(lang, 'op', v.operation)} (${v.purpose})</td>
+        <td class="bad">${codeLabel(lang, 'violation', v.code)}</td><td>${v.detail}${embargoNote(view, v.embargoUntil, today)}</td><td>${codeLabel(lang, 'op', v.operation)} (${v.purpose})</td>
         <td>${v.actor.id} (${namedCode(view, 'units', v.actor.unit)})</td><td>${namedCode(view, 'systems', v.system)}</td><td>${person(v.subjectId)}</td></tr>`)}</tbody></table>`)}
     ${pager(view, report.nextCursor)}`,
   });
