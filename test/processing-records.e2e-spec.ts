@@ -176,6 +176,10 @@ describe('POST /v1/processing-records', () => {
       ['an embargo until the end of the calendar', { operation: 'transfer', source: undefined, recipient: { name: 'Agency', country: 'DE' }, embargoUntil: '9999-12-31' },
         'embargoUntil', '9999-12-31 is 2912119 days after the local date of occurredAt (2026-11-20); this ledger allows an embargo of at most 366 days from it (DERBES_EMBARGO_MAX_DAYS): until 2027-11-21 at the latest'],
       ['an embargo a day past the longest', { embargoUntil: '2027-11-22' }, 'embargoUntil', '2027-11-22 is 367 days after the local date of occurredAt (2026-11-20)'],
+      ['an embargo ending on the record\'s own local day', { embargoUntil: '2026-11-20' }, 'embargoUntil',
+        '2026-11-20 is not after the local date of occurredAt (2026-11-20): an embargo withholds the record until a later day; leave embargoUntil out to withhold nothing'],
+      ['an embargo ending before the record, by its local date', { occurredAt: '2026-01-31T20:00:00Z', embargoUntil: '2026-02-01' }, 'embargoUntil',
+        'is not after the local date of occurredAt (2026-02-01)'],
       // 20:00Z is already the next day in Kazakhstan (UTC+5): the length counts from that local day.
       ['an embargo a day past the longest from a local date', { occurredAt: '2026-01-31T20:00:00Z', embargoUntil: '2027-02-03' }, 'embargoUntil',
         'is 367 days after the local date of occurredAt (2026-02-01)'],

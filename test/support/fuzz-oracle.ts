@@ -87,6 +87,11 @@ function embargoDays(until: number | null, occurredAt: number | null): number {
   return (until - from) / DAY_MS;
 }
 
+/** Whether an embargo `days` after the record's local date is taken: 1 to the most configured; -Infinity (no valid occurredAt) leaves it to that rule. */
+function embargoTaken(days: number, maxDays: number): boolean {
+  return maxDays > 0 && (days === -Infinity || (days >= 1 && days <= maxDays));
+}
+
 function unknownKey(v: Obj, allowed: readonly string[]): Why {
   const extra = Object.keys(v).find((k) => !allowed.includes(k));
   return extra === undefined ? null : `unknown field ${JSON.stringify(extra)}`;
@@ -127,7 +132,7 @@ export function recordWhy(r: unknown, s: OracleState): Why {
     [absent(r.transferGround) || (op === 'transfer' && isObj(r.transferGround) && !unknownKey(r.transferGround, ['kind', 'reference'])
       && (TRANSFER_GROUND_KINDS as readonly unknown[]).includes(r.transferGround.kind) && freeText(r.transferGround.reference, 1, 300)), 'transferGround'],
     [absent(r.note) || freeText(r.note, 0, 2000), 'note'],
-    [absent(r.embargoUntil) || (s.embargoMaxDays > 0 && embargoDays(day(r.embargoUntil), when) <= s.embargoMaxDays), 'embargoUntil'],
+    [absent(r.embargoUntil) || embargoTaken(embargoDays(day(r.embargoUntil), when), s.embargoMaxDays), 'embargoUntil'],
     [r.sourceSequence === undefined || (Number.isSafeInteger(r.sourceSequence) && (r.sourceSequence as number) >= 1), 'sourceSequence'],
   ];
   return checks.find(([ok]) => !ok)?.[1] ?? null;

@@ -173,6 +173,12 @@ function embargoProblem(embargoUntil: string, occurredAt: Date | null, ctx: Norm
   if (occurredAt === null) return null;
   const from = localDate(occurredAt, ctx.utcOffsetMinutes);
   const days = (Date.parse(`${embargoUntil}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
+  // The report shows a record from its embargo's date on: one on or before the record's own day withholds nothing,
+  // and is most likely a mistyped year; stored, it would read on the console as an embargo that had ended.
+  if (days < 1) {
+    return `${embargoUntil} is not after the local date of occurredAt (${from}): an embargo withholds the record until a later day; ` +
+      'leave embargoUntil out to withhold nothing';
+  }
   if (days <= ctx.embargoMaxDays) return null;
   const latest = new Date(Date.parse(`${from}T00:00:00Z`) + ctx.embargoMaxDays * DAY_MS).toISOString().slice(0, 10);
   return `${embargoUntil} is ${days} days after the local date of occurredAt (${from}); this ledger allows an embargo of at most ` +

@@ -179,7 +179,7 @@ export class ProcessingRecordDto {
 
   @ApiPropertyOptional({
     description: "A local date (YYYY-MM-DD): until then the subject's own access report does not show this record (an ongoing official investigation). " +
-      'Officials see it, and that it is withheld (history, violations report, console). At most DERBES_EMBARGO_MAX_DAYS (default 366; 0: none taken) days after the local date of occurredAt, else a 400.',
+      'Officials see it, and that it is withheld (history, violations report, console). From the day after the local date of occurredAt to at most DERBES_EMBARGO_MAX_DAYS (default 366; 0: none taken) days after it, else a 400.',
     example: '2027-03-01',
   })
   @IsOptional() @IsString() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'embargoUntil must be a date YYYY-MM-DD' })
