@@ -39,6 +39,8 @@ describe("console: data subjects' requests (in chromium)", () => {
     const [queued] = await apiQueue();
     expect(queued).toMatchObject({ kind: 'information', channel: 'egov', deadline: '2026-11-27', workingDays: 3, registeredUnit: 'personnel-management' });
     await expect(row(queued?.requestId as string).textContent()).resolves.toContain('due by 27 November 2026');
+    // Each request keeps the counting rule it was received under (DERBES_DEADLINE_FIRST_DAY may change later): the row says it.
+    await expect(row(queued?.requestId as string).textContent()).resolves.toContain('3 working days, counted from the day after receipt');
     await screenshot(page, 'requests');
   });
 

@@ -98,7 +98,7 @@ function queueTable(view: View, caption: string, items: readonly QueueItem[], ma
     <td>${formatDateTime(r.receivedAt, lang, view.utcOffsetMinutes)}</td>
     <td>${codeLabel(lang, 'request', r.kind)}${r.categories.length > 0 ? html`<br><span class="muted">${r.categories.map((c) => c.number).join(', ')}</span>` : ''}</td>
     <td>${codeLabel(lang, 'channel', r.channel)}</td>
-    <td>${localDay(r.deadline, lang)}<br><span class="muted">${t(lang, 'requests.workingDays', { days: r.workingDays })}</span>${coverageNote(lang, r)}</td>
+    <td>${localDay(r.deadline, lang)}<br><span class="muted">${t(lang, 'requests.workingDays', { days: r.workingDays })}, ${t(lang, `requests.firstDay.${r.firstDay}`)}</span>${coverageNote(lang, r)}</td>
     <td${r.overdue ? html` class="bad"` : ''}>${standing(lang, r)}${r.closedAt ? html`<br><span class="muted">${t(lang, 'requests.closedAt')}: ${formatDateTime(r.closedAt, lang, view.utcOffsetMinutes)}</span>` : ''}</td>
     <td><code class="hash">${r.subjectId.slice(0, 12)}</code></td>
     ${open && mayAct ? html`<td>${actions(view, r, failed)}</td>` : ''}</tr>`)}</tbody></table>`);
