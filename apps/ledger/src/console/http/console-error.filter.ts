@@ -58,8 +58,11 @@ export class ConsoleErrorFilter implements ExceptionFilter {
     }
     if (body.statusCode === 503) void reply.header('retry-after', '1');
     const reason = body.message;
-    // A PDF too large for this server: the read was recorded, and the person's page offers the other formats.
-    const message = body.code === 'report_too_large' && exception instanceof ReadRecordedError ? t(lang, 'error.reportTooLarge', { readId: exception.readId })
+    // A PDF too large for this server: the read was recorded, and the person's page offers the other formats. Any
+    // other failure after a recorded read says that the read is in the log (never "nothing was recorded"), in the
+    // reader's language, whatever its status.
+    const message = exception instanceof ReadRecordedError
+      ? t(lang, body.code === 'report_too_large' ? 'error.reportTooLarge' : 'error.afterRead', { readId: exception.readId })
       : body.statusCode === 403 ? t(lang, 'error.forbidden', { reason })
         : body.statusCode === 404 ? t(lang, 'error.notFound', { reason })
           : body.statusCode === 400 ? t(lang, 'error.invalid')
