@@ -16,7 +16,7 @@ describe('GET /v1/reports/transfers', () => {
       transfer({ name: 'Pension fund', country: 'KZ' }, '2026-02-01T08:00:00Z'),
       transfer({ name: 'Tax committee', country: 'KZ' }, '2026-03-01T08:00:00Z', { subject: { iin: OTHER_IIN } }),
       transfer({ name: 'Lab GmbH', country: 'DE' }, '2026-04-01T08:00:00Z', { categories: [28], purpose: 'P07' }),
-      transfer({ name: 'Lab GmbH', country: 'DE' }, '2026-05-01T08:00:00Z', { transferGround: { kind: 'consent', reference: 'consent 2026-118' } }),
+      transfer({ name: 'Lab GmbH', country: 'DE' }, '2026-05-01T08:00:00Z', { transferGround: { kind: 'consent', reference: 'consent 2026-118' }, embargoUntil: '2026-12-15' }),
       transfer({ name: 'Pension fund', country: 'KZ' }, '2025-06-01T08:00:00Z'), // before the period
       aRecord({ occurredAt: '2026-04-15T08:00:00Z' }), // not a transfer
     ];
@@ -50,8 +50,10 @@ describe('GET /v1/reports/transfers', () => {
       categories: [{ number: 28, name: ORDER_328_O.categories.find((c) => c.number === 28)!.names.en }],
       purpose: { code: 'P07', name: ORDER_328_O.purposes.find((p) => p.code === 'P07')!.names.en },
       actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' }, system: 'hr-portal',
-      violations: ['cross-border-without-ground'],
+      violations: ['cross-border-without-ground'], embargoUntil: null,
     });
+    // Withheld from the subject's own report until then: officials see that, and until when.
+    expect(res.body.items[0].embargoUntil).toBe('2026-12-15');
     // The ground's reference names the person: never shown here (see "texts that name a person" below).
     expect(res.body.items[0]).toMatchObject({ transferGround: { kind: 'consent', reference: null }, sealed: { fields: ['transferGround.reference'] } });
     expect(res.text).not.toContain('consent 2026-118');

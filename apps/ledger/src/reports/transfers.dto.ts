@@ -92,6 +92,11 @@ export class TransferItemDto {
   @ApiProperty({ type: TransferActorDto }) actor: TransferActorDto;
   @ApiProperty() system: string;
   @ApiProperty({ type: [String], description: 'Violation codes; empty when the approved list allowed it' }) violations: string[];
+  @ApiProperty({
+    type: String, nullable: true, format: 'date', example: '2027-03-01',
+    description: "The record's embargo: the local date until which the data subject's own access report leaves the record out (withheld from them); null when it has none. A date already past no longer withholds it",
+  })
+  embargoUntil: string | null;
   @ApiPropertyOptional({ type: TransferSealedDto, description: "Present when the entry has texts naming a person (a person recipient's name, a ground's reference): this report, which records no read, never shows them" }) sealed?: TransferSealedDto;
 }
 

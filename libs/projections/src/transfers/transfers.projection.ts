@@ -31,7 +31,8 @@ function createTables(tables: ReadModelTables): void {
       actor_role TEXT NOT NULL,
       actor_unit TEXT NOT NULL,
       system TEXT NOT NULL,
-      violations TEXT NOT NULL
+      violations TEXT NOT NULL,
+      embargo_until TEXT -- the local date until which the subject's own report withholds the record; null: no embargo
     );
     CREATE INDEX "${transfers}_by_time" ON "${transfers}"(occurred_at, position);
     ${byFilter.join('\n    ')}
@@ -48,9 +49,9 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   cachedStatement(
     tables,
     `INSERT INTO "${tables.table('transfers')}" (position, event_id, subject_id, occurred_at, recipient_name, recipient_country,
-       cross_border, ground_kind, ground_reference, categories, purpose_code, actor_id, actor_role, actor_unit, system, violations)
+       cross_border, ground_kind, ground_reference, categories, purpose_code, actor_id, actor_role, actor_unit, system, violations, embargo_until)
      VALUES (@position, @eventId, @subjectId, @occurredAt, @recipientName, @recipientCountry, @crossBorder, @groundKind,
-       @groundReference, @categories, @purpose, @actorId, @actorRole, @actorUnit, @system, @violations)`,
+       @groundReference, @categories, @purpose, @actorId, @actorRole, @actorUnit, @system, @violations, @embargoUntil)`,
   ).run({
     position,
     eventId: stored.id,
@@ -68,6 +69,7 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
     actorUnit: data.actor.unit,
     system: data.system,
     violations: JSON.stringify(data.violations.map((v) => v.code)),
+    embargoUntil: data.embargoUntil ?? null,
   });
 }
 
@@ -77,7 +79,8 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
  */
 export const transfersProjection: Projection = {
   name: TRANSFERS,
-  version: 1,
+  // 2: the record's embargo, so that officials see a transfer its subject is not shown.
+  version: 2,
   setup: createTables,
   apply,
 };

@@ -33,6 +33,8 @@ export interface TransferEntry {
   readonly system: string;
   /** Violation codes; empty when the approved list allowed the transfer. */
   readonly violations: string[];
+  /** The local date (YYYY-MM-DD) until which the subject's own report withholds the record; null when it has no embargo. */
+  readonly embargoUntil: string | null;
 }
 
 export interface TransfersPage {
@@ -90,6 +92,8 @@ interface Row {
   readonly actor_unit: string;
   readonly system: string;
   readonly violations: string;
+  /** Absent from the rows of a generation before version 2, which answers while version 2 is built. */
+  readonly embargo_until?: string | null;
 }
 
 /** The SQL of one page and its named parameters. Exported for query-plan tests. */
@@ -170,5 +174,7 @@ function toEntry(row: Row): TransferEntry {
     actor: { id: row.actor_id, role: row.actor_role, unit: row.actor_unit },
     system: row.system,
     violations: JSON.parse(row.violations) as string[],
+    // Version 1's rows, which answer while version 2 is built, have no embargo column: none is shown until the swap.
+    embargoUntil: row.embargo_until ?? null,
   };
 }

@@ -35,7 +35,7 @@ describe('transfers', () => {
       purpose: { code: 'P07', slug: 'x', clause: 4 },
       violations: [{ code: 'cross-border-without-ground', detail: 'no ground' }] as ProcessingRecordedData['violations'],
     }),
-    transfer('Lab GmbH', 'DE', '2026-05-01T08:00:00Z', { transferGround: { kind: 'consent', reference: 'consent 2026-118' } }),
+    transfer('Lab GmbH', 'DE', '2026-05-01T08:00:00Z', { transferGround: { kind: 'consent', reference: 'consent 2026-118' }, embargoUntil: '2027-03-01' }),
     // Same instant as the next: position breaks the tie.
     transfer('Pension fund', 'KZ', '2026-06-01T08:00:00Z'),
     transfer('Bank', 'RU', '2026-06-01T08:00:00Z'),
@@ -52,9 +52,20 @@ describe('transfers', () => {
       position: p3, eventId: events[2]!.id, subjectId: subject('a'), occurredAt: '2026-04-01T08:00:00.000Z',
       recipient: { name: 'Lab GmbH', country: 'DE' }, crossBorder: true, transferGround: null, categories: [28], purpose: 'P07',
       actor: { id: 'hr-17', role: 'hr-specialist', unit: 'personnel-management' }, system: 'hr-portal',
-      violations: ['cross-border-without-ground'],
+      violations: ['cross-border-without-ground'], embargoUntil: null,
     });
     expect(lab[0]?.transferGround).toEqual({ kind: 'consent', reference: 'consent 2026-118' });
+  });
+
+  it("gives each transfer its record's embargo: the date the subject's own report withholds it until", () => {
+    expect(transfersPage(tables, { country: 'DE' }, null, 10).items.map((t) => [t.position, t.embargoUntil])).toEqual([[p4, '2027-03-01'], [p3, null]]);
+  });
+
+  // While version 2 is rebuilt after an upgrade, queries read version 1's generation, whose rows have no embargo_until.
+  it('reads a row without the embargo column (an older generation) as without an embargo', () => {
+    const old = given(events[3]!);
+    old.db.exec('ALTER TABLE x_g1_transfers DROP COLUMN embargo_until');
+    expect(transfersPage(old, {}, null, 10).items).toEqual([expect.objectContaining({ position: p4, embargoUntil: null })]);
   });
 
   it('filters by period, border, country and recipient', () => {

@@ -89,7 +89,7 @@ export class ReportsController {
     const crossBorder = q.crossBorder === 'true' ? { crossBorder: true } : q.crossBorder === 'false' ? { crossBorder: false } : {};
     const filter = { ...crossBorder, ...(given(q, 'country') ? { country: (given(q, 'country') as string).toUpperCase() } : {}) };
     const report = await this.queries.execute(new TransfersReportQuery(period, filter, cursor, PAGE, this.view(request).lang, undefined));
-    return transfersPage(this.view(request), report, { ...q, from, to });
+    return transfersPage(this.view(request), report, { ...q, from, to }, localDate(this.clock.now(), this.offset));
   }
 
   @Get('summary')

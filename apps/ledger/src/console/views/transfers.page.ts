@@ -1,13 +1,14 @@
 import { codeLabel, formatDateTime } from '@derbes/reports';
 import type { TransfersReport } from '../../reports/transfers.query';
 import { t } from '../i18n/console-i18n';
+import { embargoNote } from './embargo-note';
 import { inputField, selectField, tableRegion } from './forms';
 import { html } from './html';
 import { layout } from './layout';
 import { pager } from './pager';
 import { namedCode, type View } from './view';
 
-export function transfersPage(view: View, report: TransfersReport, filters: Readonly<Record<string, string>>): string {
+export function transfersPage(view: View, report: TransfersReport, filters: Readonly<Record<string, string>>, today: string): string {
   const lang = view.lang;
   const abroad = [{ value: 'true', label: t(lang, 'yes') }, { value: 'false', label: t(lang, 'no') }];
   return layout(view, {
@@ -29,7 +30,7 @@ export function transfersPage(view: View, report: TransfersReport, filters: Read
       <th scope="col">${t(lang, 'transfers.country')}</th><th scope="col">${t(lang, 'field.category')}</th><th scope="col">${t(lang, 'field.recordPurpose')}</th>
       <th scope="col">${t(lang, 'timeline.who')}</th><th scope="col">${t(lang, 'field.system')}</th><th scope="col">${t(lang, 'field.code')}</th></tr></thead>
       <tbody>${report.items.map((x) => html`<tr><td>${formatDateTime(x.occurredAt, lang, view.utcOffsetMinutes)}</td>
-        <td>${x.recipient.kind === 'person' ? t(lang, 'transfers.person') : x.recipient.name ?? '—'}</td><td>${x.recipient.country}${x.crossBorder ? html` <strong>(${t(lang, 'field.crossBorder')})</strong>` : ''}</td>
+        <td>${x.recipient.kind === 'person' ? t(lang, 'transfers.person') : x.recipient.name ?? '—'}${embargoNote(view, x.embargoUntil, today)}</td><td>${x.recipient.country}${x.crossBorder ? html` <strong>(${t(lang, 'field.crossBorder')})</strong>` : ''}</td>
         <td>${x.categories.map((c, i) => html`${i > 0 ? '; ' : ''}${c.number}. ${c.name ?? ''}`)}</td><td>${x.purpose.code}: ${x.purpose.name ?? ''}</td>
         <td>${x.actor.id} (${namedCode(view, 'units', x.actor.unit)})</td><td>${namedCode(view, 'systems', x.system)}</td><td>${x.violations.map((v) => html`<span class="bad">${codeLabel(lang, 'violation', v)}</span> `)}</td></tr>`)}</tbody></table>`)}
     ${pager(view, report.nextCursor)}`,
