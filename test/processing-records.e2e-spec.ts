@@ -221,8 +221,6 @@ describe('POST /v1/processing-records', () => {
         'must not mix scripts in one word: "hг" has Latin and Cyrillic letters'],
       ['an actor id with a Cyrillic һ among Latin letters', { actor: { id: 'һr-17', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id',
         'must not mix scripts in one word: "һr" has Cyrillic and Latin letters'],
-      ['an actor id all in Cyrillic letters that read as hr-17', { actor: { id: 'һг-17', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id',
-        'reads as the code "hr-17": each of its letters outside A-Z looks like a Latin letter or a digit'],
       ['a role with a Greek ο', { actor: { id: 'hr-17', role: 'hr-specialist-rοle', unit: 'personnel-management' } }, 'actor.role', '"rοle" has Latin and Greek letters'],
       ['a unit with a decomposed é', { actor: { id: 'hr-17', role: 'hr-specialist', unit: 'cafe\u0301' } }, 'actor.unit', 'must be in Unicode NFC form'],
       ['an actor id with a fullwidth ｈ', { actor: { id: 'ｈr-17', role: 'hr-specialist', unit: 'personnel-management' } }, 'actor.id', 'must not contain compatibility forms'],

@@ -1,12 +1,10 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { asciiLookAlike } from './latin-look-alikes';
 import { scriptOf } from './unicode-scripts';
 
 /** A code as the API documentation states it: CODE's shape and the rules below. */
 export const CODE_RULE =
   'A code: letters, the digits 0-9 and . _ : @ / -, beginning with a letter or digit, in Unicode NFC, with no fullwidth, styled or invisible letters; ' +
-  'each word (a run of letters) in one script, and not made only of letters that look like Latin ones. hr-17, кадр-бөлімі and hr-кадр are codes; ' +
-  'hг-17 (a Cyrillic г among Latin letters) and һг-17 (Cyrillic letters that read as hr-17) are not.';
+  'each word (a run of letters) in one script. hr-17, кадр-бөлімі and hr-кадр are codes; hг-17 (a Cyrillic г among Latin letters) is not.';
 
 /** Scripts one word is written in together (UTS #39: Japanese, Korean, Chinese with Bopomofo). */
 const WRITTEN_TOGETHER: readonly (readonly string[])[] = [['Han', 'Hiragana', 'Katakana'], ['Han', 'Hangul'], ['Han', 'Bopomofo']];
@@ -65,11 +63,7 @@ export function lookAlikeReason(code: string): string | null {
     return 'must not contain compatibility forms of letters (fullwidth ｈ, styled 𝗁, ligatures such as ﬁ): they look like the plain letters, which make another code';
   }
   const mixed = mixedScriptWord(code);
-  if (mixed) return `must not mix scripts in one word: ${mixed}; write each word in one script, or part words of different scripts with . _ : @ / or -`;
-  // One script throughout is no proof: every letter of `һг-17` is Cyrillic, and it reads as hr-17.
-  const ascii = asciiLookAlike(code);
-  return ascii && `reads as the code "${ascii}": each of its letters outside A-Z looks like a Latin letter or a digit; ` +
-    'write it in Latin letters, or with a letter of its own script that shows it is not Latin (кадр, not аре)';
+  return mixed && `must not mix scripts in one word: ${mixed}; write each word in one script, or part words of different scripts with . _ : @ / or -`;
 }
 
 /** Whether `text` holds a letter that has a plainer form (fullwidth ｈ, styled 𝗁, the ligature ﬁ): it looks like that form. */
