@@ -7,6 +7,7 @@ import { TREE_HEADS_STREAM } from '@derbes/integrity';
 import { DATA_KEY_STORE } from '../apps/ledger/src/data-keys/data-key-store';
 import type { SqliteDataKeyStore } from '../apps/ledger/src/data-keys/sqlite-data-key-store';
 import { projectionsRebuild } from '../apps/cli/src/projections.command';
+import { SubjectRequestDesk } from '../apps/ledger/src/subject-requests/subject-request-desk';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import {
   childEnv, createTestKeys, dataFiles, readModelSnapshot, startChildServer, waitForProjections, type ChildServer,
@@ -158,6 +159,10 @@ describe('a full disk where the ledger keeps keys', () => {
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('store_unavailable');
       expect(res.body.message).toContain(`the read of the subject's file was recorded (event ${reads[0]!.id}`);
+      // It names the request it did not answer: the console's page says that, not that a page could not be made.
+      const official = { id: 'hr-director', role: 'official', unit: 'personnel-management' };
+      await expect(t.app.get(SubjectRequestDesk).answer(requestId, official, 'en', 'sent by post', 'again'))
+        .rejects.toMatchObject({ name: 'ReadRecordedError', requestId });
     } finally {
       await t.close();
     }

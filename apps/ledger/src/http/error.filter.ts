@@ -149,11 +149,16 @@ function errorBody(exception: unknown, correlationId: string): ErrorBody {
  */
 function afterReadBody(exception: ReadRecordedError, correlationId: string): ErrorBody {
   const cause = errorBody(exception.cause, correlationId);
-  const why = exception.cause instanceof LedgerError ? exception.cause.message
-    : exception.cause instanceof StoreUnavailableError ? 'the event store cannot take writes now'
-      : 'internal error (logged)';
+  const why = afterReadCause(exception);
   const message = cause.statusCode >= 500 ? `${exception.saying(why)}; ask again (that records another read)` : exception.saying(why);
   return { ...cause, message };
+}
+
+/** What an answer may tell of why the work after a recorded read failed (never an internal error's own text). */
+export function afterReadCause(exception: ReadRecordedError): string {
+  return exception.cause instanceof LedgerError ? exception.cause.message
+    : exception.cause instanceof StoreUnavailableError ? 'the event store cannot take writes now'
+      : 'internal error (logged)';
 }
 
 /** Fastify's own errors (bad JSON, body too large, wrong content type) carry a statusCode. */

@@ -206,7 +206,7 @@ export class SubjectRequestDesk {
       return kind === 'destruction' ? this.destructions.carryOut(subjectId, now, append) : append(null);
     };
     // The report's read is recorded whatever becomes of the answer: a refused answer must say so.
-    const written = built ? await afterRead(built.readId, `request ${requestId} was not answered`, carryOut) : await carryOut();
+    const written = built ? await afterRead(built.readId, `request ${requestId} was not answered`, carryOut, requestId) : await carryOut();
     const answered = written.events.at(-1);
     if (answered?.type !== 'SubjectRequestAnswered') throw new Error('an answer must end with SubjectRequestAnswered');
     return {

@@ -11,6 +11,8 @@ export class ReadRecordedError extends Error {
     /** What could not be done, e.g. `the access report could not be made`. */
     readonly failed: string,
     override readonly cause: unknown,
+    /** The subject's request whose answer was not stored (the read was its report's): null when what failed was no answer. */
+    readonly requestId: string | null = null,
   ) {
     super('');
     this.message = `${this.saying(cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause))}; ask again (that records another read)`;
@@ -22,11 +24,14 @@ export class ReadRecordedError extends Error {
   }
 }
 
-/** Runs what follows a recorded read; a failure is thrown again as a ReadRecordedError naming the read. */
-export async function afterRead<T>(readId: string, failed: string, work: () => Promise<T> | T): Promise<T> {
+/**
+ * Runs what follows a recorded read; a failure is thrown again as a ReadRecordedError naming the read (and `requestId`,
+ * the request whose answer `work` stores, if it does).
+ */
+export async function afterRead<T>(readId: string, failed: string, work: () => Promise<T> | T, requestId: string | null = null): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw error instanceof ReadRecordedError ? error : new ReadRecordedError(readId, failed, error);
+    throw error instanceof ReadRecordedError ? error : new ReadRecordedError(readId, failed, error, requestId);
   }
 }

@@ -3,6 +3,7 @@ import { CodeNames } from '@derbes/register';
 import { escapeHtml } from '@derbes/reports';
 import { StoreUnavailableError } from '@derbes/event-store';
 import { loadConfig } from '../../config/ledger-config';
+import { LedgerError } from '../../ledger-errors';
 import { ReadRecordedError } from '../../subjects/read-recorded.error';
 import { t } from '../i18n/console-i18n';
 import { ConsoleErrorFilter } from './console-error.filter';
@@ -38,6 +39,21 @@ describe('the console error page after a recorded read', () => {
       const { status: sent, alert } = answer(new ReadRecordedError(READ_ID, 'the page could not be made', cause), lang);
       expect([sent, alert]).toEqual([status, escapeHtml(t(lang, 'error.afterRead', { readId: READ_ID }))]);
       expect(alert).toContain(READ_ID);
+    }
+  });
+
+  // Answering an information request reads the person's file (its report) and then stores the answer: when that fails
+  // (another official answered first, a full disk), the page must say the request was not answered, and why.
+  it.each(['kk', 'ru', 'en'] as const)('says in %s that a request whose answer failed after its report\'s read was not answered, why, and that the read was recorded', (lang) => {
+    const cases = [
+      [new LedgerError('request_closed', 'request r-1 was already answered'), 409, 'request r-1 was already answered'],
+      [new StoreUnavailableError('disk full'), 503, 'the event store cannot take writes now'],
+    ] as const;
+    for (const [cause, status, reason] of cases) {
+      const { status: sent, alert } = answer(new ReadRecordedError(READ_ID, 'request r-1 was not answered', cause, 'r-1'), lang);
+      expect([sent, alert]).toEqual([status, escapeHtml(t(lang, 'error.notAnsweredAfterRead', { readId: READ_ID, reason }))]);
+      expect(alert).toContain(READ_ID);
+      expect(alert).not.toContain(escapeHtml(t(lang, 'error.afterRead', { readId: READ_ID })));
     }
   });
 

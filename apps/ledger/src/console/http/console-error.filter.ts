@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { redactIins } from '@derbes/ledger';
 import { LEDGER_CONFIG } from '../../config/config.tokens';
 import type { LedgerConfig } from '../../config/ledger-config';
-import { toErrorBody } from '../../http/error.filter';
+import { afterReadCause, toErrorBody } from '../../http/error.filter';
 import { LedgerError } from '../../ledger-errors';
 import { ReadRecordedError } from '../../subjects/read-recorded.error';
 import { t } from '../i18n/console-i18n';
@@ -60,9 +60,11 @@ export class ConsoleErrorFilter implements ExceptionFilter {
     const reason = body.message;
     // A PDF too large for this server: the read was recorded, and the person's page offers the other formats. Any
     // other failure after a recorded read says that the read is in the log (never "nothing was recorded"), in the
-    // reader's language, whatever its status.
+    // reader's language, whatever its status. An answer to a request that failed after its report's read was not
+    // stored: the page says so, and why (another official answered first, a full disk), not that a page failed.
     const message = exception instanceof ReadRecordedError
-      ? t(lang, body.code === 'report_too_large' ? 'error.reportTooLarge' : 'error.afterRead', { readId: exception.readId })
+      ? exception.requestId !== null ? t(lang, 'error.notAnsweredAfterRead', { readId: exception.readId, reason: redactIins(afterReadCause(exception)) })
+        : t(lang, body.code === 'report_too_large' ? 'error.reportTooLarge' : 'error.afterRead', { readId: exception.readId })
       : body.statusCode === 403 ? t(lang, 'error.forbidden', { reason })
         : body.statusCode === 404 ? t(lang, 'error.notFound', { reason })
           : body.statusCode === 400 ? t(lang, 'error.invalid')
