@@ -41,7 +41,7 @@ describe('the console timeline', () => {
     expect(en).toContain("<td><bdi>payroll export</bdi> → <bdi>Kazpost</bdi> (DE)<br><strong class=\"embargo\">withheld from the person&#39;s access report until 1 March 2027</strong></td>");
     expect(bare).toContain('<td><bdi>payroll export</bdi> → <bdi>Kazpost</bdi> (DE)</td>');
     expect(rows('ru', [entry({ embargoUntil: '9999-12-31' })])[0]).toContain('<strong class="embargo">скрыто из отчёта о доступе субъекта до 31.12.9999</strong>');
-    expect(rows('kk', [entry({ embargoUntil: '2027-03-01' })])[0]).toContain('<strong class="embargo">2027 ж. 1 наурыз дейін субъектінің қолжетімділік туралы есебінен жасырылған</strong>');
+    expect(rows('kk', [entry({ embargoUntil: '2027-03-01' })])[0]).toContain('<strong class="embargo">субъектінің қолжетімділік туралы есебінен жасырылған (мерзімі: 2027 ж. 1 наурыз)</strong>');
   });
 
   // The person's report shows the record from the embargo's date on (isWithheld): the page must not say it is hidden.
@@ -53,8 +53,8 @@ describe('the console timeline', () => {
       expect(en).not.toContain('<strong class="embargo">');
     }
     expect(rows('en', [withEmbargo], '2027-02-28')[0]).toContain('<strong class="embargo">withheld from the person&#39;s access report until 1 March 2027</strong>');
-    expect(rows('ru', [withEmbargo], '2027-03-01')[0]).toContain('<span class="embargo-ended">было скрыто из отчёта о доступе субъекта до 01.03.2027; с этой даты показано</span>');
-    expect(rows('kk', [withEmbargo], '2027-03-01')[0]).toContain('<span class="embargo-ended">2027 ж. 1 наурыз дейін субъектінің қолжетімділік туралы есебінен жасырылған еді; сол күннен бастап көрсетіледі</span>');
+    expect(rows('ru', [withEmbargo], '2027-03-01')[0]).toContain('<span class="embargo-ended">было скрыто из отчёта о доступе субъекта до 01.03.2027; с этого дня отчёт его показывает</span>');
+    expect(rows('kk', [withEmbargo], '2027-03-01')[0]).toContain('<span class="embargo-ended">субъектінің қолжетімділік туралы есебінен жасыру мерзімі 2027 ж. 1 наурыз аяқталды; сол күннен бастап есепте көрсетіледі</span>');
   });
 
   const wholeFile = Array.from({ length: 23 }, (_, i) => category(i + 1));

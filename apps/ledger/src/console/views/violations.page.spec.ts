@@ -42,7 +42,7 @@ describe('the violations page', () => {
     expect(bare).toContain('<td>transfer to US without a consent or treaty reference</td>');
     expect(bare).not.toContain('embargo');
     expect(rows(page('ru'))[0]).toContain('<strong class="embargo">скрыто из отчёта о доступе субъекта до 01.03.2027</strong>');
-    expect(rows(page('kk'))[0]).toContain('<strong class="embargo">2027 ж. 1 наурыз дейін субъектінің қолжетімділік туралы есебінен жасырылған</strong>');
+    expect(rows(page('kk'))[0]).toContain('<strong class="embargo">субъектінің қолжетімділік туралы есебінен жасырылған (мерзімі: 2027 ж. 1 наурыз)</strong>');
   });
 
   it('says of an embargo whose date has come that it ended: the person sees the record now', () => {
