@@ -64,3 +64,61 @@ function pathOf(open: readonly Open[]): string {
 }
 
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * `duplicateMember(text)` for text that JSON.parse has already made `value`: the same answer, found cheaper when there
+ * is none, as there almost never is. JSON.parse keeps one member for each name of an object (compared by value), so
+ * the parsed objects hold fewer members in all than the text names exactly when some object names one twice: the
+ * text's names are counted (a colon outside strings is a name's) against the parsed objects' keys, and only when the
+ * two differ are the names scanned to find which and where. On batches of 1,000 records the scan (a set of names per
+ * object, a copy of each name) took 2.3% of the request thread's time; counting takes half (1.46 -> 0.73 ms a batch
+ * body, measured in session 22).
+ */
+export function duplicateMemberOf(text: string, value: unknown): DuplicateMember | undefined {
+  return memberNamesIn(text) === membersOf(value) ? undefined : duplicateMember(text);
+}
+
+/** The colons outside strings of JSON text: in valid JSON, one per member of an object. */
+function memberNamesIn(text: string): number {
+  let count = 0;
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('"', from);
+    const end = open < 0 ? text.length : open;
+    // Between strings stand only numbers, literals, whitespace and punctuation: short runs, scanned by hand.
+    for (let i = from; i < end; i++) if (text.charCodeAt(i) === 0x3a) count++;
+    if (open < 0) return count;
+    let close = text.indexOf('"', open + 1);
+    while (close > 0 && isEscaped(text, close)) close = text.indexOf('"', close + 1);
+    if (close < 0) return count;
+    from = close + 1;
+  }
+}
+
+/** Whether the character at `at` follows an odd run of backslashes. */
+function isEscaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/** The own keys of every object inside a parsed JSON value, without recursion (it may nest deeply). */
+function membersOf(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === 'object' && item !== null) stack.push(item);
+      continue;
+    }
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      count++;
+      const child = (node as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+  }
+  return count;
+}

@@ -3,5 +3,5 @@
 export { CanonicalJsonError, canonicalJson, canonicalJsonOfStored, type JsonObject, type JsonValue } from './canonical-json';
 export { canonicalJsonBytesOfStored, stringifiedJsonBytes } from './json-bytes';
 export { isCanonicalJson } from './canonical-text';
-export { duplicateMember, duplicateMemberName, type DuplicateMember } from './duplicate-member';
+export { duplicateMember, duplicateMemberName, duplicateMemberOf, type DuplicateMember } from './duplicate-member';
 export { keepStoredJson, storedJson, storedJsonObject } from './stored-json';

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { duplicateMember } from '@derbes/canonical-json';
+import { duplicateMemberOf } from '@derbes/canonical-json';
 import { LedgerError, type FieldError } from '../ledger-errors';
 import { isPrototypeKey, withRecordIndex } from './validation';
 
@@ -73,7 +73,7 @@ export function parseJsonBody(body: Buffer): unknown {
   // A lone surrogate can only come from a \uD800-\uDFFF escape: the walk looks for one only when the text has one.
   const problem = shapeProblem(value, SURROGATE_ESCAPE.test(text));
   if (problem) throw refuse(problem);
-  const repeated = duplicateMember(text);
+  const repeated = duplicateMemberOf(text, value);
   if (repeated) throw refuse({ field: repeated.path, reason: 'is given twice in its object; each member once' });
   return value;
 }
