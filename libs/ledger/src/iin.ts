@@ -49,7 +49,10 @@ export function checkIin(iin: string, today: string | null): IinCheck {
   if (!/^\d{12}$/.test(iin)) {
     return { valid: false, rule: 'format', reason: 'must be exactly 12 digits' };
   }
-  const digits = Array.from(iin, (c) => c.charCodeAt(0) - 48);
+  // By index, not Array.from(iin, ...) (its string iterator): with the birth date below written from the digits
+  // rather than by toISOString, 1.35 -> 0.35 µs a valid IIN, once per record of every request (measured in session 22).
+  const digits = new Array<number>(12);
+  for (let i = 0; i < 12; i++) digits[i] = iin.charCodeAt(i) - 48;
   const centuryDigit = digits[6] as number;
   const century = CENTURY_BY_DIGIT[centuryDigit];
   if (century === undefined) {
@@ -70,7 +73,8 @@ export function checkIin(iin: string, today: string | null): IinCheck {
       reason: `digits 1-6 with the century of digit 7 are not a real date (${year}-${iin.slice(2, 4)}-${iin.slice(4, 6)})`,
     };
   }
-  const birthDate = date.toISOString().slice(0, 10);
+  // The century is 1800 to 2000: always four digits, as toISOString writes the year.
+  const birthDate = `${year}-${iin.slice(2, 4)}-${iin.slice(4, 6)}`;
   if (today !== null && birthDate > today) {
     return { valid: false, rule: 'birth-date', reason: `digits 1-6 with the century of digit 7 give a birth date in the future (${birthDate}, after ${today})` };
   }
