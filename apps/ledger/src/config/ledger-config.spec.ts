@@ -35,6 +35,13 @@ describe('loadConfig', () => {
     expect([...config.adequateCountries]).toEqual(['BY', 'RU']);
   });
 
+  it('listens on DERBES_PORT, else PORT; an empty DERBES_PORT is unset, as every empty variable is, and leaves PORT in force', () => {
+    expect(loadConfig({}).port).toBe(3000);
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+    expect(loadConfig({ PORT: '8080', DERBES_PORT: '9090' }).port).toBe(9090);
+    expect(loadConfig({ PORT: '8080', DERBES_PORT: '' }).port).toBe(8080);
+  });
+
   it('takes the requests contact as one line of free text, none when unset, and names the variable when it is not', () => {
     expect(loadConfig({}).requestsContact).toBeNull();
     expect(loadConfig({ DERBES_REQUESTS_CONTACT: '  ' }).requestsContact).toBeNull();

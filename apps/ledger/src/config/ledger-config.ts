@@ -284,7 +284,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): LedgerConfig 
     eventStore,
     readModels: readModelsFile(env, 'DERBES_READ_MODELS', cwd, eventStore),
     host: env.DERBES_HOST || '127.0.0.1',
-    port: integer(env, env.DERBES_PORT !== undefined ? 'DERBES_PORT' : 'PORT', 3000, 0, 65535),
+    port: integer(env, env.DERBES_PORT ? 'DERBES_PORT' : 'PORT', 3000, 0, 65535),
     pseudonymKey: key(env, 'DERBES_PSEUDONYM_KEY'),
     registersFile: registersFile ? resolve(cwd, registersFile) : null,
     owner: env.DERBES_OWNER || 'mineco',
