@@ -21,7 +21,7 @@ export interface LedgerConfig {
    * projections' commits from waiting behind its fsyncs (BENCHMARKS.md, session 9).
    */
   readonly readModels: string | null;
-  /** DERBES_HOST, default 127.0.0.1 (the API has no authentication yet). */
+  /** DERBES_HOST, default 127.0.0.1: the API needs keys, but has no TLS of its own (terminate it in front). */
   readonly host: string;
   /** PORT or DERBES_PORT, default 3000. */
   readonly port: number;
