@@ -151,3 +151,26 @@ describe('source-system alerts', () => {
     expect(unknownFirst!.alerts[2]).toMatchObject({ kind: 'duplicate', recordIds: [null, events[4]!.id] });
   });
 });
+
+describe('source-systems projection: a batch at once', () => {
+  it('leaves the same rows as the same events applied one by one', () => {
+    const events = [
+      numbered(null, 'payroll', '2026-11-25T12:00:05.000Z'), numbered(1), numbered(3, 'hr-portal', '2026-11-25T11:00:00.000Z'),
+      heartbeat(6), numbered(null, 'hr-portal', '2026-11-25T13:00:00.000Z'), numbered(2), numbered(3), heartbeat(2, 'lms'),
+      numbered(null, 'payroll', '2026-11-25T10:00:00.000Z'), numbered(1, 'lms', '2026-11-25T09:00:00.000Z'), numbered(5), numbered(5),
+    ].map((e, i) => ({ ...e, position: i + 1 }));
+    const batched: ReadModelTables = { db: openReadModelDatabase(':memory:'), table: (n) => 'ss_g1_' + n };
+    sourceSystemsProjection.setup(batched);
+    batched.db.transaction(() => {
+      sourceSystemsProjection.applyAll!(batched, events.slice(0, 7));
+      sourceSystemsProjection.applyAll!(batched, events.slice(7));
+    })();
+    const single = project(events);
+    for (const table of ['systems', 'gaps', 'duplicates']) {
+      const all = (tables: ReadModelTables) => tables.db.prepare(`SELECT rowid, * FROM ss_g1_${table} ORDER BY 1, 2, 3`).all();
+      const rowsOf = (tables: ReadModelTables) => (table === 'systems' ? all(tables) : tables.db.prepare(`SELECT * FROM ss_g1_${table} ORDER BY 1, 2`).all());
+      expect(rowsOf(batched)).toEqual(rowsOf(single));
+    }
+    expect(stateOf(batched, 'payroll')).toMatchObject({ records: 2 });
+  });
+});
