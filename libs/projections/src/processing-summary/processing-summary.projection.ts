@@ -67,7 +67,7 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const { position } = stored;
   const occurredMs = Date.parse(occurredAtOf(data.occurredAt, position));
   const s = statementsFor(tables);
-  const subjectKey = subjectKeyFor(tables, data.subjectId);
+  const subjectKey = subjectKeyFor(tables, data.subjectId, position);
   const { operation, system } = data;
   const { id: actorId, unit } = data.actor;
   const purpose = data.purpose.code;

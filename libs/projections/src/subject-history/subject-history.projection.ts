@@ -118,7 +118,7 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const dataText = (data as object) === stored.data ? storedTextOf(stored)?.data : undefined;
   const categories = categoriesText(data.categories.map((c) => c.number));
   const { insertEntry } = statementsFor(tables);
-  const key = subjectKeyFor(tables, subjectId);
+  const key = subjectKeyFor(tables, subjectId, position);
   insertEntry.run(
     position,
     key,

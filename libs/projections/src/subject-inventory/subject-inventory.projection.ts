@@ -139,7 +139,7 @@ function apply(tables: ReadModelTables, stored: RecordedEvent): void {
   const { data } = event;
   const { position } = stored;
   const at = occurredAtOf(data.occurredAt, position);
-  const subjectKey = subjectKeyFor(tables, data.subjectId);
+  const subjectKey = subjectKeyFor(tables, data.subjectId, position);
   const { upsert, addSource, addRecipient, addMark } = statementsFor(tables);
   // The state of a category that this record would be the first of: the same for every category it names.
   const s = evolveCategoryInventory(undefined, data.operation, at, position, !isSubjectRightsRecord(data));
