@@ -17,9 +17,11 @@ import {
   violationsProjection,
   type Projection,
 } from '@derbes/projections';
-import { RegisterCatalog } from '@derbes/register';
+import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
 import { Clock } from './clock';
 import { ThreadedProjectionRunner } from './projections-thread';
+import type { ProjectionsThreadData } from './projections.worker';
+import { threadSideBuild } from './side-build';
 import { LEDGER_CONFIG } from './config/config.tokens';
 import type { LedgerConfig } from './config/ledger-config';
 
@@ -41,6 +43,13 @@ export function ledgerProjections(catalog: RegisterCatalog, config: ProjectionSe
     integrityLogProjection,
     sourceSystemsProjection,
   ];
+}
+
+/** Every projection the ledger runs, as a thread that keeps them builds them from what it was given. */
+export function threadProjections(data: ProjectionsThreadData): Projection[] {
+  const extra = data.registersFile ? loadRegistersFile(data.registersFile) : [];
+  const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: data.utcOffsetMinutes, ...(data.registersFile ? { extraSource: data.registersFile } : {}) });
+  return ledgerProjections(catalog, data);
 }
 
 /**
@@ -69,7 +78,11 @@ export const projectionRunnerProvider: FactoryProvider<ProjectionRunner> = {
       runner.attach();
       return runner;
     }
-    const runner = new ProjectionRunner(store, readModels, projections, { now: () => clock.now(), checkpointsOnThread: true });
+    // On a file, what is built from scratch is built on two threads (threadSideBuild).
+    const sideBuild = config.eventStore === ':memory:' || readModelPath(config) === ':memory:' ? undefined : threadSideBuild({
+      eventStore: config.eventStore, readModels: readModelPath(config), registersFile: config.registersFile, owner: config.owner, utcOffsetMinutes: config.utcOffsetMinutes,
+    });
+    const runner = new ProjectionRunner(store, readModels, projections, { now: () => clock.now(), checkpointsOnThread: true, ...(sideBuild && { sideBuild }) });
     if (config.runProjections) runner.start();
     else runner.attach();
     return runner;

@@ -1,8 +1,8 @@
 import { workerData } from 'node:worker_threads';
 import { openEventStore, serveRequests } from '@derbes/event-store';
 import { MAX_BATCH_ON_OWN_THREAD, ProjectionRunner, openReadModelDatabase } from '@derbes/projections';
-import { BUILT_IN_REGISTERS, RegisterCatalog, loadRegistersFile } from '@derbes/register';
-import { ledgerProjections, type ProjectionSettings } from './projections.provider';
+import { threadProjections, type ProjectionSettings } from './projections.provider';
+import { threadSideBuild } from './side-build';
 
 /** What the projections thread is given: enough of the configuration to open the files and build the projections. */
 export interface ProjectionsThreadData extends ProjectionSettings {
@@ -20,14 +20,14 @@ export type ProjectionsThreadRequest = { readonly status: true };
  * run`). It reads the log through a store of its own (with SQLite, a connection that looks for new events every 50 ms).
  */
 const data = workerData as ProjectionsThreadData;
-const extra = data.registersFile ? loadRegistersFile(data.registersFile) : [];
-const catalog = RegisterCatalog.withOverrides(BUILT_IN_REGISTERS, extra, { utcOffsetMinutes: data.utcOffsetMinutes, ...(data.registersFile ? { extraSource: data.registersFile } : {}) });
 // The same store as the request thread's, opened again here. A store that cannot be opened leaves this promise
 // rejected and unhandled, which ends the thread with that error: the request thread then reports it.
 const opened = openEventStore(data.eventStore, { writer: 'inline', pollIntervalMs: 50 }).then((store) => {
-  const runner = new ProjectionRunner(store, openReadModelDatabase(data.readModels), ledgerProjections(catalog, data), {
+  const runner = new ProjectionRunner(store, openReadModelDatabase(data.readModels), threadProjections(data), {
     maxBatch: MAX_BATCH_ON_OWN_THREAD,
     checkpointsOnThread: true,
+    // What is built from scratch is built on this thread and one more.
+    sideBuild: threadSideBuild(data),
   });
   runner.start();
   return { store, runner };

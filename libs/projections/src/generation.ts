@@ -31,3 +31,18 @@ export function dropGeneration(db: Database.Database, name: string, generation: 
     .all(prefix.length, prefix);
   for (const table of tables) db.exec(`DROP TABLE IF EXISTS "${table}"`);
 }
+
+/**
+ * Copies every row of table `from` of the attached database `schema` into the empty table `to` of this one, made by
+ * the same setup: rowids included, for a table that has them without naming them in a column (a table listed by
+ * rowid then lists the same).
+ */
+export function copyTable(db: Database.Database, schema: string, from: string, to: string): void {
+  const withoutRowid = db.prepare<[string, string], number>('SELECT wr FROM pragma_table_list WHERE schema = ? AND name = ?').pluck().get(schema, from) === 1;
+  const columns = db.prepare<[string, string], { name: string; type: string; pk: number }>('SELECT name, type, pk FROM pragma_table_info(?, ?)').all(from, schema);
+  const keys = columns.filter((c) => c.pk > 0);
+  const rowidNamed = keys.length === 1 && keys[0]?.type.toUpperCase() === 'INTEGER';
+  const list = columns.map((c) => `"${c.name}"`).join(', ');
+  const all = withoutRowid || rowidNamed ? list : `rowid, ${list}`;
+  db.exec(`INSERT INTO main."${to}" (${all}) SELECT ${all} FROM "${schema}"."${from}"`);
+}

@@ -1,6 +1,7 @@
+import { rmSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { isStorageFault, type EventStore, type RecordedEvent } from '@derbes/event-store';
-import { dropGeneration, generationTables, type GenerationRow } from './generation';
+import { copyTable, dropGeneration, generationTables, tablePrefix, type GenerationRow } from './generation';
 import { LogReader, MAX_BATCH } from './log-reader';
 import type { Projection, ReadModelTables } from './projection';
 import { WalCheckpoints } from './wal-checkpoints';
@@ -45,6 +46,29 @@ interface Slot {
   error: string | null;
   readonly waiters: Set<() => void>;
   rebuilt?: () => void;
+  /** True while its first generation is being built aside (SideBuild). */
+  aside?: boolean;
+}
+
+/**
+ * Builds some projections' generations on another thread, in a file of their own, while the runner builds the others:
+ * a rebuild of every read model then uses both cores. SQLite lets one connection at a time write to a file, so the
+ * second thread cannot write into the read-model file itself; it fills a scratch file, which the runner copies into
+ * its own and follows on from (see buildAside). Nothing of that file counts until it is copied, in one transaction
+ * with the generation's row: a crash before leaves no trace but the scratch file, which the next build replaces.
+ */
+export interface SideBuild {
+  /** The projections it builds. */
+  readonly names: ReadonlySet<string>;
+  /** A file it may fill (replaced at each build). */
+  readonly file: string;
+  /** A log shorter than this is built on one thread: starting another would take longer than it saves. */
+  readonly minEvents?: number;
+  /**
+   * Builds those projections from the start of the log into `file` (a ProjectionRunner of their own there) and
+   * resolves once each is active in it; the thread is done with the file then. Gives up when `signal` aborts.
+   */
+  build(file: string, signal: AbortSignal): Promise<void>;
 }
 
 export interface ProjectionRunnerOptions {
@@ -59,6 +83,8 @@ export interface ProjectionRunnerOptions {
    * never waits for a checkpoint: for a runner that keeps read models on a file, for as long as it runs.
    */
   readonly checkpointsOnThread?: boolean;
+  /** Builds some projections aside on another thread when they are built from scratch at start (SideBuild). */
+  readonly sideBuild?: SideBuild;
 }
 
 /** One follower's part of a batch, and how applying it went. */
@@ -87,6 +113,8 @@ export class ProjectionRunner {
   private readonly retryDelayMs: number;
   private readonly maxBatch: number;
   private readonly checkpointsOnThread: boolean;
+  private readonly sideBuild?: SideBuild;
+  private readonly stopping = new AbortController();
   private checkpoints?: WalCheckpoints;
 
   constructor(
@@ -99,6 +127,7 @@ export class ProjectionRunner {
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.maxBatch = options.maxBatch ?? MAX_BATCH;
     this.checkpointsOnThread = options.checkpointsOnThread ?? false;
+    this.sideBuild = options.sideBuild;
     for (const projection of projections) {
       this.slots.set(projection.name, { projection, error: null, waiters: new Set() });
     }
@@ -107,6 +136,7 @@ export class ProjectionRunner {
   /** Resumes every projection from its checkpoint, or starts building those with a new version or settings (or none yet). */
   start(): void {
     if (this.checkpointsOnThread) this.checkpoints ??= WalCheckpoints.start(this.db);
+    const aside: Slot[] = [];
     for (const slot of this.slots.values()) {
       const rows = this.generations(slot.projection.name);
       const active = rows.find((r) => r.state === 'active');
@@ -115,8 +145,11 @@ export class ProjectionRunner {
         slot.active = this.follower(slot, active, builtBy(active, slot.projection));
         if (slot.active.follows) this.follow(slot.active);
       }
-      if (!active || !builtBy(active, slot.projection)) this.beginBuild(slot, rows);
+      if (active && builtBy(active, slot.projection)) continue;
+      if (this.sideBuild?.names.has(slot.projection.name)) aside.push(slot);
+      else this.beginBuild(slot, rows);
     }
+    if (aside.length > 0) this.buildAside(aside);
   }
 
   /**
@@ -131,7 +164,7 @@ export class ProjectionRunner {
   /** Rebuilds a projection from the start of the log; resolves once the new generation has been swapped in. */
   rebuild(name: string): Promise<void> {
     const slot = this.slot(name);
-    if (!slot.building) this.beginBuild(slot, this.generations(name));
+    if (!slot.building && !slot.aside) this.beginBuild(slot, this.generations(name));
     return new Promise((resolve) => {
       const previous = slot.rebuilt;
       slot.rebuilt = () => {
@@ -212,6 +245,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     const readers = [...this.readers];
     this.readers.clear();
     for (const reader of readers) await reader.end();
@@ -282,6 +316,71 @@ export class ProjectionRunner {
       dropGeneration(this.db, row.name, row.generation);
       this.db.prepare('DELETE FROM projection_generations WHERE name = ? AND generation = ?').run(row.name, row.generation);
     })();
+  }
+
+  /**
+   * Has the side build fill its file, then copies each projection's tables from it into a new generation here, with
+   * the position it reached, in one transaction; the generation then follows the log on from there and is swapped in
+   * once caught up, as any other. A side build that fails leaves the projections to be built here instead.
+   */
+  private buildAside(slots: readonly Slot[]): void {
+    const side = this.sideBuild as SideBuild;
+    for (const slot of slots) slot.aside = true;
+    const adopt = () => {
+      this.db.prepare('ATTACH DATABASE ? AS aside').run(side.file);
+      try {
+        for (const slot of slots) this.adopt(slot);
+      } finally {
+        this.db.exec('DETACH DATABASE aside');
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${side.file}${suffix}`, { force: true });
+      }
+    };
+    const end = side.minEvents === undefined ? Promise.resolve(Infinity) : this.store.lastPosition();
+    end.then((position) => {
+      if (position < (side.minEvents ?? 0)) throw new Error('a short log');
+      return side.build(side.file, this.stopping.signal);
+    }).then(() => {
+      if (!this.stopped) adopt();
+    }).catch(() => {
+      // A short log, or whatever went wrong aside (the thread could not start, its file is full): building here
+      // still works, on one thread.
+      if (this.stopped) return;
+      for (const slot of slots.filter((s) => s.aside)) {
+        slot.aside = false;
+        this.beginBuild(slot, this.generations(slot.projection.name));
+      }
+    });
+  }
+
+  /** Copies one projection's generation from the side build's file (attached as `aside`) into a new one here. */
+  private adopt(slot: Slot): void {
+    const { name } = slot.projection;
+    const built = this.db
+      .prepare<[string], GenerationRow>("SELECT name, generation, version, settings, position, state FROM aside.projection_generations WHERE name = ? AND state = 'active'")
+      .get(name);
+    if (!built || !builtBy(built, slot.projection)) throw new Error(`the side build left no current generation of ${name}`);
+    const generation = this.generations(name).reduce((max, r) => Math.max(max, r.generation), 0) + 1;
+    const row: GenerationRow = { ...built, generation, state: 'building' };
+    const building = this.follower(slot, row, true);
+    const from = tablePrefix(name, built.generation);
+    const tables = this.db
+      .prepare<[number, string], string>("SELECT name FROM aside.sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?")
+      .pluck()
+      .all(from.length, from);
+    this.db.transaction(() => {
+      dropGeneration(this.db, name, generation);
+      slot.projection.setup(building.tables);
+      for (const table of tables) {
+        copyTable(this.db, 'aside', table, building.tables.table(table.slice(from.length)));
+      }
+      this.db
+        .prepare('INSERT INTO projection_generations(name, generation, version, settings, position, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(name, generation, row.version, row.settings, row.position, 'building', this.now().toISOString());
+    })();
+    slot.aside = false;
+    slot.building = building;
+    this.follow(building);
+    this.settle(slot, this.afterApply(building));
   }
 
   /**
