@@ -4,7 +4,7 @@ import { startWorker } from '@derbes/event-store';
 import { INTEGRITY_LOG, SOURCE_SYSTEMS, SUBJECT_INVENTORY, TRANSFERS, type SideBuild } from '@derbes/projections';
 import type { ProjectionsThreadData } from './projections.worker';
 
-/** What a side build's thread is given: the projections thread's data, which projections, and the file to fill. */
+/** What a side build's thread is given: the projections thread's data, which projections (those that need a build now), and the file to fill. */
 export interface SideBuildData extends ProjectionsThreadData {
   readonly names: readonly string[];
   readonly file: string;
@@ -29,10 +29,10 @@ export function threadSideBuild(data: ProjectionsThreadData): SideBuild {
     names: new Set(ASIDE),
     file: `${data.readModels}-aside`,
     minEvents: SIDE_BUILD_MIN_EVENTS,
-    build: (file, signal) => new Promise<void>((resolve, reject) => {
+    build: (file, names, signal) => new Promise<void>((resolve, reject) => {
       // What an earlier build left, if it stopped half-way.
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-      const worker = startWorker(join(__dirname, 'side-build.worker'), { workerData: { ...data, names: ASIDE, file } satisfies SideBuildData });
+      const worker = startWorker(join(__dirname, 'side-build.worker'), { workerData: { ...data, names, file } satisfies SideBuildData });
       worker.once('message', (message: { done?: true; error?: string }) => {
         if (message.error !== undefined) reject(new Error(`the side build stopped: ${message.error}`));
         else resolve();

@@ -52,7 +52,8 @@ describe('ProjectionRunner with a side build', () => {
     const sideBuild: SideBuild = {
       names: new Set([integrityLogProjection.name]),
       file: join(dir, 'aside.db'),
-      async build(file) {
+      async build(file, names) {
+        expect(names).toEqual([integrityLogProjection.name]);
         const db = openReadModelDatabase(file);
         const side = new ProjectionRunner(store, db, [integrityLogProjection]);
         side.start();
@@ -101,5 +102,27 @@ describe('ProjectionRunner with a side build', () => {
     expect(build).not.toHaveBeenCalled();
     expect(rows(runner, counting.name, 'counts')).toEqual([{ stream: 's-0', n: 14 }, { stream: 's-1', n: 13 }, { stream: 's-2', n: 13 }]);
     await runner.stop();
+  });
+
+  // A version bump of one of them (an upgrade) builds that one aside, not every projection the side build could take.
+  it('asks the side build for those of its projections that need a build, not for those already current', async () => {
+    const asked: string[][] = [];
+    const sideBuild = (): SideBuild => ({
+      names: new Set([counting.name, integrityLogProjection.name]), file: join(dir, 'aside.db'),
+      build: (_file, names) => {
+        asked.push([...names]);
+        return Promise.reject(new Error('built here instead'));
+      },
+    });
+    const file = join(dir, 'read-models.db');
+    const first = new ProjectionRunner(store, openReadModelDatabase(file), [counting, integrityLogProjection], { sideBuild: sideBuild() });
+    first.start();
+    await built(first, store, [counting.name, integrityLogProjection.name]);
+    await first.stop();
+    const again = new ProjectionRunner(store, openReadModelDatabase(file), [{ ...counting, version: 2 }, integrityLogProjection], { sideBuild: sideBuild() });
+    again.start();
+    for (let i = 0; i < 100 && (await again.status())[0]?.active?.version !== 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).toEqual([[counting.name, integrityLogProjection.name], [counting.name]]);
+    await again.stop();
   });
 });

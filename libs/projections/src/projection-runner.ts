@@ -65,10 +65,11 @@ export interface SideBuild {
   /** A log shorter than this is built on one thread: starting another would take longer than it saves. */
   readonly minEvents?: number;
   /**
-   * Builds those projections from the start of the log into `file` (a ProjectionRunner of their own there) and
-   * resolves once each is active in it; the thread is done with the file then. Gives up when `signal` aborts.
+   * Builds `names` (those of its projections that need a build now) from the start of the log into `file` (a
+   * ProjectionRunner of their own there) and resolves once each is active in it; the thread is done with the file
+   * then. Gives up when `signal` aborts.
    */
-  build(file: string, signal: AbortSignal): Promise<void>;
+  build(file: string, names: readonly string[], signal: AbortSignal): Promise<void>;
 }
 
 export interface ProjectionRunnerOptions {
@@ -338,7 +339,7 @@ export class ProjectionRunner {
     const end = side.minEvents === undefined ? Promise.resolve(Infinity) : this.store.lastPosition();
     end.then((position) => {
       if (position < (side.minEvents ?? 0)) throw new Error('a short log');
-      return side.build(side.file, this.stopping.signal);
+      return side.build(side.file, slots.map((s) => s.projection.name), this.stopping.signal);
     }).then(() => {
       if (!this.stopped) adopt();
     }).catch(() => {
