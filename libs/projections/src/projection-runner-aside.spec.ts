@@ -125,4 +125,39 @@ describe('ProjectionRunner with a side build', () => {
     expect(asked).toEqual([[counting.name, integrityLogProjection.name], [counting.name]]);
     await again.stop();
   });
+
+  // `derbes projections rebuild` asks for every projection at once: those the side build takes go to it together,
+  // while the others are rebuilt here; the generations in use answer until each new one is swapped in.
+  it('rebuilds aside, together, those of its projections asked for in one turn, and swaps them in with the same rows', async () => {
+    const asked: string[][] = [];
+    const sideBuild: SideBuild = {
+      names: new Set([integrityLogProjection.name]),
+      file: join(dir, 'aside.db'),
+      async build(file, names) {
+        asked.push([...names]);
+        const db = openReadModelDatabase(file);
+        const side = new ProjectionRunner(store, db, [integrityLogProjection]);
+        side.start();
+        await built(side, store, [integrityLogProjection.name]);
+        await side.stop();
+        db.close();
+      },
+    };
+    const runner = new ProjectionRunner(store, openReadModelDatabase(join(dir, 'read-models.db')), [counting, integrityLogProjection], { sideBuild });
+    runner.start();
+    await built(runner, store, [counting.name, integrityLogProjection.name]);
+    const before = rows(runner, integrityLogProjection.name, 'tiles');
+    await append(store, 7);
+    await Promise.all([runner.rebuild(counting.name), runner.rebuild(integrityLogProjection.name)]);
+    expect(asked).toEqual([[integrityLogProjection.name], [integrityLogProjection.name]]);
+    expect((await runner.status()).map((s) => [s.name, s.active?.generation])).toEqual([[counting.name, 2], [integrityLogProjection.name, 2]]);
+    await built(runner, store, [counting.name, integrityLogProjection.name]);
+    const plain = new ProjectionRunner(store, openReadModelDatabase(':memory:'), [counting, integrityLogProjection]);
+    plain.start();
+    await built(plain, store, [counting.name, integrityLogProjection.name]);
+    expect(rows(runner, integrityLogProjection.name, 'tiles')).toEqual(rows(plain, integrityLogProjection.name, 'tiles'));
+    expect(rows(runner, integrityLogProjection.name, 'tiles')).not.toEqual(before);
+    await runner.stop();
+    await plain.stop();
+  });
 });

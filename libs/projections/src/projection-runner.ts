@@ -116,6 +116,8 @@ export class ProjectionRunner {
   private readonly checkpointsOnThread: boolean;
   private readonly sideBuild?: SideBuild;
   private readonly stopping = new AbortController();
+  /** Slots rebuild() was asked for in this turn, to be built aside together (buildAsideSoon). */
+  private asideSoon: Slot[] = [];
   private checkpoints?: WalCheckpoints;
 
   constructor(
@@ -162,10 +164,17 @@ export class ProjectionRunner {
     for (const slot of this.slots.values()) this.refresh(slot);
   }
 
-  /** Rebuilds a projection from the start of the log; resolves once the new generation has been swapped in. */
+  /**
+   * Rebuilds a projection from the start of the log; resolves once the new generation has been swapped in. Those the
+   * side build takes, asked for in the same turn (`derbes projections rebuild` asks for all at once), are built
+   * aside together, as at start.
+   */
   rebuild(name: string): Promise<void> {
     const slot = this.slot(name);
-    if (!slot.building && !slot.aside) this.beginBuild(slot, this.generations(name));
+    if (!slot.building && !slot.aside) {
+      if (this.sideBuild?.names.has(name)) this.buildAsideSoon(slot);
+      else this.beginBuild(slot, this.generations(name));
+    }
     return new Promise((resolve) => {
       const previous = slot.rebuilt;
       slot.rebuilt = () => {
@@ -317,6 +326,18 @@ export class ProjectionRunner {
       dropGeneration(this.db, row.name, row.generation);
       this.db.prepare('DELETE FROM projection_generations WHERE name = ? AND generation = ?').run(row.name, row.generation);
     })();
+  }
+
+  /** Gathers the slots asked for in this turn, then builds them aside together. */
+  private buildAsideSoon(slot: Slot): void {
+    slot.aside = true;
+    this.asideSoon.push(slot);
+    if (this.asideSoon.length > 1) return;
+    queueMicrotask(() => {
+      const slots = this.asideSoon;
+      this.asideSoon = [];
+      this.buildAside(slots);
+    });
   }
 
   /**
