@@ -29,6 +29,16 @@ async function built(runner: ProjectionRunner, store: SqliteEventStore, names: r
   for (const name of names) expect(await runner.waitFor(name, last, 5000)).toBe(true);
 }
 
+/** What a side build does, here on this thread: the integrity log built by a runner of its own into `file`. */
+async function integrityLogBuiltIn(file: string, store: SqliteEventStore): Promise<void> {
+  const db = openReadModelDatabase(file);
+  const side = new ProjectionRunner(store, db, [integrityLogProjection]);
+  side.start();
+  await built(side, store, [integrityLogProjection.name]);
+  await side.stop();
+  db.close();
+}
+
 const rows = (runner: ProjectionRunner, name: string, table: string) => {
   const t = runner.tables(name);
   return t.db.prepare(`SELECT * FROM "${t.table(table)}" ORDER BY 1, 2`).all();
@@ -54,12 +64,7 @@ describe('ProjectionRunner with a side build', () => {
       file: join(dir, 'aside.db'),
       async build(file, names) {
         expect(names).toEqual([integrityLogProjection.name]);
-        const db = openReadModelDatabase(file);
-        const side = new ProjectionRunner(store, db, [integrityLogProjection]);
-        side.start();
-        await built(side, store, [integrityLogProjection.name]);
-        await side.stop();
-        db.close();
+        await integrityLogBuiltIn(file, store);
         await append(store, 13);
       },
     };
@@ -135,12 +140,7 @@ describe('ProjectionRunner with a side build', () => {
       file: join(dir, 'aside.db'),
       async build(file, names) {
         asked.push([...names]);
-        const db = openReadModelDatabase(file);
-        const side = new ProjectionRunner(store, db, [integrityLogProjection]);
-        side.start();
-        await built(side, store, [integrityLogProjection.name]);
-        await side.stop();
-        db.close();
+        await integrityLogBuiltIn(file, store);
       },
     };
     const runner = new ProjectionRunner(store, openReadModelDatabase(join(dir, 'read-models.db')), [counting, integrityLogProjection], { sideBuild });
