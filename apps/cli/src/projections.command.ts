@@ -14,6 +14,7 @@ export class ProjectionsUsageError extends Error {}
 function describe(s: ProjectionStatus, kept = true): string {
   const active = s.active ? `generation ${s.active.generation} (v${s.active.version}) at ${s.active.position}` : 'none yet';
   const building = !s.building ? ''
+    : s.building.aside ? (kept ? `, rebuilding on a second thread at ${s.building.position}` : `, left half-built on a second thread at ${s.building.position} (built again when the read models are next kept)`)
     : kept ? `, rebuilding generation ${s.building.generation} at ${s.building.position}`
     : `, generation ${s.building.generation} left half-built at ${s.building.position} by a rebuild that stopped (discarded when the read models are next kept)`;
   const error = s.error ? `, STOPPED: ${s.error}` : '';

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { ThreadClient, type EventStore } from '@derbes/event-store';
 import { ProjectionRunner, type Projection, type ProjectionStatus } from '@derbes/projections';
 import type { ProjectionsThreadData, ProjectionsThreadRequest } from './projections.worker';
+import { threadSideBuild } from './side-build';
 
 /** How long /health waits for the projections thread's own word before showing the last one it gave. */
 const STATUS_WAIT_MS = 200;
@@ -17,7 +18,9 @@ export class ThreadedProjectionRunner extends ProjectionRunner {
   private errors = new Map<string, string | null>();
 
   constructor(store: EventStore, readModels: Database.Database, projections: readonly Projection[], data: ProjectionsThreadData) {
-    super(store, readModels, projections);
+    // The thread's side build, named here only so that status reads where it stands from its file (this runner,
+    // attached, never builds).
+    super(store, readModels, projections, { sideBuild: threadSideBuild(data) });
     this.thread = new ThreadClient('the projections thread', join(__dirname, 'projections.worker'), data);
   }
 

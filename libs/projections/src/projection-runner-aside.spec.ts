@@ -160,4 +160,36 @@ describe('ProjectionRunner with a side build', () => {
     await runner.stop();
     await plain.stop();
   });
+
+  // Built aside, a projection has no generation row here until it is copied in: status says where the side build
+  // stands, in this runner and in one attached to the same file (derbes projections status beside a server).
+  it('says a projection is being rebuilt aside, and how far, until it is copied in', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const filled = new Promise<void>((resolve) => (reached = resolve));
+    const sideBuild: SideBuild = {
+      names: new Set([integrityLogProjection.name]),
+      file: join(dir, 'aside.db'),
+      async build(file) {
+        await integrityLogBuiltIn(file, store);
+        reached();
+        await gate;
+      },
+    };
+    const file = join(dir, 'read-models.db');
+    const runner = new ProjectionRunner(store, openReadModelDatabase(file), [counting, integrityLogProjection], { sideBuild });
+    runner.start();
+    await filled;
+    const aside = { generation: 1, position: 40, aside: true };
+    expect((await runner.status()).find((s) => s.name === integrityLogProjection.name)?.building).toEqual(aside);
+    const attached = new ProjectionRunner(store, openReadModelDatabase(file), [counting, integrityLogProjection], { sideBuild });
+    attached.attach();
+    expect((await attached.status()).find((s) => s.name === integrityLogProjection.name)?.building).toEqual(aside);
+    release();
+    await built(runner, store, [integrityLogProjection.name]);
+    expect((await runner.status()).find((s) => s.name === integrityLogProjection.name)?.building).toBeNull();
+    expect((await attached.status()).find((s) => s.name === integrityLogProjection.name)?.building).toBeNull();
+    await runner.stop();
+  });
 });

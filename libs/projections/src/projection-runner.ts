@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import type Database from 'better-sqlite3';
+import { existsSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { isStorageFault, type EventStore, type RecordedEvent } from '@derbes/event-store';
 import { copyTable, dropGeneration, generationTables, tablePrefix, type GenerationRow } from './generation';
 import { LogReader, MAX_BATCH } from './log-reader';
@@ -15,8 +15,11 @@ export interface ProjectionStatus {
    * with these settings; else it is rebuilt when the read models are next kept (or is being rebuilt).
    */
   readonly active: { readonly generation: number; readonly version: number; readonly position: number; readonly current: boolean } | null;
-  /** A generation being rebuilt from the start of the log, if any. */
-  readonly building: { readonly generation: number; readonly position: number } | null;
+  /**
+   * A generation being rebuilt from the start of the log, if any. `aside`: a side build fills it on another thread
+   * (its position there; `generation` the number it will have here once copied in).
+   */
+  readonly building: { readonly generation: number; readonly position: number; readonly aside?: true } | null;
   /** Position of the last event in the log when this status was taken. */
   readonly logPosition: number;
   /** Events the active generation has yet to apply. */
@@ -236,21 +239,49 @@ export class ProjectionRunner {
   async status(): Promise<ProjectionStatus[]> {
     const logPosition = await this.store.lastPosition();
     if (this.attached) for (const slot of this.slots.values()) this.refresh(slot);
-    // Attached, the build is the keeping process's (the projections thread's): its row says where it stands.
-    const buildingOf = (slot: Slot): GenerationRow | undefined => (this.attached
-      ? this.generations(slot.projection.name).filter((r) => r.state === 'building').at(-1)
-      : slot.building?.row);
+    // Attached, the build is the keeping process's (the projections thread's): its row says where it stands, or the
+    // side build's file, for a projection built aside that has no current generation here.
+    const buildingOf = (slot: Slot): ProjectionStatus['building'] => {
+      const row = this.attached ? this.generations(slot.projection.name).filter((r) => r.state === 'building').at(-1) : slot.building?.row;
+      if (row) return { generation: row.generation, position: row.position };
+      const current = slot.active !== undefined && builtBy(slot.active.row, slot.projection);
+      return (this.attached ? !current : slot.aside === true) ? this.buildingAside(slot.projection.name) : null;
+    };
     return [...this.slots.values()].map((slot) => ({
       name: slot.projection.name,
       version: slot.projection.version,
       active: slot.active
         ? { generation: slot.active.row.generation, version: slot.active.row.version, position: slot.active.row.position, current: builtBy(slot.active.row, slot.projection) }
         : null,
-      building: ((row) => (row ? { generation: row.generation, position: row.position } : null))(buildingOf(slot)),
+      building: buildingOf(slot),
       logPosition,
       lag: logPosition - (slot.active?.row.position ?? 0),
       error: slot.error,
     }));
+  }
+
+  /**
+   * Where the side build stands with a projection, from its file (read-only; it may not be there yet, or not have
+   * begun that projection: position 0); null when there is no side build or no file of it.
+   */
+  private buildingAside(name: string): ProjectionStatus['building'] {
+    const file = this.sideBuild?.file;
+    if (file === undefined || !existsSync(file)) return this.attached || file === undefined ? null : { generation: this.nextGeneration(name), position: 0, aside: true };
+    let side: Database.Database | undefined;
+    let position = 0;
+    try {
+      side = new Database(file, { readonly: true, fileMustExist: true });
+      position = side.prepare<[string], number>('SELECT max(position) FROM projection_generations WHERE name = ?').pluck().get(name) ?? 0;
+    } catch {
+      // Not made yet (no table), or being replaced: it has not begun.
+    } finally {
+      side?.close();
+    }
+    return { generation: this.nextGeneration(name), position, aside: true };
+  }
+
+  private nextGeneration(name: string): number {
+    return this.generations(name).reduce((max, r) => Math.max(max, r.generation), 0) + 1;
   }
 
   async stop(): Promise<void> {
