@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorker } from '@derbes/event-store';
-import { INTEGRITY_LOG, SOURCE_SYSTEMS, SUBJECT_INVENTORY, TRANSFERS, type SideBuild } from '@derbes/projections';
+import { INTEGRITY_LOG, SOURCE_SYSTEMS, SUBJECT_INVENTORY, TRANSFERS, removeDatabaseFiles, type SideBuild } from '@derbes/projections';
 import type { ProjectionsThreadData } from './projections.worker';
 
 /** What a side build's thread is given: the projections thread's data, which projections (those that need a build now), and the file to fill. */
@@ -31,7 +30,7 @@ export function threadSideBuild(data: ProjectionsThreadData): SideBuild {
     minEvents: SIDE_BUILD_MIN_EVENTS,
     build: (file, names, signal) => new Promise<void>((resolve, reject) => {
       // What an earlier build left, if it stopped half-way.
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      removeDatabaseFiles(file);
       const worker = startWorker(join(__dirname, 'side-build.worker'), { workerData: { ...data, names, file } satisfies SideBuildData });
       worker.once('message', (message: { done?: true; error?: string }) => {
         if (message.error !== undefined) reject(new Error(`the side build stopped: ${message.error}`));

@@ -1,6 +1,6 @@
 export * from './projection';
 export * from './projection-runner';
-export { openReadModelDatabase } from './read-model-database';
+export { openReadModelDatabase, removeDatabaseFiles } from './read-model-database';
 export { WalCheckpoints, CHECKPOINT_INTERVAL_MS, WAL_SAFETY_NET_PAGES } from './wal-checkpoints';
 export { MAX_BATCH_ON_OWN_THREAD } from './log-reader';
 export { PROCESSING_SUMMARY, processingSummaryProjection } from './processing-summary/processing-summary.projection';

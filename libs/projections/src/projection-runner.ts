@@ -1,8 +1,9 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { isStorageFault, type EventStore, type RecordedEvent } from '@derbes/event-store';
 import { copyTable, dropGeneration, generationTables, tablePrefix, type GenerationRow } from './generation';
 import { LogReader, MAX_BATCH } from './log-reader';
+import { removeDatabaseFiles } from './read-model-database';
 import type { Projection, ReadModelTables } from './projection';
 import { WalCheckpoints } from './wal-checkpoints';
 
@@ -385,7 +386,7 @@ export class ProjectionRunner {
         for (const slot of slots) this.adopt(slot);
       } finally {
         this.db.exec('DETACH DATABASE aside');
-        for (const suffix of ['', '-wal', '-shm']) rmSync(`${side.file}${suffix}`, { force: true });
+        removeDatabaseFiles(side.file);
       }
     };
     const end = side.minEvents === undefined ? Promise.resolve(Infinity) : this.store.lastPosition();

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -47,4 +47,9 @@ export function openReadModelDatabase(path: string): Database.Database {
     if (error instanceof Error && !error.message.includes(path)) error.message = `${path}: ${error.message}`;
     throw error;
   }
+}
+
+/** Removes a database file and its WAL and shared-memory files, whichever exist (a side build's scratch file). */
+export function removeDatabaseFiles(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
